@@ -1,0 +1,33 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT ?= 8000
+
+.PHONY: run build test system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Build the demo portal from the bundled sample data and serve it on http://127.0.0.1:$(PORT)
+run: $(STAMP)
+	-$(BIN)/kommune build
+	$(BIN)/kommune serve --port $(PORT)
+
+build: $(STAMP)
+	$(BIN)/kommune build --strict
+
+## Run the whole test suite (installs system packages the tests need)
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	bash tools/install-system-deps.sh
+
+clean:
+	rm -rf build .build-releases .build-state test-output

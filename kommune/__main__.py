@@ -1,0 +1,3 @@
+from kommune.cli import main
+
+main()

@@ -1,0 +1,129 @@
+"""`kommune`: the command line. Thin: parse options, call one function, explain known errors."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kommune import portal
+from kommune.releases import BuildLocked
+from pipelines.build import BuildReport
+from pipelines.errors import ConfigError
+from publish.build_folder import BuildMissing
+
+portal_dir_option = click.option(
+    "--portal-dir", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="Portalverzeichnis mit datasets/ und metadata/.")
+out_option = click.option(
+    "--out", "-o", type=click.Path(path_type=Path), default=portal.DEFAULT_OUT, show_default=True,
+    help="Ausgabeordner des Builds (ein Symlink auf die aktuelle Version).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="offene-kommune")
+def main() -> None:
+    """Offene Kommune: offene Daten einer Stadt prüfen, bauen und veröffentlichen."""
+
+
+@main.command()
+@click.argument("datasets", nargs=-1)
+@portal_dir_option
+@out_option
+@click.option("--quiet", "-q", is_flag=True, help="Keinen Fortschritt anzeigen.")
+@click.option("--strict", is_flag=True, help="Hinweise (Warnungen) gelten als Fehler.")
+def build(datasets: tuple[str, ...], portal_dir: Path, out: Path, quiet: bool, strict: bool) -> None:
+    """Alle (oder die genannten) Datensätze bauen und das Portal atomar austauschen."""
+    with _explained_errors(), _progress_bar(quiet) as progress:
+        report = portal.build(portal_dir, out, only=list(datasets) or None, progress=progress)
+    _finish(report, strict, quiet)
+
+
+@main.command()
+@click.argument("datasets", nargs=-1)
+@portal_dir_option
+@click.option("--no-sources", is_flag=True, help="Nur die Deklarationen prüfen, keine Quellen lesen.")
+@click.option("--quiet", "-q", is_flag=True, help="Keinen Fortschritt anzeigen.")
+@click.option("--strict", is_flag=True, help="Hinweise (Warnungen) gelten als Fehler.")
+def validate(datasets: tuple[str, ...], portal_dir: Path, no_sources: bool, quiet: bool, strict: bool) -> None:
+    """Deklarationen und Quellen prüfen, ohne etwas zu veröffentlichen."""
+    with _explained_errors(), _progress_bar(quiet) as progress:
+        config, report = portal.validate(portal_dir, sources=not no_sources, only=list(datasets) or None,
+                                         progress=progress)
+    if report is None:
+        count = len(config.datasets)
+        click.echo(f"Deklarationen gültig: {count} {'Datensatz' if count == 1 else 'Datensätze'}.")
+        return
+    _finish(report, strict, quiet)
+
+
+@main.command()
+@out_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", default=8000, show_default=True, type=int)
+def serve(out: Path, host: str, port: int) -> None:
+    """Website und Datasette (unter /daten/) auf einem Port ausliefern."""
+    with _explained_errors():
+        portal.serve(out, host=host, port=port)
+
+
+class _explained_errors:
+    """Known errors become readable messages and exit code 2; bugs keep their traceback."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if isinstance(error, ConfigError):
+            click.secho(f"Die Deklarationen enthalten {len(error.problems)} Fehler:", fg="red", err=True)
+            for problem in error.problems:
+                click.echo(f"  - {problem.describe()}", err=True)
+            sys.exit(2)
+        if isinstance(error, (BuildLocked, BuildMissing)):
+            click.secho(str(error), fg="red", err=True)
+            sys.exit(2)
+        return False
+
+
+class _progress_bar:
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar = None
+
+    def __enter__(self):
+        if self.quiet:
+            return None
+        from tqdm import tqdm
+
+        self.bar = tqdm(unit=" Datensätze", file=sys.stderr, bar_format="{desc} {n_fmt} {unit} [{elapsed}]")
+
+        def progress(dataset_id: str) -> None:
+            self.bar.set_description(f"baue {dataset_id}")
+            self.bar.update(1)
+
+        return progress
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False
+
+
+def _finish(report: BuildReport, strict: bool, quiet: bool) -> None:
+    failed = report.failed
+    for result in report.datasets:
+        if result.status in ("stale", "failed"):
+            kept = "letzter gültiger Stand bleibt online" if result.status == "stale" else "nicht veröffentlicht"
+            click.secho(f"FEHLER {result.id}: {result.summary} ({kept})", fg="red", err=True)
+            for issue in result.issues[:20]:
+                click.echo(f"  - {issue.describe()}", err=True)
+            if len(result.issues) > 20:
+                click.echo(f"  … und {len(result.issues) - 20} weitere (siehe build-report.json)", err=True)
+        elif not quiet:
+            click.echo(f"ok     {result.id}: {result.summary}, {result.rows} Zeilen, {result.seconds:.2f} s")
+    for warning in report.warnings:
+        click.secho(f"Hinweis {warning}", fg="yellow", err=True)
+    if not quiet:
+        click.echo(f"{len(report.datasets) - len(failed)} von {len(report.datasets)} Datensätzen in Ordnung, {report.seconds:.1f} s.")
+    if failed or (strict and report.warnings):
+        sys.exit(1)

@@ -1,0 +1,86 @@
+"""The typed shape of `datasets/<id>/dataset.yaml`."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+FREQUENCIES = (
+    "CONT", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY", "BIMONTHLY", "QUARTERLY",
+    "BIANNUAL", "ANNUAL", "BIENNIAL", "IRREG", "NEVER", "UNKNOWN",
+)
+Frequency = Literal[
+    "CONT", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY", "BIMONTHLY", "QUARTERLY",
+    "BIANNUAL", "ANNUAL", "BIENNIAL", "IRREG", "NEVER", "UNKNOWN",
+]
+Family = Literal["rat", "bauen", "service", "allgemein"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Temporal(Strict):
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class TableOptions(Strict):
+    """How the single table of a csv/xlsx dataset is served."""
+
+    fts: list[str] = []
+    indexes: list[list[str]] = []
+    facets: list[str] = []
+
+    @field_validator("fts", "facets")
+    @classmethod
+    def _column_names(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if not COLUMN_NAME.match(name):
+                raise ValueError(f"„{name}“ ist kein Spaltenname (a-z, 0-9, _)")
+        return names
+
+
+class Step(BaseModel):
+    """A Frictionless transform step, `type` in kebab-case, other keys are its options."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+
+
+class DatasetConfig(Strict):
+    """One dataset declaration. `source` is validated by its kind's own model."""
+
+    title: str = Field(min_length=3, max_length=200)
+    description: str = Field(min_length=10)
+    family: Family = "allgemein"
+    licence: str
+    themes: list[str] = Field(min_length=1)
+    keywords: list[str] = []
+    frequency: Frequency
+    musterdatenkatalog: str | None = None
+    temporal: Temporal = Temporal()
+    publisher: dict[str, Any] = {}
+    sample: bool = False
+    source: dict[str, Any]
+    steps: list[Step] = []
+    table: TableOptions = TableOptions()
+
+    # Set by the loader, not by the file.
+    id: str = Field(default="", exclude=True)
+    folder: Path = Field(default=Path("."), exclude=True)
+    source_config: Any = Field(default=None, exclude=True)
+    table_schema: dict | None = Field(default=None, exclude=True)
+
+    @property
+    def kind(self) -> str:
+        return str(self.source.get("kind", ""))
+
+    def table_name(self) -> str:
+        return self.id.replace("-", "_")

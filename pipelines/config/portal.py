@@ -1,0 +1,133 @@
+"""The typed shape of the portal-wide files in `metadata/`."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+from pipelines.config.dataset import DatasetConfig, Strict
+
+AGS = re.compile(r"^\d{8}$")
+KPI_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Contact(Strict):
+    name: str
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = None
+    url: HttpUrl | None = None
+    street: str | None = None
+    postcode: str | None = Field(default=None, pattern=r"^\d{5}$")
+    city: str | None = None
+
+
+class Publisher(Strict):
+    name: str
+    short_name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    municipality_key: str
+    district: str | None = None
+    state: str | None = None
+    website: HttpUrl
+    contact: Contact
+    licence: str
+    contributor_id: str | None = None
+    description: str | None = None
+
+    @field_validator("municipality_key")
+    @classmethod
+    def _ags(cls, value: str) -> str:
+        if not AGS.match(value):
+            raise ValueError("Amtlicher Gemeindeschlüssel hat 8 Ziffern, z. B. 05978040")
+        return value
+
+
+class Licence(Strict):
+    title: str
+    uri: HttpUrl
+    url: HttpUrl | None = None
+    ckan_id: str | None = None
+    attribution_required: bool = True
+
+
+class DataTheme(Strict):
+    label: str
+    uri: HttpUrl
+
+
+class MusterdatenkatalogEntry(Strict):
+    label: str
+    uri: HttpUrl
+
+
+class Themes(Strict):
+    data_themes: dict[str, DataTheme]
+    musterdatenkatalog: dict[str, MusterdatenkatalogEntry] = {}
+
+
+class NavItem(Strict):
+    label: str
+    url: str
+
+
+class MapSettings(Strict):
+    """Basemap tiles are off by default: a citizen's visit must not reach another host."""
+
+    tile_url: str | None = None
+    attribution: str | None = None
+
+
+class Site(Strict):
+    title: str
+    tagline: str
+    base_url: HttpUrl = HttpUrl("http://127.0.0.1:8000/")
+    datasette_path: str = Field(default="/daten/", pattern=r"^/[a-z0-9-]+/$")
+    navigation: list[NavItem]
+    intro: str
+    sample_note: str
+    map: MapSettings = MapSettings()
+
+
+class Kpi(Strict):
+    id: str
+    title: str
+    sentence: str
+    unit: str = ""
+    higher_is_better: bool = True
+    target: float | None = None
+    target_date: dt.date | None = None
+    datasets: list[str] = []  # empty for portal-wide figures (e.g. open-data coverage)
+    sql: str = Field(min_length=10)
+    description: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _kpi_id(cls, value: str) -> str:
+        if not KPI_ID.match(value):
+            raise ValueError("KPI-ID in Kleinbuchstaben mit Bindestrichen, z. B. sperrmuell-online-anteil")
+        return value
+
+
+class PortalConfig(BaseModel):
+    """Everything a build needs from a portal directory, validated as a whole."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    publisher: Publisher
+    licences: dict[str, Licence]
+    themes: Themes
+    site: Site
+    kpis: list[Kpi] = []
+    extra: dict[str, object] = {}
+    datasets: dict[str, DatasetConfig] = {}
+
+    def resolved(self) -> dict:
+        """The portal metadata as written to build/portal.json."""
+        return {
+            "publisher": self.publisher.model_dump(mode="json"),
+            "licences": {code: lic.model_dump(mode="json") for code, lic in self.licences.items()},
+            "themes": self.themes.model_dump(mode="json"),
+            "site": self.site.model_dump(mode="json"),
+            "kpis": [kpi.model_dump(mode="json") for kpi in self.kpis],
+            **self.extra,
+        }

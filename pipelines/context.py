@@ -1,0 +1,20 @@
+"""What a source kind gets to work with while it runs one dataset."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pipelines.config import PortalConfig
+from pipelines.http import HttpClient
+
+
+@dataclass
+class RunContext:
+    """`out_dir` is the release's datasets/<id>/; `state_dir` survives builds (caches, harvest state)."""
+
+    out_dir: Path
+    state_dir: Path
+    portal: PortalConfig
+    http: HttpClient
+    progress: Callable[[str], None] = field(default=lambda message: None)

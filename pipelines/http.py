@@ -1,0 +1,189 @@
+"""A polite, robust HTTP client for sources: timeouts, retries, rate limit, conditional GET.
+
+Every source kind fetches through this one client so that retry and caching rules are
+the same everywhere and a town's server is never hammered.
+"""
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+RETRY_STATUS = {429, 500, 502, 503, 504}
+USER_AGENT = "OffeneKommune/0.1 (+https://github.com/offene-kommune)"
+
+
+class FetchError(Exception):
+    """A source could not be fetched; `reason` is German and names the cause."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+
+@dataclass
+class HttpSettings:
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 1.0
+    max_backoff: float = 60.0
+    min_interval: float = 0.0  # seconds between requests to the same client
+    max_bytes: int = 2_000_000_000
+    max_redirects: int = 10
+    total_timeout: float = 600.0  # a server that drips bytes must not hold the build forever
+
+
+class HttpClient:
+    """Fetches URLs with retries on 429/5xx (honouring Retry-After) and ETag/Last-Modified caching."""
+
+    def __init__(self, cache_dir: Path, settings: HttpSettings | None = None):
+        self.cache_dir = Path(cache_dir)
+        self.settings = settings or HttpSettings()
+        self._last_request = 0.0
+        self._client = httpx.Client(
+            timeout=self.settings.timeout,
+            follow_redirects=True,
+            max_redirects=self.settings.max_redirects,
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> "HttpClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def get(self, url: str, params: dict | None = None, headers: dict | None = None) -> httpx.Response:
+        """GET with retries. Raises FetchError on network failure, or on a final 4xx/5xx."""
+        attempt = 0
+        while True:
+            self._wait_for_rate_limit()
+            try:
+                response = self._client.get(url, params=params, headers=headers)
+            except httpx.TooManyRedirects:
+                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)")
+            except httpx.TimeoutException:
+                if attempt >= self.settings.retries:
+                    raise FetchError(url, f"keine Antwort innerhalb von {self.settings.timeout:g} s")
+                response = None
+            except httpx.HTTPError as error:
+                if attempt >= self.settings.retries:
+                    raise FetchError(url, f"nicht erreichbar ({type(error).__name__})")
+                response = None
+            if response is not None and response.status_code not in RETRY_STATUS:
+                if response.status_code >= 400:
+                    raise FetchError(url, f"Server antwortete mit HTTP {response.status_code}", response.status_code)
+                return response
+            if attempt >= self.settings.retries:
+                status = response.status_code if response is not None else None
+                raise FetchError(url, f"Server antwortete nach {attempt + 1} Versuchen mit HTTP {status}", status)
+            time.sleep(self._delay(attempt, response))
+            attempt += 1
+
+    def get_json(self, url: str, params: dict | None = None) -> object:
+        response = self.get(url, params=params)
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise FetchError(url, f"Antwort ist kein gültiges JSON ({error})")
+
+    def download(self, url: str) -> Path:
+        """Download `url` into the cache (streamed) and return the local path.
+
+        Sends If-None-Match/If-Modified-Since when a cached copy exists; a 304 returns the cache.
+        """
+        key = hashlib.sha256(url.encode()).hexdigest()[:32]
+        body, meta_path = self.cache_dir / key, self.cache_dir / f"{key}.json"
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        headers = {}
+        if body.exists() and meta_path.exists():
+            meta = json.loads(meta_path.read_text())
+            if meta.get("etag"):
+                headers["If-None-Match"] = meta["etag"]
+            if meta.get("last_modified"):
+                headers["If-Modified-Since"] = meta["last_modified"]
+        attempt = 0
+        while True:
+            self._wait_for_rate_limit()
+            try:
+                with self._client.stream("GET", url, headers=headers) as response:
+                    if response.status_code == 304 and body.exists():
+                        return body
+                    if response.status_code in RETRY_STATUS and attempt < self.settings.retries:
+                        delay = self._delay(attempt, response)
+                    elif response.status_code >= 400:
+                        raise FetchError(url, f"Server antwortete mit HTTP {response.status_code}", response.status_code)
+                    else:
+                        self._stream_to(response, body.with_suffix(".part"), url)
+                        os.replace(body.with_suffix(".part"), body)
+                        meta_path.write_text(json.dumps({
+                            "url": url,
+                            "etag": response.headers.get("etag"),
+                            "last_modified": response.headers.get("last-modified"),
+                            "content_type": response.headers.get("content-type"),
+                        }))
+                        return body
+            except httpx.TooManyRedirects:
+                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)")
+            except (httpx.TimeoutException, httpx.TransportError) as error:
+                if attempt >= self.settings.retries:
+                    reason = "Zeitüberschreitung" if isinstance(error, httpx.TimeoutException) else "nicht erreichbar"
+                    raise FetchError(url, f"{reason} ({type(error).__name__})")
+                delay = self._delay(attempt, None)
+            time.sleep(delay)
+            attempt += 1
+
+    def _stream_to(self, response: httpx.Response, target: Path, url: str) -> None:
+        written = 0
+        deadline = time.monotonic() + self.settings.total_timeout
+        with open(target, "wb") as out:
+            for chunk in response.iter_bytes(1 << 16):
+                written += len(chunk)
+                if time.monotonic() > deadline:
+                    out.close()
+                    target.unlink(missing_ok=True)
+                    raise FetchError(url, f"Download dauerte länger als {self.settings.total_timeout:g} s")
+                if written > self.settings.max_bytes:
+                    out.close()
+                    target.unlink(missing_ok=True)
+                    raise FetchError(url, f"Datei größer als {self.settings.max_bytes} Bytes")
+                out.write(chunk)
+
+    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
+        if response is not None:
+            retry_after = _retry_after_seconds(response.headers.get("retry-after"))
+            if retry_after is not None:
+                return min(retry_after, self.settings.max_backoff)
+        return min(self.settings.backoff * (2 ** attempt), self.settings.max_backoff)
+
+    def _wait_for_rate_limit(self) -> None:
+        if self.settings.min_interval:
+            wait = self._last_request + self.settings.min_interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        self._last_request = time.monotonic()
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After is either delta-seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

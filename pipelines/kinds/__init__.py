@@ -1,0 +1,42 @@
+"""Source kinds: one module per kind, each with a `Source` model and `run(dataset, ctx)`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from frictionless import FrictionlessException, Schema
+
+from pipelines.config.yamlfile import read_yaml
+from pipelines.errors import ConfigProblem
+from pipelines.kinds import tabular
+
+KINDS = {
+    "csv": tabular,
+    "xlsx": tabular,
+}
+
+
+def load_schema(folder: Path, label: str) -> tuple[dict | None, list[ConfigProblem]]:
+    """Read and check a Frictionless Table Schema from `schema.yaml` in `folder`."""
+    path = folder / "schema.yaml"
+    if not path.exists():
+        return None, [ConfigProblem(label, "", "Datei fehlt (Frictionless Table Schema)")]
+    descriptor, problems = read_yaml(path, label)
+    if problems:
+        return None, problems
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
+        return None, [ConfigProblem(label, "fields", "Liste der Felder fehlt")]
+    problems = []
+    for index, field in enumerate(descriptor["fields"]):
+        if not isinstance(field, dict):
+            problems.append(ConfigProblem(label, f"fields.{index}", "jedes Feld ist ein Objekt mit name und type"))
+            continue
+        for key in ("title", "description"):
+            if not field.get(key):
+                problems.append(ConfigProblem(label, f"fields.{index}.{key}", "fehlt (deutscher Titel und Beschreibung für das Datenlexikon)"))
+    try:
+        problems += [
+            ConfigProblem(label, "", f"{error.note or error.message}") for error in Schema.metadata_validate(descriptor)
+        ]
+    except FrictionlessException as error:
+        problems.append(ConfigProblem(label, "fields", error.error.note or error.error.message))
+    return (descriptor if not problems else None), problems

@@ -1,0 +1,209 @@
+"""CSV and XLSX sources: read with the declared or detected dialect, apply Frictionless
+steps, validate against the Table Schema, write the cleaned table."""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
+from pipelines.context import RunContext
+from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.http import FetchError
+from pipelines.output import ResourceOutput, write_resource
+from pipelines.report import issues_from_report
+
+NEEDS_SCHEMA = True
+MAX_REPORTED_ISSUES = 200
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["csv", "xlsx"]
+    path: str | None = None
+    url: HttpUrl | None = None
+    encoding: str | None = None
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    sheet: str | int | None = None
+    header_rows: list[int] | None = None
+    comment_rows: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _one_location(self) -> "Source":
+        if (self.path is None) == (self.url is None):
+            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
+        if self.path is not None:
+            parts = PurePosixPath(self.path).parts
+            if PurePosixPath(self.path).is_absolute() or ".." in parts:
+                raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“")
+        return self
+
+
+def check(dataset: DatasetConfig) -> list[ConfigProblem]:
+    """Cross-checks between declaration and schema that no single model can see."""
+    label = f"datasets/{dataset.id}/dataset.yaml"
+    problems = []
+    source: Source | None = dataset.source_config
+    if source and source.path and not (dataset.folder / source.path).exists():
+        problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
+    if dataset.table_schema:
+        names = [f.get("name", "") for f in dataset.table_schema["fields"]]
+        for index, name in enumerate(names):
+            if not COLUMN_NAME.match(str(name)):
+                problems.append(ConfigProblem(
+                    f"datasets/{dataset.id}/schema.yaml", f"fields.{index}.name",
+                    f"„{name}“: Spaltennamen in Kleinbuchstaben, Ziffern und _ (die Überschrift der Quelle gehört in label)"))
+        for option in ("fts", "facets"):
+            for name in getattr(dataset.table, option):
+                if name not in names:
+                    problems.append(ConfigProblem(label, f"table.{option}", f"Spalte „{name}“ fehlt im Schema"))
+        for index in dataset.table.indexes:
+            for name in index:
+                if name not in names:
+                    problems.append(ConfigProblem(label, "table.indexes", f"Spalte „{name}“ fehlt im Schema"))
+    return problems
+
+
+def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
+    source: Source = dataset.source_config
+    path, shown_name = _fetch(dataset, source, ctx)
+    if source.kind == "csv" and source.encoding:
+        _check_encoding(path, source.encoding, shown_name)
+    published_schema = dataset.table_schema
+    source_schema = _source_schema(published_schema)
+    if dataset.steps:
+        path = _apply_steps(_open(path, source), dataset, shown_name, ctx.out_dir)
+        source = Source(kind="csv", path=path.name, encoding="utf-8", delimiter=",")
+    try:
+        report = _open(path, source, source_schema).validate(limit_errors=MAX_REPORTED_ISSUES)
+        if not report.valid:
+            issues = issues_from_report(report, shown_name, published_schema)
+            raise DatasetFailed(f"{len(issues)} Fehler in {shown_name}", issues)
+        names = [f["name"] for f in published_schema["fields"]]
+        with _open(path, source, source_schema) as resource:
+            rows = (dict(zip(names, row.to_list())) for row in resource.row_stream)
+            return [write_resource(
+                ctx.out_dir,
+                dataset.table_name(),
+                _published(published_schema),
+                rows,
+                title=dataset.title,
+                description=dataset.description,
+                fts=dataset.table.fts,
+                indexes=dataset.table.indexes,
+                facets=dataset.table.facets,
+            )]
+    finally:
+        if dataset.steps:
+            path.unlink(missing_ok=True)
+
+
+def _fetch(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Path, str]:
+    if source.path is not None:
+        path = (dataset.folder / source.path).resolve()
+        if not path.is_relative_to(dataset.folder.resolve()):
+            raise DatasetFailed("Quelldatei liegt außerhalb des Datensatzordners", [Issue(message="unzulässiger Pfad", file=source.path)])
+        if not path.exists():
+            raise DatasetFailed("Quelldatei fehlt", [Issue(type="scheme-error", message="Datei nicht gefunden", file=source.path)])
+        return path, source.path
+    url = str(source.url)
+    try:
+        ctx.progress(f"lade {url}")
+        path = ctx.http.download(url)
+    except FetchError as error:
+        raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)])
+    suffix = ".xlsx" if source.kind == "xlsx" else ".csv"
+    linked = path.with_suffix(suffix)
+    linked.unlink(missing_ok=True)
+    linked.hardlink_to(path)
+    return linked, url
+
+
+def _check_encoding(path: Path, encoding: str, shown_name: str) -> None:
+    """Decode the whole file incrementally so a wrong encoding is reported with its line."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                line += chunk[: error.start].count(b"\n")
+                raise DatasetFailed(
+                    f"{shown_name} ist nicht in {encoding} kodiert",
+                    [Issue(type="encoding-error", file=shown_name, row=line,
+                           message=f"Byte 0x{chunk[error.start]:02x} ist in {encoding} kein gültiges Zeichen",
+                           expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung in dataset.yaml angeben)")])
+            line += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise DatasetFailed(f"{shown_name} endet mitten in einem Zeichen",
+                                [Issue(type="encoding-error", file=shown_name, row=line,
+                                       message="Datei endet mitten in einem Zeichen (abgeschnitten?)", expected=encoding)])
+
+
+def _open(path: Path, source: Source, schema: dict | None = None) -> Resource:
+    """A Frictionless resource for the file. Without a schema every field is read as text,
+    so that steps see the source's own strings (no guessing of German number formats)."""
+    controls = []
+    if source.kind == "csv" and source.delimiter:
+        controls.append(formats.CsvControl(delimiter=source.delimiter))
+    if source.kind == "xlsx" and source.sheet is not None:
+        controls.append(formats.ExcelControl(sheet=source.sheet))
+    dialect_options = {}
+    if source.header_rows is not None:
+        dialect_options["header_rows"] = source.header_rows
+    if source.comment_rows is not None:
+        dialect_options["comment_rows"] = source.comment_rows
+    options = {"format": source.kind, "dialect": Dialect(controls=controls, **dialect_options)}
+    if source.encoding and source.kind == "csv":
+        options["encoding"] = source.encoding
+    if schema is not None:
+        options["schema"] = Schema.from_descriptor(schema)
+    else:
+        options["detector"] = Detector(field_type="string")
+    # Relative path + basepath: Frictionless refuses absolute paths as unsafe.
+    return Resource(path.name, basepath=str(path.parent), **options)
+
+
+def _apply_steps(resource: Resource, dataset: DatasetConfig, shown_name: str, work_dir: Path) -> Path:
+    """Run the declared Frictionless steps and write the result as a UTF-8 CSV to validate."""
+    target = work_dir / f".{dataset.table_name()}.steps.csv"
+    try:
+        steps = [Step.from_descriptor(step.model_dump()) for step in dataset.steps]
+        resource.transform(Pipeline(steps=steps)).write(str(target))
+    except FrictionlessException as error:
+        target.unlink(missing_ok=True)
+        raise DatasetFailed("Verarbeitungsschritt fehlgeschlagen",
+                            [Issue(type=error.error.type, file=shown_name, message=error.error.message)])
+    return target
+
+
+def _source_schema(schema: dict) -> dict:
+    """The schema as it meets the source file: field names are the source's header labels."""
+    fields = []
+    for field in schema["fields"]:
+        field = {k: v for k, v in field.items() if k != "label"}
+        field["name"] = next(f.get("label", f["name"]) for f in schema["fields"] if f["name"] == field["name"])
+        fields.append(field)
+    labels = {f["name"]: f.get("label", f["name"]) for f in schema["fields"]}
+    result = {**schema, "fields": fields}
+    if "primaryKey" in schema:
+        keys = schema["primaryKey"] if isinstance(schema["primaryKey"], list) else [schema["primaryKey"]]
+        result["primaryKey"] = [labels[k] for k in keys]
+    result.pop("foreignKeys", None)  # resolved across datasets in portal.db, not within one file
+    return result
+
+
+def _published(schema: dict) -> dict:
+    return {**schema, "fields": [{k: v for k, v in f.items() if k != "label"} for f in schema["fields"]]}

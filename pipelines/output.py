@@ -1,0 +1,133 @@
+"""Writing a resource's rows as the published files: UTF-8 CSV and JSON, typed by its schema."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+
+@dataclass
+class FileInfo:
+    path: str
+    bytes: int
+    sha256: str
+
+
+@dataclass
+class ResourceOutput:
+    """One published table: what publishers need to load, describe and serve it."""
+
+    name: str
+    title: str
+    description: str
+    schema: dict
+    row_count: int
+    csv: FileInfo
+    json: FileInfo
+    fts: list[str] = field(default_factory=list)
+    indexes: list[list[str]] = field(default_factory=list)
+    facets: list[str] = field(default_factory=list)
+    geometry: str | None = None
+
+    def descriptor(self) -> dict:
+        """The Frictionless tabular data resource, with our serving hints under `kommune`."""
+        return {
+            "name": self.name,
+            "path": self.csv.path,
+            "profile": "tabular-data-resource",
+            "title": self.title,
+            "description": self.description,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": self.csv.bytes,
+            "hash": f"sha256:{self.csv.sha256}",
+            "schema": self.schema,
+            "kommune": {
+                "rows": self.row_count,
+                "json": {"path": self.json.path, "bytes": self.json.bytes, "hash": f"sha256:{self.json.sha256}"},
+                "fts": self.fts,
+                "indexes": self.indexes,
+                "facets": self.facets,
+                "geometry": self.geometry,
+            },
+        }
+
+
+def cell_text(value: object) -> str:
+    """How a typed value is written to the published CSV (ISO dates, '.' decimals, empty = missing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def write_resource(
+    out_dir: Path,
+    name: str,
+    schema: dict,
+    rows: Iterable[Mapping | Sequence],
+    *,
+    title: str,
+    description: str = "",
+    fts: Sequence[str] = (),
+    indexes: Sequence[Sequence[str]] = (),
+    facets: Sequence[str] = (),
+    geometry: str | None = None,
+) -> ResourceOutput:
+    """Stream `rows` (dicts keyed by field name, or sequences in schema order) into
+    `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = [f["name"] for f in schema["fields"]]
+    csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
+    count = 0
+    with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
+        writer = csv.writer(csv_file, lineterminator="\n")
+        writer.writerow(names)
+        json_file.write("[")
+        for row in rows:
+            values = [row.get(n) for n in names] if isinstance(row, Mapping) else list(row)
+            writer.writerow([cell_text(v) for v in values])
+            json_file.write(",\n" if count else "\n")
+            json.dump({n: _json_value(v) for n, v in zip(names, values)}, json_file, ensure_ascii=False, default=str)
+            count += 1
+        json_file.write("\n]\n")
+    return ResourceOutput(
+        name=name,
+        title=title,
+        description=description,
+        schema=schema,
+        row_count=count,
+        csv=_file_info(csv_path),
+        json=_file_info(json_path),
+        fts=list(fts),
+        indexes=[list(i) for i in indexes],
+        facets=list(facets),
+        geometry=geometry,
+    )
+
+
+def _file_info(path: Path) -> FileInfo:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return FileInfo(path=path.name, bytes=path.stat().st_size, sha256=digest.hexdigest())

@@ -1,0 +1,19 @@
+"""Publishers: turn a build folder into portal.db, Datasette metadata and the site."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from publish.build_folder import BuildFolder
+from publish.database import build_database
+from publish.datasette_metadata import write_datasette_metadata
+from publish.site import render_site
+
+
+def publish_build(release_dir: Path) -> BuildFolder:
+    """Write everything that is derived from the datasets' build folders, in order:
+    the database first, because metadata and site read it."""
+    build = BuildFolder(Path(release_dir))
+    build_database(build)
+    write_datasette_metadata(build)
+    render_site(build)
+    return build

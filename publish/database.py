@@ -1,0 +1,166 @@
+"""portal.db: every published table in one SQLite database, built with sqlite-utils.
+
+Column types, primary keys, foreign keys, not-null, indexes and full-text search come from
+each resource's Table Schema, never from guessing (guessing turns postcode 01067 into 1067).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlite_utils
+
+from publish.build_folder import BuildFolder
+
+SQLITE_TYPES = {
+    "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
+    "time": str, "year": int, "yearmonth": str, "duration": str, "geojson": str, "object": str,
+    "array": str, "geopoint": str, "any": str,
+}
+DEFAULT_FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+PORTAL_DATASETS_TABLE = "portal_datasets"
+csv.field_size_limit(sys.maxsize)
+
+
+class SchemaConflict(Exception):
+    """Two datasets declare the same table, or a foreign key points at nothing."""
+
+
+def _caster(field_type: str) -> Callable[[str], object]:
+    if field_type in ("integer", "year"):
+        return int
+    if field_type == "number":
+        return float
+    if field_type == "boolean":
+        return lambda text: 1 if text == "true" else 0
+    return str
+
+
+def build_database(build: BuildFolder, path: Path | None = None) -> Path:
+    """Write portal.db for the build (replacing any earlier one). Raises SchemaConflict."""
+    path = path or build.database
+    path.unlink(missing_ok=True)
+    db = sqlite_utils.Database(path)
+    resources = _resources_in_dependency_order(build)
+    with db.conn:
+        for dataset_id, resource in resources:
+            _create_table(db, resource)
+            db[resource["name"]].insert_all(_rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]),
+                                            batch_size=2000)
+    for _, resource in resources:
+        _index_and_search(db, resource)
+    _write_portal_datasets(db, build)
+    db.conn.execute("PRAGMA journal_mode=DELETE")
+    db.conn.execute("ANALYZE")
+    db.vacuum()
+    db.close()
+    return path
+
+
+def _resources_in_dependency_order(build: BuildFolder) -> list[tuple[str, dict]]:
+    """Tables referenced by foreign keys are created before the tables that reference them."""
+    by_name: dict[str, tuple[str, dict]] = {}
+    for package in build.packages:
+        for resource in package["resources"]:
+            if resource["name"] in by_name:
+                raise SchemaConflict(f"Tabelle {resource['name']} kommt in {by_name[resource['name']][0]} und {package['name']} vor")
+            by_name[resource["name"]] = (package["name"], resource)
+    ordered: list[tuple[str, dict]] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if any(r["name"] == name for _, r in ordered) or name in visiting:
+            return
+        visiting.add(name)
+        for foreign_key in by_name[name][1]["schema"].get("foreignKeys", []):
+            target = foreign_key["reference"].get("resource") or name
+            if target in by_name and target != name:
+                visit(target)
+        ordered.append(by_name[name])
+
+    for name in by_name:
+        visit(name)
+    return ordered
+
+
+def _create_table(db: sqlite_utils.Database, resource: dict) -> None:
+    schema = resource["schema"]
+    fields = schema["fields"]
+    primary_key = schema.get("primaryKey")
+    if isinstance(primary_key, str):
+        primary_key = [primary_key]
+    foreign_keys = []
+    for foreign_key in schema.get("foreignKeys", []):
+        columns = foreign_key["fields"] if isinstance(foreign_key["fields"], list) else [foreign_key["fields"]]
+        reference = foreign_key["reference"]
+        targets = reference["fields"] if isinstance(reference["fields"], list) else [reference["fields"]]
+        other = reference.get("resource") or resource["name"]
+        if len(columns) == 1 and other in db.table_names() + [resource["name"]]:
+            foreign_keys.append((columns[0], other, targets[0]))
+    db[resource["name"]].create(
+        {f["name"]: SQLITE_TYPES.get(f.get("type", "string"), str) for f in fields},
+        pk=primary_key[0] if primary_key and len(primary_key) == 1 else (tuple(primary_key) if primary_key else None),
+        not_null={f["name"] for f in fields if f.get("constraints", {}).get("required")},
+        foreign_keys=foreign_keys,
+    )
+
+
+def _rows(csv_path: Path, schema: dict) -> Iterator[dict]:
+    casters = [(f["name"], _caster(f.get("type", "string"))) for f in schema["fields"]]
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for values in reader:
+            yield {name: (cast(text) if text != "" else None) for (name, cast), text in zip(casters, values)}
+
+
+def _index_and_search(db: sqlite_utils.Database, resource: dict) -> None:
+    options = resource.get("kommune", {})
+    table = db[resource["name"]]
+    wanted: list[list[str]] = [list(i) for i in options.get("indexes", [])]
+    wanted += [[name] for name in options.get("facets", [])]
+    for foreign_key in resource["schema"].get("foreignKeys", []):
+        columns = foreign_key["fields"]
+        wanted.append(columns if isinstance(columns, list) else [columns])
+    existing = {tuple(index.columns) for index in table.indexes}
+    for columns in wanted:
+        if tuple(columns) not in existing:
+            table.create_index(columns, if_not_exists=True)
+            existing.add(tuple(columns))
+    if options.get("fts"):
+        table.enable_fts(options["fts"], tokenize=options.get("fts_tokenizer") or DEFAULT_FTS_TOKENIZER,
+                         create_triggers=False, replace=True)
+
+
+def _write_portal_datasets(db: sqlite_utils.Database, build: BuildFolder) -> None:
+    """One row per dataset, so that KPIs (open-data coverage, freshness) are SQL like all others."""
+    rows = []
+    for package in build.packages:
+        meta = package["kommune"]
+        rows.append({
+            "id": package["name"],
+            "title": package["title"],
+            "family": meta["family"],
+            "frequency": meta["frequency"],
+            "status": meta["status"],
+            "stale_reason": meta.get("stale_reason"),
+            "issued": meta.get("issued"),
+            "modified": meta.get("modified"),
+            "licence": package["licenses"][0]["name"],
+            "themes": json.dumps([t["code"] for t in meta["themes"]]),
+            "tables": json.dumps([r["name"] for r in package["resources"]]),
+            "rows": sum(r.get("kommune", {}).get("rows", 0) for r in package["resources"]),
+            "sample": 1 if meta.get("sample") else 0,
+        })
+    db[PORTAL_DATASETS_TABLE].insert_all(rows, pk="id", replace=True, columns={"rows": int, "sample": int})
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection: publishers and KPIs must never write to a released database."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    return connection

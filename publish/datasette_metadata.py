@@ -1,0 +1,87 @@
+"""Datasette's metadata for portal.db: German titles and descriptions for the database,
+every table and every column, with licence, source, last update and the KPI canned queries."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from publish.build_folder import BuildFolder
+from publish.database import PORTAL_DATASETS_TABLE
+
+STATUS_WORDS = {"ok": "aktuell", "stale": "veraltet – die letzte Lieferung war fehlerhaft"}
+
+
+def datasette_metadata(build: BuildFolder) -> dict:
+    portal = build.portal
+    publisher = portal["publisher"]
+    site = portal["site"]
+    licence = portal["licences"][publisher["licence"]]
+    tables = {}
+    for package in build.packages:
+        meta = package["kommune"]
+        package_licence = package["licenses"][0]
+        for resource in package["resources"]:
+            description = resource.get("description") or package["description"]
+            status = STATUS_WORDS.get(meta["status"], meta["status"])
+            extra = f" Stand: {meta.get('modified', '')[:10]} ({status})."
+            if meta.get("sample"):
+                extra += " Beispieldaten (synthetisch)."
+            options = resource.get("kommune", {})
+            table = {
+                "title": resource.get("title") or package["title"],
+                "description": description + extra,
+                "license": package_licence.get("title"),
+                "license_url": package_licence.get("path"),
+                "source": publisher["name"],
+                "source_url": f"/datensaetze/{package['name']}/",
+                "columns": {
+                    f["name"]: " – ".join(x for x in (f.get("title"), f.get("description")) if x)
+                    for f in resource["schema"]["fields"]
+                },
+            }
+            if options.get("facets"):
+                table["facets"] = options["facets"]
+            if options.get("fts"):
+                table["fts_table"] = f"{resource['name']}_fts"
+                table["searchmode"] = "raw"
+            if options.get("label_column"):
+                table["label_column"] = options["label_column"]
+            tables[resource["name"]] = table
+    tables[PORTAL_DATASETS_TABLE] = {
+        "title": "Datensätze des Portals",
+        "description": "Welche Datensätze das Portal veröffentlicht, wie oft sie erneuert werden sollen und wann sie zuletzt erneuert wurden.",
+        "source": publisher["name"],
+        "license": licence["title"],
+        "license_url": licence["uri"],
+    }
+    queries = {
+        kpi["id"]: {
+            "title": kpi["title"],
+            "description": kpi.get("description") or kpi["sentence"],
+            "sql": kpi["sql"],
+        }
+        for kpi in portal.get("kpis", [])
+    }
+    return {
+        "title": site["title"],
+        "description": site["tagline"],
+        "license": licence["title"],
+        "license_url": licence["uri"],
+        "source": publisher["name"],
+        "source_url": publisher["website"],
+        "databases": {
+            "portal": {
+                "title": f"Offene Daten – {publisher['name']}",
+                "description": "Alle veröffentlichten Tabellen des Portals in einer SQLite-Datenbank.",
+                "tables": tables,
+                "queries": queries,
+            }
+        },
+    }
+
+
+def write_datasette_metadata(build: BuildFolder) -> Path:
+    target = build.root / "datasette" / "metadata.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(datasette_metadata(build), ensure_ascii=False, indent=2), encoding="utf-8")
+    return target

@@ -1,0 +1,111 @@
+"""One server for the citizen's site (at /) and Datasette (under /daten/).
+
+The build folder is a symlink that a rebuild swaps; the app notices the swap on the next
+request and switches to the new release as a whole (site, database and metadata together),
+while requests already running finish on the old one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from datasette.app import Datasette
+from starlette.responses import FileResponse, PlainTextResponse
+from starlette.staticfiles import StaticFiles
+
+from publish.build_folder import BuildFolder
+from publish.site.context import templates_dir
+
+DATASETTE_SETTINGS = {
+    # Facet suggestion costs ~0.9 s per table page on big tables (shared/notes); facets are declared instead.
+    "suggest_facets": False,
+    "sql_time_limit_ms": 1000,
+    "facet_time_limit_ms": 500,
+    "default_page_size": 50,
+    "max_returned_rows": 1000,
+    "allow_download": True,
+    "default_allow_sql": True,
+    "truncate_cells_html": 200,
+}
+
+
+@dataclass
+class _Release:
+    root: Path
+    site: StaticFiles
+    datasette: object
+
+
+class PortalApp:
+    """ASGI app serving the current release; see the module docstring for swaps."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self._lock = threading.Lock()
+        self._release: _Release | None = None
+
+    def _current(self) -> _Release:
+        root = self.out.resolve()
+        release = self._release
+        if release is None or release.root != root:
+            with self._lock:
+                if self._release is None or self._release.root != root:
+                    self._release = self._load(root)
+                release = self._release
+        return release
+
+    def _load(self, root: Path) -> _Release:
+        build = BuildFolder.open(root)
+        metadata = json.loads((root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+        datasette = Datasette(
+            immutables=[str(build.database)],
+            metadata=metadata,
+            settings={**DATASETTE_SETTINGS, "base_url": build.datasette_path},
+            template_dir=str(templates_dir() / "datasette") if (templates_dir() / "datasette").is_dir() else None,
+            static_mounts=[("static-portal", str(templates_dir() / "static"))],
+        )
+        return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app())
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            message = await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        try:
+            release = self._current()
+        except Exception as error:  # no build yet, or a broken one: say so instead of a stack trace
+            await PlainTextResponse(f"Portal nicht verfügbar: {error}", status_code=503)(scope, receive, send)
+            return
+        path = scope.get("path", "/")
+        prefix = release.root and BuildFolder(release.root).datasette_path
+        if path.startswith(prefix) or path == prefix.rstrip("/"):
+            await release.datasette(scope, receive, send)
+            return
+        await _site_with_404(release, scope, receive, send)
+
+
+async def _site_with_404(release: _Release, scope, receive, send) -> None:
+    from starlette.exceptions import HTTPException
+
+    try:
+        response = await release.site.get_response(release.site.get_path(scope), scope)
+    except HTTPException as error:
+        if error.status_code != 404:
+            raise
+        response = FileResponse(release.root / "site" / "404.html", status_code=404, media_type="text/html")
+    await response(scope, receive, send)
+
+
+def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
+    """Serve the build at `out` until interrupted. Raises BuildMissing if nothing was built yet."""
+    import uvicorn
+
+    BuildFolder.open(out)
+    os.environ.setdefault("DATASETTE_SECRET", os.urandom(16).hex())
+    uvicorn.run(PortalApp(out), host=host, port=port, log_level=log_level, lifespan="on")

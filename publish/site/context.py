@@ -1,0 +1,137 @@
+"""What every site section renders with: templates, the build, and one way to write a page."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from publish.build_folder import BuildFolder
+from publish.database import open_readonly
+
+TYPE_WORDS = {
+    "string": "Text", "integer": "Ganzzahl", "number": "Zahl", "boolean": "Ja/Nein", "date": "Datum",
+    "datetime": "Zeitpunkt", "time": "Uhrzeit", "year": "Jahr", "yearmonth": "Monat", "geojson": "Geometrie (GeoJSON)",
+    "object": "JSON-Objekt", "array": "JSON-Liste", "any": "beliebig",
+}
+FAMILY_WORDS = {
+    "rat": "Rat und Politik", "bauen": "Bauen und Planen", "service": "Verwaltungsservice", "allgemein": "Stadt und Verwaltung",
+}
+FREQUENCY_WORDS = {
+    "CONT": "laufend", "DAILY": "täglich", "WEEKLY": "wöchentlich", "BIWEEKLY": "alle zwei Wochen",
+    "MONTHLY": "monatlich", "BIMONTHLY": "alle zwei Monate", "QUARTERLY": "vierteljährlich",
+    "BIANNUAL": "halbjährlich", "ANNUAL": "jährlich", "BIENNIAL": "alle zwei Jahre", "IRREG": "unregelmäßig",
+    "NEVER": "nicht mehr", "UNKNOWN": "unbekannt",
+}
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("site_templates")))
+
+
+def german_date(value: str | dt.date | None) -> str:
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.strftime("%d.%m.%Y")
+
+
+def german_number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def file_size(size: int | None) -> str:
+    if size is None:
+        return "–"
+    for unit in ("Bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{german_number(size, 0 if unit == 'Bytes' else 1)} {unit}"
+        size /= 1024
+    return ""
+
+
+@dataclass
+class SiteContext:
+    build: BuildFolder
+    out_dir: Path
+    written: list[str] = field(default_factory=list)
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir()),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        markdown = MarkdownIt("commonmark", {"html": False})
+        env.filters.update({
+            "date_de": german_date,
+            "number_de": german_number,
+            "filesize": file_size,
+            "type_de": lambda t: TYPE_WORDS.get(t, t),
+            "family_de": lambda f: FAMILY_WORDS.get(f, f),
+            "frequency_de": lambda f: FREQUENCY_WORDS.get(f, f),
+            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown.render(text or "")),
+        })
+        env.globals.update({
+            "portal": self.build.portal,
+            "site": self.build.portal["site"],
+            "publisher": self.build.portal["publisher"],
+            "datasette": self.build.datasette_path,
+            "table_url": self.build.table_url,
+            "built": dt.datetime.now(dt.timezone.utc),
+        })
+        return env
+
+    @cached_property
+    def db(self):
+        return open_readonly(self.build.database)
+
+    @property
+    def packages(self) -> list[dict]:
+        return self.build.packages
+
+    @property
+    def portal(self) -> dict:
+        return self.build.portal
+
+    def table_exists(self, name: str) -> bool:
+        return self.db.execute("select 1 from sqlite_master where type in ('table','view') and name = ?", (name,)).fetchone() is not None
+
+    def write_page(self, url_path: str, template: str, **context) -> Path:
+        """Render `template` to `<url_path>/index.html` (url_path like "datensaetze/abc")."""
+        url_path = url_path.strip("/")
+        target = self.out_dir / url_path / "index.html" if url_path else self.out_dir / "index.html"
+        return self._write(target, template, "/" + (url_path + "/" if url_path else ""), **context)
+
+    def write_file(self, relative: str, template: str, **context) -> Path:
+        """Render a non-HTML file (feed, calendar, XML) at exactly `relative`."""
+        return self._write(self.out_dir / relative, template, "/" + relative, **context)
+
+    def _write(self, target: Path, template: str, url: str, **context) -> Path:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        html = self.env.get_template(template).render(current_url=url, **context)
+        target.write_text(html, encoding="utf-8")
+        self.written.append(url)
+        return target
+
+    def publish_file(self, source: Path, relative: str) -> None:
+        """Make a build file downloadable from the site (hard link: no copy of big files)."""
+        target = self.out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)

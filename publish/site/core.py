@@ -1,0 +1,62 @@
+"""The core pages: home, dataset list (by theme and family), one page per dataset, build
+report, about, and the 404 page."""
+from __future__ import annotations
+
+from publish.site.context import FAMILY_WORDS, SiteContext
+
+
+def render(site: SiteContext) -> None:
+    packages = site.packages
+    report = {entry["id"]: entry for entry in site.build.report.get("datasets", [])}
+    newest = sorted(packages, key=lambda p: p["kommune"].get("modified") or "", reverse=True)[:6]
+    families = [
+        {"code": code, "label": label, "count": sum(1 for p in packages if p["kommune"]["family"] == code)}
+        for code, label in FAMILY_WORDS.items()
+    ]
+    themes = _themes_in_use(site, packages)
+    site.write_page("", "home.html", newest=newest, families=families, packages=packages,
+                    sample=any(p["kommune"].get("sample") for p in packages))
+    site.write_page("datensaetze", "datasets.html", packages=packages, themes=themes, families=families,
+                    heading="Alle Datensätze", active=None)
+    for theme in themes:
+        chosen = [p for p in packages if theme["code"] in [t["code"] for t in p["kommune"]["themes"]]]
+        site.write_page(f"datensaetze/thema/{theme['code'].lower()}", "datasets.html", packages=chosen,
+                        themes=themes, families=families, heading=f"Thema: {theme['label']}", active=theme["code"])
+    for family in families:
+        chosen = [p for p in packages if p["kommune"]["family"] == family["code"]]
+        site.write_page(f"datensaetze/bereich/{family['code']}", "datasets.html", packages=chosen,
+                        themes=themes, families=families, heading=family["label"], active=family["code"])
+    for package in packages:
+        _dataset_page(site, package, report.get(package["name"]))
+    site.write_page("bericht", "report.html", entries=site.build.report.get("datasets", []),
+                    started=site.build.report.get("started"), titles={p["name"]: p["title"] for p in packages})
+    site.write_page("ueber", "about.html")
+    site.write_file("404.html", "404.html")
+
+
+def _themes_in_use(site: SiteContext, packages: list[dict]) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for package in packages:
+        for theme in package["kommune"]["themes"]:
+            entry = seen.setdefault(theme["code"], {**theme, "count": 0})
+            entry["count"] += 1
+    return sorted(seen.values(), key=lambda t: t["label"])
+
+
+def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None) -> None:
+    dataset_id = package["name"]
+    folder = site.build.dataset_dir(dataset_id)
+    base = f"datensaetze/{dataset_id}"
+    downloads = []
+    for resource in package["resources"]:
+        site.publish_file(folder / resource["path"], f"{base}/{resource['path']}")
+        json_file = resource.get("kommune", {}).get("json")
+        downloads.append({"resource": resource, "format": "CSV", "path": resource["path"], "bytes": resource.get("bytes")})
+        if json_file:
+            site.publish_file(folder / json_file["path"], f"{base}/{json_file['path']}")
+            downloads.append({"resource": resource, "format": "JSON", "path": json_file["path"], "bytes": json_file.get("bytes")})
+    site.publish_file(folder / "datapackage.json", f"{base}/datapackage.json")
+    site.publish_file(folder / "report.json", f"{base}/report.json")
+    readme = (folder / "README.md").read_text(encoding="utf-8") if (folder / "README.md").exists() else ""
+    site.write_page(base, "dataset.html", package=package, meta=package["kommune"], downloads=downloads,
+                    readme=readme, report=report_entry, base=f"/{base}/")

@@ -1,0 +1,144 @@
+"""Shared fixtures: real portal folders, real builds, real servers on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """../shared/reference, read where it lies. Skips without it, unless KOMMUNE_REQUIRE_REFERENCE=1."""
+    if not REFERENCE.is_dir():
+        if os.environ.get("KOMMUNE_REQUIRE_REFERENCE") == "1":
+            pytest.fail(f"reference folder missing at {REFERENCE} but KOMMUNE_REQUIRE_REFERENCE=1")
+        pytest.skip(f"reference folder {REFERENCE} not present (a town's own checkout)")
+    return REFERENCE
+
+
+GERMAN_SCHEMA = """\
+fields:
+  - {name: datum, label: Datum, type: date, format: "%d.%m.%Y", title: Datum, description: Buchungstag.}
+  - {name: betrag, label: Betrag, type: number, decimalChar: ",", groupChar: ".", title: Betrag, description: In Euro.}
+  - {name: ort, label: Ort, type: string, title: Ort, description: Ortsteil., constraints: {required: true}}
+"""
+
+
+def dataset_yaml(source: str, title: str = "Testdaten", extra: str = "") -> str:
+    """A minimal valid dataset.yaml with the given `source` (YAML flow mapping)."""
+    return (f"title: {title}\ndescription: Ein kleiner Datensatz für Tests.\nlicence: dl-by-de/2.0\n"
+            f"themes: [GOVE]\nkeywords: [Test]\nfrequency: MONTHLY\nsource: {source}\n{extra}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_kommune(*args: str, cwd: Path | None = None, check: bool = False, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess."""
+    result = subprocess.run([sys.executable, "-m", "kommune", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"kommune {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+class PortalDir:
+    """A town's portal directory in tmp: the repo's metadata plus chosen datasets."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copytree(REPO / "metadata", root / "metadata")
+        (root / "metadata" / "kpis.yaml").write_text("[]\n")
+        (root / "datasets").mkdir()
+
+    @property
+    def out(self) -> Path:
+        return self.root / "build"
+
+    def add_demo(self, dataset_id: str) -> Path:
+        target = self.root / "datasets" / dataset_id
+        shutil.copytree(REPO / "datasets" / dataset_id, target)
+        return target
+
+    def add(self, dataset_id: str, dataset_yaml: str, schema_yaml: str | None = None, files: dict[str, bytes] | None = None,
+            readme: str = "Beschreibung in einfacher Sprache.\n") -> Path:
+        folder = self.root / "datasets" / dataset_id
+        (folder / "sample").mkdir(parents=True)
+        (folder / "dataset.yaml").write_text(dataset_yaml, encoding="utf-8")
+        if schema_yaml is not None:
+            (folder / "schema.yaml").write_text(schema_yaml, encoding="utf-8")
+        (folder / "README.md").write_text(readme, encoding="utf-8")
+        for name, content in (files or {}).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(content)
+        return folder
+
+
+@pytest.fixture
+def portal_dir(tmp_path) -> PortalDir:
+    return PortalDir(tmp_path / "portal")
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> Path:
+    """The repository's own demo portal, built once per session. Returns the `build` symlink."""
+    from kommune import portal
+
+    out = tmp_path_factory.mktemp("demo") / "build"
+    portal.build(REPO, out)
+    return out
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen, url: str):
+        self.process, self.url = process, url
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        return httpx.get(self.url + path, timeout=30, **kwargs)
+
+
+def start_server(out: Path) -> Server:
+    """`kommune serve` as a real subprocess on a free port; waits until it answers."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"serve exited early:\n{process.stdout.read()}")
+        try:
+            httpx.get(url + "/", timeout=2)
+            return Server(process, url)
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("serve did not answer within 60 s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_build):
+    """The demo portal served by a real `kommune serve` subprocess."""
+    server = start_server(demo_build)
+    yield server
+    stop_server(server)

@@ -1,0 +1,53 @@
+"""portal.db takes its types, keys, indexes and search from the Table Schema."""
+from __future__ import annotations
+
+import sqlite_utils
+
+from kommune import portal
+from tests.conftest import dataset_yaml
+
+
+
+
+def test_types_keys_not_null_foreign_keys_and_search(portal_dir):
+    portal_dir.add("orte", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Orte", extra="table: {indexes: [[plz]]}\n"), """\
+fields:
+  - {name: plz, type: string, title: Postleitzahl, description: Mit führender Null., constraints: {required: true}}
+  - {name: name, type: string, title: Name, description: Ortsname.}
+primaryKey: [plz]
+""", {"sample/d.csv": "plz,name\n01067,Dresden\n59368,Werne\n".encode()})
+    portal_dir.add("meldungen", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Meldungen", extra="table: {fts: [text], facets: [plz]}\n"), """\
+fields:
+  - {name: nummer, type: integer, title: Nummer, description: Laufende Nummer., constraints: {required: true}}
+  - {name: plz, type: string, title: Postleitzahl, description: Ort der Meldung.}
+  - {name: betrag, type: number, title: Betrag, description: Euro.}
+  - {name: tag, type: date, title: Tag, description: Datum.}
+  - {name: erledigt, type: boolean, title: Erledigt, description: Ja oder nein.}
+  - {name: text, type: string, title: Text, description: Beschreibung.}
+primaryKey: [nummer]
+foreignKeys:
+  - {fields: [plz], reference: {resource: orte, fields: [plz]}}
+""", {"sample/d.csv": "nummer,plz,betrag,tag,erledigt,text\n1,59368,12.5,2024-01-02,true,Sperrmüllabfuhr verpasst\n2,01067,,2024-01-03,false,Straßenlaterne defekt\n".encode()})
+    report = portal.build(portal_dir.root, portal_dir.out)
+    assert all(d.status == "ok" for d in report.datasets), [d.issues for d in report.datasets]
+
+    db = sqlite_utils.Database(portal_dir.out / "portal.db")
+    meldungen = db["meldungen"]
+    assert meldungen.columns_dict == {"nummer": int, "plz": str, "betrag": float, "tag": str, "erledigt": int, "text": str}
+    assert meldungen.pks == ["nummer"]
+    assert [(fk.column, fk.other_table, fk.other_column) for fk in meldungen.foreign_keys] == [("plz", "orte", "plz")]
+    assert {tuple(i.columns) for i in meldungen.indexes} >= {("plz",)}
+    assert "not null" in db.execute("select sql from sqlite_master where name = 'meldungen'").fetchone()[0].lower()
+    assert db["orte"].get("01067")["name"] == "Dresden"  # leading zero kept: typed from the schema
+    assert db.execute("select betrag from meldungen where nummer = 2").fetchone() == (None,)
+    hits = db.execute("select nummer from meldungen where rowid in (select rowid from meldungen_fts where meldungen_fts match 'sperrmullabfuhr')").fetchall()
+    assert hits == [(1,)]
+    datasets = {row["id"]: row for row in db["portal_datasets"].rows}
+    assert datasets["meldungen"]["rows"] == 2 and datasets["meldungen"]["status"] == "ok"
+
+
+def test_demo_database_has_a_table_per_resource(demo_build):
+    db = sqlite_utils.Database(demo_build / "portal.db")
+    assert {"haushalt_ergebnisplan", "kita_plaetze", "portal_datasets"} <= set(db.table_names())
+    assert db["haushalt_ergebnisplan"].pks == ["produktbereich", "haushaltsjahr", "art"]
+    assert db.execute("select produktbereich from haushalt_ergebnisplan order by 1 limit 1").fetchone() == ("01",)
