@@ -1,0 +1,329 @@
+"""A streaming typed reader and validator for CSV files described by a Frictionless Table Schema.
+
+``FastCsvReader`` gives Frictionless's answers at close to the speed of Python's ``csv``
+module: Frictionless opens the file (so encoding, dialect, header and schema are detected
+and checked by Frictionless itself), then the rows are read with ``csv.reader`` and cast by
+``FieldCaster`` (Frictionless's own cell readers behind a cache). Row-level checks mirror
+``frictionless.Row`` and ``TableResource.row_stream`` (missing/extra cells, blank rows,
+unique fields, primary key) and errors are Frictionless's own error objects with the same
+type, row number, field number and message.
+
+The reader is a fast path, not a second validator: where it meets something it does not
+handle (a header that differs from the schema, compressed or remote sources, comment rows,
+several header rows) it raises ``FastPathUnsupported`` before reading any row, and callers
+treat any error it reports as "ask Frictionless for the authoritative report"
+(``pipelines.tabular.checked``).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Optional, Union
+
+from frictionless import Dialect, Error, Resource, Schema, errors, formats
+
+from pipelines.tabular.fastcast import MISS, Converter, FieldCaster
+from pipelines.tabular.keysets import SeenKeys
+
+SchemaSource = Union[Schema, Mapping[str, Any], str, Path, None]
+
+
+class FastPathUnsupported(Exception):
+    """The file or schema uses something the fast path does not handle; use Frictionless."""
+
+
+def _to_str(value: Any) -> str:
+    return str(value) if value is not None else ""
+
+
+class FastCsvReader:
+    """Reads a CSV file row by row, yielding the typed values of every valid row.
+
+    Construction opens the file with Frictionless and raises ``FastPathUnsupported`` when
+    the fast path cannot promise Frictionless's behaviour; ``FileNotFoundError`` and
+    ``frictionless.FrictionlessException`` (unreadable source, bad schema) pass through.
+    Iterating yields one list of values per valid row, in schema field order; invalid rows
+    are not yielded but recorded in ``errors`` (Frictionless error objects), and reading
+    stops after ``error_limit`` errors (Frictionless's default is 1000). ``converters``
+    maps a field type (``"date"``, ``"number"``, ...) to a function applied to its valid
+    values, e.g. ISO text for SQLite; conversions are cached with the casts. Memory stays
+    bounded: rows are streamed, cast caches are capped, and unique keys are kept compactly
+    (``SeenKeys``).
+    """
+
+    def __init__(
+        self,
+        path: Union[str, Path],
+        schema: SchemaSource = None,
+        *,
+        encoding: Optional[str] = None,
+        dialect: Optional[Mapping[str, Any]] = None,
+        converters: Optional[Mapping[str, Converter]] = None,
+        cache_limit: int = 100_000,
+        error_limit: int = 1000,
+    ) -> None:
+        self.path = Path(path)
+        self.error_limit = error_limit
+        self.row_count = 0
+        resource, header_errors = _open_with_frictionless(self.path, schema, encoding, dialect)
+        # Frictionless reports label errors first (validate_start), then the rows.
+        self.errors: list[Error] = header_errors
+        self.schema: Schema = resource.schema
+        self.encoding: str = resource.encoding  # type: ignore[assignment]
+        self.dialect_descriptor = resource.dialect.to_descriptor()
+        self.labels: list[str] = list(resource.labels)
+        self._csv_dialect = formats.CsvControl.from_dialect(resource.dialect).to_python()
+        converters = converters or {}
+        self.casters = [
+            FieldCaster(
+                field,
+                number,
+                convert=converters.get(field.type),
+                cache_limit=cache_limit,
+            )
+            for number, field in enumerate(self.schema.fields, start=1)
+        ]
+        self.field_names = [caster.name for caster in self.casters]
+        self._unique_positions = [
+            index
+            for index, field in enumerate(self.schema.fields)
+            if field.constraints.get("unique")
+        ]
+        self._primary_key_positions = [
+            self.field_names.index(name) for name in self.schema.primary_key
+        ]
+
+    @property
+    def valid(self) -> bool:
+        """True when every row read so far was valid (read all rows before trusting it)."""
+        return not self.errors
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        try:
+            yield from self._rows()
+        except UnicodeDecodeError as exception:
+            self.errors.append(errors.EncodingError(note=str(exception)))
+        except csv.Error as exception:
+            self.errors.append(
+                errors.SourceError(note=f"CSV-Fehler in Zeile {self.row_count + 2}: {exception}")
+            )
+
+    def _rows(self) -> Iterator[list[Any]]:
+        casters = self.casters
+        lookups = [caster.lookup for caster in casters]
+        width = len(casters)
+        unique_checks = [(index, SeenKeys(), {}) for index in self._unique_positions]
+        key_positions = self._primary_key_positions
+        primary_keys = SeenKeys() if key_positions else None
+        with open(self.path, encoding=self.encoding, newline="") as text:
+            reader = csv.reader(text, dialect=self._csv_dialect)
+            next(reader, None)  # the header, already checked by Frictionless
+            for row_number, cells in enumerate(reader, start=2):
+                self.row_count += 1
+                row_errors: list[Error] = []
+                values: Optional[list[Any]] = None
+                if len(cells) == width:
+                    values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells)]
+                    if MISS in values:
+                        values = self._resolve_misses(values, cells)
+                    if values is not None and values.count(None) == width:
+                        values = None  # blank row: let the exact path report it
+                if values is None:
+                    values = self._check_row(row_number, cells, row_errors)
+                if unique_checks:
+                    self._check_unique(row_number, cells, values, unique_checks, row_errors)
+                if primary_keys is not None:
+                    self._check_primary_key(row_number, cells, values, primary_keys, row_errors)
+                if row_errors:
+                    self.errors.extend(row_errors)
+                    if len(self.errors) >= self.error_limit:
+                        del self.errors[self.error_limit :]
+                        return
+                else:
+                    yield values
+
+    def _resolve_misses(self, values: list[Any], cells: list[str]) -> Optional[list[Any]]:
+        """Fill MISS slots via Frictionless; None if any cell is invalid."""
+        for index, value in enumerate(values):
+            if value is MISS:
+                value, notes = self.casters[index].resolve(cells[index])
+                if notes:
+                    return None
+                values[index] = value
+        return values
+
+    def _check_row(self, row_number: int, cells: list[str], row_errors: list[Error]) -> list[Any]:
+        """Cast one row exactly like ``frictionless.Row`` and append its errors, in order."""
+        cell_texts = list(map(_to_str, cells))
+        values: list[Any] = []
+        blank_cells = 0
+        for index, caster in enumerate(self.casters):
+            source = cells[index] if index < len(cells) else None
+            target, notes = caster.read_cell(source)
+            type_note = notes.pop("type", None) if notes else None
+            if target is None and not type_note:
+                blank_cells += 1
+            common = dict(
+                cells=cell_texts,
+                row_number=row_number,
+                cell=str(source),
+                field_name=caster.name,
+                field_number=caster.number,
+            )
+            if type_note:
+                row_errors.append(errors.TypeError(note=type_note, **common))
+            for note in (notes or {}).values():
+                row_errors.append(errors.ConstraintError(note=note, **common))
+            if target is not None and caster.convert is not None and not notes and not type_note:
+                target = caster.convert(target)
+            values.append(target)
+        for field_number in range(len(self.casters) + 1, len(cells) + 1):
+            row_errors.append(
+                errors.ExtraCellError(
+                    note="",
+                    cells=cell_texts,
+                    row_number=row_number,
+                    cell=str(cells[field_number - 1]),
+                    field_name="",
+                    field_number=field_number,
+                )
+            )
+        for caster in self.casters[len(cells) :]:
+            row_errors.append(
+                errors.MissingCellError(
+                    note="",
+                    cells=cell_texts,
+                    row_number=row_number,
+                    cell="",
+                    field_name=caster.name,
+                    field_number=caster.number,
+                )
+            )
+        if blank_cells == len(self.casters):
+            row_errors[:] = [errors.BlankRowError(note="", cells=cell_texts, row_number=row_number)]
+        return values
+
+    def _check_unique(
+        self,
+        row_number: int,
+        cells: list[str],
+        values: list[Any],
+        unique_checks: list[tuple[int, SeenKeys, dict[Any, int]]],
+        row_errors: list[Error],
+    ) -> None:
+        for index, seen, _ in unique_checks:
+            value = values[index]
+            if value is not None and seen.add(value):
+                caster = self.casters[index]
+                row_errors.append(
+                    errors.UniqueError(
+                        # The first row is not remembered (memory stays flat); the
+                        # authoritative Frictionless report names it.
+                        note="the same as in an earlier row",
+                        cells=list(map(_to_str, cells)),
+                        row_number=row_number,
+                        cell=str(value),
+                        field_name=caster.name,
+                        field_number=caster.number,
+                    )
+                )
+
+    def _check_primary_key(
+        self,
+        row_number: int,
+        cells: list[str],
+        values: list[Any],
+        primary_keys: SeenKeys,
+        row_errors: list[Error],
+    ) -> None:
+        key_values = tuple(values[index] for index in self._primary_key_positions)
+        if set(key_values) == {None}:
+            note = 'cells composing the primary keys are all "None"'
+        elif primary_keys.add(key_values[0] if len(key_values) == 1 else key_values):
+            note = "the same as in an earlier row"
+        else:
+            return
+        row_errors.append(
+            errors.PrimaryKeyError(note=note, cells=list(map(_to_str, cells)), row_number=row_number)
+        )
+
+
+def frictionless_resource(
+    path: Union[str, Path],
+    schema: SchemaSource = None,
+    *,
+    encoding: Optional[str] = None,
+    dialect: Optional[Mapping[str, Any]] = None,
+) -> Resource:
+    """A Frictionless ``Resource`` for the file with the given schema, encoding and dialect.
+
+    ``schema`` may be a ``Schema``, a descriptor dict or a path; None lets Frictionless
+    infer one. Raises ``frictionless.FrictionlessException`` for an invalid schema.
+    """
+    options: dict[str, Any] = {}
+    if schema is not None:
+        if isinstance(schema, Schema):
+            options["schema"] = schema
+        elif isinstance(schema, Mapping):
+            options["schema"] = Schema.from_descriptor(dict(schema))
+        else:
+            schema_path = Path(schema).resolve()
+            options["schema"] = Schema.from_descriptor(
+                schema_path.name, basepath=str(schema_path.parent)
+            )
+    if encoding:
+        options["encoding"] = encoding
+    if dialect:
+        options["dialect"] = Dialect.from_descriptor(dict(dialect))
+    # Frictionless treats absolute paths as unsafe; a basepath keeps the path relative.
+    path = Path(path).resolve()
+    return Resource(path.name, basepath=str(path.parent), **options)
+
+
+def _open_with_frictionless(
+    path: Path,
+    schema: SchemaSource,
+    encoding: Optional[str],
+    dialect: Optional[Mapping[str, Any]],
+) -> tuple[Resource, list[Error]]:
+    """Let Frictionless detect format, encoding, dialect and header; refuse what we don't mirror."""
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    resource = frictionless_resource(path, schema, encoding=encoding, dialect=dialect)
+    with resource:
+        header_errors = _refuse_unsupported(resource)
+    return resource, header_errors
+
+
+# Blank or repeated labels leave the cells in the schema's positions: rows are read as usual.
+_LABEL_ERRORS_WE_MIRROR = {"blank-label", "duplicate-label"}
+
+
+def _refuse_unsupported(resource: Resource) -> list[Error]:
+    """Raise ``FastPathUnsupported`` naming every reason; else return the header's errors."""
+    reasons = []
+    if resource.format != "csv":
+        reasons.append(f"format {resource.format!r}")
+    if resource.compression or resource.innerpath:
+        reasons.append("compressed source")
+    if resource.scheme != "file":
+        reasons.append(f"scheme {resource.scheme!r}")
+    dialect = resource.dialect
+    if not dialect.header or dialect.header_rows != [1]:
+        reasons.append("header is not exactly the first row")
+    if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
+        reasons.append("comment or blank-row skipping")
+    control = formats.CsvControl.from_dialect(dialect)
+    if control.null_sequence:
+        reasons.append("nullSequence")
+    header_errors = resource.header.errors
+    if {error.type for error in header_errors} - _LABEL_ERRORS_WE_MIRROR or len(
+        resource.labels
+    ) != len(resource.schema.fields):
+        reasons.append("header differs from the schema")
+    if not resource.labels:
+        reasons.append("empty source")
+    if reasons:
+        raise FastPathUnsupported(", ".join(reasons))
+    return list(header_errors)
