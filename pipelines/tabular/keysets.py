@@ -20,7 +20,7 @@ _BLOCK_MASK = _BLOCK_SIZE - 1
 class SeenKeys:
     """A set of keys that answers "was this key seen before?" and remembers it.
 
-    ``add(key)`` returns True when the key was already present. Integers (not bools) go into
+    ``add(key)`` returns True when the key was already present. Integers (bools count as 0 and 1, as in a set) go into
     a bitmap while the table's integer keys stay dense enough; anything else goes into a set.
     Never raises for hashable keys; an unhashable key raises ``TypeError`` as a set would.
     """
@@ -33,7 +33,7 @@ class SeenKeys:
 
     def add(self, key: Hashable) -> bool:
         """Remember ``key``; return True if it had been added before."""
-        if self._bitmap_enabled and type(key) is int:
+        if self._bitmap_enabled and isinstance(key, int):
             block_number = key >> _BLOCK_BITS
             block = self._blocks.get(block_number)
             if block is None:
