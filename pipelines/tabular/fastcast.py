@@ -67,6 +67,16 @@ class FieldCaster:
             self.cache[cell] = value
         return value, None
 
+    @property
+    def inline_kind(self) -> str:
+        """How ``compile_row_caster`` may cast this field inline: integer, string or cached."""
+        return self._inline_kind
+
+    @property
+    def missing_result(self) -> Any:
+        """What a missing value becomes on the fast path: None, or MISS if it is an error."""
+        return MISS if self.field.constraints.get("required") else None
+
     def _choose_lookup(self) -> Callable[[str, Any], Any]:
         field = self.field
         only_required = set(field.constraints) <= {"required"}
@@ -76,6 +86,7 @@ class FieldCaster:
             and only_required
             and self.convert is None
         ):
+            self._inline_kind = "string"
             return self._plain_string_lookup()
         if (
             field.type == "integer"
@@ -84,22 +95,20 @@ class FieldCaster:
             and self.convert is None
             and not any(_parses_as_int(value) for value in self.missing_values)
         ):
+            self._inline_kind = "integer"
             return _bare_integer_lookup
+        self._inline_kind = "cached"
         return self.cache.get
 
     def _plain_string_lookup(self) -> Callable[[str, Any], Any]:
         missing_values = self.missing_values
-        required = bool(self.field.constraints.get("required"))
+        missing_result = self.missing_result
 
-        if required:
-            # A missing value in a required field is an error: let resolve() report it.
-            def lookup(cell: str, miss: Any) -> Any:
-                return miss if cell in missing_values else cell
-
-        else:
-
-            def lookup(cell: str, miss: Any) -> Any:
-                return None if cell in missing_values else cell
+        def lookup(cell: str, miss: Any) -> Any:
+            if cell in missing_values:
+                # A missing value in a required field is an error: resolve() reports it.
+                return miss if missing_result is MISS else None
+            return cell
 
         return lookup
 
@@ -126,3 +135,53 @@ def _missing_values(field: Field) -> list[str]:
     if not field.has_defined("missing_values") and field.schema:
         return list(field.schema.missing_values)
     return list(field.missing_values)
+
+
+def compile_row_caster(casters: list[FieldCaster]) -> Callable[[list[str]], Optional[list[Any]]]:
+    """Build one function that casts a whole row of ``len(casters)`` cells in a single frame.
+
+    Per-cell function calls are most of the fast path's cost; like ``dataclasses`` and
+    ``namedtuple``, we generate the function's source from the schema so each cell costs
+    an inline expression: ``int(c)`` for bare integers, ``c or None`` for plain strings,
+    a cache look-up otherwise. The function returns the row's values when every cell was
+    answered, or None when any cell needs ``FieldCaster.resolve`` (a cache miss, a missing
+    value in a required field, a bare integer that did not parse); the caller then takes
+    the cell-by-cell path. It never raises for text cells.
+    """
+    names: dict[str, Any] = {"MISS": MISS}
+    lookups: list[str] = []
+    needs_resolve: list[str] = []
+    expressions: list[str] = []
+    has_integers = False
+    for index, caster in enumerate(casters):
+        cell = f"c{index}"
+        kind = caster.inline_kind
+        if kind == "integer":
+            has_integers = True
+            expressions.append(f"int({cell})")
+        elif kind == "string":
+            names[f"m{index}"] = caster.missing_values
+            only_empty = caster.missing_values == frozenset({""})
+            if caster.missing_result is MISS:
+                needs_resolve.append(f"not {cell}" if only_empty else f"{cell} in m{index}")
+                expressions.append(cell)
+            elif only_empty:
+                expressions.append(f"({cell} or None)")
+            else:
+                expressions.append(f"(None if {cell} in m{index} else {cell})")
+        else:
+            names[f"g{index}"] = caster.cache.get
+            lookups.append(f"    v{index} = g{index}({cell}, MISS)\n")
+            needs_resolve.append(f"v{index} is MISS")
+            expressions.append(f"v{index}")
+    cells = ", ".join(f"c{index}" for index in range(len(casters)))
+    values = "[" + ", ".join(expressions) + "]"
+    source = f"def cast_row(cells):\n    {cells}, = cells\n" + "".join(lookups)
+    if needs_resolve:
+        source += f"    if {' or '.join(needs_resolve)}:\n        return None\n"
+    if has_integers:
+        source += f"    try:\n        return {values}\n    except ValueError:\n        return None\n"
+    else:
+        source += f"    return {values}\n"
+    exec(compile(source, "<fastcast row caster>", "exec"), names)  # noqa: S102 - source built above
+    return names["cast_row"]

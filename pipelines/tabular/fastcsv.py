@@ -23,7 +23,8 @@ from typing import Any, Iterator, Mapping, Optional, Union
 
 from frictionless import Dialect, Error, Resource, Schema, errors, formats
 
-from pipelines.tabular.fastcast import MISS, Converter, FieldCaster
+from pipelines.tabular.fastcast import MISS, Converter, FieldCaster, compile_row_caster
+from pipelines.tabular.keysets import NO_RUN as _NO_KEY
 from pipelines.tabular.keysets import SeenKeys
 
 SchemaSource = Union[Schema, Mapping[str, Any], str, Path, None]
@@ -106,42 +107,62 @@ class FastCsvReader:
             self.errors.append(errors.EncodingError(note=str(exception)))
         except csv.Error as exception:
             self.errors.append(
-                errors.SourceError(note=f"CSV-Fehler in Zeile {self.row_count + 2}: {exception}")
+                errors.SourceError(note=f"CSV-Fehler nach Zeile {self.row_count + 1}: {exception}")
             )
 
     def _rows(self) -> Iterator[list[Any]]:
         casters = self.casters
+        cast_row = compile_row_caster(casters)
         lookups = [caster.lookup for caster in casters]
         width = len(casters)
-        unique_checks = [(index, SeenKeys(), {}) for index in self._unique_positions]
+        unique_checks = [(index, SeenKeys()) for index in self._unique_positions]
         key_positions = self._primary_key_positions
+        single_key = key_positions[0] if len(key_positions) == 1 else None
         primary_keys = SeenKeys() if key_positions else None
-        with open(self.path, encoding=self.encoding, newline="") as text:
-            reader = csv.reader(text, dialect=self._csv_dialect)
-            next(reader, None)  # the header, already checked by Frictionless
-            for row_number, cells in enumerate(reader, start=2):
-                self.row_count += 1
-                row_errors: list[Error] = []
-                values: Optional[list[Any]] = None
-                if len(cells) == width:
-                    values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells)]
-                    if MISS in values:
-                        values = self._resolve_misses(values, cells)
-                    if values is not None and values.count(None) == width:
-                        values = None  # blank row: let the exact path report it
-                if values is None:
-                    values = self._check_row(row_number, cells, row_errors)
-                if unique_checks:
-                    self._check_unique(row_number, cells, values, unique_checks, row_errors)
-                if primary_keys is not None:
-                    self._check_primary_key(row_number, cells, values, primary_keys, row_errors)
-                if row_errors:
-                    self.errors.extend(row_errors)
-                    if len(self.errors) >= self.error_limit:
-                        del self.errors[self.error_limit :]
-                        return
-                else:
-                    yield values
+        # Exports are usually sorted by a dense integer id: while the keys come as
+        # n, n+1, n+2, ... a comparison proves them new (see SeenKeys.next_in_run).
+        next_key: Any = _NO_KEY
+        row_number = 1
+        try:
+            with open(self.path, encoding=self.encoding, newline="") as text:
+                reader = csv.reader(text, dialect=self._csv_dialect)
+                next(reader, None)  # the header, already checked by Frictionless
+                for row_number, cells in enumerate(reader, start=2):
+                    row_errors: Optional[list[Error]] = None
+                    values: Optional[list[Any]] = None
+                    if len(cells) == width:
+                        values = cast_row(cells)
+                        if values is None:
+                            values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells)]
+                            if MISS in values:
+                                values = self._resolve_misses(values, cells)
+                        if values is not None and values.count(None) == width:
+                            values = None  # blank row: let the exact path report it
+                    if values is None:
+                        row_errors = []
+                        values = self._check_row(row_number, cells, row_errors)
+                    if unique_checks:
+                        row_errors = self._check_unique(
+                            row_number, cells, values, unique_checks, row_errors
+                        )
+                    if single_key is not None and values[single_key] == next_key:
+                        next_key += 1
+                    elif primary_keys is not None:
+                        if single_key is not None:
+                            primary_keys.extend_run_to(next_key)
+                        row_errors = self._check_primary_key(
+                            row_number, cells, values, primary_keys, row_errors
+                        )
+                        next_key = primary_keys.next_in_run()
+                    if row_errors:
+                        self.errors.extend(row_errors)
+                        if len(self.errors) >= self.error_limit:
+                            del self.errors[self.error_limit :]
+                            return
+                    else:
+                        yield values
+        finally:
+            self.row_count = row_number - 1
 
     def _resolve_misses(self, values: list[Any], cells: list[str]) -> Optional[list[Any]]:
         """Fill MISS slots via Frictionless; None if any cell is invalid."""
@@ -209,13 +230,14 @@ class FastCsvReader:
         row_number: int,
         cells: list[str],
         values: list[Any],
-        unique_checks: list[tuple[int, SeenKeys, dict[Any, int]]],
-        row_errors: list[Error],
-    ) -> None:
-        for index, seen, _ in unique_checks:
+        unique_checks: list[tuple[int, SeenKeys]],
+        row_errors: Optional[list[Error]],
+    ) -> Optional[list[Error]]:
+        for index, seen in unique_checks:
             value = values[index]
             if value is not None and seen.add(value):
                 caster = self.casters[index]
+                row_errors = row_errors or []
                 row_errors.append(
                     errors.UniqueError(
                         # The first row is not remembered (memory stays flat); the
@@ -228,6 +250,7 @@ class FastCsvReader:
                         field_number=caster.number,
                     )
                 )
+        return row_errors
 
     def _check_primary_key(
         self,
@@ -235,18 +258,20 @@ class FastCsvReader:
         cells: list[str],
         values: list[Any],
         primary_keys: SeenKeys,
-        row_errors: list[Error],
-    ) -> None:
+        row_errors: Optional[list[Error]],
+    ) -> Optional[list[Error]]:
         key_values = tuple(values[index] for index in self._primary_key_positions)
         if set(key_values) == {None}:
             note = 'cells composing the primary keys are all "None"'
         elif primary_keys.add(key_values[0] if len(key_values) == 1 else key_values):
             note = "the same as in an earlier row"
         else:
-            return
+            return row_errors
+        row_errors = row_errors or []
         row_errors.append(
             errors.PrimaryKeyError(note=note, cells=list(map(_to_str, cells)), row_number=row_number)
         )
+        return row_errors
 
 
 def frictionless_resource(

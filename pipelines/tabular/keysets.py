@@ -5,12 +5,17 @@ integers costs about 60 MB and grows with the table; record ids in municipal exp
 nearly always dense integers (1, 2, 3, ... or 2024000001, ...), so integer keys are kept in
 a bitmap of 64 Ki-value blocks instead: five million dense ids fit into well under 1 MB.
 Sparse integer keys (more blocks than ``max_blocks``) and every other kind of key fall back
-to a plain ``set``.
+to a plain ``set``. Most exports are even sorted by their id: while the keys arrive as
+n, n+1, n+2, ... they are kept as one run ``[run_start, run_end)`` and the reader's hot loop
+can prove a key new with one comparison against ``next_in_run()``.
 """
 
 from __future__ import annotations
 
 from typing import Hashable
+
+#: ``next_in_run()`` when the keys seen are not one unbroken run of integers.
+NO_RUN = object()
 
 _BLOCK_BITS = 16
 _BLOCK_SIZE = 1 << _BLOCK_BITS
@@ -30,9 +35,42 @@ class SeenKeys:
         self._others: set[Hashable] = set()
         self._max_blocks = max_blocks
         self._bitmap_enabled = True
+        self._run_start: int | None = None
+        self._run_end = 0
+
+    def next_in_run(self) -> object:
+        """The key that would extend the unbroken run, or ``NO_RUN`` if keys are not one run."""
+        if self._run_start is None or self._blocks or self._others:
+            return NO_RUN
+        return self._run_end
+
+    def extend_run_to(self, next_key: object) -> None:
+        """Record that the caller added every key up to ``next_key`` (exclusive) to the run."""
+        if next_key is not NO_RUN:
+            self._run_end = next_key  # type: ignore[assignment]
 
     def add(self, key: Hashable) -> bool:
         """Remember ``key``; return True if it had been added before."""
+        if isinstance(key, int):
+            if self._run_start is None:
+                if not self._blocks and not self._others:
+                    self._run_start, self._run_end = key, key + 1
+                    return False
+            elif self._run_start <= key < self._run_end:
+                return True
+            elif key == self._run_end and not self._stored(key):
+                self._run_end += 1
+                return False
+        return self._add_stored(key)
+
+    def _stored(self, key: int) -> bool:
+        if self._bitmap_enabled:
+            block = self._blocks.get(key >> _BLOCK_BITS)
+            offset = key & _BLOCK_MASK
+            return block is not None and bool(block[offset >> 3] & (1 << (offset & 7)))
+        return key in self._others
+
+    def _add_stored(self, key: Hashable) -> bool:
         if self._bitmap_enabled and isinstance(key, int):
             block_number = key >> _BLOCK_BITS
             block = self._blocks.get(block_number)

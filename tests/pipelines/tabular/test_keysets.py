@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.tabular.keysets import SeenKeys
+from pipelines.tabular.keysets import NO_RUN, SeenKeys
 
 keys = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
@@ -39,3 +39,22 @@ def test_sparse_integer_keys_move_into_the_set_without_forgetting():
     for key in spread:
         assert seen.add(key) is False
     assert all(seen.add(key) for key in spread)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=80), max_size=200), st.integers(0, 40))
+def test_run_protocol_of_the_reader_agrees_with_a_set(values, sorted_prefix):
+    """The reader proves keys new by comparing with next_in_run() and reports back."""
+    values = sorted(set(values))[:sorted_prefix] + values
+    seen = SeenKeys(max_blocks=2)
+    reference: set = set()
+    next_key = NO_RUN
+    for value in values:
+        if value == next_key:
+            duplicate = False
+            next_key += 1
+        else:
+            seen.extend_run_to(next_key)
+            duplicate = seen.add(value)
+            next_key = seen.next_in_run()
+        assert duplicate == (value in reference)
+        reference.add(value)
