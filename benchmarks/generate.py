@@ -107,8 +107,13 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--utf8-copy", type=Path, help="transcode PATH to this UTF-8 file instead")
     arguments = parser.parse_args()
-    generate(arguments.path, arguments.rows, arguments.seed)
+    if arguments.utf8_copy:
+        temporary = arguments.utf8_copy.with_suffix(".tmp")
+        transcode_to_utf8(arguments.path, temporary).rename(arguments.utf8_copy)
+    else:
+        generate(arguments.path, arguments.rows, arguments.seed)
 
 
 if __name__ == "__main__":

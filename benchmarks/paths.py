@@ -138,6 +138,8 @@ PATHS: dict[str, Callable[[str, str], dict]] = {
 
 def main(arguments: list[str]) -> None:
     name, source, target = arguments
+    # Every loading path starts from nothing (sqlite3 .import would append otherwise).
+    Path(target).unlink(missing_ok=True)
     print(json.dumps(PATHS[name](source, target)))
 
 

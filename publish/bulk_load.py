@@ -4,13 +4,14 @@ sqlite-utils creates the table and its indexes (types, primary key and not-null 
 Table Schema); the rows go through the connection's ``executemany`` in one transaction,
 which is several times faster than ``Table.insert_all`` with a dict per row (see
 ../shared/notes/measured-pitfalls.md). Indexes are built after the rows are in: one sort
-per index instead of a B-tree update per row.
+per index instead of a B-tree update per row. Producing rows in a second thread
+while SQLite writes was measured slower (the GIL changes hands for every row), so the
+load stays in one thread.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from itertools import islice
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import sqlite_utils
@@ -23,8 +24,6 @@ SQLITE_TYPES: dict[str, type] = {
     "boolean": int,
     "year": int,
 }
-
-BATCH_SIZE = 20_000
 
 
 class LoadError(Exception):
@@ -74,19 +73,17 @@ def load_rows(
         ", ".join(f"[{name}]" for name in columns),
         ", ".join("?" for _ in columns),
     )
-    count = 0
     try:
         # One transaction (sqlite-utils nests its own steps as savepoints inside it).
         with db.atomic():
             if replace and db[table].exists():
                 db[table].drop()
             db.create_table(table, columns, pk=primary_key(schema), not_null=not_null)
-            iterator = iter(rows)
-            while batch := list(islice(iterator, BATCH_SIZE)):
-                db.conn.executemany(insert, batch)
-                count += len(batch)
+            # executemany consumes the iterator row by row: memory stays flat.
+            count = db.conn.executemany(insert, rows).rowcount
             for index_columns in indexes:
                 db[table].create_index(list(index_columns), if_not_exists=True)
     except sqlite3.DatabaseError as error:
         raise LoadError(f"Tabelle {table}: {error}") from error
     return count
+
