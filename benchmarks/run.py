@@ -155,9 +155,12 @@ def available_paths() -> list[str]:
     return names
 
 
-def run_file_paths(sizes: list[int], seed: int, repeat: int, slow_up_to: int) -> list[Measurement]:
-    data = OUTPUT / "data"
-    work = OUTPUT / "work"
+def run_file_paths(
+    sizes: list[int], seed: int, repeat: int, slow_up_to: int, output: Path = OUTPUT
+) -> list[Measurement]:
+    """Measure every available path on a generated file of each size; floor first."""
+    data = output / "data"
+    work = output / "work"
     data.mkdir(parents=True, exist_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     results: list[Measurement] = []
@@ -219,6 +222,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--big", action="store_true", help="add the 5,000,000-row file")
     parser.add_argument("--repeat", type=int, default=1, help="runs per path (median is kept)")
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="folder for data and JSON")
     parser.add_argument(
         "--slow-peers-up-to", type=int, default=1_000_000,
         help="run the Frictionless peers only on files up to this many rows",
@@ -227,7 +231,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     sizes = [int(size) for size in arguments.sizes.split(",") if size]
     if arguments.big:
         sizes.append(5_000_000)
-    results = run_file_paths(sizes, arguments.seed, arguments.repeat, arguments.slow_peers_up_to)
+    output = arguments.output
+    results = run_file_paths(
+        sizes, arguments.seed, arguments.repeat, arguments.slow_peers_up_to, output
+    )
     table = format_table(results)
     print(table)
     summary = growth(results)
@@ -242,11 +249,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         "growth": summary,
         "table": table,
     }
-    OUTPUT.mkdir(parents=True, exist_ok=True)
+    output.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     for name in (f"bench-{stamp}.json", "latest.json"):
-        (OUTPUT / name).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"written: {OUTPUT / 'latest.json'}", file=sys.stderr)
+        (output / name).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"written: {output / 'latest.json'}", file=sys.stderr)
     return 0
 
 
