@@ -9,29 +9,32 @@ common case — never pay for Frictionless's per-row work.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional, Union
+from typing import Any, Iterator, Mapping, Optional
 
-from frictionless import Error, FrictionlessException, Report
+from frictionless import Error, FrictionlessException, Report, Resource
 
 from pipelines.tabular.fastcast import Converter
 from pipelines.tabular.fastcsv import (
     FastCsvReader,
     FastPathUnsupported,
     SchemaSource,
-    frictionless_resource,
+    TableSource,
+    as_resource,
 )
+
+#: Frictionless's own default: a report stops after this many errors.
+LIMIT_ERRORS = 1000
 
 
 class InvalidTable(Exception):
-    """The file does not satisfy its Table Schema; ``errors`` is Frictionless's report."""
+    """The file does not satisfy its Table Schema; ``report`` is Frictionless's own."""
 
-    def __init__(self, path: Path, report: Report) -> None:
-        self.path = path
+    def __init__(self, source: str, report: Report) -> None:
+        self.source = source
         self.report = report
         self.errors: list[Error] = list(report.tasks[0].errors) if report.tasks else list(report.errors)
         first = self.errors[0].message if self.errors else "unknown error"
-        super().__init__(f"{path}: {len(self.errors)} error(s), first: {first}")
+        super().__init__(f"{source}: {len(self.errors)} error(s), first: {first}")
 
 
 @dataclass
@@ -46,49 +49,49 @@ class TableCheck:
 
 
 def frictionless_report(
-    path: Union[str, Path],
+    source: TableSource,
     schema: SchemaSource = None,
     *,
     encoding: Optional[str] = None,
     dialect: Optional[Mapping[str, Any]] = None,
+    limit_errors: int = LIMIT_ERRORS,
 ) -> Report:
     """Validate with Frictionless itself (the authoritative, slow report). Never raises for bad data."""
-    return frictionless_resource(path, schema, encoding=encoding, dialect=dialect).validate()
+    resource = as_resource(source, schema, encoding=encoding, dialect=dialect)
+    return resource.validate(limit_errors=limit_errors)
 
 
 def check_csv(
-    path: Union[str, Path],
+    source: TableSource,
     schema: SchemaSource = None,
     *,
     encoding: Optional[str] = None,
     dialect: Optional[Mapping[str, Any]] = None,
+    limit_errors: int = LIMIT_ERRORS,
 ) -> TableCheck:
-    """Validate ``path`` against ``schema``: the fast path, then Frictionless where it matters.
+    """Validate ``source`` against its schema: the fast path, then Frictionless where it matters.
 
     Returns a ``TableCheck`` whose errors are Frictionless's own report whenever the file is
     invalid or the fast path does not handle it. ``FileNotFoundError`` passes through.
     """
+    options = dict(schema=schema, encoding=encoding, dialect=dialect)
     try:
-        reader = FastCsvReader(path, schema, encoding=encoding, dialect=dialect)
+        reader = FastCsvReader(source, **options, error_limit=limit_errors)
     except (FastPathUnsupported, FrictionlessException) as reason:
         # FrictionlessException: Frictionless could not even open the file (encoding,
         # schema); its own report says so in its own words.
-        return _check_with_frictionless(path, schema, encoding, dialect, str(reason))
+        return _check_with_frictionless(source, options, limit_errors, str(reason))
     for _ in reader:
         pass
     if reader.valid:
         return TableCheck(valid=True, row_count=reader.row_count, method="fast")
-    return _check_with_frictionless(path, schema, encoding, dialect, "the fast path found errors")
+    return _check_with_frictionless(source, options, limit_errors, "the fast path found errors")
 
 
 def _check_with_frictionless(
-    path: Union[str, Path],
-    schema: SchemaSource,
-    encoding: Optional[str],
-    dialect: Optional[Mapping[str, Any]],
-    reason: str,
+    source: TableSource, options: dict[str, Any], limit_errors: int, reason: str
 ) -> TableCheck:
-    report = frictionless_report(path, schema, encoding=encoding, dialect=dialect)
+    report = frictionless_report(source, **options, limit_errors=limit_errors)
     task = report.tasks[0] if report.tasks else None
     return TableCheck(
         valid=report.valid,
@@ -100,49 +103,52 @@ def _check_with_frictionless(
 
 
 def iter_valid_rows(
-    path: Union[str, Path],
+    source: TableSource,
     schema: SchemaSource = None,
     *,
     encoding: Optional[str] = None,
     dialect: Optional[Mapping[str, Any]] = None,
     converters: Optional[Mapping[str, Converter]] = None,
+    limit_errors: int = LIMIT_ERRORS,
 ) -> Iterator[list[Any]]:
     """Yield the typed values of each row (schema field order), then raise if the file was invalid.
 
-    Consumers write as they go inside something they can undo (a transaction, a temporary
-    file): after the last row, ``InvalidTable`` carrying Frictionless's authoritative report
-    is raised if any row was invalid — rows yielded before that must then be discarded.
-    Files the fast path does not handle are streamed through Frictionless's ``row_stream``
-    (same contract, slower). ``converters`` as in ``FastCsvReader``.
+    Consumers write as they go inside something they can undo (a transaction, a release
+    folder that is thrown away): after the last row, ``InvalidTable`` carrying Frictionless's
+    authoritative report is raised if any row was invalid — rows yielded before that must
+    then be discarded. Sources the fast path does not handle (XLSX, comment rows, a header
+    that differs from the schema) are validated and streamed by Frictionless itself, with
+    the same contract. ``converters`` as in ``FastCsvReader``.
     """
+    options = dict(schema=schema, encoding=encoding, dialect=dialect)
     try:
-        reader = FastCsvReader(
-            path, schema, encoding=encoding, dialect=dialect, converters=converters
-        )
+        reader = FastCsvReader(source, **options, converters=converters, error_limit=limit_errors)
     except (FastPathUnsupported, FrictionlessException):
-        yield from _iter_with_frictionless(path, schema, encoding, dialect, converters)
+        yield from _iter_with_frictionless(source, options, converters, limit_errors)
         return
     yield from reader
     if not reader.valid:
-        raise InvalidTable(Path(path), frictionless_report(path, schema, encoding=encoding, dialect=dialect))
+        raise InvalidTable(_describe(source), frictionless_report(source, **options, limit_errors=limit_errors))
 
 
 def _iter_with_frictionless(
-    path: Union[str, Path],
-    schema: SchemaSource,
-    encoding: Optional[str],
-    dialect: Optional[Mapping[str, Any]],
+    source: TableSource,
+    options: dict[str, Any],
     converters: Optional[Mapping[str, Converter]],
+    limit_errors: int,
 ) -> Iterator[list[Any]]:
     converters = converters or {}
-    report = frictionless_report(path, schema, encoding=encoding, dialect=dialect)
+    report = frictionless_report(source, **options, limit_errors=limit_errors)
     if not report.valid:
-        raise InvalidTable(Path(path), report)
-    with frictionless_resource(path, schema, encoding=encoding, dialect=dialect) as resource:
+        raise InvalidTable(_describe(source), report)
+    with as_resource(source, **options) as resource:
         conversions = [converters.get(field.type) for field in resource.schema.fields]
         for row in resource.row_stream:
-            values = row.to_list()
             yield [
                 convert(value) if convert is not None and value is not None else value
-                for convert, value in zip(conversions, values)
+                for convert, value in zip(conversions, row.to_list())
             ]
+
+
+def _describe(source: TableSource) -> str:
+    return str(source.path) if isinstance(source, Resource) else str(source)

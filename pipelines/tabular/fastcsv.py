@@ -28,6 +28,8 @@ from pipelines.tabular.keysets import NO_RUN as _NO_KEY
 from pipelines.tabular.keysets import SeenKeys
 
 SchemaSource = Union[Schema, Mapping[str, Any], str, Path, None]
+#: A file to read: a Frictionless ``Resource`` (opened exactly as the caller set it up), or a path.
+TableSource = Union[Resource, str, Path]
 
 
 class FastPathUnsupported(Exception):
@@ -41,6 +43,8 @@ def _to_str(value: Any) -> str:
 class FastCsvReader:
     """Reads a CSV file row by row, yielding the typed values of every valid row.
 
+    ``source`` is a Frictionless ``Resource`` set up as the caller wants the file read (then
+    ``schema``, ``encoding`` and ``dialect`` must be None), or a path with those options.
     Construction opens the file with Frictionless and raises ``FastPathUnsupported`` when
     the fast path cannot promise Frictionless's behaviour; ``FileNotFoundError`` and
     ``frictionless.FrictionlessException`` (unreadable source, bad schema) pass through.
@@ -55,7 +59,7 @@ class FastCsvReader:
 
     def __init__(
         self,
-        path: Union[str, Path],
+        source: TableSource,
         schema: SchemaSource = None,
         *,
         encoding: Optional[str] = None,
@@ -64,10 +68,14 @@ class FastCsvReader:
         cache_limit: int = 100_000,
         error_limit: int = 1000,
     ) -> None:
-        self.path = Path(path)
         self.error_limit = error_limit
         self.row_count = 0
-        resource, header_errors = _open_with_frictionless(self.path, schema, encoding, dialect)
+        resource = as_resource(source, schema, encoding=encoding, dialect=dialect)
+        self.path = Path(resource.normpath)  # type: ignore[arg-type]
+        if resource.scheme == "file" and not self.path.is_file():
+            raise FileNotFoundError(self.path)
+        with resource:
+            header_errors = _refuse_unsupported(resource)
         # Frictionless reports label errors first (validate_start), then the rows.
         self.errors: list[Error] = header_errors
         self.schema: Schema = resource.schema
@@ -274,18 +282,24 @@ class FastCsvReader:
         return row_errors
 
 
-def frictionless_resource(
-    path: Union[str, Path],
+def as_resource(
+    source: TableSource,
     schema: SchemaSource = None,
     *,
     encoding: Optional[str] = None,
     dialect: Optional[Mapping[str, Any]] = None,
 ) -> Resource:
-    """A Frictionless ``Resource`` for the file with the given schema, encoding and dialect.
+    """A fresh, unopened Frictionless ``Resource`` for ``source``.
 
-    ``schema`` may be a ``Schema``, a descriptor dict or a path; None lets Frictionless
-    infer one. Raises ``frictionless.FrictionlessException`` for an invalid schema.
+    A ``Resource`` is copied (so each use opens it anew, as set up by the caller; passing
+    options with it raises ``ValueError``); a path gets the given schema (a ``Schema``, a
+    descriptor dict or a file path; None lets Frictionless infer one), encoding and dialect
+    descriptor. Raises ``frictionless.FrictionlessException`` for an invalid schema.
     """
+    if isinstance(source, Resource):
+        if schema is not None or encoding or dialect:
+            raise ValueError("schema, encoding and dialect belong into the Resource itself")
+        return source.to_copy()
     options: dict[str, Any] = {}
     if schema is not None:
         if isinstance(schema, Schema):
@@ -302,23 +316,8 @@ def frictionless_resource(
     if dialect:
         options["dialect"] = Dialect.from_descriptor(dict(dialect))
     # Frictionless treats absolute paths as unsafe; a basepath keeps the path relative.
-    path = Path(path).resolve()
+    path = Path(source).resolve()
     return Resource(path.name, basepath=str(path.parent), **options)
-
-
-def _open_with_frictionless(
-    path: Path,
-    schema: SchemaSource,
-    encoding: Optional[str],
-    dialect: Optional[Mapping[str, Any]],
-) -> tuple[Resource, list[Error]]:
-    """Let Frictionless detect format, encoding, dialect and header; refuse what we don't mirror."""
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    resource = frictionless_resource(path, schema, encoding=encoding, dialect=dialect)
-    with resource:
-        header_errors = _refuse_unsupported(resource)
-    return resource, header_errors
 
 
 # Blank or repeated labels leave the cells in the schema's positions: rows are read as usual.

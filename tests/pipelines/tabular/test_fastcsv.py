@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,19 +11,10 @@ import pytest
 from frictionless import Schema
 
 from pipelines.tabular.checked import frictionless_report
-from pipelines.tabular.fastcsv import FastCsvReader, FastPathUnsupported, frictionless_resource
+from pipelines.tabular.fastcsv import FastCsvReader, FastPathUnsupported, as_resource
 
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
-REFERENCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "frictionless"
 SERVICE_SCHEMA = BAD_INPUTS / "service-records.schema.json"
-
-
-def reference_dir() -> Path:
-    if not REFERENCE.is_dir():
-        if os.environ.get("KOMMUNE_REQUIRE_REFERENCE") == "1":
-            pytest.fail(f"reference folder missing: {REFERENCE}")
-        pytest.skip(f"reference folder {REFERENCE} absent (not a shared checkout)")
-    return REFERENCE
 
 
 def error_keys(errors) -> list[tuple]:
@@ -69,21 +59,21 @@ REFERENCE_CASES = [
 
 
 @pytest.mark.parametrize("name,schema_name", REFERENCE_CASES)
-def test_reference_fixture_errors_match_frictionless(name, schema_name):
-    folder = reference_dir()
+def test_reference_fixture_errors_match_frictionless(reference_dir, name, schema_name):
+    folder = reference_dir / "frictionless"
     path = folder / name
     schema = folder / schema_name if schema_name else None
     expected = frictionless_keys(path, schema)
     assert fast_keys(path, schema) == expected
 
 
-def test_reference_fixtures_are_all_covered():
-    folder = reference_dir()
+def test_reference_fixtures_are_all_covered(reference_dir):
+    folder = reference_dir / "frictionless"
     assert {path.name for path in folder.glob("*.csv")} == {name for name, _ in REFERENCE_CASES}
 
 
-def test_schema_errors_fixture_finds_the_documented_errors():
-    folder = reference_dir()
+def test_schema_errors_fixture_finds_the_documented_errors(reference_dir):
+    folder = reference_dir / "frictionless"
     keys = fast_keys(folder / "schema-errors.csv", folder / "schema-valid.json")
     assert ("type-error", 4, 1) in keys
     assert keys.count(("primary-key", 4, None)) == 1
@@ -141,7 +131,7 @@ def test_encoding_error_is_reported_not_raised():
 )
 def test_valid_rows_have_the_values_frictionless_reads(name, schema):
     path = BAD_INPUTS / name
-    with frictionless_resource(path, schema) as resource:
+    with as_resource(path, schema) as resource:
         expected = [row.to_list() for row in resource.row_stream if row.valid]
     assert list(FastCsvReader(path, schema)) == expected
 
@@ -203,3 +193,25 @@ def test_error_limit_stops_reading(tmp_path):
     assert list(reader) == []
     assert len(reader.errors) == 10
     assert reader.row_count == 10
+
+
+def test_a_resource_set_up_by_the_caller_is_read_as_set_up():
+    resource = as_resource(
+        BAD_INPUTS / "service-records-good.csv",
+        SERVICE_SCHEMA,
+        encoding="cp1252",
+        dialect={"csv": {"delimiter": ";"}},
+    )
+    assert list(FastCsvReader(resource)) == list(FastCsvReader(BAD_INPUTS / "service-records-good.csv", SERVICE_SCHEMA))
+    with pytest.raises(ValueError):
+        FastCsvReader(resource, SERVICE_SCHEMA)
+
+
+def test_xlsx_is_handed_to_frictionless(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["id", "name"])
+    workbook.active.append([1, "Werne"])
+    workbook.save(tmp_path / "tabelle.xlsx")
+    with pytest.raises(FastPathUnsupported, match="format"):
+        FastCsvReader(tmp_path / "tabelle.xlsx")
