@@ -24,22 +24,34 @@ def _schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def _resource() -> dict:
+    """The benchmark table as a data-package resource, the form publish/database.py loads."""
+    return {"name": TABLE, "schema": _schema(), "kommune": {"indexes": INDEXES}}
+
+
 def fast_path(source: str, target: str) -> dict:
-    """Path 1: read cp1252 → cast → validate (types, required, enum, ranges, primary key) → SQLite."""
+    """Path 1: read cp1252 → cast → validate (types, required, enum, ranges, primary key) → SQLite.
+
+    The product's own parts: the fast reader of the csv kind and publish/database.py's
+    loader (types, keys and not-null from the schema, indexes after the load), one transaction.
+    """
     import sqlite_utils
 
     from pipelines.tabular.checked import iter_valid_rows
-    from publish.bulk_load import load_rows
+    from publish.database import index_resource, load_resource
 
-    schema = _schema()
+    resource = _resource()
     rows = iter_valid_rows(
         source,
-        schema,
+        resource["schema"],
         encoding="cp1252",
         dialect={"csv": {"delimiter": ";"}},
         converters=SQLITE_CONVERTERS,
     )
-    count = load_rows(sqlite_utils.Database(target), TABLE, schema, rows, indexes=INDEXES)
+    db = sqlite_utils.Database(target)
+    with db.atomic():
+        count = load_resource(db, resource, rows)
+        index_resource(db, resource)
     return {"rows": count}
 
 
@@ -82,25 +94,27 @@ def frictionless_validate(source: str, target: str) -> dict:
     """Peer: ``frictionless validate`` with the schema (what the CLI does, through the API)."""
     from pipelines.tabular.checked import frictionless_report
 
-    report = frictionless_report(source, _schema(), encoding="cp1252", dialect={"csv": {"delimiter": ";"}})
+    report = frictionless_report(
+        source, _schema(), encoding="cp1252", dialect={"csv": {"delimiter": ";"}}
+    )
     task = report.tasks[0]
     return {"rows": task.stats.get("rows"), "valid": report.valid}
 
 
 def frictionless_row_stream(source: str, target: str) -> dict:
-    """Peer: Frictionless ``row_stream`` into sqlite-utils in one transaction (types from the schema)."""
+    """Peer: Frictionless ``row_stream`` into sqlite-utils ``insert_all`` in one transaction."""
     import sqlite_utils
 
-    from pipelines.tabular.fastcsv import frictionless_resource
-    from publish.bulk_load import column_types, primary_key
+    from pipelines.tabular.fastcsv import as_resource
+    from publish.database import SQLITE_TYPES
 
     schema = _schema()
     db = sqlite_utils.Database(target)
     count = 0
-    with frictionless_resource(
+    columns = {field["name"]: SQLITE_TYPES[field["type"]] for field in schema["fields"]}
+    with as_resource(
         source, schema, encoding="cp1252", dialect={"csv": {"delimiter": ";"}}
     ) as resource, db.atomic():
-        table = db.create_table(TABLE, column_types(schema), pk=primary_key(schema))
 
         def records():
             nonlocal count
@@ -112,7 +126,8 @@ def frictionless_row_stream(source: str, target: str) -> dict:
                     record["bearbeitungstage"] = float(record["bearbeitungstage"])
                 yield record
 
-        table.insert_all(records(), batch_size=10_000)
+        table = db[TABLE]
+        table.insert_all(records(), pk=schema["primaryKey"][0], columns=columns, batch_size=10_000)
         for index in INDEXES:
             table.create_index(index)
     return {"rows": count}
