@@ -13,7 +13,7 @@ from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
-from pipelines.output import ResourceOutput, write_resource
+from pipelines.output import PUBLISHED_FORM, ResourceOutput, write_resource
 from pipelines.report import issues_from_report
 from pipelines.tabular.checked import InvalidTable, iter_valid_rows
 
@@ -89,7 +89,8 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         # source it does not handle (XLSX, header/comment rows), gets Frictionless's own
         # report (pipelines/tabular/checked.py). Files written before an error are
         # discarded with the release's dataset folder.
-        rows = iter_valid_rows(_open(path, source, source_schema), limit_errors=MAX_REPORTED_ISSUES)
+        rows = iter_valid_rows(_open(path, source, source_schema), converters=PUBLISHED_FORM,
+                               limit_errors=MAX_REPORTED_ISSUES)
         try:
             return [write_resource(
                 ctx.out_dir,
