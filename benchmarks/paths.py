@@ -105,7 +105,7 @@ def frictionless_row_stream(source: str, target: str) -> dict:
     """Peer: Frictionless ``row_stream`` into sqlite-utils ``insert_all`` in one transaction."""
     import sqlite_utils
 
-    from pipelines.tabular.fastcsv import as_resource
+    from pipelines.tabular.source import as_resource
     from publish.database import SQLITE_TYPES
 
     schema = _schema()

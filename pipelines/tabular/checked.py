@@ -14,13 +14,8 @@ from typing import Any, Iterator, Mapping, Optional
 from frictionless import Error, FrictionlessException, Report, Resource
 
 from pipelines.tabular.fastcast import Converter
-from pipelines.tabular.fastcsv import (
-    FastCsvReader,
-    FastPathUnsupported,
-    SchemaSource,
-    TableSource,
-    as_resource,
-)
+from pipelines.tabular.fastcsv import FastCsvReader
+from pipelines.tabular.source import FastPathUnsupported, SchemaSource, TableSource, as_resource
 
 #: Frictionless's own default: a report stops after this many errors.
 LIMIT_ERRORS = 1000

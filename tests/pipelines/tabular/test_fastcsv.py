@@ -11,7 +11,8 @@ import pytest
 from frictionless import Schema
 
 from pipelines.tabular.checked import frictionless_report
-from pipelines.tabular.fastcsv import FastCsvReader, FastPathUnsupported, as_resource
+from pipelines.tabular.fastcsv import FastCsvReader
+from pipelines.tabular.source import FastPathUnsupported, as_resource
 
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 SERVICE_SCHEMA = BAD_INPUTS / "service-records.schema.json"
