@@ -21,6 +21,7 @@ def test_benchmark_portal_builds_and_serves_every_measured_query(tmp_path):
     for name, result in figures.items():
         if "p50_ms" in result:
             assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"], name
+            assert result["server_cpu_ms"] >= 0, name
     whole = figures["CSV export, streamed, whole table"]
     assert whole["mib"] > 0.05  # 3,000 rows of seven columns really came back
 
