@@ -17,7 +17,8 @@ from typing import Any
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\d.,])(?:\+49[\s/-]?|0)\d{2,5}[\s/-]?\d{3,8}(?:[\s-]\d{1,5})?(?![\d.,])")
 STREET_ADDRESS = re.compile(
-    r"\b[A-ZÄÖÜ][\w.äöüß-]*(?:straße|strasse|str\.|weg|platz|allee|ring|gasse|damm|ufer|hof|markt|kamp|bredde|mauer)"
+    r"\b(?:[A-ZÄÖÜ][\wäöüß-]*\s)?[\wäöüß-]*"
+    r"(?i:straße|strasse|str\.|weg|platz|allee|ring|gasse|damm|ufer|hof|markt|kamp|bredde|mauer)"
     r"\s*\d{1,4}\s?[a-zA-Z]?\b"
     r"|\b(?:Am|An der|Im|In der|Zum|Zur|Auf dem)\s+[A-ZÄÖÜ][\wäöüß-]+\s+\d{1,4}\s?[a-zA-Z]?\b"
 )

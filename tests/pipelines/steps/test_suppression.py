@@ -9,13 +9,12 @@ largest possible value. A recovered cell is one where both are equal.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pipelines.steps.suppression import PRIMARY, SECONDARY, Table, UnprotectableCell, suppress
+from tests.service_support import attacker_range as integer_attacker_range
 
 TOTAL = "Insgesamt"
 
@@ -30,33 +29,7 @@ def table_from_inner(inner: dict[tuple[str, str], int]) -> Table:
 
 
 def attacker_range(table: Table, hidden: set, target) -> tuple[float, float]:
-    """Integer min and max of `target` over all tables consistent with what is published."""
-    cells = sorted(table.counts)
-    position = {cell: index for index, cell in enumerate(cells)}
-    rows, sums = [], []
-    for members, margin in table.lines():
-        row = np.zeros(len(cells))
-        for cell in members:
-            row[position[cell]] = 1
-        row[position[margin]] = -1
-        rows.append(row)
-        sums.append(0)
-    lower = np.array([1.0 if cell in hidden else table.counts[cell] for cell in cells])
-    upper = np.array([np.inf if cell in hidden else table.counts[cell] for cell in cells])
-    constraints = LinearConstraint(np.array(rows), sums, sums)
-    objective = np.zeros(len(cells))
-    objective[position[target]] = 1
-    extremes = []
-    for sign in (1, -1):
-        result = milp(sign * objective, constraints=constraints, integrality=np.ones(len(cells)),
-                      bounds=Bounds(lower, upper))
-        if sign == -1 and result.status in (3, 4):
-            # The true table is feasible, so "infeasible or unbounded" means unbounded here.
-            extremes.append(np.inf)
-            continue
-        assert result.status == 0, result.message
-        extremes.append(sign * result.fun)
-    return extremes[0], extremes[1]
+    return integer_attacker_range(table.lines(), table.counts, hidden, target)
 
 
 small_counts = st.one_of(st.integers(0, 4), st.integers(0, 30))
