@@ -16,7 +16,7 @@ Records stream through once, so memory stays bounded for millions of records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,8 +123,12 @@ def _month_rows(month: MonthTable, spec: AggregateSpec, rules: DisclosureRules,
     return rows
 
 
-def protect(records: Iterable[Mapping[str, Any]], spec: AggregateSpec, rules: DisclosureRules) -> ProtectedTable:
+def protect(records: Iterable[Mapping[str, Any]], spec: AggregateSpec, rules: DisclosureRules,
+            source_columns: Sequence[str] | None = None) -> ProtectedTable:
     """Turn raw records into publishable aggregates plus an audit.
+
+    `source_columns` are all columns of the source, for the audit's list of dropped fields
+    (read after the records are consumed); without it the first record's keys are used.
 
     Raises DisclosureConfigError for a declaration that uses personal fields,
     `pipelines.steps.aggregate.AggregateInputError` for a record without month or
@@ -142,6 +146,8 @@ def protect(records: Iterable[Mapping[str, Any]], spec: AggregateSpec, rules: Di
     tallies = {"primary": 0, "secondary": 0, "recoverable": 0}
     for month in aggregator.tables():
         rows.extend(_month_rows(month, spec, rules, audit_cells, tallies))
+    if source_columns is not None:
+        seen_fields = set(source_columns)
     columns = spec.output_columns() + ["gesperrt"]
     findings = scanner.scan_rows(rows, columns)
     if findings:
