@@ -1,8 +1,10 @@
-"""German formatting of numbers and periods for everything a citizen reads."""
+"""German formatting of KPI values and reporting periods for everything a citizen reads."""
 
 from __future__ import annotations
 
 import re
+
+from publish.site.context import german_number as _german_number
 
 MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
@@ -10,12 +12,11 @@ MONTHS = (
 )
 
 
-def german_number(value: float | int, places: int | None = None) -> str:
-    """`1234.5` → `1.234,5`; whole numbers without decimals unless `places` is given."""
-    if places is None:
+def german_number(value: float | int | None, places: int | None = None) -> str:
+    """`1234.5` → `1.234,5`; whole numbers without decimals unless `places` is given; None → `–`."""
+    if value is not None and places is None:
         places = 0 if float(value).is_integer() else 1
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return _german_number(value, places or 0)
 
 
 def german_period(period: str) -> str:

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from publish.database import open_readonly
 from publish.formatting import german_number, german_period
 
 QUERY_SECONDS = 2.0
@@ -101,15 +102,6 @@ class KpiResult:
         if change is None or change == 0:
             return None
         return (change > 0) == self.definition.higher_is_better
-
-
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """Open `portal.db` so that no KPI query can change it. Raises sqlite3.Error if absent."""
-    if not path.exists():
-        raise sqlite3.OperationalError(f"Datenbank fehlt: {path}")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    connection.execute("pragma query_only = on")
-    return connection
 
 
 def year_earlier(period: str) -> str | None:
@@ -224,7 +216,9 @@ def evaluate_all(definitions: list[Mapping[str, Any]], database: Path,
     """
     parsed = [KpiDefinition.from_dict(definition) for definition in definitions]
     try:
-        connection = open_read_only(database)
+        if not database.exists():
+            raise sqlite3.OperationalError(f"Datenbank fehlt: {database.name}")
+        connection = open_readonly(database)
     except sqlite3.Error as error:
         return [KpiResult(definition, available=False, reason=f"Die Datenbank ist nicht lesbar: {error}")
                 for definition in parsed]

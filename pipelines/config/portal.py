@@ -129,5 +129,6 @@ class PortalConfig(BaseModel):
             "themes": self.themes.model_dump(mode="json"),
             "site": self.site.model_dump(mode="json"),
             "kpis": [kpi.model_dump(mode="json") for kpi in self.kpis],
-            **self.extra,
+            **{name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+               for name, value in self.extra.items()},
         }
