@@ -98,6 +98,7 @@ class Kpi(Strict):
     target_date: dt.date | None = None
     datasets: list[str] = []  # empty for portal-wide figures (e.g. open-data coverage)
     sql: str = Field(min_length=10)
+    breakdown_sql: str | None = None  # optional: columns label, value; a breakdown of the current value
     description: str | None = None
 
     @field_validator("id")
