@@ -44,6 +44,7 @@ class KpiDefinition:
     target: float | None = None
     target_date: str | None = None
     description: str = ""
+    breakdown_sql: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "KpiDefinition":
@@ -62,7 +63,7 @@ class KpiDefinition:
             datasets=tuple(data.get("datasets") or ()),
             target=None if data.get("target") is None else float(data["target"]),
             target_date=None if target_date is None else str(target_date),
-            description=data.get("description", ""),
+            description=data.get("description") or "", breakdown_sql=data.get("breakdown_sql"),
         )
 
 
@@ -84,6 +85,8 @@ class KpiResult:
     year_ago: KpiPoint | None = None
     target_progress: float | None = None  # percent of the target reached, 0–100
     sentence: str = ""
+    breakdown: list[tuple[str, float | None]] = field(default_factory=list)
+    breakdown_problem: str | None = None
 
     @property
     def current(self) -> KpiPoint | None:
@@ -121,19 +124,25 @@ def target_progress(current: float, target: float, higher_is_better: bool) -> fl
     return round(max(0.0, min(1.0, ratio)) * 100, 1)
 
 
-def _run_query(connection: sqlite3.Connection, sql: str, seconds: float) -> list[KpiPoint]:
+def _fetch(connection: sqlite3.Connection, sql: str, seconds: float, key: str) -> list[tuple[Any, Any]]:
+    """Rows of (`key`, value) from `sql`; raises sqlite3.Error or KpiDefinitionError."""
     deadline = time.monotonic() + seconds
     # The progress handler aborts a runaway query instead of hanging the build.
     connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
         cursor = connection.execute(sql)
         columns = [description[0] for description in cursor.description or ()]
-        if "period" not in columns or "value" not in columns:
-            raise KpiDefinitionError(f"Die Abfrage liefert die Spalten {columns}, erwartet: period, value")
-        position, value_position = columns.index("period"), columns.index("value")
-        rows = cursor.fetchall()
+        if key not in columns or "value" not in columns:
+            raise KpiDefinitionError(f"Die Abfrage liefert die Spalten {columns}, erwartet: {key}, value")
+        position, value_position = columns.index(key), columns.index("value")
+        return [(row[position], row[value_position]) for row in cursor.fetchall()]
     finally:
         connection.set_progress_handler(None, 0)
+
+
+def _run_query(connection: sqlite3.Connection, sql: str, seconds: float) -> list[KpiPoint]:
+    rows = _fetch(connection, sql, seconds, "period")
+    position, value_position = 0, 1
     points = []
     for row in rows:
         if row[value_position] is None:
@@ -204,6 +213,12 @@ def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
     if definition.target is not None:
         result.target_progress = target_progress(current.value, definition.target, definition.higher_is_better)
     result.sentence = _sentence(definition, result)
+    if definition.breakdown_sql:
+        try:
+            result.breakdown = [(str(label), None if value is None else float(value))
+                                for label, value in _fetch(connection, definition.breakdown_sql, seconds, "label")]
+        except (sqlite3.Error, KpiDefinitionError) as error:
+            result.breakdown_problem = f"Die Aufschlüsselung ist fehlgeschlagen: {error}"
     return result
 
 

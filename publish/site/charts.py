@@ -83,8 +83,10 @@ def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: 
         parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" '
                      f'fill="{TEXT_COLOUR}">{escape(german_number(tick) + suffix)}</text>')
     label_every = max(1, math.ceil(len(series) / 8))
+    last = len(series) - 1
     for index, (period, _) in enumerate(series):
-        if index % label_every == 0 or index == len(series) - 1:
+        # The last period is always labelled; a regular label too close to it would overlap.
+        if (index % label_every == 0 and last - index >= label_every / 2 + 1) or index == last:
             parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" text-anchor="middle" '
                          f'font-size="12" fill="{TEXT_COLOUR}">{escape(short_period(period))}</text>')
     if target is not None:

@@ -102,3 +102,11 @@ def test_definition_errors_name_the_kpi():
         KpiDefinition.from_dict(definition(sql=""))
     with pytest.raises(KpiDefinitionError, match="unbekannte Platzhalter"):
         KpiDefinition.from_dict(definition(sentence="{wert} %"))
+
+
+def test_breakdown_rows_and_a_failing_breakdown_does_not_hide_the_value(database):
+    breakdown = "select monat as label, wert as value from anteil where monat >= '2026-09' order by monat"
+    [result] = evaluate_all([definition(breakdown_sql=breakdown)], database, OK)
+    assert result.breakdown == [("2026-09", 30.0), ("2026-10", 31.0), ("2026-11", None)]
+    [broken] = evaluate_all([definition(breakdown_sql="select 1")], database, OK)
+    assert broken.available and broken.breakdown == [] and "label, value" in broken.breakdown_problem
