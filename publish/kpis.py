@@ -49,7 +49,7 @@ class KpiDefinition:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "KpiDefinition":
         """Read one entry of `portal.json["kpis"]`. Raises KpiDefinitionError."""
-        missing = [key for key in ("id", "title", "sentence", "unit", "sql") if not data.get(key)]
+        missing = [key for key in ("id", "title", "sentence", "sql") if not data.get(key)]
         if missing:
             raise KpiDefinitionError(f"KPI {data.get('id', '?')}: fehlt {', '.join(missing)}")
         placeholders = set(re.findall(r"{(\w+)", data["sentence"]))
@@ -58,7 +58,7 @@ class KpiDefinition:
             raise KpiDefinitionError(f"KPI {data['id']}: unbekannte Platzhalter {sorted(unknown)}")
         target_date = data.get("target_date")
         return cls(
-            id=data["id"], title=data["title"], sentence=data["sentence"], unit=data["unit"],
+            id=data["id"], title=data["title"], sentence=data["sentence"], unit=data.get("unit") or "",
             higher_is_better=bool(data.get("higher_is_better", True)), sql=data["sql"],
             datasets=tuple(data.get("datasets") or ()),
             target=None if data.get("target") is None else float(data["target"]),
