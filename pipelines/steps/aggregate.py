@@ -97,32 +97,51 @@ class AggregateSpec:
         return columns
 
 
-@dataclass
 class _MeasureState:
-    count: int = 0
-    total: float = 0.0
-    within: int = 0
-    histogram: Counter = field(default_factory=Counter)
+    __slots__ = ("count", "total", "within", "histogram")
+
+    def __init__(self) -> None:
+        self.count, self.total, self.within = 0, 0.0, 0
+        self.histogram: Counter = Counter()
+
+    def merge(self, other: "_MeasureState") -> None:
+        self.count += other.count
+        self.total += other.total
+        self.within += other.within
+        self.histogram.update(other.histogram)
 
 
-@dataclass
 class CellStats:
     """Running statistics of one cell (month, row, column)."""
 
-    count: int = 0
-    measures: dict[str, _MeasureState] = field(default_factory=dict)
+    __slots__ = ("count", "measures")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.measures: dict[str, _MeasureState] = {}
 
     def add(self, spec: AggregateSpec, values: list[float | None]) -> None:
         self.count += 1
         for measure, value in zip(spec.measures, values):
             if value is None:
                 continue
-            state = self.measures.setdefault(measure.name, _MeasureState())
+            state = self.measures.get(measure.name)
+            if state is None:
+                state = self.measures[measure.name] = _MeasureState()
             state.count += 1
             state.total += value
             state.histogram[value] += 1
             if measure.within_days is not None and value <= measure.within_days:
                 state.within += 1
+
+    def merge(self, other: "CellStats") -> None:
+        """Add another cell's statistics to this one (used to build the totals)."""
+        self.count += other.count
+        for name, state in other.measures.items():
+            mine = self.measures.get(name)
+            if mine is None:
+                mine = self.measures[name] = _MeasureState()
+            mine.merge(state)
 
     def measure_values(self, spec: AggregateSpec, min_values: int = 1) -> dict[str, float | None]:
         """Published measure columns of this cell (mean, median, share in %), rounded to 0.1.
@@ -187,6 +206,8 @@ class MonthlyAggregator:
         self.spec = spec
         self.records = 0
         self._months: dict[str, MonthTable] = {}
+        self._month_names: dict[date, str] = {}
+        self._totalled = True
 
     def add(self, record: Mapping[str, Any]) -> None:
         """Count one record. Raises AggregateInputError when month or a dimension is missing."""
@@ -201,20 +222,34 @@ class MonthlyAggregator:
                 raise AggregateInputError(self.records, name, "Wert fehlt")
             if label == spec.total_label:
                 raise AggregateInputError(self.records, name, f"`{label}` ist für Summen reserviert")
-        month = f"{day.year:04d}-{day.month:02d}"
+        month = self._month_names.get(day)
+        if month is None:
+            month = self._month_names[day] = f"{day.year:04d}-{day.month:02d}"
         table = self._months.get(month)
         if table is None:
             table = self._months[month] = MonthTable(month)
-        values = [measure.value_of(record) for measure in spec.measures]
-        total = spec.total_label
-        for key in ((row, column), (row, total), (total, column), (total, total)):
-            cell = table.cells.get(key)
-            if cell is None:
-                cell = table.cells[key] = CellStats()
-            cell.add(spec, values)
+        # Only the inner cell is counted per record; totals are merged once in tables().
+        cell = table.cells.get((row, column))
+        if cell is None:
+            cell = table.cells[(row, column)] = CellStats()
+        cell.add(spec, [measure.value_of(record) for measure in spec.measures])
+        self._totalled = False
 
     def tables(self) -> list[MonthTable]:
-        """The month tables in calendar order."""
+        """The month tables in calendar order, with row, column and grand totals."""
+        if not self._totalled:
+            total = self.spec.total_label
+            for table in self._months.values():
+                inner = [(key, cell) for key, cell in table.cells.items() if total not in key]
+                for key in [key for key in table.cells if total in key]:
+                    del table.cells[key]
+                for (row, column), cell in inner:
+                    for key in ((row, total), (total, column), (total, total)):
+                        margin = table.cells.get(key)
+                        if margin is None:
+                            margin = table.cells[key] = CellStats()
+                        margin.merge(cell)
+            self._totalled = True
         return [self._months[month] for month in sorted(self._months)]
 
 

@@ -44,12 +44,21 @@ class PiiScanner:
     """Learns names from source records, then scans published rows for personal data."""
 
     def __init__(self) -> None:
-        self._name_pairs: set[tuple[str, str]] = set()
+        self._learned: set[tuple[Any, Any]] = set()
+        self._folded: set[tuple[str, str]] | None = None
 
     def learn_name(self, first_name: Any, last_name: Any) -> None:
         """Remember one person's name (ignored when either part is missing)."""
         if first_name and last_name:
-            self._name_pairs.add((str(first_name).casefold(), str(last_name).casefold()))
+            # Folding case is left to the scan: people repeat, the set stays small.
+            self._learned.add((first_name, last_name))
+            self._folded = None
+
+    @property
+    def _name_pairs(self) -> set[tuple[str, str]]:
+        if self._folded is None:
+            self._folded = {(str(first).casefold(), str(last).casefold()) for first, last in self._learned}
+        return self._folded
 
     def learn_names(self, records: Iterable[Mapping[str, Any]], first_field: str, last_field: str) -> None:
         for record in records:

@@ -63,27 +63,16 @@ class RecordReader:
         self.issues.append(RecordIssue(self.path.name, row, field, kind, message, expected))
 
     def _caster(self, field: str):
+        """A function text → typed value for `field` (raises ValueError for bad text)."""
         kind = self.types.get(field, "string")
-        cache: dict[str, Any] = {}
         date_format, decimal, group = self.date_format, self.decimal_char, self.group_char
-
-        def cast(text: str) -> Any:
-            value = cache.get(text)
-            if value is not None:
-                return value
-            if kind == "date":
-                value = datetime.strptime(text, date_format).date()
-            elif kind == "number":
-                value = float(text.replace(group, "").replace(decimal, "."))
-            elif kind == "integer":
-                value = int(text.replace(group, ""))
-            else:
-                value = text
-            if len(cache) < _CACHE_LIMIT:
-                cache[text] = value
-            return value
-
-        return cast
+        if kind == "date":
+            return lambda text: datetime.strptime(text, date_format).date()
+        if kind == "number":
+            return lambda text: float(text.replace(group, "").replace(decimal, "."))
+        if kind == "integer":
+            return lambda text: int(text.replace(group, ""))
+        return str
 
     def _expected(self, field: str) -> str:
         kind = self.types.get(field, "string")
@@ -106,7 +95,9 @@ class RecordReader:
                     self._issue(1, name, "missing-label", f"Spalte `{name}` fehlt in der Kopfzeile", name)
                 if missing:
                     return
-                positions = [(name, self.header.index(name), self._caster(name), name in self.required)
+                # Each field: its position, caster, whether required, and a cache of casts
+                # (an export repeats the same dates and numbers over and over).
+                positions = [(name, self.header.index(name), self._caster(name), name in self.required, {})
                              for name in self.keep]
                 width = len(self.header)
                 for number, row in enumerate(reader, start=2):
@@ -119,8 +110,13 @@ class RecordReader:
                         self._issue(number, None, kind, f"Zeile hat {len(row)} statt {width} Spalten", f"{width} Spalten")
                         continue
                     record, valid = {}, True
-                    for name, position, cast, required in positions:
-                        text = row[position].strip()
+                    for name, position, cast, required, cache in positions:
+                        text = row[position]
+                        value = cache.get(text)
+                        if value is not None:
+                            record[name] = value
+                            continue
+                        text = text.strip()
                         if not text:
                             if required:
                                 self._issue(number, name, "constraint-error", f"Feld `{name}` ist leer", "ein Wert")
@@ -128,7 +124,9 @@ class RecordReader:
                             record[name] = None
                             continue
                         try:
-                            record[name] = cast(text)
+                            value = record[name] = cast(text)
+                            if len(cache) < _CACHE_LIMIT:
+                                cache[row[position]] = value
                         except ValueError:
                             self._issue(number, name, "type-error",
                                         f"Feld `{name}` ist keine gültige Angabe ({self.types.get(name)})",
