@@ -129,8 +129,11 @@ def _fetch(connection: sqlite3.Connection, sql: str, seconds: float, key: str) -
     deadline = time.monotonic() + seconds
     # The progress handler aborts a runaway query instead of hanging the build.
     connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    # Named parameters (:monat) make a canned query a form in Datasette; here they are left
+    # empty, and the SQL picks its default (e.g. the latest month) with nullif(:monat, '').
+    parameters = {name: "" for name in re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", sql)}
     try:
-        cursor = connection.execute(sql)
+        cursor = connection.execute(sql, parameters)
         columns = [description[0] for description in cursor.description or ()]
         if key not in columns or "value" not in columns:
             raise KpiDefinitionError(f"Die Abfrage liefert die Spalten {columns}, erwartet: {key}, value")

@@ -110,3 +110,10 @@ def test_breakdown_rows_and_a_failing_breakdown_does_not_hide_the_value(database
     assert result.breakdown == [("2026-09", 30.0), ("2026-10", 31.0), ("2026-11", None)]
     [broken] = evaluate_all([definition(breakdown_sql="select 1")], database, OK)
     assert broken.available and broken.breakdown == [] and "label, value" in broken.breakdown_problem
+
+
+def test_named_parameters_are_bound_empty_so_the_sql_chooses_its_default(database):
+    breakdown = ("select monat as label, wert as value from anteil "
+                 "where monat = coalesce(nullif(:monat, ''), '2026-10')")
+    [result] = evaluate_all([definition(breakdown_sql=breakdown)], database, OK)
+    assert result.breakdown == [("2026-10", 31.0)]

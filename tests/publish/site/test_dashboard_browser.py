@@ -69,3 +69,19 @@ def test_how_computed_link_opens_the_canned_query(browser, demo_server):
     assert "/daten/portal/sperrmuell-online-anteil" in page.url
     assert "2026-10" in page.content()
     page.close()
+
+
+def test_per_service_online_share_for_any_month_through_the_canned_query(demo_server):
+    """The breakdown query is a Datasette form: per service, for the month asked for."""
+    from tests.service_support import read_raw
+
+    rows = demo_server.get("/daten/portal/online-anteil-buergerbuero-aufschluesselung.json",
+                           params={"monat": "2025-06", "_shape": "array"}).json()
+    by_service = {row["label"]: row["value"] for row in rows}
+    records = [r for r in read_raw("service-buergerbuero") if f"{r['datum']:%Y-%m}" == "2025-06"]
+    service = "Meldebescheinigung beantragen"
+    mine = [r for r in records if r["leistung"] == service]
+    online = sum(r["kanal"] == "Online" for r in mine)
+    if by_service[service] is not None:
+        assert by_service[service] == round(100 * online / len(mine), 1)
+    assert by_service["Personalausweis beantragen"] == 0.0  # never online
