@@ -42,8 +42,10 @@ def nice_ticks(low: float, high: float, wanted: int = 5) -> list[float]:
 
 
 def table_rows(series: Sequence[tuple[str, float]]) -> list[tuple[str, str]]:
-    """The chart's numbers as (German period, German number) rows, oldest first."""
-    return [(german_period(period), german_number(value)) for period, value in series]
+    """The chart's numbers as (German period, German number) rows, oldest first; one decimal
+    for all rows as soon as one value has decimals, so the column lines up."""
+    places = 0 if all(float(value).is_integer() for _, value in series) else 1
+    return [(german_period(period), german_number(value, places)) for period, value in series]
 
 
 def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: str, unit: str = "",
@@ -76,7 +78,7 @@ def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: 
         f'<title id="{identifier}-title">{escape(title)}</title>',
         f'<desc id="{identifier}-desc">{escape(description)}</desc>',
     ]
-    suffix = f" {unit}" if unit and unit != "%" else unit
+    suffix = f"\u00a0{unit}" if unit else ""
     for tick in ticks:
         parts.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
                      f'stroke="{GRID_COLOUR}" stroke-width="1"/>')

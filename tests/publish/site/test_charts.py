@@ -19,7 +19,7 @@ def test_chart_is_well_formed_svg_with_accessible_name():
     assert svg.find(f"{SVG}title").text == "Online-Anteil <Sperrmüll>"
     assert svg.find(f"{SVG}desc").get("id") == desc_id
     texts = [text.text for text in svg.iter(f"{SVG}text")]
-    assert "Ziel 50%" in texts and "10/26" in texts
+    assert "Ziel 50\u00a0%" in texts and "10/26" in texts
     points = svg.find(f"{SVG}polyline").get("points").split()
     assert len(points) == 3
     heights = [float(point.split(",")[1]) for point in points]
@@ -43,5 +43,6 @@ def test_ticks_are_round_and_cover_the_range():
     assert ticks == [0, 10, 20, 30, 40, 50]
 
 
-def test_table_rows_in_german():
-    assert table_rows([("2026-10", 1234.5)]) == [("Oktober 2026", "1.234,5")]
+def test_table_rows_in_german_with_aligned_decimals():
+    assert table_rows([("2026-09", 18.0), ("2026-10", 1234.5)]) == [("September 2026", "18,0"), ("Oktober 2026", "1.234,5")]
+    assert table_rows([("2026-10", 6.0)]) == [("Oktober 2026", "6")]
