@@ -3,8 +3,8 @@
 The one gate every service-statistics dataset passes before anything reaches `build/`:
 
 1. direct identifiers and free text are dropped: only the fields the aggregate needs are
-   read from a record, and a declaration that aggregates over an identifier or free-text
-   field is refused;
+   read from a record (names only to teach the PII scan), and a declaration that
+   aggregates over an identifier or free-text field is refused;
 2. records are aggregated per month, service and channel (`pipelines.steps.aggregate`);
 3. cells below the threshold are suppressed, and secondary suppression makes sure totals
    cannot reveal them (`pipelines.steps.suppression`);
@@ -16,7 +16,7 @@ Records stream through once, so memory stays bounded for millions of records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,18 +84,6 @@ def check_declaration(spec: AggregateSpec, rules: DisclosureRules) -> None:
         raise ValueError("Schwellenwert muss mindestens 3 sein")
 
 
-def _project(records: Iterable[Mapping[str, Any]], keep: list[str], rules: DisclosureRules,
-             scanner: PiiScanner, seen_fields: set[str]) -> Iterator[dict[str, Any]]:
-    """Yield each record reduced to `keep`; learn names for the scan on the way."""
-    first_field, last_field = rules.first_name_field, rules.last_name_field
-    for record in records:
-        if not seen_fields:
-            seen_fields.update(record.keys())
-        if first_field and last_field:
-            scanner.learn_name(record.get(first_field), record.get(last_field))
-        yield {name: record.get(name) for name in keep}
-
-
 def _month_rows(month: MonthTable, spec: AggregateSpec, rules: DisclosureRules,
                 audit_cells: list[dict[str, Any]], tallies: dict[str, int]) -> list[dict[str, Any]]:
     total = spec.total_label
@@ -139,8 +127,17 @@ def protect(records: Iterable[Mapping[str, Any]], spec: AggregateSpec, rules: Di
     scanner = PiiScanner()
     seen_fields: set[str] = set()
     aggregator = MonthlyAggregator(spec)
-    for record in _project(records, spec.source_fields(), rules, scanner, seen_fields):
-        aggregator.add(record)
+    first_field, last_field = rules.first_name_field, rules.last_name_field
+    learn = scanner.learn_name if first_field and last_field else None
+    add = aggregator.add
+    for record in records:
+        if not seen_fields:
+            seen_fields.update(record.keys())
+        if learn is not None:
+            learn(record.get(first_field), record.get(last_field))
+        # The aggregator reads only spec.source_fields(): identifiers and free text are
+        # never read from a record, let alone copied anywhere.
+        add(record)
     audit_cells: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     tallies = {"primary": 0, "secondary": 0, "recoverable": 0}
