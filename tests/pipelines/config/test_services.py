@@ -67,3 +67,25 @@ def test_every_mistake_is_reported_at_once():
 def test_duplicate_ids_are_refused():
     with pytest.raises(pydantic.ValidationError, match="Doppelte"):
         ServiceRegister.model_validate({"services": [service(), service()]})
+
+
+def test_portal_validation_reports_register_mistakes_with_file_and_key(portal_dir):
+    from pipelines.config import load_portal
+    from pipelines.errors import ConfigError
+
+    path = portal_dir.root / "metadata" / "services.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("maturity_level: 1", "maturity_level: 9", 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_portal(portal_dir.root)
+    assert "metadata/services.yaml: services.0.maturity_level" in str(raised.value)
+
+
+def test_register_is_resolved_into_portal_json(portal_dir):
+    import json
+
+    from kommune import portal
+
+    portal.build(portal_dir.root, portal_dir.out)
+    resolved = json.loads((portal_dir.out / "portal.json").read_text(encoding="utf-8"))["services"]
+    assert resolved["roadmap"]["demand_weight"] == 0.6
+    assert resolved["services"][0]["maturity_since"] == "2019-03-01"
