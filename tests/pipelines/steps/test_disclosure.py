@@ -8,6 +8,8 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipelines.steps.aggregate import TOTAL, AggregateSpec, Measure
 from pipelines.steps.disclosure import DisclosureConfigError, DisclosureRules, PersonalDataFound, protect
@@ -110,3 +112,41 @@ def test_personal_data_in_an_undeclared_dimension_fails_the_dataset():
         protect(iter(records), spec, DisclosureRules())
     assert "example.com" not in str(raised.value)
     assert {finding.kind for finding in raised.value.findings} == {"E-Mail-Adresse"}
+
+record_lists = st.lists(
+    st.tuples(st.sampled_from(["A", "B", "C", "D"]), st.sampled_from(["x", "y", "z"]), st.integers(0, 1)),
+    min_size=1, max_size=120,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record_lists)
+def test_published_table_alone_never_reveals_a_suppressed_count(drawn):
+    """Only what is published is used: visible counts, which cells are hidden, and that
+    unlisted combinations are zero. The true counts come from the records."""
+    records = [{"datum": date(2026, 1 + month, 1), "zeile": row, "spalte": column} for row, column, month in drawn]
+    published = protect(iter(records), AggregateSpec("datum", "zeile", "spalte"), DisclosureRules(threshold=5))
+    for month in {row["monat"] for row in published.rows}:
+        truth = Counter()
+        for record in records:
+            if f"{record['datum']:%Y-%m}" == month:
+                for key in ((record["zeile"], record["spalte"]), (record["zeile"], TOTAL), (TOTAL, record["spalte"]), (TOTAL, TOTAL)):
+                    truth[key] += 1
+        rows = [row for row in published.rows if row["monat"] == month]
+        labels_r = sorted({row["zeile"] for row in rows} - {TOTAL})
+        labels_c = sorted({row["spalte"] for row in rows} - {TOTAL})
+        known = {(r, c): 0 for r in labels_r + [TOTAL] for c in labels_c + [TOTAL]}
+        hidden = set()
+        for row in rows:
+            key = (row["zeile"], row["spalte"])
+            if row["gesperrt"]:
+                hidden.add(key)
+                known[key] = truth[key]  # only the solver's starting point; bounds come from `hidden`
+            else:
+                known[key] = row["anzahl"]
+                assert row["anzahl"] == truth[key] and (row["anzahl"] >= 5 or row["anzahl"] == 0)
+        lines = [([(r, c) for c in labels_c], (r, TOTAL)) for r in labels_r + [TOTAL]]
+        lines += [([(r, c) for r in labels_r], (TOTAL, c)) for c in labels_c + [TOTAL]]
+        for cell in hidden:
+            low, high = attacker_range(lines, known, hidden, cell)
+            assert low <= truth[cell] <= high and high > low
