@@ -109,7 +109,7 @@ class Source(Strict):
         try:
             codecs.lookup(self.encoding)
         except LookupError:
-            raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“")
+            raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“") from None
         if self.types.get(self.month) != "date":
             raise ValueError(f"month: Feld „{self.month}“ muss in types als date deklariert sein")
         for measure in self.measures:
@@ -187,14 +187,14 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     try:
         protected = protect(reader, spec, rules, source_columns=reader.header)
     except (DisclosureConfigError, AggregateInputError, UnprotectableCell) as error:
-        raise DatasetFailed("Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)])
+        raise DatasetFailed("Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)]) from error
     except PersonalDataFound as found:
         raise DatasetFailed("Personenbezogene Daten in der Auswertung gefunden", [
             Issue(type="pii-found", file=shown_name, row=finding.row, field=finding.column,
                   message=f"{finding.kind} in einer zu veröffentlichenden Spalte",
                   expected="keine personenbezogenen Daten (Feld in personal.identifiers eintragen)")
             for finding in found.findings[:100]
-        ])
+        ]) from None  # the finding's context would carry nothing more, and no values
     if reader.issues:
         raise DatasetFailed(f"{len(reader.issues)} Fehler in {shown_name}", [
             Issue(type=issue.type, file=shown_name, row=issue.row or None, field=issue.field,
