@@ -157,3 +157,20 @@ def test_stale_dataset_and_failing_sql_show_unavailable_never_zero(portal_dir):
     section = page.split('id="sperrmuell-online-anteil"', 1)[1].split("</section>", 1)[0]
     assert "Zurzeit nicht verfügbar" in section and "veraltet" in section and "Zeile" in section
     assert 'class="kpi-number"' not in section and "0\u00a0%" not in section
+
+
+def test_open_data_coverage_counts_a_stale_dataset_as_not_current(portal_dir):
+    definitions = yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
+    coverage = [d for d in definitions if d["id"] in ("datensaetze-aktuell", "datensaetze-veroeffentlicht")]
+    (portal_dir.root / "metadata" / "kpis.yaml").write_text(yaml.safe_dump(coverage, allow_unicode=True), encoding="utf-8")
+    portal_dir.add_demo("service-sperrmuell")
+    portal_dir.add_demo("leistungsverzeichnis")  # frequency IRREG: not counted for punctuality
+    portal.build(portal_dir.root, portal_dir.out)
+    export = portal_dir.root / "datasets" / "service-sperrmuell" / "sample" / "sperrmuell.csv"
+    export.write_bytes(export.read_bytes().replace(b";01.10.2026;", b";32.10.2026;", 1))
+    portal.build(portal_dir.root, portal_dir.out)
+    build = BuildFolder.open(portal_dir.out)
+    results = {r.definition.id: r for r in evaluate_all(build.portal["kpis"], build.database,
+                                                         {p["name"]: p["kommune"] for p in build.packages})}
+    assert results["datensaetze-veroeffentlicht"].current.value == 2
+    assert results["datensaetze-aktuell"].current.value == 0.0
