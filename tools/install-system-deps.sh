@@ -4,6 +4,7 @@ set -euo pipefail
 # command-name:package pairs
 needed=(
   "sqlite3:sqlite3"
+  "chromium:chromium"
 )
 missing=()
 for pair in "${needed[@]}"; do
