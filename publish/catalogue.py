@@ -19,6 +19,7 @@ DOWNLOADS_PATH = "datensaetze"
 DEFAULT_DATASETTE_PATH = "datasette"
 DATASETTE_DATABASE = "portal"
 
+SAMPLE_NOTE = "Hinweis: Dieser Datensatz enthält synthetische Beispieldaten."
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
 
@@ -122,6 +123,11 @@ class DatasetEntry:
     family: str
     distributions: list[Distribution] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
+
+    @property
+    def public_description(self) -> str:
+        """The description as published; synthetic demo data says so."""
+        return self.description + (f"\n\n{SAMPLE_NOTE}" if self.sample else "")
 
     @property
     def political_geocoding_uri(self) -> str:

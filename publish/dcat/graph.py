@@ -126,7 +126,7 @@ def _add_dataset(graph: Graph, catalogue: Catalogue, entry: DatasetEntry,
     graph.add((node, RDF.type, DCAT.Dataset))
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
     graph.add((node, DCTERMS.title, Literal(entry.title, lang="de")))
-    graph.add((node, DCTERMS.description, Literal(entry.description, lang="de")))
+    graph.add((node, DCTERMS.description, Literal(entry.public_description, lang="de")))
     graph.add((node, DCTERMS.publisher, _publisher_for(graph, catalogue, entry, publisher)))
     graph.add((node, DCAT.contactPoint, _add_contact(graph, entry.contact)))
     graph.add((node, DCAT.landingPage, URIRef(entry.landing_page)))
