@@ -22,6 +22,7 @@ class CkanProxy:
     def __init__(self, upstream: str):
         self.upstream = upstream.rstrip("/")
         self.down = False
+        self.fail_on: str | None = None  # an action name: CKAN "dies" when it arrives
         self.actions: list[str] = []
         self.seen_headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
@@ -40,6 +41,10 @@ class CkanProxy:
                     self.close_connection = True
                     return  # no answer at all, like a server that died
                 action = ACTION_PATH.match(self.path)
+                if action and action.group(1) == proxy.fail_on:
+                    proxy.down = True
+                    self.close_connection = True
+                    return
                 if action:
                     with proxy._lock:
                         proxy.actions.append(action.group(1))

@@ -8,7 +8,7 @@ import shutil
 import ckanapi
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib import namespace as ns
 
 from publish.catalogue import read_catalogue
 from publish.ckan import CkanClient, CkanUnavailable, publish_ckan
@@ -196,17 +196,48 @@ def test_ckanext_dcat_output_matches_our_catalogue(unique_build, proxy, ckan):
                                format="turtle")
         subject = dataset_uri(catalogue, entry)
         assert (subject, None, None) in theirs, f"CKAN names the dataset differently: {entry.id}"
-        for predicate in (DCTERMS.title, DCAT.landingPage, DCTERMS.accrualPeriodicity, DCAT.theme,
-                          DCTERMS.spatial, DCTERMS.publisher, DCTERMS.license):
+        for predicate in (ns.DCTERMS.title, ns.DCAT.landingPage, ns.DCTERMS.accrualPeriodicity, ns.DCAT.theme,
+                          ns.DCTERMS.spatial, ns.DCTERMS.publisher, ns.DCTERMS.license):
             assert {str(o) for o in theirs.objects(subject, predicate)} == \
                    {str(o) for o in ours.objects(subject, predicate)}, predicate
-        assert {str(o) for o in theirs.objects(subject, DCAT.keyword)} == set(entry.keywords)
-        our_dists = set(ours.objects(subject, DCAT.distribution))
-        assert set(theirs.objects(subject, DCAT.distribution)) == our_dists
+        assert {str(o) for o in theirs.objects(subject, ns.DCAT.keyword)} == set(entry.keywords)
+        our_dists = set(ours.objects(subject, ns.DCAT.distribution))
+        assert set(theirs.objects(subject, ns.DCAT.distribution)) == our_dists
         for dist in our_dists:
-            for predicate in (DCTERMS["format"], DCAT.mediaType, DCTERMS.license, DCAT.byteSize,
-                              DCAT.downloadURL):
+            for predicate in (ns.DCTERMS["format"], ns.DCAT.mediaType, ns.DCTERMS.license, ns.DCAT.byteSize,
+                              ns.DCAT.downloadURL):
                 assert {str(o) for o in theirs.objects(dist, predicate)} == \
                        {str(o) for o in ours.objects(dist, predicate)}, (dist, predicate)
             checksum = lambda g: {str(g.value(c, SPDX.checksumValue)) for c in g.objects(dist, SPDX.checksum)}
             assert checksum(theirs) == checksum(ours)
+
+
+def test_upload_broken_off_midway_is_reported_and_repaired_by_the_next_run(unique_build, proxy, ckan):
+    """The content hash is written last: a dataset left without it is visibly unfinished."""
+    build, suffix = unique_build
+    proxy.fail_on = "resource_patch"
+    report = _publish(build, proxy, ckan, upload=True)
+    first = f"gewerbeanmeldungen{suffix}"
+    assert list(report.failed) == [first] and report.not_attempted == [f"sitzungen{suffix}"]
+    half = _show(ckan, first)
+    assert HASH_KEY not in extras_of(half)
+
+    proxy.fail_on, proxy.down = None, False
+    again = _publish(build, proxy, ckan, upload=True)
+    assert again.ok and again.updated == [first] and again.created == [f"sitzungen{suffix}"]
+    assert HASH_KEY in extras_of(_show(ckan, first))
+
+
+def test_name_taken_by_a_dataset_the_portal_did_not_create_is_left_alone(unique_build, proxy, ckan):
+    build, suffix = unique_build
+    assert _publish(build, proxy, ckan).ok
+    foreign = f"fremd{suffix}"
+    remote = ckanapi.RemoteCKAN(ckan["url"], apikey=ckan["token"])
+    organization = organization_name(read_catalogue(build))
+    remote.action.package_create(name=foreign, title="Von Hand angelegt", owner_org=organization)
+    shutil.copytree(build / "datasets" / f"sitzungen{suffix}", build / "datasets" / foreign)
+    edit_json(build / "datasets" / foreign / "datapackage.json", lambda p: p.update(name=foreign))
+    report = _publish(build, proxy, ckan, prune=True)
+    assert "nicht angelegt" in report.failed[foreign]
+    assert _show(ckan, foreign)["title"] == "Von Hand angelegt"
+    assert report.removed == []

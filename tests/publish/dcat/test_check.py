@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib import namespace as ns
 
 from publish.catalogue import read_catalogue
 from publish.dcat import build_graph, write_catalogue
@@ -28,18 +28,18 @@ def test_every_written_serialisation_passes(fixture_build, dcat_reference_dir, n
 def test_check_finds_our_defects(fixture_build, dcat_reference_dir):
     """The check is not silenced by the vocabularies: broken data gives violations."""
     graph = build_graph(read_catalogue(fixture_build))
-    dataset = next(graph.subjects(DCAT.distribution, None))
-    graph.remove((dataset, DCTERMS.publisher, None))
-    graph.remove((dataset, DCTERMS.accrualPeriodicity, None))
-    graph.add((dataset, DCTERMS.accrualPeriodicity,
+    dataset = next(graph.subjects(ns.DCAT.distribution, None))
+    graph.remove((dataset, ns.DCTERMS.publisher, None))
+    graph.remove((dataset, ns.DCTERMS.accrualPeriodicity, None))
+    graph.add((dataset, ns.DCTERMS.accrualPeriodicity,
                URIRef("http://publications.europa.eu/resource/authority/frequency/SOMETIMES")))
-    distribution = next(graph.objects(dataset, DCAT.distribution))
-    graph.remove((distribution, DCTERMS.license, None))
+    distribution = next(graph.objects(dataset, ns.DCAT.distribution))
+    graph.remove((distribution, ns.DCTERMS.license, None))
     report = check_graph(graph, dcat_reference_dir)
     paths = {r.path for r in report.violations}
-    assert str(DCTERMS.publisher) in paths
-    assert str(DCTERMS.license) in paths
-    assert any("SOMETIMES" in r.value or "frequency" in r.message.lower() or r.path == str(DCTERMS.accrualPeriodicity)
+    assert str(ns.DCTERMS.publisher) in paths
+    assert str(ns.DCTERMS.license) in paths
+    assert any("SOMETIMES" in r.value or "frequency" in r.message.lower() or r.path == str(ns.DCTERMS.accrualPeriodicity)
                for r in report.results if r.severity in {"Violation", "Warning"})
 
 
