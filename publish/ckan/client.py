@@ -27,6 +27,10 @@ class CkanUnavailable(CkanError):
     """CKAN did not answer (connection refused, timeout, 5xx) even after retries."""
 
 
+class CkanNotFound(CkanError):
+    """The object asked for does not exist in CKAN."""
+
+
 class CkanRejected(CkanError):
     """CKAN refused the data (validation or authorisation); ``details`` holds CKAN's message."""
 
@@ -61,7 +65,7 @@ class CkanClient:
     Transient failures (connection refused or reset, timeouts, HTTP 5xx) are retried
     ``retries`` times with exponential backoff starting at ``backoff`` seconds; then
     CkanUnavailable is raised. Validation and authorisation errors raise CkanRejected at
-    once. ``writes`` counts successful write calls, ``calls`` every call by action name.
+    once, an unknown id CkanNotFound; anything else CkanError. ``writes`` counts successful write calls, ``calls`` every call by action name.
     """
 
     def __init__(self, url: str, token: str | None, *, retries: int = 3, backoff: float = 0.5,
@@ -89,8 +93,8 @@ class CkanClient:
             try:
                 result = self._remote.call_action(
                     action, data or {}, files=files, requests_kwargs={"timeout": self._timeout})
-            except ckanapi.NotFound:
-                raise
+            except ckanapi.NotFound as error:
+                raise CkanNotFound(self.safe(f"CKAN kennt das Objekt nicht ({action}): {error}")) from None
             except ckanapi.ValidationError as error:
                 details = error.error_dict if isinstance(error.error_dict, dict) else str(error)
                 raise CkanRejected(self.safe(f"CKAN lehnt {action} ab: {_format_details(details)}"),

@@ -13,10 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ckanapi
-
 from publish.catalogue import Catalogue, read_catalogue
-from publish.ckan.client import CkanClient, CkanError, CkanRejected, CkanUnavailable
+from publish.ckan.client import CkanClient, CkanError, CkanNotFound, CkanRejected, CkanUnavailable
 from publish.ckan.diff import FieldChange, package_changes
 from publish.ckan.mapping import (
     HASH_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE, RESOURCE_KEY, extras_of, group_dict,
@@ -75,7 +73,7 @@ class PublishReport:
 def _show(client: CkanClient, action: str, name: str, **extra) -> dict | None:
     try:
         return client.call(action, {"id": name, **extra})
-    except ckanapi.NotFound:
+    except CkanNotFound:
         return None
 
 

@@ -15,7 +15,7 @@ from publish.ckan import CkanClient, CkanUnavailable, publish_ckan
 from publish.ckan.mapping import HASH_KEY, MANAGED_BY_KEY, extras_of, organization_name
 from publish.dcat import build_graph
 from publish.dcat.graph import SPDX, dataset_uri
-from tests.publish.conftest import edit_json
+from tests.publish.conftest import FIXTURE_BUILD, edit_json
 
 
 def _publish(build, proxy, ckan, **options):
@@ -114,6 +114,11 @@ def test_removed_dataset_is_reported_and_pruned_only_with_prune(unique_build, pr
     assert report.removed == [gone] and report.ok
     assert _show(ckan, gone)["state"] == "deleted"
     assert _show(ckan, new)["state"] == "active"
+
+    shutil.copytree(FIXTURE_BUILD / "datasets" / "sitzungen", build / "datasets" / gone)
+    edit_json(build / "datasets" / gone / "datapackage.json", lambda p: p.update(name=gone))
+    back = _publish(build, proxy, ckan)
+    assert back.updated == [gone] and _show(ckan, gone)["state"] == "active"
 
 
 def test_dataset_ckan_rejects_is_reported_and_the_rest_published(unique_build, proxy, ckan):
