@@ -27,6 +27,10 @@ class CkanUnavailable(CkanError):
     """CKAN did not answer (connection refused, timeout, 5xx) even after retries."""
 
 
+class CkanTokenMissing(CkanError):
+    """No API token in the environment although the run would write."""
+
+
 class CkanNotFound(CkanError):
     """The object asked for does not exist in CKAN."""
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 
 from publish.catalogue import Catalogue, DatasetEntry, Distribution
 from publish.dcat.graph import (
@@ -26,17 +24,8 @@ HASH_KEY = "kommune_content_hash"
 RESOURCE_KEY = "kommune_key"
 
 
-def slug(text: str) -> str:
-    """A CKAN name (``[a-z0-9_-]``, 2–100 characters) from a German title."""
-    text = text.replace("ß", "ss")
-    for umlaut, plain in {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}.items():
-        text = text.replace(umlaut, plain)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100]
-
-
 def organization_name(catalogue: Catalogue) -> str:
-    return slug(catalogue.publisher.name)
+    return catalogue.publisher.short_name
 
 
 def _extras(values: dict[str, str | None]) -> list[dict[str, str]]:
@@ -89,11 +78,13 @@ def _resource(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, upl
         "language": json.dumps([str(LANGUAGE_DEU)]),
         RESOURCE_KEY: dist.key,
     }
-    if dist.download_url and not (upload and dist.path is not None):
-        # Uploaded files get their download URL from CKAN (the resource's url).
-        resource["download_url"] = dist.download_url
-    else:
+    if not (upload and dist.path is not None):
+        # Konvention 39: a direct download is both access and download URL. ckanext-dcat
+        # writes no accessURL when url equals download_url, so both are set explicitly.
+        # Uploaded files get their URLs from CKAN (the resource's url) instead.
         resource["access_url"] = dist.access_url
+        if dist.download_url:
+            resource["download_url"] = dist.download_url
     if dist.byte_size is not None:
         resource["size"] = dist.byte_size
     if dist.sha256:

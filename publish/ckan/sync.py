@@ -7,12 +7,12 @@ leaves the old hash behind and the next run repairs the dataset.
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.build_folder import BuildFolder
 from publish.catalogue import Catalogue, read_catalogue
 from publish.ckan.client import CkanClient, CkanError, CkanNotFound, CkanRejected, CkanUnavailable
 from publish.ckan.diff import FieldChange, package_changes
@@ -162,16 +162,13 @@ def _ours_in_ckan(client: CkanClient, organization: str) -> list[str]:
             return names
 
 
-def _declared(build_dir: Path, catalogue: Catalogue) -> set[str]:
+def _declared(build: BuildFolder, catalogue: Catalogue) -> set[str]:
     """Datasets the build knows, including failed ones that have no version to publish yet."""
-    declared = {entry.id for entry in catalogue.datasets}
-    report = build_dir / "build-report.json"
-    if report.exists():
-        declared |= set((json.loads(report.read_text(encoding="utf-8")).get("datasets") or {}))
-    return declared
+    return {entry.id for entry in catalogue.datasets} | {
+        entry["id"] for entry in build.report.get("datasets", [])}
 
 
-def publish_ckan(build_dir: Path, url: str, token: str | None, *, dry_run: bool = False,
+def publish_ckan(build_dir: BuildFolder | Path, url: str, token: str | None, *, dry_run: bool = False,
                  prune: bool = False, upload: bool = False, progress: Progress | None = None,
                  client: CkanClient | None = None) -> PublishReport:
     """Publish what ``build_dir`` holds to the CKAN at ``url``.
@@ -187,10 +184,10 @@ def publish_ckan(build_dir: Path, url: str, token: str | None, *, dry_run: bool 
     and the run continues; when CKAN stops answering, the rest is listed in
     ``report.not_attempted``. Raises CkanError only when the organisation or groups
     cannot be set up, since no dataset can be published without them.
-    Raises publish.catalogue.CatalogueError when build/ is incomplete.
+    Raises BuildMissing without a build, CatalogueError when it is incomplete.
     """
-    build_dir = Path(build_dir)
-    catalogue = read_catalogue(build_dir)
+    build = build_dir if isinstance(build_dir, BuildFolder) else BuildFolder.open(build_dir)
+    catalogue = read_catalogue(build)
     client = client or CkanClient(url, token)
     report = PublishReport(dry_run=dry_run)
     organization = organization_dict(catalogue)
@@ -217,7 +214,7 @@ def publish_ckan(build_dir: Path, url: str, token: str | None, *, dry_run: bool 
             progress(done, len(names), name)
     if unavailable is None:
         try:
-            _prune(client, report, organization["name"], _declared(build_dir, catalogue), prune, dry_run)
+            _prune(client, report, organization["name"], _declared(build, catalogue), prune, dry_run)
         except CkanError as error:
             report.failed["(Aufräumen)"] = str(error)
     report.writes = client.writes

@@ -157,8 +157,9 @@ def check_graph(data: Graph, reference_dir: Path) -> ShaclReport:
             value=_text(report_graph.value(result, SH.value)),
             message=(german or messages or [""])[0],
         ))
-    results.sort(key=lambda r: (r.severity, r.focus, r.path, r.message))
-    return ShaclReport(results)
+    # The same value node reached from several datasets gives identical results: report it once.
+    unique = sorted(set(results), key=lambda r: (r.severity, r.focus, r.path, r.message))
+    return ShaclReport(unique)
 
 
 def check_catalogue_file(path: Path, reference_dir: Path) -> ShaclReport:
