@@ -108,7 +108,9 @@ def check(portal_dir: Path, out: Path, shapes: Path | None) -> None:
     for result in report.results:
         click.secho(str(result), fg="red" if result.severity == "Violation" else "yellow",
                     err=result.severity == "Violation")
-    click.echo(f"DCAT-AP.de: {len(report.violations)} Verstöße, {len(report.warnings)} Warnungen.")
+    violations, warnings = len(report.violations), len(report.warnings)
+    click.echo(f"DCAT-AP.de: {violations} {'Verstoß' if violations == 1 else 'Verstöße'}, "
+               f"{warnings} {'Warnung' if warnings == 1 else 'Warnungen'}.")
     if not report.conforms:
         sys.exit(1)
 
