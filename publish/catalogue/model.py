@@ -7,6 +7,8 @@ from pathlib import Path
 SAMPLE_NOTE = "Hinweis: Dieser Datensatz enthält synthetische Beispieldaten."
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
+MUNICIPALITY_KEY_URI = "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/{}"
+GEOCODING_LEVEL_URI = "http://dcat-ap.de/def/politicalGeocoding/Level/{}"
 
 
 class CatalogueError(Exception):
@@ -61,7 +63,7 @@ class Agent:
 
     @property
     def political_geocoding_uri(self) -> str:
-        return f"http://dcat-ap.de/def/politicalGeocoding/municipalityKey/{self.ags}"
+        return MUNICIPALITY_KEY_URI.format(self.ags)
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,11 @@ class DatasetEntry:
 
     @property
     def political_geocoding_uri(self) -> str:
-        return f"http://dcat-ap.de/def/politicalGeocoding/municipalityKey/{self.spatial_ags}"
+        return MUNICIPALITY_KEY_URI.format(self.spatial_ags)
 
     @property
     def political_geocoding_level_uri(self) -> str:
-        return f"http://dcat-ap.de/def/politicalGeocoding/Level/{self.spatial_level}"
+        return GEOCODING_LEVEL_URI.format(self.spatial_level)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyshacl import validate
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 from rdflib.term import Node
@@ -131,6 +130,9 @@ def check_graph(data: Graph, reference_dir: Path) -> ShaclReport:
     Results whose focus node occurs only in the vocabularies (e.g. the ADMS file's
     ``foaf:maker``) are not ours and are left out, as VALIDATING.md explains.
     """
+    # pyshacl takes about a second to import; only `kommune check` needs it, not every command.
+    from pyshacl import validate
+
     reference_dir = Path(reference_dir).resolve()
     shapes = load_shapes(reference_dir)
     merged = Graph()
