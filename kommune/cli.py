@@ -85,7 +85,7 @@ def publish() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Keinen Fortschritt anzeigen.")
 def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, quiet: bool) -> None:
     """Build nach CKAN veröffentlichen; das API-Token kommt aus $CKAN_API_TOKEN."""
-    with _explained_errors(), _progress_bar(quiet) as progress:
+    with _explained_errors(), _progress_bar(quiet, verb="veröffentliche") as progress:
         report = portal.publish_ckan(out, url, dry_run=dry_run, prune=prune, upload=upload,
                                      progress=(lambda done, total, name: progress(name)) if progress else None)
     for line in report.lines():
@@ -134,8 +134,9 @@ class _explained_errors:
 
 
 class _progress_bar:
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, verb: str = "baue"):
         self.quiet = quiet
+        self.verb = verb
         self.bar = None
 
     def __enter__(self):
@@ -146,7 +147,7 @@ class _progress_bar:
         self.bar = tqdm(unit=" Datensätze", file=sys.stderr, bar_format="{desc} {n_fmt} {unit} [{elapsed}]")
 
         def progress(dataset_id: str) -> None:
-            self.bar.set_description(f"baue {dataset_id}")
+            self.bar.set_description(f"{self.verb} {dataset_id}")
             self.bar.update(1)
 
         return progress

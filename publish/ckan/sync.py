@@ -35,6 +35,7 @@ class PublishReport:
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     not_attempted: list[str] = field(default_factory=list)
+    setup: list[str] = field(default_factory=list)  # organisation and groups created or changed
     orphaned: list[str] = field(default_factory=list)  # in CKAN, ours, no longer in the build
     removed: list[str] = field(default_factory=list)
     changes: dict[str, list[FieldChange]] = field(default_factory=dict)
@@ -46,7 +47,7 @@ class PublishReport:
 
     def lines(self) -> list[str]:
         """The report as plain German lines for the terminal."""
-        out = []
+        out = list(self.setup)
         for name in self.created:
             out.append(f"+ {name}: {'würde angelegt' if self.dry_run else 'angelegt'}")
         for name in self.updated:
@@ -77,14 +78,21 @@ def _show(client: CkanClient, action: str, name: str, **extra) -> dict | None:
         return None
 
 
-def _ensure(client: CkanClient, kind: str, desired: dict, dry_run: bool) -> None:
+KIND_WORDS = {"organization": "Organisation", "group": "Gruppe"}
+
+
+def _ensure(client: CkanClient, report: PublishReport, kind: str, desired: dict, dry_run: bool) -> None:
     """Show-then-create an organisation or group; patch it when its fields differ.
 
     CKAN may commit an organisation although the create call errors afterwards, so a
-    "name already in use" answer counts as found.
+    "name already in use" answer counts as found. What was (or would be) done is added to
+    ``report.setup``.
     """
+    label = f"{KIND_WORDS[kind]} {desired['name']}"
+    would = "würde " if dry_run else ""
     current = _show(client, f"{kind}_show", desired["name"])
     if current is None:
+        report.setup.append(f"+ {label}: {would}angelegt")
         if dry_run:
             return
         try:
@@ -97,8 +105,10 @@ def _ensure(client: CkanClient, kind: str, desired: dict, dry_run: bool) -> None
     differs = (current.get("title") != desired["title"]
                or current.get("description") != desired["description"]
                or extras_of(current) != wanted_extras)
-    if differs and not dry_run:
-        client.call(f"{kind}_patch", {"id": current["id"], **{k: v for k, v in desired.items() if k != "name"}})
+    if differs:
+        report.setup.append(f"~ {label}: {would}geändert")
+        if not dry_run:
+            client.call(f"{kind}_patch", {"id": current["id"], **{k: v for k, v in desired.items() if k != "name"}})
 
 
 def _with_resource_ids(desired: dict, current: dict) -> dict:
@@ -191,9 +201,9 @@ def publish_ckan(build_dir: BuildFolder | Path, url: str, token: str | None, *, 
     client = client or CkanClient(url, token)
     report = PublishReport(dry_run=dry_run)
     organization = organization_dict(catalogue)
-    _ensure(client, "organization", organization, dry_run)
+    _ensure(client, report, "organization", organization, dry_run)
     for theme in sorted({t for entry in catalogue.datasets for t in entry.themes}):
-        _ensure(client, "group", group_dict(theme, catalogue.themes.get(theme, theme)), dry_run)
+        _ensure(client, report, "group", group_dict(theme, catalogue.themes.get(theme, theme)), dry_run)
 
     packages = _desired_packages(catalogue, upload)
     names = list(packages)

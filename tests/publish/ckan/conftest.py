@@ -50,7 +50,11 @@ def ckan():
         if run.returncode != 0:
             pytest.fail(f"ckan-up.sh failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
         started = True
-    token = (work / "token").read_text().strip()
+    token_file = work / "token"
+    if not token_file.exists():
+        pytest.fail(f"a CKAN answers on {url} but {token_file} is missing: it was not started by "
+                    "ckan-up.sh with this CKAN_WORK; stop it or set CKAN_URL and CKAN_API_TOKEN")
+    token = token_file.read_text().strip()
     yield {"url": url, "token": token}
     if started:
         subprocess.run(["bash", str(CKAN_TOOLS / "ckan-down.sh")], cwd=REPO, env=env,

@@ -35,6 +35,7 @@ def test_first_publish_creates_organisation_groups_and_datasets(unique_build, pr
     assert report.ok, report.lines()
     assert sorted(report.created) == [HAUSHALT + suffix, KITA + suffix]
     assert report.writes == len(proxy.writes) and "organization_create" in proxy.writes
+    assert f"+ Organisation werne-test{suffix}: angelegt" in report.lines()
 
     stored = _show(ckan, HAUSHALT + suffix)
     extras = extras_of(stored)
@@ -71,7 +72,7 @@ def test_unchanged_second_run_writes_nothing(unique_build, proxy, ckan):
     assert _publish(build, proxy, ckan).ok
     proxy.actions.clear()
     report = _publish(build, proxy, ckan)
-    assert report.ok and not report.created and not report.updated
+    assert report.ok and not report.created and not report.updated and not report.setup
     assert sorted(report.unchanged) == [HAUSHALT + suffix, KITA + suffix]
     assert proxy.writes == [] and report.writes == 0
 
@@ -250,3 +251,15 @@ def test_ckanext_dcat_output_matches_our_catalogue(unique_build, proxy, ckan):
                        {str(o) for o in ours.objects(dist, predicate)}, (dist, predicate)
             checksum = lambda g: {str(g.value(c, SPDX.checksumValue)) for c in g.objects(dist, SPDX.checksum)}
             assert checksum(theirs) == checksum(ours)
+
+
+def test_dry_run_into_an_empty_ckan_lists_everything_and_writes_nothing(unique_build, proxy, ckan):
+    build, suffix = unique_build
+    report = _publish(build, proxy, ckan, dry_run=True)
+    assert proxy.writes == [] and report.writes == 0
+    lines = report.lines()
+    assert f"+ Organisation werne-test{suffix}: würde angelegt" in lines
+    assert f"+ {HAUSHALT}{suffix}: würde angelegt" in lines
+    assert any(c.field == "title" and c.old is None for c in report.changes[HAUSHALT + suffix])
+    with pytest.raises(ckanapi.NotFound):
+        _show(ckan, HAUSHALT + suffix)
