@@ -15,7 +15,7 @@ import json
 from publish.catalogue import Catalogue, DatasetEntry, Distribution
 from publish.dcat.graph import (
     ACCESS_PUBLIC, EU, LANGUAGE_DEU, PUBLISHER_TYPE, SHA256, STATUS_COMPLETED, dataset_uri,
-    distribution_uri,
+    distribution_uri, publisher_uri, service_uri,
 )
 
 MANAGED_BY_KEY = "kommune_managed_by"
@@ -95,7 +95,7 @@ def _resource(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, upl
     if dist.is_api:
         resource["resource_type"] = "api"
         resource["access_services"] = json.dumps([{
-            "uri": f"{catalogue.base_url}/katalog/dienst/datasette",
+            "uri": str(service_uri(catalogue)),
             "title": f"Datasette-API {catalogue.title}",
             "endpoint_url": [catalogue.datasette_url],
             "endpoint_description": "https://docs.datasette.io/en/stable/json_api.html",
@@ -127,7 +127,7 @@ def package_dict(catalogue: Catalogue, entry: DatasetEntry, *, upload: bool = Fa
         "contact_email": entry.contact.email,
         "contact_url": entry.contact.url,
         "publisher_name": entry.publisher.name,
-        "publisher_uri": f"{catalogue.base_url}/katalog/herausgeber",
+        "publisher_uri": str(publisher_uri(catalogue, None if entry.publisher == catalogue.publisher else entry)),
         "publisher_type": PUBLISHER_TYPE + entry.publisher.type,
         "publisher_url": entry.publisher.homepage,
         "issued": entry.issued,

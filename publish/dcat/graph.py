@@ -28,16 +28,28 @@ SHA256 = SPDX.checksumAlgorithm_sha256
 DATASETTE_DOCS = URIRef("https://docs.datasette.io/en/stable/json_api.html")
 
 
+# The URIs name things by the pages that describe them, so that every URI in the catalogue
+# opens a page of the portal: the catalogue page, the dataset page, the about page.
 def catalogue_uri(catalogue: Catalogue) -> URIRef:
-    return URIRef(f"{catalogue.base_url}/katalog/")
+    return URIRef(f"{catalogue.base_url}/katalog/#katalog")
 
 
 def dataset_uri(catalogue: Catalogue, entry: DatasetEntry) -> URIRef:
-    return URIRef(f"{catalogue.base_url}/katalog/datensatz/{entry.id}")
+    return URIRef(f"{entry.landing_page}#datensatz")
 
 
 def distribution_uri(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution) -> URIRef:
-    return URIRef(f"{dataset_uri(catalogue, entry)}/distribution/{dist.key.replace(':', '-')}")
+    return URIRef(f"{entry.landing_page}#verteilung-{dist.key.replace(':', '-')}")
+
+
+def publisher_uri(catalogue: Catalogue, entry: DatasetEntry | None = None) -> URIRef:
+    """The catalogue's publisher, or a dataset's own where it overrides the publisher."""
+    suffix = f"-{entry.id}" if entry is not None else ""
+    return URIRef(f"{catalogue.base_url}/ueber/#herausgeber{suffix}")
+
+
+def service_uri(catalogue: Catalogue) -> URIRef:
+    return URIRef(f"{catalogue.base_url}/katalog/#datasette")
 
 
 def _bind(graph: Graph) -> None:
@@ -168,7 +180,7 @@ def _publisher_for(graph: Graph, catalogue: Catalogue, entry: DatasetEntry, defa
     """The catalogue's publisher node, or a separate node where a dataset overrides it."""
     if entry.publisher == catalogue.publisher:
         return default
-    node = URIRef(f"{catalogue.base_url}/katalog/herausgeber/{entry.id}")
+    node = publisher_uri(catalogue, entry)
     _add_agent(graph, node, entry.publisher.name, entry.publisher.type, entry.publisher.homepage)
     return node
 
@@ -178,7 +190,7 @@ def build_graph(catalogue: Catalogue) -> Graph:
     graph = Graph()
     _bind(graph)
     catalog = catalogue_uri(catalogue)
-    publisher = URIRef(f"{catalogue.base_url}/katalog/herausgeber")
+    publisher = publisher_uri(catalogue)
     _add_agent(graph, publisher, catalogue.publisher.name, catalogue.publisher.type,
                catalogue.publisher.homepage)
 
@@ -200,7 +212,7 @@ def build_graph(catalogue: Catalogue) -> Graph:
     if modified:
         graph.add((catalog, DCTERMS.modified, _datetime(modified[-1])))
 
-    service = URIRef(f"{catalogue.base_url}/katalog/dienst/datasette")
+    service = service_uri(catalogue)
     graph.add((catalog, DCAT.service, service))
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, DCTERMS.title, Literal(f"Datasette-API {catalogue.title}", lang="de")))

@@ -14,7 +14,7 @@ def test_rows_say_where_each_dataset_is_published(fixture_build):
     assert row.entry.landing_page == "http://127.0.0.1:8000/datensaetze/haushalt-ergebnisplan/"
     assert row.entry.tables == ["haushalt_ergebnisplan"]
     assert row.ckan_url == "https://ckan.example.org/dataset/haushalt-ergebnisplan"
-    assert row.dcat_uri == "http://127.0.0.1:8000/katalog/datensatz/haushalt-ergebnisplan"
+    assert row.dcat_uri == "http://127.0.0.1:8000/datensaetze/haushalt-ergebnisplan/#datensatz"
     assert row.themes == ["Wirtschaft und Finanzen", "Regierung und öffentlicher Sektor"]
     assert row.formats == ["CSV", "JSON"]
     assert all(r.ckan_url is None for r in catalogue_rows(catalogue))
