@@ -84,6 +84,7 @@ class Site(Strict):
     tagline: str
     base_url: HttpUrl = HttpUrl("http://127.0.0.1:8000/")
     datasette_path: str = Field(default="/daten/", pattern=r"^/[a-z0-9-]+/$")
+    ckan_url: HttpUrl | None = None  # the CKAN `kommune publish ckan` publishes to, linked on /katalog/
     navigation: list[NavItem]
     intro: str
     sample_note: str
