@@ -6,13 +6,15 @@ import codecs
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
+from frictionless import Checklist, Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from pipelines.checks.grouped_numbers import grouped_numbers
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
+from pipelines.kinds.source_files import check_content_type, check_xlsx_container, csv_field_limit
 from pipelines.output import ResourceOutput, write_resource
 from pipelines.report import issues_from_report
 
@@ -78,13 +80,22 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     path, shown_name = _fetch(dataset, source, ctx)
     if source.kind == "csv" and source.encoding:
         _check_encoding(path, source.encoding, shown_name)
+    if source.kind == "xlsx":
+        check_xlsx_container(path, shown_name)
+    with csv_field_limit():
+        return _read_validate_write(dataset, source, ctx, path, shown_name)
+
+
+def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
+                         shown_name: str) -> list[ResourceOutput]:
     published_schema = dataset.table_schema
     source_schema = _source_schema(published_schema)
     if dataset.steps:
         path = _apply_steps(_open(path, source), dataset, shown_name, ctx.out_dir)
         source = Source(kind="csv", path=path.name, encoding="utf-8", delimiter=",")
     try:
-        report = _open(path, source, source_schema).validate(limit_errors=MAX_REPORTED_ISSUES)
+        checks = Checklist(checks=[grouped_numbers()])
+        report = _open(path, source, source_schema).validate(checks, limit_errors=MAX_REPORTED_ISSUES)
         if not report.valid:
             issues = issues_from_report(report, shown_name, published_schema)
             raise DatasetFailed(f"{len(issues)} Fehler in {shown_name}", issues)
@@ -121,6 +132,7 @@ def _fetch(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Pat
         path = ctx.http.download(url)
     except FetchError as error:
         raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)])
+    check_content_type(ctx.http.cached_content_type(url), source.kind, url)
     suffix = ".xlsx" if source.kind == "xlsx" else ".csv"
     linked = path.with_suffix(suffix)
     linked.unlink(missing_ok=True)
