@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -59,6 +60,23 @@ class ResourceOutput:
         }
 
 
+# Text that a spreadsheet would run as a formula gets a leading apostrophe in the published CSV
+# (CSV injection); publish.csv_safety.from_published_text undoes it when loading portal.db.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` of a text field as written to the published CSV: with a leading apostrophe if a
+    spreadsheet would run it as a formula (a plain number such as `-5` is left alone); text that
+    already starts with apostrophes before such a character gets one more, so it round-trips."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    if len(text) > 1 and text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def cell_text(value: object) -> str:
     """How a typed value is written to the published CSV (ISO dates, '.' decimals, empty = missing)."""
     if value is None:
@@ -97,6 +115,7 @@ def write_resource(
     `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid."""
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [f["name"] for f in schema["fields"]]
+    text_fields = [f.get("type", "string") == "string" for f in schema["fields"]]
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
     count = 0
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
@@ -105,7 +124,8 @@ def write_resource(
         json_file.write("[")
         for row in rows:
             values = [row.get(n) for n in names] if isinstance(row, Mapping) else list(row)
-            writer.writerow([cell_text(v) for v in values])
+            writer.writerow([spreadsheet_safe(text) if is_text and isinstance(v, str) else text
+                             for v, is_text, text in zip(values, text_fields, map(cell_text, values))])
             json_file.write(",\n" if count else "\n")
             json.dump({n: _json_value(v) for n, v in zip(names, values)}, json_file, ensure_ascii=False, default=str)
             count += 1

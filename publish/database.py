@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from publish.build_folder import BuildFolder
+from publish.csv_safety import from_published_text
 
 SQLITE_TYPES = {
     "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
@@ -37,6 +38,8 @@ def _caster(field_type: str) -> Callable[[str], object]:
         return float
     if field_type == "boolean":
         return lambda text: 1 if text == "true" else 0
+    if field_type == "string":
+        return from_published_text
     return str
 
 

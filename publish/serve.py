@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datasette.app import Datasette
+# After datasette.app: importing this module first breaks Datasette's own plugin registration.
+from datasette import handle_exception as datasette_errors  # noqa: E402  isort:skip
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
 from publish.build_folder import BuildFolder
+from publish.csv_safety import neutralising_send
 from publish.site.context import templates_dir
 
 DATASETTE_SETTINGS = {
@@ -30,6 +33,13 @@ DATASETTE_SETTINGS = {
     "default_allow_sql": True,
     "truncate_cells_html": 200,
 }
+
+
+# Datasette 0.65 prints every error (a 400 for `?sql=delete ...` too) as a rich traceback with all
+# local variables when `rich` is installed (it is: frictionless → typer → rich). That costs ~1 s of
+# CPU per bad request, writes request internals to the log, and blocks the whole server once
+# nobody drains its stdout: three rejected queries froze a served portal in our tests.
+datasette_errors.rich = None
 
 
 @dataclass
@@ -85,7 +95,7 @@ class PortalApp:
         path = scope.get("path", "/")
         prefix = release.root and BuildFolder(release.root).datasette_path
         if path.startswith(prefix) or path == prefix.rstrip("/"):
-            await release.datasette(scope, receive, send)
+            await release.datasette(scope, receive, neutralising_send(path, send))
             return
         await _site_with_404(release, scope, receive, send)
 
