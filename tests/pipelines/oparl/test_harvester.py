@@ -1,0 +1,179 @@
+"""Harvesting the demo system from a real HTTP server on 127.0.0.1, with faults injected."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections import Counter
+
+import pytest
+
+from pipelines.oparl.client import HttpJsonFetcher
+from pipelines.oparl.harvester import Harvester, HarvestFailed, state_folder
+from tests.oparl_server import serve_sample
+
+
+@pytest.fixture
+def server():
+    running = serve_sample(page_size=25)
+    yield running
+    running.stop()
+
+
+def fetcher(**options) -> HttpJsonFetcher:
+    # waits are recorded instead of slept so that retries cost no test time
+    defaults = dict(requests_per_second=0, retries=3, backoff_seconds=0.5, timeout_seconds=10, sleep=lambda s: None)
+    defaults.update(options)
+    return HttpJsonFetcher(**defaults)
+
+
+def harvest(server, state_dir=None, **options):
+    with fetcher(**options) as client:
+        result = Harvester(client, server.system_url, state_dir=state_dir).run()
+    return result, client
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def first_paper(server) -> dict:
+    return server.recording.lists["papers"][0]
+
+
+def test_full_harvest_takes_every_object_once_without_fetching_embedded_objects(server):
+    result, client = harvest(server)
+    counts = Counter(stored.type for stored in result.store.objects.values())
+    assert counts["Paper"] == len(server.recording.lists["papers"])
+    assert counts["Meeting"] == len(server.recording.lists["meetings"])
+    assert counts["Person"] == 40
+    assert counts["Consultation"] == len(server.recording.list_objects("consultations"))
+    assert counts["AgendaItem"] == len(server.recording.list_objects("agendaItems")) - 6  # six are non-public
+    assert not result.issues
+    # only the system, the body list, and list pages were asked for: never a single embedded object
+    single_objects = [p for p in server.requests if "/agendaitem/" in p or "/consultation/" in p or "/file/" in p]
+    assert single_objects == []
+    assert len(server.requests) == client.requests_made == result.pages
+
+
+def test_embedded_objects_get_their_back_references(server):
+    result, _ = harvest(server)
+    for item in result.store.of_type("AgendaItem"):
+        assert item["meeting"] in result.store
+    for consultation in result.store.of_type("Consultation"):
+        assert result.store.get(consultation["paper"]).type == "Paper"
+
+
+def test_incremental_harvest_asks_only_for_changes_and_applies_them(server, tmp_path):
+    full, _ = harvest(server, tmp_path)
+    assert not full.incremental
+    paper = copy.deepcopy(first_paper(server))
+    paper["name"] = "Geänderter Titel der Vorlage"
+    paper["modified"] = now().isoformat()
+    server.recording.upsert("papers", paper)
+    server.requests.clear()
+
+    again, _ = harvest(server, tmp_path)
+
+    assert again.incremental
+    list_requests = [p for p in server.requests if "/body/1/" in p]
+    assert list_requests and all("modified_since=" in p for p in list_requests)
+    assert again.store.get(paper["id"]).data["name"] == "Geänderter Titel der Vorlage"
+    assert again.objects_received < 20  # the changed paper and its embedded objects, not the whole system
+    assert len(again.store) == len(full.store)
+
+
+def test_deleted_objects_are_removed_with_everything_embedded_in_them(server, tmp_path):
+    harvest(server, tmp_path)
+    paper = first_paper(server)
+    embedded = [c["id"] for c in paper["consultation"]] + [paper["mainFile"]["id"]]
+    server.recording.delete("papers", paper["id"], now())
+
+    result, _ = harvest(server, tmp_path)
+
+    assert paper["id"] not in result.store
+    assert not [oid for oid in embedded if oid in result.store]
+    assert result.objects_removed >= 1 + len(embedded)
+    saved = json.loads((state_folder(tmp_path, server.system_url) / "objects.json").read_text(encoding="utf-8"))
+    assert paper["id"] not in saved
+
+
+def test_a_500_and_a_429_mid_list_are_retried_honouring_retry_after(server):
+    server.fail("/papers?page=3", 500, times=2)
+    server.fail("/meetings?page=2", 429, times=1, retry_after="7")
+    result, client = harvest(server)
+    assert not result.issues
+    assert Counter(s.type for s in result.store.objects.values())["Paper"] == len(server.recording.lists["papers"])
+    assert 7.0 in client.waits  # Retry-After
+    assert 0.5 in client.waits and 1.0 in client.waits  # exponential backoff for the 500s
+
+
+def test_a_page_that_keeps_failing_is_reported_and_the_rest_is_kept(server, tmp_path):
+    server.fail("/papers?page=3", 503, times=-1)
+    result, _ = harvest(server, tmp_path)
+    page_issues = [i for i in result.issues if i.kind == "page"]
+    assert len(page_issues) == 1 and "/papers?page=3" in page_issues[0].url and "503" in page_issues[0].message
+    papers = Counter(s.type for s in result.store.objects.values())["Paper"]
+    assert papers == 50  # the two pages before the broken one
+    assert Counter(s.type for s in result.store.objects.values())["Meeting"] == len(server.recording.lists["meetings"])
+
+    server.faults.clear()
+    server.requests.clear()
+    healed, _ = harvest(server, tmp_path)
+    # the unfinished list is walked in full again, the finished ones only for changes
+    assert any(p.endswith("/papers") for p in server.requests)
+    assert all("modified_since=" in p for p in server.requests if "/meetings" in p)
+    assert Counter(s.type for s in healed.store.objects.values())["Paper"] == len(server.recording.lists["papers"])
+
+
+def test_a_truncated_json_page_is_retried_then_reported(server):
+    server.truncate("/persons?page=1", times=1)
+    result, _ = harvest(server)
+    assert not result.issues
+    server.faults.clear()
+    server.truncate("/persons?page=2", times=-1)
+    result, _ = harvest(server)
+    assert [i.kind for i in result.issues] == ["page"]
+    assert "kein gültiges JSON" in result.issues[0].message
+    assert Counter(s.type for s in result.store.objects.values())["Person"] == 25
+
+
+def test_a_looping_next_link_is_stopped_and_reported(server):
+    server.loop("/organizations")
+    result, _ = harvest(server)
+    assert [i.kind for i in result.issues] == ["loop"]
+    assert Counter(s.type for s in result.store.objects.values())["Organization"] == 15
+    # the list URL itself, then its page 1 (a different URL); page 1 pointing to itself again stops it
+    assert sum("/organizations" in p for p in server.requests) == 2
+
+
+def test_an_object_breaking_the_schema_is_reported_by_url_and_skipped(server):
+    broken = copy.deepcopy(first_paper(server))
+    broken["date"] = "31.02.2026"
+    server.recording.upsert("papers", broken)
+    result, _ = harvest(server)
+    object_issues = [i for i in result.issues if i.kind == "object"]
+    assert [i.url for i in object_issues] == [broken["id"]]
+    assert "date" in object_issues[0].message
+    assert broken["id"] not in result.store
+    assert Counter(s.type for s in result.store.objects.values())["Paper"] == len(server.recording.lists["papers"]) - 1
+
+
+def test_an_unreachable_system_fails_the_whole_harvest(server):
+    server.fail("/system", 500, times=-1)
+    with pytest.raises(HarvestFailed) as caught:
+        harvest(server, retries=1)
+    assert "/system" in caught.value.url
+
+
+def test_non_public_and_personal_data_never_reach_the_state_directory(server, tmp_path):
+    result, _ = harvest(server, tmp_path)
+    saved = "".join(p.read_text(encoding="utf-8") for p in state_folder(tmp_path, server.system_url).iterdir())
+    for forbidden in ("Flurstück 4711", "Personalangelegenheit", "02389 555-0173", "h.privat0173@mailbox.example",
+                      "Amselweg 7", "Privat erreichbar", "ratsbuero@werne.example", "nichtöffentlich"):
+        assert forbidden not in saved
+    for person in result.store.of_type("Person"):
+        assert set(person) <= {"id", "type", "body", "name", "familyName", "givenName", "formOfAddress", "affix",
+                               "title", "membership", "created", "modified", "deleted", "web"}
+    assert all(item.get("public", True) for item in result.store.of_type("AgendaItem"))
