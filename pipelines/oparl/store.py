@@ -53,10 +53,24 @@ class ObjectStore:
         return sorted(self._children.get(parent_id, ()))
 
     def put(self, type_name: str, data: dict[str, Any], parent: Optional[str]) -> None:
-        """Store or replace one object; an existing parent link is kept when none is given."""
+        """Store or replace one object; an existing parent link is kept when none is given.
+
+        Annotations the harvester derived from an embedding (keys starting with "_", such as
+        a file's role) survive when the same object arrives again from a flat list, and a
+        file's back-references to papers, meetings and agenda items are merged.
+        """
         previous = self.objects.get(data["id"])
-        if parent is None and previous is not None:
-            parent = previous.parent
+        if previous is not None:
+            if parent is None:
+                parent = previous.parent
+            for key, value in previous.data.items():
+                if key.startswith("_") and key not in data:
+                    data[key] = value
+            if type_name == "File":
+                for key in ("paper", "meeting", "agendaItem"):
+                    merged = sorted(set(previous.data.get(key, [])) | set(data.get(key, [])))
+                    if merged:
+                        data[key] = merged
         if previous is not None and previous.parent and previous.parent != parent:
             self._children.get(previous.parent, set()).discard(data["id"])
         self.objects[data["id"]] = StoredObject(type_name, data, parent)
