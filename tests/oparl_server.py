@@ -37,6 +37,13 @@ class OParlTestServer:
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
+    @property
+    def cache_dir(self) -> Path:
+        """A fresh folder for an HttpClient's download cache (the OParl harvest does not use it)."""
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="oparl-http-"))
+
     def start(self) -> "OParlTestServer":
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/oparl/v1.1"

@@ -140,6 +140,7 @@ class Generator:
         self.papers: list[dict] = []
         self.by_short: dict[str, dict] = {}
         self.meetings_by_org: dict[str, list[dict]] = {}
+        self.references: dict[int, int] = {}  # running paper number per year
 
     def new_id(self, kind: str) -> str:
         self.counters[kind] = self.counters.get(kind, 1000 if kind != "body" else 0) + 1
@@ -309,8 +310,8 @@ class Generator:
     def add_paper(self, title: str, paper_type: str, date: dt.datetime, path: list[str], text: str,
                   originator: dict | None = None) -> dict:
         paper_id = self.new_id("paper")
-        number = len(self.papers) + 1
-        reference = f"{number:03d}/{date.year}"
+        self.references[date.year] = self.references.get(date.year, 0) + 1
+        reference = f"{self.references[date.year]:03d}/{date.year}"
         paper = {"id": paper_id, "type": SCHEMA + "Paper", "body": BODY_ID, "name": title, "reference": reference,
                  "date": date.date().isoformat(), "paperType": paper_type, "consultation": [], "auxiliaryFile": []}
         if originator is not None:
@@ -386,7 +387,7 @@ class Generator:
                 if self.random.random() < 0.3:
                     faction = self.random.choice(factions)
                     topic_title = self.random.choice(ANTRAG_TOPICS)
-                    self.add_paper(f"Antrag der {faction['name'].replace('Fraktion ', '').replace('-Fraktion im Rat der Stadt Werne', '-Fraktion')}: {topic_title}",
+                    self.add_paper(f"Antrag der {faction['name'].replace(' im Rat der Stadt Werne', '')}: {topic_title}",
                                    "Antrag", start - dt.timedelta(days=20), [short, "RAT"],
                                    "Die Verwaltung wird beauftragt, die Umsetzung zu prüfen und über Kosten zu berichten.",
                                    originator=faction)

@@ -7,13 +7,14 @@ from frictionless import FrictionlessException, Schema
 
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import register, service_records, tabular
+from pipelines.kinds import oparl, register, service_records, tabular
 
 KINDS = {
     "csv": tabular,
     "xlsx": tabular,
     "service-records": service_records,
     "register": register,
+    "oparl": oparl,
 }
 
 

@@ -19,7 +19,8 @@ from typing import Any, Callable, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pipelines.oparl import models
-from pipelines.oparl.client import FetchFailed, JsonFetcher
+from pipelines.http import FetchError
+from pipelines.oparl.client import JsonFetcher
 from pipelines.oparl.flatten import flatten
 from pipelines.oparl.store import ObjectStore
 
@@ -159,7 +160,7 @@ class Harvester:
             data = self.fetcher.get_json(url)
             result.pages += 1
             return models.parse_object(data, url)
-        except (FetchFailed, models.InvalidObject) as error:
+        except (FetchError, models.InvalidObject) as error:
             if required:
                 raise HarvestFailed(url, str(error)) from None
             result.issues.append(HarvestIssue(url, str(error), "object"))
@@ -182,7 +183,7 @@ class Harvester:
                 self.progress(url)
             try:
                 page = self.fetcher.get_json(url)
-            except FetchFailed as error:
+            except FetchError as error:
                 result.issues.append(HarvestIssue(url, error.reason, "page"))
                 return False, received
             result.pages += 1

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from pipelines.oparl.client import FetchFailed
+from pipelines.http import FetchError
 
 TOP_LEVEL_LISTS = ("organizations", "persons", "meetings", "papers")
 FLAT_LISTS = ("memberships", "agendaItems", "consultations", "files", "locations", "legislativeTerms")
@@ -222,6 +222,6 @@ class RecordingFetcher:
             # a deep copy through JSON, as a real response would be a fresh document
             return json.loads(json.dumps(self.recording.answer(url)))
         except KeyError:
-            raise FetchFailed(url, "HTTP 404 (nicht in der Aufzeichnung)") from None
+            raise FetchError(url, "nicht in der Aufzeichnung (HTTP 404)", 404) from None
         except ValueError as error:
-            raise FetchFailed(url, f"HTTP 400 ({error})") from None
+            raise FetchError(url, f"ungültige Anfrage ({error})", 400) from None

@@ -43,6 +43,25 @@ def german_date(value: str | dt.date | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def german_datetime(value: str | dt.datetime | None) -> str:
+    """`2025-01-21T17:00:00+01:00` → `Di., 21.01.2025, 17:00 Uhr` (local time as recorded)."""
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    weekday = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")[value.weekday()]
+    return f"{weekday}, {value:%d.%m.%Y, %H:%M} Uhr"
+
+
+def german_time(value: str | dt.datetime | None) -> str:
+    """`2025-01-21T19:00:00+01:00` → `19:00`."""
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return f"{value:%H:%M}"
+
+
 def german_number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "–"
@@ -77,6 +96,8 @@ class SiteContext:
         markdown = MarkdownIt("commonmark", {"html": False})
         env.filters.update({
             "date_de": german_date,
+            "datetime_de": german_datetime,
+            "time_de": german_time,
             "number_de": german_number,
             "filesize": file_size,
             "type_de": lambda t: TYPE_WORDS.get(t, t),
@@ -124,6 +145,14 @@ class SiteContext:
         html = self.env.get_template(template).render(current_url=url, **context)
         target.write_text(html, encoding="utf-8")
         self.written.append(url)
+        return target
+
+    def write_bytes(self, relative: str, content: bytes) -> Path:
+        """Write a file produced by a library (iCalendar, Atom, JSON) at exactly `relative`."""
+        target = self.out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        self.written.append("/" + relative)
         return target
 
     def publish_file(self, source: Path, relative: str) -> None:

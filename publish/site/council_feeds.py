@@ -17,7 +17,8 @@ from feedgen.feed import FeedGenerator
 PRODID = "-//Offene Kommune//Ratsinformation//DE"
 
 
-def _parse(value: Optional[str]) -> Optional[dt.datetime]:
+def parse_time(value: Optional[str]) -> Optional[dt.datetime]:
+    """An ISO timestamp as an aware datetime in UTC (naive ones are taken as UTC); None stays None."""
     if not value:
         return None
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -27,7 +28,7 @@ def _parse(value: Optional[str]) -> Optional[dt.datetime]:
 
 def upcoming(meetings: Iterable[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
     """Meetings that start at or after `now`, earliest first (cancelled ones included)."""
-    return sorted((m for m in meetings if (_parse(m.get("start")) or now - dt.timedelta(1)) >= now),
+    return sorted((m for m in meetings if (parse_time(m.get("start")) or now - dt.timedelta(1)) >= now),
                   key=lambda m: m["start"])
 
 
@@ -46,15 +47,15 @@ def meetings_calendar(meetings: Iterable[dict[str, Any]], title: str, site_url: 
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", title)
     for meeting in meetings:
-        start = _parse(meeting.get("start"))
+        start = parse_time(meeting.get("start"))
         if start is None:
             continue
         event = icalendar.Event()
         event.add("uid", meeting["id"])
         event.add("summary", meeting.get("name") or "Sitzung")
         event.add("dtstart", start)
-        event.add("dtend", _parse(meeting.get("end")) or start + dt.timedelta(hours=2))
-        event.add("dtstamp", _parse(meeting.get("modified")) or start)
+        event.add("dtend", parse_time(meeting.get("end")) or start + dt.timedelta(hours=2))
+        event.add("dtstamp", parse_time(meeting.get("modified")) or start)
         if meeting.get("location_description"):
             event.add("location", meeting["location_description"])
         if meeting.get("cancelled"):
@@ -93,10 +94,10 @@ def papers_atom(papers: Iterable[dict[str, Any]], title: str, site_url: str, fee
         entry = feed.add_entry()
         entry.id(paper["id"])
         entry.title(" – ".join(part for part in (paper.get("reference"), paper.get("name")) if part))
-        stamp = _parse(paper.get("modified")) or _parse((paper.get("date") or "") + "T00:00:00+00:00") or updated
+        stamp = parse_time(paper.get("modified")) or parse_time((paper.get("date") or "") + "T00:00:00+00:00") or updated
         entry.updated(stamp)
         if paper.get("date"):
-            entry.published(_parse(paper["date"] + "T00:00:00+00:00"))
+            entry.published(parse_time(paper["date"] + "T00:00:00+00:00"))
         path = page_url.get(paper["id"])
         if path:
             entry.link(href=urljoin(base, path), rel="alternate")

@@ -9,6 +9,9 @@ from collections import Counter
 
 import pytest
 
+import time
+
+from pipelines.http import HttpClient, HttpSettings
 from pipelines.oparl.client import HttpJsonFetcher
 from pipelines.oparl.harvester import Harvester, HarvestFailed, state_folder
 from tests.oparl_server import serve_sample
@@ -21,15 +24,19 @@ def server():
     running.stop()
 
 
-def fetcher(**options) -> HttpJsonFetcher:
-    # waits are recorded instead of slept so that retries cost no test time
-    defaults = dict(requests_per_second=0, retries=3, backoff_seconds=0.5, timeout_seconds=10, sleep=lambda s: None)
-    defaults.update(options)
-    return HttpJsonFetcher(**defaults)
+@pytest.fixture
+def waits(monkeypatch):
+    """The pauses the client asks for. time.sleep is replaced by a recorder (the only stand-in
+    in these tests) so that backoff and Retry-After can be checked without spending the time."""
+    asked: list[float] = []
+    monkeypatch.setattr(time, "sleep", asked.append)
+    return asked
 
 
-def harvest(server, state_dir=None, **options):
-    with fetcher(**options) as client:
+def harvest(server, state_dir=None, retries=3):
+    settings = HttpSettings(timeout=10, retries=retries, backoff=0.5, max_backoff=60)
+    with HttpClient(server.cache_dir, settings) as http:
+        client = HttpJsonFetcher(http)
         result = Harvester(client, server.system_url, state_dir=state_dir).run()
     return result, client
 
@@ -99,17 +106,16 @@ def test_deleted_objects_are_removed_with_everything_embedded_in_them(server, tm
     assert paper["id"] not in saved
 
 
-def test_a_500_and_a_429_mid_list_are_retried_honouring_retry_after(server):
+def test_a_500_and_a_429_mid_list_are_retried_honouring_retry_after(server, waits):
     server.fail("/papers?page=3", 500, times=2)
     server.fail("/meetings?page=2", 429, times=1, retry_after="7")
     result, client = harvest(server)
     assert not result.issues
     assert Counter(s.type for s in result.store.objects.values())["Paper"] == len(server.recording.lists["papers"])
-    assert 7.0 in client.waits  # Retry-After
-    assert 0.5 in client.waits and 1.0 in client.waits  # exponential backoff for the 500s
+    assert waits == [7.0, 0.5, 1.0]  # Retry-After on the meetings page, then backoff for the two 500s
 
 
-def test_a_page_that_keeps_failing_is_reported_and_the_rest_is_kept(server, tmp_path):
+def test_a_page_that_keeps_failing_is_reported_and_the_rest_is_kept(server, tmp_path, waits):
     server.fail("/papers?page=3", 503, times=-1)
     result, _ = harvest(server, tmp_path)
     page_issues = [i for i in result.issues if i.kind == "page"]
@@ -127,15 +133,17 @@ def test_a_page_that_keeps_failing_is_reported_and_the_rest_is_kept(server, tmp_
     assert Counter(s.type for s in healed.store.objects.values())["Paper"] == len(server.recording.lists["papers"])
 
 
-def test_a_truncated_json_page_is_retried_then_reported(server):
+def test_a_truncated_json_page_is_retried_then_reported(server, waits):
     server.truncate("/persons?page=1", times=1)
     result, _ = harvest(server)
     assert not result.issues
     server.faults.clear()
+    server.requests.clear()
     server.truncate("/persons?page=2", times=-1)
     result, _ = harvest(server)
     assert [i.kind for i in result.issues] == ["page"]
     assert "kein gültiges JSON" in result.issues[0].message
+    assert sum("/persons?page=2" in p for p in server.requests) == 3  # asked three times
     assert Counter(s.type for s in result.store.objects.values())["Person"] == 25
 
 
@@ -160,7 +168,7 @@ def test_an_object_breaking_the_schema_is_reported_by_url_and_skipped(server):
     assert Counter(s.type for s in result.store.objects.values())["Paper"] == len(server.recording.lists["papers"]) - 1
 
 
-def test_an_unreachable_system_fails_the_whole_harvest(server):
+def test_an_unreachable_system_fails_the_whole_harvest(server, waits):
     server.fail("/system", 500, times=-1)
     with pytest.raises(HarvestFailed) as caught:
         harvest(server, retries=1)
