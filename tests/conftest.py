@@ -156,3 +156,14 @@ def demo_server(demo_build):
     server = start_server(demo_build)
     yield server
     stop_server(server)
+
+
+@pytest.fixture
+def oparl_server():
+    """The bundled OParl demo of datasets/ratsinformation/ served over real HTTP on 127.0.0.1,
+    with pagination, modified_since and injectable faults (tests/oparl_server.py)."""
+    from tests.oparl_server import serve_sample
+
+    server = serve_sample()
+    yield server
+    server.stop()

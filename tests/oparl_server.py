@@ -10,6 +10,8 @@ to the first page. `requests` records every path and query asked for.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,10 +41,11 @@ class OParlTestServer:
 
     @property
     def cache_dir(self) -> Path:
-        """A fresh folder for an HttpClient's download cache (the OParl harvest does not use it)."""
-        import tempfile
-
-        return Path(tempfile.mkdtemp(prefix="oparl-http-"))
+        """A folder for an HttpClient's download cache (the OParl harvest does not use it),
+        removed when the server stops."""
+        if not hasattr(self, "_cache_dir"):
+            self._cache_dir = Path(tempfile.mkdtemp(prefix="oparl-http-"))
+        return self._cache_dir
 
     def start(self) -> "OParlTestServer":
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -59,6 +62,8 @@ class OParlTestServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        if hasattr(self, "_cache_dir"):
+            shutil.rmtree(self._cache_dir, ignore_errors=True)
 
     @property
     def system_url(self) -> str:

@@ -116,28 +116,14 @@ def _flatten_into(obj: models.OParlObject, parent: Optional[str], result: Flatte
         for location in obj.location:
             _flatten_into(location, obj.id, result)
     elif isinstance(obj, models.Person):
-        memberships = []
-        for membership in obj.membership:
-            if isinstance(membership, models.Membership):
-                if membership.person is None:
-                    membership.person = obj.id
-                _flatten_into(membership, obj.id, result)
-                memberships.append(membership.id)
-            else:
-                memberships.append(membership)
-        data["membership"] = memberships
+        data["membership"] = _embed_memberships(obj, "person", result)
         if obj.locationObject is not None:
             # the person's contact address: never kept, and forgotten if stored before
             result.withheld.append(obj.locationObject.id)
         if obj.image is not None:
             result.withheld.append(obj.image.id)
     elif isinstance(obj, models.Organization):
-        data["membership"] = [m.id if isinstance(m, models.Membership) else m for m in obj.membership]
-        for membership in obj.membership:
-            if isinstance(membership, models.Membership):
-                if membership.organization is None:
-                    membership.organization = obj.id
-                _flatten_into(membership, obj.id, result)
+        data["membership"] = _embed_memberships(obj, "organization", result)
         _embed_location(obj, data, "location", result)
     elif isinstance(obj, models.Body):
         data["legislativeTerm"] = []
@@ -149,6 +135,20 @@ def _flatten_into(obj: models.OParlObject, parent: Optional[str], result: Flatte
         _embed_location(obj, data, "location", result)
 
     result.keep.append((kind, data, parent))
+
+
+def _embed_memberships(obj: models.Person | models.Organization, backreference: str, result: Flattened) -> list[str]:
+    """Flatten embedded memberships (setting their person or organization); return all ids."""
+    ids = []
+    for membership in obj.membership:
+        if isinstance(membership, models.Membership):
+            if getattr(membership, backreference) is None:
+                setattr(membership, backreference, obj.id)
+            _flatten_into(membership, obj.id, result)
+            ids.append(membership.id)
+        else:
+            ids.append(membership)
+    return ids
 
 
 def _embed_location(obj: models.OParlObject, data: dict[str, Any], prop: str, result: Flattened) -> None:

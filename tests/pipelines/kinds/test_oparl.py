@@ -14,7 +14,6 @@ from pipelines.config import load_portal
 from pipelines.errors import ConfigError
 from publish.database import open_readonly
 from tests.conftest import dataset_yaml
-from tests.oparl_server import serve_sample
 
 OPARL_TABLES = {"oparl_body", "oparl_organization", "oparl_person", "oparl_membership", "oparl_meeting",
                 "oparl_agenda_item", "oparl_paper", "oparl_consultation", "oparl_file", "oparl_location",
@@ -22,10 +21,8 @@ OPARL_TABLES = {"oparl_body", "oparl_organization", "oparl_person", "oparl_membe
 
 
 @pytest.fixture
-def server():
-    running = serve_sample()
-    yield running
-    running.stop()
+def server(oparl_server):
+    return oparl_server
 
 
 @pytest.fixture

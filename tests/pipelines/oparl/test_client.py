@@ -8,14 +8,11 @@ import pytest
 
 from pipelines.http import FetchError, HttpClient, HttpSettings
 from pipelines.oparl.client import HttpJsonFetcher
-from tests.oparl_server import serve_sample
 
 
 @pytest.fixture
-def server():
-    running = serve_sample()
-    yield running
-    running.stop()
+def server(oparl_server):
+    return oparl_server
 
 
 @pytest.fixture

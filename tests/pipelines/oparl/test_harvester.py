@@ -14,14 +14,11 @@ import time
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.oparl.client import HttpJsonFetcher
 from pipelines.oparl.harvester import Harvester, HarvestFailed, state_folder
-from tests.oparl_server import serve_sample
 
 
 @pytest.fixture
-def server():
-    running = serve_sample(page_size=25)
-    yield running
-    running.stop()
+def server(oparl_server):
+    return oparl_server
 
 
 @pytest.fixture
