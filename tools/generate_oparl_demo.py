@@ -98,7 +98,7 @@ PLAN_PAPERS = [
      "Beschlussvorlage", "Der Entwurf des B-Plans Nr. 42 wird mit Begründung und Umweltbericht öffentlich ausgelegt."),
     (2026, 2, ["ASP", "RAT"], "Bebauungsplan Nr. 45 „Holthausen Dorfmitte“ – Aufstellungsbeschluss und frühzeitige Beteiligung",
      "Beschlussvorlage", "Für den Bebauungsplan Nr. 45 „Holthausen Dorfmitte“ wird die frühzeitige Beteiligung der Öffentlichkeit und der Behörden durchgeführt."),
-    (2026, 9, ["AKU", "ASP", "RAT"], "Bebauungsplan Nr. 51 „Solarpark Langern“ – Aufstellungsbeschluss",
+    (2026, 6, ["AKU", "ASP", "RAT"], "Bebauungsplan Nr. 51 „Solarpark Langern“ – Aufstellungsbeschluss",
      "Beschlussvorlage", "Der Rat beschließt die Aufstellung des Bebauungsplans Nr. 51 „Solarpark Langern“ für eine Freiflächen-Photovoltaikanlage."),
     (2025, 9, ["ASP", "RAT"], "Bebauungsplan Nr. 53 „Kita Evenkamp“ – Aufstellungsbeschluss",
      "Beschlussvorlage", "Für den Neubau einer viergruppigen Kindertageseinrichtung wird der Bebauungsplan Nr. 53 „Kita Evenkamp“ aufgestellt."),
@@ -308,7 +308,9 @@ class Generator:
         return None
 
     def add_paper(self, title: str, paper_type: str, date: dt.datetime, path: list[str], text: str,
-                  originator: dict | None = None) -> dict:
+                  originator: dict | None = None, agreed: bool = False) -> dict:
+        """A paper with its consultations along `path`; `agreed` makes every vote pass
+        (development plans must reach the state the shared plan table gives them)."""
         paper_id = self.new_id("paper")
         self.references[date.year] = self.references.get(date.year, 0) + 1
         reference = f"{self.references[date.year]:03d}/{date.year}"
@@ -331,7 +333,7 @@ class Generator:
             authoritative = position == len(path) - 1 and paper_type != "Mitteilungsvorlage"
             role = "Kenntnisnahme" if paper_type in ("Mitteilungsvorlage", "Anfrage") else ("Entscheidung" if authoritative else "Vorberatung")
             consultation_id = self.new_id("consultation")
-            item = self.agenda_item(meeting, title, paper, consultation_id, role)
+            item = self.agenda_item(meeting, title, paper, consultation_id, role, agreed)
             consultation = {"id": consultation_id, "type": SCHEMA + "Consultation", "agendaItem": item["id"],
                             "meeting": meeting["id"], "organization": [self.by_short[short]["id"]],
                             "authoritative": authoritative, "role": role}
@@ -343,13 +345,16 @@ class Generator:
         self.papers.append(paper)
         return paper
 
-    def agenda_item(self, meeting: dict, title: str, paper: dict, consultation_id: str, role: str) -> dict:
+    def agenda_item(self, meeting: dict, title: str, paper: dict, consultation_id: str, role: str,
+                    agreed: bool = False) -> dict:
         held = meeting["_start"] < RECORDED
         item = {"id": self.new_id("agendaitem"), "type": SCHEMA + "AgendaItem", "name": title, "public": True,
                 "consultation": consultation_id}
         if held:
             if role == "Kenntnisnahme":
                 item["result"] = "zur Kenntnis genommen"
+            elif agreed:
+                item["result"] = "ungeändert beschlossen"
             else:
                 item["result"] = self.random.choices(
                     ["ungeändert beschlossen", "geändert beschlossen", "abgelehnt", "vertagt"], [70, 15, 8, 7])[0]
@@ -364,7 +369,7 @@ class Generator:
         committees = {c[0]: c for c in COMMITTEES}
         for year, month, path, title, paper_type, text in PLAN_PAPERS:
             date = dt.datetime(year, month, 2, 10, 0, tzinfo=BERLIN)
-            self.add_paper(title, paper_type, date, path, text)
+            self.add_paper(title, paper_type, date, path, text, agreed=True)
         factions = [self.by_short[f[0]] for f in FACTIONS]
         for short, (_, _, _, topic) in committees.items():
             for meeting in self.meetings_by_org[short]:
@@ -395,7 +400,8 @@ class Generator:
         for year in (2025, 2026):
             self.add_paper(f"Haushaltssatzung {year + 1} – Einbringung des Entwurfs", "Beschlussvorlage",
                            dt.datetime(year, 9, 15, 10, tzinfo=BERLIN), ["RAT", "HFA", "RAT"],
-                           f"Der Entwurf der Haushaltssatzung {year + 1} wird eingebracht; vgl. Drucksache Nr. 123/{year}.")
+                           f"Der Entwurf der Haushaltssatzung {year + 1} wird eingebracht; vgl. Drucksache Nr. 123/{year}.",
+                           agreed=True)
 
     def finish_meetings(self) -> None:
         """Frame each agenda: opening, minutes, papers, reports, non-public part; minutes files."""

@@ -11,8 +11,8 @@
       retries: 4
 
 With `recording` the harvest runs offline from the bundled demo; the same declaration without
-that line harvests the real endpoint. The harvest is incremental between builds (state in
-`RunContext.state_dir`). Problems that do not stop the harvest (one invalid object, one
+that line harvests the real endpoint. A real endpoint is harvested incrementally between
+builds (state in `RunContext.state_dir`); a recording is read in full each time. Problems that do not stop the harvest (one invalid object, one
 unreachable page) are published as warnings naming the URL; an unreachable system fails the
 dataset and its last good version stays online.
 """
@@ -28,7 +28,7 @@ from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
-from pipelines.oparl.client import HttpJsonFetcher, JsonFetcher
+from pipelines.oparl.client import HttpJsonFetcher
 from pipelines.oparl.harvester import Harvester, HarvestFailed
 from pipelines.oparl.recording import Recording, RecordingError, RecordingFetcher
 from pipelines.oparl.search import FTS_TOKENIZER
@@ -74,12 +74,15 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     system_url = str(source.url)
     try:
         if source.recording:
-            result = _harvest(RecordingFetcher(Recording.load(dataset.folder / source.recording)), system_url, ctx)
+            # A recording is read in full every time: it is small, and a regenerated recording
+            # must not be hidden behind the state of an earlier one.
+            fetcher = RecordingFetcher(Recording.load(dataset.folder / source.recording))
+            result = Harvester(fetcher, system_url, state_dir=None).run()
         else:
             settings = HttpSettings(timeout=source.timeout_seconds, retries=source.retries,
                                     min_interval=1.0 / source.requests_per_second)
             with HttpClient(ctx.state_dir / "http-cache", settings) as http:
-                result = _harvest(HttpJsonFetcher(http), system_url, ctx)
+                result = Harvester(HttpJsonFetcher(http), system_url, state_dir=ctx.state_dir).run()
     except RecordingError as error:
         raise DatasetFailed("Die aufgezeichnete OParl-Schnittstelle ist unvollständig",
                             [Issue(str(error), type="source-error", file=source.recording)]) from None
@@ -104,6 +107,3 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         for table in build_tables(result.store, today=dt.date.today())
     ]
 
-
-def _harvest(fetcher: JsonFetcher, system_url: str, ctx: RunContext):
-    return Harvester(fetcher, system_url, state_dir=ctx.state_dir).run()

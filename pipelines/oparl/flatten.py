@@ -112,9 +112,10 @@ def _flatten_into(obj: models.OParlObject, parent: Optional[str], result: Flatte
                 consultation.paper = obj.id
             data["consultation"].append(consultation.id)
             _flatten_into(consultation, obj.id, result)
-        data["location"] = [location.id for location in obj.location]
+        data["location"] = [loc.id if isinstance(loc, models.Location) else loc for loc in obj.location]
         for location in obj.location:
-            _flatten_into(location, obj.id, result)
+            if isinstance(location, models.Location):
+                _flatten_into(location, obj.id, result)
     elif isinstance(obj, models.Person):
         data["membership"] = _embed_memberships(obj, "person", result)
         if obj.locationObject is not None:
@@ -126,12 +127,12 @@ def _flatten_into(obj: models.OParlObject, parent: Optional[str], result: Flatte
         data["membership"] = _embed_memberships(obj, "organization", result)
         _embed_location(obj, data, "location", result)
     elif isinstance(obj, models.Body):
-        data["legislativeTerm"] = []
+        data["legislativeTerm"] = [t.id if isinstance(t, models.LegislativeTerm) else t for t in obj.legislativeTerm]
         for term in obj.legislativeTerm:
-            if term.body is None:
-                term.body = obj.id
-            data["legislativeTerm"].append(term.id)
-            _flatten_into(term, obj.id, result)
+            if isinstance(term, models.LegislativeTerm):
+                if term.body is None:
+                    term.body = obj.id
+                _flatten_into(term, obj.id, result)
         _embed_location(obj, data, "location", result)
 
     result.keep.append((kind, data, parent))

@@ -97,7 +97,11 @@ class OParlObject(BaseModel):
     def _empty_strings_are_missing(cls, data: Any) -> Any:
         # Real systems send "" and "N/A" for values they do not have (Leipzig: `created: ""`).
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(v, str) and v.strip() in ("", "N/A"))}
+            data = {k: v for k, v in data.items() if not (isinstance(v, str) and v.strip() in ("", "N/A"))}
+            # An embedded location without an id cannot be kept on its own; it must not make
+            # the whole body or meeting invalid (the 1.0 Body example writes "id:").
+            if isinstance(data.get("location"), dict) and "id" not in data["location"]:
+                del data["location"]
         return data
 
     @field_validator("id")
@@ -279,7 +283,7 @@ class Paper(OParlObject):
     subordinatedPaper: list[str] = Field(default_factory=list)
     mainFile: Optional[File] = None
     auxiliaryFile: list[File] = Field(default_factory=list)
-    location: list[Location] = Field(default_factory=list)
+    location: list[Location | str] = Field(default_factory=list)
     originatorPerson: list[str] = Field(default_factory=list)
     underDirectionOf: list[str] = Field(default_factory=list)
     originatorOrganization: list[str] = Field(default_factory=list)
@@ -302,7 +306,7 @@ class Body(OParlObject):
     meeting: Optional[str] = None
     paper: Optional[str] = None
     # Required by the specification, missing in 25 of 28 recorded real bodies.
-    legislativeTerm: list[LegislativeTerm] = Field(default_factory=list)
+    legislativeTerm: list[LegislativeTerm | str] = Field(default_factory=list)
     agendaItem: Optional[str] = None
     consultation: Optional[str] = None
     file: Optional[str] = None
@@ -310,7 +314,7 @@ class Body(OParlObject):
     legislativeTermList: Optional[str] = None
     membership: Optional[str] = None
     classification: Optional[str] = None
-    location: Optional[Location] = None
+    location: Optional[Location | str] = None
     mainOrganization: Optional[str] = None
 
     _website = field_validator("website", mode="before")(_with_scheme)
