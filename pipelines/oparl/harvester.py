@@ -137,7 +137,7 @@ class Harvester:
                 last = state["lists"].get(list_url)
                 complete, seen = self._walk(list_url, last, result)
                 if complete:
-                    state["lists"][list_url] = since.isoformat()
+                    state["lists"][list_url] = since.isoformat(timespec="seconds")
                     if last is None and type_name in SWEPT_TYPES:
                         self._sweep(type_name, {obj.id for obj in seen}, result)
 

@@ -116,3 +116,19 @@ def test_search_page_finds_both_spellings_and_compounds_in_chromium(demo_server,
     assert "/rat/" in page.url and page.locator("h1").inner_text()
     assert hosts == {"127.0.0.1"}
     page.close()
+
+
+def test_datasette_searches_papers_in_both_spellings(demo_server):
+    for query in ("Straßen", "strassen"):
+        response = demo_server.get("/daten/portal/oparl_paper.json", params={"_search": query, "_shape": "array"})
+        assert response.status_code == 200, response.text
+        assert any("Straßen" in row["name"] for row in response.json()), query
+
+
+def test_council_kpis_run_as_canned_queries(demo_server):
+    for kpi in ("council-papers-per-month", "council-meetings-per-month", "council-minutes-published-share",
+                "council-days-to-minutes-median"):
+        response = demo_server.get(f"/daten/portal/{kpi}.json", params={"_shape": "array"})
+        assert response.status_code == 200, (kpi, response.text[:300])
+        rows = response.json()
+        assert rows and set(rows[-1]) == {"period", "value"}
