@@ -116,8 +116,3 @@ def test_word_tokenizers_miss_what_trigram_finds(tables):
         assert any("Sperrmüllabfuhr" in name for name in hits(db, "Sperrmüll*"))
         assert not any("Sperrmüllabfuhr" in name for name in hits(db, "abfuhr*"))
 
-
-def test_fts_query_quotes_user_input():
-    assert search.fts_query('Straße "AND" x OR') == '"strasse" AND """and"""'
-    assert search.fts_query("ab") == ""
-    assert search.fts_query('Haus"halt') == '"haus""halt"'
