@@ -24,7 +24,7 @@ def build_council_db(path: Path) -> Path:
     for table in build_tables(store, today=RECORDED_DAY):
         types = {f["name"]: {"integer": int, "number": float, "boolean": int}.get(f["type"], str)
                  for f in table.schema["fields"]}
-        foreign_keys = [(k["fields"], k["reference"]["resource"], "id") for k in table.schema["foreignKeys"]]
+        foreign_keys = [(k["fields"][0], k["reference"]["resource"], "id") for k in table.schema["foreignKeys"]]
         db[table.name].create(types, pk="id", foreign_keys=foreign_keys)
         db[table.name].insert_all(table.rows)
     db.close()

@@ -16,6 +16,8 @@ import re
 FTS_TOKENIZER = "trigram"
 _REPLACEMENTS = str.maketrans({"ß": "ss", "ẞ": "ss", "ä": "ae", "ö": "oe", "ü": "ue"})
 _SPACE = re.compile(r"\s+")
+# control characters (NUL ends an FTS5 query string early in SQLite's C code) count as space
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def normalise(text: str) -> str:
@@ -23,7 +25,7 @@ def normalise(text: str) -> str:
 
     "Straßen" and "Strassen" become "strassen", "Sperrmüll" and "Sperrmuell" "sperrmuell".
     """
-    return _SPACE.sub(" ", text.casefold().translate(_REPLACEMENTS)).strip()
+    return _SPACE.sub(" ", _CONTROL.sub(" ", text.casefold().translate(_REPLACEMENTS))).strip()
 
 
 def search_text(*parts: str | None) -> str:

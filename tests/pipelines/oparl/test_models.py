@@ -72,12 +72,6 @@ def test_real_world_quirks_are_repaired():
     assert models.parse_object(leipzig, "leipzig").created is None  # sent as ""
 
 
-def test_correct_geojson_points_are_left_alone():
-    assert models.lon_lat({"type": "Point", "coordinates": [7.634, 51.663]}) == (7.634, 51.663)
-    assert models.lon_lat({"type": "Point", "coordinates": ["a", 1]}) is None
-    assert models.lon_lat(None) is None
-
-
 @pytest.mark.parametrize(
     ("type_name", "broken"),
     [

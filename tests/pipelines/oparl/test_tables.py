@@ -11,7 +11,8 @@ import pytest
 from pipelines.oparl import search
 from pipelines.oparl.harvester import Harvester
 from pipelines.oparl.recording import Recording, RecordingFetcher
-from pipelines.oparl.tables import SCHEMAS, build_tables
+from pipelines.oparl.table_schemas import SCHEMAS
+from pipelines.oparl.tables import build_tables
 from tests.oparl_server import SAMPLE
 
 
@@ -43,8 +44,8 @@ def test_foreign_keys_point_at_existing_rows(tables):
         for key in table.schema["foreignKeys"]:
             target = ids[key["reference"]["resource"]]
             for row in table.rows:
-                if row[key["fields"]] is not None:
-                    assert row[key["fields"]] in target, (table.name, key, row["id"])
+                if row[key["fields"][0]] is not None:
+                    assert row[key["fields"][0]] in target, (table.name, key, row["id"])
                     checked += 1
     assert checked > 2000
 
