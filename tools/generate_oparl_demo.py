@@ -19,118 +19,29 @@ import datetime as dt
 import json
 import random
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-BASE = "https://ratsinfo.werne.example/oparl/v1.1"
-SCHEMA = "https://schema.oparl.org/1.1/"
-BERLIN = ZoneInfo("Europe/Berlin")
-RECORDED = dt.datetime(2026, 11, 25, 6, 0, tzinfo=BERLIN)
-BODY_ID = f"{BASE}/body/1"
-LICENSE = "https://www.govdata.de/dl-de/by-2-0"
-TERM_OLD = f"{BASE}/legislativeterm/1"
-TERM_NEW = f"{BASE}/legislativeterm/2"
-NEW_TERM_START = dt.date(2025, 11, 1)
-
-GIVEN_F = ["Anna", "Birgit", "Claudia", "Daniela", "Elke", "Franziska", "Gabriele", "Heike", "Ines", "Julia",
-           "Karin", "Laura", "Martina", "Nicole", "Petra", "Sabine", "Tanja", "Ulrike", "Vanessa", "Yvonne"]
-GIVEN_M = ["Andreas", "Bernd", "Christian", "Dirk", "Frank", "Georg", "Heinz", "Jens", "Klaus", "Lars",
-           "Markus", "Norbert", "Oliver", "Peter", "Ralf", "Stefan", "Thomas", "Uwe", "Volker", "Wolfgang"]
-FAMILY = ["Schulte", "Brinkmann", "Hölscher", "Wessel", "Overbeck", "Kemper", "Terhorst", "Lohmann",
-          "Schröer", "Heitkamp", "Niehues", "Große-Wilde", "Böckmann", "Rüther", "Pieper", "Averbeck",
-          "Kortmann", "Lüdinghaus", "Tenbrock", "Wiewel", "Hüser", "Beckmann", "Suermann", "Kötter",
-          "Möllmann", "Osterhaus", "Reckers", "Stratmann", "Vennemann", "Westhoff", "Zurmühlen", "Eickholt",
-          "Gausepohl", "Hessling", "Jasper", "Krampe", "Lammers", "Nordhoff", "Pöppelmann", "Rottmann"]
-
-FACTIONS = [("CDU", "CDU-Fraktion im Rat der Stadt Werne", 12), ("SPD", "SPD-Fraktion im Rat der Stadt Werne", 10),
-            ("GRÜNE", "Fraktion Bündnis 90/Die Grünen", 6), ("FDP", "FDP-Fraktion", 3),
-            ("FW", "Fraktion Freie Wähler Werne", 3), ("LINKE", "Gruppe Die Linke", 2)]
-COMMITTEES = [  # short name, name, meetings per year, topics
-    ("HFA", "Haupt- und Finanzausschuss", 8, "finance"),
-    ("ASP", "Ausschuss für Stadtentwicklung und Planung", 6, "planning"),
-    ("AKU", "Ausschuss für Klima, Umwelt und Mobilität", 5, "environment"),
-    ("ABS", "Betriebsausschuss Kommunalbetrieb Werne", 5, "services"),
-    ("ASK", "Ausschuss für Schule, Sport und Kultur", 5, "school"),
-    ("ASF", "Ausschuss für Soziales, Familie und Senioren", 5, "social"),
-    ("RPA", "Rechnungsprüfungsausschuss", 3, "audit"),
-    ("ADO", "Ausschuss für Digitalisierung und Ordnung", 4, "digital"),
-]
-COUNCIL = ("RAT", "Rat der Stadt Werne", 8)
-
-TOPICS = {
-    "finance": ["Haushaltssatzung {year} und Haushaltsplan {year}", "Jahresabschluss {prev} der Stadt Werne",
-                "Überplanmäßige Aufwendungen für die Unterhaltung der Straßen", "Finanzbericht zum 30.06.{year}",
-                "Änderung der Hebesätze der Grundsteuer", "Beteiligungsbericht {prev}",
-                "Förderprogramm Städtebauförderung – Eigenanteil der Stadt"],
-    "planning": ["Sanierung der Straßen im Ortsteil Stockum – Ausbauprogramm {year}",
-                 "Städtebauliches Entwicklungskonzept Langern", "Wohnraumbedarfsanalyse für Werne",
-                 "Gestaltung des Marktplatzes – Ergebnisse der Bürgerwerkstatt", "Baulückenkataster – Fortschreibung",
-                 "Straßenbenennung im Neubaugebiet Evenkamp"],
-    "environment": ["Klimaschutzkonzept – Umsetzungsbericht {year}", "Radverkehrskonzept: Radwege an Kreisstraßen",
-                    "Baumschutzsatzung – Neufassung", "Kommunale Wärmeplanung – Zwischenbericht",
-                    "Straßenbeleuchtung: Umrüstung auf LED", "Hochwasserschutz an der Lippe"],
-    "services": ["Sperrmüllabfuhr auf Abruf – Online-Anmeldung", "Abfallgebührensatzung {year}",
-                 "Straßenreinigungsgebühren {year}", "Wirtschaftsplan des Kommunalbetriebs {year}",
-                 "Winterdienst auf Gehwegen und Straßen", "Neue Wertstoffhöfe und Öffnungszeiten"],
-    "school": ["Schulentwicklungsplan {year}–{next}", "Offener Ganztag an Grundschulen – Platzbedarf",
-               "Sanierung der Sporthalle am Gymnasium St. Christophorus", "Förderung der Musikschule",
-               "Digitalpakt Schule – Ausstattung mit Tablets", "Sportstättenbedarfsplan"],
-    "social": ["Kita-Bedarfsplanung {year}/{next}", "Seniorenbeirat – Tätigkeitsbericht",
-               "Unterbringung von Geflüchteten – Sachstand", "Quartiersarbeit in Werne-Nord",
-               "Bezahlbarer Wohnraum – Förderrichtlinie", "Familienbüro: Jahresbericht {prev}"],
-    "audit": ["Prüfbericht zum Jahresabschluss {prev}", "Prüfungsplan der örtlichen Rechnungsprüfung {year}",
-              "Bericht über die Prüfung der Vergaben {prev}"],
-    "digital": ["Online-Zugangsgesetz: Stand der digitalen Verwaltungsleistungen",
-                "Einführung der E-Akte in der Stadtverwaltung", "Sicherheit und Ordnung auf dem Kirmesplatz",
-                "Freies WLAN in öffentlichen Gebäuden", "Ratsinformationssystem: Offene Daten über OParl"],
-}
-ANTRAG_TOPICS = ["Tempo 30 vor Schulen und Kitas", "Mehr Sitzbänke an Spazierwegen", "Trinkwasserbrunnen auf dem Marktplatz",
-                 "Sperrmüll-Sammeltage in den Ortsteilen", "Prüfung eines Bürgerbusses nach Stockum",
-                 "Beleuchtung der Straßen am Solebad", "Blühstreifen an städtischen Flächen", "Jugendforum Werne"]
-
-# Development plans that council papers mention (see the shared plan table): number, name,
-# papers as (year, month, committee path, title suffix, paper type, text).
-PLAN_PAPERS = [
-    (2025, 3, ["ASP"], "Bebauungsplan Nr. 23 „Gewerbegebiet Wahrbrink“ – Bericht zur Vermarktung der Restflächen",
-     "Mitteilungsvorlage", "Der Bebauungsplan Nr. 23 „Gewerbegebiet Wahrbrink“ ist rechtskräftig. Die Verwaltung berichtet über die Vermarktung der verbliebenen Gewerbeflächen."),
-    (2025, 5, ["ASP", "HFA", "RAT"], "Bebauungsplan Nr. 42 „Wohnen am Hagen“ – Aufstellungsbeschluss",
-     "Beschlussvorlage", "Der Rat beschließt die Aufstellung des Bebauungsplans Nr. 42 „Wohnen am Hagen“ für rund 120 Wohneinheiten."),
-    (2026, 6, ["ASP", "RAT"], "B-Plan Nr. 42 „Wohnen am Hagen“ – Beschluss zur öffentlichen Auslegung (Offenlage)",
-     "Beschlussvorlage", "Der Entwurf des B-Plans Nr. 42 wird mit Begründung und Umweltbericht öffentlich ausgelegt."),
-    (2026, 2, ["ASP", "RAT"], "Bebauungsplan Nr. 45 „Holthausen Dorfmitte“ – Aufstellungsbeschluss und frühzeitige Beteiligung",
-     "Beschlussvorlage", "Für den Bebauungsplan Nr. 45 „Holthausen Dorfmitte“ wird die frühzeitige Beteiligung der Öffentlichkeit und der Behörden durchgeführt."),
-    (2026, 6, ["AKU", "ASP", "RAT"], "Bebauungsplan Nr. 51 „Solarpark Langern“ – Aufstellungsbeschluss",
-     "Beschlussvorlage", "Der Rat beschließt die Aufstellung des Bebauungsplans Nr. 51 „Solarpark Langern“ für eine Freiflächen-Photovoltaikanlage."),
-    (2025, 9, ["ASP", "RAT"], "Bebauungsplan Nr. 53 „Kita Evenkamp“ – Aufstellungsbeschluss",
-     "Beschlussvorlage", "Für den Neubau einer viergruppigen Kindertageseinrichtung wird der Bebauungsplan Nr. 53 „Kita Evenkamp“ aufgestellt."),
-    (2026, 4, ["ASP", "HFA", "RAT"], "B-Plan Nr. 53 Kita Evenkamp – Satzungsbeschluss",
-     "Beschlussvorlage", "Der Bebauungsplan Nr. 53 „Kita Evenkamp“ wird als Satzung beschlossen."),
-    (2026, 5, ["AKU", "ASP", "RAT"], "27. Änderung des Flächennutzungsplans „Windenergie Horst“ – Beschluss zur Offenlage",
-     "Beschlussvorlage", "Der Entwurf der 27. Änderung des Flächennutzungsplans „Windenergie Horst“ wird öffentlich ausgelegt."),
-]
-NON_PUBLIC_ITEMS = [
-    ("Grundstücksangelegenheit: Verkauf einer Teilfläche Flurstück 4711 an die Fa. Beispielbau",
-     "Der Verkauf an die Fa. Beispielbau zum Preis von 412.000 Euro wird beschlossen."),
-    ("Personalangelegenheit: Besetzung der Stelle Leitung Kämmerei", "Frau Vertraulich-Mustermann wird eingestellt."),
-    ("Vergabe Bauleistungen Los 7 Rathausdach – Bieterreihenfolge", "Zuschlag an Bieter Dachbau Geheim GmbH."),
-    ("Rechtsstreit Stadt Werne ./. Mustermann Immobilien – Vergleichsangebot", "Der Vergleich über 58.500 Euro wird angenommen."),
-    ("Grundstücksangelegenheit: Vorkaufsrecht Gemarkung Stockum Flur 12", "Das Vorkaufsrecht wird nicht ausgeübt."),
-    ("Personalangelegenheit: Höhergruppierung im Bauamt", "Zugestimmt."),
-]
-PRIVATE_CONTACTS = [  # (person index, phone, e-mail, street, postal code)
-    (2, "02389 555-0173", "h.privat0173@mailbox.example", "Amselweg 7"),
-    (5, "0171 5550199", "familie.fasan@posteo.example", "Fasanenweg 3"),
-    (11, "02389 555-0144", "k.drossel@web.example", "Drosselstieg 12"),
-    (17, "0152 5550123", "ratsmitglied.zaunkoenig@gmx.example", "Zaunkönigweg 21"),
-    (23, "02389 555-0166", "meisenhof@t-online.example", "Meisenhof 9"),
-    (31, "0160 5550111", "stieglitz.privat@mail.example", "Stieglitzpfad 4"),
-]
 
 
-def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(BERLIN).isoformat()
+# The tool is run as a script: its own folder is on sys.path.
+from oparl_demo_content import (
+    ANTRAG_TOPICS,
+    BASE,
+    BERLIN,
+    BODY_ID,
+    COMMITTEES,
+    COUNCIL,
+    FACTIONS,
+    LICENSE,
+    NON_PUBLIC_ITEMS,
+    PLAN_PAPERS,
+    RECORDED,
+    SCHEMA,
+    TOPICS,
+    iso,
+)
+from oparl_demo_people import PeopleAndBody
 
 
-class Generator:
+class Generator(PeopleAndBody):
     def __init__(self, seed: int):
         self.random = random.Random(seed)
         self.counters: dict[str, int] = {}
@@ -150,89 +61,6 @@ class Generator:
         obj["created"] = iso(created)
         obj["modified"] = iso(min(modified or created, RECORDED))
         return obj
-
-    # --- organisations and persons ------------------------------------------------------------
-    def organization(self, short: str, name: str, org_type: str, classification: str) -> dict:
-        org = {"id": self.new_id("organization"), "type": SCHEMA + "Organization", "body": BODY_ID,
-               "name": name, "shortName": short, "organizationType": org_type, "classification": classification,
-               "startDate": "2020-11-01", "meeting": None, "membership": []}
-        org["meeting"] = f"{org['id']}/meetings"
-        self.stamp(org, dt.datetime(2020, 11, 2, 9, 0, tzinfo=BERLIN), dt.datetime(2025, 11, 3, 10, 0, tzinfo=BERLIN))
-        self.organizations.append(org)
-        self.by_short[short] = org
-        return org
-
-    def build_organizations(self) -> None:
-        self.organization(COUNCIL[0], COUNCIL[1], "Gremium", "Rat")
-        for short, name, _, _ in COMMITTEES:
-            self.organization(short, name, "Gremium", "Ausschuss")
-        for short, name, _ in FACTIONS:
-            self.organization(short, name, "Fraktion", "Fraktion")
-
-    def membership(self, person: dict, org: dict, role: str, start: str, voting: bool = True, on_behalf: dict | None = None) -> dict:
-        membership = {"id": self.new_id("membership"), "type": SCHEMA + "Membership",
-                      "organization": org["id"], "role": role, "votingRight": voting, "startDate": start}
-        if on_behalf is not None:
-            membership["onBehalfOf"] = on_behalf["id"]
-        self.stamp(membership, dt.datetime(2020, 11, 2, 9, 0, tzinfo=BERLIN))
-        person["membership"].append(membership)
-        org["membership"].append(membership["id"])
-        return membership
-
-    def build_persons(self) -> None:
-        families = self.random.sample(FAMILY, 40)
-        seats = [faction for faction in FACTIONS for _ in range(faction[2])]
-        committee_orgs = [self.by_short[c[0]] for c in COMMITTEES]
-        for index in range(40):
-            female = self.random.random() < 0.45
-            given = self.random.choice(GIVEN_F if female else GIVEN_M)
-            family = families[index]
-            title = ["Dr."] if self.random.random() < 0.12 else []
-            name = " ".join([*title, given, family])
-            person = {"id": self.new_id("person"), "type": SCHEMA + "Person", "body": BODY_ID, "name": name,
-                      "familyName": family, "givenName": given, "formOfAddress": "Frau" if female else "Herr",
-                      "gender": "female" if female else "male", "membership": []}
-            if title:
-                person["title"] = title
-            if index == 0:
-                person["status"] = ["Bürgermeister" if not female else "Bürgermeisterin"]
-                self.membership(person, self.by_short["RAT"], "Vorsitz", "2020-11-01")
-                self.membership(person, self.by_short["HFA"], "Vorsitz", "2020-11-01")
-            elif index <= len(seats):
-                short, _, _ = seats[index - 1]
-                faction = self.by_short[short]
-                person["status"] = ["Ratsmitglied"]
-                start = "2020-11-01" if index % 9 else NEW_TERM_START.isoformat()
-                self.membership(person, self.by_short["RAT"], "Mitglied", start, on_behalf=faction)
-                self.membership(person, faction, "Fraktionsvorsitz" if seats.index(seats[index - 1]) == index - 1 else "Mitglied", start)
-                for committee in self.random.sample(committee_orgs, 2 + (index % 2)):
-                    self.membership(person, committee, "Mitglied", start, on_behalf=faction)
-            else:
-                person["status"] = ["Sachkundige Bürgerin" if female else "Sachkundiger Bürger"]
-                faction = self.by_short[self.random.choice(FACTIONS)[0]]
-                self.membership(person, self.random.choice(committee_orgs), "Sachkundige/r Bürger/in", "2020-11-01",
-                                voting=False, on_behalf=faction)
-            self.stamp(person, dt.datetime(2020, 11, 2, 9, 0, tzinfo=BERLIN),
-                       dt.datetime(2025, 11, 3, 10, 0, tzinfo=BERLIN) + dt.timedelta(hours=index))
-            self.persons.append(person)
-        for index, phone, email, street in PRIVATE_CONTACTS:
-            person = self.persons[index]
-            person["phone"] = [phone]
-            person["email"] = [email]
-            location_id = self.new_id("location")
-            person["location"] = location_id
-            person["locationObject"] = self.stamp({
-                "id": location_id, "type": SCHEMA + "Location", "streetAddress": street, "postalCode": "59368",
-                "locality": "Werne", "persons": [person["id"]]}, dt.datetime(2020, 11, 2, 9, 0, tzinfo=BERLIN))
-            person["life"] = f"Wohnhaft in der {street}, Werne. Privat erreichbar unter {phone}."
-        # committee chairs
-        for committee in committee_orgs:
-            members = [p for p in self.persons[1:] if any(m["organization"] == committee["id"] for m in p["membership"])]
-            if members:
-                chair = self.random.choice(members)
-                for m in chair["membership"]:
-                    if m["organization"] == committee["id"]:
-                        m["role"] = "Vorsitz"
 
     # --- meetings --------------------------------------------------------------------------------
     def build_meetings(self) -> None:
@@ -451,43 +279,6 @@ class Generator:
         if result:
             item["result"] = result
         return self.stamp(item, meeting["_start"] - dt.timedelta(days=12), meeting["_start"] - dt.timedelta(days=10))
-
-    # --- output ------------------------------------------------------------------------------------
-    def system_and_body(self) -> tuple[dict, dict]:
-        system = {"id": f"{BASE}/system", "type": SCHEMA + "System", "oparlVersion": "https://schema.oparl.org/1.1/",
-                  "license": LICENSE, "body": f"{BASE}/bodies", "name": "Ratsinformationssystem der Stadt Werne (Demo)",
-                  "website": "https://ratsinfo.werne.example/", "vendor": "https://vendor.example/",
-                  "product": "https://vendor.example/ris", "created": "2020-01-01T00:00:00+01:00",
-                  "modified": "2025-11-03T10:00:00+01:00"}
-        body = {"id": BODY_ID, "type": SCHEMA + "Body", "system": system["id"], "shortName": "Werne",
-                "name": "Stadt Werne", "website": "https://www.werne.example/", "license": LICENSE,
-                "licenseValidSince": "2020-01-01T00:00:00+01:00", "oparlSince": "2020-01-01T00:00:00+01:00",
-                "ags": "05978040", "rgs": "059780040040", "classification": "Mittlere kreisangehörige Stadt",
-                "contactEmail": "ratsbuero@werne.example", "contactName": "Ratsbüro der Stadt Werne",
-                "mainOrganization": self.by_short["RAT"]["id"],
-                "legislativeTerm": [
-                    {"id": TERM_OLD, "type": SCHEMA + "LegislativeTerm", "name": "Wahlperiode 2020–2025",
-                     "startDate": "2020-11-01", "endDate": "2025-10-31",
-                     "created": "2020-11-01T00:00:00+01:00", "modified": "2020-11-01T00:00:00+01:00"},
-                    {"id": TERM_NEW, "type": SCHEMA + "LegislativeTerm", "name": "Wahlperiode 2025–2030",
-                     "startDate": "2025-11-01", "endDate": "2030-10-31",
-                     "created": "2025-11-01T00:00:00+01:00", "modified": "2025-11-01T00:00:00+01:00"}],
-                "location": {"id": f"{BASE}/location/1", "type": SCHEMA + "Location",
-                             "description": "Stadt Werne, Konrad-Adenauer-Platz 1, 59368 Werne",
-                             # recorded as [lat, lon] on purpose: a quirk real systems show
-                             "geojson": {"type": "Feature", "geometry": {"type": "Point", "coordinates": [51.6631, 7.6338]}}},
-                "created": "2020-01-01T00:00:00+01:00", "modified": "2025-11-03T10:00:00+01:00"}
-        for name, prop in (("organizations", "organization"), ("persons", "person"), ("meetings", "meeting"),
-                           ("papers", "paper"), ("agendaItems", "agendaItem"), ("consultations", "consultation"),
-                           ("files", "file"), ("locations", "locationList"), ("legislativeTerms", "legislativeTermList"),
-                           ("memberships", "membership")):
-            body[prop] = f"{BODY_ID}/{name}"
-        return system, body
-
-    def tombstones(self) -> list[dict]:
-        """Two withdrawn papers: the recording keeps them as deleted objects."""
-        return [{"id": f"{BASE}/paper/{9000 + n}", "type": SCHEMA + "Paper", "deleted": True,
-                 "modified": iso(dt.datetime(2026, 10, 5 + n, 9, 0, tzinfo=BERLIN))} for n in (1, 2)]
 
     def build(self) -> dict[str, object]:
         self.build_organizations()
