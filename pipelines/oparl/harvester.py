@@ -120,7 +120,9 @@ class Harvester:
         result = HarvestResult(store=store, incremental=bool(state["lists"]))
 
         system = self._fetch_object(self.system_url, result, required=True)
-        assert isinstance(system, models.System)
+        if not isinstance(system, models.System):
+            raise HarvestFailed(self.system_url, f"liefert ein {type(system).__name__}-Objekt, kein System "
+                                                 "(bitte die System-URL der OParl-Schnittstelle angeben)")
         self._ingest(system, result)
         bodies_complete, bodies = self._walk(system.body, None, result)
         if not bodies and not bodies_complete:

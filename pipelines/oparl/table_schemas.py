@@ -155,6 +155,17 @@ SCHEMAS: dict[str, tuple[str, str, dict[str, Any]]] = {
         {"paper": "oparl_paper", "meeting": "oparl_meeting", "agenda_item": "oparl_agenda_item"})),
 }
 FTS = {"oparl_paper": ["name", "reference", "search_text"], "oparl_agenda_item": ["name", "resolution_text", "search_text"]}
+# Offered as facets in Datasette (and indexed there by the publisher).
+FACETS = {
+    "oparl_meeting": ["organization", "meeting_state"],
+    "oparl_paper": ["paper_type", "under_direction_of"],
+    "oparl_agenda_item": ["result"],
+    "oparl_consultation": ["organization", "role"],
+    "oparl_file": ["role", "mime_type"],
+    "oparl_membership": ["organization", "role"],
+    "oparl_person": ["faction"],
+    "oparl_organization": ["organization_type"],
+}
 INDEXES = {
     "oparl_meeting": [["organization"], ["start"]],
     "oparl_agenda_item": [["meeting"], ["paper"]],

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
 from pipelines.oparl import models, search
-from pipelines.oparl.table_schemas import FILE_ROLES, FTS, INDEXES, SCHEMAS
+from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
 from pipelines.oparl.store import ObjectStore
 
 @dataclass
@@ -25,6 +25,7 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     fts: list[str] = field(default_factory=list)
     indexes: list[list[str]] = field(default_factory=list)
+    facets: list[str] = field(default_factory=list)
 
 
 def _first(value: Any) -> Optional[str]:
@@ -137,7 +138,8 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
                                    "meeting": meeting(f.get("meeting")), "agenda_item": agenda_item(f.get("agendaItem")),
                                    "access_url": f.get("accessUrl"), "download_url": f.get("downloadUrl"),
                                    "text": f.get("text"), "modified": f.get("modified")})
-    return [Table(name, title, description, schema, rows[name], FTS.get(name, []), INDEXES.get(name, []))
+    return [Table(name, title, description, schema, rows[name], FTS.get(name, []), INDEXES.get(name, []),
+                  FACETS.get(name, []))
             for name, (title, description, schema) in SCHEMAS.items()]
 
 

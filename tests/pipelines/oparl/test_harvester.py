@@ -182,3 +182,10 @@ def test_non_public_and_personal_data_never_reach_the_state_directory(server, tm
         assert set(person) <= {"id", "type", "body", "name", "familyName", "givenName", "formOfAddress", "affix",
                                "title", "membership", "created", "modified", "deleted", "web"}
     assert all(item.get("public", True) for item in result.store.of_type("AgendaItem"))
+
+
+def test_a_url_that_is_not_a_system_is_named_as_the_mistake(server):
+    with pytest.raises(HarvestFailed) as caught:
+        with HttpClient(server.cache_dir, HttpSettings(retries=0)) as http:
+            Harvester(HttpJsonFetcher(http), server.recording.body["id"]).run()
+    assert "kein System" in caught.value.message

@@ -2,7 +2,7 @@
 
 from frictionless import Schema
 
-from pipelines.oparl.table_schemas import FTS, INDEXES, SCHEMAS
+from pipelines.oparl.table_schemas import FACETS, FTS, INDEXES, SCHEMAS
 
 
 def test_every_schema_is_valid_frictionless_metadata_in_german():
@@ -19,7 +19,7 @@ def test_foreign_keys_fts_and_indexes_name_existing_tables_and_columns():
         for key in schema["foreignKeys"]:
             assert len(key["fields"]) == 1 and key["fields"][0] in columns[name]
             assert key["reference"]["resource"] in SCHEMAS and key["reference"]["fields"] == ["id"]
-    for name, fts in FTS.items():
-        assert set(fts) <= columns[name]
+    for name, names in list(FTS.items()) + list(FACETS.items()):
+        assert set(names) <= columns[name]
     for name, indexes in INDEXES.items():
         assert all(set(index) <= columns[name] for index in indexes)
