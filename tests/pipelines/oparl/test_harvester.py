@@ -189,3 +189,27 @@ def test_a_url_that_is_not_a_system_is_named_as_the_mistake(server):
         with HttpClient(server.cache_dir, HttpSettings(retries=0)) as http:
             Harvester(HttpJsonFetcher(http), server.recording.body["id"]).run()
     assert "kein System" in caught.value.message
+
+
+def test_an_oparl_1_0_system_without_flat_lists_is_harvested_from_embedded_objects():
+    """1.0 bodies have no agendaItem/consultation/file/membership lists and agenda items no `order`:
+    everything must come from the objects embedded in meetings, papers and persons."""
+    from pipelines.oparl.recording import Recording, RecordingFetcher
+    from tests.oparl_server import SAMPLE
+
+    as_1_1 = Recording.load(SAMPLE)
+    text = json.dumps({"system": as_1_1.system, "body": as_1_1.body, "lists": as_1_1.lists})
+    old = json.loads(text.replace("https://schema.oparl.org/1.1/", "https://schema.oparl.org/1.0/"))
+    for flat in ("agendaItem", "consultation", "file", "membership", "locationList", "legislativeTermList"):
+        del old["body"][flat]
+    for meeting in old["lists"]["meetings"]:
+        for item in meeting["agendaItem"]:
+            del item["order"]
+    recording = Recording(**old)
+    result = Harvester(RecordingFetcher(recording), recording.system["id"]).run()
+    full = Harvester(RecordingFetcher(as_1_1), as_1_1.system["id"]).run()
+    assert not result.issues
+    assert Counter(s.type for s in result.store.objects.values()) == Counter(s.type for s in full.store.objects.values())
+    orders = [item["order"] for item in result.store.of_type("AgendaItem")
+              if item["meeting"] == old["lists"]["meetings"][0]["id"]]
+    assert sorted(orders) == list(range(len(orders)))
