@@ -115,7 +115,7 @@ def _flatten_into(obj: models.OParlObject, parent: Optional[str], result: Flatte
         data["location"] = [loc.id if isinstance(loc, models.Location) else loc for loc in obj.location]
         for location in obj.location:
             if isinstance(location, models.Location):
-                _flatten_into(location, obj.id, result)
+                _flatten_into(location, None, result)  # shared like meeting locations
     elif isinstance(obj, models.Person):
         data["membership"] = _embed_memberships(obj, "person", result)
         if obj.locationObject is not None:
@@ -156,4 +156,6 @@ def _embed_location(obj: models.OParlObject, data: dict[str, Any], prop: str, re
     location = getattr(obj, prop)
     if isinstance(location, models.Location):
         data[prop] = location.id
-        _flatten_into(location, obj.id, result)
+        # no parent: one location (the town hall) is embedded in many meetings, and deleting
+        # one meeting must not take it away from the others
+        _flatten_into(location, None, result)

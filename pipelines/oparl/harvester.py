@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,7 +148,10 @@ class Harvester:
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
             store.save(folder / "objects.json")
-            (folder / "state.json").write_text(json.dumps(state, indent=1), encoding="utf-8")
+            # objects first, then the list timestamps: a crash in between only asks for more next time
+            temporary = folder / "state.json.tmp"
+            temporary.write_text(json.dumps(state, indent=1), encoding="utf-8")
+            os.replace(temporary, folder / "state.json")
         return result
 
     def _load_state(self, folder: Optional[Path]) -> dict[str, Any]:

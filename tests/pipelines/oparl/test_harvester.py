@@ -213,3 +213,14 @@ def test_an_oparl_1_0_system_without_flat_lists_is_harvested_from_embedded_objec
     orders = [item["order"] for item in result.store.of_type("AgendaItem")
               if item["meeting"] == old["lists"]["meetings"][0]["id"]]
     assert sorted(orders) == list(range(len(orders)))
+
+
+def test_deleting_a_meeting_keeps_the_location_other_meetings_share(server, tmp_path):
+    harvest(server, tmp_path)
+    # the last meeting in the list is the last to embed the shared town-hall location
+    meeting = server.recording.lists["meetings"][-1]
+    server.recording.delete("meetings", meeting["id"], now())
+    result, _ = harvest(server, tmp_path)
+    assert meeting["id"] not in result.store
+    for other in result.store.of_type("Meeting"):
+        assert other["location"] in result.store
