@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.council_fixtures import build_council_db, open_read_only
+from publish.database import open_readonly
 
 KPIS = Path(__file__).resolve().parents[2] / "metadata" / "kpis.yaml"
 COUNCIL_KPIS = ("council-papers-per-month", "council-meetings-per-month", "council-minutes-published-share",
@@ -17,8 +17,9 @@ COUNCIL_KPIS = ("council-papers-per-month", "council-meetings-per-month", "counc
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    connection = open_read_only(build_council_db(tmp_path_factory.mktemp("kpi") / "portal.db"))
+def db(demo_build):
+    """portal.db of the repository's demo portal, built by the real build."""
+    connection = open_readonly(demo_build / "portal.db")
     yield connection
     connection.close()
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from publish.site import council_data
-from tests.council_fixtures import build_council_db, open_read_only
+from publish.database import open_readonly
 
 NOW = "2026-11-25T12:00:00+01:00"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    connection = open_read_only(build_council_db(tmp_path_factory.mktemp("council") / "portal.db"))
+def db(demo_build):
+    """portal.db of the repository's demo portal, built by the real build."""
+    connection = open_readonly(demo_build / "portal.db")
     yield connection
     connection.close()
 
