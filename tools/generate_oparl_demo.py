@@ -202,8 +202,8 @@ class Generator(PeopleAndBody):
         for short, (_, _, _, topic) in committees.items():
             for meeting in self.meetings_by_org[short]:
                 start = meeting["_start"]
-                for _ in range(self.random.randint(2, 4)):
-                    template = self.random.choice(TOPICS[topic])
+                # different topics within one meeting: two papers of the same title would confuse
+                for template in self.random.sample(TOPICS[topic], min(len(TOPICS[topic]), self.random.randint(2, 4))):
                     year = start.year
                     title = template.format(year=year if "Haushalt" not in template else year + (1 if start.month > 8 else 0),
                                             prev=year - 1, next=year + 1)

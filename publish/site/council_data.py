@@ -95,13 +95,14 @@ def next_meetings(db: sqlite3.Connection, now_iso: str, limit: int = 8) -> list[
 
 
 def latest_decisions(db: sqlite3.Connection, now_iso: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Agenda items with a result in meetings already held, newest first, with their paper."""
+    """Results of deciding consultations (not preliminary ones or mere notes) in meetings
+    already held, newest first, with their paper."""
     return _all(db, """
         select a.name, a.result, a.paper, p.reference as paper_reference, m.id as meeting, m.name as meeting_name,
                m.start as meeting_start
-        from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting
-        left join oparl_paper p on p.id = a.paper
-        where a.result is not null and a.paper is not null and m.start < ?
+        from oparl_consultation c join oparl_agenda_item a on a.id = c.agenda_item
+        join oparl_meeting m on m.id = a.meeting join oparl_paper p on p.id = a.paper
+        where c.authoritative and a.result is not null and m.start < ?
         order by m.start desc, a.sort_order limit ?""", now_iso, limit)
 
 
