@@ -198,10 +198,11 @@ class Harvester:
                 return False, received
             for position, item in enumerate(page["data"]):
                 try:
-                    obj = models.parse_object(item, f"{url}#data[{position}]")
+                    obj, dropped = models.parse_salvaging(item, f"{url}#data[{position}]")
                 except models.InvalidObject as error:
                     result.issues.append(HarvestIssue(error.url, error.message, "object"))
                     continue
+                result.issues += [HarvestIssue(d.url, d.message, "object") for d in dropped]
                 result.objects_received += 1
                 received.append(obj)
                 self._ingest(obj, result)

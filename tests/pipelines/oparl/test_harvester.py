@@ -224,3 +224,14 @@ def test_deleting_a_meeting_keeps_the_location_other_meetings_share(server, tmp_
     assert meeting["id"] not in result.store
     for other in result.store.of_type("Meeting"):
         assert other["location"] in result.store
+
+
+def test_a_broken_agenda_item_is_reported_and_its_meeting_kept(server):
+    meeting = copy.deepcopy(server.recording.lists["meetings"][2])
+    broken = meeting["agendaItem"][1]
+    broken["order"] = "zweiter Punkt"
+    server.recording.upsert("meetings", meeting)
+    result, _ = harvest(server)
+    assert meeting["id"] in result.store
+    assert broken["id"] not in result.store or result.store.get(broken["id"]).data["order"] != "zweiter Punkt"
+    assert [i.url for i in result.issues if i.kind == "object"][:1] == [broken["id"]]
