@@ -23,6 +23,7 @@ from pipelines.oparl import models
 from pipelines.http import FetchError
 from pipelines.oparl.client import JsonFetcher
 from pipelines.oparl.flatten import flatten
+from pipelines.oparl.parsing import parse_salvaging
 from pipelines.oparl.store import ObjectStore
 
 # The body's lists in the order they are walked: referenced objects come before the
@@ -198,7 +199,7 @@ class Harvester:
                 return False, received
             for position, item in enumerate(page["data"]):
                 try:
-                    obj, dropped = models.parse_salvaging(item, f"{url}#data[{position}]")
+                    obj, dropped = parse_salvaging(item, f"{url}#data[{position}]")
                 except models.InvalidObject as error:
                     result.issues.append(HarvestIssue(error.url, error.message, "object"))
                     continue
