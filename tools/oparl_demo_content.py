@@ -25,9 +25,11 @@ GIVEN_F = ["Anna", "Birgit", "Claudia", "Daniela", "Elke", "Franziska", "Gabriel
            "Karin", "Laura", "Martina", "Nicole", "Petra", "Sabine", "Tanja", "Ulrike", "Vanessa", "Yvonne"]
 GIVEN_M = ["Andreas", "Bernd", "Christian", "Dirk", "Frank", "Georg", "Heinz", "Jens", "Klaus", "Lars",
            "Markus", "Norbert", "Oliver", "Peter", "Ralf", "Stefan", "Thomas", "Uwe", "Volker", "Wolfgang"]
-FAMILY = ["Schulte", "Brinkmann", "Hölscher", "Wessel", "Overbeck", "Kemper", "Terhorst", "Lohmann",
+# No family name of pipelines/demo/people.py (the invented citizens of the service demo):
+# a councillor's public name must never equal a citizen's withheld one.
+FAMILY = ["Dahlhoff", "Frerichs", "Hagedorn", "Wessel", "Overbeck", "Kemper", "Terhorst", "Lohmann",
           "Schröer", "Heitkamp", "Niehues", "Große-Wilde", "Böckmann", "Rüther", "Pieper", "Averbeck",
-          "Kortmann", "Lüdinghaus", "Tenbrock", "Wiewel", "Hüser", "Beckmann", "Suermann", "Kötter",
+          "Wellerdiek", "Lüdinghaus", "Tenbrock", "Wiewel", "Hüser", "Beckmann", "Suermann", "Kötter",
           "Möllmann", "Osterhaus", "Reckers", "Stratmann", "Vennemann", "Westhoff", "Zurmühlen", "Eickholt",
           "Gausepohl", "Hessling", "Jasper", "Krampe", "Lammers", "Nordhoff", "Pöppelmann", "Rottmann"]
 
