@@ -18,6 +18,7 @@ dataset and its last good version stays online.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import PurePosixPath
 from typing import Literal
@@ -79,8 +80,9 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             fetcher = RecordingFetcher(Recording.load(dataset.folder / source.recording))
             result = Harvester(fetcher, system_url, state_dir=None).run()
         else:
-            settings = HttpSettings(timeout=source.timeout_seconds, retries=source.retries,
-                                    min_interval=1.0 / source.requests_per_second)
+            # the portal's limits (KOMMUNE_HTTP_* variables), with this source's politeness on top
+            settings = dataclasses.replace(HttpSettings.from_environment(), timeout=source.timeout_seconds,
+                                           retries=source.retries, min_interval=1.0 / source.requests_per_second)
             with HttpClient(ctx.state_dir / "http-cache", settings) as http:
                 result = Harvester(HttpJsonFetcher(http), system_url, state_dir=ctx.state_dir).run()
     except RecordingError as error:
