@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.kinds.source_files import csv_field_limit
 from pipelines.kinds.tabular import _check_encoding, _fetch
 from pipelines.output import ResourceOutput, write_resource
 from pipelines.report import describe_field
@@ -193,7 +194,8 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     header = [field["name"] for field in raw_schema["fields"]]
     ctx.progress(f"werte {shown_name} aus")
     try:
-        protected = protect(_records(path, source, raw_schema, spec), spec, rules, source_columns=header)
+        with csv_field_limit():  # overlong cells are errors, as in the csv kind
+            protected = protect(_records(path, source, raw_schema, spec), spec, rules, source_columns=header)
     except InvalidTable as invalid:
         raise DatasetFailed(f"Fehler in {shown_name}", _issues(invalid, shown_name, raw_schema)) from None
     except (DisclosureConfigError, AggregateInputError, UnprotectableCell) as error:
