@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kommune import portal
-from kommune.releases import BuildLocked
+from kommune.releases import BuildLocked, OutOfSpace
 from pipelines.build import BuildReport
 from pipelines.errors import ConfigError
 from publish.build_folder import BuildMissing
@@ -127,7 +127,7 @@ class _explained_errors:
             for problem in error.problems:
                 click.echo(f"  - {problem.describe()}", err=True)
             sys.exit(2)
-        if isinstance(error, (BuildLocked, BuildMissing, CatalogueError, CkanError, ShapesNotFound)):
+        if isinstance(error, (BuildLocked, BuildMissing, CatalogueError, CkanError, ShapesNotFound, OutOfSpace)):
             click.secho(str(error), fg="red", err=True)
             sys.exit(2)
         return False

@@ -5,13 +5,15 @@ This is the one module that calls both the pipelines and the publishers.
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from pipelines.build import BuildReport, build_datasets
+from pipelines.build import DISK_FULL, BuildReport, build_datasets
 from pipelines.config import PortalConfig, load_portal
-from kommune.releases import staged_release
+from pipelines.errors import ConfigError, ConfigProblem
+from kommune.releases import OutOfSpace, staged_release
 from publish import publish_build
 from publish.build_folder import BuildFolder
 from publish.catalogue import CatalogueError
@@ -32,17 +34,34 @@ def build(
 ) -> BuildReport:
     """Build the portal into a new release and swap it in atomically.
 
-    Reads and validates all declarations first (raises pipelines.errors.ConfigError with every
-    problem); a failing dataset does not stop the build, it is reported in the returned report and
+    Reads and validates all declarations first: mistakes in metadata/ or unknown names in `only`
+    raise pipelines.errors.ConfigError with every problem; a dataset whose own declaration has
+    mistakes fails alone like a dataset whose source is broken. A failing dataset does not stop the build, it is reported in the returned report and
     its last good version stays published. Raises kommune.releases.BuildLocked when another build
-    of the same output runs.
+    of the same output runs, kommune.releases.OutOfSpace when the disk fills up (the previous
+    release stays in place).
     """
-    portal = load_portal(portal_dir)
+    portal = load_portal(portal_dir, set_aside_invalid_datasets=True)
+    unknown = sorted(set(only or ()) - set(portal.datasets) - set(portal.invalid_datasets))
+    if unknown:  # e.g. a typo, or `../x`: never a path, always a name from datasets/
+        raise ConfigError([ConfigProblem(f"datasets/{name}", "", "kein solcher Datensatz") for name in unknown])
     out = Path(out)
-    with staged_release(out) as stage:
-        report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
-        publish_build(stage.dir)
+    try:
+        with staged_release(out) as stage:
+            report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
+            publish_build(stage.dir)
+    except (OSError, sqlite3.OperationalError) as error:
+        if not _disk_full(error):
+            raise
+        raise OutOfSpace(f"Kein Platz mehr auf dem Datenträger ({error.__class__.__name__}: {error}); "
+                         f"der Build wurde abgebrochen, der bisherige Stand von {out} bleibt online") from error
     return report
+
+
+def _disk_full(error: Exception) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in DISK_FULL
+    return "disk is full" in str(error) or "database or disk is full" in str(error)
 
 
 def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[str] | None = None,

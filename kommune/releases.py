@@ -22,6 +22,10 @@ class BuildLocked(Exception):
     """Another build of the same output folder is running."""
 
 
+class OutOfSpace(Exception):
+    """The disk filled up while a release was written; the previous release still serves."""
+
+
 @dataclass
 class Stage:
     dir: Path

@@ -6,6 +6,7 @@ carry its last good version over, marked stale, and say exactly why.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -17,15 +18,17 @@ from pathlib import Path
 from typing import Callable
 
 from pipelines.config import DatasetConfig, PortalConfig
+from pipelines.config.dataset import DATASET_ID
 from pipelines.context import RunContext
 from pipelines.errors import DatasetFailed, Issue
-from pipelines.http import HttpClient
+from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.
 PIPELINE_VERSION = "1"
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 @dataclass
@@ -86,7 +89,7 @@ def build_datasets(
     datasets_dir = release_dir / "datasets"
     datasets_dir.mkdir(parents=True, exist_ok=True)
     previous_datasets = previous_dir / "datasets" if previous_dir else None
-    with HttpClient(state_dir / "http-cache") as http:
+    with HttpClient(state_dir / "http-cache", HttpSettings.from_environment()) as http:
         for dataset in portal.datasets.values():
             if only is not None and dataset.id not in only:
                 if previous_datasets and (previous_datasets / dataset.id).is_dir():
@@ -96,13 +99,16 @@ def build_datasets(
                 progress(dataset.id)
             result = _build_one(dataset, portal, datasets_dir, previous_datasets, state_dir, http)
             report.datasets.append(result)
+        for dataset_id, problems in portal.invalid_datasets.items():
+            if only is None or dataset_id in only:
+                report.datasets.append(_declaration_failed(dataset_id, problems, datasets_dir, previous_datasets))
     (release_dir / "portal.json").write_text(json.dumps(portal.resolved(), ensure_ascii=False, indent=2, default=str))
     report.seconds = time.monotonic() - started
     previous_report = _previous_report(previous_dir) if only is not None else {}
     merged = {**previous_report, **{d.id: d.to_dict() for d in report.datasets}}
     (release_dir / "build-report.json").write_text(json.dumps(
         {"started": report.started, "seconds": round(report.seconds, 3),
-         "datasets": [merged[i] for i in portal.datasets if i in merged]},
+         "datasets": [merged[i] for i in sorted({*portal.datasets, *portal.invalid_datasets}) if i in merged]},
         ensure_ascii=False, indent=2))
     return report
 
@@ -128,13 +134,16 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     try:
         resources = KINDS[dataset.kind].run(dataset, ctx)
     except DatasetFailed as failure:
-        return _keep_last_good(dataset, out_dir, previous, previous_package, failure.summary, failure.issues,
+        return _keep_last_good(dataset.id, out_dir, previous, previous_package, failure.summary, failure.issues,
                                warnings, started)
+    except OSError as error:
+        if error.errno in DISK_FULL:
+            raise  # not this dataset's fault: the build stops and the previous release stays
+        return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
+                               [_internal_issue(error)], warnings, started)
     except Exception as error:  # a bug or an unforeseen input must not take the other datasets down
-        issue = Issue(type="internal-error", message=f"{type(error).__name__}: {error}",
-                      expected="Bitte an das Portal-Team melden: " + traceback.format_exc(limit=3).splitlines()[-1])
-        return _keep_last_good(dataset, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
-                               [issue], warnings, started)
+        return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
+                               [_internal_issue(error)], warnings, started)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources))
@@ -147,20 +156,37 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
                          rows=sum(r.row_count for r in resources))
 
 
-def _keep_last_good(dataset, out_dir, previous, previous_package, summary, issues, warnings, started) -> DatasetResult:
+def _internal_issue(error: Exception) -> Issue:
+    return Issue(type="internal-error", message=f"{type(error).__name__}: {error}",
+                 expected="Bitte an das Portal-Team melden: " + traceback.format_exc(limit=3).splitlines()[-1])
+
+
+def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, previous_datasets: Path | None) -> DatasetResult:
+    """A dataset whose declaration has mistakes: reported like a broken source, last good version kept."""
+    started = time.monotonic()
+    issues = [Issue(type="config-error", file=p.file, field=p.key or None, message=p.message) for p in problems]
+    summary = "Deklaration fehlerhaft"
+    if not DATASET_ID.match(dataset_id):  # never published under this name: nothing to keep, no folder to write
+        return DatasetResult(dataset_id, "failed", summary, issues, seconds=time.monotonic() - started)
+    previous = previous_datasets / dataset_id if previous_datasets else None
+    previous_package = _read_package(previous) if previous else None
+    return _keep_last_good(dataset_id, datasets_dir / dataset_id, previous, previous_package, summary, issues, [], started)
+
+
+def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, issues, warnings, started) -> DatasetResult:
     shutil.rmtree(out_dir, ignore_errors=True)
     report = {"valid": False, "summary": summary, "issues": [i.to_dict() for i in issues], "checked": now_iso()}
     if previous_package is None:
         out_dir.mkdir(parents=True)
         _write_json(out_dir / "report.json", report)
-        return DatasetResult(dataset.id, "failed", summary, issues, warnings, time.monotonic() - started)
+        return DatasetResult(dataset_id, "failed", summary, issues, warnings, time.monotonic() - started)
     _carry_over(previous, out_dir)
     previous_package["kommune"]["status"] = "stale"
     previous_package["kommune"]["stale_reason"] = summary + (f": {issues[0].describe()}" if issues else "")
     _write_json(out_dir / "datapackage.json", previous_package)
     _write_json(out_dir / "report.json", report)
     rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
-    return DatasetResult(dataset.id, "stale", summary, issues, warnings, time.monotonic() - started, rows)
+    return DatasetResult(dataset_id, "stale", summary, issues, warnings, time.monotonic() - started, rows)
 
 
 def dataset_hash(dataset: DatasetConfig) -> str | None:

@@ -12,6 +12,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 
@@ -39,6 +40,22 @@ class HttpSettings:
     max_bytes: int = 2_000_000_000
     max_redirects: int = 10
     total_timeout: float = 600.0  # a server that drips bytes must not hold the build forever
+
+    @classmethod
+    def from_environment(cls, environ: dict | None = None) -> "HttpSettings":
+        """Defaults, overridden by KOMMUNE_HTTP_<FIELD> variables (e.g. KOMMUNE_HTTP_TIMEOUT=5,
+        KOMMUNE_HTTP_RETRIES=0): a town behind a slow proxy, or tests, set them without code.
+        Raises ValueError naming the variable when a value is not a number."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for name, default in vars(cls()).items():
+            variable = f"KOMMUNE_HTTP_{name.upper()}"
+            if variable in environ:
+                try:
+                    values[name] = type(default)(environ[variable])
+                except ValueError:
+                    raise ValueError(f"{variable}={environ[variable]!r} ist keine Zahl") from None
+        return cls(**values)
 
 
 class HttpClient:
@@ -70,7 +87,9 @@ class HttpClient:
         while True:
             self._wait_for_rate_limit()
             try:
-                response = self._client.get(url, params=params, headers=headers)
+                with self._client.stream("GET", url, params=params, headers=headers) as response:
+                    # What Response.read() does, bounded in time and size (see _read_limited).
+                    response._content = b"".join(self._read_limited(response, url))
             except httpx.TooManyRedirects:
                 raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)")
             except httpx.TimeoutException:
@@ -144,21 +163,39 @@ class HttpClient:
             time.sleep(delay)
             attempt += 1
 
+    def cached_content_type(self, url: str) -> str | None:
+        """The Content-Type the server sent for the cached copy of `url` (None if unknown)."""
+        meta_path = self.cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()[:32]}.json"
+        try:
+            return json.loads(meta_path.read_text()).get("content_type")
+        except (OSError, ValueError):
+            return None
+
     def _stream_to(self, response: httpx.Response, target: Path, url: str) -> None:
-        written = 0
+        try:
+            with open(target, "wb") as out:
+                for chunk in self._read_limited(response, url):
+                    out.write(chunk)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+
+    def _read_limited(self, response: httpx.Response, url: str) -> Iterator[bytes]:
+        """The body as it arrives. Raises FetchError past total_timeout or max_bytes.
+
+        Chunks are taken as the network delivers them (no fixed chunk size): with a fixed size
+        httpx waits until a chunk is full, and a server dripping a few bytes a second would
+        hold the build for minutes between two deadline checks."""
+        received = 0
         deadline = time.monotonic() + self.settings.total_timeout
-        with open(target, "wb") as out:
-            for chunk in response.iter_bytes(1 << 16):
-                written += len(chunk)
-                if time.monotonic() > deadline:
-                    out.close()
-                    target.unlink(missing_ok=True)
-                    raise FetchError(url, f"Download dauerte länger als {self.settings.total_timeout:g} s")
-                if written > self.settings.max_bytes:
-                    out.close()
-                    target.unlink(missing_ok=True)
-                    raise FetchError(url, f"Datei größer als {self.settings.max_bytes} Bytes")
-                out.write(chunk)
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if time.monotonic() > deadline:
+                raise FetchError(url, f"Übertragung dauerte länger als {self.settings.total_timeout:g} s "
+                                      "(Server sendet zu langsam)")
+            if received > self.settings.max_bytes:
+                raise FetchError(url, f"Antwort größer als {self.settings.max_bytes} Bytes")
+            yield chunk
 
     def _delay(self, attempt: int, response: httpx.Response | None) -> float:
         if response is not None:

@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -57,6 +58,24 @@ class ResourceOutput:
                 "geometry": self.geometry,
             },
         }
+
+
+# Text that a spreadsheet would run as a formula gets a leading apostrophe in the published CSV
+# (CSV injection); publish.csv_safety.from_published_text undoes it when loading portal.db.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_FORMULA_START = frozenset("'" + "".join(FORMULA_TRIGGERS))
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` of a text field as written to the published CSV: with a leading apostrophe if a
+    spreadsheet would run it as a formula (a plain number such as `-5` is left alone); text that
+    already starts with apostrophes before such a character gets one more, so it round-trips."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    if len(text) > 1 and text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def cell_text(value: object) -> str:
@@ -123,6 +142,7 @@ def write_resource(
                        if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_json_default).encode
+    text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
     count = 0
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
@@ -135,6 +155,11 @@ def write_resource(
             json_file.write((",\n" if count else "\n") + encode(dict(zip(names, values))))
             for index in needs_cell_text:
                 values[index] = cell_text(values[index])
+            for index in text_fields:
+                text = values[index]
+                # Only a text that starts like a formula pays for the full check.
+                if text and text[0] in _FORMULA_START:
+                    values[index] = spreadsheet_safe(text)
             writer.writerow(values)
             count += 1
         json_file.write("\n]\n")

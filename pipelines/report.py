@@ -62,10 +62,32 @@ def _message(error: dict) -> str:
         "incorrect-label": f"Spaltenüberschrift „{error.get('label')}“ passt nicht zum Schema",
         "missing-label": "Spalte fehlt in der Datei",
         "extra-label": "Spalte steht nicht im Schema",
-        "duplicate-label": "Spaltenüberschrift kommt doppelt vor",
+        "duplicate-label": f"Spaltenüberschrift „{error.get('label')}“ kommt doppelt vor",
         "blank-label": "Spaltenüberschrift ist leer",
     }
+    if kind in ("source-error", "format-error", "encoding-error", "scheme-error"):
+        return _file_message(error)
+    if kind == "constraint-error" and cell in (None, "", "None") and "required" in (error.get("note") or ""):
+        return "Pflichtfeld ist leer"
     return messages.get(kind, error.get("message") or kind or "Fehler")
+
+
+# Frictionless's notes for unreadable files, retold in German (matched as substrings).
+_SOURCE_NOTES = {
+    "field larger than field limit": "eine Zelle ist länger als 1.000.000 Zeichen (nicht geschlossenes Anführungszeichen?)",
+    "the source is empty": "die Datei ist leer",
+    "invalid excel file": "keine gültige Excel-Datei (.xlsx)",
+    "codec can't decode": "die Zeichenkodierung passt nicht (in dataset.yaml `encoding` angeben, z. B. cp1252)",
+}
+
+
+def _file_message(error: dict) -> str:
+    """A German message for an error about the whole file (source, format, encoding)."""
+    note = error.get("note") or error.get("message") or ""
+    for fragment, message in _SOURCE_NOTES.items():
+        if fragment in note:
+            return message
+    return f"Datei nicht lesbar: {note}" if note else "Datei nicht lesbar"
 
 
 def issues_from_report(report: Report, file: str, schema: dict | None = None) -> list[Issue]:
@@ -94,5 +116,5 @@ def issues_from_report(report: Report, file: str, schema: dict | None = None) ->
                 expected=expected,
             ))
     for error in report.to_descriptor().get("errors", []):
-        issues.append(Issue(message=error.get("message", "Fehler"), type=error.get("type", "error"), file=file))
+        issues.append(Issue(message=_file_message(error), type=error.get("type", "error"), file=file))
     return issues

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import sqlite_utils
 
 from publish.build_folder import BuildFolder
+from publish.csv_safety import from_published_text
 
 SQLITE_TYPES = {
     "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
@@ -40,6 +41,8 @@ def _caster(field_type: str) -> Callable[[str], object]:
         return float
     if field_type == "boolean":
         return lambda text: 1 if text == "true" else 0
+    if field_type == "string":
+        return from_published_text
     return str
 
 

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datasette.app import Datasette
+from datasette.database import WriteTask
+# After datasette.app: importing this module first breaks Datasette's own plugin registration.
+from datasette import handle_exception as datasette_errors  # noqa: E402  isort:skip
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
 from publish.build_folder import BuildFolder
 from publish.dcat.write import register_media_types
+from publish.csv_safety import neutralising_send
 from publish.site.context import templates_dir
 
 DATASETTE_SETTINGS = {
@@ -33,11 +37,47 @@ DATASETTE_SETTINGS = {
 }
 
 
+# Datasette 0.65 prints every error (a 400 for `?sql=delete ...` too) as a rich traceback with all
+# local variables when `rich` is installed (it is: frictionless → typer → rich). That costs ~1 s of
+# CPU per bad request, writes request internals to the log, and blocks the whole server once
+# nobody drains its stdout: three rejected queries froze a served portal in our tests.
+datasette_errors.rich = None
+
+
 @dataclass
 class _Release:
     root: Path
     site: StaticFiles
     datasette: object
+    instance: Datasette | None = None
+    active: int = 0  # requests running on this release
+    retired: bool = False  # a newer release is being served
+
+    def close_when_idle(self) -> None:
+        """Free the Datasette instance of a replaced release once its last request finished:
+        its SQL threads and their connections to the (by then often deleted) portal.db. Without
+        this every swap left 3 threads and the old database's disk space behind."""
+        if self.retired and self.active == 0 and self.instance is not None and self.instance.executor is not None:
+            self.instance.executor.shutdown(wait=False)
+            for database in self.instance.databases.values():  # "_internal" is one of them in 0.65
+                database.close()
+                _stop_write_thread(database)
+            self.instance = None
+
+
+def _stop_write_thread(database) -> None:
+    """Datasette 0.65 gives each database that was written to (its in-memory `_internal` catalogue)
+    a thread that waits on a queue forever and has no stop call. It survives only `Exception`s from
+    its tasks, so one task raising SystemExit ends it (pinned datasette==0.65.5; checked by
+    tests/publish/test_serve.py)."""
+    if getattr(database, "_write_thread", None) is None:
+        return
+
+    def stop(connection):
+        raise SystemExit
+
+    database._write_queue.put(WriteTask(stop, None, None))
+    database._write_thread = None
 
 
 class PortalApp:
@@ -55,7 +95,10 @@ class PortalApp:
         if release is None or release.root != root:
             with self._lock:
                 if self._release is None or self._release.root != root:
-                    self._release = self._load(root)
+                    previous, self._release = self._release, self._load(root)
+                    if previous is not None:
+                        previous.retired = True
+                        previous.close_when_idle()
                 release = self._release
         return release
 
@@ -69,7 +112,8 @@ class PortalApp:
             template_dir=str(templates_dir() / "datasette") if (templates_dir() / "datasette").is_dir() else None,
             static_mounts=[("static-portal", str(templates_dir() / "static"))],
         )
-        return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app())
+        return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app(),
+                        instance=datasette)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -86,10 +130,15 @@ class PortalApp:
             return
         path = scope.get("path", "/")
         prefix = release.root and BuildFolder(release.root).datasette_path
-        if path.startswith(prefix) or path == prefix.rstrip("/"):
-            await release.datasette(scope, receive, send)
-            return
-        await _site_with_404(release, scope, receive, send)
+        release.active += 1  # one event loop: no lock needed between requests
+        try:
+            if path.startswith(prefix) or path == prefix.rstrip("/"):
+                await release.datasette(scope, receive, neutralising_send(path, send))
+                return
+            await _site_with_404(release, scope, receive, send)
+        finally:
+            release.active -= 1
+            release.close_when_idle()
 
 
 async def _site_with_404(release: _Release, scope, receive, send) -> None:

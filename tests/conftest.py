@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -102,26 +103,39 @@ def demo_build(tmp_path_factory) -> Path:
 
 
 class Server:
-    def __init__(self, process: subprocess.Popen, url: str):
-        self.process, self.url = process, url
+    def __init__(self, process: subprocess.Popen, url: str, log=None):
+        self.process, self.url, self._log = process, url, log
+
+    def output(self) -> str:
+        """Everything the server wrote to stdout/stderr so far."""
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read()
 
     def get(self, path: str, **kwargs) -> httpx.Response:
         return httpx.get(self.url + path, timeout=30, **kwargs)
 
 
 def start_server(out: Path) -> Server:
-    """`kommune serve` as a real subprocess on a free port; waits until it answers."""
+    """`kommune serve` as a real subprocess on a free port; waits until it answers.
+
+    Its output goes to a file, not a pipe: a pipe nobody reads fills up after some hundred access
+    log lines and then blocks the server."""
     port = free_port()
+    log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"serve exited early:\n{process.stdout.read()}")
+            log.seek(0)
+            raise AssertionError(f"serve exited early:\n{log.read()}")
         try:
             httpx.get(url + "/", timeout=2)
-            return Server(process, url)
+            return Server(process, url, log)
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()

@@ -33,11 +33,15 @@ OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister}
 
 
-def load_portal(portal_dir: Path | str, only: list[str] | None = None) -> PortalConfig:
+def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
+                set_aside_invalid_datasets: bool = False) -> PortalConfig:
     """Read and validate `metadata/*.yaml` and every `datasets/*/dataset.yaml`.
 
     `only` limits which datasets are loaded (others are not read at all).
-    Raises ConfigError holding every problem found across all files.
+    Raises ConfigError holding every problem found across all files. With
+    `set_aside_invalid_datasets` (what a build uses) a dataset whose own files have mistakes
+    does not stop the portal: it lands in `PortalConfig.invalid_datasets` with its problems,
+    and ConfigError is raised only for mistakes in metadata/ or unknown names in `only`.
     """
     from pipelines.kinds import KINDS, load_schema  # kinds import config models: load late
 
@@ -109,6 +113,15 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None) -> Portal
     all_ids = {f.name for f in datasets_dir.iterdir() if f.is_dir()} if datasets_dir.is_dir() else set()
 
     problems += _cross_references(metadata, datasets, all_ids)
+    invalid_datasets: dict[str, list[ConfigProblem]] = {}
+    if set_aside_invalid_datasets:
+        folder_names = {f.name for f in folders}
+        for problem in problems:
+            owner = _dataset_of(problem)
+            if owner in folder_names:
+                invalid_datasets.setdefault(owner, []).append(problem)
+        problems = [p for p in problems if _dataset_of(p) not in invalid_datasets]
+        datasets = {i: d for i, d in datasets.items() if i not in invalid_datasets}
     if problems:
         raise ConfigError(problems)
     return PortalConfig(
@@ -119,7 +132,14 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None) -> Portal
         kpis=metadata.get("kpis", []),
         extra={name: metadata[name] for name in EXTRA_METADATA if name in metadata},
         datasets=datasets,
+        invalid_datasets=invalid_datasets,
     )
+
+
+def _dataset_of(problem: ConfigProblem) -> str | None:
+    """The dataset folder a problem belongs to (`datasets/<id>/...`), None for metadata/."""
+    parts = problem.file.split("/")
+    return parts[1] if len(parts) >= 2 and parts[0] == "datasets" else None
 
 
 def _cross_references(metadata: dict, datasets: dict[str, DatasetConfig], all_ids: set[str]) -> list[ConfigProblem]:

@@ -132,6 +132,8 @@ class PortalConfig(BaseModel):
     kpis: list[Kpi] = []
     extra: dict[str, object] = {}
     datasets: dict[str, DatasetConfig] = {}
+    # Datasets whose declaration has mistakes, by folder name (see load_portal).
+    invalid_datasets: dict[str, list] = {}
 
     def resolved(self) -> dict:
         """The portal metadata as written to build/portal.json."""

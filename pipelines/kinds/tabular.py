@@ -13,6 +13,7 @@ from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
+from pipelines.kinds.source_files import check_content_type, check_xlsx_container, csv_field_limit
 from pipelines.output import PUBLISHED_FORM, ResourceOutput, write_resource
 from pipelines.report import issues_from_report
 from pipelines.tabular.checked import InvalidTable, iter_valid_rows
@@ -79,6 +80,14 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     path, shown_name = _fetch(dataset, source, ctx)
     if source.kind == "csv" and source.encoding:
         _check_encoding(path, source.encoding, shown_name)
+    if source.kind == "xlsx":
+        check_xlsx_container(path, shown_name)
+    with csv_field_limit():
+        return _read_validate_write(dataset, source, ctx, path, shown_name)
+
+
+def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
+                         shown_name: str) -> list[ResourceOutput]:
     published_schema = dataset.table_schema
     source_schema = _source_schema(published_schema)
     if dataset.steps:
@@ -125,6 +134,7 @@ def _fetch(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Pat
         path = ctx.http.download(url)
     except FetchError as error:
         raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)])
+    check_content_type(ctx.http.cached_content_type(url), source.kind, url)
     suffix = ".xlsx" if source.kind == "xlsx" else ".csv"
     linked = path.with_suffix(suffix)
     linked.unlink(missing_ok=True)

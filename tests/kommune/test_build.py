@@ -17,7 +17,7 @@ import pytest
 
 from kommune import portal
 from kommune.releases import current_release, releases_dir
-from tests.conftest import dataset_yaml, run_kommune
+from tests.conftest import dataset_yaml, run_kommune, start_server, stop_server
 
 GOOD = "Datum;Betrag;Ort\n24.01.2020;1,00;Nord\n25.01.2020;2,50;Süd\n"
 SCHEMA = """\
@@ -165,15 +165,112 @@ def test_build_killed_midway_leaves_the_previous_portal_intact(portal_dir):
     assert _assert_complete_release(portal_dir.out) != before
 
 
-@pytest.mark.parametrize("attempt", range(3))
-def test_build_killed_at_a_random_moment_leaves_a_complete_portal(portal_dir, attempt):
-    for index in range(4):
-        add_csv(portal_dir, f"daten-{index}", GOOD * 1 + "".join(f"0{d}.02.2020;{d},00;Ost\n" for d in range(1, 10)))
-    portal.build(portal_dir.root, portal_dir.out)
-    for index in range(4):
-        (portal_dir.root / "datasets" / f"daten-{index}" / "sample" / "d.csv").write_text(GOOD + f"01.03.2020;{attempt},00;Nord\n")
-    process = subprocess.Popen([sys.executable, "-m", "kommune", "build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out)])
-    time.sleep(random.uniform(0.3, 2.5))
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    _assert_complete_release(portal_dir.out)
+KILLS = 24
+
+
+def _version_of(release, tables) -> int:
+    """Every table of a release must come from the same build: return that build's row count."""
+    db = sqlite3.connect(f"file:{release / 'portal.db'}?mode=ro", uri=True)
+    counts = {db.execute(f"select count(*) from {table}").fetchone()[0] for table in tables}
+    db.close()
+    assert len(counts) == 1, f"tables of {release.name} come from different builds: {counts}"
+    return counts.pop()
+
+
+def _assert_consistent(release, dataset_ids):
+    """Files, database and site of a release describe the same rows."""
+    db = sqlite3.connect(f"file:{release / 'portal.db'}?mode=ro", uri=True)
+    for dataset_id in dataset_ids:
+        package = json.loads((release / "datasets" / dataset_id / "datapackage.json").read_text())
+        resource = package["resources"][0]
+        csv_rows = (release / "datasets" / dataset_id / resource["path"]).read_text().count("\n") - 1
+        db_rows = db.execute(f"select count(*) from {resource['name']}").fetchone()[0]
+        assert resource["kommune"]["rows"] == csv_rows == db_rows, dataset_id
+        assert (release / "site" / "datensaetze" / dataset_id / resource["path"]).exists()
+    db.close()
+
+
+def test_build_killed_at_random_moments_always_leaves_the_old_or_the_new_portal_serving(portal_dir):
+    """SIGKILL at a random moment of a real `kommune build`, KILLS times in a row, while a real
+    `kommune serve` keeps answering: after every kill the served portal is complete, consistent,
+    and either the version before the kill or the one the killed build was writing."""
+    ids = [f"daten-{index}" for index in range(4)]
+    tables = [i.replace("-", "_") for i in ids]
+
+    def write_version(rows: int) -> None:
+        body = "".join(f"{1 + n % 28:02d}.02.2020;{n},00;Ost\n" for n in range(rows))
+        for dataset_id in ids:
+            (portal_dir.root / "datasets" / dataset_id / "sample" / "d.csv").write_text("Datum;Betrag;Ort\n" + body)
+
+    for dataset_id in ids:
+        add_csv(portal_dir, dataset_id, GOOD)
+    write_version(1)
+    command = [sys.executable, "-m", "kommune", "build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out)]
+    started = time.monotonic()
+    subprocess.run(command, check=True)
+    full_build = time.monotonic() - started
+    served_version = 1
+    server = start_server(portal_dir.out)
+    outcomes = {"old": 0, "new": 0}
+    rng = random.Random(8)
+    try:
+        for attempt in range(2, KILLS + 2):
+            write_version(attempt)
+            process = subprocess.Popen(command)
+            time.sleep(rng.uniform(0.2, 1.3) * full_build)
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            release = _assert_complete_release(portal_dir.out)
+            version = _version_of(release, tables)
+            assert version in (served_version, attempt), f"kill {attempt}: version {version}"
+            outcomes["old" if version == served_version else "new"] += 1
+            served_version = version
+            _assert_consistent(release, ids)
+            rows = server.get(f"/daten/portal/{tables[0]}.json?_shape=array&_size=max").json()
+            assert len(rows) == version
+            assert server.get(f"/datensaetze/{ids[0]}/").status_code == 200
+    finally:
+        stop_server(server)
+    print(f"\n{KILLS} kills survived (full build {full_build:.1f} s): {outcomes['old']} left the old version, "
+          f"{outcomes['new']} the new one")
+    assert sum(outcomes.values()) == KILLS
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 24 MB tmpfs (needs root, as in CI); skips where mounting is not allowed."""
+    mount_point = tmp_path / "klein"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a size-limited tmpfs here: {mounted.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_disk_full_during_a_build_leaves_the_old_portal_serving(portal_dir, small_disk):
+    add_csv(portal_dir, "gut", GOOD)
+    out = small_disk / "build"
+    command = ["build", "-q", "-C", str(portal_dir.root), "-o", str(out)]
+    run_kommune(*command, check=True)
+    before = _assert_complete_release(out)
+    server = start_server(out)
+    try:
+        big = add_csv(portal_dir, "gross", GOOD)
+        with open(big / "sample" / "d.csv", "a", encoding="utf-8") as handle:
+            for day in range(60_000):  # ~20 MB source: its CSV and JSON alone need more than 24 MB
+                handle.write(f"{1 + day % 28:02d}.03.2020;{day},00;{'Ortsteil mit einem langen Namen ' * 10}\n")
+        (portal_dir.root / "datasets" / "gut" / "sample" / "d.csv").write_text(GOOD + "26.01.2020;3,00;West\n")
+        failed = run_kommune(*command)
+        assert failed.returncode == 2, failed.stderr
+        assert "Kein Platz mehr auf dem Datenträger" in failed.stderr and "bleibt online" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert _assert_complete_release(out) == before
+        assert not list(releases_dir(out).glob("*.tmp")), "the aborted release must be removed to free the space"
+        assert len(server.get("/daten/portal/gut.json?_shape=array").json()) == 2
+        assert server.get("/datensaetze/gut/").status_code == 200
+    finally:
+        stop_server(server)
+    (portal_dir.root / "datasets" / "gross").rename(portal_dir.root / "gross-weg")
+    run_kommune(*command, check=True)
+    assert _assert_complete_release(out) != before

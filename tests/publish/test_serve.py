@@ -2,9 +2,13 @@
 load assets only from the same host, and a rebuild is picked up without a restart."""
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlparse
+
+import pytest
 
 from kommune import portal
 from tests.conftest import dataset_yaml, start_server, stop_server
@@ -79,3 +83,40 @@ fields:
         assert len(server.get("/daten/portal/zaehler.json?_shape=array").json()) == 2
     finally:
         stop_server(server)
+
+
+def _open_files_and_threads(pid: int) -> tuple[list[str], int]:
+    links = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:  # closed while we looked
+            pass
+    return links, len(os.listdir(f"/proc/{pid}/task"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc to count open files")
+def test_swapped_out_releases_free_their_threads_and_database_files(portal_dir):
+    """Each release gets its own Datasette; a replaced one must let go of its SQL threads and its
+    portal.db (pruned releases are deleted; an open handle would keep their disk space)."""
+    folder = portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"),
+                            "fields:\n  - {name: n, type: integer, title: N, description: Zahl.}\n", {"sample/d.csv": b"n\n1\n"})
+    portal.build(portal_dir.root, portal_dir.out)
+    server = start_server(portal_dir.out)
+    try:
+        paths = ["/", "/daten/portal/zaehler.json", "/daten/portal/zaehler", "/daten/portal.json?sql=select+1"]
+        for path in paths:
+            assert server.get(path).status_code == 200
+        _, threads_before = _open_files_and_threads(server.process.pid)
+        for version in range(2, 10):
+            (folder / "sample" / "d.csv").write_text("n\n" + "".join(f"{n}\n" for n in range(version)))
+            portal.build(portal_dir.root, portal_dir.out)
+            for path in paths:
+                assert server.get(path).status_code == 200
+        links, threads_after = _open_files_and_threads(server.process.pid)
+    finally:
+        stop_server(server)
+    databases = [link for link in links if link.endswith("portal.db") or "portal.db (deleted)" in link]
+    assert not [link for link in databases if "(deleted)" in link], databases
+    assert len({link for link in databases}) <= 2, databases  # the current release (and at most the one before)
+    assert threads_after <= threads_before + 3, (threads_before, threads_after)

@@ -1,0 +1,83 @@
+"""Guards a source file passes before a tabular reader touches it.
+
+Each guard refuses a file that would otherwise take the build down (a zip bomb, a field
+that swallows the rest of the file) or be misread (an HTML error page served as CSV), with a
+German report naming the file.
+"""
+from __future__ import annotations
+
+import csv
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from pipelines.errors import DatasetFailed, Issue
+
+# A cell this long is almost always an unclosed quote that swallowed the rest of the file;
+# the limit also keeps a single huge field from being read into memory.
+MAX_CELL_CHARS = 1_000_000
+# XLSX is a ZIP of XML; openpyxl unpacks it while reading. A real sheet compresses 5–30×;
+# a zip bomb compresses 1000× and more. Both limits are checked in the ZIP directory,
+# before anything is unpacked (Python's zipfile never inflates past the declared size).
+MAX_XLSX_UNPACKED_BYTES = 1 << 30
+MAX_XLSX_RATIO = 200
+RATIO_CHECKED_ABOVE_BYTES = 10 << 20
+
+_NOT_DATA_TYPES = ("text/html", "application/xhtml", "application/json", "application/pdf", "image/", "video/", "audio/")
+_NOT_XLSX_TYPES = ("text/",)
+
+
+def check_xlsx_container(path: Path, shown_name: str) -> None:
+    """Refuse an XLSX that is no ZIP, or that would unpack to more than the limits allow.
+
+    Raises DatasetFailed (type format-error or source-error) naming the member at fault.
+    """
+    if not zipfile.is_zipfile(path):
+        raise DatasetFailed(f"{shown_name} ist keine XLSX-Datei", [Issue(
+            type="format-error", file=shown_name, message="die Datei ist kein XLSX-Container (ZIP) oder abgeschnitten",
+            expected="eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei")])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
+            type="format-error", file=shown_name, message=f"ZIP-Verzeichnis nicht lesbar ({error})",
+            expected="eine vollständige .xlsx-Datei")])
+    total = sum(member.file_size for member in members)
+    if total > MAX_XLSX_UNPACKED_BYTES:
+        raise DatasetFailed(f"{shown_name} entpackt zu groß", [Issue(
+            type="source-error", file=shown_name,
+            message=f"die Datei würde auf {total:,} Bytes entpackt (ZIP-Bombe?)".replace(",", "."),
+            expected=f"höchstens {MAX_XLSX_UNPACKED_BYTES:,} Bytes entpackt".replace(",", "."))])
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_ABOVE_BYTES and ratio > MAX_XLSX_RATIO:
+            raise DatasetFailed(f"{shown_name} ist verdächtig stark gepackt", [Issue(
+                type="source-error", file=shown_name,
+                message=f"{member.filename} ist {ratio:.0f}-fach gepackt (ZIP-Bombe?)",
+                expected=f"höchstens {MAX_XLSX_RATIO}-fach gepackte Tabellenblätter")])
+
+
+def check_content_type(content_type: str | None, kind: str, url: str) -> None:
+    """Refuse a download whose Content-Type says it is not a table (e.g. an HTML error page
+    answered with 200). A missing or generic type (application/octet-stream) passes."""
+    if not content_type:
+        return
+    media_type = content_type.split(";")[0].strip().lower()
+    refused = _NOT_DATA_TYPES + (_NOT_XLSX_TYPES if kind == "xlsx" else ())
+    if media_type.startswith(refused):
+        raise DatasetFailed("Quelle liefert keine Tabelle", [Issue(
+            type="format-error", file=url, message=f"der Server lieferte „{media_type}“ statt einer {kind.upper()}-Datei",
+            expected="text/csv" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+
+
+@contextmanager
+def csv_field_limit() -> Iterator[None]:
+    """Read CSV with cells capped at MAX_CELL_CHARS, then restore the previous process-wide
+    limit. Frictionless reports a longer cell as a source-error (see pipelines.report)."""
+    previous = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
