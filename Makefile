@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: run build test system-deps clean
+.PHONY: run build test bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ build: $(STAMP)
 ## Run the whole test suite (installs system packages the tests need)
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Measure the hot paths against the floor and the peers (benchmarks/, README "Benchmark");
+## BENCH_ARGS="--big" adds the 5M-row file, "--repeat 3" keeps medians
+bench: $(STAMP) system-deps
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 system-deps:
 	bash tools/install-system-deps.sh

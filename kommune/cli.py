@@ -11,6 +11,9 @@ from kommune.releases import BuildLocked, OutOfSpace
 from pipelines.build import BuildReport
 from pipelines.errors import ConfigError
 from publish.build_folder import BuildMissing
+from publish.catalogue import CatalogueError
+from publish.ckan import CkanError
+from publish.dcat.check import SHAPES_ENV, ShapesNotFound
 
 portal_dir_option = click.option(
     "--portal-dir", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -67,6 +70,51 @@ def serve(out: Path, host: str, port: int) -> None:
         portal.serve(out, host=host, port=port)
 
 
+@main.group()
+def publish() -> None:
+    """Den aktuellen Build in andere Kataloge veröffentlichen."""
+
+
+@publish.command("ckan")
+@click.option("--url", required=True, envvar="CKAN_URL", help="Adresse des CKAN (oder $CKAN_URL).")
+@out_option
+@click.option("--dry-run", is_flag=True, help="Nur zeigen, was angelegt, geändert (Feld für Feld) und gelöscht würde.")
+@click.option("--prune", is_flag=True, help="Datensätze löschen, die das Portal angelegt hat und die nicht mehr im Build sind.")
+@click.option("--upload/--link", default=False, show_default=True,
+              help="Dateien hochladen oder auf die festen Adressen des Portals verlinken.")
+@click.option("--quiet", "-q", is_flag=True, help="Keinen Fortschritt anzeigen.")
+def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, quiet: bool) -> None:
+    """Build nach CKAN veröffentlichen; das API-Token kommt aus $CKAN_API_TOKEN."""
+    with _explained_errors(), _progress_bar(quiet, verb="veröffentliche") as progress:
+        report = portal.publish_ckan(out, url, dry_run=dry_run, prune=prune, upload=upload,
+                                     progress=(lambda done, total, name: progress(name)) if progress else None)
+    for line in report.lines():
+        failed = line.startswith("!")
+        click.secho(line, fg="red" if failed else None, err=failed)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@portal_dir_option
+@out_option
+@click.option("--shapes", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"Ordner mit den DCAT-AP.de-Shapes und Vokabularen (sonst ${SHAPES_ENV} "
+                   "oder ../shared/reference/dcat-ap-de).")
+def check(portal_dir: Path, out: Path, shapes: Path | None) -> None:
+    """Den DCAT-AP.de-Katalog des Builds gegen die offiziellen SHACL-Shapes prüfen."""
+    with _explained_errors():
+        report = portal.check(portal_dir, out, shapes=shapes)
+    for result in report.results:
+        click.secho(str(result), fg="red" if result.severity == "Violation" else "yellow",
+                    err=result.severity == "Violation")
+    violations, warnings = len(report.violations), len(report.warnings)
+    click.echo(f"DCAT-AP.de: {violations} {'Verstoß' if violations == 1 else 'Verstöße'}, "
+               f"{warnings} {'Warnung' if warnings == 1 else 'Warnungen'}.")
+    if not report.conforms:
+        sys.exit(1)
+
+
 class _explained_errors:
     """Known errors become readable messages and exit code 2; bugs keep their traceback."""
 
@@ -79,15 +127,16 @@ class _explained_errors:
             for problem in error.problems:
                 click.echo(f"  - {problem.describe()}", err=True)
             sys.exit(2)
-        if isinstance(error, (BuildLocked, BuildMissing, OutOfSpace)):
+        if isinstance(error, (BuildLocked, BuildMissing, CatalogueError, CkanError, ShapesNotFound, OutOfSpace)):
             click.secho(str(error), fg="red", err=True)
             sys.exit(2)
         return False
 
 
 class _progress_bar:
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, verb: str = "baue"):
         self.quiet = quiet
+        self.verb = verb
         self.bar = None
 
     def __enter__(self):
@@ -98,7 +147,7 @@ class _progress_bar:
         self.bar = tqdm(unit=" Datensätze", file=sys.stderr, bar_format="{desc} {n_fmt} {unit} [{elapsed}]")
 
         def progress(dataset_id: str) -> None:
-            self.bar.set_description(f"baue {dataset_id}")
+            self.bar.set_description(f"{self.verb} {dataset_id}")
             self.bar.update(1)
 
         return progress

@@ -4,17 +4,23 @@ This is the one module that calls both the pipelines and the publishers.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pipelines.build import DISK_FULL, BuildReport, build_datasets
 from pipelines.config import PortalConfig, load_portal
 from pipelines.errors import ConfigError, ConfigProblem
 from kommune.releases import OutOfSpace, staged_release
 from publish import publish_build
-from publish.serve import serve as serve_build
+from publish.build_folder import BuildFolder
+from publish.catalogue import CatalogueError
+
+if TYPE_CHECKING:
+    from publish.ckan import PublishReport
+    from publish.dcat.check import ShaclReport
 
 DEFAULT_OUT = Path("build")
 
@@ -73,4 +79,44 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
 
 def serve(out: Path | str = DEFAULT_OUT, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the site and Datasette on one port. Raises publish.build_folder.BuildMissing."""
+    # Imported here: Datasette takes a good part of a second to import, which every
+    # `kommune build` would otherwise pay (the demo's unchanged rebuild is ~2 s in all).
+    from publish.serve import serve as serve_build
+
     serve_build(Path(out), host=host, port=port)
+
+
+def publish_ckan(out: Path | str = DEFAULT_OUT, url: str = "", *, dry_run: bool = False, prune: bool = False,
+                 upload: bool = False, progress: Callable[[int, int, str], None] | None = None) -> PublishReport:
+    """Publish the current build to the CKAN at `url` (see publish.ckan.publish_ckan).
+
+    The API token comes from $CKAN_API_TOKEN only; raises publish.ckan.CkanTokenMissing when it
+    is unset (a dry run may go without: it then sees only public datasets). Raises BuildMissing
+    without a build, publish.ckan.CkanError when CKAN cannot be set up at all.
+    """
+    # Imported here, like Datasette in serve(): ckanapi is only needed by this command.
+    from publish.ckan import TOKEN_ENV, CkanTokenMissing
+    from publish.ckan import publish_ckan as publish_to_ckan
+
+    token = os.environ.get(TOKEN_ENV) or None
+    if token is None and not dry_run:
+        raise CkanTokenMissing(f"Umgebungsvariable {TOKEN_ENV} ist nicht gesetzt (API-Token des CKAN-Kontos)")
+    build = BuildFolder.open(out)
+    return publish_to_ckan(build.root, url, token, dry_run=dry_run, prune=prune, upload=upload, progress=progress)
+
+
+def check(portal_dir: Path | str = ".", out: Path | str = DEFAULT_OUT, *,
+          shapes: Path | str | None = None) -> ShaclReport:
+    """Validate the build's DCAT-AP.de catalogue against the official SHACL shapes.
+
+    `shapes` (else $KOMMUNE_DCAT_SHAPES, else ../shared/reference/dcat-ap-de beside the portal)
+    is the folder with the shapes and vocabularies. Raises BuildMissing without a build,
+    publish.dcat.check.ShapesNotFound when the shapes are not there.
+    """
+    from publish.dcat.check import check_catalogue_file, shapes_dir
+
+    build = BuildFolder.open(out)
+    catalogue = build.root / "catalog.ttl"
+    if not catalogue.exists():
+        raise CatalogueError(f"{catalogue} fehlt: der Build ist älter als der Katalog, bitte `kommune build` ausführen")
+    return check_catalogue_file(catalogue, shapes_dir(Path(portal_dir), shapes))

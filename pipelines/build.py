@@ -196,8 +196,11 @@ def dataset_hash(dataset: DatasetConfig) -> str | None:
     if getattr(source, "url", None) is not None:
         return None
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
-    for path in sorted(p for p in dataset.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(dataset.folder)).encode() + b"\0")
+    # A kind may read files outside the dataset folder (the register reads metadata/services.yaml).
+    outside = [path for path in getattr(KINDS.get(dataset.kind), "inputs", lambda _: [])(dataset) if path.is_file()]
+    for path in sorted(p for p in dataset.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) + outside:
+        digest.update(path.name.encode() if path in outside else str(path.relative_to(dataset.folder)).encode())
+        digest.update(b"\0")
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)

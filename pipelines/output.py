@@ -64,6 +64,7 @@ class ResourceOutput:
 # (CSV injection); publish.csv_safety.from_published_text undoes it when loading portal.db.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_FORMULA_OR_APOSTROPHE = frozenset("=+-@\t\r'")  # first characters worth a closer look
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -98,6 +99,28 @@ def _json_value(value: object) -> object:
     return value
 
 
+def _iso(value: dt.date | dt.datetime | dt.time) -> str:
+    return value.isoformat()
+
+
+#: Field type → the function that turns a typed cell into the text both published files use.
+#: Readers that cache casts (pipelines/tabular) apply these once per distinct source cell,
+#: so write_resource finds values the CSV and JSON writers take as they are. Numbers stay
+#: Decimal: the CSV keeps the source's scale ("1,00" → "1.00"), JSON gets a number.
+PUBLISHED_FORM = {"date": _iso, "datetime": _iso, "time": _iso}
+
+
+def _json_default(value: object) -> object:
+    """Called by the C JSON encoder only for values it cannot write itself (Decimal, dates)."""
+    converted = _json_value(value)
+    return converted if converted is not value else str(value)
+
+
+# Field types whose Python values the csv module would not write as cell_text does
+# (csv writes None as "", str(date) is ISO; bools, datetimes and JSON values differ).
+_CSV_NEEDS_CELL_TEXT = {"boolean", "datetime", "object", "array", "geojson", "any"}
+
+
 def write_resource(
     out_dir: Path,
     name: str,
@@ -115,7 +138,11 @@ def write_resource(
     `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid."""
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [f["name"] for f in schema["fields"]]
-    text_fields = [f.get("type", "string") == "string" for f in schema["fields"]]
+    text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
+    needs_cell_text = [index for index, f in enumerate(schema["fields"])
+                       if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
+    # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_json_default).encode
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
     count = 0
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
@@ -123,11 +150,16 @@ def write_resource(
         writer.writerow(names)
         json_file.write("[")
         for row in rows:
-            values = [row.get(n) for n in names] if isinstance(row, Mapping) else list(row)
-            writer.writerow([spreadsheet_safe(text) if is_text and isinstance(v, str) else text
-                             for v, is_text, text in zip(values, text_fields, map(cell_text, values))])
-            json_file.write(",\n" if count else "\n")
-            json.dump({n: _json_value(v) for n, v in zip(names, values)}, json_file, ensure_ascii=False, default=str)
+            # type() first: an isinstance check against the Mapping ABC costs more than the row.
+            values = list(row) if type(row) in (list, tuple) or not isinstance(row, Mapping) else [row.get(n) for n in names]
+            json_file.write((",\n" if count else "\n") + encode(dict(zip(names, values))))
+            for index in needs_cell_text:
+                values[index] = cell_text(values[index])
+            for index in text_fields:
+                value = values[index]
+                if value and value[0] in _FORMULA_OR_APOSTROPHE:
+                    values[index] = spreadsheet_safe(value)
+            writer.writerow(values)
             count += 1
         json_file.write("\n]\n")
     return ResourceOutput(

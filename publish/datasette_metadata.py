@@ -8,6 +8,11 @@ from pathlib import Path
 from publish.build_folder import BuildFolder
 from publish.database import PORTAL_DATASETS_TABLE
 
+def breakdown_query_name(kpi_id: str) -> str:
+    """Name of the canned query holding a KPI's breakdown."""
+    return f"{kpi_id}-aufschluesselung"
+
+
 STATUS_WORDS = {"ok": "aktuell", "stale": "veraltet – die letzte Lieferung war fehlerhaft"}
 
 
@@ -54,14 +59,19 @@ def datasette_metadata(build: BuildFolder) -> dict:
         "license": licence["title"],
         "license_url": licence["uri"],
     }
-    queries = {
-        kpi["id"]: {
+    queries = {}
+    for kpi in portal.get("kpis", []):
+        queries[kpi["id"]] = {
             "title": kpi["title"],
             "description": kpi.get("description") or kpi["sentence"],
             "sql": kpi["sql"],
         }
-        for kpi in portal.get("kpis", [])
-    }
+        if kpi.get("breakdown_sql"):
+            queries[breakdown_query_name(kpi["id"])] = {
+                "title": f"{kpi['title']} – Aufschlüsselung",
+                "description": f"Aufschlüsselung des aktuellen Werts: {kpi.get('description') or kpi['sentence']}",
+                "sql": kpi["breakdown_sql"],
+            }
     return {
         "title": site["title"],
         "description": site["tagline"],

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from publish.build_folder import BuildFolder
 from publish.csv_safety import neutralising_send
+from publish.dcat.write import register_media_types
 from publish.site.context import templates_dir
 
 DATASETTE_SETTINGS = {
@@ -83,6 +84,7 @@ class PortalApp:
     """ASGI app serving the current release; see the module docstring for swaps."""
 
     def __init__(self, out: Path):
+        register_media_types()
         self.out = Path(out)
         self._lock = threading.Lock()
         self._release: _Release | None = None

@@ -4,6 +4,13 @@ set -euo pipefail
 # command-name:package pairs
 needed=(
   "sqlite3:sqlite3"
+  "chromium:chromium"
+  # the real CKAN the publisher tests start (../shared/tools/ckan-test/ckan-up.sh)
+  "bc:bc"
+  "curl:curl"
+  "pg_ctlcluster:postgresql"
+  "pg_config:libpq-dev"
+  "redis-server:redis-server"
 )
 missing=()
 for pair in "${needed[@]}"; do

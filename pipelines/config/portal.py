@@ -10,6 +10,8 @@ from pipelines.config.dataset import DatasetConfig, Strict
 
 AGS = re.compile(r"^\d{8}$")
 KPI_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Placeholders a KPI sentence may use; publish.kpis fills them (keep both in step).
+SENTENCE_PLACEHOLDERS = {"value", "period", "unit", "target", "target_date", "previous", "year_ago"}
 
 
 class Contact(Strict):
@@ -82,6 +84,7 @@ class Site(Strict):
     tagline: str
     base_url: HttpUrl = HttpUrl("http://127.0.0.1:8000/")
     datasette_path: str = Field(default="/daten/", pattern=r"^/[a-z0-9-]+/$")
+    ckan_url: HttpUrl | None = None  # the CKAN `kommune publish ckan` publishes to, linked on /katalog/
     navigation: list[NavItem]
     intro: str
     sample_note: str
@@ -98,7 +101,16 @@ class Kpi(Strict):
     target_date: dt.date | None = None
     datasets: list[str] = []  # empty for portal-wide figures (e.g. open-data coverage)
     sql: str = Field(min_length=10)
+    breakdown_sql: str | None = None  # optional: columns label, value; a breakdown of the current value
     description: str | None = None
+
+    @field_validator("sentence")
+    @classmethod
+    def _sentence_placeholders(cls, value: str) -> str:
+        unknown = sorted(set(re.findall(r"{(\w+)", value)) - SENTENCE_PLACEHOLDERS)
+        if unknown:
+            raise ValueError(f"unbekannte Platzhalter {unknown}; erlaubt: {', '.join(sorted(SENTENCE_PLACEHOLDERS))}")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -131,5 +143,6 @@ class PortalConfig(BaseModel):
             "themes": self.themes.model_dump(mode="json"),
             "site": self.site.model_dump(mode="json"),
             "kpis": [kpi.model_dump(mode="json") for kpi in self.kpis],
-            **self.extra,
+            **{name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+               for name, value in self.extra.items()},
         }

@@ -5,11 +5,11 @@ import shutil
 from pathlib import Path
 
 from publish.build_folder import BuildFolder
-from publish.site import core
+from publish.site import catalogue, core, dashboard
 from publish.site.context import SiteContext, templates_dir
 
 # Sections render in order; later sections may link to pages of earlier ones.
-SECTIONS = [core]
+SECTIONS = [core, dashboard, catalogue]
 
 
 def render_site(build: BuildFolder) -> SiteContext:

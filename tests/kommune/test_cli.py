@@ -6,9 +6,10 @@ from tests.conftest import run_kommune
 
 def test_every_command_has_help():
     top = run_kommune("--help", check=True).stdout
-    for command in ("build", "validate", "serve"):
+    for command in ("build", "validate", "serve", "check"):
         assert command in top
         assert "Usage" in run_kommune(command, "--help", check=True).stdout
+    assert "Usage" in run_kommune("publish", "ckan", "--help", check=True).stdout
 
 
 def test_validate_reports_all_problems_and_exits_2(portal_dir):

@@ -51,3 +51,46 @@ def test_demo_database_has_a_table_per_resource(demo_build):
     assert {"haushalt_ergebnisplan", "kita_plaetze", "portal_datasets"} <= set(db.table_names())
     assert db["haushalt_ergebnisplan"].pks == ["produktbereich", "haushaltsjahr", "art"]
     assert db.execute("select produktbereich from haushalt_ergebnisplan order by 1 limit 1").fetchone() == ("01",)
+
+
+LOAD_SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "integer", "constraints": {"required": True}},
+        {"name": "plz", "type": "string"},
+        {"name": "betrag", "type": "number"},
+    ],
+    "primaryKey": ["id"],
+}
+
+
+def test_load_resource_inserts_typed_rows_and_counts_them(tmp_path):
+    from publish.database import index_resource, load_resource
+
+    db = sqlite_utils.Database(tmp_path / "portal.db")
+    resource = {"name": "zahlungen", "schema": LOAD_SCHEMA, "kommune": {"indexes": [["plz"]]}}
+    with db.atomic():
+        assert load_resource(db, resource, iter([(1, "01067", 12.5), (2, None, None)])) == 2
+        index_resource(db, resource)
+    assert db.execute("select plz, typeof(betrag) from zahlungen order by id").fetchall() == [
+        ("01067", "real"), (None, "null"),
+    ]
+    assert [index.columns for index in db["zahlungen"].indexes] == [["plz"]]
+
+
+def test_load_resource_in_a_transaction_keeps_nothing_when_the_rows_fail(tmp_path):
+    from publish.database import load_resource
+
+    db = sqlite_utils.Database(tmp_path / "portal.db")
+
+    def rows_then_invalid():
+        yield (1, "59368", 1.0)
+        raise ValueError("Zeile 3 ist ungültig")
+
+    try:
+        with db.atomic():
+            load_resource(db, {"name": "zahlungen", "schema": LOAD_SCHEMA}, rows_then_invalid())
+    except ValueError as error:
+        assert "Zeile 3" in str(error)
+    else:
+        raise AssertionError("the row source's error must propagate")
+    assert "zahlungen" not in db.table_names()

@@ -14,7 +14,7 @@ from kommune import portal
 from tests.conftest import dataset_yaml, start_server, stop_server
 
 PAGES = ["/", "/datensaetze/", "/datensaetze/thema/econ/", "/datensaetze/bereich/allgemein/",
-         "/datensaetze/haushalt-ergebnisplan/", "/datensaetze/kita-plaetze/", "/ueber/", "/bericht/",
+         "/datensaetze/haushalt-ergebnisplan/", "/datensaetze/kita-plaetze/", "/ueber/", "/bericht/", "/katalog/",
          "/daten/", "/daten/portal", "/daten/portal/kita_plaetze", "/daten/portal/haushalt_ergebnisplan"]
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks of the portal's hot paths; run with `make bench` (see README, section Benchmark)."""

@@ -1,0 +1,214 @@
+"""Whole-product figures: `kommune build` on 1M rows, demo rebuilds, Datasette latencies.
+
+Everything runs the real CLI in child processes and talks to the real server on 127.0.0.1
+only; request loops are bounded (a fixed number of requests, one client).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Optional
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET_ID = "vorgaenge-benchmark"
+TABLE = DATASET_ID.replace("-", "_")
+
+_DATASET_YAML = """\
+title: Vorgänge im Bürgerservice (Benchmark)
+description: Erzeugte Einzelvorgänge des Bürgerservice, um das Portal mit großen Tabellen zu messen.
+family: service
+licence: dl-by-de/2.0
+themes: [GOVE]
+keywords: [Benchmark]
+frequency: MONTHLY
+sample: true
+source:
+  kind: csv
+  path: sample/vorgaenge.csv
+  encoding: cp1252
+  delimiter: ";"
+table:
+  facets: [kanal, leistung]
+  indexes: [[eingang], [leistung, kanal]]
+"""
+_TITLES = {
+    "vorgang_id": "Laufende Nummer des Vorgangs.",
+    "eingang": "Tag, an dem der Vorgang einging.",
+    "leistung": "Die Verwaltungsleistung.",
+    "kanal": "Wie der Vorgang einging.",
+    "stadtteil": "Stadtteil der antragstellenden Person, wenn bekannt.",
+    "bearbeitungstage": "Tage vom Eingang bis zur Erledigung.",
+    "wartezeit_min": "Wartezeit vor Ort oder am Telefon in Minuten.",
+}
+
+
+def kommune(*arguments: str) -> list[str]:
+    """The command line of the installed CLI, run by the same interpreter."""
+    return [sys.executable, "-m", "kommune", *arguments]
+
+
+def make_benchmark_portal(root: Path, records: Path, schema_path: Path) -> Path:
+    """A portal folder with the repo's metadata and one dataset holding ``records`` (hard-linked)."""
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(ROOT / "metadata", root / "metadata")
+    (root / "metadata" / "kpis.yaml").write_text("[]\n", encoding="utf-8")
+    folder = root / "datasets" / DATASET_ID
+    (folder / "sample").mkdir(parents=True)
+    (folder / "dataset.yaml").write_text(_DATASET_YAML, encoding="utf-8")
+    (folder / "README.md").write_text("Erzeugte Daten für Messungen.\n", encoding="utf-8")
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        field["description"] = _TITLES[field["name"]]
+    (folder / "schema.yaml").write_text(json.dumps(schema, ensure_ascii=False, indent=1), encoding="utf-8")
+    try:
+        (folder / "sample" / "vorgaenge.csv").hardlink_to(records)
+    except OSError:
+        shutil.copyfile(records, folder / "sample" / "vorgaenge.csv")
+    return root
+
+
+def copy_demo_portal(root: Path) -> Path:
+    """The repository's own demo portal (datasets + metadata), copied so it can be changed."""
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(ROOT / "datasets", root / "datasets")
+    shutil.copytree(ROOT / "metadata", root / "metadata")
+    return root
+
+
+def change_one_dataset(portal: Path) -> str:
+    """Touch one dataset's content (its README) so its hash changes; return its id."""
+    first = sorted(path for path in (portal / "datasets").iterdir() if path.is_dir())[0]
+    with open(first / "README.md", "a", encoding="utf-8") as readme:
+        readme.write(f"\nGeändert für eine Messung ({time.time():.0f}).\n")
+    return first.name
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningPortal:
+    """`kommune serve` on a free port of 127.0.0.1, stopped on exit (its own process only)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.process: Optional[subprocess.Popen] = None
+        self.url = ""
+
+    def __enter__(self) -> "RunningPortal":
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            kommune("serve", "--out", str(self.out), "--port", str(port)),
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "/", timeout=2)
+                return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("kommune serve did not answer within 60 s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def latencies(
+    client: httpx.Client, url: str, requests: int, check: Callable[[httpx.Response], None], server_pid: int
+) -> dict:
+    """Request ``url`` ``requests`` times after one warm-up; p50/p95/max in milliseconds.
+
+    Also the server's CPU milliseconds per request: on a shared machine wall times include
+    waiting for a core, CPU time does not.
+    """
+    check(client.get(url))
+    cpu_before = process_cpu_seconds(server_pid)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        if response.is_stream_consumed is False:
+            response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+        check(response)
+    cpu_ms = (process_cpu_seconds(server_pid) - cpu_before) * 1000 / requests
+    timings.sort()
+    p95_index = max(0, round(0.95 * len(timings)) - 1)
+    return {
+        "requests": requests,
+        "server_cpu_ms": round(cpu_ms, 1),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[p95_index], 1),
+        "max_ms": round(timings[-1], 1),
+    }
+
+
+def datasette_queries(datasette_path: str = "/daten/") -> dict[str, str]:
+    """The measured requests against the big table (relative URLs)."""
+    table = f"{datasette_path}portal/{TABLE}"
+    group_by = "select kanal, count(*) as vorgaenge from %s group by kanal" % TABLE
+    return {
+        "table page (HTML, declared facets)": table,
+        "facet (JSON, kanal)": f"{table}.json?_facet=kanal&_size=0",
+        "filtered (JSON, leistung + kanal)": f"{table}.json?leistung={quote('Sperrmüll anmelden')}&kanal=online&_size=50",
+        "GROUP BY kanal (SQL, JSON)": f"{datasette_path}portal.json?sql={quote(group_by)}",
+        "CSV export, streamed, one channel": f"{table}.csv?kanal=Post&_stream=on&_size=max",
+    }
+
+
+def measure_datasette(out: Path, requests: int, full_exports: int) -> dict:
+    """p50/p95 for every query of ``datasette_queries`` plus full streamed CSV exports."""
+    results: dict[str, dict] = {}
+
+    def ok(response: httpx.Response) -> None:
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.url}: HTTP {response.status_code}: {response.text[:200]}")
+
+    with RunningPortal(out) as portal, httpx.Client(base_url=portal.url, timeout=120) as client:
+        for name, url in datasette_queries().items():
+            count = requests if "CSV" not in name else max(3, requests // 10)
+            results[name] = latencies(client, url, count, ok, portal.process.pid)
+        if full_exports:
+            url = f"/daten/portal/{TABLE}.csv?_stream=on&_size=max"
+            timings, size = [], 0
+            for _ in range(full_exports):
+                started = time.perf_counter()
+                with client.stream("GET", url) as response:
+                    ok(response)
+                    size = sum(len(chunk) for chunk in response.iter_bytes())
+                timings.append(time.perf_counter() - started)
+            results["CSV export, streamed, whole table"] = {
+                "requests": full_exports,
+                "median_s": round(statistics.median(timings), 2),
+                "mib": round(size / 2**20, 1),
+            }
+    return results

@@ -1,0 +1,213 @@
+"""Service statistics from record-level exports: read → validate → disclosure control →
+monthly aggregates. Only the aggregates that pass disclosure control reach `build/`, with
+the audit beside them as `disclosure-audit.json`.
+
+```yaml
+source:
+  kind: service-records
+  path: sample/beschwerden.csv        # or url:
+  encoding: cp1252
+  delimiter: ";"
+  types: {eingangsdatum: date, erledigt_am: date}
+  month: eingangsdatum                # the date that decides the month
+  rows: kategorie                     # row dimension (service, category)
+  columns: kanal                      # column dimension (channel)
+  titles: {kategorie: Kategorie, kanal: Eingangskanal}
+  measures:
+    - {name: erledigungstage, start: eingangsdatum, end: erledigt_am, within_days: 14, title: Tage bis zur Erledigung}
+  personal:
+    identifiers: [nachname, vorname, strasse, hausnummer, email, telefon]
+    free_text: [beschwerdetext]
+    first_name: vorname
+    last_name: nachname
+  threshold: 5
+```
+"""
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import PurePosixPath
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
+from pipelines.context import RunContext
+from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.kinds.tabular import _check_encoding, _fetch
+from pipelines.output import ResourceOutput, write_resource
+from pipelines.steps.aggregate import TOTAL, AggregateInputError, AggregateSpec, Measure
+from pipelines.steps.disclosure import DisclosureConfigError, DisclosureRules, PersonalDataFound, protect
+from pipelines.steps.read_records import RecordReader
+from pipelines.steps.suppression import UnprotectableCell
+
+NEEDS_SCHEMA = False  # the published schema follows from the declaration
+AUDIT_FILE = "disclosure-audit.json"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MeasureConfig(Strict):
+    """A quantity summarised per cell: a numeric field, or days from `start` to `end`."""
+
+    name: str = Field(pattern=COLUMN_NAME.pattern)
+    title: str
+    field: str | None = None
+    start: str | None = None
+    end: str | None = None
+    statistics: list[Literal["mean", "median"]] = ["mean", "median"]
+    within_days: int | None = Field(default=None, ge=0)
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "MeasureConfig":
+        if (self.field is None) == (self.start is None or self.end is None):
+            raise ValueError("entweder field oder start und end angeben")
+        return self
+
+    def measure(self) -> Measure:
+        return Measure(self.name, field=self.field, start_field=self.start, end_field=self.end,
+                       statistics=tuple(self.statistics), within_days=self.within_days)
+
+
+class PersonalFields(Strict):
+    """Fields holding personal data: never aggregated, never published."""
+
+    identifiers: list[str] = Field(min_length=1)
+    free_text: list[str] = []
+    first_name: str | None = None
+    last_name: str | None = None
+
+
+class Source(Strict):
+    kind: Literal["service-records"]
+    path: str | None = None
+    url: HttpUrl | None = None
+    encoding: str = "utf-8"
+    delimiter: str = Field(default=";", min_length=1, max_length=1)
+    date_format: str = "%d.%m.%Y"
+    decimal_char: str = ","
+    group_char: str = "."
+    types: dict[str, Literal["string", "date", "number", "integer"]] = {}
+    month: str
+    rows: str = Field(pattern=COLUMN_NAME.pattern)
+    columns: str = Field(pattern=COLUMN_NAME.pattern)
+    titles: dict[str, str] = {}
+    measures: list[MeasureConfig] = []
+    personal: PersonalFields
+    threshold: int = Field(default=5, ge=3)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Source":
+        if (self.path is None) == (self.url is None):
+            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
+        if self.path is not None and (PurePosixPath(self.path).is_absolute() or ".." in PurePosixPath(self.path).parts):
+            raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“") from None
+        if self.types.get(self.month) != "date":
+            raise ValueError(f"month: Feld „{self.month}“ muss in types als date deklariert sein")
+        for measure in self.measures:
+            for name in (measure.start, measure.end):
+                if name and self.types.get(name) != "date":
+                    raise ValueError(f"measures.{measure.name}: „{name}“ muss in types als date deklariert sein")
+            if measure.field and self.types.get(measure.field) not in ("number", "integer"):
+                raise ValueError(f"measures.{measure.name}: „{measure.field}“ muss in types als number deklariert sein")
+        return self
+
+    def spec(self) -> AggregateSpec:
+        return AggregateSpec(self.month, self.rows, self.columns, tuple(m.measure() for m in self.measures))
+
+    def rules(self) -> DisclosureRules:
+        personal = self.personal
+        return DisclosureRules(self.threshold, tuple(personal.identifiers), tuple(personal.free_text),
+                               personal.first_name, personal.last_name)
+
+
+def check(dataset: DatasetConfig) -> list[ConfigProblem]:
+    """The source file exists and no personal field is aggregated."""
+    label = f"datasets/{dataset.id}/dataset.yaml"
+    source: Source = dataset.source_config
+    problems = []
+    if source.path and not (dataset.folder / source.path).exists():
+        problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
+    personal = set(source.personal.identifiers) | set(source.personal.free_text)
+    for name in source.spec().source_fields():
+        if name in personal:
+            problems.append(ConfigProblem(label, "source", f"„{name}“ ist personenbezogen und darf nicht ausgewertet werden"))
+    return problems
+
+
+def published_schema(source: Source) -> dict:
+    """The Table Schema of the published monthly aggregates, with German titles."""
+    def title(name: str) -> str:
+        return source.titles.get(name, name.replace("_", " ").capitalize())
+
+    fields = [
+        {"name": "monat", "type": "yearmonth", "title": "Monat", "description": "Kalendermonat (JJJJ-MM).",
+         "constraints": {"required": True}},
+        {"name": source.rows, "type": "string", "title": title(source.rows),
+         "description": f"„{TOTAL}“ ist die Summe über alle Werte.", "constraints": {"required": True}},
+        {"name": source.columns, "type": "string", "title": title(source.columns),
+         "description": f"„{TOTAL}“ ist die Summe über alle Werte.", "constraints": {"required": True}},
+        {"name": "anzahl", "type": "integer", "title": "Anzahl Fälle",
+         "description": "Leer, wenn die Zelle zum Schutz kleiner Fallzahlen gesperrt ist."},
+    ]
+    words = {"mean": "Mittelwert", "median": "Median"}
+    for measure in source.measures:
+        unit = f" ({measure.unit})" if measure.unit else ""
+        for statistic, column in zip(measure.statistics, measure.measure().output_columns()):
+            fields.append({"name": column, "type": "number", "title": f"{measure.title}: {words[statistic]}{unit}",
+                           "description": f"Leer bei gesperrter Zelle oder bei weniger als {source.threshold} Werten."})
+        if measure.within_days is not None:
+            fields.append({"name": measure.measure().output_columns()[-1], "type": "number",
+                           "title": f"{measure.title}: Anteil bis {measure.within_days} Tage (%)",
+                           "description": "Anteil der Fälle des Monats in Prozent; offene Fälle zählen als nicht erledigt."})
+    fields.append({"name": "gesperrt", "type": "boolean", "title": "Gesperrt",
+                   "description": "Ja, wenn die Werte dieser Zelle zum Schutz kleiner Fallzahlen nicht veröffentlicht werden."})
+    return {"fields": fields, "primaryKey": ["monat", source.rows, source.columns]}
+
+
+def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
+    source: Source = dataset.source_config
+    path, shown_name = _fetch(dataset, source, ctx)
+    _check_encoding(path, source.encoding, shown_name)
+    spec, rules = source.spec(), source.rules()
+    names = [name for name in (source.personal.first_name, source.personal.last_name) if name]
+    reader = RecordReader(path, keep=spec.source_fields() + names, types=source.types,
+                          required=[source.month, source.rows, source.columns], encoding=source.encoding,
+                          delimiter=source.delimiter, date_format=source.date_format,
+                          decimal_char=source.decimal_char, group_char=source.group_char)
+    ctx.progress(f"werte {shown_name} aus")
+    try:
+        protected = protect(reader, spec, rules, source_columns=reader.header)
+    except (DisclosureConfigError, AggregateInputError, UnprotectableCell) as error:
+        raise DatasetFailed("Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)]) from error
+    except PersonalDataFound as found:
+        raise DatasetFailed("Personenbezogene Daten in der Auswertung gefunden", [
+            Issue(type="pii-found", file=shown_name, row=finding.row, field=finding.column,
+                  message=f"{finding.kind} in einer zu veröffentlichenden Spalte",
+                  expected="keine personenbezogenen Daten (Feld in personal.identifiers eintragen)")
+            for finding in found.findings[:100]
+        ]) from None  # the finding's context would carry nothing more, and no values
+    if reader.issues:
+        raise DatasetFailed(f"{len(reader.issues)} Fehler in {shown_name}", [
+            Issue(type=issue.type, file=shown_name, row=issue.row or None, field=issue.field,
+                  message=issue.message, expected=issue.expected)
+            for issue in reader.issues
+        ])
+    if not protected.rows:
+        raise DatasetFailed("Keine Datensätze", [Issue(type="blank-table", file=shown_name, message="Die Datei enthält keine Datensätze")])
+    name = dataset.table_name()
+    audit = {"dataset": dataset.id, "table": name, "row_field": source.rows, "column_field": source.columns,
+             "total_label": TOTAL, **protected.audit}
+    (ctx.out_dir / AUDIT_FILE).write_text(json.dumps(audit, ensure_ascii=False, indent=2), encoding="utf-8")
+    return [write_resource(
+        ctx.out_dir, name, published_schema(source), protected.rows, title=dataset.title,
+        description=dataset.description, facets=[source.columns, source.rows], indexes=[["monat"]],
+    )]

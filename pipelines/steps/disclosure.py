@@ -1,0 +1,178 @@
+"""Disclosure control: from raw service records to publishable monthly aggregates.
+
+The one gate every service-statistics dataset passes before anything reaches `build/`:
+
+1. direct identifiers and free text are dropped: only the fields the aggregate needs are
+   read from a record (names only to teach the PII scan), and a declaration that
+   aggregates over an identifier or free-text field is refused;
+2. records are aggregated per month, service and channel (`pipelines.steps.aggregate`);
+3. cells below the threshold are suppressed, and secondary suppression makes sure totals
+   cannot reveal them (`pipelines.steps.suppression`);
+4. every published column is scanned for personal data (`pipelines.steps.pii`);
+5. an audit says what was suppressed and why, without any suppressed value.
+
+Records stream through once, so memory stays bounded for millions of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.steps.aggregate import AggregateSpec, MonthlyAggregator, MonthTable
+from pipelines.steps.pii import PiiFinding, PiiScanner
+from pipelines.steps.suppression import Table, suppress
+
+SUPPRESSION_RULE = (
+    "Gesperrt sind alle Zellen mit 1 bis {below} Fällen und die Zellen, die zusätzlich gesperrt werden "
+    "mussten, damit sich keine kleine Fallzahl aus den Zeilen- und Spaltensummen zurückrechnen lässt. "
+    "Welche Zelle aus welchem der beiden Gründe gesperrt ist, wird nicht angegeben: auch das könnte "
+    "Werte verraten."
+)
+
+
+class DisclosureConfigError(ValueError):
+    """The declaration would publish an identifier or free text; names the fields."""
+
+
+class PersonalDataFound(RuntimeError):
+    """The PII scan found personal data in a column that would be published."""
+
+    def __init__(self, findings: list[PiiFinding]):
+        first = findings[0]
+        super().__init__(
+            f"{len(findings)} Fundstelle(n) personenbezogener Daten, z. B. Zeile {first.row}, "
+            f"Spalte `{first.column}`: {first.kind}"
+        )
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """Which source fields are personal and how small a cell may be."""
+
+    threshold: int = 5
+    identifiers: tuple[str, ...] = ()
+    free_text: tuple[str, ...] = ()
+    first_name_field: str | None = None
+    last_name_field: str | None = None
+
+
+@dataclass
+class ProtectedTable:
+    """Publishable rows (suppressed values are None, `gesperrt` true) and the audit."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    audit: dict[str, Any] = field(default_factory=dict)
+
+
+def check_declaration(spec: AggregateSpec, rules: DisclosureRules) -> None:
+    """Refuse a declaration that aggregates over personal fields.
+
+    Raises DisclosureConfigError naming every such field, and ValueError for a threshold
+    below 3 (a primary cell would then be known to hold exactly 1).
+    """
+    personal = set(rules.identifiers) | set(rules.free_text)
+    used = [name for name in spec.source_fields() if name in personal]
+    if used:
+        raise DisclosureConfigError(
+            "Personenbezogene Felder dürfen nicht ausgewertet werden: " + ", ".join(f"`{name}`" for name in used)
+        )
+    if rules.threshold < 3:
+        raise ValueError("Schwellenwert muss mindestens 3 sein")
+
+
+def _month_rows(month: MonthTable, spec: AggregateSpec, rules: DisclosureRules,
+                audit_cells: list[dict[str, Any]], tallies: dict[str, int]) -> list[dict[str, Any]]:
+    total = spec.total_label
+    table = Table.from_counts({key: cell.count for key, cell in month.cells.items()}, total)
+    result = suppress(table, rules.threshold)
+    reasons = result.reasons
+    tallies["primary"] += len(result.primary)
+    tallies["secondary"] += len(result.secondary)
+    tallies["recoverable"] += result.recoverable
+    rows = []
+    order = [(row, column) for row in table.rows + (total,) for column in table.columns + (total,)]
+    for key in order:
+        cell = month.cells.get(key)
+        if cell is None:
+            continue  # an absent combination is a zero; zeros are not listed
+        hidden = key in reasons
+        values = {name: None for name in spec.output_columns()[4:]} if hidden else cell.measure_values(
+            spec, rules.threshold)
+        rows.append({
+            "monat": month.month, spec.row_field: key[0], spec.column_field: key[1],
+            "anzahl": None if hidden else cell.count, **values, "gesperrt": hidden,
+        })
+        if hidden:
+            audit_cells.append({"monat": month.month, "zeile": key[0], "spalte": key[1]})
+    return rows
+
+
+def protect(records: Iterable[Mapping[str, Any]], spec: AggregateSpec, rules: DisclosureRules,
+            source_columns: Sequence[str] | None = None) -> ProtectedTable:
+    """Turn raw records into publishable aggregates plus an audit.
+
+    `source_columns` are all columns of the source, for the audit's list of dropped fields
+    (read after the records are consumed); without it the first record's keys are used.
+
+    Raises DisclosureConfigError for a declaration that uses personal fields,
+    `pipelines.steps.aggregate.AggregateInputError` for a record without month or
+    dimension, `pipelines.steps.suppression.UnprotectableCell` if suppression cannot
+    protect a cell, and PersonalDataFound if the scan finds personal data in the output.
+    """
+    check_declaration(spec, rules)
+    scanner = PiiScanner()
+    seen_fields: set[str] = set()
+    aggregator = MonthlyAggregator(spec)
+    first_field, last_field = rules.first_name_field, rules.last_name_field
+    learn = scanner.learn_name if first_field and last_field else None
+    add = aggregator.add
+    for record in records:
+        if not seen_fields:
+            seen_fields.update(record.keys())
+        if learn is not None:
+            learn(record.get(first_field), record.get(last_field))
+        # The aggregator reads only spec.source_fields(): identifiers and free text are
+        # never read from a record, let alone copied anywhere.
+        add(record)
+    audit_cells: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    tallies = {"primary": 0, "secondary": 0, "recoverable": 0}
+    for month in aggregator.tables():
+        rows.extend(_month_rows(month, spec, rules, audit_cells, tallies))
+    if source_columns is not None:
+        seen_fields = set(source_columns)
+    columns = spec.output_columns() + ["gesperrt"]
+    findings = scanner.scan_rows(rows, columns)
+    if findings:
+        raise PersonalDataFound(findings)
+    audit = {
+        "threshold": rules.threshold,
+        "records_read": aggregator.records,
+        "fields_published": columns,
+        "fields_read": spec.source_fields(),
+        "dropped": {
+            "identifiers": [name for name in rules.identifiers if name in seen_fields],
+            "free_text": [name for name in rules.free_text if name in seen_fields],
+            "other": sorted(seen_fields - set(spec.source_fields()) - set(rules.identifiers) - set(rules.free_text)),
+        },
+        "months": len(aggregator.tables()),
+        "cells_published": sum(1 for row in rows if not row["gesperrt"]),
+        "cells_suppressed": {"primary": tallies["primary"], "secondary": tallies["secondary"]},
+        "rule": SUPPRESSION_RULE.format(below=rules.threshold - 1),
+        "suppressed_cells": audit_cells,
+        "protection_check": {
+            "method": "Lineare Optimierung: kleinster und größter möglicher Wert jeder gesperrten Zelle "
+                      "aus allen veröffentlichten Werten und Summen",
+            "cells_checked": len(audit_cells),
+            "recoverable": tallies["recoverable"],
+        },
+        "pii_scan": {
+            "columns": columns, "rows": len(rows), "findings": 0,
+            "kinds": ["E-Mail-Adresse", "Telefonnummer", "Straßenadresse", "Name"],
+        },
+    }
+    return ProtectedTable(columns, rows, audit)

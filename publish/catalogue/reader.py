@@ -1,0 +1,214 @@
+"""Reading ``build/`` into the Catalogue."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from publish.build_folder import BuildFolder
+from publish.catalogue.model import (
+    SAMPLE_NOTE, Agent, Catalogue, CatalogueError, Contact, DatasetEntry, Distribution, Licence,
+)
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+# Where the site keeps each dataset's page and downloads (publish/site/core.py).
+DOWNLOADS_PATH = "datensaetze"
+DATASETTE_DATABASE = "portal"
+DEFAULT_PUBLISHER_TYPE = "LocalAuthority"  # ADMS publisher type of a municipality
+DATA_PACKAGE_SPEC = "https://specs.frictionlessdata.io/data-package/"
+
+# File suffix -> (EU file-type code, IANA media type). Only formats the build writes.
+FILE_FORMATS: dict[str, tuple[str, str]] = {
+    ".csv": ("CSV", "text/csv"),
+    ".json": ("JSON", "application/json"),
+    ".geojson": ("GEOJSON", "application/geo+json"),
+    ".ttl": ("RDF_TURTLE", "text/turtle"),
+    ".rdf": ("RDF_XML", "application/rdf+xml"),
+    ".jsonld": ("JSON_LD", "application/ld+json"),
+    ".xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """Return ``(byte size, sha256 hex)`` of a file, read in blocks.
+
+    Raises CatalogueError when the file is missing from the build."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(block)
+                size += len(block)
+    except FileNotFoundError as error:
+        raise CatalogueError(f"{path}: Datei fehlt im Build") from error
+    return size, digest.hexdigest()
+
+
+def _size_and_sha256(path: Path, described: dict) -> tuple[int, str]:
+    """Size and sha256 as the data package states them (Frictionless ``bytes``/``hash``),
+    computed from the file where it does not."""
+    digest = str(described.get("hash") or "")
+    if described.get("bytes") is not None and digest.startswith("sha256:"):
+        return int(described["bytes"]), digest.removeprefix("sha256:")
+    return file_digest(path)
+
+
+def file_format(path: Path) -> tuple[str, str]:
+    """EU file-type code and IANA media type of a build file, by suffix.
+
+    Raises CatalogueError for a suffix the catalogue has no mapping for, so that no
+    distribution is published with a wrong or missing format.
+    """
+    try:
+        return FILE_FORMATS[path.suffix.lower()]
+    except KeyError as error:
+        raise CatalogueError(f"{path.name}: Dateiformat {path.suffix!r} ist nicht zugeordnet") from error
+
+
+def _licence(info: dict, code: str) -> Licence:
+    """A licence from metadata/licences.yaml (as resolved into portal.json / datapackage.json)."""
+    if not info or not info.get("uri"):
+        raise CatalogueError(f"Lizenz {code!r} fehlt in metadata/licences.yaml oder hat keine DCAT-AP.de-URI")
+    return Licence(
+        code=code,
+        uri=info["uri"],
+        title=info.get("title") or code,
+        # CKANs with ckanext-dcatde use the DCAT-AP.de URI as licence id.
+        ckan_id=info.get("ckan_id") or info["uri"],
+        attribution=bool(info.get("attribution_required", True)),
+    )
+
+
+def _agent(publisher: dict) -> Agent:
+    """The publisher from metadata/publisher.yaml (or a dataset's override of it)."""
+    for key in ("name", "short_name", "municipality_key"):
+        if not publisher.get(key):
+            raise CatalogueError(f"Herausgeber: Feld {key!r} fehlt (metadata/publisher.yaml)")
+    return Agent(
+        name=publisher["name"],
+        short_name=publisher["short_name"],
+        ags=str(publisher["municipality_key"]),
+        homepage=publisher.get("website"),
+        type=publisher.get("type") or DEFAULT_PUBLISHER_TYPE,
+        contributor_id=publisher.get("contributor_id"),
+    )
+
+
+def _contact(contact: dict | None) -> Contact:
+    contact = contact or {}
+    if not (contact.get("email") or contact.get("url")):
+        raise CatalogueError("Kontakt: E-Mail oder Webadresse fehlt (metadata/publisher.yaml)")
+    return Contact(name=contact.get("name") or "", email=contact.get("email"), url=contact.get("url"),
+                   phone=contact.get("phone"))
+
+
+def dataset_landing_page(base_url: str, dataset_id: str) -> str:
+    """The dataset's page on the site; its downloads lie beside it (site/core.py)."""
+    return f"{base_url}/{DOWNLOADS_PATH}/{dataset_id}/"
+
+
+def _file_distribution(path: Path, described: dict, landing: str, title: str, description: str) -> Distribution:
+    size, sha256 = _size_and_sha256(path, described)
+    file_type, media_type = file_format(path)
+    url = landing + path.name
+    return Distribution(key=path.name, title=f"{title} ({file_type})", description=description,
+                        access_url=url, download_url=url, file_type=file_type, media_type=media_type,
+                        byte_size=size, sha256=sha256, path=path)
+
+
+def _distributions(build: BuildFolder, package: dict, landing: str,
+                   datasette_url: str) -> tuple[list[Distribution], list[str]]:
+    folder = build.dataset_dir(package["name"])
+    distributions: list[Distribution] = []
+    tables: list[str] = []
+    for resource in package.get("resources") or []:
+        title = resource.get("title") or resource["name"]
+        description = resource.get("description") or ""
+        distributions.append(_file_distribution(folder / resource["path"], resource, landing, title, description))
+        json_copy = (resource.get("kommune") or {}).get("json")
+        if json_copy:
+            distributions.append(_file_distribution(folder / json_copy["path"], json_copy, landing, title,
+                                                    description))
+        tables.append(resource["name"])
+        distributions.append(Distribution(
+            key=f"api:{resource['name']}", title=f"{title} (Datasette-API)",
+            description="Abfragen, filtern und exportieren über die Datasette-API (JSON, CSV, SQL).",
+            access_url=f"{datasette_url}/{resource['name']}", download_url=None,
+            file_type="JSON", media_type="application/json", is_api=True,
+        ))
+    descriptor = _file_distribution(folder / "datapackage.json", {}, landing,
+                                    "Datenpaket-Beschreibung", "Schema, Lizenz und Herkunft aller Dateien "
+                                    "dieses Datensatzes (Frictionless Data Package).")
+    distributions.append(Distribution(**{**descriptor.__dict__, "title": "Datenpaket-Beschreibung (JSON)",
+                                         "conforms_to": DATA_PACKAGE_SPEC}))
+    return distributions, tables
+
+
+def _entry(build: BuildFolder, package: dict, base_url: str, datasette_url: str) -> DatasetEntry:
+    dataset_id = package["name"]
+    meta = package.get("kommune") or {}
+    if not package.get("title") or not package.get("description"):
+        raise CatalogueError(f"{dataset_id}: Titel oder Beschreibung fehlt in datapackage.json")
+    licence = meta.get("licence") or {}
+    publisher = _agent(meta.get("publisher") or build.portal["publisher"])
+    spatial = meta.get("spatial") or {}
+    temporal = meta.get("temporal") or {}
+    muster = meta.get("musterdatenkatalog")
+    landing = dataset_landing_page(base_url, dataset_id)
+    distributions, tables = _distributions(build, package, landing, datasette_url)
+    return DatasetEntry(
+        id=dataset_id,
+        title=package["title"],
+        description=package["description"],
+        keywords=list(package.get("keywords") or []),
+        themes=[theme["code"] for theme in meta.get("themes") or []],
+        frequency=meta.get("frequency"),
+        licence=_licence(licence, licence.get("code") or dataset_id),
+        publisher=publisher,
+        contact=_contact(meta.get("contact") or build.portal["publisher"].get("contact")),
+        temporal_start=_iso_date(temporal.get("start")),
+        temporal_end=_iso_date(temporal.get("end")),
+        spatial_name=spatial.get("name") or publisher.name,
+        spatial_ags=str(spatial.get("municipality_key") or publisher.ags),
+        spatial_level=spatial.get("level") or "municipality",
+        musterdatenkatalog=muster.get("uri") if isinstance(muster, dict) else muster,
+        issued=meta.get("issued"),
+        modified=meta.get("modified"),
+        sample=bool(meta.get("sample")),
+        status=meta.get("status") or "ok",
+        content_hash=meta.get("content_hash") or "",
+        landing_page=landing,
+        family=meta.get("family") or "allgemein",
+        distributions=distributions,
+        tables=tables,
+        sample_note=(build.portal.get("site") or {}).get("sample_note") or SAMPLE_NOTE,
+    )
+
+
+def _iso_date(value) -> str | None:
+    return str(value)[:10] if value else None
+
+
+def read_catalogue(build: BuildFolder | Path | str) -> Catalogue:
+    """The catalogue of every dataset the build publishes (status ok, or stale with its last
+    good version). Raises BuildMissing when there is no build, CatalogueError when it lacks
+    metadata the catalogue needs (named with file and field)."""
+    if not isinstance(build, BuildFolder):
+        build = BuildFolder.open(build)
+    portal = build.portal
+    site = portal.get("site") or {}
+    base_url = str(site.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+    datasette_url = f"{base_url}{build.datasette_path.rstrip('/')}/{DATASETTE_DATABASE}"
+    publisher = portal.get("publisher") or {}
+    licence_code = publisher.get("licence")
+    return Catalogue(
+        title=site.get("title") or f"Offene Daten {publisher.get('name', '')}".strip(),
+        description=site.get("tagline") or site.get("title") or "Offene Daten",
+        base_url=base_url,
+        datasette_url=datasette_url,
+        publisher=_agent(publisher),
+        contact=_contact(publisher.get("contact")),
+        licence=_licence((portal.get("licences") or {}).get(licence_code), licence_code),
+        themes={code: theme["label"] for code, theme in ((portal.get("themes") or {}).get("data_themes") or {}).items()},
+        datasets=[_entry(build, package, base_url, datasette_url) for package in build.packages],
+    )

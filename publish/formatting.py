@@ -1,0 +1,40 @@
+"""German formatting of KPI values and reporting periods for everything a citizen reads."""
+
+from __future__ import annotations
+
+import re
+
+from publish.site.context import german_number as _german_number
+
+MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+
+
+def german_number(value: float | int | None, places: int | None = None) -> str:
+    """`1234.5` → `1.234,5`; whole numbers without decimals unless `places` is given; None → `–`."""
+    if value is not None and places is None:
+        places = 0 if float(value).is_integer() else 1
+    return _german_number(value, places or 0)
+
+
+def german_period(period: str) -> str:
+    """`2026-10` → `Oktober 2026`, `2026-Q3` → `3. Quartal 2026`, `2026-11-25` → `25.11.2026`.
+
+    Anything else is returned unchanged.
+    """
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        return f"{MONTHS[int(match[2]) - 1]} {match[1]}"
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        return f"{match[2]}. Quartal {match[1]}"
+    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", period):
+        return f"{match[3]}.{match[2]}.{match[1]}"
+    return period
+
+
+def short_period(period: str) -> str:
+    """Compact label for chart axes: `2026-10` → `10/26`."""
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        return f"{match[2]}/{match[1][2:]}"
+    return period

@@ -1,0 +1,54 @@
+"""The catalogue page (/katalog/): which dataset is published where – site, Datasette, CKAN,
+DCAT-AP.de – with the metadata harvesters (Open.NRW, GovData) read; and the catalogue files
+at stable addresses (/catalog.ttl, /catalog.rdf, /catalog.jsonld)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from publish.catalogue import Catalogue, DatasetEntry, read_catalogue
+from publish.dcat.graph import catalogue_uri, dataset_uri
+from publish.dcat.write import CATALOGUE_FILES
+from publish.site.context import SiteContext
+
+FORMAT_NAMES = {"GEOJSON": "GeoJSON", "RDF_TURTLE": "Turtle", "RDF_XML": "RDF/XML", "JSON_LD": "JSON-LD"}
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    """One dataset on the catalogue page."""
+
+    entry: DatasetEntry
+    ckan_url: str | None
+    dcat_uri: str
+    themes: list[str]
+    formats: list[str]
+
+
+def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[CatalogueRow]:
+    """Rows for the page; ``ckan_url`` (site.yaml) adds each dataset's CKAN address."""
+    return [
+        CatalogueRow(
+            entry=entry,
+            ckan_url=f"{ckan_url.rstrip('/')}/dataset/{entry.id}" if ckan_url else None,
+            dcat_uri=str(dataset_uri(catalogue, entry)),
+            themes=[catalogue.themes.get(code, code) for code in entry.themes],
+            formats=sorted({FORMAT_NAMES.get(d.file_type, d.file_type) for d in entry.distributions
+                            if not d.is_api}),
+        )
+        for entry in catalogue.datasets
+    ]
+
+
+def catalogue_files(catalogue: Catalogue) -> list[dict[str, str]]:
+    """The machine-readable catalogue files with their URLs and media types."""
+    return [{"name": name, "url": f"{catalogue.base_url}/{name}", "media_type": media_type}
+            for name, (_fmt, media_type) in CATALOGUE_FILES.items()]
+
+
+def render(site: SiteContext) -> None:
+    catalogue = read_catalogue(site.build)
+    for name in CATALOGUE_FILES:
+        site.publish_file(site.build.root / name, name)
+    ckan_url = (site.portal.get("site") or {}).get("ckan_url")
+    site.write_page("katalog", "catalogue.html", catalogue=catalogue, rows=catalogue_rows(catalogue, ckan_url),
+                    files=catalogue_files(catalogue), catalogue_uri=str(catalogue_uri(catalogue)), ckan_url=ckan_url)

@@ -1,0 +1,125 @@
+"""The service-records kind: raw exports in, only disclosure-controlled aggregates out."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+from kommune import portal
+from tests.conftest import dataset_yaml
+from tests.service_support import distinctive_personal_values, raw_path, read_raw
+
+SOURCE = ('{kind: service-records, path: sample/export.csv, encoding: cp1252, types: {datum: date, minuten: number}, '
+          'month: datum, rows: leistung, columns: kanal, measures: [{name: wartezeit, field: minuten, title: Wartezeit}], '
+          'personal: {identifiers: [name, email], free_text: [notiz], first_name: vorname, last_name: name}}')
+HEADER = "datum;leistung;kanal;minuten;vorname;name;email;notiz\r\n"
+
+
+def export(rows: int = 30, extra: str = "") -> bytes:
+    lines = [f"{day % 28 + 1:02d}.01.2026;Pass;{'Online' if day % 3 else 'Vor Ort'};{day % 20},5;Jana;Kortmann;jana.k@example.org;"
+             f"Rückruf 0151 2345678\r\n" for day in range(rows)]
+    return (HEADER + "".join(lines) + extra).encode("cp1252")
+
+
+def test_demo_complaints_publish_aggregates_and_audit(portal_dir):
+    portal_dir.add_demo("service-beschwerden")
+    report = portal.build(portal_dir.root, portal_dir.out)
+    assert [d.status for d in report.datasets] == ["ok"]
+    folder = portal_dir.out / "datasets" / "service-beschwerden"
+    audit = json.loads((folder / "disclosure-audit.json").read_text(encoding="utf-8"))
+    assert audit["table"] == "service_beschwerden" and audit["records_read"] == len(read_raw("service-beschwerden"))
+    assert audit["protection_check"]["recoverable"] == 0
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    fields = [field["name"] for field in package["resources"][0]["schema"]["fields"]]
+    assert fields[:4] == ["monat", "kategorie", "kanal", "anzahl"] and "beschwerdetext" not in fields
+    db = sqlite3.connect(portal_dir.out / "portal.db")
+    hidden = db.execute("select count(*) from service_beschwerden where gesperrt and anzahl is null").fetchone()[0]
+    assert hidden == audit["cells_suppressed"]["primary"] + audit["cells_suppressed"]["secondary"]
+    assert db.execute("select count(*) from service_beschwerden where not gesperrt and anzahl < 5").fetchone() == (0,)
+
+
+def test_bad_records_fail_the_dataset_with_row_and_field_but_no_values(portal_dir):
+    portal_dir.add("statistik", dataset_yaml(SOURCE), files={"sample/export.csv": export(extra="31.02.2026;Pass;Online;;Jana;Kortmann;jana.k@example.org;\r\n")})
+    report = portal.build(portal_dir.root, portal_dir.out)
+    [result] = report.datasets
+    assert result.status == "failed"
+    issue = result.issues[0]
+    assert (issue.file, issue.row, issue.field, issue.type) == ("sample/export.csv", 32, "datum", "type-error")
+    text = json.dumps([i.to_dict() for i in result.issues], ensure_ascii=False)
+    assert "Kortmann" not in text and "example.org" not in text
+
+
+def test_personal_data_in_a_published_column_fails_the_dataset(portal_dir):
+    """The town forgot to declare the e-mail column and used it as a dimension."""
+    source = SOURCE.replace("columns: kanal", "columns: email").replace("identifiers: [name, email]", "identifiers: [name]")
+    portal_dir.add("statistik", dataset_yaml(source), files={"sample/export.csv": export()})
+    [result] = portal.build(portal_dir.root, portal_dir.out).datasets
+    assert result.status == "failed" and result.issues[0].type == "pii-found"
+    assert result.issues[0].field == "email" and "example.org" not in result.issues[0].message
+    assert not (portal_dir.out / "datasets" / "statistik" / "statistik.csv").exists()
+
+
+def test_declaring_an_identifier_as_dimension_is_a_configuration_error(portal_dir):
+    from pipelines.config import load_portal
+    from pipelines.errors import ConfigError
+
+    source = SOURCE.replace("rows: leistung", "rows: name")
+    portal_dir.add("statistik", dataset_yaml(source), files={"sample/export.csv": export()})
+    try:
+        load_portal(portal_dir.root)
+    except ConfigError as error:
+        assert "„name“ ist personenbezogen" in str(error)
+    else:
+        raise AssertionError("expected a configuration error")
+
+
+def test_small_table_hides_the_small_cells_and_keeps_the_totals(portal_dir):
+    portal_dir.add("statistik", dataset_yaml(SOURCE), files={"sample/export.csv": export(rows=7)})
+    [result] = portal.build(portal_dir.root, portal_dir.out).datasets
+    assert result.status == "ok"
+    rows = {(service, channel): (count, hidden, wait) for service, channel, count, hidden, wait in
+            sqlite3.connect(portal_dir.out / "portal.db").execute(
+                "select leistung, kanal, anzahl, gesperrt, wartezeit_mittel from statistik")}
+    # 7 records: 3 on site, 4 online. Both channels are small; the two totals (7) can stay,
+    # since 7 = a + b with a, b ≥ 1 leaves each hidden cell between 1 and 6.
+    assert rows[("Pass", "Insgesamt")] == (7, 0, 3.5) and rows[("Insgesamt", "Insgesamt")] == (7, 0, 3.5)
+    for cell in (("Pass", "Online"), ("Pass", "Vor Ort"), ("Insgesamt", "Online"), ("Insgesamt", "Vor Ort")):
+        assert rows[cell] == (None, 1, None)
+
+
+TOKEN = re.compile(r"[\w@.+\-]+")
+
+
+def _ngrams(text: str, sizes: set[int]) -> set[str]:
+    tokens = TOKEN.findall(text)
+    return {" ".join(tokens[start:start + size]) for size in sizes for start in range(len(tokens) - size + 1)}
+
+
+def test_no_generated_personal_value_anywhere_in_build_or_portal_db(demo_build):
+    """Every file of the demo build (site, downloads, reports, audit, portal.db) is searched
+    for the names, e-mail addresses, phone numbers, street addresses, birth dates and free
+    texts of all three generated exports."""
+    personal = set()
+    texts = []
+    for dataset_id in ("service-buergerbuero", "service-sperrmuell", "service-beschwerden"):
+        records = read_raw(dataset_id)
+        personal |= {" ".join(TOKEN.findall(value)) for value in distinctive_personal_values(records)}
+        personal |= {record["geburtsdatum"].strftime("%d.%m.%Y") for record in records if record.get("geburtsdatum")}
+        texts += [record.get("beschwerdetext") or record.get("bemerkung") for record in records]
+    sizes = {len(value.split(" ")) for value in personal if len(value.split(" ")) <= 6}
+    long_texts = sorted({text for text in texts if text and len(text) > 30})[:150]
+    # Control: the same search finds the values in a raw export, so an empty result means something.
+    raw = raw_path("service-beschwerden").read_bytes().decode("cp1252")
+    assert len(personal & _ngrams(raw, sizes)) > 1000 and all(text in raw for text in long_texts[:5] if "Beschwerde" in text)
+    root = demo_build.resolve()
+    files = [path for path in root.rglob("*") if path.is_file()]
+    assert (root / "portal.db") in files and len(files) > 50
+    db = sqlite3.connect(root / "portal.db")
+    tables = [name for (name,) in db.execute("select name from sqlite_master where type = 'table'")]
+    cells = " ".join(str(value) for table in tables for row in db.execute(f'select * from "{table}"') for value in row)
+    leaks = []
+    for name, text in [(str(path.relative_to(root)), path.read_bytes().decode("utf-8", "replace")) for path in files] + [("portal.db cells", cells)]:
+        found = personal & _ngrams(text, sizes)
+        found |= {long for long in long_texts if long in text}
+        leaks += [(name, value) for value in found]
+    assert leaks == []

@@ -1,0 +1,107 @@
+"""Monthly aggregation: counts, totals, means, medians and shares per cell."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.steps.aggregate import (
+    TOTAL, AggregateInputError, AggregateSpec, Measure, aggregate, median_of_histogram,
+)
+
+SPEC = AggregateSpec(
+    month_field="datum", row_field="leistung", column_field="kanal",
+    measures=(
+        Measure("wartezeit_minuten", field="wartezeit"),
+        Measure("erledigungstage", start_field="datum", end_field="erledigt", within_days=14),
+    ),
+)
+
+
+def record(day, service, channel, wait=None, resolved=None):
+    return {"datum": day, "leistung": service, "kanal": channel, "wartezeit": wait, "erledigt": resolved}
+
+
+def test_counts_and_totals_per_month():
+    records = [
+        record(date(2026, 1, 5), "Pass", "Online"),
+        record(date(2026, 1, 6), "Pass", "Vor Ort"),
+        record(date(2026, 1, 7), "Ausweis", "Vor Ort"),
+        record(date(2026, 2, 1), "Pass", "Online"),
+    ]
+    tables = aggregate(records, SPEC).tables()
+    assert [table.month for table in tables] == ["2026-01", "2026-02"]
+    january = {key: cell.count for key, cell in tables[0].cells.items()}
+    assert january == {
+        ("Pass", "Online"): 1, ("Pass", "Vor Ort"): 1, ("Ausweis", "Vor Ort"): 1,
+        ("Pass", TOTAL): 2, ("Ausweis", TOTAL): 1, (TOTAL, "Online"): 1, (TOTAL, "Vor Ort"): 2, (TOTAL, TOTAL): 3,
+    }
+
+
+def test_measures_skip_missing_values_and_share_counts_open_cases_as_late():
+    day = date(2026, 3, 1)
+    records = [
+        record(day, "A", "x", wait=10.0, resolved=date(2026, 3, 3)),
+        record(day, "A", "x", wait=20.0, resolved=date(2026, 3, 31)),
+        record(day, "A", "x", wait=None, resolved=None),
+        record(day, "A", "x", wait=30.0, resolved=date(2026, 3, 15)),
+    ]
+    cell = aggregate(records, SPEC).tables()[0].cells[("A", "x")]
+    values = cell.measure_values(SPEC)
+    assert values["wartezeit_minuten_mittel"] == 20.0
+    assert values["wartezeit_minuten_median"] == 20.0
+    assert values["erledigungstage_median"] == 14.0  # 2, 14, 30
+    assert values["erledigungstage_anteil_bis_14_tage"] == 50.0  # 2 of 4, the open one is not within
+
+
+def test_measures_over_too_few_values_are_withheld():
+    records = [record(date(2026, 3, 1), "A", "x", wait=10.0)] + [record(date(2026, 3, 1), "A", "x")] * 5
+    cell = aggregate(records, SPEC).tables()[0].cells[("A", "x")]
+    assert cell.measure_values(SPEC, min_values=5)["wartezeit_minuten_mittel"] is None
+    assert cell.measure_values(SPEC, min_values=1)["wartezeit_minuten_mittel"] == 10.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 300), min_size=1, max_size=60))
+def test_median_of_histogram_matches_statistics_median(values):
+    assert median_of_histogram(Counter(values)) == statistics.median(values)
+
+
+def test_median_of_empty_histogram_is_an_error():
+    with pytest.raises(ValueError):
+        median_of_histogram(Counter())
+
+
+def test_record_without_date_names_record_and_field():
+    with pytest.raises(AggregateInputError, match="Datensatz 2, Feld `datum`"):
+        aggregate([record(date(2026, 1, 1), "A", "x"), record(None, "A", "x")], SPEC)
+
+
+def test_total_label_cannot_be_a_dimension_value():
+    with pytest.raises(AggregateInputError, match="reserviert"):
+        aggregate([record(date(2026, 1, 1), TOTAL, "x")], SPEC)
+
+
+def test_measure_needs_a_field_or_two_dates():
+    with pytest.raises(ValueError, match="entweder"):
+        Measure("x")
+    with pytest.raises(ValueError, match="unbekannte Statistik"):
+        Measure("x", field="y", statistics=("mode",))
+
+
+def test_aggregator_keeps_no_records():
+    """Memory is bounded by cells and distinct values: a long stream leaves small state."""
+    def stream():
+        for number in range(50_000):
+            yield record(date(2026, 1 + number % 12, 1), f"S{number % 7}", "x", wait=float(number % 40))
+
+    result = aggregate(stream(), SPEC)
+    assert result.records == 50_000
+    cells = [cell for table in result.tables() for cell in table.cells.values()]
+    assert len(cells) == 12 * (7 * 2 + 2)  # inner + row totals + column total + grand total
+    assert max(len(state.histogram) for cell in cells for state in cell.measures.values()) <= 40

@@ -1,0 +1,47 @@
+"""write_resource: the published CSV and JSON, whatever form the typed values come in."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from pipelines.output import PUBLISHED_FORM, write_resource
+
+SCHEMA = {"fields": [
+    {"name": "tag", "type": "date"},
+    {"name": "betrag", "type": "number"},
+    {"name": "erledigt", "type": "boolean"},
+    {"name": "zeitpunkt", "type": "datetime"},
+    {"name": "daten", "type": "object"},
+    {"name": "anzahl", "type": "integer"},
+    {"name": "text", "type": "string"},
+]}
+ROWS = [
+    [dt.date(2024, 1, 24), Decimal("1.50"), True, dt.datetime(2024, 1, 24, 10, 5), {"a": 1}, 7, "Süd, \"Mitte\""],
+    [None, Decimal("12"), False, None, None, None, None],
+]
+
+
+def test_typed_rows_are_written_as_published_text(tmp_path):
+    output = write_resource(tmp_path, "t", SCHEMA, ROWS, title="T")
+    lines = (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == '2024-01-24,1.50,true,2024-01-24T10:05:00,"{""a"":1}",7,"Süd, ""Mitte"""'
+    assert lines[2] == ",12,false,,,,"
+    records = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert records[0] == {"tag": "2024-01-24", "betrag": 1.5, "erledigt": True, "zeitpunkt": "2024-01-24T10:05:00",
+                          "daten": {"a": 1}, "anzahl": 7, "text": 'Süd, "Mitte"'}
+    assert records[1]["betrag"] == 12 and records[1]["tag"] is None
+    assert output.row_count == 2
+
+
+def test_rows_in_published_form_and_dict_rows_give_the_same_files(tmp_path):
+    write_resource(tmp_path / "typed", "t", SCHEMA, ROWS, title="T")
+    converted = [[PUBLISHED_FORM.get(field["type"], lambda v: v)(value) if value is not None else None
+                  for field, value in zip(SCHEMA["fields"], row)] for row in ROWS]
+    write_resource(tmp_path / "converted", "t", SCHEMA, converted, title="T")
+    names = [field["name"] for field in SCHEMA["fields"]]
+    write_resource(tmp_path / "dicts", "t", SCHEMA, [dict(zip(names, row)) for row in ROWS], title="T")
+    for name in ("t.csv", "t.json"):
+        expected = (tmp_path / "typed" / name).read_bytes()
+        assert (tmp_path / "converted" / name).read_bytes() == expected
+        assert (tmp_path / "dicts" / name).read_bytes() == expected

@@ -1,0 +1,176 @@
+"""The digitalisation pages on the demo build: KPI values equal values computed here from
+the raw demo exports; unavailable KPIs say why and never show 0; roadmap and audit pages."""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections import Counter
+
+import pytest
+import yaml
+
+from kommune import portal
+from publish.build_folder import BuildFolder
+from publish.kpis import evaluate_all
+from tests.conftest import REPO
+from tests.service_support import read_raw
+
+
+@pytest.fixture(scope="module")
+def kpis(demo_build):
+    build = BuildFolder.open(demo_build)
+    results = evaluate_all(build.portal["kpis"], build.database, {p["name"]: p["kommune"] for p in build.packages})
+    return {result.definition.id: result for result in results}
+
+
+def month_of(day) -> str:
+    return f"{day:%Y-%m}"
+
+
+def share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1)
+
+
+def test_online_shares_match_the_raw_records(kpis):
+    bulky = read_raw("service-sperrmuell")
+    office = read_raw("service-buergerbuero")
+    last = max(month_of(record["eingangsdatum"]) for record in bulky)
+    bulky_month = [record for record in bulky if month_of(record["eingangsdatum"]) == last]
+    office_month = [record for record in office if month_of(record["datum"]) == last]
+    bulky_online = sum(record["kanal"] == "Online-Formular" for record in bulky_month)
+    office_online = sum(record["kanal"] == "Online" for record in office_month)
+
+    result = kpis["sperrmuell-online-anteil"]
+    assert (result.current.period, result.current.value) == (last, share(bulky_online, len(bulky_month)))
+    assert kpis["online-anteil-buergerbuero"].current.value == share(office_online, len(office_month))
+    assert kpis["online-anteil-gesamt"].current.value == share(bulky_online + office_online, len(bulky_month) + len(office_month))
+    year_ago = f"{int(last[:4]) - 1}{last[4:]}"
+    earlier = [record for record in bulky if month_of(record["eingangsdatum"]) == year_ago]
+    if result.year_ago is not None:
+        assert result.year_ago.value == share(sum(r["kanal"] == "Online-Formular" for r in earlier), len(earlier))
+
+
+def test_complaint_resolution_matches_the_raw_records(kpis):
+    complaints = read_raw("service-beschwerden")
+    months = sorted({month_of(record["eingangsdatum"]) for record in complaints})
+    month = [record for record in complaints if month_of(record["eingangsdatum"]) == months[-2]]
+    days = [(record["erledigt_am"] - record["eingangsdatum"]).days for record in month if record["erledigt_am"]]
+    assert kpis["beschwerden-erledigung-median"].current.period == months[-2]
+    assert kpis["beschwerden-erledigung-median"].current.value == statistics.median(days)
+    assert kpis["beschwerden-in-14-tagen"].current.value == share(sum(day <= 14 for day in days), len(month))
+
+
+def test_waiting_time_matches_the_raw_records(kpis):
+    office = read_raw("service-buergerbuero")
+    last = max(month_of(record["datum"]) for record in office)
+    waits = [record["wartezeit_minuten"] for record in office
+             if month_of(record["datum"]) == last and record["wartezeit_minuten"] is not None]
+    assert kpis["buergerbuero-wartezeit"].current.value == round(sum(waits) / len(waits), 1)
+
+
+def test_register_and_portal_figures_match_the_configuration(kpis):
+    services = yaml.safe_load((REPO / "metadata" / "services.yaml").read_text(encoding="utf-8"))["services"]
+    assert kpis["reifegrad-3-anteil"].current.value == share(sum(s["maturity_level"] >= 3 for s in services), len(services))
+    assert kpis["leistungen-mit-eid"].current.value == sum(s["eid"] for s in services)
+    assert kpis["leistungen-mit-online-bezahlung"].current.value == sum(s["online_payment"] for s in services)
+    folders = [path for path in (REPO / "datasets").iterdir() if (path / "dataset.yaml").exists()]
+    assert kpis["datensaetze-veroeffentlicht"].current.value == len(folders)
+    assert all(result.available for result in kpis.values()), {k: r.reason for k, r in kpis.items() if not r.available}
+
+
+def test_dashboard_page_shows_value_sentence_chart_table_and_how(demo_build, kpis):
+    page = (demo_build / "site" / "digitalisierung" / "index.html").read_text(encoding="utf-8")
+    for kpi_id, result in kpis.items():
+        section = page.split(f'<section class="kpi" id="{kpi_id}"', 1)[1].split("</section>", 1)[0]
+        assert result.sentence in section
+        assert f'href="/daten/portal/{kpi_id}"' in section and "Wie berechnet?" in section
+        assert "<table>" in section and "/bericht/" in section
+        if len(result.series) > 1:
+            assert "<svg" in section and 'role="img"' in section
+    bulky = page.split('id="sperrmuell-online-anteil"', 1)[1].split("</section>", 1)[0]
+    assert "Ziel: 50\u00a0% bis 31.12.2027" in bulky and "Prozentpunkte" in bulky
+    assert 'href="/datensaetze/service-sperrmuell/"' in bulky
+
+
+def test_canned_queries_exist_for_every_kpi_and_breakdown(demo_build):
+    metadata = json.loads((demo_build / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    queries = metadata["databases"]["portal"]["queries"]
+    definitions = yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
+    for definition in definitions:
+        assert queries[definition["id"]]["sql"] == definition["sql"]
+        if definition.get("breakdown_sql"):
+            assert queries[f"{definition['id']}-aufschluesselung"]["sql"] == definition["breakdown_sql"]
+
+
+def test_roadmap_ranks_bulky_waste_first_and_shows_the_formula(demo_build):
+    page = (demo_build / "site" / "digitalisierung" / "fahrplan" / "index.html").read_text(encoding="utf-8")
+    assert "Vorrang = 0,60 × Nachfrage ÷ höchste Nachfrage" in page
+    first = re.search(r'<td class="num">1</td><th scope="row">([^<]+)</th>', page)
+    assert first and first.group(1) == "Sperrmüllabholung"
+    bulky = read_raw("service-sperrmuell")
+    last_twelve = sorted({month_of(r["eingangsdatum"]) for r in bulky})[-12:]
+    cases = sum(1 for r in bulky if r["leistung"] == "Sperrmüllabholung" and month_of(r["eingangsdatum"]) in last_twelve)
+    assert f'<td class="num">{cases:,}</td>'.replace(",", ".") in page
+    assert "Personalausweis beantragen" in page.split("Nur mit persönlichem Erscheinen", 1)[1]
+
+
+def test_disclosure_page_and_audit_download(demo_build):
+    page = (demo_build / "site" / "digitalisierung" / "datenschutz" / "index.html").read_text(encoding="utf-8")
+    for dataset_id in ("service-buergerbuero", "service-sperrmuell", "service-beschwerden"):
+        audit = json.loads((demo_build / "datasets" / dataset_id / "disclosure-audit.json").read_text(encoding="utf-8"))
+        assert f'href="/datensaetze/{dataset_id}/disclosure-audit.json"' in page
+        assert (demo_build / "site" / "datensaetze" / dataset_id / "disclosure-audit.json").exists()
+        primary, secondary = audit["cells_suppressed"]["primary"], audit["cells_suppressed"]["secondary"]
+        assert f"{primary} wegen kleiner Fallzahl" in page.replace(".", "") or f"{primary:,}".replace(",", ".") in page
+        assert f"0 von {primary + secondary:,}".replace(",", ".") in page
+        assert Counter(cell["monat"] for cell in audit["suppressed_cells"])
+
+
+STALE_KPI = """\
+- id: sperrmuell-online-anteil
+  title: Sperrmüll-Anträge online
+  sentence: "{value} % im {period}."
+  unit: "%"
+  datasets: [service-sperrmuell]
+  sql: "select monat as period, anzahl as value from service_sperrmuell where leistung = 'Insgesamt' and kanal = 'Insgesamt' order by monat"
+- id: kaputt
+  title: Kaputte Kennzahl
+  sentence: "{value} Fälle im {period}."
+  datasets: [service-sperrmuell]
+  sql: "select monat as period, anzahl as value from gibt_es_nicht"
+"""
+
+
+def test_stale_dataset_and_failing_sql_show_unavailable_never_zero(portal_dir):
+    folder = portal_dir.add_demo("service-sperrmuell")
+    (portal_dir.root / "metadata" / "kpis.yaml").write_text(STALE_KPI, encoding="utf-8")
+    portal.build(portal_dir.root, portal_dir.out)
+    page = (portal_dir.out / "site" / "digitalisierung" / "index.html").read_text(encoding="utf-8")
+    assert page.count("Zurzeit nicht verfügbar") == 1 and "gibt_es_nicht" in page
+
+    export = folder / "sample" / "sperrmuell.csv"
+    export.write_bytes(export.read_bytes().replace(b";01.10.2026;", b";32.10.2026;", 1))
+    [result] = portal.build(portal_dir.root, portal_dir.out).datasets
+    assert result.status == "stale"
+    page = (portal_dir.out / "site" / "digitalisierung" / "index.html").read_text(encoding="utf-8")
+    section = page.split('id="sperrmuell-online-anteil"', 1)[1].split("</section>", 1)[0]
+    assert "Zurzeit nicht verfügbar" in section and "veraltet" in section and "Zeile" in section
+    assert 'class="kpi-number"' not in section and "0\u00a0%" not in section
+
+
+def test_open_data_coverage_counts_a_stale_dataset_as_not_current(portal_dir):
+    definitions = yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
+    coverage = [d for d in definitions if d["id"] in ("datensaetze-aktuell", "datensaetze-veroeffentlicht")]
+    (portal_dir.root / "metadata" / "kpis.yaml").write_text(yaml.safe_dump(coverage, allow_unicode=True), encoding="utf-8")
+    portal_dir.add_demo("service-sperrmuell")
+    portal_dir.add_demo("leistungsverzeichnis")  # frequency IRREG: not counted for punctuality
+    portal.build(portal_dir.root, portal_dir.out)
+    export = portal_dir.root / "datasets" / "service-sperrmuell" / "sample" / "sperrmuell.csv"
+    export.write_bytes(export.read_bytes().replace(b";01.10.2026;", b";32.10.2026;", 1))
+    portal.build(portal_dir.root, portal_dir.out)
+    build = BuildFolder.open(portal_dir.out)
+    results = {r.definition.id: r for r in evaluate_all(build.portal["kpis"], build.database,
+                                                         {p["name"]: p["kommune"] for p in build.packages})}
+    assert results["datensaetze-veroeffentlicht"].current.value == 2
+    assert results["datensaetze-aktuell"].current.value == 0.0

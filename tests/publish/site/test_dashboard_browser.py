@@ -1,0 +1,87 @@
+"""The dashboard, roadmap and audit pages in a real headless Chromium (Debian's package),
+served by a real `kommune serve`: they render, charts are visible with their text
+alternative, and the pages make no request to any other host."""
+from __future__ import annotations
+
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("chromium fehlt: `make test` installiert es (tools/install-system-deps.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+def visit(browser, server, path: str, width: int = 1100):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname))
+    response = page.goto(server.url + path)
+    assert response.status == 200
+    return page, hosts
+
+
+def test_dashboard_renders_charts_with_table_alternative(browser, demo_server):
+    page, hosts = visit(browser, demo_server, "/digitalisierung/")
+    assert page.locator("h1").inner_text() == "Digitalisierung in Zahlen"
+    sections = page.locator("section.kpi")
+    assert sections.count() >= 10
+    charts = page.locator("section.kpi svg[role=img]")
+    assert charts.count() >= 6
+    box = charts.first.bounding_box()
+    assert box["width"] > 300 and box["height"] > 100
+    first = sections.first
+    first.locator("summary").first.click()
+    assert first.locator("table tbody tr").first.is_visible()
+    assert page.locator("a", has_text="Wie berechnet?").count() == sections.count()
+    assert hosts == {"127.0.0.1"}
+    page.close()
+
+
+def test_roadmap_and_audit_pages_render_on_a_phone(browser, demo_server):
+    for path, heading in (("/digitalisierung/fahrplan/", "Digitalisierungsfahrplan"),
+                          ("/digitalisierung/datenschutz/", "Datenschutz der Service-Statistiken")):
+        page, hosts = visit(browser, demo_server, path, width=360)
+        assert page.locator("h1").inner_text() == heading
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert page.locator("table").count() >= 1
+        assert hosts == {"127.0.0.1"}
+        page.close()
+
+
+def test_how_computed_link_opens_the_canned_query(browser, demo_server):
+    page, _ = visit(browser, demo_server, "/digitalisierung/")
+    page.locator("#sperrmuell-online-anteil a", has_text="Wie berechnet?").click()
+    page.wait_for_load_state()
+    assert "/daten/portal/sperrmuell-online-anteil" in page.url
+    assert "2026-10" in page.content()
+    page.close()
+
+
+def test_per_service_online_share_for_any_month_through_the_canned_query(demo_server):
+    """The breakdown query is a Datasette form: per service, for the month asked for."""
+    from tests.service_support import read_raw
+
+    rows = demo_server.get("/daten/portal/online-anteil-buergerbuero-aufschluesselung.json",
+                           params={"monat": "2025-06", "_shape": "array"}).json()
+    by_service = {row["label"]: row["value"] for row in rows}
+    records = [r for r in read_raw("service-buergerbuero") if f"{r['datum']:%Y-%m}" == "2025-06"]
+    service = "Meldebescheinigung beantragen"
+    mine = [r for r in records if r["leistung"] == service]
+    online = sum(r["kanal"] == "Online" for r in mine)
+    if by_service[service] is not None:
+        assert by_service[service] == round(100 * online / len(mine), 1)
+    assert by_service["Personalausweis beantragen"] == 0.0  # never online
