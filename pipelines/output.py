@@ -64,7 +64,7 @@ class ResourceOutput:
 # (CSV injection); publish.csv_safety.from_published_text undoes it when loading portal.db.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_FORMULA_OR_APOSTROPHE = frozenset("=+-@\t\r'")  # first characters worth a closer look
+_FORMULA_START = frozenset("'" + "".join(FORMULA_TRIGGERS))
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -138,11 +138,11 @@ def write_resource(
     `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid."""
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [f["name"] for f in schema["fields"]]
-    text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
     needs_cell_text = [index for index, f in enumerate(schema["fields"])
                        if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_json_default).encode
+    text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
     count = 0
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
@@ -156,9 +156,10 @@ def write_resource(
             for index in needs_cell_text:
                 values[index] = cell_text(values[index])
             for index in text_fields:
-                value = values[index]
-                if value and value[0] in _FORMULA_OR_APOSTROPHE:
-                    values[index] = spreadsheet_safe(value)
+                text = values[index]
+                # Only a text that starts like a formula pays for the full check.
+                if text and text[0] in _FORMULA_START:
+                    values[index] = spreadsheet_safe(text)
             writer.writerow(values)
             count += 1
         json_file.write("\n]\n")

@@ -20,8 +20,8 @@ from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
 from publish.build_folder import BuildFolder
-from publish.csv_safety import neutralising_send
 from publish.dcat.write import register_media_types
+from publish.csv_safety import neutralising_send
 from publish.site.context import templates_dir
 
 DATASETTE_SETTINGS = {

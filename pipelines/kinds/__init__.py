@@ -5,13 +5,9 @@ from pathlib import Path
 
 from frictionless import FrictionlessException, Schema
 
-from pipelines import grouped_numbers
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
 from pipelines.kinds import register, service_records, tabular
-
-# Before any schema is built: numbers with a groupChar must be grouped in threes.
-grouped_numbers.register()
 
 KINDS = {
     "csv": tabular,

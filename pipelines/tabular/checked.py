@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Optional
 
-from frictionless import Error, FrictionlessException, Report, Resource
+from frictionless import Checklist, Error, FrictionlessException, Report, Resource
+
+from pipelines.checks.grouped_numbers import grouped_numbers
 
 from pipelines.tabular.fastcast import Converter
 from pipelines.tabular.fastcsv import FastCsvReader
@@ -53,7 +55,7 @@ def frictionless_report(
 ) -> Report:
     """Validate with Frictionless itself (the authoritative, slow report). Never raises for bad data."""
     resource = as_resource(source, schema, encoding=encoding, dialect=dialect)
-    return resource.validate(limit_errors=limit_errors)
+    return resource.validate(Checklist(checks=[grouped_numbers()]), limit_errors=limit_errors)
 
 
 def check_csv(

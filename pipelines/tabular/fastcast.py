@@ -16,6 +16,8 @@ from typing import Any, Callable, Optional
 
 from frictionless import Field
 
+from pipelines.checks.grouped_numbers import grouped_number_pattern
+
 #: Marks "not answered by the fast look-up": the caller asks ``FieldCaster.resolve``.
 MISS = object()
 
@@ -51,6 +53,13 @@ class FieldCaster:
         self.cache: dict[str, Any] = {}
         self.missing_values = frozenset(_missing_values(field))
         self.lookup: Callable[[str, Any], Any] = self._choose_lookup()
+        # Frictionless drops group characters anywhere ("2.5" → 25 with groupChar "."):
+        # the grouped-numbers check refuses that, and so must the fast path.
+        self.group_pattern = (
+            grouped_number_pattern(field.decimal_char, field.group_char)  # type: ignore[attr-defined]
+            if field.type == "number" and field.group_char and field.bare_number  # type: ignore[attr-defined]
+            else None
+        )
 
     def resolve(self, cell: Optional[str]) -> tuple[Any, Optional[dict[str, str]]]:
         """Cast ``cell`` with Frictionless; return ``(value, None)`` or ``(None, notes)``.
@@ -61,6 +70,8 @@ class FieldCaster:
         value, notes = self.read_cell(cell)
         if notes:
             return None, notes
+        if value is not None and self.group_pattern is not None and not self.group_pattern.match(cell):
+            return None, {"type": "Tausendertrennzeichen nicht in Dreiergruppen"}
         if value is not None and self.convert is not None:
             value = self.convert(value)
         if cell is not None and len(self.cache) < self.cache_limit:

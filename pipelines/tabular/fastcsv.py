@@ -145,7 +145,8 @@ class FastCsvReader:
                                 values = self._resolve_misses(values, cells)
                         if values is not None and values.count(None) == width:
                             values = None  # blank row: let the exact path report it
-                    if values is None:
+                    checked_slowly = values is None
+                    if checked_slowly:
                         row_errors = []
                         values = self._check_row(row_number, cells, row_errors)
                     if unique_checks:
@@ -161,6 +162,9 @@ class FastCsvReader:
                             row_number, cells, values, primary_keys, row_errors
                         )
                         next_key = primary_keys.next_in_run()
+                    if checked_slowly:
+                        # After the row's own errors, as Frictionless runs its checks.
+                        row_errors = self._check_grouped(row_number, cells, values, row_errors)
                     if row_errors:
                         self.errors.extend(row_errors)
                         if len(self.errors) >= self.error_limit:
@@ -170,6 +174,23 @@ class FastCsvReader:
                         yield values
         finally:
             self.row_count = row_number - 1
+
+    def _check_grouped(self, row_number: int, cells: list[str], values: list[Any],
+                       row_errors: Optional[list[Error]]) -> Optional[list[Error]]:
+        """The grouped-numbers check (pipelines/checks/grouped_numbers.py) on one row."""
+        for index, caster in enumerate(self.casters):
+            pattern = caster.group_pattern
+            if pattern is None or index >= len(cells) or values[index] is None:
+                continue
+            cell = cells[index]
+            if cell.strip() in caster.missing_values or cell.strip() == "" or pattern.match(cell):
+                continue
+            row_errors = list(row_errors or [])
+            row_errors.append(errors.TypeError(
+                note=f"Tausendertrennzeichen „{caster.field.group_char}“ nicht in Dreiergruppen",
+                cells=list(map(_to_str, cells)), row_number=row_number, cell=cell,
+                field_name=caster.name, field_number=caster.number))
+        return row_errors
 
     def _resolve_misses(self, values: list[Any], cells: list[str]) -> Optional[list[Any]]:
         """Fill MISS slots via Frictionless; None if any cell is invalid."""
