@@ -7,7 +7,7 @@ for all features, so a report names every broken feature at once.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyproj
 import shapely
@@ -29,6 +29,7 @@ class PreparedFeature:
     properties: dict
     geometry: BaseGeometry  # WGS84, longitude first
     repairs: list[str] = field(default_factory=list)
+    position: int | None = None
 
 
 @dataclass
@@ -75,20 +76,20 @@ def prepare_features(document: dict, declared_crs: str | None = None, repair: bo
             problems.append(FeatureProblem(identifier, "duplicate-id",
                                            f"Die Kennung {identifier!r} kommt mehrfach vor.",
                                            "eine eindeutige Kennung je Objekt", False,
-                                           id_property or "id"))
+                                           id_property or "id", position))
             continue
         seen.add(identifier)
         checked = check_geometry(identifier, feature.get("geometry"), repair, allowed_types)
-        problems.extend(checked.problems)
+        problems.extend(replace(problem, position=position) for problem in checked.problems)
         if checked.geometry is None:
             continue
         geometry = transform_geometry(checked.geometry, transform)
         outside = outside_area_problem(identifier, geometry, crs.label, bounds)
         if outside:
-            problems.append(outside)
+            problems.append(replace(outside, position=position))
             continue
         prepared.append(PreparedFeature(identifier, dict(feature.get("properties") or {}),
-                                        geometry, checked.repairs))
+                                        geometry, checked.repairs, position))
     return PreparedFeatures(crs, prepared, problems)
 
 
@@ -121,11 +122,16 @@ def _rounded_mapping(geometry: BaseGeometry) -> dict:
 
 
 GEOMETRY_FIELDS = [
-    {"name": "geometrie", "type": "string", "title": "Geometrie (GeoJSON, WGS84)",
+    {"name": "geometrie", "type": "geojson", "title": "Geometrie (GeoJSON, WGS84)",
      "description": "Umriss als GeoJSON in WGS84 (Länge, Breite)."},
-    {"name": "bbox_west", "type": "number", "title": "Westgrenze (Grad)"},
-    {"name": "bbox_sued", "type": "number", "title": "Südgrenze (Grad)"},
-    {"name": "bbox_ost", "type": "number", "title": "Ostgrenze (Grad)"},
-    {"name": "bbox_nord", "type": "number", "title": "Nordgrenze (Grad)"},
-    {"name": "flaeche_ha", "type": "number", "title": "Fläche (ha)"},
+    {"name": "bbox_west", "type": "number", "title": "Westgrenze (Grad)",
+     "description": "Kleinste geografische Länge des Umrisses (WGS84)."},
+    {"name": "bbox_sued", "type": "number", "title": "Südgrenze (Grad)",
+     "description": "Kleinste geografische Breite des Umrisses (WGS84)."},
+    {"name": "bbox_ost", "type": "number", "title": "Ostgrenze (Grad)",
+     "description": "Größte geografische Länge des Umrisses (WGS84)."},
+    {"name": "bbox_nord", "type": "number", "title": "Nordgrenze (Grad)",
+     "description": "Größte geografische Breite des Umrisses (WGS84)."},
+    {"name": "flaeche_ha", "type": "number", "title": "Fläche (ha)",
+     "description": "Fläche auf dem Ellipsoid GRS80 in Hektar."},
 ]

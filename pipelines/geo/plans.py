@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -165,7 +166,7 @@ def plan_rows(prepared: PreparedFeatures, attributes: PlanAttributes
     problems = list(prepared.problems)
     for feature in prepared.features:
         row, row_problems = plan_row(feature.feature_id, feature.properties, attributes)
-        problems.extend(row_problems)
+        problems.extend(replace(problem, position=feature.position) for problem in row_problems)
         if not row_problems:
             rows.append({**row, **geometry_columns(feature.geometry)})
     return rows, problems

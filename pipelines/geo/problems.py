@@ -11,7 +11,8 @@ class FeatureProblem:
     `feature_id` is the feature's id (declared id property, GeoJSON `id`, or its position),
     `field` the attribute concerned (`geometry` for geometry problems), `type` a short
     kebab-case code, `message` and `expected` plain German for the build report, and
-    `repairable` whether a declared step (`make-valid`) could have fixed it.
+    `repairable` whether a declared step (`make-valid`) could have fixed it, `position`
+    the feature's place in the source (what a report calls its row).
     """
 
     feature_id: str
@@ -20,3 +21,4 @@ class FeatureProblem:
     expected: str
     repairable: bool = False
     field: str = "geometry"
+    position: int | None = None  # 1-based place of the feature in the source document

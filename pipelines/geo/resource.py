@@ -57,20 +57,23 @@ def plan_schema() -> dict:
 
 
 def _issue(source: str, problem: FeatureProblem) -> Issue:
-    return Issue(file=source, row=problem.feature_id, field=problem.field, type=problem.type,
-                 message=problem.message, expected=problem.expected)
+    # `row` is the feature's place in the source; its id leads the message, since an id
+    # is what a GIS user searches for.
+    return Issue(file=source, row=problem.position, field=problem.field, type=problem.type,
+                 message=f"Objekt „{problem.feature_id}“: {problem.message}", expected=problem.expected)
 
 
 def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: str
                ) -> tuple[dict, list[dict], list[tuple[str, str]]]:
     """(schema, rows, repairs) for the document. Raises `DatasetFailed` listing every
-    problem (with the feature id as row) when any feature cannot be published."""
+    problem (feature position as row, feature id in the message) when any feature cannot
+    be published."""
     try:
         prepared = prepare_features(document, settings.crs, repair, settings.id_property,
                                     settings.area_margin_degrees)
     except UnknownCrs as error:
         raise DatasetFailed(f"{source}: Koordinatensystem unbekannt",
-                            [Issue(file=source, row=None, field="crs", type="crs-error",
+                            [Issue(file=source, field="crs", type="crs-error",
                                    message=str(error), expected="z. B. EPSG:25832")]) from error
     if settings.plans:
         schema = plan_schema()
