@@ -3,7 +3,7 @@ import json
 import pytest
 
 from pipelines.geo.reading import GeoJsonError, parse_feature_collection, read_geojson_file, read_geojson_url
-from tests.pipelines.geo.http_fixture import fetch, serving
+from tests.geo_http import fetch, serving
 
 FEATURE = {"type": "Feature", "id": 1, "properties": {}, "geometry": None}
 

@@ -5,7 +5,7 @@ import pytest
 
 from pipelines.geo.features import prepare_features
 from pipelines.geo.wfs import WfsError, WfsSettings, get_feature_params, read_wfs, supports_paging
-from tests.pipelines.geo.http_fixture import fetch, fetch_any_status, serving
+from tests.geo_http import fetch, fetch_any_status, serving
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wfs"
 
