@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from publish.site.context import german_number
+
 WIDTH, HEIGHT = 720, 300
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 12, 16, 56
 
@@ -19,12 +21,6 @@ class Series:
     label: str
     colour: str
     values: list[float | None]
-
-
-def german_number(value: float, decimals: int = 0) -> str:
-    """1234.5 → "1.234,5" (German digit grouping and decimal comma)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def _nice_maximum(value: float) -> float:

@@ -1,6 +1,5 @@
 """Plan attribute mapping: declared in dataset.yaml, applied to the demo and to real data."""
 import json
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,18 +12,6 @@ from pipelines.geo.reading import read_geojson_file
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO = ROOT / "datasets" / "bebauungsplaene"
-REFERENCE = ROOT / ".." / "shared" / "reference"
-
-
-def reference_file(name: str) -> Path:
-    path = REFERENCE / "samples" / name
-    if not path.exists():
-        if os.environ.get("KOMMUNE_REQUIRE_REFERENCE") == "1":
-            pytest.fail(f"reference file missing: {path}")
-        pytest.skip(f"reference material not checked out beside the project ({path})")
-    return path
-
-
 def demo_rows():
     declaration = yaml.safe_load((DEMO / "dataset.yaml").read_text(encoding="utf-8"))
     attributes = PlanAttributes(**declaration["source"]["plans"])
@@ -54,8 +41,8 @@ def test_demo_rows_fit_the_published_schema():
     assert all(list(row) == names for row in rows)
 
 
-def test_real_nrw_inventory_maps_with_its_own_names():
-    document = read_geojson_file(reference_file("nrw_bebauungsplaene_15_rows_epsg25832.geojson"))
+def test_real_nrw_inventory_maps_with_its_own_names(reference_dir):
+    document = read_geojson_file(reference_dir / "samples" / "nrw_bebauungsplaene_15_rows_epsg25832.geojson")
     attributes = PlanAttributes(number="nr", name="name", state="stand", in_force_date="datum",
                                 documents=[{"title": "Planzeichnung", "property": "scanurl"}])
     rows, problems = plan_rows(prepare_features(document, id_property="planid"), attributes)

@@ -2,7 +2,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from publish.site.svg_charts import Series, german_number, grouped_bar_chart
+from publish.site.svg_charts import Series, grouped_bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -29,7 +29,3 @@ def test_text_is_escaped():
 def test_series_length_must_match():
     with pytest.raises(ValueError):
         grouped_bar_chart("t", "d", ["1", "2"], [Series("s", "#000", [1])])
-
-
-def test_german_number():
-    assert german_number(1234567.891, 1) == "1.234.567,9"
