@@ -102,3 +102,21 @@ def test_without_council_tables_plans_have_no_links(tmp_path):
 ])
 def test_reference_forms(text, expected):
     assert [(r.kind, r.number, r.name) for r in find_references(text)] == expected
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(number=st.integers(min_value=1, max_value=999), year=st.integers(min_value=1990, max_value=2030),
+       form=st.sampled_from(["Drucksache Nr. {n}/{y}", "TOP {n}", "Haushaltssatzung {y}", "{n}. Änderung der Hauptsatzung",
+                             "Vorlage {n}/{y}", "Sitzung Nr. {n}", "{n}. Sitzung des Rates {y}"]))
+def test_numbers_outside_plan_context_never_become_references(number, year, form):
+    assert find_references(form.format(n=number, y=year)) == []
+
+
+@given(number=st.integers(min_value=1, max_value=999),
+       form=st.sampled_from(["Bebauungsplan Nr. {n}", "B-Plan Nr. {n}", "Bebauungsplanes Nr. {n}", "B-Plans Nr. {n}",
+                             "Bebauungsplan {n}", "Entwurf des Bebauungsplans Nr. {n} „X“"]))
+def test_plan_references_keep_their_number(number, form):
+    (reference,) = find_references(form.format(n=number))
+    assert (reference.kind, reference.number) == ("bplan", str(number))
