@@ -8,7 +8,6 @@ added by the self-hosted Leaflet and loads tiles only when `site.map.tile_url` i
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from datasette.utils import tilde_encode
 
@@ -40,8 +39,8 @@ def render(site: SiteContext) -> None:
         "states": states,
         "map_settings": site.portal["site"].get("map") or {},
         "has_boundary": boundary is not None,
-        "sample": any(p["kommune"].get("sample") for p in site.packages
-                      if p["name"] in {r for r in _datasets_with(site, PLANS_TABLE, PERMITS_TABLE)}),
+        "sample": any(package["kommune"].get("sample") for package in site.packages
+                      if package["name"] in _datasets_with(site, PLANS_TABLE, PERMITS_TABLE)),
         "plans_table_url": site.build.table_url(PLANS_TABLE),
         "plans_dataset": next(iter(_datasets_with(site, PLANS_TABLE)), None),
         "permits_dataset": next(iter(_datasets_with(site, PERMITS_TABLE)), None),
@@ -94,5 +93,4 @@ def _council_view(site: SiteContext, links: CouncilLinks) -> dict:
     return {
         "papers": [{**paper, "url": row_url("oparl_paper", paper["id"])} for paper in links.papers],
         "meetings": [{**meeting, "url": row_url("oparl_meeting", meeting["id"])} for meeting in links.meetings],
-        "search_url": f"{site.build.table_url('oparl_paper')}?_search={quote('Bebauungsplan')}",
     }
