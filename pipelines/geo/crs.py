@@ -9,7 +9,7 @@ sources that embed none or a wrong one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pyproj
 from pyproj.exceptions import CRSError
@@ -26,7 +26,7 @@ class UnknownCrs(ValueError):
     """A CRS name that pyproj cannot resolve, or a malformed `crs` member."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class SourceCrs:
     """The CRS a document's coordinates are in, and where its name came from."""
 
@@ -34,9 +34,9 @@ class SourceCrs:
     name: str
     origin: str  # "declared" | "embedded" | "default"
 
-    @property
+    @cached_property
     def label(self) -> str:
-        epsg = self.crs.to_epsg()
+        epsg = self.crs.to_epsg()  # slow (a database search): computed once per document
         return f"EPSG:{epsg}" if epsg else self.name
 
 

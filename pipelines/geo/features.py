@@ -6,12 +6,11 @@ for all features, so a report names every broken feature at once.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 
+import numpy
 import pyproj
 import shapely
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from pipelines.geo.crs import DEFAULT_AREA_MARGIN_DEGREES, SourceCrs, area_of_use, source_crs, to_wgs84
@@ -96,29 +95,19 @@ def prepare_features(document: dict, declared_crs: str | None = None, repair: bo
 def geometry_columns(geometry: BaseGeometry) -> dict:
     """The columns a geometry is stored in: GeoJSON text (WGS84, ~1 cm precision), its
     bounding box in degrees, and its area in hectares on the GRS80 ellipsoid."""
-    rounded = shapely.set_precision(geometry, 10 ** -COORDINATE_DECIMALS)
-    if rounded.is_empty or not rounded.is_valid:  # snapping can collapse slivers
-        rounded = geometry
+    rounded = shapely.transform(geometry, lambda coordinates: numpy.round(coordinates, COORDINATE_DECIMALS))
+    if rounded.is_empty or not rounded.is_valid:  # rounding can fold a sliver: snap safely instead
+        rounded = shapely.set_precision(geometry, 10 ** -COORDINATE_DECIMALS)
     west, south, east, north = geometry.bounds
     area_m2 = abs(_GEOD.geometry_area_perimeter(geometry)[0])
     return {
-        "geometrie": json.dumps(_rounded_mapping(rounded), separators=(",", ":")),
+        "geometrie": shapely.to_geojson(rounded),
         "bbox_west": round(west, COORDINATE_DECIMALS),
         "bbox_sued": round(south, COORDINATE_DECIMALS),
         "bbox_ost": round(east, COORDINATE_DECIMALS),
         "bbox_nord": round(north, COORDINATE_DECIMALS),
         "flaeche_ha": round(area_m2 / 10_000, 4),
     }
-
-
-def _rounded_mapping(geometry: BaseGeometry) -> dict:
-    def round_nested(value):
-        if isinstance(value, float):
-            return round(value, COORDINATE_DECIMALS)
-        return [round_nested(item) for item in value]
-
-    geojson = mapping(geometry)
-    return {"type": geojson["type"], "coordinates": round_nested(geojson["coordinates"])}
 
 
 GEOMETRY_FIELDS = [
