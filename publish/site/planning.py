@@ -14,8 +14,8 @@ from datasette.utils import tilde_encode
 from publish.site.context import SiteContext
 from publish.site.plan_links import CouncilLinks, council_links
 from publish.site.planning_data import (
-    PERMITS_TABLE, PLANS_TABLE, boundary_geojson, load_plans, permit_statistics, planning_states, plans_geojson,
-    table_exists,
+    PERMITS_TABLE, PLANS_TABLE, boundary_geojson, load_plans, path_through_council, permit_statistics,
+    planning_states, plans_geojson, table_exists,
 )
 from publish.site.svg_charts import Series, grouped_bar_chart
 
@@ -53,8 +53,9 @@ def render(site: SiteContext) -> None:
                         active_state=state, permits=None, permits_chart=None, **common)
     links = council_links(site.db, plans)
     for plan in plans:
-        site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan,
-                        council=_council_view(site, links.get(plan["id"], CouncilLinks())),
+        council = _council_view(site, links.get(plan["id"], CouncilLinks()))
+        site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
+                        path=path_through_council(plan["timeline"], council["meetings"]),
                         council_data=table_exists(site.db, "oparl_paper"),
                         row_url=f"{site.build.table_url(PLANS_TABLE)}/{tilde_encode(plan['id'])}", **common)
 

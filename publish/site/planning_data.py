@@ -87,6 +87,17 @@ def timeline(plan: dict) -> list[dict]:
     return steps
 
 
+def path_through_council(steps: list[dict], meetings: list[dict]) -> list[dict]:
+    """The procedure steps and the council meetings that dealt with the plan in one list by
+    date; steps not reached yet (no date) follow in their procedural order."""
+    dated = [{**step, "kind": "step"} for step in steps if step.get("date")]
+    dated += [{"kind": "meeting", "label": meeting["name"], "date": str(meeting["start"] or "")[:10] or None,
+               "url": meeting.get("url"), "agenda_items": meeting.get("agenda_items", [])}
+              for meeting in meetings if meeting.get("start")]
+    dated.sort(key=lambda entry: (str(entry["date"]), entry["kind"] == "step"))
+    return dated + [{**step, "kind": "step"} for step in steps if not step.get("date")]
+
+
 def load_plans(db: sqlite3.Connection, states: list[dict]) -> list[dict]:
     """Every plan with its state (label, colour), documents, slug, title and timeline."""
     if not table_exists(db, PLANS_TABLE):

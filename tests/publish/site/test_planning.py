@@ -74,6 +74,10 @@ def test_plan_pages_link_council_papers_found_in_oparl_tables(portal_dir):
     linked = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-42")
     assert "Drucksache Nr. 12/2023" in linked and 'href="/daten/portal/oparl_paper/p1"' in linked
     assert "Sitzung des Rates" in linked and "TOP 5: B-Plan Nr. 42" in linked
+    # the path through the council: decision to draw up (21.03.2023) and the council meeting
+    # of the same day in one list, the meeting first; the open steps follow
+    path = linked.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    assert path.index("beraten in") < path.index("Aufstellungsbeschluss") < path.index("Satzungsbeschluss")
     assert "Haushaltssatzung" not in linked
     unlinked = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-4")
     assert "wird dieser Plan nicht genannt" in unlinked and "Drucksache" not in unlinked
