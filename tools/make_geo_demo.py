@@ -6,7 +6,9 @@ Writes datasets/bebauungsplaene/sample/bebauungsplaene.geojson (12 plans, EPSG:2
 XPlanung-style attributes), datasets/stadtgebiet/sample/stadtgrenze.geojson (a simplified,
 synthetic town boundary) and datasets/baugenehmigungen/sample/baugenehmigungen.csv
 (ten years of permit statistics in German CSV dialect: `;`, Windows-1252, `1.234,56`).
-All of it is invented; only the plan table of the shared demo facts is followed.
+All of it is invented; the plan table of the shared demo facts is followed, and the dates of
+the plans the OParl demo mentions are those of its council decisions (the council meeting that
+decided the Aufstellungsbeschluss, Offenlage or Satzungsbeschluss).
 """
 from __future__ import annotations
 
@@ -48,15 +50,15 @@ PLANS = [
           auslegungsEndDatum="1980-06-06", satzungsbeschlussDatum="1981-02-17",
           inkrafttretensDatum="1981-06-05", untergangsDatum="2019-12-10")),
     ("42", "Wohnen am Hagen", "Bebauungsplan", 2400, (900, 950), (280, 220),
-     dict(aufstellungsbeschlussDatum="2023-03-21", auslegungsStartDatum="2026-11-02",
+     dict(aufstellungsbeschlussDatum="2025-06-23", auslegungsStartDatum="2026-11-02",
           auslegungsEndDatum="2026-12-04")),
     ("45", "Holthausen Dorfmitte", "Bebauungsplan", 2200, (-2500, 2800), (240, 200),
-     dict(aufstellungsbeschlussDatum="2024-09-17")),
+     dict(aufstellungsbeschlussDatum="2026-03-16")),
     ("51", "Solarpark Langern", "Bebauungsplan", 1000, (1100, 4000), (600, 350),
-     dict(aufstellungsbeschlussDatum="2026-06-23")),
+     dict(aufstellungsbeschlussDatum="2026-10-26")),
     ("53", "Kita Evenkamp", "Bebauungsplan", 3000, (-1400, 400), (90, 70),
-     dict(aufstellungsbeschlussDatum="2024-02-27", auslegungsStartDatum="2025-06-02",
-          auslegungsEndDatum="2025-07-04", satzungsbeschlussDatum="2026-10-06")),
+     dict(aufstellungsbeschlussDatum="2026-01-06", auslegungsStartDatum="2026-03-02",
+          auslegungsEndDatum="2026-04-03", satzungsbeschlussDatum="2026-07-27")),
     ("56", "Nachverdichtung Capeller Straße", "Bebauungsplan", 2000, (600, -1500), (200, 130),
      dict(aufstellungsbeschlussDatum="2022-11-15")),
     ("58", "Gewerbepark Horst", "Bebauungsplan", 9999, (3500, 3000), (450, 320),
@@ -64,8 +66,8 @@ PLANS = [
           auslegungsEndDatum="2020-10-09")),
     ("FNP 27", "Windenergie Horst", "Änderung des Flächennutzungsplans", 2400, (4300, 4100),
      (900, 600),
-     dict(aufstellungsbeschlussDatum="2024-05-14", auslegungsStartDatum="2026-10-19",
-          auslegungsEndDatum="2026-11-27")),
+     dict(aufstellungsbeschlussDatum="2024-05-14", auslegungsStartDatum="2026-11-09",
+          auslegungsEndDatum="2026-12-11")),
 ]
 
 

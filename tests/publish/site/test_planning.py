@@ -39,7 +39,7 @@ def test_state_pages_filter_without_javascript(demo_build):
 def test_plan_page_has_timeline_documents_and_map(demo_build):
     html = page(demo_build, "bauen-und-planen/plaene/bebauungsplan-42")
     assert "Bebauungsplan Nr. 42 „Wohnen am Hagen“" in html
-    assert "21.03.2023" in html and "02.11.2026 bis 04.12.2026" in html
+    assert "23.06.2025" in html and "02.11.2026 bis 04.12.2026" in html
     assert 'href="https://geodaten.werne.example/bauleitplanung/BP_42_Planzeichnung.pdf"' in html
     assert 'data-highlight="DE_05978040_BP_42"' in html
 
@@ -55,10 +55,10 @@ def test_map_data_carries_state_colours(demo_build):
 
 OPARL_TABLES = {
     "oparl-paper": ("id;name;reference;date\n"
-                    "p1;Bebauungsplan Nr. 42 „Wohnen am Hagen“ – Aufstellungsbeschluss;Drucksache Nr. 12/2023;2023-03-01\n"
+                    "p1;Bebauungsplan Nr. 42 „Wohnen am Hagen“ – Aufstellungsbeschluss;Drucksache Nr. 12/2023;2025-05-02\n"
                     "p2;Haushaltssatzung 2025;Drucksache Nr. 123/2025;2025-01-10\n",
                     ["id", "name", "reference", "date"]),
-    "oparl-meeting": ("id;name;start\nm1;Sitzung des Rates;2023-03-21T17:00:00\n", ["id", "name", "start"]),
+    "oparl-meeting": ("id;name;start\nm1;Sitzung des Rates;2025-06-23T17:00:00\n", ["id", "name", "start"]),
     "oparl-agenda-item": ("id;meeting;number;name\na1;m1;5;B-Plan Nr. 42 – Aufstellungsbeschluss\na2;m1;4;TOP 4 Haushalt\n",
                           ["id", "meeting", "number", "name"]),
 }
@@ -74,7 +74,7 @@ def test_plan_pages_link_council_papers_found_in_oparl_tables(portal_dir):
     linked = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-42")
     assert "Drucksache Nr. 12/2023" in linked and 'href="/daten/portal/oparl_paper/p1"' in linked
     assert "Sitzung des Rates" in linked and "TOP 5: B-Plan Nr. 42" in linked
-    # the path through the council: decision to draw up (21.03.2023) and the council meeting
+    # the path through the council: decision to draw up (23.06.2025) and the council meeting
     # of the same day in one list, the meeting first; the open steps follow
     path = linked.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
     assert path.index("beraten in") < path.index("Aufstellungsbeschluss") < path.index("Satzungsbeschluss")
