@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 
-from datasette.utils import tilde_encode
-
 from publish.site.context import SiteContext
 from publish.site.plan_links import CouncilLinks, council_links
 from publish.site.planning_data import (
@@ -57,7 +55,7 @@ def render(site: SiteContext) -> None:
         site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
                         path=path_through_council(plan["timeline"], council["meetings"]),
                         council_data=table_exists(site.db, "oparl_paper"),
-                        row_url=f"{site.build.table_url(PLANS_TABLE)}/{tilde_encode(plan['id'])}", **common)
+                        row_url=site.build.row_url(PLANS_TABLE, plan["id"]), **common)
 
 
 def _datasets_with(site: SiteContext, *tables: str) -> list[str]:
@@ -88,10 +86,8 @@ def _permits_chart(permits: dict | None) -> str | None:
 
 def _council_view(site: SiteContext, links: CouncilLinks) -> dict:
     """Papers and meetings with links to their Datasette rows (the council pages may add their own)."""
-    def row_url(table: str, key: str) -> str:
-        return f"{site.build.table_url(table)}/{tilde_encode(key)}"
-
     return {
-        "papers": [{**paper, "url": row_url("oparl_paper", paper["id"])} for paper in links.papers],
-        "meetings": [{**meeting, "url": row_url("oparl_meeting", meeting["id"])} for meeting in links.meetings],
+        "papers": [{**paper, "url": site.build.row_url("oparl_paper", paper["id"])} for paper in links.papers],
+        "meetings": [{**meeting, "url": site.build.row_url("oparl_meeting", meeting["id"])}
+                     for meeting in links.meetings],
     }

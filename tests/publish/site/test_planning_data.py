@@ -28,3 +28,14 @@ def test_discontinued_and_repealed_plans_end_their_timeline():
     assert timeline({"verfahrensstand": "eingestellt"})[-1]["label"] == "Verfahren eingestellt"
     assert timeline({"verfahrensstand": "aufgehoben", "aufhebung": "2019-12-10"})[-1] == {
         "label": "Aufhebung", "date": "2019-12-10", "until": None}
+
+
+def test_row_urls_match_datasettes_tilde_encoding(tmp_path):
+    from datasette.utils import tilde_encode
+
+    from publish.build_folder import BuildFolder
+
+    build = BuildFolder(tmp_path)
+    build.__dict__["portal"] = {"site": {"datasette_path": "/daten/"}}  # what portal.json would say
+    for key in ["DE_05978040_BP_42", "https://ris.werne.example/oparl/paper/12?x=1", "a b.c~ä"]:
+        assert build.row_url("oparl_paper", key) == f"/daten/portal/oparl_paper/{tilde_encode(key)}"
