@@ -15,7 +15,7 @@ from publish.site.planning_data import (
     PERMITS_TABLE, PLANS_TABLE, boundary_geojson, load_plans, path_through_council, permit_statistics,
     planning_states, plans_geojson, table_exists,
 )
-from publish.site.svg_charts import Series, grouped_bar_chart
+from publish.site.charts import Series, grouped_bar_chart
 
 BASE = "bauen-und-planen"
 PERMIT_COLOURS = {"genehmigungen": "#0072b2", "fertigstellungen": "#e69f00"}
@@ -76,12 +76,12 @@ def _permits_chart(permits: dict | None) -> str | None:
     years = permits["years"]
     first, last = years[0]["jahr"], years[-1]["jahr"]
     return grouped_bar_chart(
-        f"Baugenehmigungen und Baufertigstellungen {first}–{last}",
-        f"Säulendiagramm: genehmigte und fertiggestellte Gebäude je Jahr von {first} bis {last}. "
-        "Die Zahlen stehen auch in der Tabelle unter dem Diagramm.",
         [str(year["jahr"]) for year in years],
         [Series("Genehmigte Gebäude", PERMIT_COLOURS["genehmigungen"], [y["genehmigungen"] for y in years]),
-         Series("Fertiggestellte Gebäude", PERMIT_COLOURS["fertigstellungen"], [y["fertigstellungen"] for y in years])])
+         Series("Fertiggestellte Gebäude", PERMIT_COLOURS["fertigstellungen"], [y["fertigstellungen"] for y in years])],
+        title=f"Baugenehmigungen und Baufertigstellungen {first}–{last}",
+        description=f"Säulendiagramm: genehmigte und fertiggestellte Gebäude je Jahr von {first} bis {last}. "
+                    "Die Zahlen stehen auch in der Tabelle unter dem Diagramm.")
 
 
 def _council_view(site: SiteContext, links: CouncilLinks) -> dict:

@@ -11,11 +11,6 @@ import pytest
 from kommune import portal
 from tests.conftest import dataset_yaml
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 def page(build: Path, url_path: str) -> str:
     return (build / "site" / url_path / "index.html").read_text(encoding="utf-8")
 
@@ -93,26 +88,14 @@ def test_tile_url_from_site_yaml_reaches_the_map(portal_dir):
     assert 'data-tiles="https://tiles.example/{z}/{x}/{y}.png"' in html
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian chromium missing: apt-get install -y chromium (tools/install-system-deps.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("path, selector, shapes", [
     ("/bauen-und-planen/", "[data-plan-map]", 13),                       # 12 plans + boundary
     ("/bauen-und-planen/plaene/fnp-aenderung-27/", "[data-plan-map]", 13),
     ("/daten/portal/bebauungsplaene?verfahrensstand=offenlage", "#portal-map", 2),  # Datasette, filtered
 ])
-def test_maps_in_chromium_request_only_the_portal(chromium, demo_server, path, selector, shapes):
+def test_maps_in_chromium_request_only_the_portal(browser, demo_server, path, selector, shapes):
     own_host = urlsplit(demo_server.url).netloc
-    context = chromium.new_context()
+    context = browser.new_context()
     hosts: set[str] = set()
     context.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     browser_page = context.new_page()
@@ -125,8 +108,8 @@ def test_maps_in_chromium_request_only_the_portal(chromium, demo_server, path, s
     assert hosts == {own_host}
 
 
-def test_instant_filter_hides_rows_and_map_shapes(chromium, demo_server):
-    browser_page = chromium.new_page()
+def test_instant_filter_hides_rows_and_map_shapes(browser, demo_server):
+    browser_page = browser.new_page()
     browser_page.goto(demo_server.url + "/bauen-und-planen/")
     browser_page.wait_for_selector("[data-plan-map][data-ready]", timeout=20_000)
     browser_page.select_option("[data-plan-filter] select[name=stand]", "rechtskraeftig")
