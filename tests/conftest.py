@@ -167,3 +167,22 @@ def oparl_server():
     server = serve_sample()
     yield server
     server.stop()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Debian's chromium, started quiet: no background requests that a "no other host" test would see.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (Debian package via Playwright's executable_path)."""
+    if CHROMIUM is None:
+        pytest.fail("chromium fehlt: `make test` installiert es (tools/install-system-deps.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

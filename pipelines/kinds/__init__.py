@@ -7,7 +7,7 @@ from frictionless import FrictionlessException, Schema
 
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import oparl, register, service_records, tabular
+from pipelines.kinds import geojson, oparl, register, service_records, tabular, wfs
 
 KINDS = {
     "csv": tabular,
@@ -15,6 +15,8 @@ KINDS = {
     "service-records": service_records,
     "register": register,
     "oparl": oparl,
+    "geojson": geojson,
+    "wfs": wfs,
 }
 
 
