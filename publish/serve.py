@@ -19,6 +19,7 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
+from publish import datasette_portal
 from publish.build_folder import BuildFolder
 from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
@@ -105,6 +106,7 @@ class PortalApp:
     def _load(self, root: Path) -> _Release:
         build = BuildFolder.open(root)
         metadata = json.loads((root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+        datasette_portal.register()  # the German templates need the portal's header, footer and titles
         datasette = Datasette(
             immutables=[str(build.database)],
             metadata=metadata,

@@ -4,7 +4,8 @@ set -euo pipefail
 # command-name:package pairs
 needed=(
   "sqlite3:sqlite3"
-  "chromium:chromium"
+  "chromium:chromium"   # the browser suite (tests/browser), driven by Playwright; never a downloaded browser
+  "npm:npm"             # installs axe-core for the browser suite
   # the real CKAN the publisher tests start (../shared/tools/ckan-test/ckan-up.sh)
   "bc:bc"
   "curl:curl"

@@ -89,6 +89,7 @@ class SiteContext:
             "site": self.build.portal["site"],
             "publisher": self.build.portal["publisher"],
             "datasette": self.build.datasette_path,
+            "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
             "table_url": self.build.table_url,
             "built": dt.datetime.now(dt.timezone.utc),
         })

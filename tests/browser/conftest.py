@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from publish.build_folder import BuildFolder
-from tests.browser.page_types import PageType
+from tests.browser.page_types import NoExamplePage, PageType
 from tests.conftest import REPO
 
 HERE = Path(__file__).resolve().parent
@@ -94,7 +94,11 @@ class Portal:
         self._contexts: list = []
 
     def address(self, page_type: PageType) -> str:
-        return self.url + page_type.url_path(self.build)
+        """The example page's URL; skips when this build has no such page (e.g. no KPI yet)."""
+        try:
+            return self.url + page_type.url_path(self.build)
+        except NoExamplePage as reason:
+            pytest.skip(f"{page_type.name}: {reason}")
 
     def visit(self, page_type: PageType, viewport: dict = DESKTOP, javascript: bool = True) -> Visit:
         """Open the page type's example page in a new context (empty cache, no cookies).

@@ -6,6 +6,7 @@ the demo portal contains instead of hard-coding ids.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Callable
@@ -62,6 +63,30 @@ def _first_row(build: BuildFolder) -> str:
     return build.table_url(table) + "/" + ",".join(tilde_encode(str(value)) for value in first)
 
 
+def _faceted_table(build: BuildFolder) -> str:
+    """A table page with a facet value chosen: facet lists, a filter row and the "remove" cross."""
+    metadata = json.loads((build.root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    for database in metadata.get("databases", {}).values():
+        for table, options in database.get("tables", {}).items():
+            for facet in options.get("facets", []):
+                connection = sqlite3.connect(f"file:{build.database}?mode=ro", uri=True)
+                try:
+                    value = connection.execute(f'select "{facet}" from "{table}" where "{facet}" is not null limit 1').fetchone()
+                finally:
+                    connection.close()
+                if value is not None:
+                    return build.table_url(table) + "?" + urlencode({facet: value[0]}, quote_via=quote)
+    raise NoExamplePage("no table declares a facet")
+
+
+def _canned_query(build: BuildFolder) -> str:
+    metadata = json.loads((build.root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    for name, database in metadata.get("databases", {}).items():
+        for query in database.get("queries", {}):
+            return f"{build.datasette_path}{name}/{query}"
+    raise NoExamplePage("no canned query (metadata/kpis.yaml is empty)")
+
+
 def _query(build: BuildFolder) -> str:
     table = _first_table(build)
     return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
@@ -79,6 +104,9 @@ PAGE_TYPES: list[PageType] = [
     PageType("datasette-start", lambda b: b.datasette_path),
     PageType("datasette-datenbank", lambda b: f"{b.datasette_path}portal"),
     PageType("datasette-tabelle", lambda b: b.table_url(_first_table(b))),
+    PageType("datasette-tabelle-gefiltert", _faceted_table),
     PageType("datasette-zeile", _first_row),
     PageType("datasette-abfrage", _query),
+    PageType("datasette-gespeicherte-abfrage", _canned_query),
+    PageType("datasette-nicht-gefunden", lambda b: f"{b.datasette_path}portal/gibt_es_nicht", status=404),
 ]
