@@ -8,6 +8,7 @@ finds the metadata there. A Datasette instance that does not serve a build gets 
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,10 +33,15 @@ def register() -> None:
 def _portal_vars(release_root: Path) -> dict:
     """The template variables of one release, read once (a release folder never changes)."""
     build = BuildFolder.open(release_root)
-    table_titles = {}
-    for package in build.packages:
-        for resource in package["resources"]:
-            table_titles[resource["name"]] = resource.get("title") or package["title"]
+    # The titles Datasette's own metadata gives each table: every publisher's tables, not only datasets'.
+    metadata_file = build.root / "datasette" / "metadata.json"
+    metadata = json.loads(metadata_file.read_text(encoding="utf-8")) if metadata_file.exists() else {}
+    table_titles = {
+        table: options["title"]
+        for database in metadata.get("databases", {}).values()
+        for table, options in database.get("tables", {}).items()
+        if options.get("title")
+    }
     return {
         "portal": build.portal,
         "site": build.portal["site"],
