@@ -108,5 +108,6 @@ PAGE_TYPES: list[PageType] = [
     PageType("datasette-zeile", _first_row),
     PageType("datasette-abfrage", _query),
     PageType("datasette-gespeicherte-abfrage", _canned_query),
+    PageType("datasette-abfragefehler", lambda b: f"{b.datasette_path}portal?sql=select+*+from+gibt_es_nicht", status=400),
     PageType("datasette-nicht-gefunden", lambda b: f"{b.datasette_path}portal/gibt_es_nicht", status=404),
 ]

@@ -42,3 +42,15 @@ def test_axe_does_report_a_known_violation(portal, axe_source):
     visit.page.set_content("<html><body><main><input type='text'><img src='data:,'></main></body></html>")
     rules = {v["id"] for v in run_axe(visit.page, axe_source)}
     assert {"html-has-lang", "label", "image-alt"} <= rules
+
+
+HEADINGS = "() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => [Number(h.tagName[1]), h.textContent.trim()])"
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=[p.name for p in PAGE_TYPES])
+def test_one_h1_and_no_skipped_heading_levels(portal, page_type):
+    """Screen-reader users jump through a page by its headings: one h1, then no level skipped."""
+    headings = portal.visit(page_type).page.evaluate(HEADINGS)
+    assert [text for level, text in headings if level == 1] and len([1 for level, _ in headings if level == 1]) == 1, headings
+    skips = [(previous, current) for previous, current in zip(headings, headings[1:]) if current[0] > previous[0] + 1]
+    assert skips == [], f"heading levels skipped: {skips}"
