@@ -8,8 +8,10 @@ from tests.browser.page_types import PAGE_TYPES
 
 IDS = [p.name for p in PAGE_TYPES]
 
-# Marks every element a keyboard user should reach, in document order.
+# Opens every <details> (its content must be reachable once opened), then marks every element a
+# keyboard user should reach, in document order.
 MARK_FOCUSABLE = """() => {
+  document.querySelectorAll('details').forEach((details) => { details.open = true; });
   const selector = 'a[href], button, input, select, textarea, summary, [tabindex]';
   const visible = (el) => {
     const style = getComputedStyle(el);
