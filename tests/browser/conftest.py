@@ -1,6 +1,6 @@
-"""A real headless Chromium (Debian's `chromium`) driven by Playwright against the demo portal
-served by a real `kommune serve` subprocess; axe-core comes from the npm registry (`npm ci` in
-this folder, run by `make test`) and is injected into each page from disk.
+"""The browser suite: the session's headless Chromium (`browser` in tests/conftest.py) against
+the demo portal served by a real `kommune serve` subprocess; axe-core comes from the npm registry
+(`npm ci` in this folder, run by `make test`) and is injected into each page from disk.
 
 Without Chromium or axe-core the suite skips with the reason, unless KOMMUNE_REQUIRE_BROWSER=1
 (set by .ci/run): then it fails, so CI cannot pass without having run it.
@@ -8,8 +8,6 @@ Without Chromium or axe-core the suite skips with the reason, unless KOMMUNE_REQ
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,52 +16,22 @@ import pytest
 
 from publish.build_folder import BuildFolder
 from tests.browser.page_types import NoExamplePage, PageType
-from tests.conftest import REPO
+from tests.conftest import REPO, browser_part_missing
 
 HERE = Path(__file__).resolve().parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = REPO / "test-output"
 SCREENSHOTS = OUTPUT / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 VIEWPORTS = {"desktop": DESKTOP, "telefon": PHONE}
 
 
-def _missing(what: str) -> None:
-    if os.environ.get("KOMMUNE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{what} (KOMMUNE_REQUIRE_BROWSER=1: the browser suite must run)")
-    pytest.skip(what)
-
-
-@pytest.fixture(scope="session")
-def chromium_executable() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if path is None:
-        _missing("Debian's chromium is not installed (apt-get install chromium; `make test` does it)")
-    return path
-
-
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_SCRIPT.exists():
-        _missing(f"axe-core missing at {AXE_SCRIPT} (run `npm ci --prefix tests/browser`; `make test` does it)")
+        browser_part_missing(f"axe-core missing at {AXE_SCRIPT} (run `npm ci --prefix tests/browser`; `make test` does it)")
     return AXE_SCRIPT.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_executable):
-    """One Chromium for the session. Playwright gives it a fresh temporary --user-data-dir
-    (a persistent one would be shared by all contexts; we want each test clean)."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra: pip install -e '.[test]'")
-    playwright = sync_api.sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_FLAGS, headless=True)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @dataclass
