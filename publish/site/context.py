@@ -79,6 +79,16 @@ def file_size(size: int | None) -> str:
     return ""
 
 
+def markdown_below_h1(markdown: MarkdownIt, text: str | None) -> str:
+    """Render Markdown with every heading one level lower (# → h2 … ##### → h6), so a README's
+    own title never competes with the page's single h1 (screen readers navigate by headings)."""
+    tokens = markdown.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    return markdown.renderer.render(tokens, markdown.options, {})
+
+
 @dataclass
 class SiteContext:
     build: BuildFolder
@@ -103,13 +113,14 @@ class SiteContext:
             "type_de": lambda t: TYPE_WORDS.get(t, t),
             "family_de": lambda f: FAMILY_WORDS.get(f, f),
             "frequency_de": lambda f: FREQUENCY_WORDS.get(f, f),
-            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown.render(text or "")),
+            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown_below_h1(markdown, text)),
         })
         env.globals.update({
             "portal": self.build.portal,
             "site": self.build.portal["site"],
             "publisher": self.build.portal["publisher"],
             "datasette": self.build.datasette_path,
+            "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
             "table_url": self.build.table_url,
             "built": dt.datetime.now(dt.timezone.utc),
         })

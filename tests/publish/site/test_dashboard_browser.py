@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+# `browser` is the session's headless Chromium from tests/conftest.py.
+
 
 def visit(browser, server, path: str, width: int = 1100):
     page = browser.new_page(viewport={"width": width, "height": 900})
