@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 
 .PHONY: run build test bench system-deps clean
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ build: $(STAMP)
 	$(BIN)/kommune build --strict
 
 ## Run the whole test suite (installs system packages the tests need)
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Measure the hot paths against the floor and the peers (benchmarks/, README "Benchmark");
@@ -32,8 +33,13 @@ bench: $(STAMP) system-deps
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
+# axe-core for the browser suite, from the npm registry at the version pinned in the lockfile.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json | system-deps
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
 system-deps:
 	bash tools/install-system-deps.sh
 
 clean:
-	rm -rf build .build-releases .build-state test-output
+	rm -rf build .build-releases .build-state test-output tests/browser/node_modules

@@ -55,6 +55,56 @@ def fast_path(source: str, target: str) -> dict:
     return {"rows": count}
 
 
+def service_statistics(source: str, target: str) -> dict:
+    """Path 2: raw records → validate → disclosure control → monthly aggregates → portal.db.
+
+    The product's service-records kind, step by step (pipelines/kinds/service_records.py):
+    the record reader keeps only the declared fields (the case number and district are
+    declared personal and never read), protect() aggregates per month, leistung and kanal,
+    suppresses small cells (primary and secondary) and scans for personal data; the
+    published rows are loaded into SQLite with publish/database.py.
+    """
+    from pathlib import Path
+
+    import sqlite_utils
+
+    from pipelines.kinds.service_records import Source, published_schema
+    from pipelines.steps.disclosure import protect
+    from pipelines.steps.read_records import RecordReader
+    from publish.database import index_resource, load_resource
+
+    declared = Source(
+        kind="service-records", path="records.csv", encoding="cp1252", delimiter=";",
+        types={"eingang": "date", "bearbeitungstage": "number", "wartezeit_min": "integer"},
+        month="eingang", rows="leistung", columns="kanal",
+        measures=[
+            {"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Bearbeitungsdauer", "unit": "Tage"},
+            {"name": "wartezeit_min", "field": "wartezeit_min", "title": "Wartezeit", "unit": "Minuten"},
+        ],
+        personal={"identifiers": ["vorgang_id", "stadtteil"]},
+        threshold=5,
+    )
+    spec = declared.spec()
+    reader = RecordReader(
+        Path(source), keep=spec.source_fields(), types=declared.types,
+        required=[declared.month, declared.rows, declared.columns], encoding=declared.encoding,
+        delimiter=declared.delimiter, date_format=declared.date_format,
+        decimal_char=declared.decimal_char, group_char=declared.group_char,
+    )
+    protected = protect(reader, spec, declared.rules(), source_columns=reader.header)
+    if reader.issues:
+        raise RuntimeError(f"{len(reader.issues)} issues, first: {reader.issues[0]}")
+    schema = published_schema(declared)
+    names = [field["name"] for field in schema["fields"]]
+    resource = {"name": "service_statistik", "schema": schema, "kommune": {"indexes": [["monat"]]}}
+    db = sqlite_utils.Database(target)
+    with db.atomic():
+        load_resource(db, resource, ([row.get(name) for name in names] for row in protected.rows))
+        index_resource(db, resource)
+    return {"rows": reader.rows_read, "published_rows": len(protected.rows),
+            "suppressed": protected.audit.get("cells_suppressed")}
+
+
 def fast_validate(source: str, target: str) -> dict:
     """The fast path's validation alone (no load), for comparison with ``frictionless validate``."""
     from pipelines.tabular.checked import check_csv
@@ -142,6 +192,7 @@ def frictionless_validate_then_load(source: str, target: str) -> dict:
 
 PATHS: dict[str, Callable[[str, str], dict]] = {
     "fast-path": fast_path,
+    "service-statistics": service_statistics,
     "fast-validate": fast_validate,
     "sqlite3-import": sqlite_import,
     "duckdb-read-csv": duckdb_read_csv,

@@ -149,7 +149,9 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
                                modified=_modified(previous_package, resources))
     _write_json(out_dir / "datapackage.json", package)
     _write_json(out_dir / "report.json", {"valid": True, "issues": [], "checked": now_iso(),
-                                          "rows": sum(r.row_count for r in resources)})
+                                          "rows": sum(r.row_count for r in resources),
+                                          "warnings": [w.to_dict() for w in ctx.warnings]})
+    warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
     return DatasetResult(dataset.id, "ok", "veröffentlicht", warnings=warnings, seconds=time.monotonic() - started,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipelines.config import PortalConfig
+from pipelines.errors import Issue
 from pipelines.http import HttpClient
 
 
@@ -18,3 +19,6 @@ class RunContext:
     portal: PortalConfig
     http: HttpClient
     progress: Callable[[str], None] = field(default=lambda message: None)
+    # Problems that did not stop the dataset (e.g. one invalid object in a harvest): they
+    # are published with it in report.json and the build report, as warnings.
+    warnings: list[Issue] = field(default_factory=list)

@@ -23,11 +23,13 @@ USER_AGENT = "OffeneKommune/0.1 (+https://github.com/offene-kommune)"
 class FetchError(Exception):
     """A source could not be fetched; `reason` is German and names the cause."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None):
+    def __init__(self, url: str, reason: str, status: int | None = None, body: bytes | None = None):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
+        # The start of an error response: services explain a 4xx there (OWS exception reports).
+        self.body = body
 
 
 @dataclass
@@ -102,7 +104,8 @@ class HttpClient:
                 response = None
             if response is not None and response.status_code not in RETRY_STATUS:
                 if response.status_code >= 400:
-                    raise FetchError(url, f"Server antwortete mit HTTP {response.status_code}", response.status_code)
+                    raise FetchError(url, f"Server antwortete mit HTTP {response.status_code}", response.status_code,
+                                     response.content[:65536])
                 return response
             if attempt >= self.settings.retries:
                 status = response.status_code if response is not None else None

@@ -34,6 +34,7 @@ class ResourceOutput:
     indexes: list[list[str]] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
     geometry: str | None = None
+    fts_tokenizer: str | None = None  # SQLite FTS5 tokenizer; None = the portal default
 
     def descriptor(self) -> dict:
         """The Frictionless tabular data resource, with our serving hints under `kommune`."""
@@ -53,6 +54,7 @@ class ResourceOutput:
                 "rows": self.row_count,
                 "json": {"path": self.json.path, "bytes": self.json.bytes, "hash": f"sha256:{self.json.sha256}"},
                 "fts": self.fts,
+                "fts_tokenizer": self.fts_tokenizer,
                 "indexes": self.indexes,
                 "facets": self.facets,
                 "geometry": self.geometry,
@@ -133,6 +135,7 @@ def write_resource(
     indexes: Sequence[Sequence[str]] = (),
     facets: Sequence[str] = (),
     geometry: str | None = None,
+    fts_tokenizer: str | None = None,
 ) -> ResourceOutput:
     """Stream `rows` (dicts keyed by field name, or sequences in schema order) into
     `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid."""
@@ -175,6 +178,7 @@ def write_resource(
         indexes=[list(i) for i in indexes],
         facets=list(facets),
         geometry=geometry,
+        fts_tokenizer=fts_tokenizer,
     )
 
 

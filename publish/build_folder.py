@@ -7,6 +7,9 @@ from functools import cached_property
 from pathlib import Path
 
 
+_TILDE_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
 class BuildMissing(Exception):
     """The output folder holds no complete build."""
 
@@ -68,3 +71,10 @@ class BuildFolder:
 
     def table_url(self, table: str) -> str:
         return f"{self.datasette_path}portal/{table}"
+
+    def row_url(self, table: str, key: str) -> str:
+        """Datasette's page of one row, its primary key tilde-encoded as Datasette does
+        (datasette.utils.tilde_encode; written out here so a build need not import Datasette)."""
+        encoded = "".join(chr(byte) if chr(byte) in _TILDE_SAFE else "+" if byte == 32 else f"~{byte:02X}"
+                          for byte in str(key).encode("utf-8"))
+        return f"{self.table_url(table)}/{encoded}"

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from publish.build_folder import BuildFolder
 from publish.csv_safety import from_published_text
+from publish.geometry_index import create_rtree
 
 SQLITE_TYPES = {
     "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
@@ -57,6 +58,7 @@ def build_database(build: BuildFolder, path: Path | None = None) -> Path:
             load_resource(db, resource, _rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]))
     for _, resource in resources:
         index_resource(db, resource)
+        create_rtree(db, resource)
     _write_portal_datasets(db, build)
     db.conn.execute("PRAGMA journal_mode=DELETE")
     db.conn.execute("ANALYZE")

@@ -51,6 +51,8 @@ def datasette_metadata(build: BuildFolder) -> dict:
                 table["searchmode"] = "raw"
             if options.get("label_column"):
                 table["label_column"] = options["label_column"]
+            if options.get("geometry"):
+                table["map"] = map_settings(resource, site.get("map") or {})
             tables[resource["name"]] = table
     tables[PORTAL_DATASETS_TABLE] = {
         "title": "Datensätze des Portals",
@@ -87,6 +89,23 @@ def datasette_metadata(build: BuildFolder) -> dict:
                 "queries": queries,
             }
         },
+    }
+
+
+def map_settings(resource: dict, site_map: dict) -> dict:
+    """What the map above a geometry table's rows needs (site_templates/datasette/table.html):
+    the GeoJSON column, a label column, colours from a field's Table Schema `categories`, and
+    the portal's tile URL (None by default: no request to another host)."""
+    fields = resource["schema"]["fields"]
+    names = [f["name"] for f in fields]
+    coloured = next((f for f in fields if any("colour" in c for c in f.get("categories", []))), None)
+    return {
+        "column": resource["kommune"]["geometry"],
+        "label": next((name for name in ("name", "titel", "bezeichnung", "id") if name in names), names[0]),
+        "colour_column": coloured["name"] if coloured else None,
+        "colours": {c["value"]: c["colour"] for c in coloured["categories"]} if coloured else {},
+        "tile_url": site_map.get("tile_url"),
+        "attribution": site_map.get("attribution"),
     }
 
 

@@ -19,6 +19,7 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
+from publish import datasette_portal
 from publish.build_folder import BuildFolder
 from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
@@ -105,6 +106,7 @@ class PortalApp:
     def _load(self, root: Path) -> _Release:
         build = BuildFolder.open(root)
         metadata = json.loads((root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+        datasette_portal.register()  # the German templates need the portal's header, footer and titles
         datasette = Datasette(
             immutables=[str(build.database)],
             metadata=metadata,
@@ -133,12 +135,23 @@ class PortalApp:
         release.active += 1  # one event loop: no lock needed between requests
         try:
             if path.startswith(prefix) or path == prefix.rstrip("/"):
-                await release.datasette(scope, receive, neutralising_send(path, send))
+                await release.datasette(_without_prefix(scope, prefix), receive, neutralising_send(path, send))
                 return
             await _site_with_404(release, scope, receive, send)
         finally:
             release.active -= 1
             release.close_when_idle()
+
+
+def _without_prefix(scope: dict, prefix: str) -> dict:
+    """The request as a prefix-stripping proxy would pass it on: Datasette adds `base_url` to the
+    links it builds, also to those built from the request path (sort, export, show/hide SQL), so
+    a path that still carries the prefix yields /daten/daten/… links (datasette issues #1590, #2105)."""
+    cut = len(prefix.rstrip("/"))
+    stripped = {**scope, "path": scope["path"][cut:] or "/"}
+    if scope.get("raw_path"):
+        stripped["raw_path"] = scope["raw_path"][cut:] or b"/"
+    return stripped
 
 
 async def _site_with_404(release: _Release, scope, receive, send) -> None:

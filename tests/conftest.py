@@ -92,6 +92,38 @@ def portal_dir(tmp_path) -> PortalDir:
     return PortalDir(tmp_path / "portal")
 
 
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def browser_part_missing(what: str) -> None:
+    """Skip a browser test whose tools are missing, or fail with KOMMUNE_REQUIRE_BROWSER=1 (CI)."""
+    if os.environ.get("KOMMUNE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{what} (KOMMUNE_REQUIRE_BROWSER=1: the browser tests must run)")
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian `chromium` for the whole session, driven by Playwright (never a
+    downloaded browser). One per session because Playwright's sync API allows one instance per
+    thread. Playwright gives it a fresh temporary --user-data-dir; use a new context per test."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        browser_part_missing("Debian's chromium is not installed (apt-get install chromium; `make test` does it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_part_missing("playwright is missing (a test extra: pip install -e '.[test]')")
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> Path:
     """The repository's own demo portal, built once per session. Returns the `build` symlink."""
@@ -156,3 +188,14 @@ def demo_server(demo_build):
     server = start_server(demo_build)
     yield server
     stop_server(server)
+
+
+@pytest.fixture
+def oparl_server():
+    """The bundled OParl demo of datasets/ratsinformation/ served over real HTTP on 127.0.0.1,
+    with pagination, modified_since and injectable faults (tests/oparl_server.py)."""
+    from tests.oparl_server import serve_sample
+
+    server = serve_sample()
+    yield server
+    server.stop()

@@ -7,13 +7,16 @@ from frictionless import FrictionlessException, Schema
 
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import register, service_records, tabular
+from pipelines.kinds import geojson, oparl, register, service_records, tabular, wfs
 
 KINDS = {
     "csv": tabular,
     "xlsx": tabular,
     "service-records": service_records,
     "register": register,
+    "oparl": oparl,
+    "geojson": geojson,
+    "wfs": wfs,
 }
 
 

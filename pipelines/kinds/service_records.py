@@ -2,13 +2,16 @@
 monthly aggregates. Only the aggregates that pass disclosure control reach `build/`, with
 the audit beside them as `disclosure-audit.json`.
 
+`schema.yaml` is the Table Schema of the raw export (every column, personal ones included);
+rows are read and checked by the fast reader of the csv kind (`pipelines.tabular`). Issues
+never quote a cell: a shifted row could put a name or an e-mail address into any column.
+
 ```yaml
 source:
   kind: service-records
   path: sample/beschwerden.csv        # or url:
   encoding: cp1252
   delimiter: ";"
-  types: {eingangsdatum: date, erledigt_am: date}
   month: eingangsdatum                # the date that decides the month
   rows: kategorie                     # row dimension (service, category)
   columns: kanal                      # column dimension (channel)
@@ -27,23 +30,27 @@ from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.kinds.source_files import csv_field_limit
 from pipelines.kinds.tabular import _check_encoding, _fetch
 from pipelines.output import ResourceOutput, write_resource
+from pipelines.report import describe_field
 from pipelines.steps.aggregate import TOTAL, AggregateInputError, AggregateSpec, Measure
 from pipelines.steps.disclosure import DisclosureConfigError, DisclosureRules, PersonalDataFound, protect
-from pipelines.steps.read_records import RecordReader
 from pipelines.steps.suppression import UnprotectableCell
+from pipelines.tabular.checked import InvalidTable, iter_valid_rows
 
-NEEDS_SCHEMA = False  # the published schema follows from the declaration
+NEEDS_SCHEMA = True  # schema.yaml describes the raw export; the published schema follows from the declaration
 AUDIT_FILE = "disclosure-audit.json"
+MAX_ISSUES = 200
 
 
 class Strict(BaseModel):
@@ -88,10 +95,6 @@ class Source(Strict):
     url: HttpUrl | None = None
     encoding: str = "utf-8"
     delimiter: str = Field(default=";", min_length=1, max_length=1)
-    date_format: str = "%d.%m.%Y"
-    decimal_char: str = ","
-    group_char: str = "."
-    types: dict[str, Literal["string", "date", "number", "integer"]] = {}
     month: str
     rows: str = Field(pattern=COLUMN_NAME.pattern)
     columns: str = Field(pattern=COLUMN_NAME.pattern)
@@ -110,14 +113,6 @@ class Source(Strict):
             codecs.lookup(self.encoding)
         except LookupError:
             raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“") from None
-        if self.types.get(self.month) != "date":
-            raise ValueError(f"month: Feld „{self.month}“ muss in types als date deklariert sein")
-        for measure in self.measures:
-            for name in (measure.start, measure.end):
-                if name and self.types.get(name) != "date":
-                    raise ValueError(f"measures.{measure.name}: „{name}“ muss in types als date deklariert sein")
-            if measure.field and self.types.get(measure.field) not in ("number", "integer"):
-                raise ValueError(f"measures.{measure.name}: „{measure.field}“ muss in types als number deklariert sein")
         return self
 
     def spec(self) -> AggregateSpec:
@@ -130,12 +125,29 @@ class Source(Strict):
 
 
 def check(dataset: DatasetConfig) -> list[ConfigProblem]:
-    """The source file exists and no personal field is aggregated."""
+    """The source file exists, the schema types the fields the statistics read, and no
+    personal field is aggregated."""
     label = f"datasets/{dataset.id}/dataset.yaml"
     source: Source = dataset.source_config
     problems = []
     if source.path and not (dataset.folder / source.path).exists():
         problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
+    types = {field["name"]: field.get("type", "string") for field in (dataset.table_schema or {}).get("fields", [])}
+    wanted = {source.month: ("date",), source.rows: ("string",), source.columns: ("string",)}
+    for measure in source.measures:
+        for name in (measure.start, measure.end):
+            if name:
+                wanted[name] = ("date",)
+        if measure.field:
+            wanted[measure.field] = ("number", "integer")
+    names = [source.personal.first_name, source.personal.last_name]
+    wanted.update({name: ("string",) for name in names if name})
+    for name, allowed in wanted.items():
+        if name not in types:
+            problems.append(ConfigProblem(label, "source", f"Feld „{name}“ fehlt in schema.yaml"))
+        elif types[name] not in allowed:
+            problems.append(ConfigProblem(f"datasets/{dataset.id}/schema.yaml", name,
+                                          f"Typ {types[name]}, erwartet: {' oder '.join(allowed)}"))
     personal = set(source.personal.identifiers) | set(source.personal.free_text)
     for name in source.spec().source_fields():
         if name in personal:
@@ -178,14 +190,14 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     path, shown_name = _fetch(dataset, source, ctx)
     _check_encoding(path, source.encoding, shown_name)
     spec, rules = source.spec(), source.rules()
-    names = [name for name in (source.personal.first_name, source.personal.last_name) if name]
-    reader = RecordReader(path, keep=spec.source_fields() + names, types=source.types,
-                          required=[source.month, source.rows, source.columns], encoding=source.encoding,
-                          delimiter=source.delimiter, date_format=source.date_format,
-                          decimal_char=source.decimal_char, group_char=source.group_char)
+    raw_schema = dataset.table_schema
+    header = [field["name"] for field in raw_schema["fields"]]
     ctx.progress(f"werte {shown_name} aus")
     try:
-        protected = protect(reader, spec, rules, source_columns=reader.header)
+        with csv_field_limit():  # overlong cells are errors, as in the csv kind
+            protected = protect(_records(path, source, raw_schema, spec), spec, rules, source_columns=header)
+    except InvalidTable as invalid:
+        raise DatasetFailed(f"Fehler in {shown_name}", _issues(invalid, shown_name, raw_schema)) from None
     except (DisclosureConfigError, AggregateInputError, UnprotectableCell) as error:
         raise DatasetFailed("Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)]) from error
     except PersonalDataFound as found:
@@ -195,12 +207,6 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
                   expected="keine personenbezogenen Daten (Feld in personal.identifiers eintragen)")
             for finding in found.findings[:100]
         ]) from None  # the finding's context would carry nothing more, and no values
-    if reader.issues:
-        raise DatasetFailed(f"{len(reader.issues)} Fehler in {shown_name}", [
-            Issue(type=issue.type, file=shown_name, row=issue.row or None, field=issue.field,
-                  message=issue.message, expected=issue.expected)
-            for issue in reader.issues
-        ])
     if not protected.rows:
         raise DatasetFailed("Keine Datensätze", [Issue(type="blank-table", file=shown_name, message="Die Datei enthält keine Datensätze")])
     name = dataset.table_name()
@@ -211,3 +217,39 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         ctx.out_dir, name, published_schema(source), protected.rows, title=dataset.title,
         description=dataset.description, facets=[source.columns, source.rows], indexes=[["monat"]],
     )]
+
+
+def _records(path, source: Source, raw_schema: dict, spec: AggregateSpec) -> Iterator[dict[str, Any]]:
+    """Valid rows as dicts of only the fields the statistics and the PII scan need.
+
+    Raises InvalidTable after the last row when any row broke the schema (the caller then
+    publishes nothing).
+    """
+    names = [field["name"] for field in raw_schema["fields"]]
+    keep = spec.source_fields() + [name for name in (source.personal.first_name, source.personal.last_name) if name]
+    positions = [(name, names.index(name)) for name in dict.fromkeys(keep)]
+    rows = iter_valid_rows(path, raw_schema, encoding=source.encoding, dialect={"csv": {"delimiter": source.delimiter}})
+    for row in rows:
+        yield {name: row[position] for name, position in positions}
+
+
+def _issues(invalid: InvalidTable, shown_name: str, raw_schema: dict) -> list[Issue]:
+    """Frictionless's errors as issues with row, field and what was expected — without the
+    cell values that Frictionless's own messages quote."""
+    fields = {field["name"]: field for field in raw_schema["fields"]}
+    words = {"type-error": "hat nicht den erwarteten Typ", "constraint-error": "verletzt eine Bedingung",
+             "missing-cell": "Zelle fehlt (die Zeile hat zu wenige Spalten)",
+             "extra-cell": "überzählige Zelle (die Zeile hat zu viele Spalten)",
+             "missing-label": "Spalte fehlt in der Datei", "extra-label": "Spalte steht nicht im Schema",
+             "incorrect-label": "Spaltenüberschrift passt nicht zum Schema", "blank-row": "leere Zeile"}
+    issues = []
+    for error in invalid.errors[:MAX_ISSUES]:
+        descriptor = error.to_descriptor()
+        field_name = descriptor.get("fieldName")
+        issues.append(Issue(
+            type=descriptor.get("type", "error"), file=shown_name, row=descriptor.get("rowNumber"), field=field_name,
+            message=f"Feld „{field_name}“ {words.get(descriptor.get('type'), 'ist fehlerhaft')}" if field_name
+            else words.get(descriptor.get("type"), "Fehler in der Datei"),
+            expected=describe_field(fields[field_name]) if field_name in fields else None,
+        ))
+    return issues

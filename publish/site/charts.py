@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 from itertools import count
 
@@ -100,5 +101,68 @@ def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: 
     parts.append(f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2.5" '
                  f'stroke-linejoin="round"/>')
     parts.append(f'<circle cx="{x(len(series) - 1):.1f}" cy="{y(series[-1][1]):.1f}" r="4" fill="{LINE_COLOUR}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Series:
+    """One bar per category in a grouped bar chart; None leaves a gap."""
+
+    label: str
+    colour: str
+    values: list[float | None]
+
+
+def grouped_bar_chart(categories: Sequence[str], series: Sequence[Series], *, title: str, description: str,
+                      unit: str = "") -> Markup:
+    """An SVG chart with one group of bars per category and one bar per series, a y axis
+    on round ticks and a legend. Each bar has a tooltip (`<title>`) with its number.
+
+    Raises `ValueError` when a series has not one value per category.
+    """
+    for entry in series:
+        if len(entry.values) != len(categories):
+            raise ValueError(f"series {entry.label!r}: {len(entry.values)} values for {len(categories)} categories")
+    identifier = f"chart-{next(_ids)}"
+    values = [value for entry in series for value in entry.values if value is not None]
+    ticks = nice_ticks(0.0, max(values, default=0.0) or 1.0)
+    top = ticks[-1]
+    legend_height = 22
+    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - legend_height
+    group_width = plot_width / max(len(categories), 1)
+    bar_width = group_width * 0.8 / max(len(series), 1)
+
+    def y(value: float) -> float:
+        return MARGIN_TOP + plot_height * (1 - value / top)
+
+    suffix = f"\u00a0{unit}" if unit else ""
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{identifier}-title {identifier}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{identifier}-title">{escape(title)}</title>',
+        f'<desc id="{identifier}-desc">{escape(description)}</desc>',
+    ]
+    for tick in ticks:
+        parts.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                     f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" '
+                     f'fill="{TEXT_COLOUR}">{escape(german_number(tick) + suffix)}</text>')
+    for index, category in enumerate(categories):
+        left = MARGIN_LEFT + index * group_width + group_width * 0.1
+        for position, entry in enumerate(series):
+            value = entry.values[index]
+            if value is None:
+                continue
+            parts.append(f'<rect x="{left + position * bar_width:.1f}" y="{y(value):.1f}" width="{bar_width * 0.95:.1f}" '
+                         f'height="{y(0) - y(value):.1f}" fill="{entry.colour}"><title>{escape(category)}, '
+                         f'{escape(entry.label)}: {escape(german_number(value) + suffix)}</title></rect>')
+        parts.append(f'<text x="{left + group_width * 0.4:.1f}" y="{y(0) + 16:.1f}" text-anchor="middle" '
+                     f'font-size="12" fill="{TEXT_COLOUR}">{escape(category)}</text>')
+    for position, entry in enumerate(series):
+        x = MARGIN_LEFT + position * 200
+        parts.append(f'<rect x="{x}" y="{HEIGHT - 22}" width="12" height="12" fill="{entry.colour}"/>'
+                     f'<text x="{x + 18}" y="{HEIGHT - 12}" font-size="12" fill="{TEXT_COLOUR}">{escape(entry.label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

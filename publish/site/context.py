@@ -43,6 +43,25 @@ def german_date(value: str | dt.date | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def german_datetime(value: str | dt.datetime | None) -> str:
+    """`2025-01-21T17:00:00+01:00` → `Di., 21.01.2025, 17:00 Uhr` (local time as recorded)."""
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    weekday = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")[value.weekday()]
+    return f"{weekday}, {value:%d.%m.%Y, %H:%M} Uhr"
+
+
+def german_time(value: str | dt.datetime | None) -> str:
+    """`2025-01-21T19:00:00+01:00` → `19:00`."""
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return f"{value:%H:%M}"
+
+
 def german_number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "–"
@@ -58,6 +77,16 @@ def file_size(size: int | None) -> str:
             return f"{german_number(size, 0 if unit == 'Bytes' else 1)} {unit}"
         size /= 1024
     return ""
+
+
+def markdown_below_h1(markdown: MarkdownIt, text: str | None) -> str:
+    """Render Markdown with every heading one level lower (# → h2 … ##### → h6), so a README's
+    own title never competes with the page's single h1 (screen readers navigate by headings)."""
+    tokens = markdown.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    return markdown.renderer.render(tokens, markdown.options, {})
 
 
 @dataclass
@@ -77,18 +106,21 @@ class SiteContext:
         markdown = MarkdownIt("commonmark", {"html": False})
         env.filters.update({
             "date_de": german_date,
+            "datetime_de": german_datetime,
+            "time_de": german_time,
             "number_de": german_number,
             "filesize": file_size,
             "type_de": lambda t: TYPE_WORDS.get(t, t),
             "family_de": lambda f: FAMILY_WORDS.get(f, f),
             "frequency_de": lambda f: FREQUENCY_WORDS.get(f, f),
-            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown.render(text or "")),
+            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown_below_h1(markdown, text)),
         })
         env.globals.update({
             "portal": self.build.portal,
             "site": self.build.portal["site"],
             "publisher": self.build.portal["publisher"],
             "datasette": self.build.datasette_path,
+            "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
             "table_url": self.build.table_url,
             "built": dt.datetime.now(dt.timezone.utc),
         })
@@ -124,6 +156,14 @@ class SiteContext:
         html = self.env.get_template(template).render(current_url=url, **context)
         target.write_text(html, encoding="utf-8")
         self.written.append(url)
+        return target
+
+    def write_bytes(self, relative: str, content: bytes) -> Path:
+        """Write a file produced by a library (iCalendar, Atom, JSON) at exactly `relative`."""
+        target = self.out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        self.written.append("/" + relative)
         return target
 
     def publish_file(self, source: Path, relative: str) -> None:

@@ -18,11 +18,16 @@ def edit_json(path: Path, change) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def copy_build(source: Path, target: Path, suffix: str = "", publisher: str | None = None) -> Path:
+def copy_build(source: Path, target: Path, suffix: str = "", publisher: str | None = None,
+               only: tuple[str, ...] | None = None) -> Path:
     """Copy a build to ``target``. ``suffix`` is appended to every dataset id and ``publisher``
-    becomes the publisher's short name, so tests sharing one CKAN do not collide."""
+    becomes the publisher's short name, so tests sharing one CKAN do not collide; ``only``
+    keeps just the named datasets."""
     shutil.copytree(Path(source).resolve(), target)
     datasets = target / "datasets"
+    for folder in sorted(datasets.iterdir()):
+        if only is not None and folder.name not in only:
+            remove_dataset(target, folder.name)
     for folder in sorted(datasets.iterdir()):
         def rename(package, folder=folder):
             package["name"] = folder.name + suffix

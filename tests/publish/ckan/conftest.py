@@ -17,7 +17,7 @@ import requests
 
 from tests.conftest import REPO
 from tests.publish.ckan.proxy import CkanProxy
-from tests.publish.conftest import copy_build
+from tests.publish.conftest import DATASETS, copy_build
 
 CKAN_TOOLS = REPO.parent / "shared" / "tools" / "ckan-test"
 
@@ -69,7 +69,9 @@ def proxy(ckan):
 
 @pytest.fixture
 def unique_build(demo_build, tmp_path):
-    """A copy of the demo build whose dataset ids and publisher are unique to this test.
-    Returns ``(build, suffix)``; dataset ids are the demo ids plus suffix."""
+    """A copy of the demo build with two datasets (haushalt-ergebnisplan, kita-plaetze) whose ids
+    and publisher are unique to this test. Returns ``(build, suffix)``; ids are the demo ids plus suffix."""
     tag = uuid.uuid4().hex[:8]
-    return copy_build(demo_build, tmp_path / "build", suffix=f"-{tag}", publisher=f"werne-test-{tag}"), f"-{tag}"
+    build = copy_build(demo_build, tmp_path / "build", suffix=f"-{tag}", publisher=f"werne-test-{tag}",
+                       only=DATASETS)
+    return build, f"-{tag}"

@@ -74,8 +74,10 @@ def test_datasette_is_a_data_service_serving_every_dataset(fixture_build):
     assert set(graph.objects(service, ns.DCAT.servesDataset)) == {
         dataset_uri(catalogue, entry) for entry in catalogue.datasets}
     api = list(graph.subjects(ns.DCAT.accessService, service))
+    tables = [table for entry in catalogue.datasets for table in entry.tables]
+    assert "haushalt_ergebnisplan" in tables and "kita_plaetze" in tables
     assert {str(graph.value(a, ns.DCAT.accessURL)) for a in api} == {
-        "http://127.0.0.1:8000/daten/portal/haushalt_ergebnisplan", "http://127.0.0.1:8000/daten/portal/kita_plaetze"}
+        f"http://127.0.0.1:8000/daten/portal/{table}" for table in tables}
 
 
 def test_base_url_is_a_setting(fixture_build):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
-from publish.site.charts import line_chart, nice_ticks, table_rows
+import pytest
+
+from publish.site.charts import Series, grouped_bar_chart, line_chart, nice_ticks, table_rows
 
 SVG = "{http://www.w3.org/2000/svg}"
 SERIES = [("2026-08", 28.5), ("2026-09", 30.0), ("2026-10", 31.6)]
@@ -46,3 +48,21 @@ def test_ticks_are_round_and_cover_the_range():
 def test_table_rows_in_german_with_aligned_decimals():
     assert table_rows([("2026-09", 18.0), ("2026-10", 1234.5)]) == [("September 2026", "18,0"), ("Oktober 2026", "1.234,5")]
     assert table_rows([("2026-10", 6.0)]) == [("Oktober 2026", "6")]
+
+
+def test_grouped_bar_chart_has_one_bar_per_value_with_its_number():
+    svg = grouped_bar_chart(["2023", "2024"], [Series("Genehmigt", "#0072b2", [60, 55]),
+                                               Series("Fertiggestellt", "#e69f00", [1250.5, None])],
+                            title="Baugenehmigungen", description="Genehmigungen & Fertigstellungen je Jahr")
+    root = ElementTree.fromstring(str(svg))
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Baugenehmigungen"
+    bars = [rect for rect in root.iter(f"{SVG}rect") if rect.find(f"{SVG}title") is not None]
+    assert [bar.find(f"{SVG}title").text for bar in bars] == [
+        "2023, Genehmigt: 60", "2023, Fertiggestellt: 1.250,5", "2024, Genehmigt: 55"]
+    heights = [float(bar.get("height")) for bar in bars]
+    assert heights[1] > heights[0] > heights[2] > 0
+
+
+def test_grouped_bar_chart_needs_one_value_per_category():
+    with pytest.raises(ValueError):
+        grouped_bar_chart(["1", "2"], [Series("s", "#000", [1])], title="t", description="d")

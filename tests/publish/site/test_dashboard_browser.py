@@ -3,26 +3,9 @@ served by a real `kommune serve`: they render, charts are visible with their tex
 alternative, and the pages make no request to any other host."""
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlsplit
 
-import pytest
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("chromium fehlt: `make test` installiert es (tools/install-system-deps.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
+# `browser` is the session's headless Chromium from tests/conftest.py.
 
 
 def visit(browser, server, path: str, width: int = 1100):

@@ -1,0 +1,77 @@
+"""GeoJSON from a file in the dataset folder or an HTTP URL (e.g. a town GIS export).
+
+```yaml
+source:
+  kind: geojson
+  path: sample/bebauungsplaene.geojson   # or url: https://…
+  crs: null            # optional: overrides the file's crs member (default: RFC 7946 WGS84)
+  id_property: planid  # optional: property holding a stable id (else the feature id)
+  plans: {...}         # development plans: see pipelines/geo/plans.py (PlanAttributes)
+  columns: {...}       # or any other areas: published column -> source property
+steps: [{type: make-valid}]   # optional: repair what can be repaired, and report it
+```
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Literal
+
+from pydantic import HttpUrl, model_validator
+
+from pipelines.config.dataset import DatasetConfig
+from pipelines.context import RunContext
+from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.geo.reading import GeoJsonError, parse_feature_collection
+from pipelines.geo.resource import FeatureSettings
+from pipelines.geo.source_kind import check_steps, write_features
+from pipelines.http import FetchError
+from pipelines.output import ResourceOutput
+
+NEEDS_SCHEMA = False  # the kind brings its own schema (plan table or declared columns)
+
+
+class Source(FeatureSettings):
+    kind: Literal["geojson"]
+    path: str | None = None
+    url: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _one_location(self) -> "Source":
+        if (self.path is None) == (self.url is None):
+            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
+        if self.path is not None and (PurePosixPath(self.path).is_absolute() or ".." in PurePosixPath(self.path).parts):
+            raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
+        return self
+
+
+def check(dataset: DatasetConfig) -> list[ConfigProblem]:
+    label = f"datasets/{dataset.id}/dataset.yaml"
+    source: Source = dataset.source_config
+    problems = check_steps(dataset)
+    if source.path and not (dataset.folder / source.path).exists():
+        problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
+    return problems
+
+
+def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
+    source: Source = dataset.source_config
+    if source.path is not None:
+        shown_name = source.path
+        try:
+            data = (dataset.folder / source.path).read_bytes()
+        except OSError as error:
+            raise DatasetFailed("Quelldatei nicht lesbar", [Issue(type="scheme-error", file=shown_name,
+                                                                  message=f"{type(error).__name__}: {error.strerror}")])
+    else:
+        shown_name = str(source.url)
+        try:
+            ctx.progress(f"lade {shown_name}")
+            data = ctx.http.download(shown_name).read_bytes()
+        except FetchError as error:
+            raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=shown_name)])
+    try:
+        document = parse_feature_collection(data, shown_name)
+    except GeoJsonError as error:
+        raise DatasetFailed("Quelle ist kein GeoJSON", [Issue(type="format-error", file=shown_name, message=str(error),
+                                                               expected="eine GeoJSON-FeatureCollection")])
+    return write_features(dataset, ctx, document, source, shown_name)

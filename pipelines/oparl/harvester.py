@@ -1,0 +1,234 @@
+"""Harvest an OParl system: System → Body → the body's object lists, full or incremental.
+
+The harvest never stops at the first problem. A page that cannot be fetched ends the walk
+of that one list (the others go on), an object that breaks the specification is reported
+with its URL and skipped, and the list is asked again from its last complete point on the
+next run. Deleted objects (`deleted: true`) and objects that privacy rules withhold are
+removed from the store together with everything embedded in them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pipelines.oparl import models
+from pipelines.http import FetchError
+from pipelines.oparl.client import JsonFetcher
+from pipelines.oparl.flatten import flatten
+from pipelines.oparl.parsing import parse_salvaging
+from pipelines.oparl.store import ObjectStore
+
+# The body's lists in the order they are walked: referenced objects come before the
+# objects referring to them, embedding lists (meetings, papers) before the flat 1.1 lists
+# of the objects they embed.
+BODY_LISTS = (
+    ("legislativeTermList", "LegislativeTerm"),
+    ("organization", "Organization"),
+    ("person", "Person"),
+    ("membership", "Membership"),
+    ("locationList", "Location"),
+    ("meeting", "Meeting"),
+    ("paper", "Paper"),
+    ("agendaItem", "AgendaItem"),
+    ("consultation", "Consultation"),
+    ("file", "File"),
+)
+# Top-level types whose full walk proves that objects missing from it are gone.
+SWEPT_TYPES = {"Organization", "Person", "Meeting", "Paper"}
+
+
+class HarvestFailed(RuntimeError):
+    """Nothing could be harvested: the system or its body list is unreachable or invalid."""
+
+    def __init__(self, url: str, message: str):
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.message = message
+
+
+@dataclass
+class HarvestIssue:
+    """One problem met during the harvest; `url` is the page or object concerned."""
+
+    url: str
+    message: str
+    kind: str  # "page" (a list page failed), "object" (invalid object), "loop" (pagination loop)
+
+
+@dataclass
+class HarvestResult:
+    store: ObjectStore
+    issues: list[HarvestIssue] = field(default_factory=list)
+    incremental: bool = False
+    pages: int = 0
+    objects_received: int = 0
+    objects_removed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def objects_per_second(self) -> float:
+        return self.objects_received / self.seconds if self.seconds else 0.0
+
+
+def with_query(url: str, **params: str) -> str:
+    """Return `url` with query parameters added or replaced."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.update(params)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def state_folder(state_dir: Path, system_url: str) -> Path:
+    """The folder that keeps one system's harvest state (`oparl/<hash of URL>/`)."""
+    digest = hashlib.sha256(system_url.encode("utf-8")).hexdigest()[:16]
+    return state_dir / "oparl" / digest
+
+
+@dataclass
+class Harvester:
+    """Walks one OParl system. `state_dir` of None harvests fully and remembers nothing.
+
+    `overlap` is subtracted from the start time of the previous run when asking for changes,
+    so that clock differences between server and harvester lose nothing.
+    """
+
+    fetcher: JsonFetcher
+    system_url: str
+    state_dir: Optional[Path] = None
+    max_pages_per_list: int = 10_000
+    overlap: dt.timedelta = dt.timedelta(minutes=5)
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)
+    progress: Optional[Callable[[str], None]] = None
+
+    def run(self) -> HarvestResult:
+        """Harvest and, with a state directory, save store and list timestamps.
+
+        Raises HarvestFailed when the system object or the list of bodies cannot be read;
+        every other problem is recorded in the result's `issues`.
+        """
+        started_clock = time.perf_counter()
+        started = self.now()
+        folder = state_folder(self.state_dir, self.system_url) if self.state_dir else None
+        state = self._load_state(folder)
+        store = ObjectStore.load(folder / "objects.json") if folder else ObjectStore()
+        result = HarvestResult(store=store, incremental=bool(state["lists"]))
+
+        system = self._fetch_object(self.system_url, result, required=True)
+        if not isinstance(system, models.System):
+            raise HarvestFailed(self.system_url, f"liefert ein {type(system).__name__}-Objekt, kein System "
+                                                 "(bitte die System-URL der OParl-Schnittstelle angeben)")
+        self._ingest(system, result)
+        bodies_complete, bodies = self._walk(system.body, None, result)
+        if not bodies and not bodies_complete:
+            raise HarvestFailed(system.body, "die Liste der Körperschaften ist nicht lesbar")
+
+        since = started - self.overlap
+        for body in bodies:
+            if not isinstance(body, models.Body):
+                continue
+            for prop, type_name in BODY_LISTS:
+                list_url = getattr(body, prop)
+                if not isinstance(list_url, str):
+                    continue
+                last = state["lists"].get(list_url)
+                complete, seen = self._walk(list_url, last, result)
+                if complete:
+                    state["lists"][list_url] = since.isoformat(timespec="seconds")
+                    if last is None and type_name in SWEPT_TYPES:
+                        self._sweep(type_name, {obj.id for obj in seen}, result)
+
+        result.seconds = time.perf_counter() - started_clock
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+            store.save(folder / "objects.json")
+            # objects first, then the list timestamps: a crash in between only asks for more next time
+            temporary = folder / "state.json.tmp"
+            temporary.write_text(json.dumps(state, indent=1), encoding="utf-8")
+            os.replace(temporary, folder / "state.json")
+        return result
+
+    def _load_state(self, folder: Optional[Path]) -> dict[str, Any]:
+        if folder and (folder / "state.json").exists():
+            state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+            if state.get("system") == self.system_url:
+                return state
+        return {"system": self.system_url, "lists": {}}
+
+    def _fetch_object(self, url: str, result: HarvestResult, required: bool = False) -> Optional[models.OParlObject]:
+        try:
+            data = self.fetcher.get_json(url)
+            result.pages += 1
+            return models.parse_object(data, url)
+        except (FetchError, models.InvalidObject) as error:
+            if required:
+                raise HarvestFailed(url, str(error)) from None
+            result.issues.append(HarvestIssue(url, str(error), "object"))
+            return None
+
+    def _walk(self, list_url: str, since: Optional[str], result: HarvestResult) -> tuple[bool, list[models.OParlObject]]:
+        """Walk one paginated list; return (walked to the end, objects received)."""
+        url: Optional[str] = with_query(list_url, modified_since=since) if since else list_url
+        visited: set[str] = set()
+        received: list[models.OParlObject] = []
+        while url:
+            if url in visited:
+                result.issues.append(HarvestIssue(url, "Schleife in der Seitenfolge: `links.next` zeigt auf eine schon gelesene Seite", "loop"))
+                return False, received
+            if len(visited) >= self.max_pages_per_list:
+                result.issues.append(HarvestIssue(url, f"mehr als {self.max_pages_per_list} Seiten: abgebrochen", "loop"))
+                return False, received
+            visited.add(url)
+            if self.progress:
+                self.progress(url)
+            try:
+                page = self.fetcher.get_json(url)
+            except FetchError as error:
+                result.issues.append(HarvestIssue(url, error.reason, "page"))
+                return False, received
+            result.pages += 1
+            if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+                result.issues.append(HarvestIssue(url, "keine OParl-Objektliste (Feld `data` fehlt)", "page"))
+                return False, received
+            for position, item in enumerate(page["data"]):
+                try:
+                    obj, dropped = parse_salvaging(item, f"{url}#data[{position}]")
+                except models.InvalidObject as error:
+                    result.issues.append(HarvestIssue(error.url, error.message, "object"))
+                    continue
+                result.issues += [HarvestIssue(d.url, d.message, "object") for d in dropped]
+                result.objects_received += 1
+                received.append(obj)
+                self._ingest(obj, result)
+            links = page.get("links") if isinstance(page.get("links"), dict) else {}
+            url = links.get("next") or None
+        return True, received
+
+    def _ingest(self, obj: models.OParlObject, result: HarvestResult) -> None:
+        store = result.store
+        if obj.deleted:
+            result.objects_removed += store.remove(obj.id)
+            return
+        flattened = flatten(obj)
+        for withheld in flattened.withheld:
+            result.objects_removed += store.remove(withheld)
+        new_ids = {data["id"] for _, data, _ in flattened.keep}
+        for parent_id in {parent for _, _, parent in flattened.keep if parent} | {obj.id}:
+            for child in store.children_of(parent_id):
+                if child not in new_ids:
+                    result.objects_removed += store.remove(child)
+        for type_name, data, parent in flattened.keep:
+            store.put(type_name, data, parent)
+
+    def _sweep(self, type_name: str, seen: set[str], result: HarvestResult) -> None:
+        """After a complete full walk, forget top-level objects of this type that it no longer lists."""
+        for stored_id in [oid for oid, s in result.store.objects.items() if s.type == type_name and s.parent is None]:
+            if stored_id not in seen:
+                result.objects_removed += result.store.remove(stored_id)

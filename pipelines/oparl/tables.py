@@ -1,0 +1,161 @@
+"""Harvested OParl objects as tables: rows plus Frictionless Table Schemas in German.
+
+Every table is keyed by the OParl `id` URL and linked by foreign keys (meeting ↔ agenda item
+↔ paper ↔ consultation ↔ file, organization ↔ membership ↔ person). A reference to an object
+that the harvest does not hold (withheld for privacy, deleted, or on another system) becomes
+empty rather than a broken link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+from pipelines.oparl import models, search
+from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
+from pipelines.oparl.store import ObjectStore
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    description: str
+    schema: dict[str, Any]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    fts: list[str] = field(default_factory=list)
+    indexes: list[list[str]] = field(default_factory=list)
+    facets: list[str] = field(default_factory=list)
+
+
+def _first(value: Any) -> Optional[str]:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _date_part(value: Optional[str]) -> Optional[str]:
+    return value[:10] if value else None
+
+
+def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Table]:
+    """Rows for every OParl table from a harvested store, in the order of SCHEMAS.
+
+    References to objects not in the store are emptied so foreign keys always hold.
+    """
+    today = today or dt.date.today()
+    known = {name: set() for name in SCHEMAS}
+    type_table = {"Body": "oparl_body", "LegislativeTerm": "oparl_legislative_term", "Organization": "oparl_organization",
+                  "Person": "oparl_person", "Membership": "oparl_membership", "Location": "oparl_location",
+                  "Meeting": "oparl_meeting", "Paper": "oparl_paper", "AgendaItem": "oparl_agenda_item",
+                  "Consultation": "oparl_consultation", "File": "oparl_file"}
+    for stored in store.objects.values():
+        if stored.type in type_table:
+            known[type_table[stored.type]].add(stored.data["id"])
+
+    def ref(table: str) -> Callable[[Any], Optional[str]]:
+        return lambda value: value if (value := _first(value)) in known[table] else None
+
+    body, org, person, location = ref("oparl_body"), ref("oparl_organization"), ref("oparl_person"), ref("oparl_location")
+    meeting, paper, agenda_item = ref("oparl_meeting"), ref("oparl_paper"), ref("oparl_agenda_item")
+    organizations = {o["id"]: o for o in store.of_type("Organization")}
+    files = {f["id"]: f for f in store.of_type("File")}
+    consultations = {c["id"]: c for c in store.of_type("Consultation")}
+    memberships = list(store.of_type("Membership"))
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
+
+    def point(obj: dict[str, Any]) -> tuple[Optional[float], Optional[float]]:
+        located = models.lon_lat(obj.get("geojson"))
+        return located if located else (None, None)
+
+    for b in store.of_type("Body"):
+        loc = store.get(b.get("location", "")) if isinstance(b.get("location"), str) else None
+        lon, lat = point(loc.data) if loc else (None, None)
+        rows["oparl_body"].append({"id": b["id"], "name": b.get("name"), "short_name": b.get("shortName"),
+                                   "classification": b.get("classification"), "ags": b.get("ags"), "rgs": b.get("rgs"),
+                                   "website": b.get("website"), "license": b.get("license"), "longitude": lon,
+                                   "latitude": lat, "web": b.get("web"), "modified": b.get("modified")})
+    for t in store.of_type("LegislativeTerm"):
+        rows["oparl_legislative_term"].append({"id": t["id"], "body": body(t.get("body")), "name": t.get("name"),
+                                               "start_date": t.get("startDate"), "end_date": t.get("endDate"),
+                                               "modified": t.get("modified")})
+    for o in organizations.values():
+        rows["oparl_organization"].append({"id": o["id"], "body": body(o.get("body")), "name": o.get("name"),
+                                           "short_name": o.get("shortName"), "organization_type": o.get("organizationType"),
+                                           "classification": o.get("classification"), "start_date": o.get("startDate"),
+                                           "end_date": o.get("endDate"), "website": o.get("website"), "web": o.get("web"),
+                                           "modified": o.get("modified")})
+    for p in store.of_type("Person"):
+        rows["oparl_person"].append({"id": p["id"], "body": body(p.get("body")), "name": p.get("name"),
+                                     "family_name": p.get("familyName"), "given_name": p.get("givenName"),
+                                     "title": " ".join(p.get("title", [])) or None, "form_of_address": p.get("formOfAddress"),
+                                     "affix": p.get("affix"), "faction": _faction(p["id"], memberships, organizations, today),
+                                     "web": p.get("web"), "modified": p.get("modified")})
+    for m in memberships:
+        rows["oparl_membership"].append({"id": m["id"], "person": person(m.get("person")), "organization": org(m.get("organization")),
+                                         "role": m.get("role"), "voting_right": m.get("votingRight"),
+                                         "start_date": m.get("startDate"), "end_date": m.get("endDate"),
+                                         "on_behalf_of": org(m.get("onBehalfOf")), "modified": m.get("modified")})
+    for loc in store.of_type("Location"):
+        lon, lat = point(loc)
+        rows["oparl_location"].append({"id": loc["id"], "description": loc.get("description"),
+                                       "street_address": loc.get("streetAddress"), "room": loc.get("room"),
+                                       "postal_code": loc.get("postalCode"), "locality": loc.get("locality"),
+                                       "sub_locality": loc.get("subLocality"), "longitude": lon, "latitude": lat,
+                                       "modified": loc.get("modified")})
+    for mt in sorted(store.of_type("Meeting"), key=lambda m: (m.get("start") or "", m["id"])):
+        minutes = files.get(mt.get("resultsProtocol", ""))
+        rows["oparl_meeting"].append({"id": mt["id"], "name": mt.get("name"), "organization": org(mt.get("organization")),
+                                      "meeting_state": mt.get("meetingState"), "cancelled": bool(mt.get("cancelled")),
+                                      "start": mt.get("start"), "end": mt.get("end"), "location": location(mt.get("location")),
+                                      "minutes_date": (minutes or {}).get("date") or _date_part((minutes or {}).get("created")),
+                                      "web": mt.get("web"), "modified": mt.get("modified")})
+    for pp in sorted(store.of_type("Paper"), key=lambda p: (p.get("date") or "", p["id"])):
+        main_text = (files.get(pp.get("mainFile", "")) or {}).get("text")
+        rows["oparl_paper"].append({"id": pp["id"], "body": body(pp.get("body")), "reference": pp.get("reference"),
+                                    "name": pp.get("name"), "paper_type": pp.get("paperType"), "date": pp.get("date"),
+                                    "under_direction_of": org(pp.get("underDirectionOf")),
+                                    "originator_organization": org(pp.get("originatorOrganization")),
+                                    "search_text": search.search_text(pp.get("name"), pp.get("reference"), main_text),
+                                    "web": pp.get("web"), "modified": pp.get("modified")})
+    for ai in sorted(store.of_type("AgendaItem"), key=lambda a: (a.get("meeting") or "", a.get("order") or 0)):
+        consultation = consultations.get(ai.get("consultation", ""))
+        rows["oparl_agenda_item"].append({"id": ai["id"], "meeting": meeting(ai.get("meeting")), "sort_order": ai.get("order"),
+                                          "number": ai.get("number"), "name": ai.get("name"),
+                                          "paper": paper((consultation or {}).get("paper")), "result": ai.get("result"),
+                                          "resolution_text": ai.get("resolutionText"), "start": ai.get("start"),
+                                          "search_text": search.search_text(ai.get("name"), ai.get("resolutionText")),
+                                          "web": ai.get("web"), "modified": ai.get("modified")})
+    for c in consultations.values():
+        rows["oparl_consultation"].append({"id": c["id"], "paper": paper(c.get("paper")), "meeting": meeting(c.get("meeting")),
+                                           "agenda_item": agenda_item(c.get("agendaItem")),
+                                           "organization": org(c.get("organization")), "authoritative": c.get("authoritative"),
+                                           "role": c.get("role"), "modified": c.get("modified")})
+    for f in files.values():
+        rows["oparl_file"].append({"id": f["id"], "name": f.get("name"), "file_name": f.get("fileName"),
+                                   "mime_type": f.get("mimeType"), "date": f.get("date"), "size": f.get("size"),
+                                   "role": FILE_ROLES.get(f.get("_role", ""), "Dokument"), "paper": paper(f.get("paper")),
+                                   "meeting": meeting(f.get("meeting")), "agenda_item": agenda_item(f.get("agendaItem")),
+                                   "access_url": f.get("accessUrl"), "download_url": f.get("downloadUrl"),
+                                   "text": f.get("text"), "modified": f.get("modified")})
+    return [Table(name, title, description, schema, rows[name], FTS.get(name, []), INDEXES.get(name, []),
+                  FACETS.get(name, []))
+            for name, (title, description, schema) in SCHEMAS.items()]
+
+
+def _faction(person_id: str, memberships: Iterable[dict[str, Any]], organizations: dict[str, dict[str, Any]],
+             today: dt.date) -> Optional[str]:
+    """Names of the factions or parties a person belongs to today, joined by ", ".
+
+    Members of a faction count first; a person sent to a committee on behalf of a faction
+    (a "sachkundige Bürgerin") counts for that faction when they are no member of one.
+    """
+    members, sent_by = set(), set()
+    for m in memberships:
+        if m.get("person") != person_id or (m.get("endDate") and m["endDate"] < today.isoformat()):
+            continue
+        for target, key in ((members, "organization"), (sent_by, "onBehalfOf")):
+            organization = organizations.get(m.get(key) or "")
+            if organization and (organization.get("organizationType") or "").casefold() in ("fraktion", "partei"):
+                target.add(organization.get("shortName") or organization.get("name"))
+    return ", ".join(sorted(n for n in (members or sent_by) if n)) or None

@@ -1,0 +1,86 @@
+"""A Datasette plugin that gives Datasette's pages what the portal's own pages know.
+
+The German templates in `site_templates/datasette/` show the portal's header, navigation and
+footer and call tables by their German titles; for that they need the portal metadata of the
+release Datasette serves. Datasette learns nothing about the portal from its arguments except
+the database file, and that lies in the release folder next to `portal.json`, so the plugin
+finds the metadata there. A Datasette instance that does not serve a build gets nothing.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from datasette import Response, hookimpl
+from datasette.plugins import pm
+
+from publish.build_folder import BuildFolder, BuildMissing
+
+
+PLUGIN_NAME = "offene-kommune-portal"
+
+
+def register() -> None:
+    """Register the plugin with Datasette (once per process; Datasette's plugin manager is global)."""
+    import publish.datasette_portal as plugin
+
+    if not pm.is_registered(plugin) and pm.get_plugin(PLUGIN_NAME) is None:
+        pm.register(plugin, name=PLUGIN_NAME)
+
+
+@lru_cache(maxsize=8)
+def _portal_vars(release_root: Path) -> dict:
+    """The template variables of one release, read once (a release folder never changes)."""
+    build = BuildFolder.open(release_root)
+    # The titles Datasette's own metadata gives each table: every publisher's tables, not only datasets'.
+    metadata_file = build.root / "datasette" / "metadata.json"
+    metadata = json.loads(metadata_file.read_text(encoding="utf-8")) if metadata_file.exists() else {}
+    table_titles = {
+        table: options["title"]
+        for database in metadata.get("databases", {}).values()
+        for table, options in database.get("tables", {}).items()
+        if options.get("title")
+    }
+    return {
+        "portal": build.portal,
+        "site": build.portal["site"],
+        "publisher": build.portal["publisher"],
+        "datasette_path": build.datasette_path,
+        "table_titles": table_titles,
+    }
+
+
+@hookimpl
+def extra_template_vars(datasette, request):
+    """Portal metadata for Datasette's templates, or nothing when Datasette serves no build."""
+    for database_file in datasette.files:
+        try:
+            variables = _portal_vars(Path(database_file).resolve().parent)
+        except BuildMissing:
+            continue
+        return {**variables, "current_url": request.path if request else ""}
+    return {}
+
+
+@hookimpl(tryfirst=True)
+def handle_exception(datasette, request, exception):
+    """Render errors of HTML pages with the portal's frame (Datasette's default handler renders
+    error.html without plugin variables). JSON requests and instances without a build keep
+    Datasette's own handling (returning None hands over to it)."""
+    from datasette.utils.asgi import Base400
+    from datasette.views.base import DatasetteError
+
+    if request is None or request.path.endswith(".json") or not extra_template_vars(datasette, request):
+        return None
+    if isinstance(exception, (Base400, DatasetteError)):
+        status, message = exception.status, (exception.message if isinstance(exception, DatasetteError) else exception.args[0])
+    else:
+        return None  # a real bug: Datasette's handler logs the traceback and answers 500
+
+    async def render():
+        html = await datasette.render_template(["error.html"], {"ok": False, "error": message, "status": status, "title": None},
+                                               request=request)
+        return Response.html(html, status=status)
+
+    return render

@@ -1,0 +1,73 @@
+"""The council section of the site (`/rat/`): overview, meetings, papers, committees, search,
+an iCalendar feed of upcoming meetings (all and per committee) and an Atom feed of new papers.
+
+Reads only the `oparl_*` tables of portal.db; renders nothing when no council dataset is
+published. Page addresses come from OParl ids (`council_data.page_paths`), so links stay valid
+from build to build.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from publish.site import council_data, council_feeds
+from publish.site.context import SiteContext
+
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+FEED_PAPERS = 50
+ALL_MEETINGS_CALENDAR = "rat/sitzungen.ics"
+PAPERS_FEED = "rat/vorlagen.atom"
+
+
+def render(site: SiteContext) -> None:
+    if not site.table_exists("oparl_meeting"):
+        return
+    db = site.db
+    now = dt.datetime.now(LOCAL_TIME)
+    # meeting times are stored as recorded, with the local offset: compare in local time
+    now_iso = now.isoformat(timespec="seconds")
+    paths = council_data.page_paths(db)
+    package = next((p for p in site.packages if any(r["name"] == "oparl_meeting" for r in p["resources"])), None)
+    common = {"paths": paths, "sample": bool(package and package["kommune"].get("sample")),
+              "dataset_url": f"/datensaetze/{package['name']}/" if package else None}
+    meetings = council_data.meetings(db)
+    papers = council_data.papers(db)
+    committees = council_data.committees(db)
+    bodies = council_data.bodies(db)
+
+    site.write_page("rat", "council/overview.html", body=bodies[0] if bodies else None, committees=committees,
+                    next_meetings=council_data.next_meetings(db, now_iso),
+                    decisions=council_data.latest_decisions(db, now_iso),
+                    paper_count=len(papers), meeting_count=len(meetings), **common)
+    site.write_page("rat/sitzungen", "council/meetings.html", meetings=meetings, **common)
+    site.write_page("rat/vorlagen", "council/papers.html", papers=papers, **common)
+    site.write_page("rat/suche", "council/search.html", **common)
+    site.write_bytes("rat/suche/index.json", json.dumps(council_data.search_index(db, paths), ensure_ascii=False,
+                                                        separators=(",", ":")).encode("utf-8"))
+    for meeting in meetings:
+        site.write_page(paths[meeting["id"]], "council/meeting.html", **council_data.meeting_page(db, meeting["id"]), **common)
+    for paper in papers:
+        site.write_page(paths[paper["id"]], "council/paper.html", **council_data.paper_page(db, paper["id"]), **common)
+    for organization in committees:
+        site.write_page(paths[organization["id"]], "council/committee.html",
+                        **council_data.committee_page(db, organization["id"]), **common)
+    _feeds(site, meetings, papers, committees, paths, now)
+
+
+def _feeds(site: SiteContext, meetings: list[dict], papers: list[dict], committees: list[dict],
+           paths: dict[str, str], now: dt.datetime) -> None:
+    base_url = str(site.portal["site"]["base_url"])
+    town = site.portal["publisher"]["name"]
+    db = site.db
+    agenda = council_data.agenda_names(db)
+    site.write_bytes(ALL_MEETINGS_CALENDAR, council_feeds.meetings_calendar(
+        council_feeds.upcoming(meetings, now), f"Sitzungen – {town}", base_url, paths, agenda))
+    for organization in committees:
+        own = council_feeds.upcoming(council_data.meetings(db, organization["id"]), now)
+        site.write_bytes(paths[organization["id"]] + "sitzungen.ics", council_feeds.meetings_calendar(
+            own, f"{organization['name']} – Sitzungen", base_url, paths, agenda))
+    newest = papers[:FEED_PAPERS]
+    updated = max((council_feeds.parse_time(p.get("modified")) for p in newest if p.get("modified")), default=now)
+    site.write_bytes(PAPERS_FEED, council_feeds.papers_atom(newest, f"Neue Vorlagen – {town}", base_url, PAPERS_FEED,
+                                                            paths, updated=updated))

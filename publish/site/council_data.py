@@ -1,0 +1,185 @@
+"""What the council pages show, read from `portal.db` (the `oparl_*` tables).
+
+Every function takes a read-only sqlite3 connection whose row factory yields dicts
+(`dict_rows`) and returns plain dicts and lists for the templates. Page addresses are
+derived from OParl ids (`slug`) so they stay the same from build to build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+SECTION = "rat"
+FOLDERS = {"oparl_meeting": "sitzungen", "oparl_paper": "vorlagen", "oparl_organization": "gremien"}
+
+
+def dict_rows(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
+    return {column[0]: value for column, value in zip(cursor.description, row)}
+
+
+def slug(oparl_id: str) -> str:
+    """A stable, readable URL segment for an OParl id (`…/meeting/1017` → `1017`).
+
+    Uses the id's last path segment and query; falls back to a hash of the whole id when
+    that leaves nothing usable (ids are URLs chosen by the council system's vendor).
+    """
+    parts = urlsplit(oparl_id)
+    tail = parts.path.rstrip("/").rsplit("/", 1)[-1] + ("-" + parts.query if parts.query else "")
+    cleaned = re.sub(r"[^a-z0-9]+", "-", tail.lower()).strip("-")
+    return cleaned[:60] if cleaned else hashlib.sha1(oparl_id.encode("utf-8")).hexdigest()[:12]
+
+
+def page_paths(db: sqlite3.Connection) -> dict[str, str]:
+    """Site path (`rat/sitzungen/1017/`) of every meeting, paper and committee, by OParl id.
+
+    Two ids with the same slug (possible with odd vendor URLs) get a short hash appended,
+    decided in id order so the result is stable.
+    """
+    paths: dict[str, str] = {}
+    for table, folder in FOLDERS.items():
+        taken: set[str] = set()
+        for row in _all(db, f"select id from {table} order by id"):
+            key = row["id"]
+            segment = slug(key)
+            if segment in taken:
+                segment = f"{segment}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:6]}"
+            taken.add(segment)
+            paths[key] = f"{SECTION}/{folder}/{segment}/"
+    return paths
+
+
+def _all(db: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    columns = [c[0] for c in cursor.description]
+    return [row if isinstance(row, dict) else dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _one(db: sqlite3.Connection, sql: str, *params: Any) -> Optional[dict[str, Any]]:
+    rows = _all(db, sql, *params)
+    return rows[0] if rows else None
+
+
+MEETING_COLUMNS = """m.id, m.name, m.start, m.end, m.cancelled, m.meeting_state, m.minutes_date, m.modified,
+    m.organization, o.name as organization_name, o.short_name as organization_short_name,
+    l.description as location_description, l.street_address as location_street, l.room as location_room"""
+MEETING_JOINS = """from oparl_meeting m left join oparl_organization o on o.id = m.organization
+    left join oparl_location l on l.id = m.location"""
+
+
+def bodies(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    return _all(db, "select * from oparl_body order by name")
+
+
+def committees(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Council, committees and factions with their current member count, council first."""
+    return _all(db, """
+        select o.*, (select count(distinct ms.person) from oparl_membership ms where ms.organization = o.id
+                     and (ms.end_date is null or ms.end_date >= date('now'))) as member_count,
+               (select count(*) from oparl_meeting mt where mt.organization = o.id) as meeting_count
+        from oparl_organization o
+        order by case when o.classification = 'Rat' then 0 when o.organization_type = 'Gremium' then 1 else 2 end, o.name""")
+
+
+def meetings(db: sqlite3.Connection, organization: Optional[str] = None) -> list[dict[str, Any]]:
+    """All meetings (of one organization if given), earliest first."""
+    where, params = ("where m.organization = ?", (organization,)) if organization else ("", ())
+    return _all(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} {where} order by m.start, m.id", *params)
+
+
+def next_meetings(db: sqlite3.Connection, now_iso: str, limit: int = 8) -> list[dict[str, Any]]:
+    return _all(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.start >= ? order by m.start limit ?", now_iso, limit)
+
+
+def latest_decisions(db: sqlite3.Connection, now_iso: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Results of deciding consultations (not preliminary ones or mere notes) in meetings
+    already held, newest first, with their paper."""
+    return _all(db, """
+        select a.name, a.result, a.paper, p.reference as paper_reference, m.id as meeting, m.name as meeting_name,
+               m.start as meeting_start
+        from oparl_consultation c join oparl_agenda_item a on a.id = c.agenda_item
+        join oparl_meeting m on m.id = a.meeting join oparl_paper p on p.id = a.paper
+        where c.authoritative and a.result is not null and m.start < ?
+        order by m.start desc, a.sort_order limit ?""", now_iso, limit)
+
+
+def meeting_page(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
+    """One meeting with its public agenda (papers and files per item) and its own files."""
+    meeting = _one(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.id = ?", meeting_id)
+    items = _all(db, """
+        select a.*, p.reference as paper_reference, p.name as paper_name, p.paper_type
+        from oparl_agenda_item a left join oparl_paper p on p.id = a.paper
+        where a.meeting = ? order by a.sort_order, a.id""", meeting_id)
+    for item in items:
+        item["files"] = _all(db, "select * from oparl_file where agenda_item = ? order by name", item["id"])
+        if item["paper"]:
+            item["files"] += _all(db, "select * from oparl_file where paper = ? order by role desc, name", item["paper"])
+    files = _all(db, "select * from oparl_file where meeting = ? order by role, name", meeting_id)
+    return {"meeting": meeting, "items": items, "files": files}
+
+
+def paper_page(db: sqlite3.Connection, paper_id: str) -> dict[str, Any]:
+    """One paper with its path through the committees (consultations in meeting order) and files."""
+    paper = _one(db, """
+        select p.*, o.name as under_direction_of_name, oo.name as originator_name
+        from oparl_paper p left join oparl_organization o on o.id = p.under_direction_of
+        left join oparl_organization oo on oo.id = p.originator_organization where p.id = ?""", paper_id)
+    consultations = _all(db, """
+        select c.role, c.authoritative, c.organization, o.name as organization_name, c.meeting, m.name as meeting_name,
+               m.start as meeting_start, m.cancelled as meeting_cancelled, a.result, a.resolution_text, a.number as agenda_number
+        from oparl_consultation c left join oparl_meeting m on m.id = c.meeting
+        left join oparl_organization o on o.id = c.organization
+        left join oparl_agenda_item a on a.id = c.agenda_item
+        where c.paper = ? order by m.start is null, m.start, c.id""", paper_id)
+    files = _all(db, "select * from oparl_file where paper = ? order by role desc, name", paper_id)
+    return {"paper": paper, "consultations": consultations, "files": files}
+
+
+def committee_page(db: sqlite3.Connection, organization_id: str) -> dict[str, Any]:
+    """One committee or faction with its current members (role, faction) and its meetings."""
+    organization = _one(db, "select * from oparl_organization where id = ?", organization_id)
+    members = _all(db, """
+        select p.id, p.name, p.title, p.form_of_address, p.faction, ms.role, ms.voting_right,
+               ms.start_date, ms.end_date
+        from oparl_membership ms join oparl_person p on p.id = ms.person
+        where ms.organization = ? and (ms.end_date is null or ms.end_date >= date('now'))
+        order by case when ms.role like 'Vorsitz%' then 0 when ms.role like 'stellv%' then 1 else 2 end,
+                 p.family_name, p.name""", organization_id)
+    return {"organization": organization, "members": members, "meetings": meetings(db, organization_id)}
+
+
+def papers(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    return _all(db, "select * from oparl_paper order by date desc, reference desc")
+
+
+def agenda_names(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """Names of the public agenda items of every meeting, in agenda order."""
+    names: dict[str, list[str]] = {}
+    for row in _all(db, "select meeting, name from oparl_agenda_item order by meeting, sort_order, id"):
+        names.setdefault(row["meeting"], []).append(row["name"])
+    return names
+
+
+def _german_date(value: Optional[str]) -> str:
+    return f"{value[8:10]}.{value[5:7]}.{value[0:4]}" if value and len(value) >= 10 else ""
+
+
+def search_index(db: sqlite3.Connection, paths: dict[str, str]) -> list[dict[str, str]]:
+    """Entries for the search page: papers, and agenda items with a resolution text.
+
+    `s` is the normalised `search_text` the pipeline wrote (ß→ss, ä→ae …), so the page
+    searches exactly what the database's full-text index holds; `p` is the page path.
+    """
+    entries = []
+    for p in _all(db, "select id, reference, name, paper_type, date, search_text from oparl_paper order by date desc, id"):
+        entries.append({"t": " – ".join(x for x in (p["reference"], p["name"]) if x), "p": paths[p["id"]],
+                        "k": p["paper_type"] or "Vorlage", "d": _german_date(p["date"]), "s": p["search_text"] or ""})
+    for a in _all(db, """select a.name, a.search_text, a.meeting, m.name as meeting_name, m.start
+                          from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting
+                          where a.resolution_text is not null order by m.start desc, a.sort_order"""):
+        entries.append({"t": a["name"], "p": paths[a["meeting"]], "k": f"Beschluss, {a['meeting_name']}",
+                        "d": _german_date(a["start"]), "s": a["search_text"] or ""})
+    return entries

@@ -1,0 +1,107 @@
+"""Follow the council: an iCalendar feed of upcoming meetings and an Atom feed of new papers.
+
+Both are built from rows of `portal.db` (dicts with the columns of `oparl_meeting` and
+`oparl_paper`) and are deterministic for the same rows and `now`, so an unchanged build
+writes unchanged files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable, Optional
+from urllib.parse import urljoin
+
+import icalendar
+from feedgen.feed import FeedGenerator
+
+PRODID = "-//Offene Kommune//Ratsinformation//DE"
+
+
+def parse_time(value: Optional[str]) -> Optional[dt.datetime]:
+    """An ISO timestamp as an aware datetime in UTC (naive ones are taken as UTC); None stays None."""
+    if not value:
+        return None
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    # UTC: a fixed offset such as +01:00 has no iCalendar time zone and would come out floating
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+
+
+def upcoming(meetings: Iterable[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
+    """Meetings that start at or after `now`, earliest first (cancelled ones included)."""
+    return sorted((m for m in meetings if (parse_time(m.get("start")) or now - dt.timedelta(1)) >= now),
+                  key=lambda m: m["start"])
+
+
+def meetings_calendar(meetings: Iterable[dict[str, Any]], title: str, site_url: str,
+                      page_url: dict[str, str], agenda: dict[str, list[str]]) -> bytes:
+    """An iCalendar (RFC 5545) file with one event per meeting.
+
+    `page_url` maps meeting ids to site paths, `agenda` to the names of their public agenda
+    items; `site_url` (absolute, may be empty) turns paths into links. The event UID is the
+    OParl id, so calendar apps update events instead of duplicating them. Cancelled meetings
+    are kept with STATUS:CANCELLED so subscribers see the cancellation.
+    """
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", title)
+    for meeting in meetings:
+        start = parse_time(meeting.get("start"))
+        if start is None:
+            continue
+        event = icalendar.Event()
+        event.add("uid", meeting["id"])
+        event.add("summary", meeting.get("name") or "Sitzung")
+        event.add("dtstart", start)
+        event.add("dtend", parse_time(meeting.get("end")) or start + dt.timedelta(hours=2))
+        event.add("dtstamp", parse_time(meeting.get("modified")) or start)
+        if meeting.get("location_description"):
+            event.add("location", meeting["location_description"])
+        if meeting.get("cancelled"):
+            event.add("status", "CANCELLED")
+        else:
+            event.add("status", "CONFIRMED")
+        lines = [f"{number}. {name}" for number, name in enumerate(agenda.get(meeting["id"], []), start=1)]
+        path = page_url.get(meeting["id"])
+        if path and site_url:
+            event.add("url", urljoin(site_url, path))
+            lines.append(f"Tagesordnung und Unterlagen: {urljoin(site_url, path)}")
+        if lines:
+            event.add("description", "\n".join(lines))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def papers_atom(papers: Iterable[dict[str, Any]], title: str, site_url: str, feed_path: str,
+                page_url: dict[str, str], updated: dt.datetime) -> bytes:
+    """An Atom feed (RFC 4287) of papers, newest first; entry ids are the OParl ids.
+
+    `updated` is the feed's own timestamp (the newest paper's modification, so that an
+    unchanged harvest gives an unchanged feed).
+    """
+    base = site_url or "https://example.invalid/"
+    feed = FeedGenerator()
+    feed.id(urljoin(base, feed_path))
+    feed.title(title)
+    feed.language("de")
+    feed.link(href=urljoin(base, feed_path), rel="self")
+    feed.link(href=urljoin(base, feed_path.rsplit("/", 1)[0] + "/"), rel="alternate")
+    feed.updated(updated)
+    feed.generator("Offene Kommune")
+    ordered = sorted(papers, key=lambda p: (p.get("date") or "", p["id"]))
+    for paper in ordered:  # feedgen puts each new entry first: add oldest first
+        entry = feed.add_entry()
+        entry.id(paper["id"])
+        entry.title(" – ".join(part for part in (paper.get("reference"), paper.get("name")) if part))
+        stamp = parse_time(paper.get("modified")) or parse_time((paper.get("date") or "") + "T00:00:00+00:00") or updated
+        entry.updated(stamp)
+        if paper.get("date"):
+            entry.published(parse_time(paper["date"] + "T00:00:00+00:00"))
+        path = page_url.get(paper["id"])
+        if path:
+            entry.link(href=urljoin(base, path), rel="alternate")
+        kind = paper.get("paper_type") or "Vorlage"
+        day = dt.date.fromisoformat(paper["date"]).strftime("%d.%m.%Y") if paper.get("date") else "ohne Datum"
+        entry.summary(f"{kind} vom {day}")
+    return feed.atom_str(pretty=True)

@@ -1,0 +1,93 @@
+"""The "Bauen und Planen" section: a map and filterable list of development plans, one page
+per plan (status timeline, documents, small map, the council papers and meetings that dealt
+with it) and the building-permit statistics with a chart and a table.
+
+Everything works without JavaScript (list, legend, filter pages per state, tables); the map is
+added by the self-hosted Leaflet and loads tiles only when `site.map.tile_url` is configured.
+"""
+from __future__ import annotations
+
+import json
+
+from publish.site.context import SiteContext
+from publish.site.plan_links import CouncilLinks, council_links
+from publish.site.planning_data import (
+    PERMITS_TABLE, PLANS_TABLE, boundary_geojson, load_plans, path_through_council, permit_statistics,
+    planning_states, plans_geojson, table_exists,
+)
+from publish.site.charts import Series, grouped_bar_chart
+
+BASE = "bauen-und-planen"
+PERMIT_COLOURS = {"genehmigungen": "#0072b2", "fertigstellungen": "#e69f00"}
+
+
+def render(site: SiteContext) -> None:
+    states = planning_states(site.packages, site.db)
+    plans = load_plans(site.db, states)
+    boundary = boundary_geojson(site.db)
+    permits = permit_statistics(site.db)
+    if not plans and permits is None:
+        return  # a portal without building data has no such section
+    _write_json(site, f"{BASE}/plaene.geojson", plans_geojson(plans))
+    if boundary:
+        _write_json(site, f"{BASE}/stadtgrenze.geojson", boundary)
+    for state in states:
+        state["count"] = sum(1 for plan in plans if plan["verfahrensstand"] == state["value"])
+    common = {
+        "states": states,
+        "map_settings": site.portal["site"].get("map") or {},
+        "has_boundary": boundary is not None,
+        "sample": any(package["kommune"].get("sample") for package in site.packages
+                      if package["name"] in _datasets_with(site, PLANS_TABLE, PERMITS_TABLE)),
+        "plans_table_url": site.build.table_url(PLANS_TABLE),
+        "plans_dataset": next(iter(_datasets_with(site, PLANS_TABLE)), None),
+        "permits_dataset": next(iter(_datasets_with(site, PERMITS_TABLE)), None),
+    }
+    site.write_page(BASE, "planning.html", plans=plans, all_count=len(plans), active_state=None,
+                    permits=permits, permits_chart=_permits_chart(permits), **common)
+    for state in states:
+        chosen = [plan for plan in plans if plan["verfahrensstand"] == state["value"]]
+        site.write_page(f"{BASE}/stand/{state['value']}", "planning.html", plans=chosen, all_count=len(plans),
+                        active_state=state, permits=None, permits_chart=None, **common)
+    links = council_links(site.db, plans)
+    for plan in plans:
+        council = _council_view(site, links.get(plan["id"], CouncilLinks()))
+        site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
+                        path=path_through_council(plan["timeline"], council["meetings"]),
+                        council_data=table_exists(site.db, "oparl_paper"),
+                        row_url=site.build.row_url(PLANS_TABLE, plan["id"]), **common)
+
+
+def _datasets_with(site: SiteContext, *tables: str) -> list[str]:
+    return [package["name"] for package in site.packages
+            if any(resource["name"] in tables for resource in package["resources"])]
+
+
+def _write_json(site: SiteContext, relative: str, data: dict) -> None:
+    target = site.out_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    site.written.append("/" + relative)
+
+
+def _permits_chart(permits: dict | None) -> str | None:
+    if not permits or not permits["years"]:
+        return None
+    years = permits["years"]
+    first, last = years[0]["jahr"], years[-1]["jahr"]
+    return grouped_bar_chart(
+        [str(year["jahr"]) for year in years],
+        [Series("Genehmigte Gebäude", PERMIT_COLOURS["genehmigungen"], [y["genehmigungen"] for y in years]),
+         Series("Fertiggestellte Gebäude", PERMIT_COLOURS["fertigstellungen"], [y["fertigstellungen"] for y in years])],
+        title=f"Baugenehmigungen und Baufertigstellungen {first}–{last}",
+        description=f"Säulendiagramm: genehmigte und fertiggestellte Gebäude je Jahr von {first} bis {last}. "
+                    "Die Zahlen stehen auch in der Tabelle unter dem Diagramm.")
+
+
+def _council_view(site: SiteContext, links: CouncilLinks) -> dict:
+    """Papers and meetings with links to their Datasette rows (the council pages may add their own)."""
+    return {
+        "papers": [{**paper, "url": site.build.row_url("oparl_paper", paper["id"])} for paper in links.papers],
+        "meetings": [{**meeting, "url": site.build.row_url("oparl_meeting", meeting["id"])}
+                     for meeting in links.meetings],
+    }

@@ -1,0 +1,161 @@
+"""The data behind the "Bauen und Planen" pages, read from portal.db and the data packages.
+
+Kept apart from the page rendering so it can be tested and reused (e.g. by the dashboard).
+Tables: `bebauungsplaene` (plans, from the geojson/wfs kinds), `stadtgrenze` (town boundary)
+and `baugenehmigungen` (permit statistics); each may be absent, and the pages then say so.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+PLANS_TABLE = "bebauungsplaene"
+BOUNDARY_TABLE = "stadtgrenze"
+PERMITS_TABLE = "baugenehmigungen"
+UNKNOWN_COLOUR = "#999999"
+
+
+def table_exists(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("select 1 from sqlite_master where type in ('table', 'view') and name = ?",
+                      (name,)).fetchone() is not None
+
+
+def planning_states(packages: list[dict], db: sqlite3.Connection) -> list[dict]:
+    """The planning-state vocabulary (value, label, colour, order, inProcedure) from the plan
+    table's schema `categories`, in procedure order; states found only in the data follow
+    with a neutral colour."""
+    states: list[dict] = []
+    for package in packages:
+        for resource in package["resources"]:
+            if resource["name"] != PLANS_TABLE:
+                continue
+            for field in resource["schema"]["fields"]:
+                if field["name"] == "verfahrensstand":
+                    states = [dict(category) for category in field.get("categories", [])]
+    states.sort(key=lambda state: state.get("order", 99))
+    known = {state["value"] for state in states}
+    if table_exists(db, PLANS_TABLE):
+        for value, label in db.execute(f"select distinct verfahrensstand, verfahrensstand_text from {PLANS_TABLE}"):
+            if value not in known:
+                states.append({"value": value, "label": label or value, "colour": UNKNOWN_COLOUR,
+                               "order": 99, "inProcedure": False})
+    return states
+
+
+def natural_key(number: str | None) -> tuple:
+    """Sort "4" < "17" < "42a" < "FNP 27": B-plans by number, land-use changes after them."""
+    text = number or ""
+    is_fnp = text.upper().startswith("FNP")
+    digits = re.search(r"\d+", text)
+    return (is_fnp, int(digits.group()) if digits else 0, text)
+
+
+def plan_slug(plan: dict) -> str:
+    """The plan's URL segment: "bebauungsplan-42", "fnp-aenderung-27" (stable across builds
+    as long as the number is)."""
+    number = (plan.get("nummer") or plan["id"]).strip()
+    is_fnp = number.upper().startswith("FNP") or "flächennutzungsplan" in (plan.get("planart") or "").casefold()
+    number = re.sub(r"^FNP\s*", "", number, flags=re.IGNORECASE)
+    cleaned = re.sub(r"[^a-z0-9]+", "-", number.lower().replace("ä", "ae").replace("ö", "oe")
+                     .replace("ü", "ue").replace("ß", "ss")).strip("-")
+    return f"{'fnp-aenderung' if is_fnp else 'bebauungsplan'}-{cleaned or 'ohne-nummer'}"
+
+
+def plan_title(plan: dict) -> str:
+    """ "Bebauungsplan Nr. 42 „Wohnen am Hagen“" or "27. Änderung des Flächennutzungsplans „…“"."""
+    number = plan.get("nummer") or ""
+    name = f" „{plan['name']}“" if plan.get("name") else ""
+    if number.upper().startswith("FNP") or "flächennutzungsplan" in (plan.get("planart") or "").casefold():
+        digits = re.sub(r"^FNP\s*", "", number, flags=re.IGNORECASE)
+        return f"{digits}. Änderung des Flächennutzungsplans{name}"
+    return f"{plan.get('planart') or 'Bebauungsplan'} Nr. {number}{name}"
+
+
+def timeline(plan: dict) -> list[dict]:
+    """The steps of the procedure with their dates (None: not reached or not known)."""
+    steps = [
+        {"label": "Aufstellungsbeschluss", "date": plan.get("aufstellungsbeschluss"), "until": None},
+        {"label": "Offenlage", "date": plan.get("offenlage_beginn"), "until": plan.get("offenlage_ende")},
+        {"label": "Satzungsbeschluss", "date": plan.get("satzungsbeschluss"), "until": None},
+        {"label": "Inkrafttreten", "date": plan.get("inkrafttreten"), "until": None},
+    ]
+    if plan.get("aufhebung") or plan.get("verfahrensstand") == "aufgehoben":
+        steps.append({"label": "Aufhebung", "date": plan.get("aufhebung"), "until": None})
+    if plan.get("verfahrensstand") == "eingestellt":
+        steps.append({"label": "Verfahren eingestellt", "date": None, "until": None, "final": True})
+    return steps
+
+
+def path_through_council(steps: list[dict], meetings: list[dict]) -> list[dict]:
+    """The procedure steps and the council meetings that dealt with the plan in one list by
+    date; steps not reached yet (no date) follow in their procedural order."""
+    dated = [{**step, "kind": "step"} for step in steps if step.get("date")]
+    dated += [{"kind": "meeting", "label": meeting["name"], "date": str(meeting["start"] or "")[:10] or None,
+               "url": meeting.get("url"), "agenda_items": meeting.get("agenda_items", [])}
+              for meeting in meetings if meeting.get("start")]
+    dated.sort(key=lambda entry: (str(entry["date"]), entry["kind"] == "step"))
+    return dated + [{**step, "kind": "step"} for step in steps if not step.get("date")]
+
+
+def load_plans(db: sqlite3.Connection, states: list[dict]) -> list[dict]:
+    """Every plan with its state (label, colour), documents, slug, title and timeline."""
+    if not table_exists(db, PLANS_TABLE):
+        return []
+    by_value = {state["value"]: state for state in states}
+    cursor = db.execute(f"select * from {PLANS_TABLE}")
+    names = [column[0] for column in cursor.description]
+    plans = []
+    for values in cursor:
+        plan = dict(zip(names, values))
+        plan["state"] = by_value.get(plan["verfahrensstand"], {"value": plan["verfahrensstand"],
+                                                                "label": plan["verfahrensstand_text"],
+                                                                "colour": UNKNOWN_COLOUR})
+        plan["documents"] = json.loads(plan.get("dokumente") or "[]")
+        plan["slug"] = plan_slug(plan)
+        plan["url"] = f"/bauen-und-planen/plaene/{plan['slug']}/"
+        plan["title"] = plan_title(plan)
+        plan["timeline"] = timeline(plan)
+        plans.append(plan)
+    order = {state["value"]: index for index, state in enumerate(states)}
+    plans.sort(key=lambda plan: natural_key(plan.get("nummer")))
+    plans.sort(key=lambda plan: order.get(plan["verfahrensstand"], len(order)))
+    return plans
+
+
+def plans_geojson(plans: list[dict]) -> dict:
+    """A FeatureCollection for the map: geometry plus what the popup and colours need."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(plan["geometrie"]),
+         "properties": {"id": plan["id"], "titel": plan["title"], "url": plan["url"],
+                        "farbe": plan["state"]["colour"], "verfahrensstand": plan["verfahrensstand"],
+                        "verfahrensstand_text": plan["state"]["label"]}}
+        for plan in plans if plan.get("geometrie")]}
+
+
+def boundary_geojson(db: sqlite3.Connection) -> dict | None:
+    """The town boundary as a FeatureCollection, or None without the table."""
+    if not table_exists(db, BOUNDARY_TABLE):
+        return None
+    features = [{"type": "Feature", "geometry": json.loads(geometry), "properties": {"name": name}}
+                for geometry, name in db.execute(f"select geometrie, name from {BOUNDARY_TABLE}") if geometry]
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
+def permit_statistics(db: sqlite3.Connection) -> dict | None:
+    """Per year: permits, completions and dwellings (sums over building types), and the rows
+    by building type; None without the table."""
+    if not table_exists(db, PERMITS_TABLE):
+        return None
+    years = [dict(zip(("jahr", "genehmigungen", "fertigstellungen", "wohnungen_genehmigt",
+                       "wohnungen_fertiggestellt", "wohnflaeche_m2"), row))
+             for row in db.execute(
+                 f"select jahr, sum(baugenehmigungen), sum(baufertigstellungen), sum(wohnungen_genehmigt), "
+                 f"sum(wohnungen_fertiggestellt), sum(wohnflaeche_m2) from {PERMITS_TABLE} "
+                 f"group by jahr order by jahr")]
+    latest = years[-1]["jahr"] if years else None
+    by_type = [dict(zip(("gebaeudeart", "baugenehmigungen", "baufertigstellungen", "wohnungen_genehmigt"), row))
+               for row in db.execute(
+                   f"select gebaeudeart, baugenehmigungen, baufertigstellungen, wohnungen_genehmigt "
+                   f"from {PERMITS_TABLE} where jahr = ? order by baugenehmigungen desc", (latest,))]
+    return {"years": years, "latest": latest, "latest_by_type": by_type}

@@ -1,0 +1,117 @@
+"""Every page type of the portal, one line each, with the address of one example page.
+
+A new page type (council meeting, plan, dashboard …) is one more line in PAGE_TYPES. Where the
+address depends on the data, `path` is a function of the build, so the suite follows whatever
+the demo portal contains instead of hard-coding ids.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import quote, urlencode
+
+from datasette.utils import tilde_encode
+
+from publish.build_folder import BuildFolder
+
+
+class NoExamplePage(LookupError):
+    """The build has nothing to show for a page type (e.g. no dataset at all)."""
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: str | Callable[[BuildFolder], str]
+    status: int = 200
+    # Budgets are generous ceilings that catch a page suddenly pulling in a library or big images.
+    max_requests: int = 12
+    max_kilobytes: int = 250
+
+    def url_path(self, build: BuildFolder) -> str:
+        return self.path(build) if callable(self.path) else self.path
+
+
+def _first_package(build: BuildFolder) -> dict:
+    if not build.packages:
+        raise NoExamplePage("the build has no published dataset")
+    return build.packages[0]
+
+
+def _first_table(build: BuildFolder) -> str:
+    return _first_package(build)["resources"][0]["name"]
+
+
+def _first_theme(build: BuildFolder) -> str:
+    return _first_package(build)["kommune"]["themes"][0]["code"].lower()
+
+
+def _first_row(build: BuildFolder) -> str:
+    """Datasette's address of the first row of the first table (primary key, else rowid)."""
+    table = _first_table(build)
+    connection = sqlite3.connect(f"file:{build.database}?mode=ro", uri=True)
+    try:
+        keys = [row[1] for row in sorted(connection.execute(f'pragma table_info("{table}")'), key=lambda r: r[5]) if row[5]]
+        columns = ", ".join(f'"{key}"' for key in keys) if keys else "rowid"
+        first = connection.execute(f'select {columns} from "{table}" order by {columns} limit 1').fetchone()
+    finally:
+        connection.close()
+    if first is None:
+        raise NoExamplePage(f"table {table} is empty")
+    return build.table_url(table) + "/" + ",".join(tilde_encode(str(value)) for value in first)
+
+
+def _faceted_table(build: BuildFolder) -> str:
+    """A table page with a facet value chosen: facet lists, a filter row and the "remove" cross."""
+    metadata = json.loads((build.root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    for database in metadata.get("databases", {}).values():
+        for table, options in database.get("tables", {}).items():
+            for facet in options.get("facets", []):
+                connection = sqlite3.connect(f"file:{build.database}?mode=ro", uri=True)
+                try:
+                    value = connection.execute(f'select "{facet}" from "{table}" where "{facet}" is not null limit 1').fetchone()
+                finally:
+                    connection.close()
+                if value is not None:
+                    return build.table_url(table) + "?" + urlencode({facet: value[0]}, quote_via=quote)
+    raise NoExamplePage("no table declares a facet")
+
+
+def _canned_query(build: BuildFolder) -> str:
+    metadata = json.loads((build.root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    for name, database in metadata.get("databases", {}).items():
+        for query in database.get("queries", {}):
+            return f"{build.datasette_path}{name}/{query}"
+    raise NoExamplePage("no canned query (metadata/kpis.yaml is empty)")
+
+
+def _query(build: BuildFolder) -> str:
+    table = _first_table(build)
+    return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
+
+
+PAGE_TYPES: list[PageType] = [
+    PageType("startseite", "/"),
+    PageType("datensatzliste", "/datensaetze/"),
+    PageType("datensatz", lambda b: f"/datensaetze/{_first_package(b)['name']}/"),
+    PageType("thema", lambda b: f"/datensaetze/thema/{_first_theme(b)}/"),
+    PageType("bereich", lambda b: f"/datensaetze/bereich/{_first_package(b)['kommune']['family']}/"),
+    PageType("build-bericht", "/bericht/"),
+    PageType("ueber", "/ueber/"),
+    PageType("nicht-gefunden", "/gibt-es-nicht/", status=404),
+    PageType("digitalisierung", "/digitalisierung/", max_kilobytes=400),
+    PageType("fahrplan", "/digitalisierung/fahrplan/"),
+    PageType("datenschutz-statistik", "/digitalisierung/datenschutz/"),
+    PageType("katalog", "/katalog/"),
+    PageType("datasette-start", lambda b: b.datasette_path),
+    PageType("datasette-datenbank", lambda b: f"{b.datasette_path}portal"),
+    PageType("datasette-tabelle", lambda b: b.table_url(_first_table(b))),
+    PageType("datasette-tabelle-gefiltert", _faceted_table),
+    PageType("datasette-zeile", _first_row),
+    PageType("datasette-abfrage", _query),
+    PageType("datasette-gespeicherte-abfrage", _canned_query),
+    PageType("datasette-abfragefehler", lambda b: f"{b.datasette_path}portal?sql=select+*+from+gibt_es_nicht", status=400),
+    PageType("datasette-nicht-gefunden", lambda b: f"{b.datasette_path}portal/gibt_es_nicht", status=404),
+]

@@ -1,0 +1,136 @@
+"""A real OParl HTTP server on 127.0.0.1 for tests, serving a Recording with injectable faults.
+
+It answers like a council system: pagination with `links.next`, `modified_since` with
+deleted objects, individual objects by id. Faults are switched on per test:
+`fail(...)` answers with an HTTP status (optionally with Retry-After) a number of times,
+`truncate(...)` cuts a JSON page in half, `loop(...)` makes a page's `next` link point back
+to the first page. `requests` records every path and query asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Optional
+
+from pipelines.oparl.recording import Recording
+
+SAMPLE = Path(__file__).resolve().parents[1] / "datasets" / "ratsinformation" / "sample"
+
+
+@dataclass
+class Fault:
+    match: str  # substring of the request path+query
+    times: int  # how often it fires; -1 = always
+    status: int = 0
+    retry_after: Optional[str] = None
+    truncate: bool = False
+    loop: bool = False
+
+
+@dataclass
+class OParlTestServer:
+    recording: Recording
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    @property
+    def cache_dir(self) -> Path:
+        """A folder for an HttpClient's download cache (the OParl harvest does not use it),
+        removed when the server stops."""
+        if not hasattr(self, "_cache_dir"):
+            self._cache_dir = Path(tempfile.mkdtemp(prefix="oparl-http-"))
+        return self._cache_dir
+
+    def start(self) -> "OParlTestServer":
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/oparl/v1.1"
+        recorded_base = self.recording.base
+        rewritten = json.loads(json.dumps({"system": self.recording.system, "body": self.recording.body,
+                                           "lists": self.recording.lists, "tombstones": self.recording.tombstones})
+                               .replace(recorded_base, self.base))
+        self.recording = Recording(page_size=self.recording.page_size, **rewritten)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if hasattr(self, "_cache_dir"):
+            shutil.rmtree(self._cache_dir, ignore_errors=True)
+
+    @property
+    def system_url(self) -> str:
+        return self.recording.system["id"]
+
+    def url(self, recorded_url: str) -> str:
+        """The served URL of an id as written in the sample files."""
+        return recorded_url.replace("https://ratsinfo.werne.example/oparl/v1.1", self.base)
+
+    def fail(self, match: str, status: int, times: int = 1, retry_after: Optional[str] = None) -> None:
+        self.faults.append(Fault(match, times, status=status, retry_after=retry_after))
+
+    def truncate(self, match: str, times: int = -1) -> None:
+        self.faults.append(Fault(match, times, truncate=True))
+
+    def loop(self, match: str) -> None:
+        self.faults.append(Fault(match, -1, loop=True))
+
+    def _take_fault(self, target: str) -> Optional[Fault]:
+        for fault in self.faults:
+            if fault.match in target and fault.times != 0:
+                if fault.times > 0:
+                    fault.times -= 1
+                return fault
+        return None
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                server.requests.append(self.path)
+                fault = server._take_fault(self.path)
+                if fault and fault.status:
+                    self.send_response(fault.status)
+                    if fault.retry_after:
+                        self.send_header("Retry-After", fault.retry_after)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                host = f"http://127.0.0.1:{server.httpd.server_address[1]}"
+                try:
+                    answer = server.recording.answer(host + self.path)
+                except KeyError:
+                    return self._send(404, b'{"error": "not found"}')
+                except ValueError as error:
+                    return self._send(400, json.dumps({"error": str(error)}).encode())
+                if fault and fault.loop and isinstance(answer, dict) and "links" in answer:
+                    answer = dict(answer, links=dict(answer["links"], next=answer["links"]["first"]))
+                body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+                if fault and fault.truncate:
+                    body = body[: len(body) // 2]
+                self._send(200, body)
+
+            def _send(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+def serve_sample(page_size: int = 25) -> OParlTestServer:
+    """Start a server over a fresh copy of the bundled Werne demo recording."""
+    return OParlTestServer(Recording.load(SAMPLE, page_size=page_size)).start()

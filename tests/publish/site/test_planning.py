@@ -1,0 +1,121 @@
+"""The "Bauen und Planen" section: rendered from a real build, readable without JavaScript,
+linked to council papers found in real OParl-shaped tables, and its maps in a real Chromium
+reach no host but the portal's own."""
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kommune import portal
+from tests.conftest import dataset_yaml
+
+def page(build: Path, url_path: str) -> str:
+    return (build / "site" / url_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_overview_lists_every_plan_with_legend_and_permits(demo_build):
+    html = page(demo_build, "bauen-und-planen")
+    rows = re.findall(r'<tr data-plan-id="([^"]+)" data-stand="([^"]+)"', html)
+    assert len(rows) == 12
+    assert ("DE_05978040_FP_FNP_27", "offenlage") in rows
+    assert 'href="/bauen-und-planen/stand/offenlage/"' in html and "Offenlage (2)" in html
+    assert "<svg" in html and html.count("<tr><th scope=\"row\">20") == 10  # chart + table, 2015–2024
+    assert "tile" not in html.split('data-plan-map', 1)[1].split(">", 1)[0]  # no tiles by default
+
+
+def test_state_pages_filter_without_javascript(demo_build):
+    html = page(demo_build, "bauen-und-planen/stand/offenlage")
+    assert re.findall(r'data-plan-id="[^"]+" data-stand="(\w[\w-]*)"', html) == ["offenlage", "offenlage"]
+    assert "Wohnen am Hagen" in html and "Windenergie Horst" in html and "Innenstadt" not in html.split("<table", 1)[1]
+
+
+def test_plan_page_has_timeline_documents_and_map(demo_build):
+    html = page(demo_build, "bauen-und-planen/plaene/bebauungsplan-42")
+    assert "Bebauungsplan Nr. 42 „Wohnen am Hagen“" in html
+    assert "23.06.2025" in html and "02.11.2026 bis 04.12.2026" in html
+    assert 'href="https://geodaten.werne.example/bauleitplanung/BP_42_Planzeichnung.pdf"' in html
+    assert 'data-highlight="DE_05978040_BP_42"' in html
+
+
+def test_map_data_carries_state_colours(demo_build):
+    plans = json.loads((demo_build / "site" / "bauen-und-planen" / "plaene.geojson").read_text())
+    package = json.loads((demo_build / "datasets" / "bebauungsplaene" / "datapackage.json").read_text())
+    field = next(f for f in package["resources"][0]["schema"]["fields"] if f["name"] == "verfahrensstand")
+    colours = {c["value"]: c["colour"] for c in field["categories"]}
+    assert len(plans["features"]) == 12
+    assert all(f["properties"]["farbe"] == colours[f["properties"]["verfahrensstand"]] for f in plans["features"])
+
+
+OPARL_TABLES = {
+    "oparl-paper": ("id;name;reference;date\n"
+                    "p1;Bebauungsplan Nr. 42 „Wohnen am Hagen“ – Aufstellungsbeschluss;Drucksache Nr. 12/2023;2025-05-02\n"
+                    "p2;Haushaltssatzung 2025;Drucksache Nr. 123/2025;2025-01-10\n",
+                    ["id", "name", "reference", "date"]),
+    "oparl-meeting": ("id;name;start\nm1;Sitzung des Rates;2025-06-23T17:00:00\n", ["id", "name", "start"]),
+    "oparl-agenda-item": ("id;meeting;number;name\na1;m1;5;B-Plan Nr. 42 – Aufstellungsbeschluss\na2;m1;4;TOP 4 Haushalt\n",
+                          ["id", "meeting", "number", "name"]),
+}
+
+
+def test_plan_pages_link_council_papers_found_in_oparl_tables(portal_dir):
+    portal_dir.add_demo("bebauungsplaene")
+    for dataset_id, (content, columns) in OPARL_TABLES.items():
+        schema = "fields:\n" + "".join(f"  - {{name: {c}, type: string, title: {c}, description: {c}.}}\n" for c in columns)
+        portal_dir.add(dataset_id, dataset_yaml('{kind: csv, path: sample/t.csv, delimiter: ";"}', title=dataset_id),
+                       schema, {"sample/t.csv": content.encode("utf-8")})
+    portal.build(portal_dir.root, portal_dir.out)
+    linked = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-42")
+    assert "Drucksache Nr. 12/2023" in linked and 'href="/daten/portal/oparl_paper/p1"' in linked
+    assert "Sitzung des Rates" in linked and "TOP 5: B-Plan Nr. 42" in linked
+    # the path through the council: decision to draw up (23.06.2025) and the council meeting
+    # of the same day in one list, the meeting first; the open steps follow
+    path = linked.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    assert path.index("beraten in") < path.index("Aufstellungsbeschluss") < path.index("Satzungsbeschluss")
+    assert "Haushaltssatzung" not in linked
+    unlinked = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-4")
+    assert "wird dieser Plan nicht genannt" in unlinked and "Drucksache" not in unlinked
+
+
+def test_tile_url_from_site_yaml_reaches_the_map(portal_dir):
+    portal_dir.add_demo("bebauungsplaene")
+    site_yaml = portal_dir.root / "metadata" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(
+        "  tile_url: null", "  tile_url: https://tiles.example/{z}/{x}/{y}.png\n  attribution: Testkarte"), encoding="utf-8")
+    portal.build(portal_dir.root, portal_dir.out)
+    html = page(portal_dir.out, "bauen-und-planen")
+    assert 'data-tiles="https://tiles.example/{z}/{x}/{y}.png"' in html
+
+
+@pytest.mark.parametrize("path, selector, shapes", [
+    ("/bauen-und-planen/", "[data-plan-map]", 13),                       # 12 plans + boundary
+    ("/bauen-und-planen/plaene/fnp-aenderung-27/", "[data-plan-map]", 13),
+    ("/daten/portal/bebauungsplaene?verfahrensstand=offenlage", "#portal-map", 2),  # Datasette, filtered
+])
+def test_maps_in_chromium_request_only_the_portal(browser, demo_server, path, selector, shapes):
+    own_host = urlsplit(demo_server.url).netloc
+    context = browser.new_context()
+    hosts: set[str] = set()
+    context.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    browser_page = context.new_page()
+    browser_page.goto(demo_server.url + path)
+    browser_page.wait_for_selector(f"{selector}[data-ready]", timeout=20_000)
+    assert browser_page.get_attribute(selector, "data-ready") not in ("error", "0")
+    assert browser_page.locator(f"{selector} .leaflet-overlay-pane path").count() == shapes
+    browser_page.wait_for_load_state("networkidle")
+    context.close()
+    assert hosts == {own_host}
+
+
+def test_instant_filter_hides_rows_and_map_shapes(browser, demo_server):
+    browser_page = browser.new_page()
+    browser_page.goto(demo_server.url + "/bauen-und-planen/")
+    browser_page.wait_for_selector("[data-plan-map][data-ready]", timeout=20_000)
+    browser_page.select_option("[data-plan-filter] select[name=stand]", "rechtskraeftig")
+    assert browser_page.locator("tr[data-plan-id]:visible").count() == 4
+    assert browser_page.locator("[data-plan-map] .leaflet-overlay-pane path").count() == 5  # 4 + boundary
+    browser_page.fill("[data-plan-filter] input[name=q]", "wahrbrink")
+    assert browser_page.locator("tr[data-plan-id]:visible").count() == 1
+    assert browser_page.text_content("[data-plan-count]") == "1 von 12 Plänen"
+    browser_page.close()
