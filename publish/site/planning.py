@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 from publish.site.context import SiteContext
+from publish.site.council_data import FOLDERS as COUNCIL_PAGE_TABLES
+from publish.site.council_data import page_paths
 from publish.site.plan_links import CouncilLinks, council_links
 from publish.site.planning_data import (
     PERMITS_TABLE, PLANS_TABLE, boundary_geojson, load_plans, path_through_council, permit_statistics,
@@ -50,8 +52,9 @@ def render(site: SiteContext) -> None:
         site.write_page(f"{BASE}/stand/{state['value']}", "planning.html", plans=chosen, all_count=len(plans),
                         active_state=state, permits=None, permits_chart=None, **common)
     links = council_links(site.db, plans)
+    council_pages = page_paths(site.db) if all(site.table_exists(table) for table in COUNCIL_PAGE_TABLES) else {}
     for plan in plans:
-        council = _council_view(site, links.get(plan["id"], CouncilLinks()))
+        council = _council_view(site, links.get(plan["id"], CouncilLinks()), council_pages)
         site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
                         path=path_through_council(plan["timeline"], council["meetings"]),
                         council_data=table_exists(site.db, "oparl_paper"),
@@ -84,10 +87,13 @@ def _permits_chart(permits: dict | None) -> str | None:
                     "Die Zahlen stehen auch in der Tabelle unter dem Diagramm.")
 
 
-def _council_view(site: SiteContext, links: CouncilLinks) -> dict:
-    """Papers and meetings with links to their Datasette rows (the council pages may add their own)."""
+def _council_view(site: SiteContext, links: CouncilLinks, council_pages: dict[str, str]) -> dict:
+    """Papers and meetings with links to their council pages (`/rat/…`, rendered by the council
+    section before this one), or to their Datasette rows where the council section made none."""
+    def url(table: str, key: str) -> str:
+        return f"/{council_pages[key]}" if key in council_pages else site.build.row_url(table, key)
+
     return {
-        "papers": [{**paper, "url": site.build.row_url("oparl_paper", paper["id"])} for paper in links.papers],
-        "meetings": [{**meeting, "url": site.build.row_url("oparl_meeting", meeting["id"])}
-                     for meeting in links.meetings],
+        "papers": [{**paper, "url": url("oparl_paper", paper["id"])} for paper in links.papers],
+        "meetings": [{**meeting, "url": url("oparl_meeting", meeting["id"])} for meeting in links.meetings],
     }

@@ -48,34 +48,28 @@ def test_map_data_carries_state_colours(demo_build):
     assert all(f["properties"]["farbe"] == colours[f["properties"]["verfahrensstand"]] for f in plans["features"])
 
 
-OPARL_TABLES = {
-    "oparl-paper": ("id;name;reference;date\n"
-                    "p1;Bebauungsplan Nr. 42 „Wohnen am Hagen“ – Aufstellungsbeschluss;Drucksache Nr. 12/2023;2025-05-02\n"
-                    "p2;Haushaltssatzung 2025;Drucksache Nr. 123/2025;2025-01-10\n",
-                    ["id", "name", "reference", "date"]),
-    "oparl-meeting": ("id;name;start\nm1;Sitzung des Rates;2025-06-23T17:00:00\n", ["id", "name", "start"]),
-    "oparl-agenda-item": ("id;meeting;number;name\na1;m1;5;B-Plan Nr. 42 – Aufstellungsbeschluss\na2;m1;4;TOP 4 Haushalt\n",
-                          ["id", "meeting", "number", "name"]),
-}
-
-
-def test_plan_pages_link_council_papers_found_in_oparl_tables(portal_dir):
+def test_plan_pages_link_the_council_papers_and_meetings_of_the_oparl_demo(portal_dir):
+    """The real OParl demo (recorded system, the oparl kind) beside the demo plans: mentioned
+    plans link to their council pages, the others to none (shared demo facts, plans.md)."""
     portal_dir.add_demo("bebauungsplaene")
-    for dataset_id, (content, columns) in OPARL_TABLES.items():
-        schema = "fields:\n" + "".join(f"  - {{name: {c}, type: string, title: {c}, description: {c}.}}\n" for c in columns)
-        portal_dir.add(dataset_id, dataset_yaml('{kind: csv, path: sample/t.csv, delimiter: ";"}', title=dataset_id),
-                       schema, {"sample/t.csv": content.encode("utf-8")})
-    portal.build(portal_dir.root, portal_dir.out)
+    portal_dir.add_demo("ratsinformation")
+    report = portal.build(portal_dir.root, portal_dir.out)
+    assert {d.id: d.status for d in report.datasets} == {"bebauungsplaene": "ok", "ratsinformation": "ok"}
     linked = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-42")
-    assert "Drucksache Nr. 12/2023" in linked and 'href="/daten/portal/oparl_paper/p1"' in linked
-    assert "Sitzung des Rates" in linked and "TOP 5: B-Plan Nr. 42" in linked
-    # the path through the council: decision to draw up (23.06.2025) and the council meeting
-    # of the same day in one list, the meeting first; the open steps follow
+    papers = re.findall(r'<li>[^<]*· <a href="(/rat/vorlagen/[^"]+)">([^<]+)</a>', linked)
+    assert [name for _, name in papers] == [
+        "Bebauungsplan Nr. 42 „Wohnen am Hagen“ – Aufstellungsbeschluss",
+        "B-Plan Nr. 42 „Wohnen am Hagen“ – Beschluss zur öffentlichen Auslegung (Offenlage)"]
+    assert all((portal_dir.out / "site" / href.strip("/") / "index.html").exists() for href, _ in papers)
+    # the path through the council: the council meeting of 23.06.2025 decided the Aufstellungsbeschluss
     path = linked.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
-    assert path.index("beraten in") < path.index("Aufstellungsbeschluss") < path.index("Satzungsbeschluss")
-    assert "Haushaltssatzung" not in linked
-    unlinked = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-4")
-    assert "wird dieser Plan nicht genannt" in unlinked and "Drucksache" not in unlinked
+    assert path.index("4. Sitzung des Rates") < path.index("Aufstellungsbeschluss") < path.index("Offenlage")
+    for number in ("23", "45", "51", "53"):
+        assert "/rat/vorlagen/" in page(portal_dir.out, f"bauen-und-planen/plaene/bebauungsplan-{number}")
+    assert "/rat/vorlagen/" in page(portal_dir.out, "bauen-und-planen/plaene/fnp-aenderung-27")
+    for number in ("4", "17", "31", "38", "56", "58"):
+        html = page(portal_dir.out, f"bauen-und-planen/plaene/bebauungsplan-{number}")
+        assert "wird dieser Plan nicht genannt" in html and "/rat/" not in html.split('id="rat"', 1)[1].split("</section>")[0]
 
 
 def test_tile_url_from_site_yaml_reaches_the_map(portal_dir):
