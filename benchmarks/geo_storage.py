@@ -134,6 +134,7 @@ def main() -> None:
             db = build(variant, path, rows)
         except (AttributeError, sqlite3.OperationalError) as error:
             results["variants"][variant] = {"skipped": str(error)}
+            path.unlink(missing_ok=True)
             continue
         load_s = round(time.perf_counter() - start, 2)
         entry = {"load_s": load_s, "size_mb": round(path.stat().st_size / 1e6, 1), "windows": {}}
