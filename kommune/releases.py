@@ -68,6 +68,9 @@ def staged_release(out: Path) -> Iterator[Stage]:
             raise BuildLocked(f"Ein anderer Build schreibt gerade nach {out}")
         for leftover in releases.glob("*.tmp"):
             shutil.rmtree(leftover, ignore_errors=True)
+        # A build killed between creating its new link and swapping it in leaves the link behind.
+        for leftover in out.parent.glob(f".{out.name}.link-*"):
+            leftover.unlink(missing_ok=True)
         if out.exists() and not out.is_symlink():
             # An output folder from before releases existed: adopt it as the previous release.
             adopted = releases / f"adopted-{_stamp()}"

@@ -231,6 +231,10 @@ def test_build_killed_at_random_moments_always_leaves_the_old_or_the_new_portal_
             assert server.get(f"/datensaetze/{ids[0]}/").status_code == 200
     finally:
         stop_server(server)
+    subprocess.run(command, check=True)  # a build after all the kills cleans up what they left
+    assert not list(releases_dir(portal_dir.out).glob("*.tmp"))
+    assert not list(portal_dir.root.glob(".build.link-*"))
+    assert len([p for p in releases_dir(portal_dir.out).iterdir() if p.is_dir()]) <= 3
     print(f"\n{KILLS} kills survived (full build {full_build:.1f} s): {outcomes['old']} left the old version, "
           f"{outcomes['new']} the new one")
     assert sum(outcomes.values()) == KILLS
