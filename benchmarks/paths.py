@@ -59,23 +59,21 @@ def service_statistics(source: str, target: str) -> dict:
     """Path 2: raw records → validate → disclosure control → monthly aggregates → portal.db.
 
     The product's service-records kind, step by step (pipelines/kinds/service_records.py):
-    the record reader keeps only the declared fields (the case number and district are
-    declared personal and never read), protect() aggregates per month, leistung and kanal,
-    suppresses small cells (primary and secondary) and scans for personal data; the
-    published rows are loaded into SQLite with publish/database.py.
+    the records are read and validated against their Table Schema by the fast reader,
+    keeping only the declared fields (the case number and district are declared personal
+    and never aggregated); protect() aggregates per month, leistung and kanal, suppresses
+    small cells (primary and secondary) and scans for personal data; the published rows are
+    loaded into SQLite with publish/database.py.
     """
-    from pathlib import Path
-
     import sqlite_utils
 
-    from pipelines.kinds.service_records import Source, published_schema
+    from pipelines.kinds.service_records import Source, _records, published_schema
     from pipelines.steps.disclosure import protect
-    from pipelines.steps.read_records import RecordReader
     from publish.database import index_resource, load_resource
 
+    raw_schema = _schema()
     declared = Source(
         kind="service-records", path="records.csv", encoding="cp1252", delimiter=";",
-        types={"eingang": "date", "bearbeitungstage": "number", "wartezeit_min": "integer"},
         month="eingang", rows="leistung", columns="kanal",
         measures=[
             {"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Bearbeitungsdauer", "unit": "Tage"},
@@ -85,15 +83,8 @@ def service_statistics(source: str, target: str) -> dict:
         threshold=5,
     )
     spec = declared.spec()
-    reader = RecordReader(
-        Path(source), keep=spec.source_fields(), types=declared.types,
-        required=[declared.month, declared.rows, declared.columns], encoding=declared.encoding,
-        delimiter=declared.delimiter, date_format=declared.date_format,
-        decimal_char=declared.decimal_char, group_char=declared.group_char,
-    )
-    protected = protect(reader, spec, declared.rules(), source_columns=reader.header)
-    if reader.issues:
-        raise RuntimeError(f"{len(reader.issues)} issues, first: {reader.issues[0]}")
+    header = [field["name"] for field in raw_schema["fields"]]
+    protected = protect(_records(source, declared, raw_schema, spec), spec, declared.rules(), source_columns=header)
     schema = published_schema(declared)
     names = [field["name"] for field in schema["fields"]]
     resource = {"name": "service_statistik", "schema": schema, "kommune": {"indexes": [["monat"]]}}
@@ -101,8 +92,8 @@ def service_statistics(source: str, target: str) -> dict:
     with db.atomic():
         load_resource(db, resource, ([row.get(name) for name in names] for row in protected.rows))
         index_resource(db, resource)
-    return {"rows": reader.rows_read, "published_rows": len(protected.rows),
-            "suppressed": protected.audit.get("cells_suppressed")}
+    return {"rows": protected.audit["records_read"],
+            "published_rows": len(protected.rows), "suppressed": protected.audit.get("cells_suppressed")}
 
 
 def fast_validate(source: str, target: str) -> dict:

@@ -47,9 +47,8 @@ SLOW_PATHS = {"frictionless-validate", "frictionless-row-stream", "frictionless-
 
 
 #: What the issue asks for that this runner cannot measure yet, and why (printed and in JSON).
-NOT_MEASURED = {
-    "OParl harvest throughput": "the OParl kind and its local test server are not on main yet (issue 3)",
-}
+NOT_MEASURED: dict[str, str] = {}
+OPARL_HARVEST = Path(__file__).resolve().parent / "oparl_harvest.py"
 
 
 @dataclass
@@ -281,6 +280,12 @@ def format_portal(figures: dict) -> str:
     return "\n".join(lines)
 
 
+def run_oparl_harvest(runs: int) -> list[str]:
+    """OParl harvest throughput against the local test server (benchmarks/oparl_harvest.py)."""
+    _, _, stdout = run_child([sys.executable, str(OPARL_HARVEST), "--runs", str(runs)])
+    return stdout.strip().splitlines()
+
+
 def growth(results: list[Measurement]) -> dict[str, dict[str, float]]:
     """Per path: time and memory at the largest size divided by the smallest."""
     by_path: dict[str, list[Measurement]] = {}
@@ -327,6 +332,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--portal-rows", type=int, default=1_000_000,
                         help="rows of the table the product is built and served with")
     parser.add_argument("--requests", type=int, default=40, help="requests per Datasette query")
+    parser.add_argument("--no-oparl", action="store_true", help="skip the OParl harvest throughput")
     parser.add_argument("--full-exports", type=int, default=1,
                         help="full streamed CSV exports of the big table (each ~20 s at 1M rows)")
     parser.add_argument(
@@ -357,6 +363,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         print()
         print(portal_text)
         table += "\n\n" + portal_text
+    oparl: list[str] = []
+    if not arguments.no_oparl and OPARL_HARVEST.exists():
+        print("  OParl harvest ...", file=sys.stderr, flush=True)
+        oparl = run_oparl_harvest(arguments.repeat if arguments.repeat > 1 else 3)
+        print()
+        print("\n".join(oparl))
+        table += "\n\n" + "\n".join(oparl)
     report = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -366,6 +379,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "growth": summary,
         "portal": None if portal_figures is None else {
             **portal_figures, "builds": [asdict(result) for result in portal_figures["builds"]]},
+        "oparl_harvest": oparl,
         "not_measured": NOT_MEASURED,
         "table": table,
     }

@@ -33,7 +33,7 @@ def test_measure_refuses_a_path_that_handled_the_wrong_row_count():
 
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="sqlite3 shell not installed")
 def test_whole_benchmark_on_a_small_file(tmp_path):
-    assert run.main(["--sizes", "1000,2000", "--output", str(tmp_path), "--no-portal"]) == 0
+    assert run.main(["--sizes", "1000,2000", "--output", str(tmp_path), "--no-portal", "--no-oparl"]) == 0
     report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     paths = {result["path"] for result in report["results"]}
     assert {"fast-path", "service-statistics", "sqlite3-import", "frictionless-validate",
