@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -85,16 +84,8 @@ def test_search_index_holds_normalised_text_of_papers(demo_build):
     assert all(entry["p"].startswith("rat/") for entry in index)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Chromium is not installed (tools/install-system-deps.sh installs it)")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
+# `browser` is the session's one headless Chromium (tests/conftest.py): a second sync
+# Playwright in the same run collides with it.
 
 
 def test_search_page_finds_both_spellings_and_compounds_in_chromium(demo_server, browser):
