@@ -46,7 +46,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));  // a link to these results
     search(input.value);
   });
   var initial = new URLSearchParams(location.search).get("q");

@@ -92,6 +92,27 @@ def _query(build: BuildFolder) -> str:
     return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
 
 
+def _council_page(table: str) -> Callable[[BuildFolder], str]:
+    """The council page (publish/site/council.py) of the first meeting, paper or committee."""
+
+    def path(build: BuildFolder) -> str:
+        from publish.site.council_data import page_paths
+
+        connection = sqlite3.connect(f"file:{build.database}?mode=ro", uri=True)
+        try:
+            if connection.execute("select 1 from sqlite_master where name = ?", (table,)).fetchone() is None:
+                raise NoExamplePage("no council data (oparl_* tables) in the build")
+            first = connection.execute(f'select id from "{table}" order by id limit 1').fetchone()
+            paths = page_paths(connection)
+        finally:
+            connection.close()
+        if first is None:
+            raise NoExamplePage(f"table {table} is empty")
+        return "/" + paths[first[0]]
+
+    return path
+
+
 PAGE_TYPES: list[PageType] = [
     PageType("startseite", "/"),
     PageType("datensatzliste", "/datensaetze/"),
@@ -105,6 +126,13 @@ PAGE_TYPES: list[PageType] = [
     PageType("fahrplan", "/digitalisierung/fahrplan/"),
     PageType("datenschutz-statistik", "/digitalisierung/datenschutz/"),
     PageType("katalog", "/katalog/"),
+    PageType("rat", "/rat/"),
+    PageType("rat-sitzung", _council_page("oparl_meeting")),
+    PageType("rat-vorlage", _council_page("oparl_paper")),
+    PageType("rat-gremium", _council_page("oparl_organization")),
+    PageType("rat-sitzungen", "/rat/sitzungen/"),
+    PageType("rat-vorlagen", "/rat/vorlagen/", max_kilobytes=400),
+    PageType("rat-suche", "/rat/suche/"),
     PageType("datasette-start", lambda b: b.datasette_path),
     PageType("datasette-datenbank", lambda b: f"{b.datasette_path}portal"),
     PageType("datasette-tabelle", lambda b: b.table_url(_first_table(b))),
