@@ -20,8 +20,14 @@ ALL_MEETINGS_CALENDAR = "rat/sitzungen.ics"
 PAPERS_FEED = "rat/vorlagen.atom"
 
 
+# The tables the pages read: all come from one `oparl` dataset. A portal that has only some
+# of them (hand-made CSV tables with these names) gets no council section rather than a crash.
+REQUIRED_TABLES = ("oparl_body", "oparl_organization", "oparl_person", "oparl_membership", "oparl_location",
+                   "oparl_meeting", "oparl_paper", "oparl_agenda_item", "oparl_consultation", "oparl_file")
+
+
 def render(site: SiteContext) -> None:
-    if not site.table_exists("oparl_meeting"):
+    if not all(site.table_exists(table) for table in REQUIRED_TABLES):
         return
     db = site.db
     now = dt.datetime.now(LOCAL_TIME)
