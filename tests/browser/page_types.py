@@ -48,6 +48,25 @@ def _first_theme(build: BuildFolder) -> str:
     return _first_package(build)["kommune"]["themes"][0]["code"].lower()
 
 
+def _first_page_under(folder: str) -> Callable[[BuildFolder], str]:
+    """The first page (in name order) of a section with one page per thing, e.g. a meeting."""
+    def path(build: BuildFolder) -> str:
+        pages = sorted(p.parent for p in (build.site_dir / folder).glob("*/index.html"))
+        if not pages:
+            raise NoExamplePage(f"the build has no page under /{folder}/")
+        return "/" + pages[0].relative_to(build.site_dir).as_posix() + "/"
+    return path
+
+
+def _geometry_table(build: BuildFolder) -> str:
+    """Datasette's page of the first table with a geometry column (it shows a map)."""
+    for package in build.packages:
+        for resource in package["resources"]:
+            if resource.get("kommune", {}).get("geometry"):
+                return build.table_url(resource["name"])
+    raise NoExamplePage("no table with a geometry column")
+
+
 def _first_row(build: BuildFolder) -> str:
     """Datasette's address of the first row of the first table (primary key, else rowid)."""
     table = _first_table(build)
@@ -92,27 +111,6 @@ def _query(build: BuildFolder) -> str:
     return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
 
 
-def _council_page(table: str) -> Callable[[BuildFolder], str]:
-    """The council page (publish/site/council.py) of the first meeting, paper or committee."""
-
-    def path(build: BuildFolder) -> str:
-        from publish.site.council_data import page_paths
-
-        connection = sqlite3.connect(f"file:{build.database}?mode=ro", uri=True)
-        try:
-            if connection.execute("select 1 from sqlite_master where name = ?", (table,)).fetchone() is None:
-                raise NoExamplePage("no council data (oparl_* tables) in the build")
-            first = connection.execute(f'select id from "{table}" order by id limit 1').fetchone()
-            paths = page_paths(connection)
-        finally:
-            connection.close()
-        if first is None:
-            raise NoExamplePage(f"table {table} is empty")
-        return "/" + paths[first[0]]
-
-    return path
-
-
 PAGE_TYPES: list[PageType] = [
     PageType("startseite", "/"),
     PageType("datensatzliste", "/datensaetze/"),
@@ -127,16 +125,20 @@ PAGE_TYPES: list[PageType] = [
     PageType("datenschutz-statistik", "/digitalisierung/datenschutz/"),
     PageType("katalog", "/katalog/"),
     PageType("rat", "/rat/"),
-    PageType("rat-sitzung", _council_page("oparl_meeting")),
-    PageType("rat-vorlage", _council_page("oparl_paper")),
-    PageType("rat-gremium", _council_page("oparl_organization")),
     PageType("rat-sitzungen", "/rat/sitzungen/"),
+    PageType("rat-sitzung", _first_page_under("rat/sitzungen")),
     PageType("rat-vorlagen", "/rat/vorlagen/", max_kilobytes=400),
+    PageType("rat-vorlage", _first_page_under("rat/vorlagen")),
+    PageType("rat-gremium", _first_page_under("rat/gremien")),
     PageType("rat-suche", "/rat/suche/"),
+    PageType("bauen-und-planen", "/bauen-und-planen/", max_kilobytes=400),
+    PageType("planstand", _first_page_under("bauen-und-planen/stand")),
+    PageType("bebauungsplan", _first_page_under("bauen-und-planen/plaene"), max_kilobytes=400),
     PageType("datasette-start", lambda b: b.datasette_path),
     PageType("datasette-datenbank", lambda b: f"{b.datasette_path}portal"),
     PageType("datasette-tabelle", lambda b: b.table_url(_first_table(b))),
     PageType("datasette-tabelle-gefiltert", _faceted_table),
+    PageType("datasette-tabelle-karte", _geometry_table, max_kilobytes=400),
     PageType("datasette-zeile", _first_row),
     PageType("datasette-abfrage", _query),
     PageType("datasette-gespeicherte-abfrage", _canned_query),

@@ -13,6 +13,8 @@ GRAPHICS_WITHOUT_ALTERNATIVE = """() => {
   const graphics = [...document.querySelectorAll(
       'canvas, svg, [role="img"], .map, [data-map], .leaflet-container, .maplibregl-map')]
     .filter((el) => el.getAttribute('aria-hidden') !== 'true' && !el.closest('[aria-hidden="true"]'))
+    // A map library's own layers (Leaflet's SVG overlay) belong to the map that holds them.
+    .filter((el, _, all) => !all.some((other) => other !== el && other.contains(el)))
     .filter((el) => { const box = el.getBoundingClientRect(); return box.width >= 64 && box.height >= 64; });
   const described = (el) => {
     const ids = ((el.getAttribute('aria-describedby') || '') + ' ' + (el.getAttribute('aria-labelledby') || '')).split(/\\s+/);

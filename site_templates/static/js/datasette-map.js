@@ -27,13 +27,12 @@
           return { type: "Feature", geometry: JSON.parse(row[settings.column]), properties: row };
         });
         var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
+          // Not interactive: Leaflet makes shapes with tooltips Tab stops, nameless and unseen; the
+          // table below the map holds the same rows for keyboard and screen-reader users.
+          interactive: false,
           style: function (feature) {
             var colour = (settings.colours || {})[feature.properties[settings.colour_column]] || "#0072b2";
             return { color: colour, fillColor: colour, weight: 2, fillOpacity: 0.4 };
-          },
-          onEachFeature: function (feature, featureLayer) {
-            var text = feature.properties[settings.label] || feature.properties.id || "";
-            featureLayer.bindTooltip(String(text));
           }
         }).addTo(map);
         if (features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); }
