@@ -278,3 +278,12 @@ def test_disk_full_during_a_build_leaves_the_old_portal_serving(portal_dir, smal
     (portal_dir.root / "datasets" / "gross").rename(portal_dir.root / "gross-weg")
     run_kommune(*command, check=True)
     assert _assert_complete_release(out) != before
+
+
+def test_a_recorded_oparl_system_is_skipped_when_its_folder_is_unchanged(portal_dir):
+    portal_dir.add_demo("ratsinformation")
+    first = portal.build(portal_dir.root, portal_dir.out)
+    assert [d.status for d in first.datasets] == ["ok"]
+    second = portal.build(portal_dir.root, portal_dir.out)
+    assert [d.status for d in second.datasets] == ["unchanged"]
+    assert second.datasets[0].rows == first.datasets[0].rows
