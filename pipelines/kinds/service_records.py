@@ -40,7 +40,7 @@ from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.kinds.source_files import csv_field_limit
-from pipelines.kinds.tabular import _check_encoding, _fetch
+from pipelines.kinds.tabular import check_encoding, fetch_source
 from pipelines.output import ResourceOutput, write_resource
 from pipelines.report import describe_field
 from pipelines.steps.aggregate import TOTAL, AggregateInputError, AggregateSpec, Measure
@@ -187,8 +187,8 @@ def published_schema(source: Source) -> dict:
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     source: Source = dataset.source_config
-    path, shown_name = _fetch(dataset, source, ctx)
-    _check_encoding(path, source.encoding, shown_name)
+    path, shown_name = fetch_source(dataset, source, ctx)
+    check_encoding(path, source.encoding, shown_name)
     spec, rules = source.spec(), source.rules()
     raw_schema = dataset.table_schema
     header = [field["name"] for field in raw_schema["fields"]]

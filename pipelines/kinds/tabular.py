@@ -77,9 +77,9 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     source: Source = dataset.source_config
-    path, shown_name = _fetch(dataset, source, ctx)
+    path, shown_name = fetch_source(dataset, source, ctx)
     if source.kind == "csv" and source.encoding:
-        _check_encoding(path, source.encoding, shown_name)
+        check_encoding(path, source.encoding, shown_name)
     if source.kind == "xlsx":
         check_xlsx_container(path, shown_name)
     with csv_field_limit():
@@ -120,7 +120,9 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
             path.unlink(missing_ok=True)
 
 
-def _fetch(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Path, str]:
+def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Path, str]:
+    """The local path of a file source (inside the dataset folder, or downloaded) and the name
+    reports show for it. Shared by the file-based kinds. Raises DatasetFailed."""
     if source.path is not None:
         path = (dataset.folder / source.path).resolve()
         if not path.is_relative_to(dataset.folder.resolve()):
@@ -142,7 +144,7 @@ def _fetch(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Pat
     return linked, url
 
 
-def _check_encoding(path: Path, encoding: str, shown_name: str) -> None:
+def check_encoding(path: Path, encoding: str, shown_name: str) -> None:
     """Decode the whole file incrementally so a wrong encoding is reported with its line."""
     decoder = codecs.getincrementaldecoder(encoding)()
     line = 1
