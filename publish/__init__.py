@@ -5,6 +5,7 @@ from pathlib import Path
 
 from publish.build_folder import BuildFolder
 from publish.database import build_database
+from publish.datasette_inspect import write_inspect_data
 from publish.datasette_metadata import write_datasette_metadata
 from publish.dcat import write_catalogue
 from publish.site import render_site
@@ -17,6 +18,7 @@ def publish_build(release_dir: Path) -> BuildFolder:
     build = BuildFolder(Path(release_dir))
     build_database(build)
     write_datasette_metadata(build)
+    write_inspect_data(build)
     write_catalogue(build)
     render_site(build)
     return build

@@ -44,6 +44,10 @@ def datasette_metadata(build: BuildFolder) -> dict:
                     for f in resource["schema"]["fields"]
                 },
             }
+            if resource.get("path", "").endswith(".csv"):
+                # The whole table as the release's cleaned file: a streamed export of a big table
+                # can hit the SQL time limit part way (docs/decisions/datasette-speed.md).
+                table["download_csv_url"] = f"/datensaetze/{package['name']}/{resource['path']}"
             if options.get("facets"):
                 table["facets"] = options["facets"]
             if options.get("fts"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from datasette.app import Datasette
@@ -23,6 +23,8 @@ from publish import datasette_portal
 from publish.build_folder import BuildFolder
 from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
+from publish.datasette_inspect import read_inspect_data
+from publish.response_cache import ResponseCache
 from publish.site.context import templates_dir
 
 DATASETTE_SETTINGS = {
@@ -51,6 +53,8 @@ class _Release:
     site: StaticFiles
     datasette: object
     instance: Datasette | None = None
+    # One cache per release: a swap starts empty, so an old answer is never served for a new release.
+    cache: ResponseCache = field(default_factory=ResponseCache)
     active: int = 0  # requests running on this release
     retired: bool = False  # a newer release is being served
 
@@ -109,6 +113,7 @@ class PortalApp:
         datasette_portal.register()  # the German templates need the portal's header, footer and titles
         datasette = Datasette(
             immutables=[str(build.database)],
+            inspect_data=read_inspect_data(build),  # row counts and hash without a full table scan
             metadata=metadata,
             settings={**DATASETTE_SETTINGS, "base_url": build.datasette_path},
             template_dir=str(templates_dir() / "datasette") if (templates_dir() / "datasette").is_dir() else None,
@@ -135,7 +140,10 @@ class PortalApp:
         release.active += 1  # one event loop: no lock needed between requests
         try:
             if path.startswith(prefix) or path == prefix.rstrip("/"):
-                await release.datasette(_without_prefix(scope, prefix), receive, neutralising_send(path, send))
+                async def datasette(scope, receive, send):
+                    await release.datasette(_without_prefix(scope, prefix), receive, neutralising_send(path, send))
+
+                await release.cache.serve(datasette, scope, receive, send)
                 return
             await _site_with_404(release, scope, receive, send)
         finally:
