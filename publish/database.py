@@ -19,6 +19,7 @@ import sqlite_utils
 
 from publish.build_folder import BuildFolder
 from publish.csv_safety import from_published_text
+from publish.facet_counts import create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree
 
 SQLITE_TYPES = {
@@ -56,9 +57,11 @@ def build_database(build: BuildFolder, path: Path | None = None) -> Path:
     with db.atomic():
         for dataset_id, resource in resources:
             load_resource(db, resource, _rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]))
+    create_facet_counts_table(db)
     for _, resource in resources:
         index_resource(db, resource)
         create_rtree(db, resource)
+        store_facet_counts(db, resource)
     _write_portal_datasets(db, build)
     db.conn.execute("PRAGMA journal_mode=DELETE")
     db.conn.execute("ANALYZE")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from publish.build_folder import BuildFolder
 from publish.database import PORTAL_DATASETS_TABLE
+from publish.facet_counts import FACET_COUNTS_TABLE
 
 def breakdown_query_name(kpi_id: str) -> str:
     """Name of the canned query holding a KPI's breakdown."""
@@ -58,6 +59,7 @@ def datasette_metadata(build: BuildFolder) -> dict:
             if options.get("geometry"):
                 table["map"] = map_settings(resource, site.get("map") or {})
             tables[resource["name"]] = table
+    tables[FACET_COUNTS_TABLE] = {"hidden": True}  # the build's stored facet counts (publish/facet_counts.py)
     tables[PORTAL_DATASETS_TABLE] = {
         "title": "Datensätze des Portals",
         "description": "Welche Datensätze das Portal veröffentlicht, wie oft sie erneuert werden sollen und wann sie zuletzt erneuert wurden.",
