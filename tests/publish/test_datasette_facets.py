@@ -3,7 +3,6 @@ publish/datasette_facets.py), through the real `kommune serve`: the same answer 
 own facet query, used only for unfiltered tables."""
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 import sqlite_utils
@@ -12,7 +11,7 @@ from datasette.app import Datasette
 from kommune import portal
 from publish.datasette_facets import _StoredFacetQueries
 from publish.facet_counts import FACET_COUNTS_TABLE, VALUES_KEPT
-from tests.conftest import dataset_yaml, start_server, stop_server
+from tests.conftest import dataset_yaml, run_async, start_server, stop_server
 
 SCHEMA = """\
 fields:
@@ -95,7 +94,7 @@ def test_a_column_with_more_values_than_stored_falls_back_to_the_query_past_what
     queries = _StoredFacetQueries(datasette, "zaehler", {"n": VALUES_KEPT})
     facet_sql = ("select n as value, count(*) as count from (select * from zaehler ) where n is not null"
                  " group by n order by count desc, value limit {}")
-    stored = asyncio.run(queries.execute("portal", facet_sql.format(VALUES_KEPT)))
+    stored = run_async(queries.execute("portal", facet_sql.format(VALUES_KEPT)))
     assert len(stored.rows) == VALUES_KEPT and {row["count"] for row in stored.rows} == {2}
-    counted = asyncio.run(queries.execute("portal", facet_sql.format(VALUES_KEPT + 1)))
+    counted = run_async(queries.execute("portal", facet_sql.format(VALUES_KEPT + 1)))
     assert len(counted.rows) == VALUES_KEPT + 1 and {row["count"] for row in counted.rows} == {1}

@@ -3,14 +3,13 @@ real server: answers are shared only by identical URLs, carry ETags that revalid
 release swap never serves an answer of the old release."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 
 from kommune import portal
 from publish.response_cache import CachedResponse, ResponseCache, cache_key
-from tests.conftest import dataset_yaml, start_server, stop_server
+from tests.conftest import dataset_yaml, run_async, start_server, stop_server
 
 SCHEMA = """\
 fields:
@@ -125,7 +124,7 @@ def _run(cache: ResponseCache, body: bytes, path: str = "/x", query: bytes = b""
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": path, "query_string": query, "headers": []}
-    asyncio.run(cache.serve(app, scope, None, send))
+    run_async(cache.serve(app, scope, None, send))
     return sent
 
 
