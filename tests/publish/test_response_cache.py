@@ -9,28 +9,17 @@ import pytest
 
 from kommune import portal
 from publish.response_cache import CachedResponse, ResponseCache, cache_key
-from tests.conftest import dataset_yaml, run_async, start_server, stop_server
-
-SCHEMA = """\
-fields:
-  - {name: n, type: integer, title: N, description: Zahl.}
-  - {name: gruppe, type: string, title: Gruppe, description: Gruppe der Zahl.}
-"""
-
-
-def _numbers(count: int) -> bytes:
-    return ("n,gruppe\n" + "".join(f"{n},{'gerade' if n % 2 == 0 else 'ungerade'}\n" for n in range(count))).encode()
-
+from tests.conftest import run_async, start_server, stop_server
+from tests.publish.conftest import add_numbers_dataset, numbers_csv
 
 @pytest.fixture
 def served(portal_dir):
     """A one-table portal served by `kommune serve`; yields (server, portal_dir, csv file)."""
-    folder = portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"), SCHEMA,
-                            {"sample/d.csv": _numbers(5)})
+    csv_file = add_numbers_dataset(portal_dir, 5)
     portal.build(portal_dir.root, portal_dir.out)
     server = start_server(portal_dir.out)
     try:
-        yield server, portal_dir, folder / "sample" / "d.csv"
+        yield server, portal_dir, csv_file
     finally:
         stop_server(server)
 
@@ -73,7 +62,7 @@ def test_a_release_swap_never_serves_an_answer_of_the_old_release(served):
     path = "/daten/portal/zaehler.json?_shape=array"
     old = server.get(path)
     assert server.get(path).content == old.content  # now cached
-    csv_file.write_bytes(_numbers(7))
+    csv_file.write_bytes(numbers_csv(7))
     portal.build(portal_dir.root, portal_dir.out)
     new = server.get(path, headers={"If-None-Match": old.headers["etag"]})
     assert new.status_code == 200

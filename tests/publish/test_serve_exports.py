@@ -15,22 +15,11 @@ import uvicorn
 
 from kommune import portal
 from publish import serve
-from tests.conftest import dataset_yaml, free_port, start_server, stop_server
-
-SCHEMA = """\
-fields:
-  - {name: n, type: integer, title: N, description: Zahl.}
-  - {name: gruppe, type: string, title: Gruppe, description: Gruppe der Zahl.}
-"""
-
-
-def _numbers(count: int) -> bytes:
-    return ("n,gruppe\n" + "".join(f"{n},{'gerade' if n % 2 == 0 else 'ungerade'}\n" for n in range(count))).encode()
-
+from tests.conftest import free_port, start_server, stop_server
+from tests.publish.conftest import add_numbers_dataset
 
 def _portal(portal_dir, rows: int):
-    portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"), SCHEMA,
-                   {"sample/d.csv": _numbers(rows)})
+    add_numbers_dataset(portal_dir, rows)
     portal.build(portal_dir.root, portal_dir.out)
     return portal_dir.out
 
