@@ -176,6 +176,10 @@ def _reduce_pairs(cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> 
     return cells[first], values[first], np.add.reduceat(counts, first)
 
 
+#: Uncompacted (cell, value) pairs a histogram may hold: 16 MiB per measure.
+COMPACT_AFTER = 1 << 20
+
+
 class _ValueHistogram:
     """Per cell, how often each distinct value of one measure occurred (compacted as it grows)."""
 
@@ -186,12 +190,12 @@ class _ValueHistogram:
 
     def add(self, cells: np.ndarray, values: np.ndarray) -> None:
         present = ~np.isnan(values)
-        part = _reduce_pairs(cells[present], values[present], np.ones(int(present.sum()), dtype=np.int64))
-        self._parts.append(part)
-        self._pending += len(part[0])
-        # Compacting when the parts outgrow the last compacted size keeps memory bounded by
-        # cells × distinct values at an amortised cost.
-        if self._pending > max(2 * self._compacted, 4 * BATCH_SIZE):
+        self._parts.append((cells[present], values[present], np.ones(int(present.sum()), dtype=np.int64)))
+        self._pending += len(self._parts[-1][0])
+        # One sort over many batches is cheaper than a sort per batch; compacting once the
+        # parts outgrow the last compacted size keeps memory bounded by cells × distinct
+        # values (plus at most COMPACT_AFTER pairs) at an amortised cost.
+        if self._pending > max(2 * self._compacted, COMPACT_AFTER):
             self._compact()
 
     def _compact(self) -> None:
