@@ -67,8 +67,8 @@ def service_statistics(source: str, target: str) -> dict:
     """
     import sqlite_utils
 
-    from pipelines.kinds.service_records import Source, _record_batches, published_schema
-    from pipelines.steps.disclosure import protect
+    from pipelines.kinds.service_records import Source, collect_records, published_schema
+    from pipelines.steps.disclosure import protect_collected
     from publish.database import index_resource, load_resource
 
     raw_schema = _schema()
@@ -82,9 +82,9 @@ def service_statistics(source: str, target: str) -> dict:
         personal={"identifiers": ["vorgang_id", "stadtteil"]},
         threshold=5,
     )
-    spec = declared.spec()
     header = [field["name"] for field in raw_schema["fields"]]
-    protected = protect(_record_batches(source, declared, raw_schema, spec), spec, declared.rules(), source_columns=header)
+    protected = protect_collected(collect_records(source, declared, raw_schema), declared.spec(), declared.rules(),
+                                  source_columns=header)
     schema = published_schema(declared)
     names = [field["name"] for field in schema["fields"]]
     resource = {"name": "service_statistik", "schema": schema, "kommune": {"indexes": [["monat"]]}}
@@ -114,6 +114,25 @@ def sqlite_import(source_utf8: str, target: str) -> dict:
         ["sqlite3", target, f"select count(*) from {TABLE}"], check=True, capture_output=True, text=True
     )
     return {"rows": int(output.stdout.strip())}
+
+
+def typed_table_sql() -> list[str]:
+    """The CREATE TABLE and CREATE INDEX statements path 1 ends up with, as SQL text.
+
+    publish/database.py makes them on an empty in-memory database, so that the indexed
+    floor loads into exactly the table and indexes path 1 builds.
+    """
+    import sqlite_utils
+
+    from publish.database import index_resource, load_resource
+
+    db = sqlite_utils.Database(memory=True)
+    resource = _resource()
+    load_resource(db, resource, [])
+    index_resource(db, resource)
+    tables = [sql for (sql,) in db.execute("select sql from sqlite_master where type = 'table'")]
+    indexes = [sql for (sql,) in db.execute("select sql from sqlite_master where type = 'index' and sql is not null")]
+    return tables + indexes
 
 
 def duckdb_read_csv(source_utf8: str, target: str) -> dict:

@@ -203,6 +203,13 @@ class _ValueHistogram:
             self._parts = [_reduce_pairs(*(np.concatenate(column) for column in zip(*self._parts)))]
         self._compacted = self._pending = len(self._parts[0][0]) if self._parts else 0
 
+    def add_pairs(self, cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> None:
+        """Add (cell, value, count) pairs another histogram collected."""
+        self._parts.append((cells, values, counts))
+        self._pending += len(cells)
+        if self._pending > max(2 * self._compacted, COMPACT_AFTER):
+            self._compact()
+
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(cell, value, count) per distinct pair, sorted by cell, then value."""
         self._compact()
@@ -332,6 +339,35 @@ class MonthlyAggregator:
         starts = np.fromiter(map(ordinals.__getitem__, batch[measure.start_field]), dtype=float, count=size)
         ends = np.fromiter(map(ordinals.__getitem__, batch[measure.end_field]), dtype=float, count=size)
         return ends - starts
+
+    def merge(self, other: "MonthlyAggregator") -> None:
+        """Add everything `other` counted (same spec; its records count after this one's)."""
+        month_map = np.array([self._month_codes.setdefault(name, len(self._month_codes))
+                              for name, _ in sorted(other._month_codes.items(), key=lambda item: item[1])],
+                             dtype=np.int64)
+        label_maps = []
+        for mine, theirs in zip(self._label_codes, other._label_codes):
+            mapping = np.zeros(len(theirs) + 1, dtype=np.int64)  # code 0 is the total in both
+            for label, code in theirs.items():
+                mapping[code] = mine.setdefault(label, len(mine) + 1)
+            label_maps.append(mapping)
+
+        def translate(cells: np.ndarray) -> np.ndarray:
+            month, row, column = _split_cell_codes(cells)
+            return _cell_codes(month_map[month], label_maps[0][row], label_maps[1][column])
+
+        names = {code: name for name, code in other._month_codes.items()}
+        for day, code in other._day_months.items():
+            self._day_months.setdefault(day, self._month_codes[names[code]])
+        self._ordinals.update(other._ordinals)
+        if other._cell_counts:
+            cells = translate(np.fromiter(other._cell_counts.keys(), dtype=np.int64, count=len(other._cell_counts)))
+            self._cell_counts.update(dict(zip(cells.tolist(), other._cell_counts.values())))
+        for name, histogram in other._histograms.items():
+            cells, values, counts = histogram.pairs()
+            self._histograms[name].add_pairs(translate(cells), values, counts)
+        self.records += other.records
+        self._tables = None
 
     def tables(self) -> list[MonthTable]:
         """The month tables in calendar order, with row, column and grand totals."""
