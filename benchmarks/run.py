@@ -35,6 +35,7 @@ TABLE = "service_records"
 #: Path name → what it measures, as printed in the table.
 PATH_TITLES = {
     "fast-path": "path 1: read → cast → validate → SQLite (types, indexes)",
+    "fast-path-in-parts": "path 1 in parts: one process per core, parts merged",
     "service-statistics": "path 2: records → validate → disclosure → aggregates → SQLite",
     "fast-validate": "fast path, validation only",
     FLOOR: "floor: sqlite3 .import (UTF-8, no types, no checks)",
