@@ -43,8 +43,6 @@ class ResponseCache:
         self._entries: OrderedDict[str, CachedResponse] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -84,10 +82,8 @@ class ResponseCache:
         headers = _request_headers(scope)
         entry = None if _asks_fresh(headers) else self.get(key)
         if entry is not None:
-            self.hits += 1
             await _send_entry(entry, headers, send)
             return
-        self.misses += 1
         await app(scope, receive, _Recorder(self, key, headers, send))
 
 
