@@ -176,8 +176,8 @@ def _reduce_pairs(cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> 
     return cells[first], values[first], np.add.reduceat(counts, first)
 
 
-#: Uncompacted (cell, value) pairs a histogram may hold beyond its compacted ones (4 MiB per
-#: measure; smaller sorts more often, larger raised the peak at 5M records by ~40 MB).
+#: New (cell, value) pairs a histogram collects before it compacts, at least (4 MiB per
+#: measure; 1 << 20 raised the peak at 5M records by ~40 MB, smaller only sorts more often).
 COMPACT_AFTER = 1 << 18
 
 
@@ -202,8 +202,8 @@ class _ValueHistogram:
         self._raw.append((cells, values, counts))
         self._raw_pairs += len(cells)
         # One sort over many batches is cheaper than a sort per batch; compacting once the
-        # new pairs outnumber the compacted ones keeps memory bounded by cells × distinct
-        # values (plus at most COMPACT_AFTER pairs) at an amortised cost.
+        # new pairs outnumber the compacted ones (or COMPACT_AFTER) keeps memory within a few
+        # times cells × distinct values at an amortised cost.
         if self._raw_pairs > max(len(self._compacted[0]), COMPACT_AFTER):
             self._compact()
 
