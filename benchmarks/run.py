@@ -115,10 +115,16 @@ def run_child(command: list[str], *, cwd: Path = ROOT) -> tuple[float, float, st
     return float(wall), int(peak_kib) / 1024, completed.stdout
 
 
-def measure(name: str, command: list[str], rows: int, repeat: int) -> Measurement:
-    """Run ``command`` ``repeat`` times and keep the median wall time and peak memory."""
+def measure(name: str, command: list[str], rows: int, repeat: int, target: Optional[Path] = None) -> Measurement:
+    """Run ``command`` ``repeat`` times and keep the median wall time and peak memory.
+
+    ``target`` (the database a path writes) is removed before every run: the sqlite3 shell
+    would otherwise append to the previous run's table, or fail to create it again.
+    """
     walls, peaks, cpus = [], [], []
     for _ in range(repeat):
+        if target is not None:
+            target.unlink(missing_ok=True)
         wall, peak, stdout = run_child(command)
         walls.append(wall)
         peaks.append(peak)
@@ -205,7 +211,7 @@ def run_file_paths(
             if name in SLOW_PATHS and rows > slow_up_to:
                 continue
             print(f"  {rows:>9,} rows  {name} ...", file=sys.stderr, flush=True)
-            result = measure(name, path_command(name, raw, utf8, work), rows, repeat)
+            result = measure(name, path_command(name, raw, utf8, work), rows, repeat, target=work / f"{name}.db")
             if name == FLOOR:
                 floor = result
             if floor is not None:

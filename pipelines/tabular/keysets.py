@@ -131,7 +131,9 @@ class SeenKeys:
         for key in _bit_boundaries(self._run_start, self._run_end):
             _set_bit(blocks, key)
         start, end = -(-self._run_start // 8) * 8, self._run_end // 8 * 8  # whole bytes inside the run
-        for number in range(start >> _BLOCK_BITS, ((end - 1) >> _BLOCK_BITS) + 1 if end > start else 0):
+        if end <= start:
+            return blocks, others
+        for number in range(start >> _BLOCK_BITS, ((end - 1) >> _BLOCK_BITS) + 1):
             block = blocks.setdefault(number, bytearray(_BLOCK_SIZE >> 3))
             low = max(start, number << _BLOCK_BITS) & _BLOCK_MASK
             high = min(end - (number << _BLOCK_BITS), _BLOCK_SIZE)

@@ -94,3 +94,12 @@ def test_adjacent_runs_of_two_parts_do_not_collide():
     mine, theirs = _filled(list(range(1, 500_001)), 4096), _filled(list(range(500_001, 1_000_001)), 4096)
     assert not mine.shares_a_key_with(theirs)
     assert _filled(list(range(1, 500_002)), 4096).shares_a_key_with(theirs)
+
+
+def test_a_short_run_far_below_zero_costs_no_memory():
+    """A run shorter than one bitmap byte once made the comparison fill blocks from the run's
+    block up to zero: 2**24 blocks for keys near -2**40 (a test run was killed at 24 GB)."""
+    mine, theirs = _filled([-(2**40), -(2**40) + 1], 8), _filled([5, 6, 7], 8)
+    assert not mine.shares_a_key_with(theirs)
+    blocks, _ = mine._blocks_and_others()
+    assert len(blocks) == 1
