@@ -24,9 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import linprog
-
 Cell = tuple[str, str]
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -99,6 +96,11 @@ def recoverable_cells(table: Table, hidden: Iterable[Cell]) -> list[Cell]:
     hidden = sorted(hidden)
     if not hidden:
         return []
+    # Imported here: SciPy costs ~0.3 s to import, which every `kommune build` would pay even
+    # when no service-records dataset needs suppressing (an unchanged rebuild skips them all).
+    import numpy as np
+    from scipy.optimize import linprog
+
     index = {cell: position for position, cell in enumerate(hidden)}
     equations, right_sides = [], []
     for members, margin in table.lines():
