@@ -10,14 +10,15 @@ from publish.reuse import CATALOGUE_OUTPUTS, DATABASE_OUTPUT, plan_reuse, reuse_
 from publish.site import render_site
 
 
-def publish_build(release_dir: Path, previous_dir: Path | None = None) -> BuildFolder:
+def publish_build(release_dir: Path, previous_dir: Path | None = None, *, cache_dir: Path | None = None) -> BuildFolder:
     """Write everything that is derived from the datasets' build folders, in order:
     the database first, because metadata and site read it; the DCAT-AP.de catalogue
     before the site, which serves it and lists it on the catalogue page.
 
     With `previous_dir` (the release before this one), portal.db and the catalogue are
     taken from there when their inputs are unchanged, and only changed tables are reloaded
-    (publish.reuse); the result is the same as without it. Raises
+    (publish.reuse); the result is the same as without it. `cache_dir` (optional, kept
+    between builds) holds compiled site templates. Raises
     publish.database.SchemaConflict and publish.catalogue.CatalogueError.
     """
     build = BuildFolder(Path(release_dir))
@@ -37,6 +38,6 @@ def publish_build(release_dir: Path, previous_dir: Path | None = None) -> BuildF
         from publish.dcat import write_catalogue
 
         write_catalogue(build)
-    render_site(build)
+    render_site(build, cache_dir / "templates" if cache_dir else None)
     write_manifest(build, plan)
     return build
