@@ -67,7 +67,7 @@ def service_statistics(source: str, target: str) -> dict:
     """
     import sqlite_utils
 
-    from pipelines.kinds.service_records import Source, _records, published_schema
+    from pipelines.kinds.service_records import Source, _record_batches, published_schema
     from pipelines.steps.disclosure import protect
     from publish.database import index_resource, load_resource
 
@@ -84,7 +84,7 @@ def service_statistics(source: str, target: str) -> dict:
     )
     spec = declared.spec()
     header = [field["name"] for field in raw_schema["fields"]]
-    protected = protect(_records(source, declared, raw_schema, spec), spec, declared.rules(), source_columns=header)
+    protected = protect(_record_batches(source, declared, raw_schema, spec), spec, declared.rules(), source_columns=header)
     schema = published_schema(declared)
     names = [field["name"] for field in schema["fields"]]
     resource = {"name": "service_statistik", "schema": schema, "kommune": {"indexes": [["monat"]]}}

@@ -1,21 +1,29 @@
 """Monthly aggregates of service records per service (rows) and channel (columns).
 
-The aggregator consumes records one at a time and keeps per cell only a count, sums and a
-histogram of the values seen, so memory is bounded by the number of cells and distinct
-values, not by the number of records (1M records stay small). Every month is a
-two-dimensional table with its row totals, column totals and grand total, labelled
-`total_label`; the disclosure step suppresses cells of exactly this table.
+The aggregator consumes records in column batches (field name → one value per record) and
+keeps only a count per cell and, per measure, how often each distinct value occurred in
+each cell. Memory is bounded by cells × distinct values, not by the number of records, and
+the per-record work is done by NumPy rather than a Python loop per record (a million
+records took ~5 s one by one, see benchmarks/). Every month is a two-dimensional table with
+its row totals, column totals and grand total, labelled `total_label`; the disclosure step
+suppresses cells of exactly this table.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 TOTAL = "Insgesamt"
+#: Records per column batch: big enough for NumPy to pay, small enough to stay flat in memory.
+BATCH_SIZE = 16_384
+#: Field name → one value per record; every list of a batch has the same length.
+Batch = Mapping[str, Sequence[Any]]
 
 
 class AggregateInputError(ValueError):
@@ -50,16 +58,6 @@ class Measure:
         unknown = set(self.statistics) - {"mean", "median"}
         if unknown:
             raise ValueError(f"Kennzahl {self.name}: unbekannte Statistik {sorted(unknown)}")
-
-    def value_of(self, record: Mapping[str, Any]) -> float | None:
-        """The measured value of one record, or None when the record has none."""
-        if self.field is not None:
-            value = record.get(self.field)
-            return None if value is None or value == "" else float(value)
-        start, end = record.get(self.start_field), record.get(self.end_field)
-        if not isinstance(start, date) or not isinstance(end, date):
-            return None
-        return float((end - start).days)
 
     def output_columns(self) -> list[str]:
         """Names of the published columns this measure produces, in order."""
@@ -97,51 +95,22 @@ class AggregateSpec:
         return columns
 
 
-class _MeasureState:
-    __slots__ = ("count", "total", "within", "histogram")
+@dataclass(frozen=True)
+class MeasureSummary:
+    """One measure in one cell: how many values, their sum, how many within the limit, median."""
 
-    def __init__(self) -> None:
-        self.count, self.total, self.within = 0, 0.0, 0
-        self.histogram: Counter = Counter()
-
-    def merge(self, other: "_MeasureState") -> None:
-        self.count += other.count
-        self.total += other.total
-        self.within += other.within
-        self.histogram.update(other.histogram)
+    count: int = 0
+    total: float = 0.0
+    within: int = 0
+    median: float | None = None
 
 
+@dataclass
 class CellStats:
-    """Running statistics of one cell (month, row, column)."""
+    """Final statistics of one cell (month, row, column)."""
 
-    __slots__ = ("count", "measures")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.measures: dict[str, _MeasureState] = {}
-
-    def add(self, spec: AggregateSpec, values: list[float | None]) -> None:
-        self.count += 1
-        for measure, value in zip(spec.measures, values):
-            if value is None:
-                continue
-            state = self.measures.get(measure.name)
-            if state is None:
-                state = self.measures[measure.name] = _MeasureState()
-            state.count += 1
-            state.total += value
-            state.histogram[value] += 1
-            if measure.within_days is not None and value <= measure.within_days:
-                state.within += 1
-
-    def merge(self, other: "CellStats") -> None:
-        """Add another cell's statistics to this one (used to build the totals)."""
-        self.count += other.count
-        for name, state in other.measures.items():
-            mine = self.measures.get(name)
-            if mine is None:
-                mine = self.measures[name] = _MeasureState()
-            mine.merge(state)
+    count: int = 0
+    measures: dict[str, MeasureSummary] = field(default_factory=dict)
 
     def measure_values(self, spec: AggregateSpec, min_values: int = 1) -> dict[str, float | None]:
         """Published measure columns of this cell (mean, median, share in %), rounded to 0.1.
@@ -151,38 +120,19 @@ class CellStats:
         """
         values: dict[str, float | None] = {}
         for measure in spec.measures:
-            state = self.measures.get(measure.name, _MeasureState())
+            summary = self.measures.get(measure.name, MeasureSummary())
             columns = iter(measure.output_columns())
             for statistic in measure.statistics:
                 column = next(columns)
-                if state.count < max(1, min_values):
+                if summary.count < max(1, min_values):
                     values[column] = None
                 elif statistic == "mean":
-                    values[column] = round(state.total / state.count, 1)
+                    values[column] = round(summary.total / summary.count, 1)
                 else:
-                    values[column] = round(median_of_histogram(state.histogram), 1)
+                    values[column] = round(summary.median, 1)
             if measure.within_days is not None:
-                values[next(columns)] = round(100.0 * state.within / self.count, 1) if self.count else None
+                values[next(columns)] = round(100.0 * summary.within / self.count, 1) if self.count else None
         return values
-
-
-def median_of_histogram(histogram: Counter) -> float:
-    """Median of the values counted in `histogram` (mean of the two middle ones for even n).
-
-    Raises ValueError for an empty histogram.
-    """
-    total = sum(histogram.values())
-    if total == 0:
-        raise ValueError("Median einer leeren Menge")
-    lower_rank, upper_rank = (total - 1) // 2, total // 2
-    seen, lower = 0, None
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if lower is None and seen > lower_rank:
-            lower = value
-        if seen > upper_rank:
-            return (lower + value) / 2
-    raise AssertionError("unreachable: ranks lie within the histogram")
 
 
 @dataclass
@@ -199,63 +149,255 @@ class MonthTable:
         return sorted({column for _, column in self.cells if column != total})
 
 
+#: A cell is one int64: month, row label and column label code in 20 bits each.
+_CODE_BITS = 20
+_CODE_LIMIT = 1 << _CODE_BITS
+_TOTAL_CODE = 0  # the total label's code in both dimensions; real labels start at 1
+
+
+def _cell_codes(months: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    return (months << (2 * _CODE_BITS)) | (rows << _CODE_BITS) | columns
+
+
+def _split_cell_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mask = _CODE_LIMIT - 1
+    return codes >> (2 * _CODE_BITS), (codes >> _CODE_BITS) & mask, codes & mask
+
+
+def _reduce_pairs(cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Sum `counts` per distinct (cell, value); the result is sorted by cell, then value."""
+    if len(cells) == 0:
+        return cells, values, counts
+    order = np.lexsort((values, cells))
+    cells, values, counts = cells[order], values[order], counts[order]
+    starts = np.ones(len(cells), dtype=bool)
+    starts[1:] = (cells[1:] != cells[:-1]) | (values[1:] != values[:-1])
+    first = np.flatnonzero(starts)
+    return cells[first], values[first], np.add.reduceat(counts, first)
+
+
+#: Uncompacted (cell, value) pairs a histogram may hold: 16 MiB per measure.
+COMPACT_AFTER = 1 << 20
+
+
+class _ValueHistogram:
+    """Per cell, how often each distinct value of one measure occurred (compacted as it grows)."""
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._pending = 0
+        self._compacted = 0
+
+    def add(self, cells: np.ndarray, values: np.ndarray) -> None:
+        present = ~np.isnan(values)
+        self._parts.append((cells[present], values[present], np.ones(int(present.sum()), dtype=np.int64)))
+        self._pending += len(self._parts[-1][0])
+        # One sort over many batches is cheaper than a sort per batch; compacting once the
+        # parts outgrow the last compacted size keeps memory bounded by cells × distinct
+        # values (plus at most COMPACT_AFTER pairs) at an amortised cost.
+        if self._pending > max(2 * self._compacted, COMPACT_AFTER):
+            self._compact()
+
+    def _compact(self) -> None:
+        if len(self._parts) > 1:
+            self._parts = [_reduce_pairs(*(np.concatenate(column) for column in zip(*self._parts)))]
+        self._compacted = self._pending = len(self._parts[0][0]) if self._parts else 0
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(cell, value, count) per distinct pair, sorted by cell, then value."""
+        self._compact()
+        if not self._parts:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, np.empty(0), empty
+        return self._parts[0]
+
+    def distinct_pairs(self) -> int:
+        return sum(len(part[0]) for part in self._parts)
+
+
+def _summaries(cells: np.ndarray, values: np.ndarray, counts: np.ndarray,
+               within_days: int | None) -> dict[int, MeasureSummary]:
+    """Count, sum, values within the limit and median per cell, from sorted (cell, value, count) pairs."""
+    if len(cells) == 0:
+        return {}
+    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+    per_cell = np.add.reduceat(counts, starts)
+    totals = np.add.reduceat(values * counts, starts)
+    within = (np.add.reduceat(np.where(values <= within_days, counts, 0), starts)
+              if within_days is not None else np.zeros(len(starts), dtype=np.int64))
+    cumulative = np.cumsum(counts)
+    before = cumulative[starts] - counts[starts]  # values in all earlier cells
+    # Ranks are 0-based within the cell; the pair holding rank k is the first whose
+    # cumulative count exceeds it (median_of_histogram's rule, for all cells at once).
+    lower = values[np.searchsorted(cumulative, before + (per_cell - 1) // 2, side="right")]
+    upper = values[np.searchsorted(cumulative, before + per_cell // 2, side="right")]
+    medians = (lower + upper) / 2
+    return {
+        int(cell): MeasureSummary(int(count), float(total), int(inside), float(median))
+        for cell, count, total, inside, median in zip(cells[starts], per_cell, totals, within, medians)
+    }
+
+
+def _first_bad(values: Sequence[Any], is_bad) -> int:
+    return next(index for index, value in enumerate(values) if is_bad(value))
+
+
 class MonthlyAggregator:
-    """Streams records into per-month tables; call `add` per record, then `tables()`."""
+    """Streams column batches of records into per-month tables; `add_batch`, then `tables()`."""
 
     def __init__(self, spec: AggregateSpec):
         self.spec = spec
         self.records = 0
-        self._months: dict[str, MonthTable] = {}
-        self._month_names: dict[date, str] = {}
-        self._totalled = True
+        self._day_months: dict[Any, int] = {}
+        self._month_codes: dict[str, int] = {}
+        self._label_codes: tuple[dict[Any, int], dict[Any, int]] = ({}, {})
+        self._ordinals: dict[Any, float] = {}
+        self._cell_counts: Counter = Counter()
+        self._histograms = {measure.name: _ValueHistogram() for measure in spec.measures}
+        self._tables: list[MonthTable] | None = None
 
-    def add(self, record: Mapping[str, Any]) -> None:
-        """Count one record. Raises AggregateInputError when month or a dimension is missing."""
-        self.records += 1
+    def add_batch(self, batch: Batch) -> None:
+        """Count the records of one column batch (it must hold every field of spec.source_fields()).
+
+        Raises AggregateInputError naming the first record (counted over all batches) whose
+        month or dimension is missing or uses the total label.
+        """
         spec = self.spec
-        day = record.get(spec.month_field)
-        if not isinstance(day, date):
-            raise AggregateInputError(self.records, spec.month_field, "Datum fehlt")
-        row, column = record.get(spec.row_field), record.get(spec.column_field)
-        for name, label in ((spec.row_field, row), (spec.column_field, column)):
-            if label is None or label == "":
-                raise AggregateInputError(self.records, name, "Wert fehlt")
-            if label == spec.total_label:
-                raise AggregateInputError(self.records, name, f"`{label}` ist für Summen reserviert")
-        month = self._month_names.get(day)
-        if month is None:
-            month = self._month_names[day] = f"{day.year:04d}-{day.month:02d}"
-        table = self._months.get(month)
-        if table is None:
-            table = self._months[month] = MonthTable(month)
-        # Only the inner cell is counted per record; totals are merged once in tables().
-        cell = table.cells.get((row, column))
-        if cell is None:
-            cell = table.cells[(row, column)] = CellStats()
-        cell.add(spec, [measure.value_of(record) for measure in spec.measures])
-        self._totalled = False
+        size = len(batch[spec.month_field])
+        if size == 0:
+            return
+        months = self._codes_of_months(batch[spec.month_field])
+        rows = self._codes_of_labels(batch[spec.row_field], 0)
+        columns = self._codes_of_labels(batch[spec.column_field], 1)
+        if months is None or rows is None or columns is None:
+            self._raise_first_problem(batch)
+        cells = _cell_codes(months, rows, columns)
+        distinct, counts = np.unique(cells, return_counts=True)
+        self._cell_counts.update(dict(zip(distinct.tolist(), counts.tolist())))
+        for measure in spec.measures:
+            self._histograms[measure.name].add(cells, self._measure_values(measure, batch, size))
+        self.records += size
+        self._tables = None
+
+    def _codes_of_months(self, days: Sequence[Any]) -> np.ndarray | None:
+        known = self._day_months
+        for day in set(days).difference(known):
+            if not isinstance(day, date):
+                return None
+            name = f"{day.year:04d}-{day.month:02d}"
+            known[day] = self._month_codes.setdefault(name, len(self._month_codes))
+        return np.fromiter(map(known.__getitem__, days), dtype=np.int64, count=len(days))
+
+    def _codes_of_labels(self, labels: Sequence[Any], axis: int) -> np.ndarray | None:
+        known = self._label_codes[axis]
+        for label in set(labels).difference(known):
+            if label is None or label == "" or label == self.spec.total_label:
+                return None
+            if len(known) + 1 >= _CODE_LIMIT:
+                raise ValueError(f"Mehr als {_CODE_LIMIT - 2} verschiedene Werte in einer Dimension")
+            known[label] = len(known) + 1
+        return np.fromiter(map(known.__getitem__, labels), dtype=np.int64, count=len(labels))
+
+    def _raise_first_problem(self, batch: Batch) -> None:
+        spec = self.spec
+
+        def bad_label(label: Any) -> bool:
+            return label is None or label == "" or label == spec.total_label
+
+        candidates = []
+        for order, (name, is_bad) in enumerate(((spec.month_field, lambda day: not isinstance(day, date)),
+                                                (spec.row_field, bad_label), (spec.column_field, bad_label))):
+            values = batch[name]
+            if any(map(is_bad, values)):
+                candidates.append((_first_bad(values, is_bad), order, name))
+        index, _, name = min(candidates)
+        value = batch[name][index]
+        if name == spec.month_field:
+            message = "Datum fehlt"
+        elif value == spec.total_label:
+            message = f"`{value}` ist für Summen reserviert"
+        else:
+            message = "Wert fehlt"
+        raise AggregateInputError(self.records + index + 1, name, message)
+
+    def _measure_values(self, measure: Measure, batch: Batch, size: int) -> np.ndarray:
+        """The measure's value per record as floats, NaN where a record has none."""
+        if measure.field is not None:
+            column = batch[measure.field]
+            as_float = {value: np.nan if value is None or value == "" else float(value) for value in set(column)}
+            return np.fromiter(map(as_float.__getitem__, column), dtype=float, count=size)
+        ordinals = self._ordinals
+        for day in set(batch[measure.start_field]).union(batch[measure.end_field]).difference(ordinals):
+            ordinals[day] = float(day.toordinal()) if isinstance(day, date) else np.nan
+        starts = np.fromiter(map(ordinals.__getitem__, batch[measure.start_field]), dtype=float, count=size)
+        ends = np.fromiter(map(ordinals.__getitem__, batch[measure.end_field]), dtype=float, count=size)
+        return ends - starts
 
     def tables(self) -> list[MonthTable]:
         """The month tables in calendar order, with row, column and grand totals."""
-        if not self._totalled:
-            total = self.spec.total_label
-            for table in self._months.values():
-                inner = [(key, cell) for key, cell in table.cells.items() if total not in key]
-                for key in [key for key in table.cells if total in key]:
-                    del table.cells[key]
-                for (row, column), cell in inner:
-                    for key in ((row, total), (total, column), (total, total)):
-                        margin = table.cells.get(key)
-                        if margin is None:
-                            margin = table.cells[key] = CellStats()
-                        margin.merge(cell)
-            self._totalled = True
-        return [self._months[month] for month in sorted(self._months)]
+        if self._tables is None:
+            self._tables = self._build_tables()
+        return self._tables
+
+    def _build_tables(self) -> list[MonthTable]:
+        inner = np.fromiter(self._cell_counts.keys(), dtype=np.int64, count=len(self._cell_counts))
+        inner_counts = np.fromiter(self._cell_counts.values(), dtype=np.int64, count=len(self._cell_counts))
+        month, row, column = _split_cell_codes(inner)
+        total = np.full_like(inner, _TOTAL_CODE)
+        margins = [_cell_codes(month, row, total), _cell_codes(month, total, column), _cell_codes(month, total, total)]
+        all_cells = np.concatenate([inner, *margins])
+        counts: Counter = Counter()
+        for cell, count in zip(all_cells.tolist(), np.tile(inner_counts, 4).tolist()):
+            counts[cell] += count
+        summaries = {}
+        for measure in self.spec.measures:
+            cells, values, value_counts = self._histograms[measure.name].pairs()
+            month, row, column = _split_cell_codes(cells)
+            total = np.full_like(cells, _TOTAL_CODE)
+            with_margins = _reduce_pairs(
+                np.concatenate([cells, _cell_codes(month, row, total), _cell_codes(month, total, column),
+                                _cell_codes(month, total, total)]),
+                np.tile(values, 4), np.tile(value_counts, 4))
+            summaries[measure.name] = _summaries(*with_margins, measure.within_days)
+        month_names = {code: name for name, code in self._month_codes.items()}
+        label_names = [{code: label for label, code in known.items()} for known in self._label_codes]
+        for names in label_names:
+            names[_TOTAL_CODE] = self.spec.total_label
+        tables: dict[str, MonthTable] = {}
+        for cell, count in counts.items():
+            month_code, row_code, column_code = cell >> (2 * _CODE_BITS), (cell >> _CODE_BITS) & (_CODE_LIMIT - 1), cell & (_CODE_LIMIT - 1)
+            name = month_names[month_code]
+            table = tables.get(name)
+            if table is None:
+                table = tables[name] = MonthTable(name)
+            stats = CellStats(count, {measure: found[cell] for measure, found in summaries.items() if cell in found})
+            table.cells[(label_names[0][row_code], label_names[1][column_code])] = stats
+        return [tables[name] for name in sorted(tables)]
+
+    def distinct_values_held(self) -> int:
+        """How many (cell, value) pairs the histograms hold: the aggregator's memory, not the records'."""
+        return sum(histogram.distinct_pairs() for histogram in self._histograms.values())
+
+
+def record_batches(records: Iterable[Mapping[str, Any]], size: int = BATCH_SIZE) -> Iterator[dict[str, list]]:
+    """Column batches of dict records (every key of the first record), for callers holding dicts."""
+    batch: list[Mapping[str, Any]] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield _columns_of(batch)
+            batch = []
+    if batch:
+        yield _columns_of(batch)
+
+
+def _columns_of(records: list[Mapping[str, Any]]) -> dict[str, list]:
+    return {name: [record.get(name) for record in records] for name in records[0]}
 
 
 def aggregate(records: Iterable[Mapping[str, Any]], spec: AggregateSpec) -> MonthlyAggregator:
-    """Aggregate every record of `records` (consumed once, streaming) and return the result."""
+    """Aggregate every record of `records` (dicts, consumed once, streaming) and return the result."""
     aggregator = MonthlyAggregator(spec)
-    for record in records:
-        aggregator.add(record)
+    for batch in record_batches(records):
+        aggregator.add_batch(batch)
     return aggregator

@@ -11,7 +11,8 @@ The one gate every service-statistics dataset passes before anything reaches `bu
 4. every published column is scanned for personal data (`pipelines.steps.pii`);
 5. an audit says what was suppressed and why, without any suppressed value.
 
-Records stream through once, so memory stays bounded for millions of records.
+Records stream through once, in column batches, so memory stays bounded for millions of
+records.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.steps.aggregate import AggregateSpec, MonthlyAggregator, MonthTable
+from pipelines.steps.aggregate import AggregateSpec, Batch, MonthlyAggregator, MonthTable
 from pipelines.steps.pii import PiiFinding, PiiScanner
 from pipelines.steps.suppression import Table, suppress
 
@@ -111,12 +112,13 @@ def _month_rows(month: MonthTable, spec: AggregateSpec, rules: DisclosureRules,
     return rows
 
 
-def protect(records: Iterable[Mapping[str, Any]], spec: AggregateSpec, rules: DisclosureRules,
+def protect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRules,
             source_columns: Sequence[str] | None = None) -> ProtectedTable:
-    """Turn raw records into publishable aggregates plus an audit.
+    """Turn raw records, as column batches (`pipelines.steps.aggregate.record_batches` makes
+    them from dicts), into publishable aggregates plus an audit.
 
-    `source_columns` are all columns of the source, for the audit's list of dropped fields
-    (read after the records are consumed); without it the first record's keys are used.
+    `source_columns` are all columns of the source, for the audit's list of dropped fields;
+    without it the first batch's fields are used.
 
     Raises DisclosureConfigError for a declaration that uses personal fields,
     `pipelines.steps.aggregate.AggregateInputError` for a record without month or
@@ -128,16 +130,14 @@ def protect(records: Iterable[Mapping[str, Any]], spec: AggregateSpec, rules: Di
     seen_fields: set[str] = set()
     aggregator = MonthlyAggregator(spec)
     first_field, last_field = rules.first_name_field, rules.last_name_field
-    learn = scanner.learn_name if first_field and last_field else None
-    add = aggregator.add
-    for record in records:
+    for batch in batches:
         if not seen_fields:
-            seen_fields.update(record.keys())
-        if learn is not None:
-            learn(record.get(first_field), record.get(last_field))
+            seen_fields.update(batch.keys())
+        if first_field and last_field:
+            scanner.learn_names(batch[first_field], batch[last_field])
         # The aggregator reads only spec.source_fields(): identifiers and free text are
         # never read from a record, let alone copied anywhere.
-        add(record)
+        aggregator.add_batch(batch)
     audit_cells: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     tallies = {"primary": 0, "secondary": 0, "recoverable": 0}

@@ -47,22 +47,18 @@ class PiiScanner:
         self._learned: set[tuple[Any, Any]] = set()
         self._folded: set[tuple[str, str]] | None = None
 
-    def learn_name(self, first_name: Any, last_name: Any) -> None:
-        """Remember one person's name (ignored when either part is missing)."""
-        if first_name and last_name:
-            # Folding case is left to the scan: people repeat, the set stays small.
-            self._learned.add((first_name, last_name))
-            self._folded = None
-
     @property
     def _name_pairs(self) -> set[tuple[str, str]]:
         if self._folded is None:
-            self._folded = {(str(first).casefold(), str(last).casefold()) for first, last in self._learned}
+            self._folded = {(str(first).casefold(), str(last).casefold())
+                            for first, last in self._learned if first and last}
         return self._folded
 
-    def learn_names(self, records: Iterable[Mapping[str, Any]], first_field: str, last_field: str) -> None:
-        for record in records:
-            self.learn_name(record.get(first_field), record.get(last_field))
+    def learn_names(self, first_names: Iterable[Any], last_names: Iterable[Any]) -> None:
+        """Remember the names of many people at once (pairs with a missing part are ignored)."""
+        # Pairs with a missing part are dropped when folding: the set of people stays small.
+        self._learned.update(zip(first_names, last_names))
+        self._folded = None
 
     def kinds_in(self, text: str) -> list[str]:
         """Kinds of personal data present in `text`, each kind at most once."""

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 Cell = tuple[str, str]
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -96,9 +98,7 @@ def recoverable_cells(table: Table, hidden: Iterable[Cell]) -> list[Cell]:
     hidden = sorted(hidden)
     if not hidden:
         return []
-    # Imported here: SciPy costs ~0.3 s to import, which every `kommune build` would pay even
-    # when no service-records dataset needs suppressing (an unchanged rebuild skips them all).
-    import numpy as np
+    # Imported here: SciPy costs ~0.3 s and ~60 MB, and most tables hide no cell.
     from scipy.optimize import linprog
 
     index = {cell: position for position, cell in enumerate(hidden)}

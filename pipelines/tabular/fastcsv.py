@@ -143,7 +143,8 @@ class FastCsvReader:
                             values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells)]
                             if MISS in values:
                                 values = self._resolve_misses(values, cells)
-                        if values is not None and values.count(None) == width:
+                        # `is` first: counting compares every value with None, slow for dates and decimals.
+                        if values is not None and values[0] is None and values.count(None) == width:
                             values = None  # blank row: let the exact path report it
                     checked_slowly = values is None
                     if checked_slowly:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.steps.aggregate import TOTAL, AggregateSpec, Measure
+from pipelines.steps.aggregate import TOTAL, AggregateSpec, Measure, record_batches
 from pipelines.steps.disclosure import DisclosureConfigError, DisclosureRules, PersonalDataFound, protect
 from pipelines.steps.suppression import Table
 from tests.service_support import attacker_range, distinctive_personal_values, read_raw
@@ -34,7 +34,7 @@ def complaints():
 
 @pytest.fixture(scope="module")
 def protected(complaints):
-    return protect(iter(complaints), COMPLAINTS, RULES)
+    return protect(record_batches(complaints), COMPLAINTS, RULES)
 
 
 def test_no_personal_value_reaches_the_published_rows_or_the_audit(complaints, protected):
@@ -100,7 +100,7 @@ def test_audit_counts_suppressions_without_values(protected):
 def test_aggregating_over_an_identifier_is_refused():
     spec = AggregateSpec("eingangsdatum", "strasse", "kanal")
     with pytest.raises(DisclosureConfigError, match="`strasse`"):
-        protect(iter([]), spec, RULES)
+        protect(record_batches([]), spec, RULES)
 
 
 def test_personal_data_in_an_undeclared_dimension_fails_the_dataset():
@@ -109,7 +109,7 @@ def test_personal_data_in_an_undeclared_dimension_fails_the_dataset():
                for number in range(20)]
     spec = AggregateSpec("datum", "kontakt", "kanal")
     with pytest.raises(PersonalDataFound) as raised:
-        protect(iter(records), spec, DisclosureRules())
+        protect(record_batches(records), spec, DisclosureRules())
     assert "example.com" not in str(raised.value)
     assert {finding.kind for finding in raised.value.findings} == {"E-Mail-Adresse"}
 
@@ -125,7 +125,7 @@ def test_published_table_alone_never_reveals_a_suppressed_count(drawn):
     """Only what is published is used: visible counts, which cells are hidden, and that
     unlisted combinations are zero. The true counts come from the records."""
     records = [{"datum": date(2026, 1 + month, 1), "zeile": row, "spalte": column} for row, column, month in drawn]
-    published = protect(iter(records), AggregateSpec("datum", "zeile", "spalte"), DisclosureRules(threshold=5))
+    published = protect(record_batches(records), AggregateSpec("datum", "zeile", "spalte"), DisclosureRules(threshold=5))
     for month in {row["monat"] for row in published.rows}:
         truth = Counter()
         for record in records:
