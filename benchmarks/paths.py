@@ -55,6 +55,59 @@ def fast_path(source: str, target: str) -> dict:
     return {"rows": count}
 
 
+def _load_part(resource: dict, folder: str, rows) -> str:
+    """Load one part's rows into its own SQLite file (runs in the part's worker process)."""
+    import os
+    import tempfile
+
+    import sqlite_utils
+
+    from publish.database import load_resource
+
+    handle, path = tempfile.mkstemp(suffix=".db", dir=folder)
+    os.close(handle)
+    db = sqlite_utils.Database(path)
+    with db.atomic():
+        load_resource(db, resource, rows)
+    db.close()
+    return path
+
+
+def fast_path_in_parts(source: str, target: str) -> dict:
+    """Path 1 on every core: the parallel reader (pipelines/tabular/parallel.py) casts and
+    checks each part in its own process, which loads its rows with publish/database.py into
+    its own SQLite file; SQLite then copies the parts into the target table (in file order)
+    and the indexes are built. The product's publisher still loads a table in one piece.
+    """
+    import tempfile
+    from functools import partial
+
+    import sqlite_utils
+
+    from pipelines.tabular.checked import consume_valid_rows
+    from publish.database import index_resource, load_resource
+
+    resource = _resource()
+    with tempfile.TemporaryDirectory(dir=Path(target).parent) as folder:
+        parts = consume_valid_rows(
+            source, resource["schema"], partial(_load_part, resource, folder), encoding="cp1252",
+            dialect={"csv": {"delimiter": ";"}}, converters=SQLITE_CONVERTERS,
+        )
+        db = sqlite_utils.Database(target)
+        with db.atomic():
+            load_resource(db, resource, [])
+            for number, part in enumerate(parts):
+                db.execute(f"attach database ? as part{number}", [part])
+        # The copies need no transaction of their own: an INSERT … SELECT is one statement.
+        for number in range(len(parts)):
+            db.execute(f"insert into main.[{TABLE}] select * from part{number}.[{TABLE}]")
+            db.execute(f"detach database part{number}")
+        with db.atomic():
+            index_resource(db, resource)
+        (count,) = db.execute(f"select count(*) from [{TABLE}]").fetchone()
+    return {"rows": count, "parts": len(parts)}
+
+
 def service_statistics(source: str, target: str) -> dict:
     """Path 2: raw records → validate → disclosure control → monthly aggregates → portal.db.
 
@@ -67,8 +120,8 @@ def service_statistics(source: str, target: str) -> dict:
     """
     import sqlite_utils
 
-    from pipelines.kinds.service_records import Source, _record_batches, published_schema
-    from pipelines.steps.disclosure import protect
+    from pipelines.kinds.service_records import Source, collect_records, published_schema
+    from pipelines.steps.disclosure import protect_collected
     from publish.database import index_resource, load_resource
 
     raw_schema = _schema()
@@ -82,9 +135,9 @@ def service_statistics(source: str, target: str) -> dict:
         personal={"identifiers": ["vorgang_id", "stadtteil"]},
         threshold=5,
     )
-    spec = declared.spec()
     header = [field["name"] for field in raw_schema["fields"]]
-    protected = protect(_record_batches(source, declared, raw_schema, spec), spec, declared.rules(), source_columns=header)
+    protected = protect_collected(collect_records(source, declared, raw_schema), declared.spec(), declared.rules(),
+                                  source_columns=header)
     schema = published_schema(declared)
     names = [field["name"] for field in schema["fields"]]
     resource = {"name": "service_statistik", "schema": schema, "kommune": {"indexes": [["monat"]]}}
@@ -114,6 +167,25 @@ def sqlite_import(source_utf8: str, target: str) -> dict:
         ["sqlite3", target, f"select count(*) from {TABLE}"], check=True, capture_output=True, text=True
     )
     return {"rows": int(output.stdout.strip())}
+
+
+def typed_table_sql() -> list[str]:
+    """The CREATE TABLE and CREATE INDEX statements path 1 ends up with, as SQL text.
+
+    publish/database.py makes them on an empty in-memory database, so that the indexed
+    floor loads into exactly the table and indexes path 1 builds.
+    """
+    import sqlite_utils
+
+    from publish.database import index_resource, load_resource
+
+    db = sqlite_utils.Database(memory=True)
+    resource = _resource()
+    load_resource(db, resource, [])
+    index_resource(db, resource)
+    tables = [sql for (sql,) in db.execute("select sql from sqlite_master where type = 'table'")]
+    indexes = [sql for (sql,) in db.execute("select sql from sqlite_master where type = 'index' and sql is not null")]
+    return tables + indexes
 
 
 def duckdb_read_csv(source_utf8: str, target: str) -> dict:
@@ -183,6 +255,7 @@ def frictionless_validate_then_load(source: str, target: str) -> dict:
 
 PATHS: dict[str, Callable[[str, str], dict]] = {
     "fast-path": fast_path,
+    "fast-path-in-parts": fast_path_in_parts,
     "service-statistics": service_statistics,
     "fast-validate": fast_validate,
     "sqlite3-import": sqlite_import,

@@ -24,6 +24,7 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
+from pipelines.tabular.parallel import workers_wanted
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.
@@ -89,6 +90,7 @@ def build_datasets(
     datasets_dir = release_dir / "datasets"
     datasets_dir.mkdir(parents=True, exist_ok=True)
     previous_datasets = previous_dir / "datasets" if previous_dir else None
+    workers_wanted()  # a wrong KOMMUNE_WORKERS stops the build before any work, like a wrong KOMMUNE_HTTP_*
     with HttpClient(state_dir / "http-cache", HttpSettings.from_environment()) as http:
         for dataset in portal.datasets.values():
             if only is not None and dataset.id not in only:

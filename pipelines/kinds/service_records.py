@@ -31,6 +31,7 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Iterator
+from functools import partial
 from itertools import islice
 from operator import itemgetter
 from pathlib import PurePosixPath
@@ -46,9 +47,11 @@ from pipelines.kinds.tabular import check_encoding, fetch_source
 from pipelines.output import ResourceOutput, write_resource
 from pipelines.report import describe_field
 from pipelines.steps.aggregate import BATCH_SIZE, TOTAL, AggregateInputError, AggregateSpec, Measure
-from pipelines.steps.disclosure import DisclosureConfigError, DisclosureRules, PersonalDataFound, protect
+from pipelines.steps.disclosure import (
+    CollectedRecords, DisclosureConfigError, DisclosureRules, PersonalDataFound, collect, protect_collected,
+)
 from pipelines.steps.suppression import UnprotectableCell
-from pipelines.tabular.checked import InvalidTable, iter_valid_rows
+from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True  # schema.yaml describes the raw export; the published schema follows from the declaration
 AUDIT_FILE = "disclosure-audit.json"
@@ -197,7 +200,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     ctx.progress(f"werte {shown_name} aus")
     try:
         with csv_field_limit():  # overlong cells are errors, as in the csv kind
-            protected = protect(_record_batches(path, source, raw_schema, spec), spec, rules, source_columns=header)
+            protected = protect_collected(collect_records(path, source, raw_schema), spec, rules, source_columns=header)
     except InvalidTable as invalid:
         raise DatasetFailed(f"Fehler in {shown_name}", _issues(invalid, shown_name, raw_schema)) from None
     except (DisclosureConfigError, AggregateInputError, UnprotectableCell) as error:
@@ -221,26 +224,42 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     )]
 
 
-def _record_batches(path, source: Source, raw_schema: dict, spec: AggregateSpec) -> Iterator[dict[str, list]]:
-    """Valid rows as column batches of only the fields the statistics and the PII scan need.
+def collect_records(path, source: Source, raw_schema: dict) -> CollectedRecords:
+    """Read, validate and aggregate the records of ``path`` (in parts on several cores when
+    the file is big and plain, see pipelines/tabular/parallel.py).
 
-    Raises InvalidTable after the last row when any row broke the schema (the caller then
-    publishes nothing).
+    Raises InvalidTable when any row broke the schema (nothing is published then), and
+    what `pipelines.steps.disclosure.collect` raises.
     """
+    spec, rules = source.spec(), source.rules()
     names = [field["name"] for field in raw_schema["fields"]]
     keep = list(dict.fromkeys(spec.source_fields() + [
         name for name in (source.personal.first_name, source.personal.last_name) if name]))
-    rows = iter_valid_rows(path, raw_schema, encoding=source.encoding, dialect={"csv": {"delimiter": source.delimiter}})
+    consume = partial(_collect_part, [names.index(name) for name in keep], keep, spec, rules)
+    parts = consume_valid_rows(path, raw_schema, consume, encoding=source.encoding,
+                               dialect={"csv": {"delimiter": source.delimiter}})
+    collected = parts[0]
+    for part in parts[1:]:
+        collected.merge(part)
+    return collected
+
+
+def _collect_part(positions: list[int], keep: list[str], spec: AggregateSpec, rules: DisclosureRules,
+                  rows: Iterator[list[Any]]) -> CollectedRecords:
     # Tuples of plain values, not the reader's lists: the cyclic garbage collector stops
-    # tracking such tuples at once, whereas a batch of 65,536 live lists made it walk the
-    # whole heap again and again (1.4 s of 5 s per million records, measured).
-    picked = map(itemgetter(*(names.index(name) for name in keep)), rows)
-    while True:
-        batch = list(islice(picked, BATCH_SIZE))
-        if not batch:
-            return
-        # Not zip(*batch): that holds an iterator per record, which the collector walks.
-        yield {name: list(map(itemgetter(index), batch)) for index, name in enumerate(keep)}
+    # tracking such tuples at once, whereas a batch of live lists made it walk the whole
+    # heap again and again (1.4 s of 5 s per million records, measured).
+    picked = map(itemgetter(*positions), rows)
+
+    def batches() -> Iterator[dict[str, list]]:
+        while True:
+            batch = list(islice(picked, BATCH_SIZE))
+            if not batch:
+                return
+            # Not zip(*batch): that holds an iterator per record, which the collector walks.
+            yield {name: list(map(itemgetter(index), batch)) for index, name in enumerate(keep)}
+
+    return collect(batches(), spec, rules)
 
 
 def _issues(invalid: InvalidTable, shown_name: str, raw_schema: dict) -> list[Issue]:

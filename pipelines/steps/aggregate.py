@@ -176,43 +176,53 @@ def _reduce_pairs(cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> 
     return cells[first], values[first], np.add.reduceat(counts, first)
 
 
-#: Uncompacted (cell, value) pairs a histogram may hold: 16 MiB per measure.
-COMPACT_AFTER = 1 << 20
+#: New (cell, value) pairs a histogram collects before it compacts, at least (4 MiB per
+#: measure; 1 << 20 raised the peak at 5M records by ~40 MB, smaller only sorts more often).
+COMPACT_AFTER = 1 << 18
 
 
 class _ValueHistogram:
     """Per cell, how often each distinct value of one measure occurred (compacted as it grows)."""
 
     def __init__(self) -> None:
-        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self._pending = 0
-        self._compacted = 0
+        empty = np.empty(0, dtype=np.int64)
+        self._compacted: tuple[np.ndarray, np.ndarray, np.ndarray] = (empty, np.empty(0), empty)
+        self._raw: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
+        self._raw_pairs = 0
 
     def add(self, cells: np.ndarray, values: np.ndarray) -> None:
         present = ~np.isnan(values)
-        self._parts.append((cells[present], values[present], np.ones(int(present.sum()), dtype=np.int64)))
-        self._pending += len(self._parts[-1][0])
+        self._add_raw(cells[present], values[present], None)  # None: each pair counts once
+
+    def add_pairs(self, cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> None:
+        """Add (cell, value, count) pairs another histogram collected."""
+        self._add_raw(cells, values, counts)
+
+    def _add_raw(self, cells: np.ndarray, values: np.ndarray, counts: np.ndarray | None) -> None:
+        self._raw.append((cells, values, counts))
+        self._raw_pairs += len(cells)
         # One sort over many batches is cheaper than a sort per batch; compacting once the
-        # parts outgrow the last compacted size keeps memory bounded by cells × distinct
-        # values (plus at most COMPACT_AFTER pairs) at an amortised cost.
-        if self._pending > max(2 * self._compacted, COMPACT_AFTER):
+        # new pairs outnumber the compacted ones (or COMPACT_AFTER) keeps memory within a few
+        # times cells × distinct values at an amortised cost.
+        if self._raw_pairs > max(len(self._compacted[0]), COMPACT_AFTER):
             self._compact()
 
     def _compact(self) -> None:
-        if len(self._parts) > 1:
-            self._parts = [_reduce_pairs(*(np.concatenate(column) for column in zip(*self._parts)))]
-        self._compacted = self._pending = len(self._parts[0][0]) if self._parts else 0
+        if not self._raw:
+            return
+        parts = [self._compacted] + [
+            (cells, values, np.ones(len(cells), dtype=np.int64) if counts is None else counts)
+            for cells, values, counts in self._raw]
+        self._raw, self._raw_pairs = [], 0
+        self._compacted = _reduce_pairs(*(np.concatenate(column) for column in zip(*parts)))
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(cell, value, count) per distinct pair, sorted by cell, then value."""
         self._compact()
-        if not self._parts:
-            empty = np.empty(0, dtype=np.int64)
-            return empty, np.empty(0), empty
-        return self._parts[0]
+        return self._compacted
 
     def distinct_pairs(self) -> int:
-        return sum(len(part[0]) for part in self._parts)
+        return len(self._compacted[0]) + self._raw_pairs
 
 
 def _summaries(cells: np.ndarray, values: np.ndarray, counts: np.ndarray,
@@ -333,6 +343,35 @@ class MonthlyAggregator:
         ends = np.fromiter(map(ordinals.__getitem__, batch[measure.end_field]), dtype=float, count=size)
         return ends - starts
 
+    def merge(self, other: "MonthlyAggregator") -> None:
+        """Add everything `other` counted (same spec; its records count after this one's)."""
+        month_map = np.array([self._month_codes.setdefault(name, len(self._month_codes))
+                              for name, _ in sorted(other._month_codes.items(), key=lambda item: item[1])],
+                             dtype=np.int64)
+        label_maps = []
+        for mine, theirs in zip(self._label_codes, other._label_codes):
+            mapping = np.zeros(len(theirs) + 1, dtype=np.int64)  # code 0 is the total in both
+            for label, code in theirs.items():
+                mapping[code] = mine.setdefault(label, len(mine) + 1)
+            label_maps.append(mapping)
+
+        def translate(cells: np.ndarray) -> np.ndarray:
+            month, row, column = _split_cell_codes(cells)
+            return _cell_codes(month_map[month], label_maps[0][row], label_maps[1][column])
+
+        names = {code: name for name, code in other._month_codes.items()}
+        for day, code in other._day_months.items():
+            self._day_months.setdefault(day, self._month_codes[names[code]])
+        self._ordinals.update(other._ordinals)
+        if other._cell_counts:
+            cells = translate(np.fromiter(other._cell_counts.keys(), dtype=np.int64, count=len(other._cell_counts)))
+            self._cell_counts.update(dict(zip(cells.tolist(), other._cell_counts.values())))
+        for name, histogram in other._histograms.items():
+            cells, values, counts = histogram.pairs()
+            self._histograms[name].add_pairs(translate(cells), values, counts)
+        self.records += other.records
+        self._tables = None
+
     def tables(self) -> list[MonthTable]:
         """The month tables in calendar order, with row, column and grand totals."""
         if self._tables is None:
@@ -352,13 +391,14 @@ class MonthlyAggregator:
         summaries = {}
         for measure in self.spec.measures:
             cells, values, value_counts = self._histograms[measure.name].pairs()
+            found = _summaries(cells, values, value_counts, measure.within_days)
             month, row, column = _split_cell_codes(cells)
             total = np.full_like(cells, _TOTAL_CODE)
-            with_margins = _reduce_pairs(
-                np.concatenate([cells, _cell_codes(month, row, total), _cell_codes(month, total, column),
-                                _cell_codes(month, total, total)]),
-                np.tile(values, 4), np.tile(value_counts, 4))
-            summaries[measure.name] = _summaries(*with_margins, measure.within_days)
+            # One kind of margin at a time: memory stays at a few copies of the pairs.
+            for margin in ((month, row, total), (month, total, column), (month, total, total)):
+                found.update(_summaries(*_reduce_pairs(_cell_codes(*margin), values, value_counts),
+                                        measure.within_days))
+            summaries[measure.name] = found
         month_names = {code: name for name, code in self._month_codes.items()}
         label_names = [{code: label for label, code in known.items()} for known in self._label_codes]
         for names in label_names:

@@ -112,32 +112,62 @@ def _month_rows(month: MonthTable, spec: AggregateSpec, rules: DisclosureRules,
     return rows
 
 
-def protect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRules,
-            source_columns: Sequence[str] | None = None) -> ProtectedTable:
-    """Turn raw records, as column batches (`pipelines.steps.aggregate.record_batches` makes
-    them from dicts), into publishable aggregates plus an audit.
+@dataclass
+class CollectedRecords:
+    """Everything disclosure control keeps of the records: aggregates, the names the PII
+    scan looks for, and which fields the source had. Parts of one file merge."""
 
-    `source_columns` are all columns of the source, for the audit's list of dropped fields;
-    without it the first batch's fields are used.
+    aggregator: MonthlyAggregator
+    scanner: PiiScanner
+    seen_fields: set[str]
 
-    Raises DisclosureConfigError for a declaration that uses personal fields,
-    `pipelines.steps.aggregate.AggregateInputError` for a record without month or
-    dimension, `pipelines.steps.suppression.UnprotectableCell` if suppression cannot
-    protect a cell, and PersonalDataFound if the scan finds personal data in the output.
+    def merge(self, other: "CollectedRecords") -> None:
+        """Add the records another part collected (merge parts in file order)."""
+        self.aggregator.merge(other.aggregator)
+        self.scanner.merge(other.scanner)
+        self.seen_fields |= other.seen_fields
+
+
+def collect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRules) -> CollectedRecords:
+    """Aggregate raw records given as column batches (`pipelines.steps.aggregate.record_batches`
+    makes them from dicts) and learn the names the PII scan must find.
+
+    Raises DisclosureConfigError for a declaration that uses personal fields and
+    `pipelines.steps.aggregate.AggregateInputError` for a record without month or dimension.
     """
     check_declaration(spec, rules)
-    scanner = PiiScanner()
-    seen_fields: set[str] = set()
-    aggregator = MonthlyAggregator(spec)
+    collected = CollectedRecords(MonthlyAggregator(spec), PiiScanner(), set())
     first_field, last_field = rules.first_name_field, rules.last_name_field
     for batch in batches:
-        if not seen_fields:
-            seen_fields.update(batch.keys())
+        if not collected.seen_fields:
+            collected.seen_fields.update(batch.keys())
         if first_field and last_field:
-            scanner.learn_names(batch[first_field], batch[last_field])
+            collected.scanner.learn_names(batch[first_field], batch[last_field])
         # The aggregator reads only spec.source_fields(): identifiers and free text are
         # never read from a record, let alone copied anywhere.
-        aggregator.add_batch(batch)
+        collected.aggregator.add_batch(batch)
+    return collected
+
+
+def protect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRules,
+            source_columns: Sequence[str] | None = None) -> ProtectedTable:
+    """Turn raw records, as column batches, into publishable aggregates plus an audit:
+    `collect`, then `protect_collected`, with the errors of both."""
+    return protect_collected(collect(batches, spec, rules), spec, rules, source_columns)
+
+
+def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: DisclosureRules,
+                      source_columns: Sequence[str] | None = None) -> ProtectedTable:
+    """Suppress, scan and audit what `collect` gathered.
+
+    `source_columns` are all columns of the source, for the audit's list of dropped fields;
+    without it the fields of the first batch are used.
+
+    Raises `pipelines.steps.suppression.UnprotectableCell` if suppression cannot protect a
+    cell, and PersonalDataFound if the scan finds personal data in the output.
+    """
+    aggregator, scanner = collected.aggregator, collected.scanner
+    seen_fields = collected.seen_fields
     audit_cells: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     tallies = {"primary": 0, "secondary": 0, "recoverable": 0}

@@ -9,18 +9,21 @@ common case — never pay for Frictionless's per-row work.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Optional
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar
 
-from frictionless import Checklist, Error, FrictionlessException, Report, Resource
+from frictionless import Checklist, Error, FrictionlessException, Report, Resource, Schema
 
 from pipelines.checks.grouped_numbers import grouped_numbers
 
 from pipelines.tabular.fastcast import Converter
 from pipelines.tabular.fastcsv import FastCsvReader
+from pipelines.tabular import parallel
 from pipelines.tabular.source import FastPathUnsupported, SchemaSource, TableSource, as_resource
 
 #: Frictionless's own default: a report stops after this many errors.
 LIMIT_ERRORS = 1000
+T = TypeVar("T")
 
 
 class InvalidTable(Exception):
@@ -126,6 +129,44 @@ def iter_valid_rows(
     yield from reader
     if not reader.valid:
         raise InvalidTable(_describe(source), frictionless_report(source, **options, limit_errors=limit_errors))
+
+
+def consume_valid_rows(
+    source: str | Path,
+    schema: SchemaSource,
+    consume: Callable[[Iterator[list[Any]]], T],
+    *,
+    encoding: Optional[str] = None,
+    dialect: Optional[Mapping[str, Any]] = None,
+    converters: Optional[Mapping[str, Converter]] = None,
+    limit_errors: int = LIMIT_ERRORS,
+    min_part_bytes: Optional[int] = None,
+) -> list[T]:
+    """Hand the valid rows of a CSV file to ``consume``; on several cores when the file allows.
+
+    A big plain file (no quote characters, a declared line-safe encoding) is cut into
+    parts read by worker processes (``pipelines.tabular.parallel``), each part's rows going
+    to its own call of ``consume``; the results come back in file order. Otherwise, or when
+    anything in a part goes wrong, the file is read in one piece by ``iter_valid_rows`` and
+    the one result is returned. The contract is iter_valid_rows's: ``InvalidTable`` with
+    Frictionless's report for an invalid file; an exception ``consume`` raises on the
+    one-piece reading propagates. ``consume`` and ``converters`` must pickle (module-level
+    functions, or functools.partial of them). ``min_part_bytes`` defaults to
+    ``pipelines.tabular.parallel.MIN_PART_BYTES``.
+    """
+    options = dict(schema=schema, encoding=encoding, dialect=dialect)
+    if encoding:
+        quote_char = (dialect or {}).get("csv", {}).get("quoteChar", '"')
+        parts = parallel.split_into_parts(Path(source), encoding, quote_char, parallel.workers_wanted(), min_part_bytes)
+        if len(parts) > 1:
+            reader_options = dict(
+                schema=schema.to_descriptor() if isinstance(schema, Schema) else schema, encoding=encoding,
+                dialect=dialect, converters=converters, error_limit=limit_errors)
+            try:
+                return parallel.consume_parts(Path(source), reader_options, parts, consume)
+            except parallel.PartFailed:
+                pass  # the one-piece reading below finds the problem with file-wide row numbers
+    return [consume(iter_valid_rows(source, **options, converters=converters, limit_errors=limit_errors))]
 
 
 def _iter_with_frictionless(

@@ -18,6 +18,8 @@ treat any error it reports as "ask Frictionless for the authoritative report"
 from __future__ import annotations
 
 import csv
+import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
@@ -39,6 +41,38 @@ def _to_str(value: Any) -> str:
     return str(value) if value is not None else ""
 
 
+@dataclass(frozen=True)
+class FilePart:
+    """Bytes ``[start, end)`` of a file; ``start`` is 0 (the header's line) or a line start."""
+
+    start: int
+    end: int
+
+
+class _Window(io.RawIOBase):
+    """The bytes of one ``FilePart``, as a stream a text reader can wrap."""
+
+    def __init__(self, path: Path, part: FilePart) -> None:
+        self._file = open(path, "rb")
+        self._file.seek(part.start)
+        self._left = part.end - part.start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)[: self._left]
+        count = self._file.readinto(view)
+        self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
 class FastCsvReader:
     """Reads a CSV file row by row, yielding the typed values of every valid row.
 
@@ -49,7 +83,10 @@ class FastCsvReader:
     ``frictionless.FrictionlessException`` (unreadable source, bad schema) pass through.
     Iterating yields one list of values per valid row, in schema field order; invalid rows
     are not yielded but recorded in ``errors`` (Frictionless error objects), and reading
-    stops after ``error_limit`` errors (Frictionless's default is 1000). ``converters``
+    stops after ``error_limit`` errors (Frictionless's default is 1000). With ``part`` only
+    those bytes are read (the header only if the part starts at 0) and row numbers count
+    from the part's start: errors found there only say that the file is invalid, so
+    callers ask Frictionless for the file's report. ``converters``
     maps a field type (``"date"``, ``"number"``, ...) to a function applied to its valid
     values, e.g. ISO text for SQLite; conversions are cached with the casts. Memory stays
     bounded: rows are streamed, cast caches are capped, and unique keys are kept compactly
@@ -66,9 +103,14 @@ class FastCsvReader:
         converters: Optional[Mapping[str, Converter]] = None,
         cache_limit: int = 100_000,
         error_limit: int = 1000,
+        part: Optional[FilePart] = None,
     ) -> None:
         self.error_limit = error_limit
         self.row_count = 0
+        self.part = part
+        #: After reading: the keys seen, for checks across parts (pipelines.tabular.parallel).
+        self.primary_keys: Optional[SeenKeys] = None
+        self.unique_keys: list[tuple[int, SeenKeys]] = []
         resource = as_resource(source, schema, encoding=encoding, dialect=dialect)
         self.path = Path(resource.normpath)  # type: ignore[arg-type]
         if resource.scheme == "file" and not self.path.is_file():
@@ -122,18 +164,19 @@ class FastCsvReader:
         cast_row = compile_row_caster(casters)
         lookups = [caster.lookup for caster in casters]
         width = len(casters)
-        unique_checks = [(index, SeenKeys()) for index in self._unique_positions]
+        unique_checks = self.unique_keys = [(index, SeenKeys()) for index in self._unique_positions]
         key_positions = self._primary_key_positions
         single_key = key_positions[0] if len(key_positions) == 1 else None
-        primary_keys = SeenKeys() if key_positions else None
+        primary_keys = self.primary_keys = SeenKeys() if key_positions else None
         # Exports are usually sorted by a dense integer id: while the keys come as
         # n, n+1, n+2, ... a comparison proves them new (see SeenKeys.next_in_run).
         next_key: Any = _NO_KEY
         row_number = 1
         try:
-            with open(self.path, encoding=self.encoding, newline="") as text:
+            with self._open_text() as text:
                 reader = csv.reader(text, dialect=self._csv_dialect)
-                next(reader, None)  # the header, already checked by Frictionless
+                if self.part is None or self.part.start == 0:
+                    next(reader, None)  # the header, already checked by Frictionless
                 for row_number, cells in enumerate(reader, start=2):
                     row_errors: Optional[list[Error]] = None
                     values: Optional[list[Any]] = None
@@ -175,6 +218,13 @@ class FastCsvReader:
                         yield values
         finally:
             self.row_count = row_number - 1
+            if primary_keys is not None and single_key is not None:
+                primary_keys.extend_run_to(next_key)  # the run as far as it got
+
+    def _open_text(self) -> io.TextIOBase:
+        if self.part is None:
+            return open(self.path, encoding=self.encoding, newline="")
+        return io.TextIOWrapper(io.BufferedReader(_Window(self.path, self.part)), encoding=self.encoding, newline="")
 
     def _check_grouped(self, row_number: int, cells: list[str], values: list[Any],
                        row_errors: Optional[list[Error]]) -> Optional[list[Error]]:

@@ -105,3 +105,58 @@ class SeenKeys:
                             self._others.add(base + (byte_index << 3) + bit_number)
         self._blocks.clear()
         self._bitmap_enabled = False
+
+    def shares_a_key_with(self, other: "SeenKeys") -> bool:
+        """True when some key is in both sets (keys read by two parts of one file)."""
+        mine_blocks, mine_others = self._blocks_and_others()
+        their_blocks, their_others = other._blocks_and_others()
+        for number, block in mine_blocks.items():
+            theirs = their_blocks.get(number)
+            if theirs is not None and int.from_bytes(block, "little") & int.from_bytes(theirs, "little"):
+                return True
+        if mine_others & their_others:
+            return True
+        return any(_bit_set(their_blocks, key) for key in mine_others) or any(
+            _bit_set(mine_blocks, key) for key in their_others)
+
+    def _blocks_and_others(self) -> tuple[dict[int, bytearray], set[Hashable]]:
+        """The keys as bitmap blocks plus a set, the run written into the blocks."""
+        if self._run_start is None:
+            return self._blocks, self._others
+        blocks = {number: bytearray(block) for number, block in self._blocks.items()}
+        others = set(self._others)
+        if not self._bitmap_enabled:
+            others.update(range(self._run_start, self._run_end))
+            return blocks, others
+        for key in _bit_boundaries(self._run_start, self._run_end):
+            _set_bit(blocks, key)
+        start, end = -(-self._run_start // 8) * 8, self._run_end // 8 * 8  # whole bytes inside the run
+        for number in range(start >> _BLOCK_BITS, ((end - 1) >> _BLOCK_BITS) + 1 if end > start else 0):
+            block = blocks.setdefault(number, bytearray(_BLOCK_SIZE >> 3))
+            low = max(start, number << _BLOCK_BITS) & _BLOCK_MASK
+            high = min(end - (number << _BLOCK_BITS), _BLOCK_SIZE)
+            if high > low:
+                block[low >> 3: high >> 3] = b"\xff" * ((high - low) >> 3)
+        return blocks, others
+
+
+def _bit_boundaries(start: int, end: int) -> list[int]:
+    """The keys of ``[start, end)`` that do not fill a whole byte of the bitmap."""
+    first_whole, last_whole = -(-start // 8) * 8, end // 8 * 8
+    if first_whole >= last_whole:
+        return list(range(start, end))
+    return list(range(start, first_whole)) + list(range(last_whole, end))
+
+
+def _set_bit(blocks: dict[int, bytearray], key: int) -> None:
+    block = blocks.setdefault(key >> _BLOCK_BITS, bytearray(_BLOCK_SIZE >> 3))
+    offset = key & _BLOCK_MASK
+    block[offset >> 3] |= 1 << (offset & 7)
+
+
+def _bit_set(blocks: dict[int, bytearray], key: Hashable) -> bool:
+    if not isinstance(key, int):
+        return False
+    block = blocks.get(key >> _BLOCK_BITS)
+    offset = key & _BLOCK_MASK
+    return block is not None and bool(block[offset >> 3] & (1 << (offset & 7)))

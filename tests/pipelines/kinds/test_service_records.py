@@ -155,3 +155,32 @@ def test_schema_must_type_the_fields_the_statistics_read(portal_dir):
         load_portal(portal_dir.root)
     text = str(raised.value)
     assert "schema.yaml: datum: Typ string, erwartet: date" in text and "Feld „fehlt“ fehlt in schema.yaml" in text
+
+
+def test_a_big_export_read_in_parts_publishes_what_one_piece_publishes(tmp_path, monkeypatch):
+    """Parallel reading (pipelines/tabular/parallel.py) changes nothing that is published."""
+    from benchmarks.generate import SCHEMA_PATH, generate
+    from pipelines.kinds.service_records import Source, collect_records
+    from pipelines.steps.disclosure import protect_collected
+    from pipelines.tabular import parallel
+
+    records = generate(tmp_path / "records.csv", 5_000, seed=11)
+    raw_schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    declared = Source(
+        kind="service-records", path="records.csv", encoding="cp1252", delimiter=";",
+        month="eingang", rows="leistung", columns="kanal",
+        measures=[{"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Dauer", "unit": "Tage"},
+                  {"name": "wartezeit_min", "field": "wartezeit_min", "title": "Wartezeit", "unit": "Minuten"}],
+        personal={"identifiers": ["vorgang_id", "stadtteil"]}, threshold=5,
+    )
+
+    def published(workers: str):
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, workers)
+        return protect_collected(collect_records(records, declared, raw_schema), declared.spec(), declared.rules())
+
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    assert len(parallel.split_into_parts(records, "cp1252", '"', 3)) == 3
+    in_parts, in_one_piece = published("3"), published("1")
+    assert in_parts.rows == in_one_piece.rows
+    assert in_parts.audit == in_one_piece.audit
+    assert in_parts.audit["records_read"] == 5_000

@@ -131,3 +131,22 @@ def test_aggregator_keeps_no_records():
     cells = [cell for table in result.tables() for cell in table.cells.values()]
     assert len(cells) == 12 * (7 * 2 + 2)  # inner + row totals + column total + grand total
     assert result.distinct_values_held() <= 12 * 7 * 40  # inner cells × distinct values
+
+
+def test_parts_merged_in_file_order_count_as_one_stream():
+    """Parts of one file, aggregated by separate workers, merge into the whole file's tables
+    even when their label and month codes were handed out in different orders."""
+    records = [record(date(2026, 1 + number % 3, 1 + number % 28), f"S{(number * 7) % 5}", ("x", "y")[number % 2],
+                      wait=float(number % 13), resolved=date(2026, 4, 1) if number % 4 else None)
+               for number in range(2_000)]
+    whole = aggregate(records, SPEC)
+    first, second = aggregate(records[1_500:], SPEC), aggregate(records[:1_500], SPEC)
+    first.merge(second)
+    assert first.records == whole.records
+    merged, expected = first.tables(), whole.tables()
+    assert [table.month for table in merged] == [table.month for table in expected]
+    for mine, theirs in zip(merged, expected):
+        assert mine.cells.keys() == theirs.cells.keys()
+        for key, cell in theirs.cells.items():
+            assert mine.cells[key].count == cell.count
+            assert mine.cells[key].measure_values(SPEC) == cell.measure_values(SPEC)

@@ -58,3 +58,39 @@ def test_run_protocol_of_the_reader_agrees_with_a_set(values, sorted_prefix):
             next_key = seen.next_in_run()
         assert duplicate == (value in reference)
         reference.add(value)
+
+
+def _filled(values: list, max_blocks: int) -> SeenKeys:
+    """A SeenKeys filled the way the reader fills it (runs included)."""
+    seen = SeenKeys(max_blocks=max_blocks)
+    next_key = NO_RUN
+    for value in values:
+        if value == next_key:
+            next_key += 1
+        else:
+            seen.extend_run_to(next_key)
+            seen.add(value)
+            next_key = seen.next_in_run()
+    seen.extend_run_to(next_key)
+    return seen
+
+
+part_keys = st.one_of(st.integers(-300, 300_000), st.text(max_size=3), st.integers(-(2**40), 2**40))
+
+
+@given(st.lists(part_keys, max_size=80), st.lists(part_keys, max_size=80), st.integers(0, 300), st.integers(-100, 200_000),
+       st.integers(1, 8))
+def test_two_parts_share_a_key_exactly_when_their_sets_intersect(first, second, run_length, run_start, max_blocks):
+    """Parts of one file often hold long runs (1, 2, 3, ...): a run in one part is
+    compared with the bitmap, the set and the run of the other."""
+    first = list(range(run_start, run_start + run_length)) + first
+    second = list(range(run_start + run_length // 2, run_start + run_length // 2 + run_length)) + second
+    mine, theirs = _filled(first, max_blocks), _filled(second, max_blocks)
+    assert mine.shares_a_key_with(theirs) == bool(set(first) & set(second))
+    assert theirs.shares_a_key_with(mine) == bool(set(first) & set(second))
+
+
+def test_adjacent_runs_of_two_parts_do_not_collide():
+    mine, theirs = _filled(list(range(1, 500_001)), 4096), _filled(list(range(500_001, 1_000_001)), 4096)
+    assert not mine.shares_a_key_with(theirs)
+    assert _filled(list(range(1, 500_002)), 4096).shares_a_key_with(theirs)
