@@ -285,15 +285,19 @@ def format_portal(figures: dict) -> str:
     for name, datasets in figures["per_dataset"].items():
         lines.append(f"  {name}: " + ", ".join(f"{key} {value['status']} {value['seconds']:.2f} s"
                                                 for key, value in datasets.items()))
-    lines += ["", f"{'Datasette on the big table (one client, 127.0.0.1)':<58} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'max ms':>8} {'CPU ms':>8}", "-" * 108]
+    lines += ["", f"{'Datasette on the big table (one client, 127.0.0.1)':<58} {'first ms':>8} {'p50 ms':>8}"
+                  f" {'p95 ms':>8} {'max ms':>8} {'CPU ms':>8}", "-" * 108]
     for name, result in figures["datasette"].items():
         if "p50_ms" in result:
-            lines.append(f"{name:<58} {result['p50_ms']:>8.1f} {result['p95_ms']:>8.1f} {result['max_ms']:>8.1f}"
-                         f" {result['server_cpu_ms']:>8.1f}  ({result['requests']} requests)")
+            first = f"{result['first_ms']:.1f}" if "first_ms" in result else ""
+            lines.append(f"{name:<58} {first:>8} {result['p50_ms']:>8.1f} {result['p95_ms']:>8.1f}"
+                         f" {result['max_ms']:>8.1f} {result['server_cpu_ms']:>8.1f}  ({result['requests']} requests)")
         else:
-            lines.append(f"{name:<58} median {result['median_s']:.2f} s for {result['mib']} MiB"
-                         f"  ({result['requests']} requests)")
+            median = f"median {result['median_s']:.2f} s" if result["median_s"] is not None else "no complete run"
+            lines.append(f"{name:<58} {median} for {result['mib']} MiB ({result['requests']} requests,"
+                         f" {result.get('broken_off', 0)} broken off)")
+    lines.append("uncached: every request with Cache-Control: no-cache (Datasette renders it); first: the first"
+                 " request for that URL after the server started; cached: answered by the per-release cache.")
     return "\n".join(lines)
 
 

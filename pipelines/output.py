@@ -5,11 +5,15 @@ import csv
 import datetime as dt
 import decimal
 import hashlib
+import io
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, TextIO
 
 
 @dataclass
@@ -128,57 +132,115 @@ def write_resource(
     name: str,
     schema: dict,
     rows: Iterable[Mapping | Sequence],
-    *,
-    title: str,
-    description: str = "",
-    fts: Sequence[str] = (),
-    indexes: Sequence[Sequence[str]] = (),
-    facets: Sequence[str] = (),
-    geometry: str | None = None,
-    fts_tokenizer: str | None = None,
+    **meta: Any,
 ) -> ResourceOutput:
     """Stream `rows` (dicts keyed by field name, or sequences in schema order) into
-    `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid."""
+    `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid.
+    `meta` are ResourceOutput's other fields: title (required), description, fts, indexes,
+    facets, geometry, fts_tokenizer."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
+    with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
+        csv_file.write(_csv_header(schema))
+        json_file.write("[")
+        count = _write_rows(csv_file, json_file, schema, rows)
+        json_file.write("\n]\n")
+    return _resource_output(name, schema, count, csv_path, json_path, meta)
+
+
+@dataclass
+class ResourcePart:
+    """The rows of one part of a source, written as a CSV body and a JSON fragment."""
+
+    csv_path: str
+    json_path: str
+    row_count: int
+
+
+def write_resource_part(folder: Path, schema: dict, rows: Iterable[Mapping | Sequence]) -> ResourcePart:
+    """Write the rows of one part of a file (read by its own process) into `folder`, in the
+    published form; `join_resource_parts` puts the parts together."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, csv_name = tempfile.mkstemp(dir=folder, suffix=".csv")
+    os.close(handle)
+    json_path = Path(csv_name).with_suffix(".json")
+    with open(csv_name, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
+        count = _write_rows(csv_file, json_file, schema, rows)
+    return ResourcePart(csv_name, str(json_path), count)
+
+
+def join_resource_parts(out_dir: Path, name: str, schema: dict, parts: Sequence[ResourcePart],
+                        **meta: Any) -> ResourceOutput:
+    """`<name>.csv` and `<name>.json` from parts in file order: the same bytes `write_resource`
+    writes for the same rows. The part files are removed."""
+    csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
+    with open(csv_path, "wb") as csv_file, open(json_path, "wb") as json_file:
+        csv_file.write(_csv_header(schema).encode("utf-8"))
+        json_file.write(b"[")
+        written = 0
+        for part in parts:
+            if part.row_count:
+                json_file.write(b"," if written else b"")  # each fragment starts with its line break
+                written += part.row_count
+            for source, target in ((part.csv_path, csv_file), (part.json_path, json_file)):
+                with open(source, "rb") as piece:
+                    shutil.copyfileobj(piece, target, 1 << 20)
+                os.unlink(source)
+        json_file.write(b"\n]\n")
+    return _resource_output(name, schema, written, csv_path, json_path, meta)
+
+
+def _csv_header(schema: dict) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([f["name"] for f in schema["fields"]])
+    return buffer.getvalue()
+
+
+def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterable[Mapping | Sequence]) -> int:
+    """The rows as CSV lines and as JSON objects, each after a line break and all but the
+    first after a comma (no brackets); returns how many rows."""
     names = [f["name"] for f in schema["fields"]]
     needs_cell_text = [index for index, f in enumerate(schema["fields"])
                        if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_json_default).encode
     text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
-    csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
+    writer = csv.writer(csv_file, lineterminator="\n")
     count = 0
-    with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
-        writer = csv.writer(csv_file, lineterminator="\n")
-        writer.writerow(names)
-        json_file.write("[")
-        for row in rows:
-            # type() first: an isinstance check against the Mapping ABC costs more than the row.
-            values = list(row) if type(row) in (list, tuple) or not isinstance(row, Mapping) else [row.get(n) for n in names]
-            json_file.write((",\n" if count else "\n") + encode(dict(zip(names, values))))
-            for index in needs_cell_text:
-                values[index] = cell_text(values[index])
-            for index in text_fields:
-                text = values[index]
-                # Only a text that starts like a formula pays for the full check.
-                if text and text[0] in _FORMULA_START:
-                    values[index] = spreadsheet_safe(text)
-            writer.writerow(values)
-            count += 1
-        json_file.write("\n]\n")
+    for row in rows:
+        # type() first: an isinstance check against the Mapping ABC costs more than the row.
+        values = list(row) if type(row) in (list, tuple) or not isinstance(row, Mapping) else [row.get(n) for n in names]
+        json_file.write((",\n" if count else "\n") + encode(dict(zip(names, values))))
+        for index in needs_cell_text:
+            values[index] = cell_text(values[index])
+        for index in text_fields:
+            text = values[index]
+            # Only a text that starts like a formula pays for the full check.
+            if text and text[0] in _FORMULA_START:
+                values[index] = spreadsheet_safe(text)
+        writer.writerow(values)
+        count += 1
+    return count
+
+
+def _resource_output(name: str, schema: dict, count: int, csv_path: Path, json_path: Path,
+                     meta: dict[str, Any]) -> ResourceOutput:
+    unknown = set(meta) - {"title", "description", "fts", "indexes", "facets", "geometry", "fts_tokenizer"}
+    if unknown:
+        raise TypeError(f"unknown resource fields: {sorted(unknown)}")
     return ResourceOutput(
         name=name,
-        title=title,
-        description=description,
+        title=meta["title"],
+        description=meta.get("description", ""),
         schema=schema,
         row_count=count,
         csv=_file_info(csv_path),
         json=_file_info(json_path),
-        fts=list(fts),
-        indexes=[list(i) for i in indexes],
-        facets=list(facets),
-        geometry=geometry,
-        fts_tokenizer=fts_tokenizer,
+        fts=list(meta.get("fts", ())),
+        indexes=[list(i) for i in meta.get("indexes", ())],
+        facets=list(meta.get("facets", ())),
+        geometry=meta.get("geometry"),
+        fts_tokenizer=meta.get("fts_tokenizer"),
     )
 
 

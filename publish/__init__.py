@@ -6,7 +6,7 @@ from pathlib import Path
 from publish.build_folder import BuildFolder
 from publish.database import build_database, update_database
 from publish.datasette_metadata import write_datasette_metadata
-from publish.reuse import CATALOGUE_OUTPUTS, DATABASE_OUTPUT, plan_reuse, reuse_file, write_manifest
+from publish.reuse import CATALOGUE_OUTPUTS, DATABASE_OUTPUT, INSPECT_OUTPUT, plan_reuse, reuse_file, write_manifest
 from publish.site import render_site
 
 
@@ -17,19 +17,28 @@ def publish_build(release_dir: Path, previous_dir: Path | None = None, *, cache_
 
     With `previous_dir` (the release before this one), portal.db and the catalogue are
     taken from there when their inputs are unchanged, and only changed tables are reloaded
-    (publish.reuse); the result is the same as without it. `cache_dir` (optional, kept
+    (publish.reuse); the result is the same as without it (the inspect data's hash
+    names the file actually written). `cache_dir` (optional, kept
     between builds) holds compiled site templates. Raises
     publish.database.SchemaConflict and publish.catalogue.CatalogueError.
     """
     build = BuildFolder(Path(release_dir))
     plan = plan_reuse(build, Path(previous_dir) if previous_dir else None)
-    if plan.database_unchanged():
+    database_reused = plan.database_unchanged()
+    if database_reused:
         reuse_file(plan.previous, build.root, DATABASE_OUTPUT)
     elif plan.unchanged_tables:
         update_database(build, plan.previous_database, plan.unchanged_tables)
     else:
         build_database(build)
     write_datasette_metadata(build)
+    if database_reused and plan.still_recorded(INSPECT_OUTPUT):
+        reuse_file(plan.previous, build.root, INSPECT_OUTPUT)  # it describes the same file
+    else:
+        # Imported here: Datasette (its hash function) is needed only for a new portal.db.
+        from publish.datasette_inspect import write_inspect_data
+
+        write_inspect_data(build)
     if plan.catalogue_unchanged():
         for name in CATALOGUE_OUTPUTS:
             reuse_file(plan.previous, build.root, name)

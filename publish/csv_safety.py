@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import re
+import sys
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -53,22 +54,41 @@ def _complete_records_end(text: str) -> int:
             end = position
 
 
+class TruncatedCsv(Exception):
+    """A CSV stream ended with something that is not a complete record of the header's width."""
+
+
 class CsvNeutraliser:
-    """Rewrites a UTF-8 CSV stream chunk by chunk, applying neutralise_cell to every cell."""
+    """Rewrites a UTF-8 CSV stream chunk by chunk, applying neutralise_cell to every cell.
+
+    It also checks the stream is whole: Datasette writes an error met after the first page
+    (the SQL time limit, `max_csv_mb`) as plain text into the body of a `200` answer and ends
+    it normally. Every record Datasette writes ends with a line break and has the header's
+    number of cells; anything else raises TruncatedCsv.
+    """
 
     def __init__(self):
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._pending = ""
+        self._width: int | None = None
 
     def feed(self, data: bytes, final: bool = False) -> bytes:
+        """The neutralised complete records in `data` (plus what was held back). Raises
+        TruncatedCsv on a record of the wrong width, or at `final` if text is left over."""
         text = self._pending + self._decoder.decode(data, final)
-        end = len(text) if final else _complete_records_end(text)
+        end = _complete_records_end(text)
         complete, self._pending = text[:end], text[end:]
+        if final and self._pending:
+            raise TruncatedCsv(f"CSV endet mitten in einer Zeile: {self._pending[:200]!r}")
         if not complete:
             return b""
         out = io.StringIO()
         writer = csv.writer(out)  # the excel dialect Datasette writes with (\r\n, minimal quoting)
         for row in csv.reader(io.StringIO(complete, newline="")):
+            if self._width is None:
+                self._width = len(row)
+            elif len(row) != self._width:
+                raise TruncatedCsv(f"CSV-Zeile mit {len(row)} statt {self._width} Feldern: {row[:3]!r}")
             writer.writerow([neutralise_cell(cell) for cell in row])
         return out.getvalue().encode("utf-8")
 
@@ -80,10 +100,16 @@ def is_csv_response(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
 
 
 def neutralising_send(path: str, send):
-    """Wrap an ASGI `send` so that a CSV response body passes through CsvNeutraliser."""
-    state = {"neutraliser": None}
+    """Wrap an ASGI `send` so that a CSV response body passes through CsvNeutraliser.
+
+    A truncated CSV stream (TruncatedCsv) is never finished: its last records and the error
+    text are dropped and no end of body is sent, so the server closes the connection without
+    the final chunk and clients report an incomplete download instead of a complete file."""
+    state = {"neutraliser": None, "truncated": False}
 
     async def wrapped(message):
+        if state["truncated"]:
+            return
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
             if is_csv_response(path, headers):
@@ -91,7 +117,13 @@ def neutralising_send(path: str, send):
                 message = {**message, "headers": [(k, v) for k, v in headers if k.lower() != b"content-length"]}
         elif message["type"] == "http.response.body" and state["neutraliser"] is not None:
             more = message.get("more_body", False)
-            message = {**message, "body": state["neutraliser"].feed(message.get("body", b""), final=not more)}
+            try:
+                body = state["neutraliser"].feed(message.get("body", b""), final=not more)
+            except TruncatedCsv as error:
+                state["truncated"] = True
+                print(f"CSV-Export abgebrochen ({path}): {error}", file=sys.stderr, flush=True)
+                return
+            message = {**message, "body": body}
         await send(message)
 
     return wrapped

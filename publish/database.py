@@ -20,6 +20,7 @@ import sqlite_utils
 
 from publish.build_folder import BuildFolder
 from publish.csv_safety import from_published_text
+from publish.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree, rtree_name
 
 SQLITE_TYPES = {
@@ -79,8 +80,9 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
             # tables (full text, R*Tree) go with their shadow tables.
             for derived in (f"{name}_fts", rtree_name(name), name):
                 db.conn.execute(f"DROP TABLE IF EXISTS [{derived}]")
+            db.conn.execute(f"DELETE FROM [{FACET_COUNTS_TABLE}] WHERE table_name = ?", [name])
     _load_tables(db, build, changed)
-    for name in [resource["name"] for _, resource in changed] + [PORTAL_DATASETS_TABLE]:
+    for name in [resource["name"] for _, resource in changed] + [PORTAL_DATASETS_TABLE, FACET_COUNTS_TABLE]:
         for table in [name, *_shadow_tables(db, name)]:
             db.conn.execute(f"ANALYZE [{table}]")
     db.close()
@@ -91,9 +93,11 @@ def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[
     with db.atomic():
         for dataset_id, resource in resources:
             load_resource(db, resource, _rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]))
+    create_facet_counts_table(db)
     for _, resource in resources:
         index_resource(db, resource)
         create_rtree(db, resource)
+        store_facet_counts(db, resource)
     _write_portal_datasets(db, build)
     db.conn.execute("PRAGMA journal_mode=DELETE")
 

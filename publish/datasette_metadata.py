@@ -7,6 +7,7 @@ from pathlib import Path
 
 from publish.build_folder import BuildFolder
 from publish.database import PORTAL_DATASETS_TABLE
+from publish.facet_counts import FACET_COUNTS_TABLE
 
 def breakdown_query_name(kpi_id: str) -> str:
     """Name of the canned query holding a KPI's breakdown."""
@@ -44,6 +45,10 @@ def datasette_metadata(build: BuildFolder) -> dict:
                     for f in resource["schema"]["fields"]
                 },
             }
+            if resource.get("path", "").endswith(".csv"):
+                # The whole table as the release's cleaned file: a streamed export of a big table
+                # can hit the SQL time limit part way (docs/decisions/datasette-speed.md).
+                table["download_csv_url"] = f"/datensaetze/{package['name']}/{resource['path']}"
             if options.get("facets"):
                 table["facets"] = options["facets"]
             if options.get("fts"):
@@ -54,6 +59,7 @@ def datasette_metadata(build: BuildFolder) -> dict:
             if options.get("geometry"):
                 table["map"] = map_settings(resource, site.get("map") or {})
             tables[resource["name"]] = table
+    tables[FACET_COUNTS_TABLE] = {"hidden": True}  # the build's stored facet counts (publish/facet_counts.py)
     tables[PORTAL_DATASETS_TABLE] = {
         "title": "Datensätze des Portals",
         "description": "Welche Datensätze das Portal veröffentlicht, wie oft sie erneuert werden sollen und wann sie zuletzt erneuert wurden.",

@@ -24,9 +24,11 @@ PLUGIN_NAME = "offene-kommune-portal"
 def register() -> None:
     """Register the plugin with Datasette (once per process; Datasette's plugin manager is global)."""
     import publish.datasette_portal as plugin
+    from publish import datasette_facets
 
     if not pm.is_registered(plugin) and pm.get_plugin(PLUGIN_NAME) is None:
         pm.register(plugin, name=PLUGIN_NAME)
+    datasette_facets.register()  # whole-table facets from the counts stored in the build
 
 
 @lru_cache(maxsize=8)

@@ -30,6 +30,7 @@ MANIFEST = "publish-manifest.json"
 MANIFEST_FORMAT = 1
 CATALOGUE_OUTPUTS = ("catalog.ttl", "catalog.rdf", "catalog.jsonld")
 DATABASE_OUTPUT = "portal.db"
+INSPECT_OUTPUT = "datasette/inspect-data.json"  # describes portal.db: reused only with it
 # Libraries whose output ends up byte for byte in portal.db or the catalogue files.
 WRITING_LIBRARIES = ("sqlite-utils", "rdflib")
 PUBLISH_CODE = Path(__file__).resolve().parent
@@ -55,19 +56,21 @@ class ReusePlan:
     def previous_outputs(self) -> dict[str, dict]:
         return self.recorded.get("outputs", {})
 
+    def still_recorded(self, name: str) -> bool:
+        """Whether the previous release still holds output `name` as it recorded it."""
+        return self.previous is not None and _still_recorded(self.previous, name, self.previous_outputs)
+
     @property
     def previous_database(self) -> Path | None:
         """The previous portal.db if it is still the file that release recorded."""
-        if self.previous is None or not _still_recorded(self.previous, DATABASE_OUTPUT, self.previous_outputs):
-            return None
-        return self.previous / DATABASE_OUTPUT
+        return self.previous / DATABASE_OUTPUT if self.still_recorded(DATABASE_OUTPUT) else None
 
     def database_unchanged(self) -> bool:
         return self.previous_database is not None and self.recorded.get("database") == self.database
 
     def catalogue_unchanged(self) -> bool:
-        return (self.previous is not None and self.recorded.get("catalogue") == self.catalogue
-                and all(_still_recorded(self.previous, name, self.previous_outputs) for name in CATALOGUE_OUTPUTS))
+        return (self.recorded.get("catalogue") == self.catalogue
+                and all(self.still_recorded(name) for name in CATALOGUE_OUTPUTS))
 
 
 def plan_reuse(build: BuildFolder, previous: Path | None) -> ReusePlan:
@@ -109,7 +112,7 @@ def reuse_file(previous: Path, target_root: Path, name: str) -> None:
 
 def write_manifest(build: BuildFolder, plan: ReusePlan) -> Path:
     """Record this release's fingerprints and how its outputs look on disk now."""
-    outputs = {name: _stat_record(build.root / name) for name in (DATABASE_OUTPUT, *CATALOGUE_OUTPUTS)
+    outputs = {name: _stat_record(build.root / name) for name in (DATABASE_OUTPUT, INSPECT_OUTPUT, *CATALOGUE_OUTPUTS)
                if (build.root / name).is_file()}
     manifest = {"format": MANIFEST_FORMAT, "files": plan.files, "tables": plan.tables, "database": plan.database,
                 "catalogue": plan.catalogue, "outputs": outputs}

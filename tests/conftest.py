@@ -1,6 +1,8 @@
 """Shared fixtures: real portal folders, real builds, real servers on 127.0.0.1."""
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import shutil
 import socket
@@ -199,3 +201,10 @@ def oparl_server():
     server = serve_sample()
     yield server
     server.stop()
+
+
+def run_async(coroutine):
+    """Run `coroutine` to its end in a thread of its own: some tests (Playwright's sync API) leave
+    an event loop running in the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -3,6 +3,8 @@ steps, validate against the Table Schema, write the cleaned table."""
 from __future__ import annotations
 
 import codecs
+import shutil
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -14,9 +16,9 @@ from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
 from pipelines.kinds.source_files import check_content_type, check_xlsx_container, csv_field_limit
-from pipelines.output import PUBLISHED_FORM, ResourceOutput, write_resource
+from pipelines.output import PUBLISHED_FORM, ResourceOutput, join_resource_parts, write_resource_part
 from pipelines.report import issues_from_report
-from pipelines.tabular.checked import InvalidTable, iter_valid_rows
+from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True
 MAX_REPORTED_ISSUES = 200
@@ -93,29 +95,32 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
     if dataset.steps:
         path = _apply_steps(_open(path, source), dataset, shown_name, ctx.out_dir)
         source = Source(kind="csv", path=path.name, encoding="utf-8", delimiter=",")
+    name = dataset.table_name()
+    parts_folder = ctx.out_dir / ".teile"
     try:
-        # The fast path reads valid files at close to csv-module speed; any error, or a
-        # source it does not handle (XLSX, header/comment rows), gets Frictionless's own
-        # report (pipelines/tabular/checked.py). Files written before an error are
-        # discarded with the release's dataset folder.
-        rows = iter_valid_rows(_open(path, source, source_schema), converters=PUBLISHED_FORM,
-                               limit_errors=MAX_REPORTED_ISSUES)
-        try:
-            return [write_resource(
-                ctx.out_dir,
-                dataset.table_name(),
-                _published(published_schema),
-                rows,
-                title=dataset.title,
-                description=dataset.description,
-                fts=dataset.table.fts,
-                indexes=dataset.table.indexes,
-                facets=dataset.table.facets,
-            )]
-        except InvalidTable as invalid:
-            issues = issues_from_report(invalid.report, shown_name, published_schema)
-            raise DatasetFailed(f"{len(issues)} Fehler in {shown_name}", issues)
+        # The fast path reads valid files at close to csv-module speed, big plain files in
+        # parts on every core; any error, or a source it does not handle (XLSX,
+        # header/comment rows), gets Frictionless's own report (pipelines/tabular/checked.py).
+        # Files written before an error are discarded with the release's dataset folder.
+        parts = consume_valid_rows(_open(path, source, source_schema), None,
+                                   partial(write_resource_part, parts_folder, _published(published_schema)),
+                                   converters=PUBLISHED_FORM, limit_errors=MAX_REPORTED_ISSUES)
+        return [join_resource_parts(
+            ctx.out_dir,
+            name,
+            _published(published_schema),
+            parts,
+            title=dataset.title,
+            description=dataset.description,
+            fts=dataset.table.fts,
+            indexes=dataset.table.indexes,
+            facets=dataset.table.facets,
+        )]
+    except InvalidTable as invalid:
+        issues = issues_from_report(invalid.report, shown_name, published_schema)
+        raise DatasetFailed(f"{len(issues)} Fehler in {shown_name}", issues)
     finally:
+        shutil.rmtree(parts_folder, ignore_errors=True)
         if dataset.steps:
             path.unlink(missing_ok=True)
 

@@ -132,7 +132,7 @@ def iter_valid_rows(
 
 
 def consume_valid_rows(
-    source: str | Path,
+    source: TableSource,
     schema: SchemaSource,
     consume: Callable[[Iterator[list[Any]]], T],
     *,
@@ -144,6 +144,8 @@ def consume_valid_rows(
 ) -> list[T]:
     """Hand the valid rows of a CSV file to ``consume``; on several cores when the file allows.
 
+    ``source`` is a path (with ``schema``, ``encoding``, ``dialect``) or a Frictionless
+    ``Resource`` set up by the caller (then those are None), as for ``iter_valid_rows``.
     A big plain file (no quote characters, a declared line-safe encoding) is cut into
     parts read by worker processes (``pipelines.tabular.parallel``), each part's rows going
     to its own call of ``consume``; the results come back in file order. Otherwise, or when
@@ -155,18 +157,36 @@ def consume_valid_rows(
     ``pipelines.tabular.parallel.MIN_PART_BYTES``.
     """
     options = dict(schema=schema, encoding=encoding, dialect=dialect)
-    if encoding:
-        quote_char = (dialect or {}).get("csv", {}).get("quoteChar", '"')
-        parts = parallel.split_into_parts(Path(source), encoding, quote_char, parallel.workers_wanted(), min_part_bytes)
+    if isinstance(source, Resource):
+        path, reader_options = _part_reading_of(source)
+    else:
+        path = Path(source)
+        reader_options = dict(schema=schema.to_descriptor() if isinstance(schema, Schema) else schema,
+                              encoding=encoding, dialect=dict(dialect) if dialect else None)
+    if path is not None and reader_options["encoding"]:
+        dialect_descriptor = reader_options["dialect"] or {}
+        quote_char = dialect_descriptor.get("csv", {}).get("quoteChar", '"')
+        parts = parallel.split_into_parts(path, reader_options["encoding"], quote_char, parallel.workers_wanted(),
+                                          min_part_bytes)
         if len(parts) > 1:
-            reader_options = dict(
-                schema=schema.to_descriptor() if isinstance(schema, Schema) else schema, encoding=encoding,
-                dialect=dialect, converters=converters, error_limit=limit_errors)
             try:
-                return parallel.consume_parts(Path(source), reader_options, parts, consume)
+                return parallel.consume_parts(path, dict(reader_options, converters=converters, error_limit=limit_errors),
+                                              parts, consume)
             except parallel.PartFailed:
                 pass  # the one-piece reading below finds the problem with file-wide row numbers
+    if isinstance(source, Resource):
+        options = {}
     return [consume(iter_valid_rows(source, **options, converters=converters, limit_errors=limit_errors))]
+
+
+def _part_reading_of(resource: Resource) -> tuple[Optional[Path], dict[str, Any]]:
+    """The local file of an unopened ``Resource`` and the reader options that read it the same
+    way; no path when it is not a plain local CSV file."""
+    if resource.format != "csv" or resource.scheme != "file" or not resource.normpath:
+        return None, {}
+    return Path(resource.normpath), dict(
+        schema=resource.schema.to_descriptor(), encoding=resource.encoding,
+        dialect=resource.dialect.to_descriptor() or None)
 
 
 def _iter_with_frictionless(

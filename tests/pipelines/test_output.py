@@ -45,3 +45,23 @@ def test_rows_in_published_form_and_dict_rows_give_the_same_files(tmp_path):
         expected = (tmp_path / "typed" / name).read_bytes()
         assert (tmp_path / "converted" / name).read_bytes() == expected
         assert (tmp_path / "dicts" / name).read_bytes() == expected
+
+
+def test_parts_joined_in_order_are_the_bytes_of_one_piece(tmp_path):
+    """Parts of a file read by several processes (pipelines/tabular/parallel.py), empty ones
+    included, join into exactly the files one process writes."""
+    from pipelines.output import join_resource_parts, write_resource_part
+
+    rows = ROWS * 3
+    (tmp_path / "parts").mkdir()
+    for split in ([], [rows], [rows[:1], [], rows[1:4], rows[4:]], [[], []]):
+        whole = [row for part in split for row in part]
+        one = write_resource(tmp_path / "one", "t", SCHEMA, whole, title="T", facets=["text"])
+        parts = [write_resource_part(tmp_path / "parts", SCHEMA, part) for part in split]
+        joined = join_resource_parts(tmp_path, "t", SCHEMA, parts, title="T", facets=["text"])
+        assert (tmp_path / "t.csv").read_bytes() == (tmp_path / "one" / "t.csv").read_bytes()
+        assert (tmp_path / "t.json").read_bytes() == (tmp_path / "one" / "t.json").read_bytes()
+        assert joined == one
+        assert list((tmp_path / "parts").iterdir()) == []  # part files are removed once joined
+        assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8")) == json.loads(
+            (tmp_path / "one" / "t.json").read_text(encoding="utf-8"))

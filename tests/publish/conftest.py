@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import dataset_yaml
+
 DATASETS = ("haushalt-ergebnisplan", "kita-plaetze")
 
 
@@ -68,3 +70,22 @@ def fixture_build(demo_build, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def dcat_reference_dir(reference_dir) -> Path:
     return (reference_dir / "dcat-ap-de").resolve()
+
+
+NUMBERS_SCHEMA = """\
+fields:
+  - {name: n, type: integer, title: N, description: Zahl.}
+  - {name: gruppe, type: string, title: Gruppe, description: Gruppe der Zahl.}
+"""
+
+
+def numbers_csv(count: int) -> bytes:
+    """`count` rows of n = 0, 1, … with gruppe "gerade"/"ungerade"."""
+    return ("n,gruppe\n" + "".join(f"{n},{'gerade' if n % 2 == 0 else 'ungerade'}\n" for n in range(count))).encode()
+
+
+def add_numbers_dataset(portal_dir, rows: int) -> Path:
+    """Declare the dataset `zaehler` (table `zaehler`, `rows` rows of numbers_csv); return its CSV file."""
+    folder = portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"), NUMBERS_SCHEMA,
+                            {"sample/d.csv": numbers_csv(rows)})
+    return folder / "sample" / "d.csv"

@@ -4,10 +4,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import given, strategies as st
 
 from pipelines.output import spreadsheet_safe
-from publish.csv_safety import CsvNeutraliser, from_published_text, neutralise_cell
+from publish.csv_safety import CsvNeutraliser, TruncatedCsv, from_published_text, neutralise_cell
 
 FORMULAS = ['=HYPERLINK("http://127.0.0.1:9/x";"Klick")', "-2+3+cmd|' /C calc'!A0", "@SUMME(A1:A9)", "+49 2389 71-0", "\t=1+1"]
 
@@ -27,8 +28,11 @@ def test_published_text_round_trips(text):
     assert not spreadsheet_safe(text).startswith(("=", "@")) or len(text) <= 1
 
 
-@given(st.lists(st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12), min_size=1, max_size=4),
-                min_size=1, max_size=6),
+_CELL = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
+
+
+@given(st.integers(min_value=1, max_value=4).flatmap(  # every record as wide as the header, as Datasette writes
+           lambda width: st.lists(st.lists(_CELL, min_size=width, max_size=width), min_size=1, max_size=6)),
        st.integers(min_value=1, max_value=7))
 def test_stream_rewriter_matches_rewriting_the_whole_file(rows, chunk_size):
     out = io.StringIO()
@@ -39,3 +43,18 @@ def test_stream_rewriter_matches_rewriting_the_whole_file(rows, chunk_size):
     result = (b"".join(chunks) + neutraliser.feed(b"", final=True)).decode()
     expected = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert list(csv.reader(io.StringIO(result, newline=""))) == [[neutralise_cell(c) for c in row] for row in expected]
+
+
+def test_a_stream_ending_in_an_error_text_is_reported_as_truncated():
+    """Datasette 0.65 writes an error met after the first page into the body, without a line break."""
+    neutraliser = CsvNeutraliser()
+    assert neutraliser.feed(b"a,b\r\n1,2\r\n") == b"a,b\r\n1,2\r\n"
+    with pytest.raises(TruncatedCsv):
+        neutraliser.feed(b"CSV contains more than 104857600 bytes", final=True)
+
+
+def test_a_record_of_another_width_is_reported_as_truncated():
+    neutraliser = CsvNeutraliser()
+    with pytest.raises(TruncatedCsv):
+        neutraliser.feed(b"a,b\r\n1,2\r\nSQL query took too long\r\n", final=True)
+    assert CsvNeutraliser().feed(b"a,b\r\n1,2\r\n", final=True) == b"a,b\r\n1,2\r\n"

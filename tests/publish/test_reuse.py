@@ -17,6 +17,7 @@ from kommune import portal
 from publish import publish_build, reuse
 from publish.build_folder import BuildFolder
 from publish.dcat import CATALOGUE_FILES
+from publish.facet_counts import FACET_COUNTS_TABLE
 
 DATASETS = ("haushalt-ergebnisplan", "kita-plaetze", "bebauungsplaene")  # plain, full-text, R*Tree
 TABLES = {"haushalt-ergebnisplan": "haushalt_ergebnisplan", "kita-plaetze": "kita_plaetze",
@@ -47,9 +48,10 @@ def database_content(path: Path) -> dict:
     for kind, name, _table, _sql in schema:
         if kind != "table":
             continue
-        # SQLite's own tables (statistics) may number their rows differently; the rest must not.
+        # SQLite's statistics and the facet counts (rows found by their primary key) may number
+        # their rows differently; every other table must keep its rowids (R*Tree ids point at them).
         try:
-            rowid = "" if name.startswith("sqlite_") else "rowid, "
+            rowid = "" if name.startswith("sqlite_") or name == FACET_COUNTS_TABLE else "rowid, "
             rows[name] = sorted(map(repr, db.execute(f"select {rowid}* from [{name}]")))
         except sqlite3.OperationalError:  # WITHOUT ROWID shadow tables of the full-text index
             rows[name] = sorted(map(repr, db.execute(f"select * from [{name}]")))
@@ -65,6 +67,9 @@ def assert_same_as_published_from_nothing(release: Path, tmp_path: Path) -> None
         graphs = [Graph().parse(folder / name, format=rdf_format.removeprefix("pretty-")) for folder in (release, fresh)]
         assert len(graphs[0]) > 0 and isomorphic(*graphs), name
     assert (release / "datasette" / "metadata.json").read_text() == (fresh / "datasette" / "metadata.json").read_text()
+    inspected = [json.loads((folder / reuse.INSPECT_OUTPUT).read_text())["portal"] for folder in (release, fresh)]
+    assert inspected[0]["tables"] == inspected[1]["tables"]
+    assert inspected[0]["size"] == (release / "portal.db").stat().st_size  # it describes this release's file
 
 
 def test_unchanged_rebuild_links_portal_db_and_catalogue_and_equals_a_full_publish(built, tmp_path):
@@ -72,7 +77,7 @@ def test_unchanged_rebuild_links_portal_db_and_catalogue_and_equals_a_full_publi
     report = portal.build(built.root, built.out)
     second = built.out.resolve()
     assert second != first and {d.status for d in report.datasets} == {"unchanged"}
-    for name in ("portal.db", *CATALOGUE_FILES):
+    for name in ("portal.db", reuse.INSPECT_OUTPUT, *CATALOGUE_FILES):
         assert (second / name).stat().st_ino == (first / name).stat().st_ino, f"{name} was written again"
     assert_same_as_published_from_nothing(second, tmp_path)
     # The site is rendered for this run: its build report says what this run did.

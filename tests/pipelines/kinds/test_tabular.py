@@ -119,3 +119,38 @@ def test_xlsx_demo_dataset(demo_build):
     assert first["familienzentrum"] in ("true", "false")
     assert first["stand"] == "2026-08-01"
     assert int(first["plaetze_unter_3"]) > 0
+
+
+def test_a_big_plain_file_read_in_parts_publishes_what_one_piece_publishes(portal_dir, monkeypatch, tmp_path):
+    """The csv kind reads a big plain file on several processes (pipelines/tabular/parallel.py):
+    the published files are the bytes one process writes, and an error in a later part is
+    reported with its row in the whole file."""
+    from pipelines.tabular import parallel
+
+    lines = ["Datum;Betrag;Ort"] + [f"{1 + n % 28:02d}.{1 + n % 12:02d}.2020;{1 + n % 999}.{n % 1000:03d},{n % 100:02d};Ort {n % 7}"
+                                    for n in range(3_000)]
+    content = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+    portal_dir.add("geld", dataset_yaml('{kind: csv, path: sample/geld.csv, encoding: cp1252, delimiter: ";"}'),
+                   MONEY_SCHEMA, {"sample/geld.csv": content})
+    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+
+    def published(workers: str, out) -> dict:
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, workers)
+        report = portal.build(portal_dir.root, out)
+        assert [d.status for d in report.datasets] == ["ok"]
+        folder = out / "datasets" / "geld"
+        return {name: (folder / name).read_bytes() for name in ("geld.csv", "geld.json")}
+
+    in_parts, in_one_piece = published("3", tmp_path / "parts"), published("1", tmp_path / "one")
+    assert in_parts == in_one_piece
+    assert in_parts["geld.csv"].count(b"\n") == 3_001
+
+    lines[2_500] = lines[2_500].replace(".2020;", ".2020;zwölf;", 1)
+    (portal_dir.root / "datasets" / "geld" / "sample" / "geld.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    reports = {}
+    for workers in ("3", "1"):
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, workers)
+        portal.build(portal_dir.root, tmp_path / workers)
+        reports[workers] = _report(tmp_path / workers)["geld"]["issues"]
+    assert reports["3"] == reports["1"]
+    assert {issue["row"] for issue in reports["3"]} == {2_501}
