@@ -12,7 +12,6 @@ from pipelines.build import BuildReport
 from pipelines.errors import ConfigError
 from publish.build_folder import BuildMissing
 from publish.catalogue import CatalogueError
-from publish.ckan import CkanError
 from publish.dcat.check import SHAPES_ENV, ShapesNotFound
 
 portal_dir_option = click.option(
@@ -85,7 +84,10 @@ def publish() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Keinen Fortschritt anzeigen.")
 def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, quiet: bool) -> None:
     """Build nach CKAN veröffentlichen; das API-Token kommt aus $CKAN_API_TOKEN."""
-    with _explained_errors(), _progress_bar(quiet, verb="veröffentliche") as progress:
+    # Imported here: ckanapi and requests would cost every other command ~0.1 s of start-up.
+    from publish.ckan import CkanError
+
+    with _explained_errors(CkanError), _progress_bar(quiet, verb="veröffentliche") as progress:
         report = portal.publish_ckan(out, url, dry_run=dry_run, prune=prune, upload=upload,
                                      progress=(lambda done, total, name: progress(name)) if progress else None)
     for line in report.lines():
@@ -116,7 +118,11 @@ def check(portal_dir: Path, out: Path, shapes: Path | None) -> None:
 
 
 class _explained_errors:
-    """Known errors become readable messages and exit code 2; bugs keep their traceback."""
+    """Known errors (and those of `extra` classes) become readable messages and exit code 2;
+    bugs keep their traceback."""
+
+    def __init__(self, *extra: type[Exception]):
+        self.known = (BuildLocked, BuildMissing, CatalogueError, ShapesNotFound, OutOfSpace, *extra)
 
     def __enter__(self):
         return self
@@ -127,7 +133,7 @@ class _explained_errors:
             for problem in error.problems:
                 click.echo(f"  - {problem.describe()}", err=True)
             sys.exit(2)
-        if isinstance(error, (BuildLocked, BuildMissing, CatalogueError, CkanError, ShapesNotFound, OutOfSpace)):
+        if isinstance(error, self.known):
             click.secho(str(error), fg="red", err=True)
             sys.exit(2)
         return False

@@ -49,7 +49,7 @@ def build(
     try:
         with staged_release(out) as stage:
             report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
-            publish_build(stage.dir)
+            publish_build(stage.dir, stage.previous, cache_dir=stage.state_dir / "publish")
     except (OSError, sqlite3.OperationalError) as error:
         if not _disk_full(error):
             raise

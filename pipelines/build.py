@@ -125,7 +125,8 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     warnings = _warnings(dataset)
     if (previous_package and content_hash
             and previous_package["kommune"].get("content_hash") == content_hash
-            and previous_package["kommune"].get("status") == "ok"):
+            and previous_package["kommune"].get("status") == "ok"
+            and _files_complete(previous, previous_package)):
         _carry_over(previous, out_dir)
         rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
         return DatasetResult(dataset.id, "unchanged", "unverändert", warnings=warnings,
@@ -242,6 +243,18 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def _files_complete(folder: Path, package: dict) -> bool:
+    """Whether every file the package lists is still there with its recorded size: an earlier
+    release that lost a file (by hand, a full disk) is built again, not carried over."""
+    expected = [(r["path"], r.get("bytes")) for r in package["resources"]]
+    expected += [(r["kommune"]["json"]["path"], r["kommune"]["json"].get("bytes"))
+                 for r in package["resources"] if r.get("kommune", {}).get("json")]
+    try:
+        return all(size is None or (folder / name).stat().st_size == size for name, size in expected)
+    except OSError:
+        return False
 
 
 def _read_package(folder: Path) -> dict | None:

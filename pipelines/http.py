@@ -11,6 +11,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -67,7 +68,12 @@ class HttpClient:
         self.cache_dir = Path(cache_dir)
         self.settings = settings or HttpSettings()
         self._last_request = 0.0
-        self._client = httpx.Client(
+
+    @cached_property
+    def _client(self) -> httpx.Client:
+        # Made on the first request: setting up TLS (reading the CA bundle) costs tens of
+        # milliseconds, which a build of local or unchanged datasets need not pay.
+        return httpx.Client(
             timeout=self.settings.timeout,
             follow_redirects=True,
             max_redirects=self.settings.max_redirects,
@@ -75,7 +81,8 @@ class HttpClient:
         )
 
     def close(self) -> None:
-        self._client.close()
+        if "_client" in self.__dict__:
+            self._client.close()
 
     def __enter__(self) -> "HttpClient":
         return self

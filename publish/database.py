@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -19,8 +20,8 @@ import sqlite_utils
 
 from publish.build_folder import BuildFolder
 from publish.csv_safety import from_published_text
-from publish.facet_counts import create_facet_counts_table, store_facet_counts
-from publish.geometry_index import create_rtree
+from publish.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
+from publish.geometry_index import create_rtree, rtree_name
 
 SQLITE_TYPES = {
     "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
@@ -53,7 +54,42 @@ def build_database(build: BuildFolder, path: Path | None = None) -> Path:
     path = path or build.database
     path.unlink(missing_ok=True)
     db = sqlite_utils.Database(path)
-    resources = _resources_in_dependency_order(build)
+    _load_tables(db, build, _resources_in_dependency_order(build))
+    db.conn.execute("ANALYZE")
+    # No VACUUM: the file was written from nothing in one pass, so there is no free space
+    # to reclaim; on a 1M-row table it cost 2.7 s of a 9 s publish (benchmarks/).
+    db.close()
+    return path
+
+
+def update_database(build: BuildFolder, previous: Path, unchanged: set[str], path: Path | None = None) -> Path:
+    """Write portal.db for the build from a copy of `previous`, a portal.db that already holds
+    the tables named in `unchanged` exactly as this build would load them: every other table
+    (and portal_datasets) is dropped and loaded again. The result has the same tables, rows,
+    indexes, full-text and R*Tree indexes and statistics as `build_database` would write.
+    Raises SchemaConflict; the caller must make sure `previous` has the same set of tables."""
+    path = path or build.database
+    path.unlink(missing_ok=True)
+    shutil.copyfile(previous, path)  # a copy, never a link: the previous release stays as it was
+    db = sqlite_utils.Database(path)
+    changed = [(dataset_id, resource) for dataset_id, resource in _resources_in_dependency_order(build)
+               if resource["name"] not in unchanged]
+    with db.atomic():
+        for name in [resource["name"] for _, resource in reversed(changed)] + [PORTAL_DATASETS_TABLE]:
+            # Dropping a table drops its indexes and its rows in sqlite_stat1; its virtual
+            # tables (full text, R*Tree) go with their shadow tables.
+            for derived in (f"{name}_fts", rtree_name(name), name):
+                db.conn.execute(f"DROP TABLE IF EXISTS [{derived}]")
+            db.conn.execute(f"DELETE FROM [{FACET_COUNTS_TABLE}] WHERE table_name = ?", [name])
+    _load_tables(db, build, changed)
+    for name in [resource["name"] for _, resource in changed] + [PORTAL_DATASETS_TABLE, FACET_COUNTS_TABLE]:
+        for table in [name, *_shadow_tables(db, name)]:
+            db.conn.execute(f"ANALYZE [{table}]")
+    db.close()
+    return path
+
+
+def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[tuple[str, dict]]) -> None:
     with db.atomic():
         for dataset_id, resource in resources:
             load_resource(db, resource, _rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]))
@@ -64,11 +100,13 @@ def build_database(build: BuildFolder, path: Path | None = None) -> Path:
         store_facet_counts(db, resource)
     _write_portal_datasets(db, build)
     db.conn.execute("PRAGMA journal_mode=DELETE")
-    db.conn.execute("ANALYZE")
-    # No VACUUM: the file was written from nothing in one pass, so there is no free space
-    # to reclaim; on a 1M-row table it cost 2.7 s of a 9 s publish (benchmarks/).
-    db.close()
-    return path
+
+
+def _shadow_tables(db: sqlite_utils.Database, table: str) -> list[str]:
+    """The ordinary tables behind the table's full-text and R*Tree indexes."""
+    prefixes = (f"{table}_fts_", f"{rtree_name(table)}_")
+    return [name for (name,) in db.conn.execute("select name from sqlite_master where type = 'table'")
+            if name.startswith(prefixes)]
 
 
 def _resources_in_dependency_order(build: BuildFolder) -> list[tuple[str, dict]]:

@@ -14,12 +14,11 @@ from functools import cached_property, lru_cache
 import pyproj
 from pyproj.exceptions import CRSError
 
+from pipelines.geo.declarations import DEFAULT_AREA_MARGIN_DEGREES
+
 WGS84 = "EPSG:4326"
 # RFC 7946 default: WGS84 with longitude first.
 GEOJSON_DEFAULT_CRS = "OGC:CRS84"
-# Town data in a UTM or Gauss-Krüger zone often reaches a little past the zone's official
-# area of use (western NRW lies west of 6° E and is still mapped in EPSG:25832).
-DEFAULT_AREA_MARGIN_DEGREES = 1.0
 
 
 class UnknownCrs(ValueError):

@@ -13,7 +13,8 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from pipelines.geo.crs import DEFAULT_AREA_MARGIN_DEGREES, SourceCrs, area_of_use, source_crs, to_wgs84
+from pipelines.geo.crs import SourceCrs, area_of_use, source_crs, to_wgs84
+from pipelines.geo.declarations import DEFAULT_AREA_MARGIN_DEGREES, GEOMETRY_FIELDS  # noqa: F401 (re-exported)
 from pipelines.geo.geometry import POLYGONAL, check_geometry, outside_area_problem, transform_geometry
 from pipelines.geo.problems import FeatureProblem
 
@@ -108,19 +109,3 @@ def geometry_columns(geometry: BaseGeometry) -> dict:
         "bbox_nord": round(north, COORDINATE_DECIMALS),
         "flaeche_ha": round(area_m2 / 10_000, 4),
     }
-
-
-GEOMETRY_FIELDS = [
-    {"name": "geometrie", "type": "geojson", "title": "Geometrie (GeoJSON, WGS84)",
-     "description": "Umriss als GeoJSON in WGS84 (Länge, Breite)."},
-    {"name": "bbox_west", "type": "number", "title": "Westgrenze (Grad)",
-     "description": "Kleinste geografische Länge des Umrisses (WGS84)."},
-    {"name": "bbox_sued", "type": "number", "title": "Südgrenze (Grad)",
-     "description": "Kleinste geografische Breite des Umrisses (WGS84)."},
-    {"name": "bbox_ost", "type": "number", "title": "Ostgrenze (Grad)",
-     "description": "Größte geografische Länge des Umrisses (WGS84)."},
-    {"name": "bbox_nord", "type": "number", "title": "Nordgrenze (Grad)",
-     "description": "Größte geografische Breite des Umrisses (WGS84)."},
-    {"name": "flaeche_ha", "type": "number", "title": "Fläche (ha)",
-     "description": "Fläche auf dem Ellipsoid GRS80 in Hektar."},
-]

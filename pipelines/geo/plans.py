@@ -11,11 +11,16 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from pipelines.geo.features import GEOMETRY_FIELDS, PreparedFeatures, geometry_columns
+from pipelines.geo.declarations import GEOMETRY_FIELDS
 from pipelines.geo.planning_states import STATES, STATES_BY_KEY, UnknownPlanningState, expected_values_text, resolve_state
 from pipelines.geo.problems import FeatureProblem
+
+if TYPE_CHECKING:
+    from pipelines.geo.features import PreparedFeatures
 
 
 class DocumentLink(BaseModel):
@@ -174,6 +179,8 @@ def plan_rows(prepared: PreparedFeatures, attributes: PlanAttributes
               ) -> tuple[list[dict], list[FeatureProblem]]:
     """Rows of the plan table for every prepared feature, and all problems found
     (geometry problems from `prepared` first). A feature with a problem yields no row."""
+    from pipelines.geo.features import geometry_columns  # shapely: only when plans are read
+
     rows: list[dict] = []
     problems = list(prepared.problems)
     for feature in prepared.features:

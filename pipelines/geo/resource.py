@@ -11,8 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipelines.errors import DatasetFailed, Issue
-from pipelines.geo.crs import DEFAULT_AREA_MARGIN_DEGREES, UnknownCrs
-from pipelines.geo.features import GEOMETRY_FIELDS, geometry_columns, prepare_features
+from pipelines.geo.declarations import DEFAULT_AREA_MARGIN_DEGREES, GEOMETRY_FIELDS
 from pipelines.geo.planning_states import STATES
 from pipelines.geo.plans import PLAN_SCHEMA, PlanAttributes, plan_rows
 from pipelines.geo.problems import FeatureProblem
@@ -68,6 +67,10 @@ def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: 
     """(schema, rows, repairs) for the document. Raises `DatasetFailed` listing every
     problem (feature position as row, feature id in the message) when any feature cannot
     be published."""
+    # Imported here: pyproj and shapely are needed only when a geodata source is read.
+    from pipelines.geo.crs import UnknownCrs
+    from pipelines.geo.features import geometry_columns, prepare_features
+
     try:
         prepared = prepare_features(document, settings.crs, repair, settings.id_property,
                                     settings.area_margin_degrees)

@@ -12,13 +12,15 @@ from publish.site.context import SiteContext, templates_dir
 SECTIONS = [core, council, planning, dashboard, catalogue]
 
 
-def render_site(build: BuildFolder) -> SiteContext:
-    """Render every section into `build/site/` and copy the self-hosted static assets."""
+def render_site(build: BuildFolder, template_cache: Path | None = None) -> SiteContext:
+    """Render every section into `build/site/` and copy the self-hosted static assets.
+
+    `template_cache` is a folder that keeps compiled templates between builds (optional)."""
     out_dir = build.site_dir
     if out_dir.exists():
         shutil.rmtree(out_dir)
     shutil.copytree(templates_dir() / "static", out_dir / "static")
-    site = SiteContext(build=build, out_dir=out_dir)
+    site = SiteContext(build=build, out_dir=out_dir, template_cache=template_cache)
     for section in SECTIONS:
         section.render(site)
     return site

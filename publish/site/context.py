@@ -35,6 +35,13 @@ def templates_dir() -> Path:
     return Path(str(resources.files("site_templates")))
 
 
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def german_date(value: str | dt.date | None) -> str:
     if not value:
         return "–"
@@ -94,6 +101,9 @@ class SiteContext:
     build: BuildFolder
     out_dir: Path
     written: list[str] = field(default_factory=list)
+    # Compiled templates survive between builds here (Jinja checks each template's source
+    # before using its cached code); compiling them costs a good part of an unchanged rebuild.
+    template_cache: Path | None = None
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -102,6 +112,7 @@ class SiteContext:
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_bytecode_cache(self.template_cache),
         )
         markdown = MarkdownIt("commonmark", {"html": False})
         env.filters.update({

@@ -99,6 +99,20 @@ def test_unchanged_datasets_are_carried_over_not_rebuilt(portal_dir):
     assert again["kommune"]["modified"] == first_modified
 
 
+def test_an_unchanged_dataset_whose_files_were_lost_is_built_again(portal_dir):
+    add_csv(portal_dir, "eins", GOOD)
+    add_csv(portal_dir, "zwei", GOOD)
+    portal.build(portal_dir.root, portal_dir.out)
+    (portal_dir.out / "datasets" / "eins" / "eins.csv").unlink()
+    (portal_dir.out / "datasets" / "zwei" / "zwei.json").write_text("[]")
+    report = portal.build(portal_dir.root, portal_dir.out)
+    assert {d.id: d.status for d in report.datasets} == {"eins": "ok", "zwei": "ok"}
+    assert (portal_dir.out / "datasets" / "eins" / "eins.csv").read_text(encoding="utf-8").count("\n") == 3
+    assert len(json.loads((portal_dir.out / "datasets" / "zwei" / "zwei.json").read_text(encoding="utf-8"))) == 2
+    db = sqlite3.connect(portal_dir.out / "portal.db")
+    assert db.execute("select count(*) from eins").fetchone() == (2,)
+
+
 def test_building_named_datasets_carries_the_others_over(portal_dir):
     add_csv(portal_dir, "eins", GOOD)
     add_csv(portal_dir, "zwei", GOOD)
