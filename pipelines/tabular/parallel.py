@@ -15,13 +15,12 @@ reading never changes what a user is told.
 from __future__ import annotations
 
 import codecs
-import mmap
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterator, Mapping, Optional, TypeVar
+from typing import Any, BinaryIO, Callable, Generic, Iterator, Mapping, Optional, TypeVar
 
 from pipelines.tabular.fastcsv import FastCsvReader, FilePart
 
@@ -68,20 +67,40 @@ def split_into_parts(path: Path, encoding: str, quote_char: Optional[str], parts
     parts = min(parts, size // max(1, min_part_bytes))
     if parts < 2 or codecs.lookup(encoding).name not in _LINE_SAFE_CODECS:
         return whole
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if quote_char and data.find(quote_char.encode(encoding)) != -1:
+    # Plain reads, not mmap: a mapped file's pages count as the process's resident memory.
+    with open(path, "rb") as handle:
+        if quote_char and _contains(handle, quote_char.encode(encoding)):
             return whole
-        header_end = data.find(b"\n") + 1
-        if header_end == 0:
+        cuts = [0, _next_line_start(handle, 0)]
+        if cuts[1] >= size:
             return whole
-        cuts = [0]
         for number in range(1, parts):
-            line_break = data.find(b"\n", max(header_end, size * number // parts, cuts[-1]))
-            if line_break == -1 or line_break + 1 >= size:
+            cut = _next_line_start(handle, max(size * number // parts, cuts[-1]))
+            if cut >= size:
                 break
-            cuts.append(line_break + 1)
-    cuts = sorted(set(cuts))
+            cuts.append(cut)
+    cuts = sorted(set(cuts[:1] + cuts[2:]))
     return [FilePart(start, end) for start, end in zip(cuts, cuts[1:] + [size])]
+
+
+def _contains(handle: BinaryIO, needle: bytes) -> bool:
+    handle.seek(0)
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        if needle in block:
+            return True
+    return False
+
+
+def _next_line_start(handle: BinaryIO, offset: int) -> int:
+    """The offset just after the first line break at or after ``offset`` (the file's size if none)."""
+    handle.seek(offset)
+    position = offset
+    for block in iter(lambda: handle.read(1 << 16), b""):
+        found = block.find(b"\n")
+        if found != -1:
+            return position + found + 1
+        position += len(block)
+    return position
 
 
 @dataclass
