@@ -164,12 +164,21 @@ def _split_cell_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return codes >> (2 * _CODE_BITS), (codes >> _CODE_BITS) & mask, codes & mask
 
 
-def _reduce_pairs(cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Sum `counts` per distinct (cell, value); the result is sorted by cell, then value."""
+def _reduce_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, ...]:
+    """Sum the counts per distinct (cell, value) over `parts` of (cell, value, count) arrays;
+    the result is sorted by cell, then value. Empties `parts`, and each array is dropped as
+    soon as it is copied: at 5M records these copies were the path's peak memory."""
+    cells = np.concatenate([part[0] for part in parts])
+    values = np.concatenate([part[1] for part in parts])
+    counts = np.concatenate([part[2] for part in parts])
+    parts.clear()
     if len(cells) == 0:
         return cells, values, counts
     order = np.lexsort((values, cells))
-    cells, values, counts = cells[order], values[order], counts[order]
+    cells = cells[order]
+    values = values[order]
+    counts = counts[order]
+    del order
     starts = np.ones(len(cells), dtype=bool)
     starts[1:] = (cells[1:] != cells[:-1]) | (values[1:] != values[:-1])
     first = np.flatnonzero(starts)
@@ -213,8 +222,8 @@ class _ValueHistogram:
         parts = [self._compacted] + [
             (cells, values, np.ones(len(cells), dtype=np.int64) if counts is None else counts)
             for cells, values, counts in self._raw]
-        self._raw, self._raw_pairs = [], 0
-        self._compacted = _reduce_pairs(*(np.concatenate(column) for column in zip(*parts)))
+        self._raw, self._raw_pairs, self._compacted = [], 0, ()
+        self._compacted = _reduce_pairs(parts)
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(cell, value, count) per distinct pair, sorted by cell, then value."""
@@ -396,7 +405,7 @@ class MonthlyAggregator:
             total = np.full_like(cells, _TOTAL_CODE)
             # One kind of margin at a time: memory stays at a few copies of the pairs.
             for margin in ((month, row, total), (month, total, column), (month, total, total)):
-                found.update(_summaries(*_reduce_pairs(_cell_codes(*margin), values, value_counts),
+                found.update(_summaries(*_reduce_pairs([(_cell_codes(*margin), values, value_counts)]),
                                         measure.within_days))
             summaries[measure.name] = found
         month_names = {code: name for name, code in self._month_codes.items()}
