@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from pipelines.steps.value_histogram import MeasureSummary, ValueHistogram, reduce_pairs, summaries_per_cell
+
 TOTAL = "Insgesamt"
 #: Records per column batch: big enough for NumPy to pay, small enough to stay flat in memory.
 BATCH_SIZE = 16_384
@@ -95,16 +97,6 @@ class AggregateSpec:
         return columns
 
 
-@dataclass(frozen=True)
-class MeasureSummary:
-    """One measure in one cell: how many values, their sum, how many within the limit, median."""
-
-    count: int = 0
-    total: float = 0.0
-    within: int = 0
-    median: float | None = None
-
-
 @dataclass
 class CellStats:
     """Final statistics of one cell (month, row, column)."""
@@ -164,99 +156,6 @@ def _split_cell_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return codes >> (2 * _CODE_BITS), (codes >> _CODE_BITS) & mask, codes & mask
 
 
-def _reduce_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, ...]:
-    """Sum the counts per distinct (cell, value) over `parts` of (cell, value, count) arrays;
-    the result is sorted by cell, then value. Empties `parts`, and each array is dropped as
-    soon as it is copied: at 5M records these copies were the path's peak memory."""
-    cells = np.concatenate([part[0] for part in parts])
-    values = np.concatenate([part[1] for part in parts])
-    counts = np.concatenate([part[2] for part in parts])
-    parts.clear()
-    if len(cells) == 0:
-        return cells, values, counts
-    order = np.lexsort((values, cells))
-    cells = cells[order]
-    values = values[order]
-    counts = counts[order]
-    del order
-    starts = np.ones(len(cells), dtype=bool)
-    starts[1:] = (cells[1:] != cells[:-1]) | (values[1:] != values[:-1])
-    first = np.flatnonzero(starts)
-    return cells[first], values[first], np.add.reduceat(counts, first)
-
-
-#: New (cell, value) pairs a histogram collects before it compacts, at least (4 MiB per
-#: measure; 1 << 20 raised the peak at 5M records by ~40 MB, smaller only sorts more often).
-COMPACT_AFTER = 1 << 18
-
-
-class _ValueHistogram:
-    """Per cell, how often each distinct value of one measure occurred (compacted as it grows)."""
-
-    def __init__(self) -> None:
-        empty = np.empty(0, dtype=np.int64)
-        self._compacted: tuple[np.ndarray, np.ndarray, np.ndarray] = (empty, np.empty(0), empty)
-        self._raw: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
-        self._raw_pairs = 0
-
-    def add(self, cells: np.ndarray, values: np.ndarray) -> None:
-        present = ~np.isnan(values)
-        self._add_raw(cells[present], values[present], None)  # None: each pair counts once
-
-    def add_pairs(self, cells: np.ndarray, values: np.ndarray, counts: np.ndarray) -> None:
-        """Add (cell, value, count) pairs another histogram collected."""
-        self._add_raw(cells, values, counts)
-
-    def _add_raw(self, cells: np.ndarray, values: np.ndarray, counts: np.ndarray | None) -> None:
-        self._raw.append((cells, values, counts))
-        self._raw_pairs += len(cells)
-        # One sort over many batches is cheaper than a sort per batch; compacting once the
-        # new pairs outnumber the compacted ones (or COMPACT_AFTER) keeps memory within a few
-        # times cells × distinct values at an amortised cost.
-        if self._raw_pairs > max(len(self._compacted[0]), COMPACT_AFTER):
-            self._compact()
-
-    def _compact(self) -> None:
-        if not self._raw:
-            return
-        parts = [self._compacted] + [
-            (cells, values, np.ones(len(cells), dtype=np.int64) if counts is None else counts)
-            for cells, values, counts in self._raw]
-        self._raw, self._raw_pairs, self._compacted = [], 0, ()
-        self._compacted = _reduce_pairs(parts)
-
-    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(cell, value, count) per distinct pair, sorted by cell, then value."""
-        self._compact()
-        return self._compacted
-
-    def distinct_pairs(self) -> int:
-        return len(self._compacted[0]) + self._raw_pairs
-
-
-def _summaries(cells: np.ndarray, values: np.ndarray, counts: np.ndarray,
-               within_days: int | None) -> dict[int, MeasureSummary]:
-    """Count, sum, values within the limit and median per cell, from sorted (cell, value, count) pairs."""
-    if len(cells) == 0:
-        return {}
-    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
-    per_cell = np.add.reduceat(counts, starts)
-    totals = np.add.reduceat(values * counts, starts)
-    within = (np.add.reduceat(np.where(values <= within_days, counts, 0), starts)
-              if within_days is not None else np.zeros(len(starts), dtype=np.int64))
-    cumulative = np.cumsum(counts)
-    before = cumulative[starts] - counts[starts]  # values in all earlier cells
-    # Ranks are 0-based within the cell; the pair holding rank k is the first whose
-    # cumulative count exceeds it (median_of_histogram's rule, for all cells at once).
-    lower = values[np.searchsorted(cumulative, before + (per_cell - 1) // 2, side="right")]
-    upper = values[np.searchsorted(cumulative, before + per_cell // 2, side="right")]
-    medians = (lower + upper) / 2
-    return {
-        int(cell): MeasureSummary(int(count), float(total), int(inside), float(median))
-        for cell, count, total, inside, median in zip(cells[starts], per_cell, totals, within, medians)
-    }
-
-
 def _first_bad(values: Sequence[Any], is_bad) -> int:
     return next(index for index, value in enumerate(values) if is_bad(value))
 
@@ -272,7 +171,7 @@ class MonthlyAggregator:
         self._label_codes: tuple[dict[Any, int], dict[Any, int]] = ({}, {})
         self._ordinals: dict[Any, float] = {}
         self._cell_counts: Counter = Counter()
-        self._histograms = {measure.name: _ValueHistogram() for measure in spec.measures}
+        self._histograms = {measure.name: ValueHistogram() for measure in spec.measures}
         self._tables: list[MonthTable] | None = None
 
     def add_batch(self, batch: Batch) -> None:
@@ -400,12 +299,12 @@ class MonthlyAggregator:
         summaries = {}
         for measure in self.spec.measures:
             cells, values, value_counts = self._histograms[measure.name].pairs()
-            found = _summaries(cells, values, value_counts, measure.within_days)
+            found = summaries_per_cell(cells, values, value_counts, measure.within_days)
             month, row, column = _split_cell_codes(cells)
             total = np.full_like(cells, _TOTAL_CODE)
             # One kind of margin at a time: memory stays at a few copies of the pairs.
             for margin in ((month, row, total), (month, total, column), (month, total, total)):
-                found.update(_summaries(*_reduce_pairs([(_cell_codes(*margin), values, value_counts)]),
+                found.update(summaries_per_cell(*reduce_pairs([(_cell_codes(*margin), values, value_counts)]),
                                         measure.within_days))
             summaries[measure.name] = found
         month_names = {code: name for name, code in self._month_codes.items()}

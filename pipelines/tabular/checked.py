@@ -18,7 +18,7 @@ from pipelines.checks.grouped_numbers import grouped_numbers
 
 from pipelines.tabular.fastcast import Converter
 from pipelines.tabular.fastcsv import FastCsvReader
-from pipelines.tabular import parallel
+from pipelines.tabular import file_parts, parallel
 from pipelines.tabular.source import FastPathUnsupported, SchemaSource, TableSource, as_resource
 
 #: Frictionless's own default: a report stops after this many errors.
@@ -154,7 +154,7 @@ def consume_valid_rows(
     Frictionless's report for an invalid file; an exception ``consume`` raises on the
     one-piece reading propagates. ``consume`` and ``converters`` must pickle (module-level
     functions, or functools.partial of them). ``min_part_bytes`` defaults to
-    ``pipelines.tabular.parallel.MIN_PART_BYTES``.
+    ``pipelines.tabular.file_parts.MIN_PART_BYTES``.
     """
     options = dict(schema=schema, encoding=encoding, dialect=dialect)
     if isinstance(source, Resource):
@@ -166,7 +166,7 @@ def consume_valid_rows(
     if path is not None and reader_options["encoding"]:
         dialect_descriptor = reader_options["dialect"] or {}
         quote_char = dialect_descriptor.get("csv", {}).get("quoteChar", '"')
-        parts = parallel.split_into_parts(path, reader_options["encoding"], quote_char, parallel.workers_wanted(),
+        parts = file_parts.split_into_parts(path, reader_options["encoding"], quote_char, parallel.workers_wanted(),
                                           min_part_bytes)
         if len(parts) > 1:
             try:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
 from frictionless import Error, Schema, errors, formats
 
 from pipelines.tabular.fastcast import MISS, Converter, FieldCaster, compile_row_caster
+from pipelines.tabular.file_parts import FilePart, open_part_text
 from pipelines.tabular.keysets import NO_RUN as _NO_KEY
 from pipelines.tabular.keysets import SeenKeys
 from pipelines.tabular.source import (  # noqa: F401 - FastPathUnsupported is part of this API
@@ -39,38 +39,6 @@ from pipelines.tabular.source import (  # noqa: F401 - FastPathUnsupported is pa
 
 def _to_str(value: Any) -> str:
     return str(value) if value is not None else ""
-
-
-@dataclass(frozen=True)
-class FilePart:
-    """Bytes ``[start, end)`` of a file; ``start`` is 0 (the header's line) or a line start."""
-
-    start: int
-    end: int
-
-
-class _Window(io.RawIOBase):
-    """The bytes of one ``FilePart``, as a stream a text reader can wrap."""
-
-    def __init__(self, path: Path, part: FilePart) -> None:
-        self._file = open(path, "rb")
-        self._file.seek(part.start)
-        self._left = part.end - part.start
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._left <= 0:
-            return 0
-        view = memoryview(buffer)[: self._left]
-        count = self._file.readinto(view)
-        self._left -= count
-        return count
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
 
 
 class FastCsvReader:
@@ -224,7 +192,7 @@ class FastCsvReader:
     def _open_text(self) -> io.TextIOBase:
         if self.part is None:
             return open(self.path, encoding=self.encoding, newline="")
-        return io.TextIOWrapper(io.BufferedReader(_Window(self.path, self.part)), encoding=self.encoding, newline="")
+        return open_part_text(self.path, self.part, self.encoding)
 
     def _check_grouped(self, row_number: int, cells: list[str], values: list[Any],
                        row_errors: Optional[list[Error]]) -> Optional[list[Error]]:

@@ -6,12 +6,12 @@ import sqlite3
 
 from benchmarks import paths
 from benchmarks.generate import generate
-from pipelines.tabular import parallel
+from pipelines.tabular import file_parts, parallel
 
 
 def test_path_1_in_parts_loads_what_path_1_loads(tmp_path, monkeypatch):
     records = generate(tmp_path / "records.csv", 4_000, seed=3)
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(file_parts, "MIN_PART_BYTES", 1)
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "3")
     assert paths.fast_path_in_parts(str(records), str(tmp_path / "parts.db")) == {"rows": 4_000, "parts": 3}
     assert paths.fast_path(str(records), str(tmp_path / "whole.db")) == {"rows": 4_000}

@@ -162,7 +162,7 @@ def test_a_big_export_read_in_parts_publishes_what_one_piece_publishes(tmp_path,
     from benchmarks.generate import SCHEMA_PATH, generate
     from pipelines.kinds.service_records import Source, collect_records
     from pipelines.steps.disclosure import protect_collected
-    from pipelines.tabular import parallel
+    from pipelines.tabular import file_parts, parallel
 
     records = generate(tmp_path / "records.csv", 5_000, seed=11)
     raw_schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -178,8 +178,8 @@ def test_a_big_export_read_in_parts_publishes_what_one_piece_publishes(tmp_path,
         monkeypatch.setenv(parallel.WORKERS_VARIABLE, workers)
         return protect_collected(collect_records(records, declared, raw_schema), declared.spec(), declared.rules())
 
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
-    assert len(parallel.split_into_parts(records, "cp1252", '"', 3)) == 3
+    monkeypatch.setattr(file_parts, "MIN_PART_BYTES", 1)
+    assert len(file_parts.split_into_parts(records, "cp1252", '"', 3)) == 3
     in_parts, in_one_piece = published("3"), published("1")
     assert in_parts.rows == in_one_piece.rows
     assert in_parts.audit == in_one_piece.audit

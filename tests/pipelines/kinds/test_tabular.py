@@ -125,14 +125,14 @@ def test_a_big_plain_file_read_in_parts_publishes_what_one_piece_publishes(porta
     """The csv kind reads a big plain file on several processes (pipelines/tabular/parallel.py):
     the published files are the bytes one process writes, and an error in a later part is
     reported with its row in the whole file."""
-    from pipelines.tabular import parallel
+    from pipelines.tabular import file_parts, parallel
 
     lines = ["Datum;Betrag;Ort"] + [f"{1 + n % 28:02d}.{1 + n % 12:02d}.2020;{1 + n % 999}.{n % 1000:03d},{n % 100:02d};Ort {n % 7}"
                                     for n in range(3_000)]
     content = ("\r\n".join(lines) + "\r\n").encode("cp1252")
     portal_dir.add("geld", dataset_yaml('{kind: csv, path: sample/geld.csv, encoding: cp1252, delimiter: ";"}'),
                    MONEY_SCHEMA, {"sample/geld.csv": content})
-    monkeypatch.setattr(parallel, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(file_parts, "MIN_PART_BYTES", 1)
 
     def published(workers: str, out) -> dict:
         monkeypatch.setenv(parallel.WORKERS_VARIABLE, workers)

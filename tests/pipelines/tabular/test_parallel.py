@@ -11,8 +11,8 @@ import pytest
 from benchmarks.generate import SCHEMA_PATH, generate
 from pipelines.tabular import parallel
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows, frictionless_report, iter_valid_rows
-from pipelines.tabular.fastcsv import FilePart
-from pipelines.tabular.parallel import WorkersSettingInvalid, split_into_parts, workers_wanted
+from pipelines.tabular.file_parts import split_into_parts
+from pipelines.tabular.parallel import WorkersSettingInvalid, workers_wanted
 
 DIALECT = {"csv": {"delimiter": ";"}}
 ROWS = 3_000
@@ -35,25 +35,6 @@ def schema() -> dict:
 
 def all_rows(rows) -> list:
     return list(rows)
-
-
-def test_parts_cover_the_file_and_start_at_line_starts(records):
-    parts = split_into_parts(records, "cp1252", '"', 3, min_part_bytes=1)
-    data = records.read_bytes()
-    assert len(parts) == 3
-    assert parts[0].start == 0 and parts[-1].end == len(data)
-    assert all(first.end == second.start for first, second in zip(parts, parts[1:]))
-    assert all(data[part.start - 1:part.start] == b"\n" for part in parts[1:])
-
-
-def test_files_that_cannot_be_cut_safely_stay_whole(tmp_path, records):
-    quoted = tmp_path / "quoted.csv"
-    quoted.write_bytes(records.read_bytes().replace(b"Horst", b'"Horst\r\nNord"', 1))
-    assert split_into_parts(quoted, "cp1252", '"', 3, min_part_bytes=1) == [FilePart(0, quoted.stat().st_size)]
-    utf16 = tmp_path / "utf16.csv"
-    utf16.write_bytes(records.read_text(encoding="cp1252").encode("utf-16"))
-    assert len(split_into_parts(utf16, "utf-16", '"', 3, min_part_bytes=1)) == 1
-    assert len(split_into_parts(records, "cp1252", '"', 3)) == 1  # too small to be worth a process
 
 
 def test_rows_read_in_parts_are_the_rows_read_in_one_piece(records, three_workers):
