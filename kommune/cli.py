@@ -9,7 +9,7 @@ import click
 from kommune import portal
 from kommune.releases import BuildLocked, OutOfSpace
 from pipelines.build import BuildReport
-from pipelines.errors import ConfigError
+from pipelines.errors import ConfigError, SettingInvalid
 from publish.build_folder import BuildMissing
 from publish.catalogue import CatalogueError
 from publish.dcat.check import SHAPES_ENV, ShapesNotFound
@@ -122,7 +122,7 @@ class _explained_errors:
     bugs keep their traceback."""
 
     def __init__(self, *extra: type[Exception]):
-        self.known = (BuildLocked, BuildMissing, CatalogueError, ShapesNotFound, OutOfSpace, *extra)
+        self.known = (BuildLocked, BuildMissing, CatalogueError, ShapesNotFound, OutOfSpace, SettingInvalid, *extra)
 
     def __enter__(self):
         return self

@@ -61,3 +61,7 @@ class ConfigError(Exception):
     def __init__(self, problems: list[ConfigProblem]):
         self.problems = problems
         super().__init__("\n".join(p.describe() for p in problems))
+
+
+class SettingInvalid(ValueError):
+    """An environment setting (`KOMMUNE_*`) has a value that cannot be used; the message names it."""

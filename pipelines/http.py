@@ -17,6 +17,8 @@ from typing import Iterator
 
 import httpx
 
+from pipelines.errors import SettingInvalid
+
 RETRY_STATUS = {429, 500, 502, 503, 504}
 USER_AGENT = "OffeneKommune/0.1 (+https://github.com/offene-kommune)"
 
@@ -48,7 +50,7 @@ class HttpSettings:
     def from_environment(cls, environ: dict | None = None) -> "HttpSettings":
         """Defaults, overridden by KOMMUNE_HTTP_<FIELD> variables (e.g. KOMMUNE_HTTP_TIMEOUT=5,
         KOMMUNE_HTTP_RETRIES=0): a town behind a slow proxy, or tests, set them without code.
-        Raises ValueError naming the variable when a value is not a number."""
+        Raises SettingInvalid naming the variable when a value is not a number."""
         environ = os.environ if environ is None else environ
         values = {}
         for name, default in vars(cls()).items():
@@ -57,7 +59,7 @@ class HttpSettings:
                 try:
                     values[name] = type(default)(environ[variable])
                 except ValueError:
-                    raise ValueError(f"{variable}={environ[variable]!r} ist keine Zahl") from None
+                    raise SettingInvalid(f"{variable}={environ[variable]!r} ist keine Zahl") from None
         return cls(**values)
 
 

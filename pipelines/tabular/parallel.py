@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generic, Iterator, Mapping, Optional, TypeVar
 
+from pipelines.errors import SettingInvalid
 from pipelines.tabular.fastcsv import FastCsvReader
 from pipelines.tabular.file_parts import FilePart
 
@@ -30,12 +31,8 @@ T = TypeVar("T")
 WORKERS_VARIABLE = "KOMMUNE_WORKERS"
 
 
-class WorkersSettingInvalid(ValueError):
-    """``KOMMUNE_WORKERS`` is not a whole number of at least 1."""
-
-
 def workers_wanted() -> int:
-    """``KOMMUNE_WORKERS`` if set, else the number of cores. Raises WorkersSettingInvalid."""
+    """``KOMMUNE_WORKERS`` if set, else the number of cores. Raises SettingInvalid."""
     text = os.environ.get(WORKERS_VARIABLE, "").strip()
     if not text:
         return os.cpu_count() or 1
@@ -44,7 +41,7 @@ def workers_wanted() -> int:
     except ValueError:
         workers = 0
     if workers < 1:
-        raise WorkersSettingInvalid(f"{WORKERS_VARIABLE}={text!r}: erwartet eine ganze Zahl ab 1")
+        raise SettingInvalid(f"{WORKERS_VARIABLE}={text!r}: erwartet eine ganze Zahl ab 1")
     return workers
 
 

@@ -34,3 +34,15 @@ def test_validate_reads_sources_without_publishing(portal_dir):
 def test_serve_without_a_build_says_what_to_do(tmp_path):
     result = run_kommune("serve", "--out", str(tmp_path / "build"))
     assert result.returncode == 2 and "kommune build" in result.stderr
+
+
+def test_a_wrong_environment_setting_is_named_and_exits_2(portal_dir, monkeypatch):
+    portal_dir.add_demo("haushalt-ergebnisplan")
+    for variable, value in (("KOMMUNE_WORKERS", "zwei"), ("KOMMUNE_HTTP_TIMEOUT", "lang")):
+        monkeypatch.setenv(variable, value)
+        result = run_kommune("build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
+        monkeypatch.delenv(variable)
+        assert result.returncode == 2
+        assert f"{variable}='{value}'" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not portal_dir.out.exists()

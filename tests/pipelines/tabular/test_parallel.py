@@ -12,7 +12,8 @@ from benchmarks.generate import SCHEMA_PATH, generate
 from pipelines.tabular import parallel
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows, frictionless_report, iter_valid_rows
 from pipelines.tabular.file_parts import split_into_parts
-from pipelines.tabular.parallel import WorkersSettingInvalid, workers_wanted
+from pipelines.errors import SettingInvalid
+from pipelines.tabular.parallel import workers_wanted
 
 DIALECT = {"csv": {"delimiter": ";"}}
 ROWS = 3_000
@@ -90,5 +91,5 @@ def test_workers_setting(monkeypatch):
     assert workers_wanted() == 1
     for wrong in ("0", "zwei", "-3"):
         monkeypatch.setenv(parallel.WORKERS_VARIABLE, wrong)
-        with pytest.raises(WorkersSettingInvalid, match="KOMMUNE_WORKERS"):
+        with pytest.raises(SettingInvalid, match="KOMMUNE_WORKERS"):
             workers_wanted()
