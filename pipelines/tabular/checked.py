@@ -156,7 +156,6 @@ def consume_valid_rows(
     functions, or functools.partial of them). ``min_part_bytes`` defaults to
     ``pipelines.tabular.file_parts.MIN_PART_BYTES``.
     """
-    options = dict(schema=schema, encoding=encoding, dialect=dialect)
     if isinstance(source, Resource):
         path, reader_options = _part_reading_of(source)
     else:
@@ -174,9 +173,8 @@ def consume_valid_rows(
                                               parts, consume)
             except parallel.PartFailed:
                 pass  # the one-piece reading below finds the problem with file-wide row numbers
-    if isinstance(source, Resource):
-        options = {}
-    return [consume(iter_valid_rows(source, **options, converters=converters, limit_errors=limit_errors))]
+    return [consume(iter_valid_rows(source, schema, encoding=encoding, dialect=dialect, converters=converters,
+                                    limit_errors=limit_errors))]
 
 
 def _part_reading_of(resource: Resource) -> tuple[Optional[Path], dict[str, Any]]:

@@ -51,7 +51,6 @@ class PartResult(Generic[T]):
 
     result: Optional[T]
     valid: bool
-    row_count: int
     readers_keys: list[Any]
 
 
@@ -90,7 +89,7 @@ def _read_part(path: Path, options: dict[str, Any], part: FilePart,
     for _ in rows:  # whatever consume left unread still has to be checked
         pass
     keys = [reader.primary_keys] + [seen for _, seen in reader.unique_keys]
-    return PartResult(result if reader.valid else None, reader.valid, reader.row_count, keys)
+    return PartResult(result if reader.valid else None, reader.valid, keys)
 
 
 def _check_keys_across_parts(keys_per_part: list[list[Any]]) -> None:
