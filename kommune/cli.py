@@ -176,6 +176,12 @@ def _finish(report: BuildReport, strict: bool, quiet: bool) -> None:
                 click.echo(f"  … und {len(result.issues) - 20} weitere (siehe build-report.json)", err=True)
         elif not quiet:
             click.echo(f"ok     {result.id}: {result.summary}, {result.rows} Zeilen, {result.seconds:.2f} s")
+            deletions = result.details.get("deletions", {})
+            if deletions:
+                click.echo("         gelöscht: " + ", ".join(f"{d['count']} {kind}" for kind, d in deletions.items()))
+        for found in result.details.get("quality", []):
+            click.secho(f"Datenqualität {result.id}: {found['message']}: {found['count']}× "
+                        f"(z. B. {', '.join(found['examples'][:2])})", fg="yellow", err=True)
     for warning in report.warnings:
         click.secho(f"Hinweis {warning}", fg="yellow", err=True)
     if not quiet:

@@ -7,6 +7,7 @@ carry its last good version over, marked stale, and say exactly why.
 from __future__ import annotations
 
 import errno
+import filecmp
 import hashlib
 import json
 import os
@@ -41,6 +42,8 @@ class DatasetResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rows: int = 0
+    # what a kind reports beyond warnings (RunContext.details): deletions, data quality, harvest
+    details: dict = field(default_factory=dict)
 
     @property
     def published(self) -> bool:
@@ -50,6 +53,7 @@ class DatasetResult:
         return {
             "id": self.id, "status": self.status, "summary": self.summary, "seconds": round(self.seconds, 3),
             "rows": self.rows, "issues": [i.to_dict() for i in self.issues], "warnings": self.warnings,
+            **self.details,
         }
 
 
@@ -151,14 +155,17 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources))
     _write_json(out_dir / "datapackage.json", package)
-    _write_json(out_dir / "report.json", {"valid": True, "issues": [], "checked": now_iso(),
-                                          "rows": sum(r.row_count for r in resources),
-                                          "warnings": [w.to_dict() for w in ctx.warnings]})
+    # no time of checking in here either: the build report says when the build ran
+    _write_json(out_dir / "report.json", {"valid": True, "issues": [], "rows": sum(r.row_count for r in resources),
+                                          "warnings": [w.to_dict() for w in ctx.warnings], **ctx.details})
     warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
-    return DatasetResult(dataset.id, "ok", "veröffentlicht", warnings=warnings, seconds=time.monotonic() - started,
-                         rows=sum(r.row_count for r in resources))
+    all_files_same = previous_package is not None and _link_unchanged_files(out_dir, previous)
+    unchanged = all_files_same and previous_package["kommune"].get("status") == "ok"
+    return DatasetResult(dataset.id, "unchanged" if unchanged else "ok", "unverändert" if unchanged else "veröffentlicht",
+                         warnings=warnings, seconds=time.monotonic() - started,
+                         rows=sum(r.row_count for r in resources), details={**ctx.details, **ctx.run_facts})
 
 
 def _internal_issue(error: Exception) -> Issue:
@@ -180,7 +187,7 @@ def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, pre
 
 def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, issues, warnings, started) -> DatasetResult:
     shutil.rmtree(out_dir, ignore_errors=True)
-    report = {"valid": False, "summary": summary, "issues": [i.to_dict() for i in issues], "checked": now_iso()}
+    report = {"valid": False, "summary": summary, "issues": [i.to_dict() for i in issues]}
     if previous_package is None:
         out_dir.mkdir(parents=True)
         _write_json(out_dir / "report.json", report)
@@ -236,6 +243,24 @@ def _warnings(dataset: DatasetConfig) -> list[str]:
 def _carry_over(source: Path, target: Path) -> None:
     """Hard-link the files of an earlier release: releases are never modified in place."""
     shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def _link_unchanged_files(out_dir: Path, previous: Path) -> bool:
+    """Put the previous release's file in place of every freshly written file with the same
+    bytes (a hard link: same inode, same modification time), so an unchanged table is not
+    written again; return whether every file was unchanged and no file vanished."""
+    fresh = sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file())
+    before = sorted(p.relative_to(previous) for p in previous.rglob("*") if p.is_file())
+    all_same = fresh == before
+    for name in fresh:
+        old = previous / name
+        if old.is_file() and filecmp.cmp(old, out_dir / name, shallow=False):
+            temporary = (out_dir / name).with_name(f".{name.name}.link")
+            _link_or_copy(str(old), str(temporary))
+            os.replace(temporary, out_dir / name)
+        else:
+            all_same = False
+    return all_same
 
 
 def _link_or_copy(source: str, target: str) -> None:

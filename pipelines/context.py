@@ -22,3 +22,9 @@ class RunContext:
     # Problems that did not stop the dataset (e.g. one invalid object in a harvest): they
     # are published with it in report.json and the build report, as warnings.
     warnings: list[Issue] = field(default_factory=list)
+    # Findings about the published data beyond warnings, by section (`quality`): written into
+    # report.json and the build report (JSON values; the same data must give the same values).
+    details: dict = field(default_factory=dict)
+    # What this run did (`deletions`, `harvest`): only in the build report, so that an
+    # unchanged source leaves report.json byte for byte as it was.
+    run_facts: dict = field(default_factory=dict)

@@ -39,6 +39,9 @@ class ResourceOutput:
     facets: list[str] = field(default_factory=list)
     geometry: str | None = None
     fts_tokenizer: str | None = None  # SQLite FTS5 tokenizer; None = the portal default
+    # The earliest and latest date (ISO, YYYY-MM-DD) in the fields that say when (by default
+    # every date and datetime field): the temporal coverage the data actually has.
+    dates: tuple[str, str] | None = None
 
     def descriptor(self) -> dict:
         """The Frictionless tabular data resource, with our serving hints under `kommune`."""
@@ -62,6 +65,7 @@ class ResourceOutput:
                 "indexes": self.indexes,
                 "facets": self.facets,
                 "geometry": self.geometry,
+                "dates": {"start": self.dates[0], "end": self.dates[1]} if self.dates else None,
             },
         }
 
@@ -137,15 +141,16 @@ def write_resource(
     """Stream `rows` (dicts keyed by field name, or sequences in schema order) into
     `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid.
     `meta` are ResourceOutput's other fields: title (required), description, fts, indexes,
-    facets, geometry, fts_tokenizer."""
+    facets, geometry, fts_tokenizer, and `date_fields` (the fields whose dates make the
+    temporal coverage; default every date and datetime field)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
         csv_file.write(_csv_header(schema))
         json_file.write("[")
-        count = _write_rows(csv_file, json_file, schema, rows)
+        count, dates = _write_rows(csv_file, json_file, schema, rows, meta.pop("date_fields", None))
         json_file.write("\n]\n")
-    return _resource_output(name, schema, count, csv_path, json_path, meta)
+    return _resource_output(name, schema, count, csv_path, json_path, meta, dates)
 
 
 @dataclass
@@ -155,6 +160,7 @@ class ResourcePart:
     csv_path: str
     json_path: str
     row_count: int
+    dates: tuple[str, str] | None = None
 
 
 def write_resource_part(folder: Path, schema: dict, rows: Iterable[Mapping | Sequence]) -> ResourcePart:
@@ -165,8 +171,8 @@ def write_resource_part(folder: Path, schema: dict, rows: Iterable[Mapping | Seq
     os.close(handle)
     json_path = Path(csv_name).with_suffix(".json")
     with open(csv_name, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
-        count = _write_rows(csv_file, json_file, schema, rows)
-    return ResourcePart(csv_name, str(json_path), count)
+        count, dates = _write_rows(csv_file, json_file, schema, rows)
+    return ResourcePart(csv_name, str(json_path), count, dates)
 
 
 def join_resource_parts(out_dir: Path, name: str, schema: dict, parts: Sequence[ResourcePart],
@@ -187,7 +193,7 @@ def join_resource_parts(out_dir: Path, name: str, schema: dict, parts: Sequence[
                     shutil.copyfileobj(piece, target, 1 << 20)
                 os.unlink(source)
         json_file.write(b"\n]\n")
-    return _resource_output(name, schema, written, csv_path, json_path, meta)
+    return _resource_output(name, schema, written, csv_path, json_path, meta, date_range(part.dates for part in parts))
 
 
 def _csv_header(schema: dict) -> str:
@@ -196,10 +202,21 @@ def _csv_header(schema: dict) -> str:
     return buffer.getvalue()
 
 
-def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterable[Mapping | Sequence]) -> int:
+def date_range(ranges: Iterable[tuple[str, str] | None]) -> tuple[str, str] | None:
+    """The span covering every given (start, end) range; None if there is none."""
+    present = [r for r in ranges if r]
+    return (min(r[0] for r in present), max(r[1] for r in present)) if present else None
+
+
+def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterable[Mapping | Sequence],
+                date_fields: Sequence[str] | None = None) -> tuple[int, tuple[str, str] | None]:
     """The rows as CSV lines and as JSON objects, each after a line break and all but the
-    first after a comma (no brackets); returns how many rows."""
+    first after a comma (no brackets); returns how many rows, and the earliest and latest
+    date in `date_fields` (default: every date and datetime field)."""
     names = [f["name"] for f in schema["fields"]]
+    dated = [index for index, f in enumerate(schema["fields"])
+             if (f["name"] in date_fields if date_fields is not None else f.get("type") in ("date", "datetime"))]
+    first = last = None
     needs_cell_text = [index for index, f in enumerate(schema["fields"])
                        if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
@@ -218,13 +235,22 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
             # Only a text that starts like a formula pays for the full check.
             if text and text[0] in _FORMULA_START:
                 values[index] = spreadsheet_safe(text)
+        for index in dated:
+            when = values[index]
+            if when is not None and when != "":
+                # ISO text (the published form) or a date: the first ten characters are the day
+                day = (when if type(when) is str else when.isoformat())[:10]
+                if first is None or day < first:
+                    first = day
+                if last is None or day > last:
+                    last = day
         writer.writerow(values)
         count += 1
-    return count
+    return count, (first, last) if first is not None else None
 
 
 def _resource_output(name: str, schema: dict, count: int, csv_path: Path, json_path: Path,
-                     meta: dict[str, Any]) -> ResourceOutput:
+                     meta: dict[str, Any], dates: tuple[str, str] | None = None) -> ResourceOutput:
     unknown = set(meta) - {"title", "description", "fts", "indexes", "facets", "geometry", "fts_tokenizer"}
     if unknown:
         raise TypeError(f"unknown resource fields: {sorted(unknown)}")
@@ -241,6 +267,7 @@ def _resource_output(name: str, schema: dict, count: int, csv_path: Path, json_p
         facets=list(meta.get("facets", ())),
         geometry=meta.get("geometry"),
         fts_tokenizer=meta.get("fts_tokenizer"),
+        dates=dates,
     )
 
 

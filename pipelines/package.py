@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipelines.config import DatasetConfig, PortalConfig
-from pipelines.output import ResourceOutput
+from pipelines.output import ResourceOutput, date_range
 
 MUNICIPALITY_KEY_URI = "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/{}"
 
@@ -20,7 +20,10 @@ def describe_dataset(
     modified: str,
     extra: dict | None = None,
 ) -> dict:
-    """The datapackage.json of a freshly built dataset (status ok)."""
+    """The datapackage.json of a freshly built dataset (status ok).
+
+    It holds no build time: a rebuild from the same data writes the same bytes, so nothing
+    downstream (CKAN, the catalogue, mirrors) sees a change that is none."""
     licence = portal.licences[dataset.licence]
     themes = portal.themes
     publisher = portal.publisher.model_dump(mode="json")
@@ -41,7 +44,7 @@ def describe_dataset(
             "frequency": dataset.frequency,
             "publisher": publisher,
             "contact": publisher["contact"],
-            "temporal": dataset.temporal.model_dump(mode="json"),
+            "temporal": temporal_coverage(dataset, resources),
             "spatial": {
                 "name": portal.publisher.name,
                 "municipality_key": portal.publisher.municipality_key,
@@ -58,11 +61,20 @@ def describe_dataset(
             "content_hash": content_hash,
             "issued": issued,
             "modified": modified,
-            "built": now_iso(),
             "source": {"kind": dataset.kind, "url": source_url},
             **(extra or {}),
         },
     }
+
+
+def temporal_coverage(dataset: DatasetConfig, resources: list[ResourceOutput]) -> dict:
+    """The earliest and latest date the published data holds (`source: "data"`); the values
+    of `temporal:` in dataset.yaml only where the data has no dates (`source: "dataset.yaml"`)."""
+    declared = dataset.temporal.model_dump(mode="json")
+    found = date_range(resource.dates for resource in resources)
+    if found is None:
+        return {**declared, "source": "dataset.yaml"}
+    return {"start": found[0], "end": found[1], "source": "data"}
 
 
 def now_iso() -> str:

@@ -7,19 +7,23 @@
       url: https://ris.example.de/oparl/v1.1/system   # the system URL is all a town configures
       recording: sample        # optional: answer from a recorded system in the dataset folder
       requests_per_second: 2   # politeness towards the town's server
-      timeout_seconds: 30
-      retries: 4
+      timeout_seconds: 30      # optional: else KOMMUNE_HTTP_TIMEOUT, like every source
+      retries: 4               # optional: else KOMMUNE_HTTP_RETRIES
 
 With `recording` the harvest runs offline from the bundled demo; the same declaration without
 that line harvests the real endpoint. A real endpoint is harvested incrementally between
-builds (state in `RunContext.state_dir`); a recording is read in full each time. Problems that do not stop the harvest (one invalid object, one
-unreachable page) are published as warnings naming the URL; an unreachable system fails the
-dataset and its last good version stays online.
+builds (state in `RunContext.state_dir`); a recording is read in full each time.
+
+Complete or not at all: a list not read to its end (a page failing after retries, invalid
+JSON, a `next` loop, fewer objects than `pagination.totalElements`) or an unreachable system
+fails the dataset, naming the URL and page, and its last good version stays online; the
+harvest state is kept so the next run resumes. An invalid object is a warning naming its URL.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -31,12 +35,18 @@ from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.oparl.client import HttpJsonFetcher
 from pipelines.oparl.harvester import Harvester, HarvestFailed
+from pipelines.oparl.quality import quality_findings
 from pipelines.oparl.recording import Recording, RecordingError, RecordingFetcher
 from pipelines.oparl.search import FTS_TOKENIZER
 from pipelines.oparl.tables import build_tables
 from pipelines.output import ResourceOutput, write_resource
 
 NEEDS_SCHEMA = False  # the kind brings its own Table Schemas (pipelines/oparl/tables.py)
+
+
+EXPECTED = {"object": "ein Objekt nach OParl 1.0/1.1", "page": "eine lesbare Listenseite",
+            "loop": "eine Seitenfolge ohne Wiederholung",
+            "count": "so viele Objekte, wie pagination.totalElements ankündigt"}
 
 
 class Source(BaseModel):
@@ -46,8 +56,16 @@ class Source(BaseModel):
     url: HttpUrl
     recording: str | None = None
     requests_per_second: float = Field(default=2.0, gt=0, le=50)
-    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
-    retries: int = Field(default=4, ge=0, le=10)
+    # None: the portal's KOMMUNE_HTTP_TIMEOUT / KOMMUNE_HTTP_RETRIES, as for every other source
+    timeout_seconds: float | None = Field(default=None, gt=0, le=600)
+    retries: int | None = Field(default=None, ge=0, le=10)
+
+    def http_settings(self, portal_settings: HttpSettings) -> HttpSettings:
+        """The portal's HTTP limits with what this declaration sets on top; the request rate is
+        the slower of the two."""
+        declared = {"timeout": self.timeout_seconds, "retries": self.retries}
+        return dataclasses.replace(portal_settings, **{k: v for k, v in declared.items() if v is not None},
+                                   min_interval=max(portal_settings.min_interval, 1.0 / self.requests_per_second))
 
     @field_validator("recording")
     @classmethod
@@ -80,10 +98,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             fetcher = RecordingFetcher(Recording.load(dataset.folder / source.recording))
             result = Harvester(fetcher, system_url, state_dir=None).run()
         else:
-            # the portal's limits (KOMMUNE_HTTP_* variables), with this source's politeness on top
-            settings = dataclasses.replace(HttpSettings.from_environment(), timeout=source.timeout_seconds,
-                                           retries=source.retries, min_interval=1.0 / source.requests_per_second)
-            with HttpClient(ctx.state_dir / "http-cache", settings) as http:
+            with HttpClient(ctx.state_dir / "http-cache", source.http_settings(ctx.http.settings)) as http:
                 result = Harvester(HttpJsonFetcher(http), system_url, state_dir=ctx.state_dir).run()
     except RecordingError as error:
         raise DatasetFailed("Die aufgezeichnete OParl-Schnittstelle ist unvollständig",
@@ -93,19 +108,34 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
                             [Issue(error.message, type="source-error", file=error.url,
                                    expected="eine erreichbare OParl-Schnittstelle (System und Liste der Körperschaften)")]) from None
 
-    for issue in result.issues:
-        expected = {"object": "ein Objekt nach OParl 1.0/1.1", "page": "eine lesbare Listenseite",
-                    "loop": "eine Seitenfolge ohne Wiederholung"}[issue.kind]
-        ctx.warnings.append(Issue(issue.message, type=f"oparl-{issue.kind}", file=issue.url, expected=expected))
+    issues = [Issue(issue.message, type=f"oparl-{issue.kind}", file=issue.url, expected=EXPECTED[issue.kind])
+              for issue in result.issues]
+    if result.incomplete:
+        raise DatasetFailed(f"Die OParl-Schnittstelle lieferte {len(result.incomplete)} "
+                            f"{'Liste' if len(result.incomplete) == 1 else 'Listen'} nicht vollständig; "
+                            "nichts davon wird veröffentlicht, der letzte vollständige Stand bleibt online",
+                            sorted(issues, key=lambda issue: issue.type == "oparl-object")) from None
+    ctx.warnings.extend(issues)
     ctx.progress(f"{result.objects_received} Objekte in {result.pages} Abrufen "
                  f"({'Änderungen' if result.incremental else 'vollständig'}), {len(result.store)} gespeichert")
     if not any(stored.type == "Body" for stored in result.store.objects.values()):
         raise DatasetFailed("Die OParl-Schnittstelle liefert keine Körperschaft",
                             [Issue("keine Körperschaft (Body) gefunden", type="source-error", file=system_url)])
+    findings = quality_findings(result.store, [i.url for i in result.issues if i.kind == "object"])
+    if findings:
+        ctx.details["quality"] = findings
+    ctx.run_facts["harvest"] = {
+        "incremental": result.incremental, "requests": result.pages, "objects_received": result.objects_received,
+        "objects": dict(sorted(Counter(stored.type for stored in result.store.objects.values()).items())),
+    }
+    if result.deletions:
+        ctx.run_facts["deletions"] = {kind: {"count": len(ids), "examples": ids[:100]}
+                                      for kind, ids in sorted(result.deletions.items())}
+        ctx.progress("gelöscht: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in sorted(result.deletions.items())))
     return [
         write_resource(ctx.out_dir, table.name, table.schema, table.rows, title=table.title,
                        description=table.description, fts=table.fts, indexes=table.indexes, facets=table.facets,
-                       fts_tokenizer=FTS_TOKENIZER if table.fts else None)
+                       fts_tokenizer=FTS_TOKENIZER if table.fts else None, date_fields=table.date_fields)
         for table in build_tables(result.store, today=dt.date.today())
     ]
 

@@ -71,6 +71,9 @@ def _flatten_into(obj: models.OParlObject, parent: Optional[str], result: Flatte
         return
 
     data = privacy.public_fields(obj)
+    trimmed = [name for name in (obj.model_extra or {}).get(models.TRIMMED, ()) if name in data]
+    if trimmed:
+        data[models.TRIMMED] = trimmed
 
     for prop in FILE_PROPERTIES.get(kind, ()):
         value = getattr(obj, prop)

@@ -3,8 +3,10 @@
 The harvest never stops at the first problem. A page that cannot be fetched ends the walk
 of that one list (the others go on), an object that breaks the specification is reported
 with its URL and skipped, and the list is asked again from its last complete point on the
-next run. Deleted objects (`deleted: true`) and objects that privacy rules withhold are
-removed from the store together with everything embedded in them.
+next run. A list not read to its end makes the result `incomplete`: the caller must not
+publish it, but the state is saved so the next run resumes. Deleted objects (`deleted: true`,
+with or without `type`) and objects that privacy rules withhold are removed from the store
+together with everything embedded in them; deletions are counted per type.
 """
 
 from __future__ import annotations
@@ -60,7 +62,13 @@ class HarvestIssue:
 
     url: str
     message: str
-    kind: str  # "page" (a list page failed), "object" (invalid object), "loop" (pagination loop)
+    # "page" (a list page failed), "loop" (pagination loop), "count" (fewer objects than
+    # `pagination.totalElements` announced): the list is incomplete; "object" (invalid object)
+    kind: str
+
+    @property
+    def incomplete(self) -> bool:
+        return self.kind != "object"
 
 
 @dataclass
@@ -71,11 +79,25 @@ class HarvestResult:
     pages: int = 0
     objects_received: int = 0
     objects_removed: int = 0
+    # what the source deleted (markers, sweeps, embedded objects its parent no longer holds):
+    # OParl type -> ids, including everything embedded in a deleted object
+    deletions: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
     def objects_per_second(self) -> float:
         return self.objects_received / self.seconds if self.seconds else 0.0
+
+    @property
+    def incomplete(self) -> list[HarvestIssue]:
+        """The lists that were not read to their end (one issue each)."""
+        return [issue for issue in self.issues if issue.incomplete]
+
+    def _forget(self, removed: list[tuple[str, str]], deleted_at_source: bool) -> None:
+        self.objects_removed += len(removed)
+        if deleted_at_source:
+            for type_name, object_id in removed:
+                self.deletions.setdefault(type_name, []).append(object_id)
 
 
 def with_query(url: str, **params: str) -> str:
@@ -178,6 +200,8 @@ class Harvester:
         url: Optional[str] = with_query(list_url, modified_since=since) if since else list_url
         visited: set[str] = set()
         received: list[models.OParlObject] = []
+        announced: Optional[int] = None
+        items = 0
         while url:
             if url in visited:
                 result.issues.append(HarvestIssue(url, "Schleife in der Seitenfolge: `links.next` zeigt auf eine schon gelesene Seite", "loop"))
@@ -197,6 +221,9 @@ class Harvester:
             if not isinstance(page, dict) or not isinstance(page.get("data"), list):
                 result.issues.append(HarvestIssue(url, "keine OParl-Objektliste (Feld `data` fehlt)", "page"))
                 return False, received
+            if announced is None:
+                announced = _total_elements(page)
+            items += len(page["data"])
             for position, item in enumerate(page["data"]):
                 try:
                     obj, dropped = parse_salvaging(item, f"{url}#data[{position}]")
@@ -209,21 +236,26 @@ class Harvester:
                 self._ingest(obj, result)
             links = page.get("links") if isinstance(page.get("links"), dict) else {}
             url = links.get("next") or None
+        if announced is not None and items < announced:
+            result.issues.append(HarvestIssue(
+                list_url, f"die Liste kündigt {announced} Objekte an (pagination.totalElements), "
+                           f"geliefert wurden {items} in {len(visited)} Seiten", "count"))
+            return False, received
         return True, received
 
     def _ingest(self, obj: models.OParlObject, result: HarvestResult) -> None:
         store = result.store
         if obj.deleted:
-            result.objects_removed += store.remove(obj.id)
+            result._forget(store.remove(obj.id), deleted_at_source=True)
             return
         flattened = flatten(obj)
         for withheld in flattened.withheld:
-            result.objects_removed += store.remove(withheld)
+            result._forget(store.remove(withheld), deleted_at_source=False)
         new_ids = {data["id"] for _, data, _ in flattened.keep}
         for parent_id in {parent for _, _, parent in flattened.keep if parent} | {obj.id}:
             for child in store.children_of(parent_id):
                 if child not in new_ids:
-                    result.objects_removed += store.remove(child)
+                    result._forget(store.remove(child), deleted_at_source=True)
         for type_name, data, parent in flattened.keep:
             store.put(type_name, data, parent)
 
@@ -231,4 +263,11 @@ class Harvester:
         """After a complete full walk, forget top-level objects of this type that it no longer lists."""
         for stored_id in [oid for oid, s in result.store.objects.items() if s.type == type_name and s.parent is None]:
             if stored_id not in seen:
-                result.objects_removed += result.store.remove(stored_id)
+                result._forget(result.store.remove(stored_id), deleted_at_source=True)
+
+
+def _total_elements(page: dict[str, Any]) -> Optional[int]:
+    """The number of objects a list announces on its first page, if it says."""
+    pagination = page.get("pagination")
+    total = pagination.get("totalElements") if isinstance(pagination, dict) else None
+    return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None

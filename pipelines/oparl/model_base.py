@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 _LATITUDE_BAND = (47.0, 55.5)
 _LONGITUDE_BAND = (5.5, 15.5)
 
+# The annotation naming the fields whose stray whitespace was removed.
+TRIMMED = "_trimmed"
+
 TYPE_PATTERN = re.compile(r"^https://schema\.oparl\.org/1\.[01]/(?P<name>[A-Za-z]+)$")
 
 
@@ -50,12 +53,8 @@ def with_scheme(value: Any) -> Any:
     return value
 
 
-def lon_lat(geojson: Any) -> Optional[tuple[float, float]]:
-    """Return (longitude, latitude) of a GeoJSON Point feature or geometry, fixing swapped axes.
-
-    Returns None for anything that is not a usable point (missing, not numeric, rounded to
-    whole degrees such as Steinhagen's `[52, 8]` is kept — it is imprecise, not wrong).
-    """
+def _point(geojson: Any) -> Optional[tuple[float, float]]:
+    """The first two coordinates of a GeoJSON Point feature or geometry as written, or None."""
     if not isinstance(geojson, dict):
         return None
     geometry = geojson.get("geometry", geojson)
@@ -67,12 +66,41 @@ def lon_lat(geojson: Any) -> Optional[tuple[float, float]]:
     first, second = coordinates[0], coordinates[1]
     if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in (first, second)):
         return None
-    first, second = float(first), float(second)
-    if _LATITUDE_BAND[0] <= first <= _LATITUDE_BAND[1] and _LONGITUDE_BAND[0] <= second <= _LONGITUDE_BAND[1]:
+    return float(first), float(second)
+
+
+def coordinates_swapped(geojson: Any) -> bool:
+    """Whether a point was written as [latitude, longitude] (and lon_lat swaps it back)."""
+    point = _point(geojson)
+    return point is not None and _LATITUDE_BAND[0] <= point[0] <= _LATITUDE_BAND[1] \
+        and _LONGITUDE_BAND[0] <= point[1] <= _LONGITUDE_BAND[1]
+
+
+def lon_lat(geojson: Any) -> Optional[tuple[float, float]]:
+    """Return (longitude, latitude) of a GeoJSON Point feature or geometry, fixing swapped axes.
+
+    Returns None for anything that is not a usable point (missing, not numeric, rounded to
+    whole degrees such as Steinhagen's `[52, 8]` is kept — it is imprecise, not wrong).
+    """
+    point = _point(geojson)
+    if point is None:
+        return None
+    first, second = point
+    if coordinates_swapped(geojson):
         return second, first
     if not (-180 <= first <= 180 and -90 <= second <= 90):
         return None
     return first, second
+
+
+def municipality_key(value: Any) -> Optional[str]:
+    """The eight-digit municipality key (AGS) of a body; a key that lost its leading zero to
+    a number type (`5358016`, North Rhine-Westphalia's 05…) gets it back. Other values are
+    kept as sent: they are the source's to fix, not ours to guess."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text.zfill(8) if text.isdigit() and len(text) == 7 else text
 
 
 class OParlObject(BaseModel):
@@ -96,6 +124,11 @@ class OParlObject(BaseModel):
         # Real systems send "" and "N/A" for values they do not have (Leipzig: `created: ""`).
         if isinstance(data, dict):
             data = {k: v for k, v in data.items() if not (isinstance(v, str) and v.strip() in ("", "N/A"))}
+            # str_strip_whitespace removes stray blanks; which fields had them is reported as a
+            # data-quality finding (pipelines/oparl/quality.py), not fixed silently
+            trimmed = sorted(k for k, v in data.items() if isinstance(v, str) and v != v.strip())
+            if trimmed:
+                data[TRIMMED] = trimmed
             # An embedded location without an id cannot be kept on its own; it must not make
             # the whole body or meeting invalid (the 1.0 Body example writes "id:").
             if isinstance(data.get("location"), dict) and "id" not in data["location"]:

@@ -14,8 +14,11 @@ from typing import Any, Optional
 import pydantic
 from pydantic import Field, field_validator
 
-from pipelines.oparl.model_base import (  # noqa: F401 (InvalidObject, lon_lat, type_name re-exported for callers)
+from pipelines.oparl.model_base import (  # noqa: F401 (re-exported for callers)
+    TRIMMED,
     InvalidObject,
+    coordinates_swapped,
+    municipality_key,
     OParlObject,
     as_string_list,
     lon_lat,
@@ -208,6 +211,13 @@ class Body(OParlObject):
 
     _website = field_validator("website", mode="before")(with_scheme)
 
+    @field_validator("ags", "rgs", mode="before")
+    @classmethod
+    def _keys_are_text(cls, value: Any) -> Any:
+        # Some systems send the key as a number, which loses its leading zero (5358016); the
+        # text is kept as sent and repaired where published (municipality_key).
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator("equivalent", mode="before")
     @classmethod
     def _drop_empty(cls, value: Any) -> Any:
@@ -234,10 +244,18 @@ MODELS: dict[str, type[OParlObject]] = {
 }
 
 
+def is_deletion_marker(data: Any) -> bool:
+    """Whether `data` announces a deleted object: `deleted: true` and an id, with or without
+    `type` (real 1.0 systems send `{"id", "created", "modified", "deleted"}` only)."""
+    return isinstance(data, dict) and data.get("deleted") is True and isinstance(data.get("id"), str)
+
+
 def model_for(data: Any, url: str) -> type[OParlObject]:
     if not isinstance(data, dict):
         raise InvalidObject(url, f"Objekt erwartet, {type(data).__name__} erhalten")
     name = type_name(data.get("type"))
+    if name not in MODELS and is_deletion_marker(data):
+        return OParlObject
     if name not in MODELS:
         raise InvalidObject(url, f"unbekannter OParl-Typ {data.get('type')!r}")
     return MODELS[name]
@@ -250,12 +268,12 @@ def describe_errors(errors: list[dict[str, Any]]) -> str:
 def parse_object(data: Any, url: str) -> OParlObject:
     """Validate one OParl object (any type, 1.0 or 1.1) and return its model.
 
-    Deleted objects (`deleted: true`) need only `id` and `type`, as the specification allows
-    servers to strip them. Raises InvalidObject naming `url` and every problem found.
+    Deleted objects (`deleted: true`) need only `id`: the specification allows servers to
+    strip them, and real systems strip `type` too. Raises InvalidObject naming `url` and every problem found.
     """
     model = model_for(data, url)
-    if data.get("deleted") is True:
-        return OParlObject.model_construct(id=str(data.get("id", url)), type=data["type"], deleted=True)
+    if is_deletion_marker(data):
+        return OParlObject.model_construct(id=data["id"], type=str(data.get("type") or ""), deleted=True)
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as error:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pydantic
 
-from pipelines.oparl.models import InvalidObject, OParlObject, describe_errors, model_for, parse_object
+from pipelines.oparl.models import InvalidObject, OParlObject, describe_errors, is_deletion_marker, model_for, parse_object
 
 
 def parse_salvaging(data: Any, url: str) -> tuple[OParlObject, list[InvalidObject]]:
@@ -18,9 +18,9 @@ def parse_salvaging(data: Any, url: str) -> tuple[OParlObject, list[InvalidObjec
     by the parent's id and the path). Raises InvalidObject when the parent itself is invalid.
     """
     model = model_for(data, url)
-    if data.get("deleted") is True:
+    if is_deletion_marker(data):
         return parse_object(data, url), []
-    data = copy.deepcopy(data)
+    data = _without_deletion_markers(copy.deepcopy(data))
     dropped: list[InvalidObject] = []
     parent_id = str(data.get("id") or url)
     for _ in range(_MAX_SALVAGED):
@@ -44,6 +44,18 @@ def parse_salvaging(data: Any, url: str) -> tuple[OParlObject, list[InvalidObjec
 
 
 _MAX_SALVAGED = 200
+
+
+def _without_deletion_markers(data: Any) -> Any:
+    """`data` without embedded deletion markers (a meeting listing a deleted agenda item as
+    `{"id": …, "deleted": true}`): the parent's new version simply no longer holds them, and
+    the store forgets embedded objects that a new version of their parent leaves out."""
+    if isinstance(data, dict):
+        return {key: _without_deletion_markers(value) for key, value in data.items()
+                if not is_deletion_marker(value)}
+    if isinstance(data, list):
+        return [_without_deletion_markers(value) for value in data if not is_deletion_marker(value)]
+    return data
 
 
 def _embedded_object_at(data: dict[str, Any], loc: tuple) -> tuple[Any, Any, dict[str, Any], tuple] | None:

@@ -15,6 +15,11 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 
+# Keys the harvester adds from where an object was embedded; a copy of the object from a flat
+# list cannot know them. Other "_" annotations (stray whitespace) belong to each version.
+EMBEDDING_ANNOTATIONS = frozenset({"_role"})
+
+
 @dataclass
 class StoredObject:
     type: str
@@ -55,8 +60,7 @@ class ObjectStore:
     def put(self, type_name: str, data: dict[str, Any], parent: Optional[str]) -> None:
         """Store or replace one object; an existing parent link is kept when none is given.
 
-        Annotations the harvester derived from an embedding (keys starting with "_", such as
-        a file's role) survive when the same object arrives again from a flat list, and a
+        Annotations the harvester derived from an embedding (EMBEDDING_ANNOTATIONS: a file's role) survive when the same object arrives again from a flat list, and a
         file's back-references to papers, meetings and agenda items are merged.
         """
         previous = self.objects.get(data["id"])
@@ -64,7 +68,7 @@ class ObjectStore:
             if parent is None:
                 parent = previous.parent
             for key, value in previous.data.items():
-                if key.startswith("_") and key not in data:
+                if key in EMBEDDING_ANNOTATIONS and key not in data:
                     data[key] = value
             if type_name == "File":
                 for key in ("paper", "meeting", "agendaItem"):
@@ -77,15 +81,19 @@ class ObjectStore:
         if parent:
             self._children.setdefault(parent, set()).add(data["id"])
 
-    def remove(self, object_id: str) -> int:
-        """Remove an object and, recursively, everything embedded in it; return how many."""
+    def remove(self, object_id: str) -> list[tuple[str, str]]:
+        """Remove an object and, recursively, everything embedded in it; return the removed
+        objects as (type, id), the object itself first."""
         if object_id not in self.objects:
-            return 0
+            return []
         stored = self.objects.pop(object_id)
         if stored.parent:
             self._children.get(stored.parent, set()).discard(object_id)
         children = self._children.pop(object_id, set())
-        return 1 + sum(self.remove(child) for child in sorted(children))
+        removed = [(stored.type, object_id)]
+        for child in sorted(children):
+            removed += self.remove(child)
+        return removed
 
     def save(self, path: Path) -> None:
         """Write the store atomically (a crash leaves the previous file intact)."""

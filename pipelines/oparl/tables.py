@@ -26,6 +26,9 @@ class Table:
     fts: list[str] = field(default_factory=list)
     indexes: list[list[str]] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
+    # the fields whose dates make the dataset's temporal coverage: when the council met and
+    # when papers were issued, not when a committee was founded or a file last touched
+    date_fields: list[str] = field(default_factory=list)
 
 
 def _first(value: Any) -> Optional[str]:
@@ -72,7 +75,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
         loc = store.get(b.get("location", "")) if isinstance(b.get("location"), str) else None
         lon, lat = point(loc.data) if loc else (None, None)
         rows["oparl_body"].append({"id": b["id"], "name": b.get("name"), "short_name": b.get("shortName"),
-                                   "classification": b.get("classification"), "ags": b.get("ags"), "rgs": b.get("rgs"),
+                                   "classification": b.get("classification"), "ags": models.municipality_key(b.get("ags")), "rgs": b.get("rgs"),
                                    "website": b.get("website"), "license": b.get("license"), "longitude": lon,
                                    "latitude": lat, "web": b.get("web"), "modified": b.get("modified")})
     for t in store.of_type("LegislativeTerm"):
@@ -139,8 +142,11 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
                                    "access_url": f.get("accessUrl"), "download_url": f.get("downloadUrl"),
                                    "text": f.get("text"), "modified": f.get("modified")})
     return [Table(name, title, description, schema, rows[name], FTS.get(name, []), INDEXES.get(name, []),
-                  FACETS.get(name, []))
+                  FACETS.get(name, []), COVERAGE_FIELDS.get(name, []))
             for name, (title, description, schema) in SCHEMAS.items()]
+
+
+COVERAGE_FIELDS = {"oparl_meeting": ["start"], "oparl_paper": ["date"]}
 
 
 def _faction(person_id: str, memberships: Iterable[dict[str, Any]], organizations: dict[str, dict[str, Any]],
