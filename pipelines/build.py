@@ -44,6 +44,7 @@ class DatasetResult:
     rows: int = 0
     # what a kind reports beyond warnings (RunContext.details): deletions, data quality, harvest
     details: dict = field(default_factory=dict)
+    last_success: str | None = None  # start of the last build that published it ok or unchanged
 
     @property
     def published(self) -> bool:
@@ -53,7 +54,7 @@ class DatasetResult:
         return {
             "id": self.id, "status": self.status, "summary": self.summary, "seconds": round(self.seconds, 3),
             "rows": self.rows, "issues": [i.to_dict() for i in self.issues], "warnings": self.warnings,
-            **self.details,
+            "last_success": self.last_success, **self.details,
         }
 
 
@@ -110,8 +111,12 @@ def build_datasets(
                 report.datasets.append(_declaration_failed(dataset_id, problems, datasets_dir, previous_datasets))
     (release_dir / "portal.json").write_text(json.dumps(portal.resolved(), ensure_ascii=False, indent=2, default=str))
     report.seconds = time.monotonic() - started
-    previous_report = _previous_report(previous_dir) if only is not None else {}
-    merged = {**previous_report, **{d.id: d.to_dict() for d in report.datasets}}
+    previous_report = _previous_report(previous_dir)
+    for result in report.datasets:
+        # source health: when this dataset last came through whole (ok or unchanged)
+        result.last_success = report.started if result.status in ("ok", "unchanged") \
+            else previous_report.get(result.id, {}).get("last_success")
+    merged = {**(previous_report if only is not None else {}), **{d.id: d.to_dict() for d in report.datasets}}
     (release_dir / "build-report.json").write_text(json.dumps(
         {"started": report.started, "seconds": round(report.seconds, 3),
          "datasets": [merged[i] for i in sorted({*portal.datasets, *portal.invalid_datasets}) if i in merged]},

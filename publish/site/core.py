@@ -2,7 +2,10 @@
 report, about, and the 404 page."""
 from __future__ import annotations
 
+import datetime as dt
+
 from publish.site.context import FAMILY_WORDS, SiteContext
+from publish.site.freshness import health
 
 
 def render(site: SiteContext) -> None:
@@ -26,9 +29,12 @@ def render(site: SiteContext) -> None:
         chosen = [p for p in packages if p["kommune"]["family"] == family["code"]]
         site.write_page(f"datensaetze/bereich/{family['code']}", "datasets.html", packages=chosen,
                         themes=themes, families=families, heading=family["label"], active=family["code"])
+    now = dt.datetime.now(dt.timezone.utc)
+    frequencies = {p["name"]: p["kommune"]["frequency"] for p in packages}
+    healths = {dataset_id: health(entry, frequencies.get(dataset_id), now) for dataset_id, entry in report.items()}
     for package in packages:
-        _dataset_page(site, package, report.get(package["name"]))
-    site.write_page("bericht", "report.html", entries=site.build.report.get("datasets", []),
+        _dataset_page(site, package, report.get(package["name"]), healths.get(package["name"]))
+    site.write_page("bericht", "report.html", entries=site.build.report.get("datasets", []), healths=healths,
                     started=site.build.report.get("started"), titles={p["name"]: p["title"] for p in packages})
     site.write_page("ueber", "about.html")
     site.write_file("404.html", "404.html")
@@ -43,7 +49,7 @@ def _themes_in_use(site: SiteContext, packages: list[dict]) -> list[dict]:
     return sorted(seen.values(), key=lambda t: t["label"])
 
 
-def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None) -> None:
+def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None, source_health: dict | None) -> None:
     dataset_id = package["name"]
     folder = site.build.dataset_dir(dataset_id)
     base = f"datensaetze/{dataset_id}"
@@ -59,4 +65,4 @@ def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None) -
     site.publish_file(folder / "report.json", f"{base}/report.json")
     readme = (folder / "README.md").read_text(encoding="utf-8") if (folder / "README.md").exists() else ""
     site.write_page(base, "dataset.html", package=package, meta=package["kommune"], downloads=downloads,
-                    readme=readme, report=report_entry, base=f"/{base}/")
+                    readme=readme, report=report_entry, health=source_health, base=f"/{base}/")

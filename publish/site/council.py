@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 from publish.site import council_data, council_feeds
 from publish.site.context import SiteContext
-
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
+from publish.site.freshness import LOCAL_TIME, health
 FEED_PAPERS = 50
 ALL_MEETINGS_CALENDAR = "rat/sitzungen.ics"
 PAPERS_FEED = "rat/vorlagen.atom"
@@ -42,7 +40,12 @@ def render(site: SiteContext) -> None:
     committees = council_data.committees(db)
     bodies = council_data.bodies(db)
 
+    entry = next((e for e in site.build.report.get("datasets", []) if package and e["id"] == package["name"]), None)
+    source = {"health": health(entry, package["kommune"]["frequency"], now) if package else None,
+              "tables": [(r["title"], r.get("kommune", {}).get("rows", 0)) for r in package["resources"]] if package else [],
+              "status": package["kommune"]["status"] if package else None}
     site.write_page("rat", "council/overview.html", body=bodies[0] if bodies else None, committees=committees,
+                    source=source,
                     next_meetings=council_data.next_meetings(db, now_iso),
                     decisions=council_data.latest_decisions(db, now_iso),
                     paper_count=len(papers), meeting_count=len(meetings), **common)

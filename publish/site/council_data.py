@@ -95,14 +95,18 @@ def next_meetings(db: sqlite3.Connection, now_iso: str, limit: int = 8) -> list[
 
 
 def latest_decisions(db: sqlite3.Connection, now_iso: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Results of deciding consultations (not preliminary ones or mere notes) in meetings
-    already held, newest first, with their paper."""
+    """Agenda items of meetings already held that carry a result or a resolution text, newest
+    first, in the system's own wording, with their paper if any.
+
+    Most systems never send `authoritative`; only a consultation that says it is not the
+    deciding one (a committee's recommendation) is left out."""
     return _all(db, """
-        select a.name, a.result, a.paper, p.reference as paper_reference, m.id as meeting, m.name as meeting_name,
-               m.start as meeting_start
-        from oparl_consultation c join oparl_agenda_item a on a.id = c.agenda_item
-        join oparl_meeting m on m.id = a.meeting join oparl_paper p on p.id = a.paper
-        where c.authoritative and a.result is not null and m.start < ?
+        select a.name, coalesce(a.result, a.resolution_text) as result, a.paper, p.reference as paper_reference,
+               m.id as meeting, m.name as meeting_name, m.start as meeting_start
+        from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting
+        left join oparl_paper p on p.id = a.paper
+        where (a.result is not null or a.resolution_text is not null) and m.start < ?
+          and not exists (select 1 from oparl_consultation c where c.agenda_item = a.id and c.authoritative = 0)
         order by m.start desc, a.sort_order limit ?""", now_iso, limit)
 
 
