@@ -4,7 +4,11 @@ It answers like a council system: pagination with `links.next`, `modified_since`
 deleted objects, individual objects by id. Faults are switched on per test:
 `fail(...)` answers with an HTTP status (optionally with Retry-After) a number of times,
 `truncate(...)` cuts a JSON page in half, `loop(...)` makes a page's `next` link point back
-to the first page. `requests` records every path and query asked for.
+to the first page, `overstate(...)` announces more objects in `pagination.totalElements` than
+the list delivers. Quirks of real systems are switched on per test too: `delete(...,
+with_type=False)` leaves deletion markers without `type`, `drop_authoritative()`,
+`swap_coordinates()` ([lat, lon] locations) and `ags_as_number()` (a municipality key that
+lost its leading zero). `requests` records every path and query asked for.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Fault:
     retry_after: Optional[str] = None
     truncate: bool = False
     loop: bool = False
+    extra_elements: int = 0  # added to pagination.totalElements
 
 
 @dataclass
@@ -82,6 +87,37 @@ class OParlTestServer:
     def loop(self, match: str) -> None:
         self.faults.append(Fault(match, -1, loop=True))
 
+    def overstate(self, match: str, extra: int) -> None:
+        """Announce `extra` more objects in `pagination.totalElements` than the list holds."""
+        self.faults.append(Fault(match, -1, extra_elements=extra))
+
+    # --- quirks of real council systems ----------------------------------------------------
+    def drop_authoritative(self) -> int:
+        """Remove `authoritative` from every consultation, as most systems never send it;
+        return how many carried it."""
+        dropped = 0
+        for paper in self.recording.lists["papers"]:
+            for consultation in paper.get("consultation", []):
+                dropped += consultation.pop("authoritative", None) is not None
+        return dropped
+
+    def swap_coordinates(self) -> list[str]:
+        """Write every embedded location's point as [lat, lon]; return the location ids."""
+        swapped = []
+        for meeting in self.recording.lists["meetings"]:
+            location = meeting.get("location")
+            if isinstance(location, dict) and (location.get("geojson") or {}).get("type") == "Feature":
+                point = location["geojson"]["geometry"]["coordinates"]
+                if point[0] < point[1]:  # [lon, lat] in Germany: longitude is the smaller number
+                    point.reverse()
+                swapped.append(location["id"])
+        return sorted(set(swapped))
+
+    def ags_as_number(self) -> str:
+        """Send the body's municipality key as a JSON number (leading zero lost); return it."""
+        self.recording.body["ags"] = int(self.recording.body["ags"])
+        return str(self.recording.body["ags"])
+
     def _take_fault(self, target: str) -> Optional[Fault]:
         for fault in self.faults:
             if fault.match in target and fault.times != 0:
@@ -116,6 +152,9 @@ class OParlTestServer:
                     return self._send(400, json.dumps({"error": str(error)}).encode())
                 if fault and fault.loop and isinstance(answer, dict) and "links" in answer:
                     answer = dict(answer, links=dict(answer["links"], next=answer["links"]["first"]))
+                if fault and fault.extra_elements and isinstance(answer, dict) and "pagination" in answer:
+                    answer = dict(answer, pagination=dict(answer["pagination"], totalElements=answer["pagination"]
+                                                          ["totalElements"] + fault.extra_elements))
                 body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
                 if fault and fault.truncate:
                     body = body[: len(body) // 2]

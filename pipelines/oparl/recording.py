@@ -89,6 +89,8 @@ class Recording:
     lists: dict[str, list[dict[str, Any]]]
     tombstones: list[dict[str, Any]] = field(default_factory=list)
     page_size: int = 25
+    # id -> list name of tombstones without `type` (which list announces them)
+    untyped_tombstones: dict[str, str] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -130,13 +132,18 @@ class Recording:
                 return
         objects.append(obj)
 
-    def delete(self, list_name: str, object_id: str, when: dt.datetime) -> None:
-        """Remove a top-level object and leave a tombstone modified at `when`."""
+    def delete(self, list_name: str, object_id: str, when: dt.datetime, with_type: bool = True) -> None:
+        """Remove a top-level object and leave a tombstone modified at `when`; `with_type=False`
+        leaves one as widespread 1.0 systems do: `{"id", "created", "modified", "deleted"}` only."""
         objects = self.lists[list_name]
         victim = next(o for o in objects if o["id"] == object_id)
         objects.remove(victim)
-        self.tombstones.append({"id": object_id, "type": victim["type"], "deleted": True,
-                                "modified": when.isoformat()})
+        tombstone = {"id": object_id, "type": victim["type"], "created": victim.get("created"), "deleted": True,
+                     "modified": when.isoformat()}
+        if not with_type:
+            del tombstone["type"]
+            self.untyped_tombstones[object_id] = list_name
+        self.tombstones.append(tombstone)
 
     # --- answers ---------------------------------------------------------------------------
     def list_objects(self, name: str) -> list[dict[str, Any]]:
@@ -164,7 +171,8 @@ class Recording:
         if modified_since is not None:
             objects = [o for o in objects if (_parse_time(o.get("modified")) or modified_since) >= modified_since]
             kind = {"papers": "Paper", "meetings": "Meeting", "persons": "Person", "organizations": "Organization"}.get(name)
-            objects += [t for t in self.tombstones if t["type"].endswith("/" + str(kind))
+            objects += [t for t in self.tombstones
+                        if (t.get("type", "").endswith("/" + str(kind)) or self.untyped_tombstones.get(t["id"]) == name)
                         and (_parse_time(t.get("modified")) or modified_since) >= modified_since]
         total_pages = max(1, -(-len(objects) // self.page_size))
         chunk = objects[(page - 1) * self.page_size: page * self.page_size]
