@@ -7,25 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import time
-
-import pytest
 
 from kommune import portal
 from publish.database import open_readonly
-from tests.pipelines.kinds.test_oparl import add_rat, report_of
 
-
-@pytest.fixture
-def server(oparl_server):
-    return oparl_server
-
-
-@pytest.fixture
-def no_waiting(monkeypatch):
-    """time.sleep is replaced by a no-op: the retries against a page that stays down are real,
-    the pauses between them are not spent."""
-    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+# the fixtures `server` and `no_waiting` are shared with the oparl kind's other tests
+from tests.pipelines.kinds.test_oparl import add_rat, no_waiting, report_of, server  # noqa: F401
 
 
 def now() -> dt.datetime:
