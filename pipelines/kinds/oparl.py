@@ -46,7 +46,8 @@ NEEDS_SCHEMA = False  # the kind brings its own Table Schemas (pipelines/oparl/t
 
 EXPECTED = {"object": "ein Objekt nach OParl 1.0/1.1", "page": "eine lesbare Listenseite",
             "loop": "eine Seitenfolge ohne Wiederholung",
-            "count": "so viele Objekte, wie pagination.totalElements ankündigt"}
+            "count": "so viele Objekte, wie pagination.totalElements ankündigt",
+            "reference": "ein abrufbares Objekt hinter jedem Verweis"}
 
 
 class Source(BaseModel):

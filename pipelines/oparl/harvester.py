@@ -45,6 +45,12 @@ BODY_LISTS = (
 )
 # Top-level types whose full walk proves that objects missing from it are gone.
 SWEPT_TYPES = {"Organization", "Person", "Meeting", "Paper"}
+# References the pages need resolved (where a meeting takes place, who decides); a target that
+# no list delivered is fetched on its own, and named as a warning when that fails.
+REFERENCES = {"Body": ("location",), "Meeting": ("location", "organization"), "Organization": ("location",),
+              "Paper": ("location", "underDirectionOf", "originatorOrganization"),
+              "Membership": ("organization", "onBehalfOf"), "Consultation": ("meeting",)}
+MAX_REFERENCE_FETCHES = 100
 
 
 class HarvestFailed(RuntimeError):
@@ -63,12 +69,13 @@ class HarvestIssue:
     url: str
     message: str
     # "page" (a list page failed), "loop" (pagination loop), "count" (fewer objects than
-    # `pagination.totalElements` announced): the list is incomplete; "object" (invalid object)
+    # `pagination.totalElements` announced): the list is incomplete; "object" (invalid object),
+    # "reference" (a referenced object that is in no list and cannot be fetched): warnings
     kind: str
 
     @property
     def incomplete(self) -> bool:
-        return self.kind != "object"
+        return self.kind in ("page", "loop", "count")
 
 
 @dataclass
@@ -167,6 +174,8 @@ class Harvester:
                     if last is None and type_name in SWEPT_TYPES:
                         self._sweep(type_name, {obj.id for obj in seen}, result)
 
+        if bodies_complete and not result.incomplete:
+            self._fetch_missing_references(result)
         result.seconds = time.perf_counter() - started_clock
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
@@ -258,6 +267,34 @@ class Harvester:
                     result._forget(store.remove(child), deleted_at_source=True)
         for type_name, data, parent in flattened.keep:
             store.put(type_name, data, parent)
+
+    def _fetch_missing_references(self, result: HarvestResult) -> None:
+        """Fetch objects of this system that stored objects refer to but no list delivered;
+        each that cannot be fetched becomes a warning naming it and who refers to it."""
+        origin = urlsplit(self.system_url)._replace(path="", query="", fragment="").geturl()
+        deleted = {object_id for ids in result.deletions.values() for object_id in ids}
+        missing: dict[str, str] = {}
+        for object_id in sorted(result.store.objects):
+            stored = result.store.objects[object_id]
+            for prop in REFERENCES.get(stored.type, ()):
+                value = stored.data.get(prop)
+                for target in value if isinstance(value, list) else [value]:
+                    if isinstance(target, str) and target.startswith(origin + "/") \
+                            and target not in result.store and target not in deleted:
+                        missing.setdefault(target, object_id)
+        for target, referrer in list(missing.items())[:MAX_REFERENCE_FETCHES]:
+            try:
+                obj = models.parse_object(self.fetcher.get_json(target), target)
+                result.pages += 1
+            except (FetchError, models.InvalidObject) as error:
+                reason = error.reason if isinstance(error, FetchError) else error.message
+                result.issues.append(HarvestIssue(target, f"referenziert von {referrer}, aber nicht abrufbar: {reason}",
+                                                  "reference"))
+                continue
+            if obj.deleted:
+                continue
+            result.objects_received += 1
+            self._ingest(obj, result)
 
     def _sweep(self, type_name: str, seen: set[str], result: HarvestResult) -> None:
         """After a complete full walk, forget top-level objects of this type that it no longer lists."""

@@ -214,6 +214,9 @@ class Recording:
             for obj in self.list_objects(name):
                 if obj["id"] == path:
                     return obj
+        for tombstone in self.tombstones:  # deleted objects stay retrievable as markers (OParl 1.1, 2.5)
+            if tombstone["id"] == path:
+                return tombstone
         raise KeyError(url)
 
 

@@ -235,3 +235,33 @@ def test_a_broken_agenda_item_is_reported_and_its_meeting_kept(server):
     assert meeting["id"] in result.store
     assert broken["id"] not in result.store or result.store.get(broken["id"]).data["order"] != "zweiter Punkt"
     assert [i.url for i in result.issues if i.kind == "object"][:1] == [broken["id"]]
+
+
+def test_a_referenced_object_no_list_delivers_is_fetched_or_named_as_a_warning(server):
+    meeting = copy.deepcopy(server.recording.lists["meetings"][1])
+    meeting["location"] = server.base + "/location/9999"
+    server.recording.upsert("meetings", meeting)
+    result, _ = harvest(server, retries=0)
+    (issue,) = result.issues
+    assert issue.kind == "reference" and issue.url == server.base + "/location/9999"
+    assert meeting["id"] in issue.message and "404" in issue.message
+    assert not result.incomplete  # a warning, the lists themselves are complete
+
+
+def test_deletion_markers_without_type_are_counted_per_type_with_everything_embedded(server, tmp_path):
+    harvest(server, tmp_path)
+    meeting = server.recording.lists["meetings"][0]
+    items = [item["id"] for item in meeting["agendaItem"] if item.get("public", True)]
+    server.recording.delete("meetings", meeting["id"], now(), with_type=False)
+    result, _ = harvest(server, tmp_path)
+    assert not result.issues
+    assert result.deletions["Meeting"] == [meeting["id"]]
+    assert set(items) <= set(result.deletions["AgendaItem"])
+    assert not [oid for oid in items if oid in result.store]
+
+
+def test_a_list_delivering_fewer_objects_than_announced_is_incomplete(server):
+    server.overstate("/persons", 2)
+    result, _ = harvest(server)
+    assert [(i.kind, i.url.rsplit("/", 1)[1]) for i in result.incomplete] == [("count", "persons")]
+    assert "42" in result.incomplete[0].message and "40" in result.incomplete[0].message
