@@ -114,3 +114,16 @@ def test_a_declared_recording_must_hold_a_system(portal_dir):
     with pytest.raises(ConfigError) as caught:
         load_portal(portal_dir.root)
     assert "system.json" in str(caught.value)
+
+
+def test_http_limits_come_from_kommune_http_unless_the_declaration_sets_them():
+    from pipelines.http import HttpSettings
+    from pipelines.kinds.oparl import Source
+
+    portal_limits = HttpSettings.from_environment({"KOMMUNE_HTTP_TIMEOUT": "5", "KOMMUNE_HTTP_RETRIES": "0",
+                                                   "KOMMUNE_HTTP_MAX_BYTES": "1000", "KOMMUNE_HTTP_MIN_INTERVAL": "2"})
+    plain = Source(kind="oparl", url="https://ris.example/oparl/system").http_settings(portal_limits)
+    assert (plain.timeout, plain.retries, plain.max_bytes, plain.min_interval) == (5.0, 0, 1000, 2.0)
+    declared = Source(kind="oparl", url="https://ris.example/oparl/system", retries=3, timeout_seconds=60,
+                      requests_per_second=0.25).http_settings(portal_limits)
+    assert (declared.timeout, declared.retries, declared.min_interval) == (60.0, 3, 4.0)
