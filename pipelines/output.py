@@ -39,8 +39,8 @@ class ResourceOutput:
     facets: list[str] = field(default_factory=list)
     geometry: str | None = None
     fts_tokenizer: str | None = None  # SQLite FTS5 tokenizer; None = the portal default
-    # The earliest and latest date (ISO, YYYY-MM-DD) in the fields that say when (by default
-    # every date and datetime field): the temporal coverage the data actually has.
+    # The earliest and latest value of the fields that say when the data is about (given as
+    # `date_fields`): ISO text, a day (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY).
     dates: tuple[str, str] | None = None
 
     def descriptor(self) -> dict:
@@ -141,14 +141,14 @@ def write_resource(
     """Stream `rows` (dicts keyed by field name, or sequences in schema order) into
     `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid.
     `meta` are ResourceOutput's other fields: title (required), description, fts, indexes,
-    facets, geometry, fts_tokenizer, and `date_fields` (the fields whose dates make the
-    temporal coverage; default every date and datetime field)."""
+    facets, geometry, fts_tokenizer, and `date_fields` (the fields whose values make the
+    temporal coverage, `ResourceOutput.dates`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
         csv_file.write(_csv_header(schema))
         json_file.write("[")
-        count, dates = _write_rows(csv_file, json_file, schema, rows, meta.pop("date_fields", None))
+        count, dates = _write_rows(csv_file, json_file, schema, rows, meta.pop("date_fields", ()))
         json_file.write("\n]\n")
     return _resource_output(name, schema, count, csv_path, json_path, meta, dates)
 
@@ -163,7 +163,8 @@ class ResourcePart:
     dates: tuple[str, str] | None = None
 
 
-def write_resource_part(folder: Path, schema: dict, rows: Iterable[Mapping | Sequence]) -> ResourcePart:
+def write_resource_part(folder: Path, schema: dict, rows: Iterable[Mapping | Sequence],
+                        date_fields: Sequence[str] = ()) -> ResourcePart:
     """Write the rows of one part of a file (read by its own process) into `folder`, in the
     published form; `join_resource_parts` puts the parts together."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -171,7 +172,7 @@ def write_resource_part(folder: Path, schema: dict, rows: Iterable[Mapping | Seq
     os.close(handle)
     json_path = Path(csv_name).with_suffix(".json")
     with open(csv_name, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
-        count, dates = _write_rows(csv_file, json_file, schema, rows)
+        count, dates = _write_rows(csv_file, json_file, schema, rows, date_fields)
     return ResourcePart(csv_name, str(json_path), count, dates)
 
 
@@ -209,13 +210,12 @@ def date_range(ranges: Iterable[tuple[str, str] | None]) -> tuple[str, str] | No
 
 
 def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterable[Mapping | Sequence],
-                date_fields: Sequence[str] | None = None) -> tuple[int, tuple[str, str] | None]:
+                date_fields: Sequence[str] = ()) -> tuple[int, tuple[str, str] | None]:
     """The rows as CSV lines and as JSON objects, each after a line break and all but the
     first after a comma (no brackets); returns how many rows, and the earliest and latest
-    date in `date_fields` (default: every date and datetime field)."""
+    value of `date_fields` (the first ten characters of their ISO text)."""
     names = [f["name"] for f in schema["fields"]]
-    dated = [index for index, f in enumerate(schema["fields"])
-             if (f["name"] in date_fields if date_fields is not None else f.get("type") in ("date", "datetime"))]
+    dated = [index for index, f in enumerate(schema["fields"]) if f["name"] in date_fields]
     first = last = None
     needs_cell_text = [index for index, f in enumerate(schema["fields"])
                        if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
@@ -238,8 +238,9 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
         for index in dated:
             when = values[index]
             if when is not None and when != "":
-                # ISO text (the published form) or a date: the first ten characters are the day
-                day = (when if type(when) is str else when.isoformat())[:10]
+                # ISO text (the published form), a date or a year number: the first ten
+                # characters are the day (or month, or year)
+                day = (when if type(when) is str else when.isoformat() if isinstance(when, dt.date) else str(when))[:10]
                 if first is None or day < first:
                     first = day
                 if last is None or day > last:

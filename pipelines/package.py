@@ -68,13 +68,31 @@ def describe_dataset(
 
 
 def temporal_coverage(dataset: DatasetConfig, resources: list[ResourceOutput]) -> dict:
-    """The earliest and latest date the published data holds (`source: "data"`); the values
-    of `temporal:` in dataset.yaml only where the data has no dates (`source: "dataset.yaml"`)."""
-    declared = dataset.temporal.model_dump(mode="json")
+    """The earliest and latest day the published data is about (`source: "data"`, from the
+    resources' `dates`: a month counts from its first to its last day, a year likewise); the
+    `start`/`end` of dataset.yaml only where the data says nothing (`source: "dataset.yaml"`)."""
     found = date_range(resource.dates for resource in resources)
     if found is None:
-        return {**declared, "source": "dataset.yaml"}
-    return {"start": found[0], "end": found[1], "source": "data"}
+        return {"start": _iso(dataset.temporal.start), "end": _iso(dataset.temporal.end), "source": "dataset.yaml"}
+    return {"start": _first_day(found[0]), "end": _last_day(found[1]), "source": "data"}
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _first_day(value: str) -> str:
+    return {4: f"{value}-01-01", 7: f"{value}-01"}.get(len(value), value)
+
+
+def _last_day(value: str) -> str:
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        return (following - dt.timedelta(days=1)).isoformat()
+    return value
 
 
 def now_iso() -> str:

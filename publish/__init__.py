@@ -47,6 +47,6 @@ def publish_build(release_dir: Path, previous_dir: Path | None = None, *, cache_
         from publish.dcat import write_catalogue
 
         write_catalogue(build)
-    render_site(build, cache_dir / "templates" if cache_dir else None)
+    render_site(build, cache_dir / "templates" if cache_dir else None, Path(previous_dir) if previous_dir else None)
     write_manifest(build, plan)
     return build

@@ -27,8 +27,13 @@ class Strict(BaseModel):
 
 
 class Temporal(Strict):
+    """The period the data covers. `fields` names the columns that say when each row is about
+    (a date, a month `2024-03` or a year); the published coverage is then their earliest and
+    latest value, and `start`/`end` are only the fallback for data without such values."""
+
     start: dt.date | None = None
     end: dt.date | None = None
+    fields: list[str] = []
 
 
 class TableOptions(Strict):

@@ -37,4 +37,5 @@ def write_features(dataset: DatasetConfig, ctx: RunContext, document: dict, sett
         indexes=[["verfahrensstand"], ["nummer"]] if plans else [],
         facets=["verfahrensstand_text", "planart"] if plans else [],
         geometry="geometrie",
+        date_fields=dataset.temporal.fields,
     )]

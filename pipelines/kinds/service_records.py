@@ -221,6 +221,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     return [write_resource(
         ctx.out_dir, name, published_schema(source), protected.rows, title=dataset.title,
         description=dataset.description, facets=[source.columns, source.rows], indexes=[["monat"]],
+        date_fields=dataset.temporal.fields,
     )]
 
 

@@ -103,7 +103,8 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
         # header/comment rows), gets Frictionless's own report (pipelines/tabular/checked.py).
         # Files written before an error are discarded with the release's dataset folder.
         parts = consume_valid_rows(_open(path, source, source_schema), None,
-                                   partial(write_resource_part, parts_folder, _published(published_schema)),
+                                   partial(write_resource_part, parts_folder, _published(published_schema),
+                                           date_fields=dataset.temporal.fields),
                                    converters=PUBLISHED_FORM, limit_errors=MAX_REPORTED_ISSUES)
         return [join_resource_parts(
             ctx.out_dir,

@@ -26,8 +26,9 @@ class Table:
     fts: list[str] = field(default_factory=list)
     indexes: list[list[str]] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
-    # the fields whose dates make the dataset's temporal coverage: when the council met and
-    # when papers were issued, not when a committee was founded or a file last touched
+    # the fields whose dates make the dataset's temporal coverage (pipelines.output's
+    # `date_fields`): when the council met and when papers were issued, not when a committee
+    # was founded or a file last touched
     date_fields: list[str] = field(default_factory=list)
 
 

@@ -12,15 +12,20 @@ from publish.site.context import SiteContext, templates_dir
 SECTIONS = [core, council, planning, dashboard, catalogue]
 
 
-def render_site(build: BuildFolder, template_cache: Path | None = None) -> SiteContext:
+def render_site(build: BuildFolder, template_cache: Path | None = None, previous: Path | None = None) -> SiteContext:
     """Render every section into `build/site/` and copy the self-hosted static assets.
 
-    `template_cache` is a folder that keeps compiled templates between builds (optional)."""
+    `template_cache` is a folder that keeps compiled templates between builds (optional);
+    with `previous` (the release before), a page that comes out byte for byte as that
+    release's is hard-linked from there instead of written again."""
     out_dir = build.site_dir
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    shutil.copytree(templates_dir() / "static", out_dir / "static")
-    site = SiteContext(build=build, out_dir=out_dir, template_cache=template_cache)
+    static = templates_dir() / "static"
+    site = SiteContext(build=build, out_dir=out_dir, template_cache=template_cache,
+                       previous_dir=previous / "site" if previous else None)
+    for asset in sorted(p for p in static.rglob("*") if p.is_file()):
+        site.store(out_dir / "static" / asset.relative_to(static), asset.read_bytes())
     for section in SECTIONS:
         section.render(site)
     return site

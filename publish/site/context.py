@@ -104,6 +104,8 @@ class SiteContext:
     # Compiled templates survive between builds here (Jinja checks each template's source
     # before using its cached code); compiling them costs a good part of an unchanged rebuild.
     template_cache: Path | None = None
+    # The previous release's site: identical pages are linked from there, not written again.
+    previous_dir: Path | None = None
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -163,19 +165,31 @@ class SiteContext:
         return self._write(self.out_dir / relative, template, "/" + relative, **context)
 
     def _write(self, target: Path, template: str, url: str, **context) -> Path:
-        target.parent.mkdir(parents=True, exist_ok=True)
         html = self.env.get_template(template).render(current_url=url, **context)
-        target.write_text(html, encoding="utf-8")
+        self.store(target, html.encode("utf-8"))
         self.written.append(url)
         return target
 
     def write_bytes(self, relative: str, content: bytes) -> Path:
         """Write a file produced by a library (iCalendar, Atom, JSON) at exactly `relative`."""
         target = self.out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        self.store(target, content)
         self.written.append("/" + relative)
         return target
+
+    def store(self, target: Path, content: bytes) -> None:
+        """Write `content`, or hard-link the previous release's same file when it holds exactly
+        these bytes: an unchanged page keeps its inode and modification time."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.previous_dir is not None:
+            old = self.previous_dir / target.relative_to(self.out_dir)
+            try:
+                if old.stat().st_size == len(content) and old.read_bytes() == content:
+                    os.link(old, target)
+                    return
+            except OSError:
+                pass  # no previous page, or links not possible here: write it
+        target.write_bytes(content)
 
     def publish_file(self, source: Path, relative: str) -> None:
         """Make a build file downloadable from the site (hard link: no copy of big files)."""

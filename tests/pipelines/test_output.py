@@ -65,3 +65,37 @@ def test_parts_joined_in_order_are_the_bytes_of_one_piece(tmp_path):
         assert list((tmp_path / "parts").iterdir()) == []  # part files are removed once joined
         assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8")) == json.loads(
             (tmp_path / "one" / "t.json").read_text(encoding="utf-8"))
+
+
+def test_declared_date_fields_give_the_earliest_and_latest_value_also_over_parts(tmp_path):
+    from pipelines.output import join_resource_parts, write_resource_part
+
+    rows = [[dt.date(2024, 1, 24), None, None, dt.datetime(2019, 5, 1, 8), None, 1, "x"],
+            [None, None, None, "2026-02-03T09:00:00+01:00", None, 2, "y"],
+            [dt.date(2023, 12, 31), None, None, None, None, 3, "z"]]
+    assert write_resource(tmp_path, "t", SCHEMA, rows, title="T").dates is None  # nothing declared
+    assert write_resource(tmp_path, "t", SCHEMA, rows, title="T", date_fields=["tag"]).dates == ("2023-12-31", "2024-01-24")
+    assert write_resource(tmp_path, "t", SCHEMA, rows, title="T",
+                          date_fields=["tag", "zeitpunkt"]).dates == ("2019-05-01", "2026-02-03")
+    (tmp_path / "parts").mkdir()
+    parts = [write_resource_part(tmp_path / "parts", SCHEMA, part, date_fields=["anzahl"]) for part in (rows[:1], [], rows[1:])]
+    assert join_resource_parts(tmp_path, "t", SCHEMA, parts, title="T").dates == ("1", "3")
+
+
+def test_coverage_counts_whole_months_and_years_and_falls_back_to_the_declaration():
+    from pipelines.config.dataset import Temporal
+    from pipelines.package import temporal_coverage
+
+    class Declared:
+        temporal = Temporal(start=dt.date(2025, 1, 1), fields=["monat"])
+
+    class Resource:
+        def __init__(self, dates):
+            self.dates = dates
+
+    assert temporal_coverage(Declared, [Resource(("2023-11", "2024-02")), Resource(None)]) == \
+        {"start": "2023-11-01", "end": "2024-02-29", "source": "data"}
+    assert temporal_coverage(Declared, [Resource(("2021", "2025"))]) == \
+        {"start": "2021-01-01", "end": "2025-12-31", "source": "data"}
+    assert temporal_coverage(Declared, [Resource(("2024-12", "2024-12"))])["end"] == "2024-12-31"
+    assert temporal_coverage(Declared, [Resource(None)]) == {"start": "2025-01-01", "end": None, "source": "dataset.yaml"}

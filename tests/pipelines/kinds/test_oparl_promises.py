@@ -135,6 +135,7 @@ def test_an_unchanged_source_rewrites_nothing_and_one_changed_paper_only_its_tab
     portal.build(portal_dir.root, portal_dir.out)
     dataset = portal_dir.out.resolve() / "datasets" / "rat"
     before = fingerprint(dataset)
+    pages = fingerprint(portal_dir.out.resolve() / "site")
     database = fingerprint_of(portal_dir.out.resolve() / "portal.db")
     catalogue = fingerprint_of(portal_dir.out.resolve() / "catalog.ttl")
 
@@ -144,6 +145,12 @@ def test_an_unchanged_source_rewrites_nothing_and_one_changed_paper_only_its_tab
     assert fingerprint_of(portal_dir.out.resolve() / "portal.db") == database
     assert fingerprint_of(portal_dir.out.resolve() / "catalog.ttl") == catalogue
     assert "built" not in json.loads((dataset / "datapackage.json").read_text())["kommune"]
+    # the site is rendered again (it shows the time since the last harvest and this run's
+    # report), but every page that comes out the same is the previous file, not a new one
+    pages_again = fingerprint(portal_dir.out.resolve() / "site")
+    rewritten_pages = {name for name in pages_again if pages_again[name] != pages.get(name)}
+    assert not {name for name in rewritten_pages if name.startswith(("datensaetze/rat/", "rat/sitzungen/", "rat/vorlagen/"))}
+    assert len(rewritten_pages) < len(pages) / 10
 
     paper = dict(server.recording.lists["papers"][4], name="Neuer Titel", modified=now().isoformat())
     server.recording.upsert("papers", paper)
