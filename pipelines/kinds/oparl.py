@@ -114,7 +114,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     if result.incomplete:
         raise DatasetFailed(f"Die OParl-Schnittstelle lieferte {len(result.incomplete)} "
                             f"{'Liste' if len(result.incomplete) == 1 else 'Listen'} nicht vollständig; "
-                            "nichts davon wird veröffentlicht, der letzte vollständige Stand bleibt online",
+                            "nichts davon wird veröffentlicht",
                             sorted(issues, key=lambda issue: issue.type == "oparl-object")) from None
     ctx.warnings.extend(issues)
     ctx.progress(f"{result.objects_received} Objekte in {result.pages} Abrufen "
