@@ -219,6 +219,7 @@ def test_coverage_comes_from_the_data_and_the_source_health_is_shown(portal_dir,
     papers = db.execute("select count(*) from oparl_paper").fetchone()[0]
     assert f"Vorlagen" in overview and f": {papers}</li>" in overview
     assert report_of(portal_dir.out)["harvest"]["objects"]["Paper"] == papers
+    assert f"Paper {papers}" in page(portal_dir.out, "bericht")
 
     # a report whose last success lies 40 days back: a monthly dataset is overdue
     report_path = portal_dir.out / "build-report.json"
