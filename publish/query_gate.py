@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -37,9 +38,14 @@ QUEUE_FULL = ("Gerade laufen zu viele SQL-Abfragen. Bitte in einigen Sekunden er
               "die Tabellen und Downloads sind davon nicht betroffen.")
 
 
+#: Half the cores: SQL that runs into the time limit keeps a core busy for its whole second, and
+#: the other half stays for the site and Datasette's own pages (measured in benchmarks/serve_attacks.py).
+DEFAULT_SLOTS = max(1, (os.cpu_count() or 2) // 2)
+
+
 @dataclass
 class QueryGate:
-    slots: int = 2
+    slots: int = DEFAULT_SLOTS
     slots_per_client: int = 1
     max_waiting: int = 16
     max_waiting_per_client: int = 2

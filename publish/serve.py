@@ -26,7 +26,7 @@ from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
 from publish.datasette_inspect import read_inspect_data
 from publish.http_protocol import raise_file_limit, uvicorn_settings
-from publish.query_gate import QueryGate
+from publish.query_gate import DEFAULT_SLOTS, QueryGate
 from publish.response_cache import ResponseCache
 from publish.security_headers import content_security_policy, with_security_headers
 from publish.site.context import templates_dir
@@ -42,7 +42,7 @@ DATASETTE_SETTINGS = {
     "default_allow_sql": True,
     "truncate_cells_html": 200,
     # Two more than QueryGate's slots for visitors' own SQL: table pages always find a free thread.
-    "num_sql_threads": 4,
+    "num_sql_threads": DEFAULT_SLOTS + 2,
 }
 
 #: Datasette's debugging pages (below the prefix): they show the server's threads, versions and
