@@ -45,15 +45,17 @@ def blob_rows_sql(rows: int, value_bytes: int) -> str:
 class ServedPortal:
     """`kommune serve` as a child process, its output in a temporary file."""
 
-    def __init__(self, out: Path, port: int | None = None, file_limit: int | None = None):
-        """`file_limit` lowers the server's limit on open files (to reach it with few connections)."""
+    def __init__(self, out: Path, port: int | None = None, file_limit: int | None = None,
+                 memory_limit: int | None = None):
+        """`file_limit` lowers the server's limit on open files (to reach it with few connections);
+        `memory_limit` caps its address space in bytes, so a broken memory bound fails the
+        server's allocations instead of the shared machine."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out),
                                          "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT,
-                                        preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit)))
-                                        if file_limit else None)
+                                        preexec_fn=lambda: _limit(file_limit, memory_limit))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -92,6 +94,13 @@ class ServedPortal:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def _limit(file_limit: int | None, memory_limit: int | None) -> None:
+    if file_limit:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit))
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
 
 
 def timed_get(url: str, client: httpx.Client | None = None, **kwargs) -> tuple[int, float, httpx.Response | None]:
