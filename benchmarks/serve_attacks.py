@@ -1,6 +1,8 @@
 """The attacks of issue 15 against a real `kommune serve` on 127.0.0.1, as figures.
 
-    python -m benchmarks.serve_attacks --out build [--blob-mb 300]
+    python -m benchmarks.serve_attacks --out build [--blob-mb 1000]
+
+(`python -m benchmarks.run` builds the demo and runs it too, unless `--no-serve-attacks`.)
 
 Starts the server on the build at `--out` (the code on PYTHONPATH decides which version is
 measured), runs each attack once and prints what happened: status codes, how long it took, the
@@ -288,13 +290,45 @@ def run(out: Path, blob_mb: int, table: str) -> dict:
     return figures
 
 
+def build_and_run(output: Path, blob_mb: int = 1000) -> dict:
+    """Build the demo portal into `output`/serve-attacks and run the attacks on it (for run.py)."""
+    out = output / "serve-attacks" / "build"
+    subprocess.run([sys.executable, "-m", "kommune", "build", "--out", str(out), "--quiet"], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+    return run(out, blob_mb, "service_beschwerden")
+
+
+def format_figures(figures: dict) -> str:
+    """The figures as Markdown: one line per attack."""
+    lines = ["| Angriff auf kommune serve | Ergebnis |", "|---|---|",
+             f"| Host-Header + no-cache (Cache-Vergiftung) | {figures['poisoning']['evil_links_for_visitor']} "
+             "fremde Links für spätere Besucher |"]
+    for attack in figures["memory"]:
+        lines.append(f"| {attack['attack']} | HTTP {attack['statuses']}, {attack['seconds']} s, "
+                     f"Spitze {attack['peak_rss_mb']} MB RSS (Ruhe {figures['baseline_rss_mb']} MB) |")
+    starving = figures["starvation"]
+    lines.append(f"| 20 parallele schwere Abfragen | {starving['heavy_statuses']} in {starving['heavy_total_seconds']} s; "
+                 f"Seite {starving['static_page_median_s']} s (max {starving['static_page_max_s']}), "
+                 f"Datasette-Tabelle {starving['datasette_page_median_s']} s (max {starving['datasette_page_max_s']}) |")
+    slow = figures["slow_headers"]
+    lines.append(f"| {slow['opened']} langsame Header bei 256 Dateien | nach {slow['waited_s']} s noch "
+                 f"{slow['still_open_after_s']} offen, {slow['too_many_open_files_lines']}× 'Too many open files', "
+                 f"Log {slow['log_bytes']} B |")
+    lines.append(f"| Sicherheits-Header | {sum(len(found) == 4 for found in figures['headers'].values())} von "
+                 f"{len(figures['headers'])} Antworten mit allen vier |")
+    lines += [f"| {name} | {value} |" for name, value in figures["smaller"].items()]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="a build folder (kommune build --out …)")
-    parser.add_argument("--blob-mb", type=int, default=300, help="size of the single-blob attack (issue: 1000)")
+    parser.add_argument("--blob-mb", type=int, default=1000, help="size of the single-blob attack (as in issue 15)")
     parser.add_argument("--table", default="service_beschwerden")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.out, args.blob_mb, args.table), indent=2, ensure_ascii=False))
+    figures = run(args.out, args.blob_mb, args.table)
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    print(format_figures(figures))
     return 0
 
 
