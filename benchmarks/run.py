@@ -360,6 +360,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                         help="rows of the table the product is built and served with")
     parser.add_argument("--requests", type=int, default=40, help="requests per Datasette query")
     parser.add_argument("--no-oparl", action="store_true", help="skip the OParl harvest throughput")
+    parser.add_argument("--no-serve-attacks", action="store_true",
+                        help="skip the attacks on kommune serve (limits, peak memory; benchmarks/serve_attacks.py)")
     parser.add_argument("--full-exports", type=int, default=1,
                         help="full streamed CSV exports of the big table (each ~20 s at 1M rows)")
     parser.add_argument(
@@ -397,6 +399,15 @@ def main(argv: Optional[list[str]] = None) -> int:
         print()
         print("\n".join(oparl))
         table += "\n\n" + "\n".join(oparl)
+    attacks: Optional[dict] = None
+    if not arguments.no_serve_attacks:
+        from benchmarks import serve_attacks
+
+        print("  attacks on kommune serve ...", file=sys.stderr, flush=True)
+        attacks = serve_attacks.build_and_run(output)
+        print()
+        print(serve_attacks.format_figures(attacks))
+        table += "\n\n" + serve_attacks.format_figures(attacks)
     report = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -407,6 +418,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "portal": None if portal_figures is None else {
             **portal_figures, "builds": [asdict(result) for result in portal_figures["builds"]]},
         "oparl_harvest": oparl,
+        "serve_attacks": attacks,
         "not_measured": NOT_MEASURED,
         "table": table,
     }

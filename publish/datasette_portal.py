@@ -9,6 +9,7 @@ finds the metadata there. A Datasette instance that does not serve a build gets 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def handle_exception(datasette, request, exception):
     from datasette.utils.asgi import Base400
     from datasette.views.base import DatasetteError
 
+    if isinstance(exception, DatasetteError):
+        _bad_sort_as_400(exception)
     if request is None or request.path.endswith(".json") or not extra_template_vars(datasette, request):
         return None
     if isinstance(exception, (Base400, DatasetteError)):
@@ -86,3 +89,19 @@ def handle_exception(datasette, request, exception):
         return Response.html(html, status=status)
 
     return render
+
+
+def _bad_sort_as_400(exception) -> None:
+    """Datasette answers `?_sort=` with an unknown column with 500, as if the server had failed;
+    the visitor's parameter is wrong, so say that in German with 400 (HTML and JSON alike, as
+    Datasette's own handler then takes status and message from the exception)."""
+    if exception.status != 500:
+        return
+    column = re.fullmatch(r"Cannot sort table by (.+)", exception.message, flags=re.DOTALL)
+    if column:
+        exception.status = 400
+        exception.message = (f"Nach „{column[1]}“ kann nicht sortiert werden: Diese Tabelle hat keine "
+                             "sortierbare Spalte mit diesem Namen.")
+    elif exception.message == "Cannot use _sort and _sort_desc at the same time":
+        exception.status = 400
+        exception.message = "Bitte entweder aufsteigend (_sort) oder absteigend (_sort_desc) sortieren, nicht beides."

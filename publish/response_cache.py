@@ -8,7 +8,8 @@ Only complete `200` answers to GET requests are stored, and only when they are s
 (`max_entry_bytes`); bigger ones (a streamed CSV export) pass through as they come. The cache
 holds at most `max_bytes` of bodies and forgets the least recently used first. A request that
 says `Cache-Control: no-cache` (a browser's hard reload; the benchmark's uncached figures) is
-answered fresh by Datasette, as HTTP asks; the fresh answer replaces the stored one.
+answered fresh by Datasette, as HTTP asks, and is not stored: whatever one client sends must not
+change what the others receive.
 Every answer that went through the cache carries `ETag` and `Cache-Control: no-cache`: clients
 may keep it but ask again each time, and get `304 Not Modified` while the release is unchanged.
 """
@@ -80,11 +81,12 @@ class ResponseCache:
             return
         key = cache_key(scope)
         headers = _request_headers(scope)
-        entry = None if _asks_fresh(headers) else self.get(key)
+        fresh = _asks_fresh(headers)
+        entry = None if fresh else self.get(key)
         if entry is not None:
             await _send_entry(entry, headers, send)
             return
-        await app(scope, receive, _Recorder(self, key, headers, send))
+        await app(scope, receive, _Recorder(self, key, headers, send, store=not fresh))
 
 
 def cache_key(scope: dict) -> str:
@@ -129,8 +131,9 @@ class _Recorder:
     """An ASGI `send` that holds a 200 answer back until it is complete (then stores and sends it
     with its ETag) or grows past the entry limit (then streams it on unchanged)."""
 
-    def __init__(self, cache: ResponseCache, key: str, request_headers: dict[bytes, bytes], send):
+    def __init__(self, cache: ResponseCache, key: str, request_headers: dict[bytes, bytes], send, store: bool = True):
         self.cache, self.key, self.request_headers, self.send = cache, key, request_headers, send
+        self.store = store
         self.start: dict | None = None
         self.chunks: list[bytes] = []
         self.held = 0
@@ -173,7 +176,8 @@ class _Recorder:
         if len(body) > self.cache.max_entry_bytes:
             await self._pass_through(more_body=False)
             return
-        self.cache.put(self.key, entry)
+        if self.store:
+            self.cache.put(self.key, entry)
         await _send_entry(entry, self.request_headers, self.send)
 
 

@@ -11,6 +11,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from datasette.app import Datasette
 from datasette.database import WriteTask
@@ -19,12 +20,15 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
-from publish import datasette_portal
+from publish import datasette_portal, sql_limits
 from publish.build_folder import BuildFolder
 from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
 from publish.datasette_inspect import read_inspect_data
+from publish.http_protocol import raise_file_limit, uvicorn_settings
+from publish.query_gate import DEFAULT_SLOTS, QueryGate
 from publish.response_cache import ResponseCache
+from publish.security_headers import content_security_policy, with_security_headers
 from publish.site.context import templates_dir
 
 DATASETTE_SETTINGS = {
@@ -37,7 +41,13 @@ DATASETTE_SETTINGS = {
     "allow_download": True,
     "default_allow_sql": True,
     "truncate_cells_html": 200,
+    # Two more than QueryGate's slots for visitors' own SQL: table pages always find a free thread.
+    "num_sql_threads": DEFAULT_SLOTS + 2,
 }
+
+#: Datasette's debugging pages (below the prefix): they show the server's threads, versions and
+#: internals to anyone and are no use to citizens.
+DEBUG_PATHS = {"/-/threads", "/-/versions", "/-/patterns", "/-/allow-debug", "/-/messages", "/-/permissions"}
 
 
 # Datasette 0.65 prints every error (a 400 for `?sql=delete ...` too) as a rich traceback with all
@@ -53,6 +63,8 @@ class _Release:
     site: StaticFiles
     datasette: object
     prefix: str  # Datasette's path (/daten/), read once: parsing portal.json cost 0.24 ms per request
+    origin: tuple[str, bytes]  # scheme and host every absolute link is built from
+    policy: str  # Content-Security-Policy
     instance: Datasette | None = None
     # One cache per release: a swap starts empty, so an old answer is never served for a new release.
     cache: ResponseCache = field(default_factory=ResponseCache)
@@ -89,9 +101,14 @@ def _stop_write_thread(database) -> None:
 class PortalApp:
     """ASGI app serving the current release; see the module docstring for swaps."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, address: str = "http://127.0.0.1:8000"):
+        """`address` is where the server listens; absolute links use it when the portal
+        configures no `base_url`."""
         register_media_types()
         self.out = Path(out)
+        self.address = address
+        # Outlives releases: a swap must not hand every client a fresh allowance.
+        self.query_gate = QueryGate()
         self._lock = threading.Lock()
         self._release: _Release | None = None
 
@@ -112,6 +129,7 @@ class PortalApp:
         build = BuildFolder.open(root)
         metadata = json.loads((root / "datasette" / "metadata.json").read_text(encoding="utf-8"))
         datasette_portal.register()  # the German templates need the portal's header, footer and titles
+        sql_limits.register()
         datasette = Datasette(
             immutables=[str(build.database)],
             inspect_data=read_inspect_data(build),  # row counts and hash without a full table scan
@@ -120,8 +138,13 @@ class PortalApp:
             template_dir=str(templates_dir() / "datasette") if (templates_dir() / "datasette").is_dir() else None,
             static_mounts=[("static-portal", str(templates_dir() / "static"))],
         )
+        for database in datasette.databases.values():
+            sql_limits.german_errors(database)
+        site = build.portal.get("site", {})
         return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app(),
-                        prefix=build.datasette_path, instance=datasette)
+                        prefix=build.datasette_path, instance=datasette,
+                        origin=_origin(site.get("base_url") or self.address),
+                        policy=content_security_policy((site.get("map") or {}).get("tile_url")))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -134,22 +157,62 @@ class PortalApp:
         try:
             release = self._current()
         except Exception as error:  # no build yet, or a broken one: say so instead of a stack trace
+            send = with_security_headers(send, content_security_policy())
             await PlainTextResponse(f"Portal nicht verfügbar: {error}", status_code=503)(scope, receive, send)
             return
+        scope = _with_origin(scope, release.origin)
+        send = with_security_headers(send, release.policy)
         path = scope.get("path", "/")
         prefix = release.prefix
         release.active += 1  # one event loop: no lock needed between requests
         try:
             if path.startswith(prefix) or path == prefix.rstrip("/"):
-                async def datasette(scope, receive, send):
-                    await release.datasette(_without_prefix(scope, prefix), receive, neutralising_send(path, send))
+                if path[len(prefix) - 1:].removesuffix(".json").rstrip("/") in DEBUG_PATHS:
+                    await _site_404(release, scope, receive, send)
+                    return
 
+                async def datasette(scope, receive, send):
+                    await release.datasette(_without_prefix(scope, prefix), receive,
+                                            neutralising_send(path, _prefixed_redirects(send, prefix)))
+
+                if QueryGate.applies_to(scope):
+                    await self.query_gate.serve(datasette, scope, receive, send)
+                    return
                 await release.cache.serve(datasette, scope, receive, send)
                 return
             await _site_with_404(release, scope, receive, send)
         finally:
             release.active -= 1
             release.close_when_idle()
+
+
+def _origin(url: str) -> tuple[str, bytes]:
+    parts = urlsplit(url)
+    return parts.scheme or "http", parts.netloc.encode("idna")
+
+
+def _with_origin(scope: dict, origin: tuple[str, bytes]) -> dict:
+    """The request as if it had come for the portal's own address: Datasette builds absolute links
+    (facets, pagination, `next_url`, the `Link` header) from the Host header and the scheme, and
+    Starlette its redirects. A client's Host header must never end up in a page others receive."""
+    scheme, host = origin
+    headers = [(name, value) for name, value in scope.get("headers", []) if name.lower() != b"host"]
+    return {**scope, "scheme": scheme, "headers": [(b"host", host), *headers]}
+
+
+def _prefixed_redirects(send, prefix: str):
+    """Datasette's own redirects (a trailing slash dropped: /daten/portal/ → /portal) lack the
+    prefix it never saw; put it back so they do not lead out of Datasette into a 404."""
+    base = prefix.rstrip("/").encode()
+
+    async def send_with_prefix(message: dict) -> None:
+        if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+            headers = [(name, base + value if name.lower() == b"location" and value.startswith(b"/")
+                        and not value.startswith(base + b"/") else value) for name, value in message.get("headers", [])]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_with_prefix
 
 
 def _without_prefix(scope: dict, prefix: str) -> dict:
@@ -171,8 +234,13 @@ async def _site_with_404(release: _Release, scope, receive, send) -> None:
     except HTTPException as error:
         if error.status_code != 404:
             raise
-        response = FileResponse(release.root / "site" / "404.html", status_code=404, media_type="text/html")
+        await _site_404(release, scope, receive, send)
+        return
     await response(scope, receive, send)
+
+
+async def _site_404(release: _Release, scope, receive, send) -> None:
+    await FileResponse(release.root / "site" / "404.html", status_code=404, media_type="text/html")(scope, receive, send)
 
 
 def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
@@ -181,4 +249,6 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str =
 
     BuildFolder.open(out)
     os.environ.setdefault("DATASETTE_SECRET", os.urandom(16).hex())
-    uvicorn.run(PortalApp(out), host=host, port=port, log_level=log_level, lifespan="on")
+    raise_file_limit()
+    address = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    uvicorn.run(PortalApp(out, address), host=host, port=port, log_level=log_level, lifespan="on", **uvicorn_settings())

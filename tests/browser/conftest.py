@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -68,8 +69,10 @@ class Portal:
         except NoExamplePage as reason:
             pytest.skip(f"{page_type.name}: {reason}")
 
-    def visit(self, page_type: PageType, viewport: dict = DESKTOP, javascript: bool = True) -> Visit:
-        """Open the page type's example page in a new context (empty cache, no cookies).
+    def visit(self, page_type: PageType, viewport: dict = DESKTOP, javascript: bool = True,
+              prepare: Callable[[object], None] | None = None) -> Visit:
+        """Open the page type's example page in a new context (empty cache, no cookies);
+        `prepare(page)` runs before the page loads (listeners, init scripts).
 
         Requests to any host but the portal's are recorded and then aborted, so a leak fails
         the privacy test without ever reaching another server."""
@@ -99,6 +102,8 @@ class Portal:
         context.route("**/*", route)
         page.on("requestfinished", finished)
         page.on("requestfailed", failed)
+        if prepare is not None:
+            prepare(page)
         response = page.goto(address, wait_until="load")
         page.wait_for_load_state("networkidle")
         return Visit(page=page, url=address, status=response.status if response else 0, requests=requests)
