@@ -1,19 +1,19 @@
 """Writing a resource's rows as the published files: UTF-8 CSV and JSON, typed by its schema."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, TextIO
+
+from rules.spreadsheet import FORMULA_START_CHARS, QuotingWriter, has_line_break, spreadsheet_safe
 
 
 @dataclass
@@ -64,24 +64,6 @@ class ResourceOutput:
                 "geometry": self.geometry,
             },
         }
-
-
-# Text that a spreadsheet would run as a formula gets a leading apostrophe in the published CSV
-# (CSV injection); publish.csv_safety.from_published_text undoes it when loading portal.db.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_FORMULA_START = frozenset("'" + "".join(FORMULA_TRIGGERS))
-
-
-def spreadsheet_safe(text: str) -> str:
-    """`text` of a text field as written to the published CSV: with a leading apostrophe if a
-    spreadsheet would run it as a formula (a plain number such as `-5` is left alone); text that
-    already starts with apostrophes before such a character gets one more, so it round-trips."""
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    if len(text) > 1 and text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 def cell_text(value: object) -> str:
@@ -192,7 +174,7 @@ def join_resource_parts(out_dir: Path, name: str, schema: dict, parts: Sequence[
 
 def _csv_header(schema: dict) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([f["name"] for f in schema["fields"]])
+    QuotingWriter(buffer).writerow([f["name"] for f in schema["fields"]])
     return buffer.getvalue()
 
 
@@ -205,7 +187,12 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_json_default).encode
     text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
-    writer = csv.writer(csv_file, lineterminator="\n")
+    # Text written by cell_text (JSON of objects and arrays) may hold U+2028 as it is.
+    break_fields = text_fields + [index for index in needs_cell_text
+                                  if schema["fields"][index].get("type") in ("object", "array", "geojson", "any")]
+    # Text is written spreadsheet_safe (a leading apostrophe before formula-like text;
+    # publish.database undoes it) and quoted whenever it holds any line break.
+    writer = QuotingWriter(csv_file)
     count = 0
     for row in rows:
         # type() first: an isinstance check against the Mapping ABC costs more than the row.
@@ -216,9 +203,15 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
         for index in text_fields:
             text = values[index]
             # Only a text that starts like a formula pays for the full check.
-            if text and text[0] in _FORMULA_START:
+            if text and text[0] in FORMULA_START_CHARS:
                 values[index] = spreadsheet_safe(text)
-        writer.writerow(values)
+        has_breaks = False
+        for index in break_fields:
+            text = values[index]
+            if text and has_line_break(text):
+                has_breaks = True
+                break
+        writer.writerow(values, has_breaks)
         count += 1
     return count
 

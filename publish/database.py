@@ -19,9 +19,9 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import sqlite_utils
 
 from publish.build_folder import BuildFolder
-from publish.csv_safety import from_published_text
 from publish.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree, rtree_name
+from rules.spreadsheet import from_spreadsheet_safe
 
 SQLITE_TYPES = {
     "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
@@ -45,7 +45,7 @@ def _caster(field_type: str) -> Callable[[str], object]:
     if field_type == "boolean":
         return lambda text: 1 if text == "true" else 0
     if field_type == "string":
-        return from_published_text
+        return from_spreadsheet_safe
     return str
 
 
