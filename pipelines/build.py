@@ -149,7 +149,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
                                [_internal_issue(error)], warnings, started)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
-                               modified=_modified(previous_package, resources))
+                               modified=_modified(previous_package, resources), warnings=ctx.warnings)
     _write_json(out_dir / "datapackage.json", package)
     _write_json(out_dir / "report.json", {"valid": True, "issues": [], "checked": now_iso(),
                                           "rows": sum(r.row_count for r in resources),
