@@ -178,6 +178,25 @@ def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, pre
     return _keep_last_good(dataset_id, datasets_dir / dataset_id, previous, previous_package, summary, issues, [], started)
 
 
+def fail_after_build(report: BuildReport, release_dir: Path, previous_dir: Path | None, dataset_id: str,
+                     summary: str, issues: list[Issue]) -> DatasetResult:
+    """A dataset built into `release_dir` that could not be published (a publisher failed on
+    it): its version from `previous_dir` takes its place, marked stale, or, without one, it is
+    left out (status failed). `report` and the release's build-report.json are updated."""
+    started = time.monotonic()
+    previous = previous_dir / "datasets" / dataset_id if previous_dir else None
+    previous_package = _read_package(previous) if previous else None
+    own = next((d for d in report.datasets if d.id == dataset_id), None)
+    result = _keep_last_good(dataset_id, release_dir / "datasets" / dataset_id, previous, previous_package, summary,
+                             issues, own.warnings if own else [], started)
+    report.datasets = [result if d.id == dataset_id else d for d in report.datasets] + ([] if own else [result])
+    path = release_dir / "build-report.json"
+    written = json.loads(path.read_text(encoding="utf-8"))
+    entries = [entry for entry in written["datasets"] if entry["id"] != dataset_id] + [result.to_dict()]
+    _write_json(path, {**written, "datasets": sorted(entries, key=lambda entry: entry["id"])})
+    return result
+
+
 def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, issues, warnings, started) -> DatasetResult:
     shutil.rmtree(out_dir, ignore_errors=True)
     report = {"valid": False, "summary": summary, "issues": [i.to_dict() for i in issues], "checked": now_iso()}

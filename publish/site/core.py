@@ -2,6 +2,7 @@
 report, about, and the 404 page."""
 from __future__ import annotations
 
+from publish.dataset_failure import for_dataset
 from publish.site.context import FAMILY_WORDS, SiteContext
 
 
@@ -27,7 +28,8 @@ def render(site: SiteContext) -> None:
         site.write_page(f"datensaetze/bereich/{family['code']}", "datasets.html", packages=chosen,
                         themes=themes, families=families, heading=family["label"], active=family["code"])
     for package in packages:
-        _dataset_page(site, package, report.get(package["name"]))
+        with for_dataset(package["name"], "Website"):
+            _dataset_page(site, package, report.get(package["name"]))
     site.write_page("bericht", "report.html", entries=site.build.report.get("datasets", []),
                     started=site.build.report.get("started"), titles={p["name"]: p["title"] for p in packages})
     site.write_page("ueber", "about.html")
