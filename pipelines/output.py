@@ -193,6 +193,7 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     # Text is written spreadsheet_safe (a leading apostrophe before formula-like text;
     # publish.database undoes it) and quoted whenever it holds any line break.
     writer = QuotingWriter(csv_file)
+    write_plain = writer.write_plain
     count = 0
     for row in rows:
         # type() first: an isinstance check against the Mapping ABC costs more than the row.
@@ -205,13 +206,14 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
             # Only a text that starts like a formula pays for the full check.
             if text and text[0] in FORMULA_START_CHARS:
                 values[index] = spreadsheet_safe(text)
-        has_breaks = False
         for index in break_fields:
             text = values[index]
-            if text and has_line_break(text):
-                has_breaks = True
+            # isprintable() is false for every line break: almost every cell stops there, in C.
+            if text and not text.isprintable() and has_line_break(text):
+                writer.write_quoted(values)
                 break
-        writer.writerow(values, has_breaks)
+        else:
+            write_plain(values)
         count += 1
     return count
 

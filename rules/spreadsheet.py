@@ -72,7 +72,9 @@ class QuotingWriter:
     any kind, so the file has a line break outside quotes only at the end of a record."""
 
     def __init__(self, file: TextIO, lineterminator: str = "\n"):
-        self._plain = csv.writer(file, lineterminator=lineterminator)
+        #: Writes a record the caller knows to hold no line break (the csv module's own method,
+        #: so a hot loop pays nothing extra).
+        self.write_plain = csv.writer(file, lineterminator=lineterminator).writerow
         self._file = file
         self._terminator = lineterminator
         self._buffer = io.StringIO()
@@ -80,14 +82,15 @@ class QuotingWriter:
         # all line breaks quotes each of them; it is cut off again below.
         self._quoting = csv.writer(self._buffer, lineterminator=LINE_BREAKS)
 
-    def writerow(self, values: Sequence[Any], has_breaks: bool | None = None) -> None:
-        """Write one record. `has_breaks` (if the caller knows) says whether a text value
-        holds a line break; None: look at every value."""
-        if has_breaks is None:
-            has_breaks = any(type(value) is str and has_line_break(value) for value in values)
-        if not has_breaks:
-            self._plain.writerow(values)
-            return
+    def writerow(self, values: Sequence[Any]) -> None:
+        """Write one record."""
+        if any(type(value) is str and has_line_break(value) for value in values):
+            self.write_quoted(values)
+        else:
+            self.write_plain(values)
+
+    def write_quoted(self, values: Sequence[Any]) -> None:
+        """Write a record, quoting every field that holds a line break."""
         self._buffer.seek(0)
         self._buffer.truncate()
         self._quoting.writerow(values)
