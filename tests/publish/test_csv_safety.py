@@ -9,6 +9,7 @@ from hypothesis import given, strategies as st
 
 from publish.csv_safety import CsvNeutraliser, TruncatedCsv
 from rules.spreadsheet import neutralise_cell
+from tests.rules.test_spreadsheet import breaks_outside_quotes
 
 
 _CELL = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
@@ -26,6 +27,7 @@ def test_stream_rewriter_matches_rewriting_the_whole_file(rows, chunk_size):
     result = (b"".join(chunks) + neutraliser.feed(b"", final=True)).decode()
     expected = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert list(csv.reader(io.StringIO(result, newline=""))) == [[neutralise_cell(c) for c in row] for row in expected]
+    assert breaks_outside_quotes(result, "\r\n") == []  # U+2028 and friends are quoted, as Datasette does not
 
 
 def test_a_stream_ending_in_an_error_text_is_reported_as_truncated():
