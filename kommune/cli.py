@@ -12,6 +12,7 @@ from pipelines.build import BuildReport
 from pipelines.errors import ConfigError, SettingInvalid
 from publish.build_folder import BuildMissing
 from publish.catalogue import CatalogueError
+from publish.dataset_failure import DatasetPublishFailed
 from publish.dcat.check import SHAPES_ENV, ShapesNotFound
 
 portal_dir_option = click.option(
@@ -122,7 +123,8 @@ class _explained_errors:
     bugs keep their traceback."""
 
     def __init__(self, *extra: type[Exception]):
-        self.known = (BuildLocked, BuildMissing, CatalogueError, ShapesNotFound, OutOfSpace, SettingInvalid, *extra)
+        self.known = (BuildLocked, BuildMissing, CatalogueError, DatasetPublishFailed, ShapesNotFound, OutOfSpace,
+                      SettingInvalid, *extra)
 
     def __enter__(self):
         return self

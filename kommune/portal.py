@@ -10,13 +10,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from pipelines.build import DISK_FULL, BuildReport, build_datasets
+from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
 from pipelines.config import PortalConfig, load_portal
-from pipelines.errors import ConfigError, ConfigProblem
+from pipelines.errors import ConfigError, ConfigProblem, Issue
 from kommune.releases import OutOfSpace, staged_release
 from publish import publish_build
 from publish.build_folder import BuildFolder
 from publish.catalogue import CatalogueError
+from publish.dataset_failure import DatasetPublishFailed
 
 if TYPE_CHECKING:
     from publish.ckan import PublishReport
@@ -49,13 +50,34 @@ def build(
     try:
         with staged_release(out) as stage:
             report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
-            publish_build(stage.dir, stage.previous, cache_dir=stage.state_dir / "publish")
+            _publish_isolating_datasets(stage.dir, stage.previous, stage.state_dir / "publish", report)
     except (OSError, sqlite3.OperationalError) as error:
         if not _disk_full(error):
             raise
         raise OutOfSpace(f"Kein Platz mehr auf dem Datenträger ({error.__class__.__name__}: {error}); "
                          f"der Build wurde abgebrochen, der bisherige Stand von {out} bleibt online") from error
     return report
+
+
+def _publish_isolating_datasets(release_dir: Path, previous: Path | None, cache_dir: Path, report: BuildReport) -> None:
+    """publish_build; a dataset a publisher fails on (publish.dataset_failure) gets its previous
+    version back, marked stale, and publishing starts again; if that version fails too, the
+    dataset is left out. Whatever else goes wrong stops the build, as before."""
+    put_back: set[str] = set()  # the previous version is in the release now
+    left_out: set[str] = set()
+    while True:
+        try:
+            publish_build(release_dir, previous, cache_dir=cache_dir)
+            return
+        except DatasetPublishFailed as failure:
+            dataset_id = failure.dataset_id
+            if dataset_id in left_out:
+                raise  # the dataset is gone and the step still fails on it: not the dataset's fault
+            issue = Issue(type="publish-error", message=f"{type(failure.error).__name__}: {failure.error}",
+                          expected=f"Bitte an das Portal-Team melden (Schritt: {failure.step})")
+            result = fail_after_build(report, release_dir, None if dataset_id in put_back else previous, dataset_id,
+                                      f"Veröffentlichen fehlgeschlagen ({failure.step})", [issue])
+            (put_back if result.status == "stale" else left_out).add(dataset_id)
 
 
 def _disk_full(error: Exception) -> bool:

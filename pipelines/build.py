@@ -158,7 +158,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
                                [_internal_issue(error)], warnings, started)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
-                               modified=_modified(previous_package, resources))
+                               modified=_modified(previous_package, resources), warnings=ctx.warnings)
     _write_json(out_dir / "datapackage.json", package)
     # no time of checking in here either: the build report says when the build ran
     _write_json(out_dir / "report.json", {"valid": True, "issues": [], "rows": sum(r.row_count for r in resources),
@@ -188,6 +188,25 @@ def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, pre
     previous = previous_datasets / dataset_id if previous_datasets else None
     previous_package = _read_package(previous) if previous else None
     return _keep_last_good(dataset_id, datasets_dir / dataset_id, previous, previous_package, summary, issues, [], started)
+
+
+def fail_after_build(report: BuildReport, release_dir: Path, previous_dir: Path | None, dataset_id: str,
+                     summary: str, issues: list[Issue]) -> DatasetResult:
+    """A dataset built into `release_dir` that could not be published (a publisher failed on
+    it): its version from `previous_dir` takes its place, marked stale, or, without one, it is
+    left out (status failed). `report` and the release's build-report.json are updated."""
+    started = time.monotonic()
+    previous = previous_dir / "datasets" / dataset_id if previous_dir else None
+    previous_package = _read_package(previous) if previous else None
+    own = next((d for d in report.datasets if d.id == dataset_id), None)
+    result = _keep_last_good(dataset_id, release_dir / "datasets" / dataset_id, previous, previous_package, summary,
+                             issues, own.warnings if own else [], started)
+    report.datasets = [result if d.id == dataset_id else d for d in report.datasets] + ([] if own else [result])
+    path = release_dir / "build-report.json"
+    written = json.loads(path.read_text(encoding="utf-8"))
+    entries = [entry for entry in written["datasets"] if entry["id"] != dataset_id] + [result.to_dict()]
+    _write_json(path, {**written, "datasets": sorted(entries, key=lambda entry: entry["id"])})
+    return result
 
 
 def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, issues, warnings, started) -> DatasetResult:

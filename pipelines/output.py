@@ -1,19 +1,19 @@
 """Writing a resource's rows as the published files: UTF-8 CSV and JSON, typed by its schema."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, TextIO
+
+from rules.spreadsheet import FORMULA_START_CHARS, QuotingWriter, has_line_break, spreadsheet_safe
 
 
 @dataclass
@@ -68,24 +68,6 @@ class ResourceOutput:
                 "dates": {"start": self.dates[0], "end": self.dates[1]} if self.dates else None,
             },
         }
-
-
-# Text that a spreadsheet would run as a formula gets a leading apostrophe in the published CSV
-# (CSV injection); publish.csv_safety.from_published_text undoes it when loading portal.db.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_FORMULA_START = frozenset("'" + "".join(FORMULA_TRIGGERS))
-
-
-def spreadsheet_safe(text: str) -> str:
-    """`text` of a text field as written to the published CSV: with a leading apostrophe if a
-    spreadsheet would run it as a formula (a plain number such as `-5` is left alone); text that
-    already starts with apostrophes before such a character gets one more, so it round-trips."""
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    if len(text) > 1 and text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 def cell_text(value: object) -> str:
@@ -199,7 +181,7 @@ def join_resource_parts(out_dir: Path, name: str, schema: dict, parts: Sequence[
 
 def _csv_header(schema: dict) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([f["name"] for f in schema["fields"]])
+    QuotingWriter(buffer).writerow([f["name"] for f in schema["fields"]])
     return buffer.getvalue()
 
 
@@ -222,7 +204,13 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_json_default).encode
     text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
-    writer = csv.writer(csv_file, lineterminator="\n")
+    # Text written by cell_text (JSON of objects and arrays) may hold U+2028 as it is.
+    break_fields = text_fields + [index for index in needs_cell_text
+                                  if schema["fields"][index].get("type") in ("object", "array", "geojson", "any")]
+    # Text is written spreadsheet_safe (a leading apostrophe before formula-like text;
+    # publish.database undoes it) and quoted whenever it holds any line break.
+    writer = QuotingWriter(csv_file)
+    write_plain = writer.write_plain
     count = 0
     for row in rows:
         # type() first: an isinstance check against the Mapping ABC costs more than the row.
@@ -233,7 +221,7 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
         for index in text_fields:
             text = values[index]
             # Only a text that starts like a formula pays for the full check.
-            if text and text[0] in _FORMULA_START:
+            if text and text[0] in FORMULA_START_CHARS:
                 values[index] = spreadsheet_safe(text)
         for index in dated:
             when = values[index]
@@ -245,7 +233,14 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
                     first = day
                 if last is None or day > last:
                     last = day
-        writer.writerow(values)
+        for index in break_fields:
+            text = values[index]
+            # isprintable() is false for every line break: almost every cell stops there, in C.
+            if text and not text.isprintable() and has_line_break(text):
+                writer.write_quoted(values)
+                break
+        else:
+            write_plain(values)
         count += 1
     return count, (first, last) if first is not None else None
 

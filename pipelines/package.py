@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from pipelines.config import DatasetConfig, PortalConfig
+from pipelines.errors import Issue
+from pipelines.links import checked_url
 from pipelines.output import ResourceOutput, date_range
 
 MUNICIPALITY_KEY_URI = "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/{}"
@@ -19,17 +21,30 @@ def describe_dataset(
     issued: str,
     modified: str,
     extra: dict | None = None,
+    warnings: list[Issue] | None = None,
 ) -> dict:
     """The datapackage.json of a freshly built dataset (status ok).
 
     It holds no build time: a rebuild from the same data writes the same bytes, so nothing
-    downstream (CKAN, the catalogue, mirrors) sees a change that is none."""
+    downstream (CKAN, the catalogue, mirrors) sees a change that is none. Every link in it
+    (source, publisher website and contact, licence) passes the URL allow-list; a refused one
+    is left out and appended to `warnings`."""
+    warnings = [] if warnings is None else warnings
+    declaration = f"datasets/{dataset.id}/dataset.yaml"
     licence = portal.licences[dataset.licence]
+    licence_links = {key: checked_url(str(value) if value else None, warnings, file="metadata/licences.yaml",
+                                      field=f"{dataset.licence}.{key}")
+                     for key, value in (("uri", licence.uri), ("url", licence.url))}
     themes = portal.themes
     publisher = portal.publisher.model_dump(mode="json")
     publisher.update(dataset.publisher)
+    publisher["website"] = checked_url(publisher.get("website"), warnings, file=declaration, field="publisher.website")
+    if isinstance(publisher.get("contact"), dict) and publisher["contact"].get("url") is not None:
+        publisher["contact"] = {**publisher["contact"], "url": checked_url(
+            publisher["contact"]["url"], warnings, file=declaration, field="publisher.contact.url")}
     source = dataset.source_config
-    source_url = str(getattr(source, "url", None) or "") or None
+    source_url = checked_url(str(getattr(source, "url", None) or "") or None, warnings, file=declaration,
+                             field="source.url")
     return {
         "name": dataset.id,
         "title": dataset.title,
@@ -54,7 +69,7 @@ def describe_dataset(
                 themes.musterdatenkatalog[dataset.musterdatenkatalog].model_dump(mode="json")
                 if dataset.musterdatenkatalog else None
             ),
-            "licence": {"code": dataset.licence, **licence.model_dump(mode="json")},
+            "licence": {"code": dataset.licence, **licence.model_dump(mode="json"), **licence_links},
             "sample": dataset.sample,
             "status": "ok",
             "stale_reason": None,

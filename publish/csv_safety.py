@@ -1,13 +1,10 @@
 """CSV downloads that a spreadsheet cannot turn into formulas (CSV injection).
 
-A text cell starting with `=`, `+`, `-`, `@`, tab or carriage return is run by Excel and
-LibreOffice as a formula when the CSV is opened (`=HYPERLINK(...)`, `-2+3+cmd|...`). Such a
-cell is written with a leading apostrophe, which spreadsheets read as "this is text" and do not
-show. Numbers stay numbers: `-2.5` is never touched.
-
+The rule (which cells, how they are protected, and that every field holding a line break is
+quoted) is `rules.spreadsheet`, shared with the pipelines that write the published CSVs.
 Two places apply it:
 - the published `<resource>.csv` in build/ (written by pipelines.output, typed: only text
-  fields); `from_published_text` undoes it when the CSV is loaded into portal.db, so the
+  fields); `rules.spreadsheet.from_spreadsheet_safe` undoes it when the CSV is loaded into portal.db, so the
   database and the JSON keep the original text;
 - Datasette's CSV export, where values come from SQL of any shape: `CsvNeutraliser` rewrites the
   streamed response and exempts cells that read as plain numbers.
@@ -17,26 +14,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import sys
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def neutralise_cell(text: str) -> str:
-    """`text` as it may stand in a CSV download: formula-like cells get a leading apostrophe."""
-    if len(text) > 1 and text.startswith(TRIGGERS) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
-
-
-def from_published_text(text: str) -> str:
-    """Undo the apostrophe pipelines.output.spreadsheet_safe puts before formula-like text in
-    build/ CSVs (text fields only)."""
-    if text.startswith("'") and text.lstrip("'").startswith(TRIGGERS):
-        return text[1:]
-    return text
+from rules.spreadsheet import QuotingWriter, neutralise_cell
 
 
 def _complete_records_end(text: str) -> int:
@@ -83,7 +63,7 @@ class CsvNeutraliser:
         if not complete:
             return b""
         out = io.StringIO()
-        writer = csv.writer(out)  # the excel dialect Datasette writes with (\r\n, minimal quoting)
+        writer = QuotingWriter(out, lineterminator="\r\n")  # Datasette's excel dialect, minimal quoting
         for row in csv.reader(io.StringIO(complete, newline="")):
             if self._width is None:
                 self._width = len(row)

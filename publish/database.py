@@ -19,9 +19,10 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import sqlite_utils
 
 from publish.build_folder import BuildFolder
-from publish.csv_safety import from_published_text
+from publish.dataset_failure import for_dataset
 from publish.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree, rtree_name
+from rules.spreadsheet import from_spreadsheet_safe
 
 SQLITE_TYPES = {
     "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
@@ -45,7 +46,7 @@ def _caster(field_type: str) -> Callable[[str], object]:
     if field_type == "boolean":
         return lambda text: 1 if text == "true" else 0
     if field_type == "string":
-        return from_published_text
+        return from_spreadsheet_safe
     return str
 
 
@@ -90,14 +91,17 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
 
 
 def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[tuple[str, dict]]) -> None:
+    """Raises DatasetPublishFailed when one dataset's table cannot be loaded or indexed."""
     with db.atomic():
         for dataset_id, resource in resources:
-            load_resource(db, resource, _rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]))
+            with for_dataset(dataset_id, "Datenbank"):
+                load_resource(db, resource, _rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]))
     create_facet_counts_table(db)
-    for _, resource in resources:
-        index_resource(db, resource)
-        create_rtree(db, resource)
-        store_facet_counts(db, resource)
+    for dataset_id, resource in resources:
+        with for_dataset(dataset_id, "Datenbank"):
+            index_resource(db, resource)
+            create_rtree(db, resource)
+            store_facet_counts(db, resource)
     _write_portal_datasets(db, build)
     db.conn.execute("PRAGMA journal_mode=DELETE")
 
@@ -211,23 +215,28 @@ def _write_portal_datasets(db: sqlite_utils.Database, build: BuildFolder) -> Non
     """One row per dataset, so that KPIs (open-data coverage, freshness) are SQL like all others."""
     rows = []
     for package in build.packages:
-        meta = package["kommune"]
-        rows.append({
-            "id": package["name"],
-            "title": package["title"],
-            "family": meta["family"],
-            "frequency": meta["frequency"],
-            "status": meta["status"],
-            "stale_reason": meta.get("stale_reason"),
-            "issued": meta.get("issued"),
-            "modified": meta.get("modified"),
-            "licence": package["licenses"][0]["name"],
-            "themes": json.dumps([t["code"] for t in meta["themes"]]),
-            "tables": json.dumps([r["name"] for r in package["resources"]]),
-            "rows": sum(r.get("kommune", {}).get("rows", 0) for r in package["resources"]),
-            "sample": 1 if meta.get("sample") else 0,
-        })
+        with for_dataset(package["name"], "Datenbank"):
+            rows.append(_portal_dataset_row(package))
     db[PORTAL_DATASETS_TABLE].insert_all(rows, pk="id", replace=True, columns={"rows": int, "sample": int})
+
+
+def _portal_dataset_row(package: dict) -> dict:
+    meta = package["kommune"]
+    return {
+        "id": package["name"],
+        "title": package["title"],
+        "family": meta["family"],
+        "frequency": meta["frequency"],
+        "status": meta["status"],
+        "stale_reason": meta.get("stale_reason"),
+        "issued": meta.get("issued"),
+        "modified": meta.get("modified"),
+        "licence": package["licenses"][0]["name"],
+        "themes": json.dumps([t["code"] for t in meta["themes"]]),
+        "tables": json.dumps([r["name"] for r in package["resources"]]),
+        "rows": sum(r.get("kommune", {}).get("rows", 0) for r in package["resources"]),
+        "sample": 1 if meta.get("sample") else 0,
+    }
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:

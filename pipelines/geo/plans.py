@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipelines.geo.declarations import GEOMETRY_FIELDS
 from pipelines.geo.planning_states import STATES, STATES_BY_KEY, UnknownPlanningState, expected_values_text, resolve_state
+from pipelines.errors import Issue
 from pipelines.geo.problems import FeatureProblem
+from pipelines.links import checked_url
 
 if TYPE_CHECKING:
     from pipelines.geo.features import PreparedFeatures
@@ -129,18 +131,20 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _documents(properties: dict, links: list[DocumentLink]) -> list[dict]:
+def _documents(properties: dict, links: list[DocumentLink], warnings: list[Issue]) -> list[dict]:
+    """The plan's document links that pass the URL allow-list; a refused one is a warning."""
     documents = []
     for link in links:
-        url = _text(properties.get(link.property))
-        if url and url.lower().startswith(("http://", "https://")):
+        url = checked_url(_text(properties.get(link.property)), warnings, file=None, field=link.property)
+        if url:
             documents.append({"titel": link.title, "url": url})
     return documents
 
 
-def plan_row(feature_id: str, properties: dict, attributes: PlanAttributes
+def plan_row(feature_id: str, properties: dict, attributes: PlanAttributes, warnings: list[Issue] | None = None
              ) -> tuple[dict, list[FeatureProblem]]:
-    """The plan-table columns (without geometry) for one feature, and its attribute problems."""
+    """The plan-table columns (without geometry) for one feature, and its attribute problems.
+    Document links refused by the URL allow-list are left out and appended to `warnings`."""
     problems: list[FeatureProblem] = []
     row: dict = {
         "id": feature_id,
@@ -171,20 +175,26 @@ def plan_row(feature_id: str, properties: dict, attributes: PlanAttributes
     if row["nummer"] is None:
         problems.append(FeatureProblem(feature_id, "constraint-error", "Die Plannummer fehlt.",
                                        "eine Plannummer", False, attributes.number))
-    row["dokumente"] = json.dumps(_documents(properties, attributes.documents), ensure_ascii=False)
+    documents = _documents(properties, attributes.documents, [] if warnings is None else warnings)
+    row["dokumente"] = json.dumps(documents, ensure_ascii=False)
     return row, problems
 
 
-def plan_rows(prepared: PreparedFeatures, attributes: PlanAttributes
+def plan_rows(prepared: PreparedFeatures, attributes: PlanAttributes, warnings: list[Issue] | None = None
               ) -> tuple[list[dict], list[FeatureProblem]]:
     """Rows of the plan table for every prepared feature, and all problems found
-    (geometry problems from `prepared` first). A feature with a problem yields no row."""
+    (geometry problems from `prepared` first). A feature with a problem yields no row.
+    Refused document links go to `warnings` (see plan_row), with the feature's position as row."""
     from pipelines.geo.features import geometry_columns  # shapely: only when plans are read
 
     rows: list[dict] = []
     problems = list(prepared.problems)
     for feature in prepared.features:
-        row, row_problems = plan_row(feature.feature_id, feature.properties, attributes)
+        refused: list[Issue] = []
+        row, row_problems = plan_row(feature.feature_id, feature.properties, attributes, refused)
+        if warnings is not None:
+            warnings.extend(replace(issue, row=feature.position, message=f"Objekt „{feature.feature_id}“: {issue.message}")
+                            for issue in refused)
         problems.extend(replace(problem, position=feature.position) for problem in row_problems)
         if not row_problems:
             rows.append({**row, **geometry_columns(feature.geometry)})

@@ -8,6 +8,8 @@ dataset declares the step `make-valid`, which repairs what can be repaired and r
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipelines.errors import DatasetFailed, Issue
@@ -62,11 +64,11 @@ def _issue(source: str, problem: FeatureProblem) -> Issue:
                  message=f"Objekt „{problem.feature_id}“: {problem.message}", expected=problem.expected)
 
 
-def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: str
-               ) -> tuple[dict, list[dict], list[tuple[str, str]]]:
+def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: str,
+               warnings: list[Issue] | None = None) -> tuple[dict, list[dict], list[tuple[str, str]]]:
     """(schema, rows, repairs) for the document. Raises `DatasetFailed` listing every
     problem (feature position as row, feature id in the message) when any feature cannot
-    be published."""
+    be published. Plan document links refused by the URL allow-list go to `warnings`."""
     # Imported here: pyproj and shapely are needed only when a geodata source is read.
     from pipelines.geo.crs import UnknownCrs
     from pipelines.geo.features import geometry_columns, prepare_features
@@ -80,7 +82,10 @@ def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: 
                                    message=str(error), expected="z. B. EPSG:25832")]) from error
     if settings.plans:
         schema = plan_schema()
-        rows, problems = plan_rows(prepared, settings.plans)
+        refused: list[Issue] = []
+        rows, problems = plan_rows(prepared, settings.plans, refused)
+        if warnings is not None:
+            warnings.extend(replace(issue, file=source) for issue in refused)
     else:
         schema = {"fields": [{"name": "id", "type": "string", "title": "Kennung"},
                              *({"name": column, "type": "string"} for column in settings.columns),

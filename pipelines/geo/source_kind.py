@@ -23,7 +23,7 @@ def write_features(dataset: DatasetConfig, ctx: RunContext, document: dict, sett
 
     Raises `pipelines.errors.DatasetFailed` when any feature cannot be published.
     """
-    schema, rows, repairs = build_rows(document, settings, wants_repair(dataset.steps), shown_name)
+    schema, rows, repairs = build_rows(document, settings, wants_repair(dataset.steps), shown_name, ctx.warnings)
     for feature_id, note in repairs:
         ctx.progress(f"{dataset.id}: Objekt {feature_id}: {note}")
     plans = settings.plans is not None

@@ -137,6 +137,6 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         write_resource(ctx.out_dir, table.name, table.schema, table.rows, title=table.title,
                        description=table.description, fts=table.fts, indexes=table.indexes, facets=table.facets,
                        fts_tokenizer=FTS_TOKENIZER if table.fts else None, date_fields=table.date_fields)
-        for table in build_tables(result.store, today=dt.date.today())
+        for table in build_tables(result.store, today=dt.date.today(), warnings=ctx.warnings)
     ]
 

@@ -3,7 +3,8 @@
 Every table is keyed by the OParl `id` URL and linked by foreign keys (meeting ↔ agenda item
 ↔ paper ↔ consultation ↔ file, organization ↔ membership ↔ person). A reference to an object
 that the harvest does not hold (withheld for privacy, deleted, or on another system) becomes
-empty rather than a broken link.
+empty rather than a broken link. Every link an object carries (`web`, `website`, `license`,
+a file's `accessUrl` and `downloadUrl`) passes the portal's URL allow-list (pipelines.links).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
+from pipelines.errors import Issue
+from pipelines.links import checked_url
 from pipelines.oparl import models, search
 from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
 from pipelines.oparl.store import ObjectStore
@@ -42,12 +45,19 @@ def _date_part(value: Optional[str]) -> Optional[str]:
     return value[:10] if value else None
 
 
-def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Table]:
+def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
+                 warnings: Optional[list[Issue]] = None) -> list[Table]:
     """Rows for every OParl table from a harvested store, in the order of SCHEMAS.
 
-    References to objects not in the store are emptied so foreign keys always hold.
+    References to objects not in the store are emptied so foreign keys always hold. A link
+    the URL allow-list refuses is emptied and appended to `warnings` (object id as file).
     """
     today = today or dt.date.today()
+    warnings = [] if warnings is None else warnings
+
+    def link(obj: dict[str, Any], key: str) -> Optional[str]:
+        return checked_url(obj.get(key), warnings, file=obj["id"], field=key)
+
     known = {name: set() for name in SCHEMAS}
     type_table = {"Body": "oparl_body", "LegislativeTerm": "oparl_legislative_term", "Organization": "oparl_organization",
                   "Person": "oparl_person", "Membership": "oparl_membership", "Location": "oparl_location",
@@ -77,8 +87,8 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
         lon, lat = point(loc.data) if loc else (None, None)
         rows["oparl_body"].append({"id": b["id"], "name": b.get("name"), "short_name": b.get("shortName"),
                                    "classification": b.get("classification"), "ags": models.municipality_key(b.get("ags")), "rgs": b.get("rgs"),
-                                   "website": b.get("website"), "license": b.get("license"), "longitude": lon,
-                                   "latitude": lat, "web": b.get("web"), "modified": b.get("modified")})
+                                   "website": link(b, "website"), "license": link(b, "license"), "longitude": lon,
+                                   "latitude": lat, "web": link(b, "web"), "modified": b.get("modified")})
     for t in store.of_type("LegislativeTerm"):
         rows["oparl_legislative_term"].append({"id": t["id"], "body": body(t.get("body")), "name": t.get("name"),
                                                "start_date": t.get("startDate"), "end_date": t.get("endDate"),
@@ -87,14 +97,14 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
         rows["oparl_organization"].append({"id": o["id"], "body": body(o.get("body")), "name": o.get("name"),
                                            "short_name": o.get("shortName"), "organization_type": o.get("organizationType"),
                                            "classification": o.get("classification"), "start_date": o.get("startDate"),
-                                           "end_date": o.get("endDate"), "website": o.get("website"), "web": o.get("web"),
+                                           "end_date": o.get("endDate"), "website": link(o, "website"), "web": link(o, "web"),
                                            "modified": o.get("modified")})
     for p in store.of_type("Person"):
         rows["oparl_person"].append({"id": p["id"], "body": body(p.get("body")), "name": p.get("name"),
                                      "family_name": p.get("familyName"), "given_name": p.get("givenName"),
                                      "title": " ".join(p.get("title", [])) or None, "form_of_address": p.get("formOfAddress"),
                                      "affix": p.get("affix"), "faction": _faction(p["id"], memberships, organizations, today),
-                                     "web": p.get("web"), "modified": p.get("modified")})
+                                     "web": link(p, "web"), "modified": p.get("modified")})
     for m in memberships:
         rows["oparl_membership"].append({"id": m["id"], "person": person(m.get("person")), "organization": org(m.get("organization")),
                                          "role": m.get("role"), "voting_right": m.get("votingRight"),
@@ -113,7 +123,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
                                       "meeting_state": mt.get("meetingState"), "cancelled": bool(mt.get("cancelled")),
                                       "start": mt.get("start"), "end": mt.get("end"), "location": location(mt.get("location")),
                                       "minutes_date": (minutes or {}).get("date") or _date_part((minutes or {}).get("created")),
-                                      "web": mt.get("web"), "modified": mt.get("modified")})
+                                      "web": link(mt, "web"), "modified": mt.get("modified")})
     for pp in sorted(store.of_type("Paper"), key=lambda p: (p.get("date") or "", p["id"])):
         main_text = (files.get(pp.get("mainFile", "")) or {}).get("text")
         rows["oparl_paper"].append({"id": pp["id"], "body": body(pp.get("body")), "reference": pp.get("reference"),
@@ -121,7 +131,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
                                     "under_direction_of": org(pp.get("underDirectionOf")),
                                     "originator_organization": org(pp.get("originatorOrganization")),
                                     "search_text": search.search_text(pp.get("name"), pp.get("reference"), main_text),
-                                    "web": pp.get("web"), "modified": pp.get("modified")})
+                                    "web": link(pp, "web"), "modified": pp.get("modified")})
     for ai in sorted(store.of_type("AgendaItem"), key=lambda a: (a.get("meeting") or "", a.get("order") or 0)):
         consultation = consultations.get(ai.get("consultation", ""))
         rows["oparl_agenda_item"].append({"id": ai["id"], "meeting": meeting(ai.get("meeting")), "sort_order": ai.get("order"),
@@ -129,7 +139,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
                                           "paper": paper((consultation or {}).get("paper")), "result": ai.get("result"),
                                           "resolution_text": ai.get("resolutionText"), "start": ai.get("start"),
                                           "search_text": search.search_text(ai.get("name"), ai.get("resolutionText")),
-                                          "web": ai.get("web"), "modified": ai.get("modified")})
+                                          "web": link(ai, "web"), "modified": ai.get("modified")})
     for c in consultations.values():
         rows["oparl_consultation"].append({"id": c["id"], "paper": paper(c.get("paper")), "meeting": meeting(c.get("meeting")),
                                            "agenda_item": agenda_item(c.get("agendaItem")),
@@ -140,7 +150,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None) -> list[Ta
                                    "mime_type": f.get("mimeType"), "date": f.get("date"), "size": f.get("size"),
                                    "role": FILE_ROLES.get(f.get("_role", ""), "Dokument"), "paper": paper(f.get("paper")),
                                    "meeting": meeting(f.get("meeting")), "agenda_item": agenda_item(f.get("agendaItem")),
-                                   "access_url": f.get("accessUrl"), "download_url": f.get("downloadUrl"),
+                                   "access_url": link(f, "accessUrl"), "download_url": link(f, "downloadUrl"),
                                    "text": f.get("text"), "modified": f.get("modified")})
     return [Table(name, title, description, schema, rows[name], FTS.get(name, []), INDEXES.get(name, []),
                   FACETS.get(name, []), COVERAGE_FIELDS.get(name, []))

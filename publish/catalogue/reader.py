@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 from publish.build_folder import BuildFolder
+from publish.dataset_failure import for_dataset
 from publish.catalogue.model import (
     SAMPLE_NOTE, Agent, Catalogue, CatalogueError, Contact, DatasetEntry, Distribution, Licence,
 )
@@ -192,7 +193,8 @@ def _iso_date(value) -> str | None:
 def read_catalogue(build: BuildFolder | Path | str) -> Catalogue:
     """The catalogue of every dataset the build publishes (status ok, or stale with its last
     good version). Raises BuildMissing when there is no build, CatalogueError when it lacks
-    metadata the catalogue needs (named with file and field)."""
+    metadata the catalogue needs (named with file and field), DatasetPublishFailed when one
+    dataset's entry cannot be read (its CatalogueError or any unexpected error inside)."""
     if not isinstance(build, BuildFolder):
         build = BuildFolder.open(build)
     portal = build.portal
@@ -210,5 +212,10 @@ def read_catalogue(build: BuildFolder | Path | str) -> Catalogue:
         contact=_contact(publisher.get("contact")),
         licence=_licence((portal.get("licences") or {}).get(licence_code), licence_code),
         themes={code: theme["label"] for code, theme in ((portal.get("themes") or {}).get("data_themes") or {}).items()},
-        datasets=[_entry(build, package, base_url, datasette_url) for package in build.packages],
+        datasets=[_checked_entry(build, package, base_url, datasette_url) for package in build.packages],
     )
+
+
+def _checked_entry(build: BuildFolder, package: dict, base_url: str, datasette_url: str) -> DatasetEntry:
+    with for_dataset(package.get("name") or "?", "Katalog"):
+        return _entry(build, package, base_url, datasette_url)

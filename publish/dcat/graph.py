@@ -11,6 +11,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from publish.catalogue import Catalogue, Contact, DatasetEntry, Distribution
+from publish.dataset_failure import for_dataset
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -227,5 +228,6 @@ def build_graph(catalogue: Catalogue) -> Graph:
     graph.add((service, DCTERMS["format"], URIRef(EU + "file-type/JSON")))
 
     for entry in catalogue.datasets:
-        graph.add((catalog, DCAT.dataset, _add_dataset(graph, catalogue, entry, publisher, service)))
+        with for_dataset(entry.id, "DCAT-Katalog"):
+            graph.add((catalog, DCAT.dataset, _add_dataset(graph, catalogue, entry, publisher, service)))
     return graph

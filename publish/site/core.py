@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from publish.dataset_failure import for_dataset
 from publish.site.context import FAMILY_WORDS, SiteContext
 from publish.site.freshness import health
 
@@ -33,7 +34,8 @@ def render(site: SiteContext) -> None:
     frequencies = {p["name"]: p["kommune"]["frequency"] for p in packages}
     healths = {dataset_id: health(entry, frequencies.get(dataset_id), now) for dataset_id, entry in report.items()}
     for package in packages:
-        _dataset_page(site, package, report.get(package["name"]), healths.get(package["name"]))
+        with for_dataset(package["name"], "Website"):
+            _dataset_page(site, package, report.get(package["name"]), healths.get(package["name"]))
     site.write_page("bericht", "report.html", entries=site.build.report.get("datasets", []), healths=healths,
                     started=site.build.report.get("started"), titles={p["name"]: p["title"] for p in packages})
     site.write_page("ueber", "about.html")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import nullcontext
 
+from publish.dataset_failure import for_dataset
 from publish.site import council_data, council_feeds
 from publish.site.context import SiteContext
 from publish.site.freshness import LOCAL_TIME, health
@@ -27,12 +29,18 @@ REQUIRED_TABLES = ("oparl_body", "oparl_organization", "oparl_person", "oparl_me
 def render(site: SiteContext) -> None:
     if not all(site.table_exists(table) for table in REQUIRED_TABLES):
         return
+    package = next((p for p in site.packages if any(r["name"] == "oparl_meeting" for r in p["resources"])), None)
+    # The pages are that dataset's: an unexpected error fails it alone (publish.dataset_failure).
+    with for_dataset(package["name"], "Website") if package else nullcontext():
+        _render(site, package)
+
+
+def _render(site: SiteContext, package: dict | None) -> None:
     db = site.db
     now = dt.datetime.now(LOCAL_TIME)
     # meeting times are stored as recorded, with the local offset: compare in local time
     now_iso = now.isoformat(timespec="seconds")
     paths = council_data.page_paths(db)
-    package = next((p for p in site.packages if any(r["name"] == "oparl_meeting" for r in p["resources"])), None)
     common = {"paths": paths, "sample": bool(package and package["kommune"].get("sample")),
               "dataset_url": f"/datensaetze/{package['name']}/" if package else None}
     meetings = council_data.meetings(db)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from publish.dataset_failure import for_dataset
 from publish.site.context import SiteContext
 from publish.site.council_data import FOLDERS as COUNCIL_PAGE_TABLES
 from publish.site.council_data import page_paths
@@ -53,12 +54,13 @@ def render(site: SiteContext) -> None:
                         active_state=state, permits=None, permits_chart=None, **common)
     links = council_links(site.db, plans)
     council_pages = page_paths(site.db) if all(site.table_exists(table) for table in COUNCIL_PAGE_TABLES) else {}
-    for plan in plans:
-        council = _council_view(site, links.get(plan["id"], CouncilLinks()), council_pages)
-        site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
-                        path=path_through_council(plan["timeline"], council["meetings"]),
-                        council_data=table_exists(site.db, "oparl_paper"),
-                        row_url=site.build.row_url(PLANS_TABLE, plan["id"]), **common)
+    with for_dataset(common["plans_dataset"] or PLANS_TABLE, "Website"):  # the plan pages are that dataset's
+        for plan in plans:
+            council = _council_view(site, links.get(plan["id"], CouncilLinks()), council_pages)
+            site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
+                            path=path_through_council(plan["timeline"], council["meetings"]),
+                            council_data=table_exists(site.db, "oparl_paper"),
+                            row_url=site.build.row_url(PLANS_TABLE, plan["id"]), **common)
 
 
 def _datasets_with(site: SiteContext, *tables: str) -> list[str]:

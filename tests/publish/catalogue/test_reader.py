@@ -5,6 +5,7 @@ import pytest
 
 from publish.build_folder import BuildMissing
 from publish.catalogue import CatalogueError, read_catalogue
+from publish.dataset_failure import DatasetPublishFailed
 from tests.publish.conftest import edit_json
 
 
@@ -32,8 +33,9 @@ def test_sizes_and_checksums_come_from_the_data_package(fixture_build):
 def test_missing_licence_uri_is_named(fixture_build):
     edit_json(fixture_build / "datasets" / "kita-plaetze" / "datapackage.json",
               lambda p: p["kommune"]["licence"].pop("uri"))
-    with pytest.raises(CatalogueError, match="dl-zero-de/2.0"):
+    with pytest.raises(DatasetPublishFailed, match="dl-zero-de/2.0") as failure:
         read_catalogue(fixture_build)
+    assert failure.value.dataset_id == "kita-plaetze" and isinstance(failure.value.error, CatalogueError)
 
 
 def test_no_build_is_a_clear_error(tmp_path):
