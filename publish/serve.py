@@ -19,8 +19,9 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
-from publish import datasette_portal
+from publish import datasette_portal, served_address
 from publish.build_folder import BuildFolder
+from publish.cors import cors_send
 from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
 from publish.datasette_inspect import read_inspect_data
@@ -58,6 +59,7 @@ class _Release:
     cache: ResponseCache = field(default_factory=ResponseCache)
     active: int = 0  # requests running on this release
     retired: bool = False  # a newer release is being served
+    address_swap: tuple[bytes, bytes] | None = None  # see publish/served_address.py
 
     def close_when_idle(self) -> None:
         """Free the Datasette instance of a replaced release once its last request finished:
@@ -89,9 +91,11 @@ def _stop_write_thread(database) -> None:
 class PortalApp:
     """ASGI app serving the current release; see the module docstring for swaps."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, served_at: str | None = None):
+        """`served_at`: the address the server listens on (publish/served_address.py)."""
         register_media_types()
         self.out = Path(out)
+        self.served_at = served_at
         self._lock = threading.Lock()
         self._release: _Release | None = None
 
@@ -121,7 +125,8 @@ class PortalApp:
             static_mounts=[("static-portal", str(templates_dir() / "static"))],
         )
         return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app(),
-                        prefix=build.datasette_path, instance=datasette)
+                        prefix=build.datasette_path, instance=datasette,
+                        address_swap=served_address.replacement(str(build.portal["site"]["base_url"]), self.served_at))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -131,6 +136,7 @@ class PortalApp:
             message = await receive()
             await send({"type": "lifespan.shutdown.complete"})
             return
+        send = cors_send(send)
         try:
             release = self._current()
         except Exception as error:  # no build yet, or a broken one: say so instead of a stack trace
@@ -146,7 +152,7 @@ class PortalApp:
 
                 await release.cache.serve(datasette, scope, receive, send)
                 return
-            await _site_with_404(release, scope, receive, send)
+            await _site_with_404(release, scope, receive, served_address.rewriting_send(scope, send, release.address_swap))
         finally:
             release.active -= 1
             release.close_when_idle()
@@ -181,4 +187,4 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str =
 
     BuildFolder.open(out)
     os.environ.setdefault("DATASETTE_SECRET", os.urandom(16).hex())
-    uvicorn.run(PortalApp(out), host=host, port=port, log_level=log_level, lifespan="on")
+    uvicorn.run(PortalApp(out, served_address.served_base_url(host, port)), host=host, port=port, log_level=log_level, lifespan="on")
