@@ -111,6 +111,22 @@ def _query(build: BuildFolder) -> str:
     return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
 
 
+# Every kind of SQL error Datasette reports, each with its own page (publish/datasette_german.py).
+FAILING_QUERIES = {
+    "spalte": "select gibt_es_nicht from {table}",
+    "syntax": "select * from where",
+    "nur-lesen": "delete from {table}",
+    # Counts without end until the SQL time limit stops it.
+    "zeitlimit": "with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) from n",
+}
+
+
+def _failing_query(sql: str) -> Callable[[BuildFolder], str]:
+    def path(build: BuildFolder) -> str:
+        return f"{build.datasette_path}portal?" + urlencode({"sql": sql.format(table=_first_table(build))}, quote_via=quote)
+    return path
+
+
 PAGE_TYPES: list[PageType] = [
     PageType("startseite", "/"),
     PageType("datensatzliste", "/datensaetze/"),
@@ -143,5 +159,6 @@ PAGE_TYPES: list[PageType] = [
     PageType("datasette-abfrage", _query),
     PageType("datasette-gespeicherte-abfrage", _canned_query),
     PageType("datasette-abfragefehler", lambda b: f"{b.datasette_path}portal?sql=select+*+from+gibt_es_nicht", status=400),
+    *[PageType(f"datasette-fehler-{name}", _failing_query(sql), status=400) for name, sql in FAILING_QUERIES.items()],
     PageType("datasette-nicht-gefunden", lambda b: f"{b.datasette_path}portal/gibt_es_nicht", status=404),
 ]
