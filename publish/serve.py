@@ -19,7 +19,7 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
-from publish import datasette_portal, served_address
+from publish import datasette_portal, search_route, served_address
 from publish.build_folder import BuildFolder
 from publish.cors import cors_send
 from publish.dcat.write import register_media_types
@@ -151,6 +151,9 @@ class PortalApp:
                     await release.datasette(_without_prefix(scope, prefix), receive, neutralising_send(path, send))
 
                 await release.cache.serve(datasette, scope, receive, send)
+                return
+            if search_route.handles(scope):
+                await search_route.answer(release.root, scope, receive, send)
                 return
             await _site_with_404(release, scope, receive, served_address.rewriting_send(scope, send, release.address_swap))
         finally:

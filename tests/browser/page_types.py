@@ -147,6 +147,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("rat-vorlage", _first_page_under("rat/vorlagen")),
     PageType("rat-gremium", _first_page_under("rat/gremien")),
     PageType("rat-suche", "/rat/suche/"),
+    PageType("suche", "/suche/"),
+    PageType("suche-ergebnisse", "/suche/?q=Stra%C3%9Fe"),  # answered by the server, also without JavaScript
     PageType("bauen-und-planen", "/bauen-und-planen/", max_kilobytes=400),
     PageType("planstand", _first_page_under("bauen-und-planen/stand")),
     PageType("bebauungsplan", _first_page_under("bauen-und-planen/plaene"), max_kilobytes=400),
