@@ -58,6 +58,14 @@ def _first_page_under(folder: str) -> Callable[[BuildFolder], str]:
     return path
 
 
+def _dataset_with_totals(build: BuildFolder) -> str:
+    """The page of a dataset whose table holds total rows: preview, summaries and the total-row note."""
+    for package in build.packages:
+        if (build.dataset_dir(package["name"]) / "disclosure-audit.json").exists():
+            return f"/datensaetze/{package['name']}/"
+    raise NoExamplePage("no service statistics with total rows")
+
+
 def _geometry_table(build: BuildFolder) -> str:
     """Datasette's page of the first table with a geometry column (it shows a map)."""
     for package in build.packages:
@@ -131,6 +139,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("startseite", "/"),
     PageType("datensatzliste", "/datensaetze/"),
     PageType("datensatz", lambda b: f"/datensaetze/{_first_package(b)['name']}/"),
+    PageType("datensatz-vorschau-summen", lambda b: _dataset_with_totals(b)),
+    PageType("pruefbericht", lambda b: f"/datensaetze/{_first_package(b)['name']}/pruefbericht/"),
     PageType("thema", lambda b: f"/datensaetze/thema/{_first_theme(b)}/"),
     PageType("bereich", lambda b: f"/datensaetze/bereich/{_first_package(b)['kommune']['family']}/"),
     PageType("build-bericht", "/bericht/"),
