@@ -26,3 +26,10 @@ def query_words(user_query: str, shortest: int = 3) -> list[str]:
     """The folded words of a query that a search matches as substrings; shorter ones are
     dropped (trigram indexes cannot match them, and "an" would match nearly everything)."""
     return [word for word in normalise(user_query).split(" ") if len(word) >= shortest]
+
+
+def german_sort_key(text: str | None) -> tuple[str, str]:
+    """Sort key for German names and titles as in a phone book (DIN 5007-2): umlauts as their
+    two-letter spelling and ß as ss, case ignored, so "Kötter" comes before "Krampe" (a plain
+    string sort puts every umlaut after z). Ties keep a fixed order by the original text."""
+    return normalise(text or ""), text or ""
