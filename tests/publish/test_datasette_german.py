@@ -23,6 +23,8 @@ ERROR_PAGES = [p for p in PAGE_TYPES if p.name.startswith("datasette-fehler-") o
     ('near "where": syntax error', "SQL-Syntaxfehler) bei „where“"),
     ("Statement must be a SELECT", "nur lesende Abfragen"),
     ("incomplete input", "unvollständig"),
+    ("Cannot sort table by nope", "Nach „nope“ kann diese Tabelle nicht sortiert werden"),
+    ("_size must be <= 1000", "Höchstens 1000 Zeilen je Seite"),
 ])
 def test_sqlite_messages_in_german(message, german):
     translated = german_error(message)
@@ -121,3 +123,15 @@ def test_canned_queries_have_no_placeholders(demo_server, demo_build):
         assert "{" not in query["description"], name
     html = demo_server.get("/daten/portal").text
     assert "{period}" not in html and "{value}" not in html
+
+
+@pytest.mark.parametrize(("query", "german"), [
+    ("_sort=gibt_es_nicht", "Nach „gibt_es_nicht“ kann diese Tabelle nicht sortiert werden"),
+    ("_size=5000", "Höchstens 1000 Zeilen je Seite"),
+    ("_where=gibt_es_nicht=1", "Die Spalte „gibt_es_nicht“ gibt es"),
+])
+def test_table_page_errors_are_german(demo_server, demo_build, query, german):
+    table = BuildFolder.open(demo_build).packages[0]["resources"][0]["name"]
+    response = demo_server.get(f"/daten/portal/{table}?{query}")
+    assert response.status_code >= 400
+    assert german in response.text
