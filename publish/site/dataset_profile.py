@@ -150,6 +150,6 @@ def read_report(text: str) -> dict:
     report = json.loads(text)
     if report.get("checked"):  # written in UTC; people read the town's time
         report["checked"] = dt.datetime.fromisoformat(report["checked"]).astimezone(LOCAL_TIME).isoformat()
-    report.setdefault("issues", [])
-    report.setdefault("warnings", [])
+    for key, default in (("valid", False), ("rows", None), ("issues", []), ("warnings", [])):
+        report.setdefault(key, default)  # a failed run's report has no row count
     return report

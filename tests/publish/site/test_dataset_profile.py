@@ -109,3 +109,10 @@ def test_readme_pipe_tables_render_as_tables(demo_build):
     html = _page(demo_build, "leistungsverzeichnis")
     readme = html.split('class="readme"', 1)[1].split("</div>", 1)[0]
     assert "<table>" in readme and "| ---" not in readme and "|---" not in readme
+
+
+def test_report_of_a_failed_run_reads_with_defaults():
+    report = dataset_profile.read_report('{"valid": false, "issues": [{"file": "d.csv", "row": 2, "field": "Datum", '
+                                         '"message": "kein Datum", "expected": "TT.MM.JJJJ"}], '
+                                         '"checked": "2026-12-07T02:15:19+00:00"}')
+    assert report["rows"] is None and report["warnings"] == [] and report["checked"].startswith("2026-12-07T03:15:19")
