@@ -8,6 +8,7 @@ from pathlib import Path
 from publish.build_folder import BuildFolder
 from publish.database import PORTAL_DATASETS_TABLE
 from publish.facet_counts import FACET_COUNTS_TABLE
+from publish.geometry_index import rtree_tables
 
 def breakdown_query_name(kpi_id: str) -> str:
     """Name of the canned query holding a KPI's breakdown."""
@@ -58,6 +59,7 @@ def datasette_metadata(build: BuildFolder) -> dict:
                 table["label_column"] = options["label_column"]
             if options.get("geometry"):
                 table["map"] = map_settings(resource, site.get("map") or {})
+                tables.update({helper: {"hidden": True} for helper in rtree_tables(resource["name"])})
             tables[resource["name"]] = table
     tables[FACET_COUNTS_TABLE] = {"hidden": True}  # the build's stored facet counts (publish/facet_counts.py)
     tables[PORTAL_DATASETS_TABLE] = {
@@ -71,13 +73,13 @@ def datasette_metadata(build: BuildFolder) -> dict:
     for kpi in portal.get("kpis", []):
         queries[kpi["id"]] = {
             "title": kpi["title"],
-            "description": kpi.get("description") or kpi["sentence"],
+            "description": _query_description(kpi),
             "sql": kpi["sql"],
         }
         if kpi.get("breakdown_sql"):
             queries[breakdown_query_name(kpi["id"])] = {
                 "title": f"{kpi['title']} – Aufschlüsselung",
-                "description": f"Aufschlüsselung des aktuellen Werts: {kpi.get('description') or kpi['sentence']}",
+                "description": f"Aufschlüsselung des aktuellen Werts: {_query_description(kpi)}",
                 "sql": kpi["breakdown_sql"],
             }
     return {
@@ -120,3 +122,12 @@ def write_datasette_metadata(build: BuildFolder) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(datasette_metadata(build), ensure_ascii=False, indent=2), encoding="utf-8")
     return target
+
+
+def _query_description(kpi: dict) -> str:
+    """What a KPI's canned query returns, in words. Never the dashboard sentence: its
+    `{value}`/`{period}` placeholders are filled on the dashboard, not on the query page."""
+    if kpi.get("description"):
+        return kpi["description"]
+    unit = f" in {kpi['unit']}" if kpi.get("unit") else ""
+    return f"{kpi['title']}: je Zeitraum (Spalte „period“) der Wert{unit} (Spalte „value“)."

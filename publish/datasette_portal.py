@@ -17,6 +17,8 @@ from datasette import Response, hookimpl
 from datasette.plugins import pm
 
 from publish.build_folder import BuildFolder, BuildMissing
+from publish.datasette_german import german_error
+from publish.formatting import german_measurement
 
 
 PLUGIN_NAME = "offene-kommune-portal"
@@ -62,8 +64,35 @@ def extra_template_vars(datasette, request):
             variables = _portal_vars(Path(database_file).resolve().parent)
         except BuildMissing:
             continue
-        return {**variables, "current_url": request.path if request else ""}
+        # The path as the visitor sees it (with /daten/), so the navigation marks "Daten", not "Start".
+        return {**variables, "current_url": datasette.urls.path(request.path) if request else ""}
     return {}
+
+
+def _serves_build(datasette) -> bool:
+    for database_file in datasette.files:
+        try:
+            _portal_vars(Path(database_file).resolve().parent)
+            return True
+        except BuildMissing:
+            continue
+    return False
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """`german_error(message, title)` for the query page (publish/datasette_german.py)."""
+    env.globals["german_error"] = lambda message, title=None: german_error(
+        message, title=title, time_limit_ms=datasette.setting("sql_time_limit_ms"))
+
+
+@hookimpl
+def render_cell(value, datasette):
+    """Numbers in HTML tables the German way without float noise (`105.291.613,66`); JSON and
+    CSV keep the stored value. Primary keys and foreign-key links never come through here."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _serves_build(datasette):
+        return german_measurement(value)
+    return None
 
 
 @hookimpl(tryfirst=True)
@@ -83,9 +112,15 @@ def handle_exception(datasette, request, exception):
     else:
         return None  # a real bug: Datasette's handler logs the traceback and answers 500
 
+    title = getattr(exception, "title", None)
+    german = german_error(message, title=title, time_limit_ms=datasette.setting("sql_time_limit_ms"))
+    # A rejected or interrupted query keeps its SQL in a form to correct it (Datasette shows none).
+    sql = request.args.get("sql") if status == 400 else None
+
     async def render():
-        html = await datasette.render_template(["error.html"], {"ok": False, "error": message, "status": status, "title": None},
-                                               request=request)
+        html = await datasette.render_template(["error.html"], {
+            "ok": False, "error": german.original, "german": german, "status": status, "title": None,
+            "sql": sql, "form_action": datasette.urls.path(request.path)}, request=request)
         return Response.html(html, status=status)
 
     return render

@@ -38,3 +38,21 @@ def short_period(period: str) -> str:
     if match := re.fullmatch(r"(\d{4})-(\d{2})", period):
         return f"{match[2]}/{match[1][2:]}"
     return period
+
+
+def german_measurement(value: int | float) -> str:
+    """A number from a query result the German way, without binary float noise.
+
+    `105291613.66000001` → `105.291.613,66`, `0.1 + 0.2` → `0,3`, `12345` → `12.345`;
+    whole numbers below 10 000 stay ungrouped (`2026`, DIN 5008), so years read as years.
+    Twelve significant digits keep every figure a town publishes and drop the noise."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) or float(value).is_integer() and abs(value) < 1e15:
+        number = int(value)
+        return str(number) if abs(number) < 10_000 else _german_number(number, 0)
+    text = f"{value:.12g}"
+    if "e" in text or "n" in text:  # very large or small, inf, nan: no grouping would help
+        return text.replace(".", ",")
+    places = len(text.split(".")[1]) if "." in text else 0
+    return _german_number(float(text), places)

@@ -20,6 +20,15 @@ def rtree_name(table: str) -> str:
     return f"{table}_rtree"
 
 
+# SQLite keeps an R*Tree in three shadow tables beside the virtual one.
+RTREE_SHADOW_SUFFIXES = ("_rowid", "_node", "_parent")
+
+
+def rtree_tables(table: str) -> list[str]:
+    """The R*Tree of `table` and its shadow tables: helpers no visitor needs to see listed."""
+    return [rtree_name(table)] + [rtree_name(table) + suffix for suffix in RTREE_SHADOW_SUFFIXES]
+
+
 def create_rtree(db: sqlite_utils.Database, resource: dict) -> str | None:
     """Create and fill the R*Tree for `resource` if it declares a geometry column and has the
     bbox columns; return the R*Tree's name, or None when the resource has no geometry."""

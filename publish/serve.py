@@ -20,8 +20,9 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
-from publish import datasette_portal, sql_limits
+from publish import datasette_portal, search_route, served_address, sql_limits
 from publish.build_folder import BuildFolder
+from publish.cors import cors_send
 from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
 from publish.datasette_inspect import read_inspect_data
@@ -70,6 +71,7 @@ class _Release:
     cache: ResponseCache = field(default_factory=ResponseCache)
     active: int = 0  # requests running on this release
     retired: bool = False  # a newer release is being served
+    address_swap: tuple[bytes, bytes] | None = None  # see publish/served_address.py
 
     def close_when_idle(self) -> None:
         """Free the Datasette instance of a replaced release once its last request finished:
@@ -103,7 +105,7 @@ class PortalApp:
 
     def __init__(self, out: Path, address: str = "http://127.0.0.1:8000"):
         """`address` is where the server listens; absolute links use it when the portal
-        configures no `base_url`."""
+        configures no `base_url` or a development (loopback) one (publish/served_address.py)."""
         register_media_types()
         self.out = Path(out)
         self.address = address
@@ -141,10 +143,15 @@ class PortalApp:
         for database in datasette.databases.values():
             sql_limits.german_errors(database)
         site = build.portal.get("site", {})
+        configured_base = str(site.get("base_url") or "")
+        # A development base_url (loopback) is right on one port only: links follow where this server listens.
+        public_base = self.address if not configured_base or served_address.is_development_address(configured_base) \
+            else configured_base
         return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app(),
                         prefix=build.datasette_path, instance=datasette,
-                        origin=_origin(site.get("base_url") or self.address),
-                        policy=content_security_policy((site.get("map") or {}).get("tile_url")))
+                        origin=_origin(public_base),
+                        policy=content_security_policy((site.get("map") or {}).get("tile_url")),
+                        address_swap=served_address.replacement(configured_base, self.address))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -154,6 +161,7 @@ class PortalApp:
             message = await receive()
             await send({"type": "lifespan.shutdown.complete"})
             return
+        send = cors_send(send)
         try:
             release = self._current()
         except Exception as error:  # no build yet, or a broken one: say so instead of a stack trace
@@ -180,7 +188,10 @@ class PortalApp:
                     return
                 await release.cache.serve(datasette, scope, receive, send)
                 return
-            await _site_with_404(release, scope, receive, send)
+            if search_route.handles(scope):
+                await search_route.answer(release.root, scope, receive, send)
+                return
+            await _site_with_404(release, scope, receive, served_address.rewriting_send(scope, send, release.address_swap))
         finally:
             release.active -= 1
             release.close_when_idle()
@@ -250,5 +261,5 @@ def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str =
     BuildFolder.open(out)
     os.environ.setdefault("DATASETTE_SECRET", os.urandom(16).hex())
     raise_file_limit()
-    address = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    address = served_address.served_base_url(host, port)
     uvicorn.run(PortalApp(out, address), host=host, port=port, log_level=log_level, lifespan="on", **uvicorn_settings())

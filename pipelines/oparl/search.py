@@ -11,21 +11,11 @@ same way (`normalise`) or typed in the document's own spelling.
 
 from __future__ import annotations
 
-import re
+from contracts.german_folding import normalise, query_words
+
+__all__ = ["FTS_TOKENIZER", "normalise", "search_text", "fts_query"]
 
 FTS_TOKENIZER = "trigram"
-_REPLACEMENTS = str.maketrans({"ß": "ss", "ẞ": "ss", "ä": "ae", "ö": "oe", "ü": "ue"})
-_SPACE = re.compile(r"\s+")
-# control characters (NUL ends an FTS5 query string early in SQLite's C code) count as space
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def normalise(text: str) -> str:
-    """Lower-case German text with ß→ss and ä/ö/ü→ae/oe/ue and single spaces.
-
-    "Straßen" and "Strassen" become "strassen", "Sperrmüll" and "Sperrmuell" "sperrmuell".
-    """
-    return _SPACE.sub(" ", _CONTROL.sub(" ", text.casefold().translate(_REPLACEMENTS))).strip()
 
 
 def search_text(*parts: str | None) -> str:
@@ -39,5 +29,5 @@ def fts_query(user_query: str) -> str:
     Words are quoted, so FTS5 syntax characters in user input cannot cause errors; words
     shorter than three characters are dropped because trigrams cannot match them.
     """
-    words = [w for w in normalise(user_query).split(" ") if len(w) >= 3]
+    words = query_words(user_query)
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)

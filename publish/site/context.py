@@ -117,7 +117,7 @@ class SiteContext:
             lstrip_blocks=True,
             bytecode_cache=_bytecode_cache(self.template_cache),
         )
-        markdown = MarkdownIt("commonmark", {"html": False})
+        markdown = MarkdownIt("commonmark", {"html": False}).enable("table")  # READMEs use pipe tables
         env.filters.update({
             "date_de": german_date,
             "datetime_de": german_datetime,

@@ -7,6 +7,7 @@ import datetime as dt
 from publish.dataset_failure import for_dataset
 from publish.site.context import FAMILY_WORDS, SiteContext
 from publish.site.freshness import health
+from publish.site.dataset_profile import PREVIEW_ROWS, profile_table, read_report
 
 
 def render(site: SiteContext) -> None:
@@ -66,5 +67,11 @@ def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None, s
     site.publish_file(folder / "datapackage.json", f"{base}/datapackage.json")
     site.publish_file(folder / "report.json", f"{base}/report.json")
     readme = (folder / "README.md").read_text(encoding="utf-8") if (folder / "README.md").exists() else ""
+    checks = read_report((folder / "report.json").read_text(encoding="utf-8")) if (folder / "report.json").exists() else None
+    profiles = {resource["name"]: profile_table(site.db, resource) for resource in package["resources"]}
     site.write_page(base, "dataset.html", package=package, meta=package["kommune"], downloads=downloads,
-                    readme=readme, report=report_entry, health=source_health, base=f"/{base}/")
+                    readme=readme, report=report_entry, health=source_health, checks=checks, profiles=profiles,
+                    preview_rows=PREVIEW_ROWS, base=f"/{base}/")
+    # The report in German for people; report.json stays beside it for machines.
+    site.write_page(f"{base}/pruefbericht", "dataset_report.html", package=package, meta=package["kommune"],
+                    report=report_entry, checks=checks, base=f"/{base}/")

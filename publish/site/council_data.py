@@ -13,6 +13,8 @@ import sqlite3
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
+from contracts.german_folding import german_sort_key
+
 SECTION = "rat"
 FOLDERS = {"oparl_meeting": "sitzungen", "oparl_paper": "vorlagen", "oparl_organization": "gremien"}
 
@@ -76,12 +78,13 @@ def bodies(db: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def committees(db: sqlite3.Connection) -> list[dict[str, Any]]:
     """Council, committees and factions with their current member count, council first."""
-    return _all(db, """
+    found = _all(db, """
         select o.*, (select count(distinct ms.person) from oparl_membership ms where ms.organization = o.id
                      and (ms.end_date is null or ms.end_date >= date('now'))) as member_count,
                (select count(*) from oparl_meeting mt where mt.organization = o.id) as meeting_count
-        from oparl_organization o
-        order by case when o.classification = 'Rat' then 0 when o.organization_type = 'Gremium' then 1 else 2 end, o.name""")
+        from oparl_organization o""")
+    return sorted(found, key=lambda o: (0 if o["classification"] == "Rat" else 1 if o["organization_type"] == "Gremium" else 2,
+                                        german_sort_key(o["name"])))
 
 
 def meetings(db: sqlite3.Connection, organization: Optional[str] = None) -> list[dict[str, Any]]:
@@ -142,16 +145,21 @@ def paper_page(db: sqlite3.Connection, paper_id: str) -> dict[str, Any]:
     return {"paper": paper, "consultations": consultations, "files": files}
 
 
+def _role_rank(role: str | None) -> int:
+    """Chairs first, then their deputies, then everyone else."""
+    role = (role or "").casefold()
+    return 0 if role.startswith("vorsitz") else 1 if role.startswith("stellv") else 2
+
+
 def committee_page(db: sqlite3.Connection, organization_id: str) -> dict[str, Any]:
     """One committee or faction with its current members (role, faction) and its meetings."""
     organization = _one(db, "select * from oparl_organization where id = ?", organization_id)
     members = _all(db, """
-        select p.id, p.name, p.title, p.form_of_address, p.faction, ms.role, ms.voting_right,
+        select p.id, p.name, p.family_name, p.title, p.form_of_address, p.faction, ms.role, ms.voting_right,
                ms.start_date, ms.end_date
         from oparl_membership ms join oparl_person p on p.id = ms.person
-        where ms.organization = ? and (ms.end_date is null or ms.end_date >= date('now'))
-        order by case when ms.role like 'Vorsitz%' then 0 when ms.role like 'stellv%' then 1 else 2 end,
-                 p.family_name, p.name""", organization_id)
+        where ms.organization = ? and (ms.end_date is null or ms.end_date >= date('now'))""", organization_id)
+    members.sort(key=lambda m: (_role_rank(m["role"]), german_sort_key(m["family_name"]), german_sort_key(m["name"])))
     return {"organization": organization, "members": members, "meetings": meetings(db, organization_id)}
 
 

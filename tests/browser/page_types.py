@@ -58,6 +58,14 @@ def _first_page_under(folder: str) -> Callable[[BuildFolder], str]:
     return path
 
 
+def _dataset_with_totals(build: BuildFolder) -> str:
+    """The page of a dataset whose table holds total rows: preview, summaries and the total-row note."""
+    for package in build.packages:
+        if (build.dataset_dir(package["name"]) / "disclosure-audit.json").exists():
+            return f"/datensaetze/{package['name']}/"
+    raise NoExamplePage("no service statistics with total rows")
+
+
 def _geometry_table(build: BuildFolder) -> str:
     """Datasette's page of the first table with a geometry column (it shows a map)."""
     for package in build.packages:
@@ -111,10 +119,28 @@ def _query(build: BuildFolder) -> str:
     return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
 
 
+# Every kind of SQL error Datasette reports, each with its own page (publish/datasette_german.py).
+FAILING_QUERIES = {
+    "spalte": "select gibt_es_nicht from {table}",
+    "syntax": "select * from where",
+    "nur-lesen": "delete from {table}",
+    # Counts without end until the SQL time limit stops it.
+    "zeitlimit": "with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) from n",
+}
+
+
+def _failing_query(sql: str) -> Callable[[BuildFolder], str]:
+    def path(build: BuildFolder) -> str:
+        return f"{build.datasette_path}portal?" + urlencode({"sql": sql.format(table=_first_table(build))}, quote_via=quote)
+    return path
+
+
 PAGE_TYPES: list[PageType] = [
     PageType("startseite", "/"),
     PageType("datensatzliste", "/datensaetze/"),
     PageType("datensatz", lambda b: f"/datensaetze/{_first_package(b)['name']}/"),
+    PageType("datensatz-vorschau-summen", lambda b: _dataset_with_totals(b)),
+    PageType("pruefbericht", lambda b: f"/datensaetze/{_first_package(b)['name']}/pruefbericht/"),
     PageType("thema", lambda b: f"/datensaetze/thema/{_first_theme(b)}/"),
     PageType("bereich", lambda b: f"/datensaetze/bereich/{_first_package(b)['kommune']['family']}/"),
     PageType("build-bericht", "/bericht/"),
@@ -131,6 +157,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("rat-vorlage", _first_page_under("rat/vorlagen")),
     PageType("rat-gremium", _first_page_under("rat/gremien")),
     PageType("rat-suche", "/rat/suche/"),
+    PageType("suche", "/suche/"),
+    PageType("suche-ergebnisse", "/suche/?q=Stra%C3%9Fe"),  # answered by the server, also without JavaScript
     PageType("bauen-und-planen", "/bauen-und-planen/", max_kilobytes=400),
     PageType("planstand", _first_page_under("bauen-und-planen/stand")),
     PageType("bebauungsplan", _first_page_under("bauen-und-planen/plaene"), max_kilobytes=400),
@@ -143,5 +171,6 @@ PAGE_TYPES: list[PageType] = [
     PageType("datasette-abfrage", _query),
     PageType("datasette-gespeicherte-abfrage", _canned_query),
     PageType("datasette-abfragefehler", lambda b: f"{b.datasette_path}portal?sql=select+*+from+gibt_es_nicht", status=400),
+    *[PageType(f"datasette-fehler-{name}", _failing_query(sql), status=400) for name, sql in FAILING_QUERIES.items()],
     PageType("datasette-nicht-gefunden", lambda b: f"{b.datasette_path}portal/gibt_es_nicht", status=404),
 ]

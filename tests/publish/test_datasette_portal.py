@@ -65,7 +65,8 @@ def test_sql_errors_are_explained_in_german_with_status_400(demo_server, demo_bu
     build = BuildFolder.open(demo_build)
     response = demo_server.get(f"{build.datasette_path}portal", params={"sql": "delete from x"})
     assert response.status_code == 400
-    assert "Die Abfrage konnte nicht ausgeführt werden." in response.text
+    assert "<h1>Die Abfrage konnte nicht ausgeführt werden</h1>" in response.text
+    assert "Die Abfrage muss mit SELECT oder WITH beginnen." in response.text
     assert 'class="site-header"' in response.text
 
 

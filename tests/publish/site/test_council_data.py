@@ -65,3 +65,16 @@ def test_committee_page_lists_members_with_chair_first(db):
     assert page["members"][0]["role"] == "Vorsitz"
     assert all("phone" not in m and "email" not in m for m in page["members"])
     assert page["meetings"]
+
+
+def test_members_are_listed_in_german_name_order(demo_build):
+    """The demo council has Laura Kötter and Vanessa Krampe as members: Kötter comes first."""
+    from contracts.german_folding import german_sort_key
+
+    db = open_readonly(demo_build / "portal.db")
+    council = next(o for o in council_data.committees(db) if o["classification"] == "Rat")
+    members = council_data.committee_page(db, council["id"])["members"]
+    names = [m["name"] for m in members]
+    assert names.index("Laura Kötter") < names.index("Vanessa Krampe")
+    plain = [m for m in members if council_data._role_rank(m["role"]) == 2]
+    assert plain == sorted(plain, key=lambda m: (german_sort_key(m["family_name"]), german_sort_key(m["name"])))
