@@ -1,4 +1,4 @@
-"""Links from source data pass the portal's URL allow-list (rules.urls) before they are written.
+"""Links from source data pass the portal's URL allow-list (contracts.urls) before they are written.
 
 A refused URL is dropped, never rendered as a link, and becomes a warning in the dataset's
 report naming where it came from, so the town can ask the source's operator to fix it.
@@ -6,14 +6,14 @@ report naming where it came from, so the town can ask the source's operator to f
 from __future__ import annotations
 
 from pipelines.errors import Issue
-from rules.urls import ALLOWED_SCHEMES, safe_url
+from contracts.urls import ALLOWED_SCHEMES, safe_url
 
 _EXPECTED = "eine Adresse mit " + ", ".join(ALLOWED_SCHEMES[:-1]) + " oder " + ALLOWED_SCHEMES[-1]
 
 
 def checked_url(value: object, warnings: list[Issue], *, file: str | None, field: str,
                 row: int | None = None) -> str | None:
-    """`value` as `rules.urls.safe_url` lets it through; a value given but refused appends a
+    """`value` as `contracts.urls.safe_url` lets it through; a value given but refused appends a
     warning (`type` unsafe-url) to `warnings` and gives None."""
     if value is None or value == "":
         return None

@@ -1,10 +1,10 @@
 """CSV downloads that a spreadsheet cannot turn into formulas (CSV injection).
 
 The rule (which cells, how they are protected, and that every field holding a line break is
-quoted) is `rules.spreadsheet`, shared with the pipelines that write the published CSVs.
+quoted) is `contracts.spreadsheet`, shared with the pipelines that write the published CSVs.
 Two places apply it:
 - the published `<resource>.csv` in build/ (written by pipelines.output, typed: only text
-  fields); `rules.spreadsheet.from_spreadsheet_safe` undoes it when the CSV is loaded into portal.db, so the
+  fields); `contracts.spreadsheet.from_spreadsheet_safe` undoes it when the CSV is loaded into portal.db, so the
   database and the JSON keep the original text;
 - Datasette's CSV export, where values come from SQL of any shape: `CsvNeutraliser` rewrites the
   streamed response and exempts cells that read as plain numbers.
@@ -16,7 +16,7 @@ import csv
 import io
 import sys
 
-from rules.spreadsheet import QuotingWriter, neutralise_cell
+from contracts.spreadsheet import QuotingWriter, neutralise_cell
 
 
 def _complete_records_end(text: str) -> int:

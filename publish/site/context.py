@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from publish.build_folder import BuildFolder
 from publish.database import open_readonly
-from rules.urls import safe_url
+from contracts.urls import safe_url
 
 TYPE_WORDS = {
     "string": "Text", "integer": "Ganzzahl", "number": "Zahl", "boolean": "Ja/Nein", "date": "Datum",
@@ -127,7 +127,7 @@ class SiteContext:
             "type_de": lambda t: TYPE_WORDS.get(t, t),
             "family_de": lambda f: FAMILY_WORDS.get(f, f),
             "frequency_de": lambda f: FREQUENCY_WORDS.get(f, f),
-            "safe_url": safe_url,  # rules/urls.py: links from data
+            "safe_url": safe_url,  # contracts/urls.py: links from data
             "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown_below_h1(markdown, text)),
         })
         env.globals.update({

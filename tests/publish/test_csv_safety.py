@@ -1,4 +1,4 @@
-"""Datasette's CSV export passes through the shared rule (rules.spreadsheet) as it streams."""
+"""Datasette's CSV export passes through the shared rule (contracts.spreadsheet) as it streams."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from publish.csv_safety import CsvNeutraliser, TruncatedCsv
-from rules.spreadsheet import neutralise_cell
+from contracts.spreadsheet import neutralise_cell
 from tests.rules.test_spreadsheet import breaks_outside_quotes
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipelines.output import write_resource
 from publish.database import _rows, load_resource
-from rules.spreadsheet import LINE_BREAKS
+from contracts.spreadsheet import LINE_BREAKS
 from tests.conftest import GERMAN_SCHEMA, dataset_yaml, run_kommune
 from tests.reliability.test_bad_inputs import add_good, report_of
 from tests.rules.test_spreadsheet import breaks_outside_quotes

@@ -5,7 +5,7 @@ import re
 
 from hypothesis import given, strategies as st
 
-from rules.urls import safe_url
+from contracts.urls import safe_url
 
 REFUSED = [
     "javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)",

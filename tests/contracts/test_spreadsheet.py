@@ -6,7 +6,7 @@ import io
 
 from hypothesis import given, strategies as st
 
-from rules.spreadsheet import (LINE_BREAKS, QuotingWriter, from_spreadsheet_safe, has_line_break,
+from contracts.spreadsheet import (LINE_BREAKS, QuotingWriter, from_spreadsheet_safe, has_line_break,
                                looks_like_formula, neutralise_cell, spreadsheet_safe)
 
 FORMULAS = ['=HYPERLINK("http://127.0.0.1:9/x";"Klick")', "-2+3+cmd|' /C calc'!A0", "@SUMME(A1:A9)", "+49 2389 71-0",
