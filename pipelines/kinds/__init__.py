@@ -7,11 +7,12 @@ from frictionless import FrictionlessException, Schema
 
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import geojson, oparl, register, service_records, tabular, wfs
+from pipelines.kinds import geojson, json_records, oparl, register, service_records, tabular, wfs
 
 KINDS = {
     "csv": tabular,
     "xlsx": tabular,
+    "json": json_records,
     "service-records": service_records,
     "register": register,
     "oparl": oparl,

@@ -13,7 +13,6 @@ steps: [{type: make-valid}]   # optional: repair what can be repaired, and repor
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Literal
 
 from pydantic import HttpUrl, model_validator
@@ -25,6 +24,7 @@ from pipelines.geo.reading import GeoJsonError, parse_feature_collection
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_steps, write_features
 from pipelines.http import FetchError
+from pipelines.kinds.source_files import check_location
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False  # the kind brings its own schema (plan table or declared columns)
@@ -37,10 +37,7 @@ class Source(FeatureSettings):
 
     @model_validator(mode="after")
     def _one_location(self) -> "Source":
-        if (self.path is None) == (self.url is None):
-            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
-        if self.path is not None and (PurePosixPath(self.path).is_absolute() or ".." in PurePosixPath(self.path).parts):
-            raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
+        check_location(self.path, self.url)
         return self
 
 

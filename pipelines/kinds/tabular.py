@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import shutil
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
@@ -15,7 +15,8 @@ from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
-from pipelines.kinds.source_files import check_content_type, check_xlsx_container, csv_field_limit
+from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_xlsx_container,
+                                          csv_field_limit)
 from pipelines.output import PUBLISHED_FORM, ResourceOutput, join_resource_parts, write_resource_part
 from pipelines.report import issues_from_report
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows
@@ -38,17 +39,8 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _one_location(self) -> "Source":
-        if (self.path is None) == (self.url is None):
-            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
-        if self.path is not None:
-            parts = PurePosixPath(self.path).parts
-            if PurePosixPath(self.path).is_absolute() or ".." in parts:
-                raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
-        if self.encoding is not None:
-            try:
-                codecs.lookup(self.encoding)
-            except LookupError:
-                raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“")
+        check_location(self.path, self.url)
+        check_encoding_name(self.encoding)
         return self
 
 
@@ -85,11 +77,15 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     if source.kind == "xlsx":
         check_xlsx_container(path, shown_name)
     with csv_field_limit():
-        return _read_validate_write(dataset, source, ctx, path, shown_name)
+        return read_validate_write(dataset, source, ctx, path, shown_name)
 
 
-def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
-                         shown_name: str) -> list[ResourceOutput]:
+def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
+                        shown_name: str) -> list[ResourceOutput]:
+    """Apply the steps, validate `path` against the dataset's schema and write the table.
+
+    Shared with the kinds that turn their source into a CSV first (`json`). Raises
+    DatasetFailed with Frictionless's report retold in German."""
     published_schema = dataset.table_schema
     source_schema = _source_schema(published_schema)
     if dataset.steps:
