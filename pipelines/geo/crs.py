@@ -36,7 +36,10 @@ class SourceCrs:
     @cached_property
     def label(self) -> str:
         epsg = self.crs.to_epsg()  # slow (a database search): computed once per document
-        return f"EPSG:{epsg}" if epsg else self.name
+        if epsg:
+            return f"EPSG:{epsg}"
+        # A CRS given as WKT (a shapefile's .prj) is named by its own name, not by pages of WKT.
+        return self.crs.name if "[" in self.name else self.name
 
 
 def parse_crs(name: str) -> pyproj.CRS:

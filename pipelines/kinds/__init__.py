@@ -7,7 +7,7 @@ from frictionless import FrictionlessException, Schema
 
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import geojson, json_records, oparl, register, service_records, tabular, wfs
+from pipelines.kinds import geojson, json_records, oparl, register, service_records, shapefile, tabular, wfs
 
 KINDS = {
     "csv": tabular,
@@ -18,6 +18,7 @@ KINDS = {
     "oparl": oparl,
     "geojson": geojson,
     "wfs": wfs,
+    "shapefile": shapefile,
 }
 
 

@@ -36,17 +36,23 @@ def check_xlsx_container(path: Path, shown_name: str) -> None:
 
     Raises DatasetFailed (type format-error or source-error) naming the member at fault.
     """
+    check_zip_container(path, shown_name, "XLSX", "eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei")
+
+
+def check_zip_container(path: Path, shown_name: str, what: str, expected: str) -> None:
+    """Refuse a ZIP-packed source (`what`: "XLSX", "Shapefile-ZIP") that is no ZIP, or that
+    would unpack to more than the limits allow. Raises DatasetFailed naming the member at fault."""
     if not zipfile.is_zipfile(path):
-        raise DatasetFailed(f"{shown_name} ist keine XLSX-Datei", [Issue(
-            type="format-error", file=shown_name, message="die Datei ist kein XLSX-Container (ZIP) oder abgeschnitten",
-            expected="eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei")])
+        raise DatasetFailed(f"{shown_name} ist keine {what}-Datei", [Issue(
+            type="format-error", file=shown_name, message=f"die Datei ist kein {what}-Container (ZIP) oder abgeschnitten",
+            expected=expected)])
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError):
         raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
-            type="format-error", file=shown_name, message=f"ZIP-Verzeichnis nicht lesbar ({error})",
-            expected="eine vollständige .xlsx-Datei")])
+            type="format-error", file=shown_name, message="das Inhaltsverzeichnis der ZIP-Datei ist nicht lesbar",
+            expected=f"eine vollständige {what}-Datei")])
     total = sum(member.file_size for member in members)
     if total > MAX_XLSX_UNPACKED_BYTES:
         raise DatasetFailed(f"{shown_name} entpackt zu groß", [Issue(
@@ -59,7 +65,7 @@ def check_xlsx_container(path: Path, shown_name: str) -> None:
             raise DatasetFailed(f"{shown_name} ist verdächtig stark gepackt", [Issue(
                 type="source-error", file=shown_name,
                 message=f"{member.filename} ist {ratio:.0f}-fach gepackt (ZIP-Bombe?)",
-                expected=f"höchstens {MAX_XLSX_RATIO}-fach gepackte Tabellenblätter")])
+                expected=f"höchstens {MAX_XLSX_RATIO}-fach gepackte Dateien")])
 
 
 def check_content_type(content_type: str | None, kind: str, url: str) -> None:

@@ -23,6 +23,7 @@ from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True
 MAX_REPORTED_ISSUES = 200
+_DOWNLOAD_SUFFIXES = {"xlsx": ".xlsx", "json": ".json", "shapefile": ".zip", "xplan": ".gml"}
 
 
 class Source(BaseModel):
@@ -138,7 +139,7 @@ def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tup
     except FetchError as error:
         raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)])
     check_content_type(ctx.http.cached_content_type(url), source.kind, url)
-    suffix = ".xlsx" if source.kind == "xlsx" else ".csv"
+    suffix = _DOWNLOAD_SUFFIXES.get(source.kind, ".csv")  # readers that go by the file name see the right one
     linked = path.with_suffix(suffix)
     linked.unlink(missing_ok=True)
     linked.hardlink_to(path)

@@ -1,0 +1,71 @@
+"""Read one layer of a GIS file (shapefile, GML) with GDAL/OGR through pyogrio, as the
+GeoJSON-shaped document the rest of `pipelines.geo` checks and transforms.
+
+Why pyogrio and not fiona, pyshp or an own parser: docs/decisions/geodata-readers.md.
+Attribute values become plain Python values (numbers, text, ISO dates); geometries stay in
+the source CRS, which the caller decides (the `.prj`, the `srsName`, or a declaration).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+import shapely
+
+
+class LayerUnreadable(ValueError):
+    """GDAL could not read the layer; the message is German and names what to check."""
+
+
+@dataclass
+class Layer:
+    document: dict  # a GeoJSON FeatureCollection, coordinates in the source CRS
+    crs: str | None  # what GDAL found (e.g. "EPSG:25832" from a GML srsName), None if nothing
+    fields: list[str]
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if isinstance(value, numpy.datetime64):
+        return None if numpy.isnat(value) else str(value)
+    if isinstance(value, numpy.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, bytes):
+        raise LayerUnreadable("ein Feld enthält Binärdaten")
+    return value
+
+
+def read_layer(path: Path, layer: str | None = None, encoding: str | None = None, **open_options) -> Layer:
+    """Every feature of `layer` (None: the only or first layer) of the file at `path`.
+
+    `encoding` decodes text attributes (GDAL's own guess is switched off then). Raises
+    `LayerUnreadable` when GDAL cannot open or read it, or text does not decode.
+    """
+    from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+    from pyogrio.raw import read
+
+    try:
+        meta, _, geometries, values = read(str(path), layer=layer, encoding=encoding, datetime_as_string=True,
+                                           **open_options)
+    except UnicodeDecodeError as error:
+        raise LayerUnreadable(f"Texte sind nicht in {encoding or 'der angenommenen Kodierung'} geschrieben "
+                              f"(Byte 0x{error.object[error.start]:02x})") from error
+    except (DataSourceError, DataLayerError, FieldError, GeometryError) as error:
+        raise LayerUnreadable(f"GDAL kann {path.name} nicht lesen ({type(error).__name__})") from error
+    names = [str(name) for name in meta["fields"]]
+    features = []
+    for index in range(len(geometries) if geometries is not None else 0):
+        geometry = geometries[index]
+        try:
+            shape = shapely.from_wkb(geometry) if geometry is not None else None
+        except shapely.errors.GEOSException as error:
+            raise LayerUnreadable(f"Geometrie von Objekt {index + 1} ist nicht lesbar (Kreisbögen?)") from error
+        features.append({"type": "Feature",
+                         "properties": {name: _plain(column[index]) for name, column in zip(names, values)},
+                         "geometry": shapely.geometry.mapping(shape) if shape is not None else None})
+    return Layer({"type": "FeatureCollection", "features": features}, meta.get("crs"), names)
