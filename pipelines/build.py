@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -143,10 +144,10 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
         if error.errno in DISK_FULL:
             raise  # not this dataset's fault: the build stops and the previous release stays
         return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
-                               [_internal_issue(error)], warnings, started)
-    except Exception as error:  # a bug or an unforeseen input must not take the other datasets down
+                               [_internal_issue(dataset.id, state_dir)], warnings, started)
+    except Exception:  # a bug or an unforeseen input must not take the other datasets down
         return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
-                               [_internal_issue(error)], warnings, started)
+                               [_internal_issue(dataset.id, state_dir)], warnings, started)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources))
@@ -161,9 +162,23 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
                          rows=sum(r.row_count for r in resources))
 
 
-def _internal_issue(error: Exception) -> Issue:
-    return Issue(type="internal-error", message=f"{type(error).__name__}: {error}",
-                 expected="Bitte an das Portal-Team melden: " + traceback.format_exc(limit=3).splitlines()[-1])
+def _internal_issue(dataset_id: str, state_dir: Path) -> Issue:
+    """The issue for an exception no kind foresaw. Its text is internal (English, paths, data):
+    it goes to the terminal and to `.build-state/fehler/`, never into the report a visitor
+    sees, which names only a reference to find it by."""
+    details = traceback.format_exc()
+    reference = hashlib.sha256(f"{dataset_id}{time.time_ns()}{details}".encode()).hexdigest()[:10]
+    log = state_dir / "fehler" / f"{dataset_id}-{reference}.txt"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(details, encoding="utf-8")
+    except OSError:
+        pass  # the terminal still has it
+    print(f"Interner Fehler in {dataset_id} (Fehlerkennung {reference}):\n{details}", file=sys.stderr)
+    return Issue(type="internal-error",
+                 message="Die Quelle konnte wegen eines Fehlers im Portal nicht verarbeitet werden.",
+                 expected=f"Bitte an das Portal-Team melden, mit der Fehlerkennung {reference}: die Einzelheiten stehen "
+                          f"in der Ausgabe des Builds (Terminal) und in .build-state/fehler/{log.name}")
 
 
 def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, previous_datasets: Path | None) -> DatasetResult:

@@ -56,7 +56,7 @@ def read_layer(path: Path, layer: str | None = None, encoding: str | None = None
         raise LayerUnreadable(f"Texte sind nicht in {encoding or 'der angenommenen Kodierung'} geschrieben "
                               f"(Byte 0x{error.object[error.start]:02x})") from error
     except (DataSourceError, DataLayerError, FieldError, GeometryError) as error:
-        raise LayerUnreadable(f"GDAL kann {path.name} nicht lesen ({type(error).__name__})") from error
+        raise LayerUnreadable(f"GDAL kann {path.name} nicht lesen (beschädigt oder unvollständig?)") from error
     names = [str(name) for name in meta["fields"]]
     features = []
     for index in range(len(geometries) if geometries is not None else 0):

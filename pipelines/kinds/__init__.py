@@ -7,7 +7,7 @@ from frictionless import FrictionlessException, Schema
 
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import geojson, json_records, oparl, register, service_records, shapefile, tabular, wfs
+from pipelines.kinds import geojson, json_records, oparl, register, service_records, shapefile, tabular, wfs, xplan
 
 KINDS = {
     "csv": tabular,
@@ -19,6 +19,7 @@ KINDS = {
     "geojson": geojson,
     "wfs": wfs,
     "shapefile": shapefile,
+    "xplan": xplan,
 }
 
 

@@ -21,9 +21,9 @@ from pydantic import HttpUrl, model_validator
 
 from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
-from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.resource import FeatureSettings
-from pipelines.geo.source_kind import check_steps, write_features
+from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.kinds import tabular
 from pipelines.kinds.source_files import check_encoding_name, check_location, check_zip_container
 from pipelines.output import ResourceOutput
@@ -45,13 +45,7 @@ class Source(FeatureSettings):
         return self
 
 
-def check(dataset: DatasetConfig) -> list[ConfigProblem]:
-    source: Source = dataset.source_config
-    problems = check_steps(dataset)
-    if source.path and not (dataset.folder / source.path).exists():
-        problems.append(ConfigProblem(f"datasets/{dataset.id}/dataset.yaml", "source.path",
-                                      f"{source.path} gibt es nicht im Datensatzordner"))
-    return problems
+check = check_file_source
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:

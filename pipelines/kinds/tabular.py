@@ -15,6 +15,7 @@ from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
+from pipelines.kinds.file_format import refuse_other_format
 from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_xlsx_container,
                                           csv_field_limit)
 from pipelines.output import PUBLISHED_FORM, ResourceOutput, join_resource_parts, write_resource_part
@@ -124,13 +125,15 @@ def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext,
 
 def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Path, str]:
     """The local path of a file source (inside the dataset folder, or downloaded) and the name
-    reports show for it. Shared by the file-based kinds. Raises DatasetFailed."""
+    reports show for it. Shared by the file-based kinds. Raises DatasetFailed, also when the
+    file is plainly of another format than the kind reads (`file_format.refuse_other_format`)."""
     if source.path is not None:
         path = (dataset.folder / source.path).resolve()
         if not path.is_relative_to(dataset.folder.resolve()):
             raise DatasetFailed("Quelldatei liegt außerhalb des Datensatzordners", [Issue(message="unzulässiger Pfad", file=source.path)])
         if not path.exists():
             raise DatasetFailed("Quelldatei fehlt", [Issue(type="scheme-error", message="Datei nicht gefunden", file=source.path)])
+        refuse_other_format(path, source.kind, source.path, getattr(source, "encoding", None))
         return path, source.path
     url = str(source.url)
     try:
@@ -143,6 +146,7 @@ def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tup
     linked = path.with_suffix(suffix)
     linked.unlink(missing_ok=True)
     linked.hardlink_to(path)
+    refuse_other_format(linked, source.kind, url, getattr(source, "encoding", None))
     return linked, url
 
 
