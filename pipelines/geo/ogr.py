@@ -7,6 +7,7 @@ the source CRS, which the caller decides (the `.prj`, the `srsName`, or a declar
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,18 +27,13 @@ class Layer:
     fields: list[str]
 
 
-def _plain(value):
-    if value is None:
-        return None
-    if isinstance(value, numpy.datetime64):
-        return None if numpy.isnat(value) else str(value)
-    if isinstance(value, numpy.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, bytes):
+def _plain_column(column) -> list:
+    """A column as plain Python values: numbers, text, ISO dates (read as text), None for
+    gaps (NaN in float columns)."""
+    values = column.tolist() if isinstance(column, numpy.ndarray) else list(column)
+    if values and any(isinstance(value, bytes) for value in values):
         raise LayerUnreadable("ein Feld enthält Binärdaten")
-    return value
+    return [None if isinstance(value, float) and math.isnan(value) else value for value in values]
 
 
 def read_layer(path: Path, layer: str | None = None, encoding: str | None = None, **open_options) -> Layer:
@@ -58,14 +54,14 @@ def read_layer(path: Path, layer: str | None = None, encoding: str | None = None
     except (DataSourceError, DataLayerError, FieldError, GeometryError) as error:
         raise LayerUnreadable(f"GDAL kann {path.name} nicht lesen (beschädigt oder unvollständig?)") from error
     names = [str(name) for name in meta["fields"]]
-    features = []
-    for index in range(len(geometries) if geometries is not None else 0):
-        geometry = geometries[index]
-        try:
-            shape = shapely.from_wkb(geometry) if geometry is not None else None
-        except shapely.errors.GEOSException as error:
-            raise LayerUnreadable(f"Geometrie von Objekt {index + 1} ist nicht lesbar (Kreisbögen?)") from error
-        features.append({"type": "Feature",
-                         "properties": {name: _plain(column[index]) for name, column in zip(names, values)},
-                         "geometry": shapely.geometry.mapping(shape) if shape is not None else None})
+    columns = [_plain_column(column) for column in values]
+    try:
+        # vectorised: one GeoJSON text per feature from GEOS, parsed by the C json module
+        # (twice as fast as shapely.geometry.mapping per feature; measured in the decision)
+        texts = shapely.to_geojson(shapely.from_wkb(geometries)) if geometries is not None else []
+    except shapely.errors.GEOSException as error:
+        raise LayerUnreadable("eine Geometrie ist nicht lesbar (Kreisbögen oder beschädigte Daten?)") from error
+    features = [{"type": "Feature", "properties": {name: column[index] for name, column in zip(names, columns)},
+                 "geometry": json.loads(text) if text is not None else None}
+                for index, text in enumerate(texts)]
     return Layer({"type": "FeatureCollection", "features": features}, meta.get("crs"), names)
