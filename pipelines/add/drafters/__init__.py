@@ -1,0 +1,19 @@
+"""The registered drafters, one per format (see pipelines/add/draft.py for the contract).
+
+Add a format by writing a module with a `DRAFTER` object and adding one line here.
+"""
+from __future__ import annotations
+
+from pipelines.add.draft import Drafter, Probe
+
+DRAFTERS: list[Drafter] = []
+
+
+def choose_drafter(probe: Probe) -> Drafter | None:
+    """The drafter surest that the probe is its format; None when none recognises it."""
+    best, best_score = None, 0
+    for drafter in DRAFTERS:
+        score = drafter.recognises(probe)
+        if score > best_score:
+            best, best_score = drafter, score
+    return best
