@@ -60,6 +60,30 @@ def validate(datasets: tuple[str, ...], portal_dir: Path, no_sources: bool, quie
 
 
 @main.command()
+@click.argument("location", metavar="PFAD_ODER_URL")
+@click.option("--id", "dataset_id", default=None, help="ID des neuen Datensatzes (sonst aus dem Dateinamen).")
+@portal_dir_option
+def add(location: str, dataset_id: str | None, portal_dir: Path) -> None:
+    """Aus einer Datei (oder URL) einen Datensatz-Entwurf unter datasets/<id>/ anlegen."""
+    from pipelines.add import AddFailed
+
+    with _explained_errors(AddFailed):
+        result = portal.add(portal_dir, location, dataset_id=dataset_id)
+    click.echo(f"Angelegt: datasets/{result.dataset_id}/ (Quellenart {result.kind})")
+    click.echo("Erkannt:")
+    for line in result.decided:
+        click.echo(f"  + {line}")
+    if result.undecided:
+        click.secho("Nicht entschieden (bitte prüfen):", fg="yellow")
+        for line in result.undecided:
+            click.echo(f"  ? {line}")
+    click.echo("Noch zu schreiben:")
+    for line in result.to_write:
+        click.echo(f"  - {line}")
+    click.echo(f"Dann: kommune validate {result.dataset_id}")
+
+
+@main.command()
 @out_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", "-p", default=8000, show_default=True, type=int)

@@ -19,6 +19,7 @@ from publish.build_folder import BuildFolder
 from publish.catalogue import CatalogueError
 
 if TYPE_CHECKING:
+    from pipelines.add import AddResult
     from publish.ckan import PublishReport
     from publish.dcat.check import ShaclReport
 
@@ -75,6 +76,14 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
         scratch = Path(scratch)
         report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress)
     return portal, report
+
+
+def add(portal_dir: Path | str = ".", location: str = "", *, dataset_id: str | None = None) -> "AddResult":
+    """Draft `datasets/<id>/` from a file, folder or URL (see pipelines.add.add_dataset).
+    Raises pipelines.add.AddFailed with a German message."""
+    from pipelines.add import add_dataset
+
+    return add_dataset(portal_dir, location, dataset_id=dataset_id)
 
 
 def serve(out: Path | str = DEFAULT_OUT, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -22,6 +22,8 @@ from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True
 MAX_REPORTED_ISSUES = 200
+#: The decimal character of an integer with thousands separators: none a cell can hold.
+NO_DECIMALS = "\x00"
 
 
 class Source(BaseModel):
@@ -33,6 +35,8 @@ class Source(BaseModel):
     encoding: str | None = None
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     sheet: str | int | None = None
+    # [] = no usable heading (blank, repeated or over several rows): columns are taken by
+    # position, the schema's labels only document the headings.
     header_rows: list[int] | None = None
     comment_rows: list[int] | None = None
 
@@ -91,10 +95,11 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
 def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
                          shown_name: str) -> list[ResourceOutput]:
     published_schema = dataset.table_schema
-    source_schema = _source_schema(published_schema)
     if dataset.steps:
         path = _apply_steps(_open(path, source), dataset, shown_name, ctx.out_dir)
         source = Source(kind="csv", path=path.name, encoding="utf-8", delimiter=",")
+    by_position = source.header_rows == []
+    source_schema = source_side_schema(published_schema, None if by_position else _raw_labels(_open(path, source)))
     name = dataset.table_name()
     parts_folder = ctx.out_dir / ".teile"
     try:
@@ -182,7 +187,9 @@ def _open(path: Path, source: Source, schema: dict | None = None) -> Resource:
     if source.kind == "xlsx" and source.sheet is not None:
         controls.append(formats.ExcelControl(sheet=source.sheet))
     dialect_options = {}
-    if source.header_rows is not None:
+    if source.header_rows == []:
+        dialect_options["header"] = False  # columns by position: see Source.header_rows
+    elif source.header_rows is not None:
         dialect_options["header_rows"] = source.header_rows
     if source.comment_rows is not None:
         dialect_options["comment_rows"] = source.comment_rows
@@ -210,18 +217,43 @@ def _apply_steps(resource: Resource, dataset: DatasetConfig, shown_name: str, wo
     return target
 
 
-def _source_schema(schema: dict) -> dict:
-    """The schema as it meets the source file: field names are the source's header labels."""
+def _raw_labels(resource: Resource) -> list[str] | None:
+    """The file's headings as Frictionless reads them; None when it cannot even open the file
+    (the validation that follows reports why)."""
+    try:
+        with resource:
+            return list(resource.labels)
+    except FrictionlessException:
+        return None
+
+
+def source_side_schema(schema: dict, raw_labels: list[str] | None) -> dict:
+    """The schema as it meets the source file.
+
+    Field names become the file's headings (`label`), matched with spaces and TABs around a
+    heading ignored: the raw heading is used where only those differ. Without `raw_labels`
+    (columns by position) the names stay. An integer with `groupChar`, which Frictionless
+    ignores, is read as a number without decimals (`decimalChar` a character no cell holds,
+    so `1.234,5` is a type error) whose groups the grouped-numbers check verifies.
+    """
+    raw_by_trimmed = {label.strip(" \t"): label for label in raw_labels or [] if isinstance(label, str)}
+    names = {}
     fields = []
     for field in schema["fields"]:
+        source_name = field["name"]
+        if raw_labels is not None:
+            label = field.get("label", field["name"])
+            source_name = raw_by_trimmed.get(label, label)
+        names[field["name"]] = source_name
         field = {k: v for k, v in field.items() if k != "label"}
-        field["name"] = next(f.get("label", f["name"]) for f in schema["fields"] if f["name"] == field["name"])
+        field["name"] = source_name
+        if field.get("type") == "integer" and field.get("groupChar"):
+            field.update(type="number", decimalChar=NO_DECIMALS)
         fields.append(field)
-    labels = {f["name"]: f.get("label", f["name"]) for f in schema["fields"]}
     result = {**schema, "fields": fields}
     if "primaryKey" in schema:
         keys = schema["primaryKey"] if isinstance(schema["primaryKey"], list) else [schema["primaryKey"]]
-        result["primaryKey"] = [labels[k] for k in keys]
+        result["primaryKey"] = [names[k] for k in keys]
     result.pop("foreignKeys", None)  # resolved across datasets in portal.db, not within one file
     return result
 
