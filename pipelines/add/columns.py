@@ -17,7 +17,7 @@ from pipelines.checks.german_values import (
 
 SPACE = " \t"
 # Headings of number columns that are codes, not amounts: never summed, leading zeros matter.
-_CODE_HEADING = re.compile(r"(?i)(\bplz\b|postleitzahl|schl(ü|ue)ssel|\bags\b|\bgkz\b|kennziffer|\bars\b)")
+_CODE_HEADING = re.compile(r"(?i)(\bplz\b|postleitzahl|schl(ü|ue)ssel|\bags\b|\bgkz\b|kennziffer|\bars\b|konto|nummer|\bnr\b)")
 
 
 @dataclass

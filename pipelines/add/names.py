@@ -49,6 +49,6 @@ def title_from_heading(heading: str, number: int) -> str:
 
 def title_from_file(name: str) -> str:
     """A dataset title drafted from a file name: `muenster_ladesaeulen.csv` → `Muenster ladesaeulen`."""
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
+    stem = re.sub(r"\.[A-Za-z0-9]{1,8}$", "", name)
     words = re.sub(r"[_\-\s.]+", " ", stem).strip()
     return (words[:1].upper() + words[1:]) if len(words) >= 3 else f"Datensatz {words}".strip()

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
+from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
 from pipelines.kinds.source_files import check_content_type, check_xlsx_container, csv_field_limit
@@ -39,6 +40,8 @@ class Source(BaseModel):
     # position, the schema's labels only document the headings.
     header_rows: list[int] | None = None
     comment_rows: list[int] | None = None
+    # Spaces and TABs around text values and headings are removed (and counted in the report).
+    trim: bool = True
 
     @model_validator(mode="after")
     def _one_location(self) -> "Source":
@@ -107,9 +110,11 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
         # parts on every core; any error, or a source it does not handle (XLSX,
         # header/comment rows), gets Frictionless's own report (pipelines/tabular/checked.py).
         # Files written before an error are discarded with the release's dataset folder.
+        converters = {**PUBLISHED_FORM, "string": trim_text} if source.trim else PUBLISHED_FORM
         parts = consume_valid_rows(_open(path, source, source_schema), None,
                                    partial(write_resource_part, parts_folder, _published(published_schema)),
-                                   converters=PUBLISHED_FORM, limit_errors=MAX_REPORTED_ISSUES)
+                                   converters=converters, limit_errors=MAX_REPORTED_ISSUES)
+        ctx.warnings.extend(_hygiene(path, source, published_schema, shown_name))
         return [join_resource_parts(
             ctx.out_dir,
             name,
@@ -128,6 +133,30 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
         shutil.rmtree(parts_folder, ignore_errors=True)
         if dataset.steps:
             path.unlink(missing_ok=True)
+
+
+def _hygiene(path: Path, source: Source, schema: dict, shown_name: str) -> list[Issue]:
+    """Warnings about what the valid file still carries (pipelines/checks/hygiene.py)."""
+    names = [f["name"] for f in schema["fields"]]
+    text_fields = {f["name"] for f in schema["fields"]
+                   if f.get("type", "string") == "string" and not f.get("constraints", {}).get("pattern")}
+    if source.kind == "csv":
+        found = scan_delimited(path, source.encoding or _detected_encoding(path, source), source.delimiter or ",",
+                               names, source.header_rows, source.comment_rows, text_fields) \
+            if source.delimiter else _scan_with_frictionless(path, source, names, text_fields)
+    else:
+        found = _scan_with_frictionless(path, source, names, text_fields)
+    return found.issues(shown_name, text_fields, source.trim)
+
+
+def _detected_encoding(path: Path, source: Source) -> str:
+    with _open(path, source) as resource:
+        return resource.encoding
+
+
+def _scan_with_frictionless(path: Path, source: Source, names: list[str], text_fields: set[str]):
+    with _open(path, source) as resource:
+        return scan_rows(((row.row_number, row.to_list()) for row in resource.row_stream), names, text_fields)
 
 
 def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Path, str]:
