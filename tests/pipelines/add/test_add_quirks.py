@@ -1,0 +1,113 @@
+"""A small corpus of real-world quirks the reference samples lack, generated here: BOM,
+mixed date forms, TAB at the end of every line, integer amounts with thousands dots, codes
+with leading zeros, headings with spaces, double-encoded text, U+0085, and a hand-written
+schema that leaves German numbers as text (the lazy path)."""
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import GERMAN_SCHEMA, PortalDir, dataset_yaml, run_kommune
+
+ROWS = [
+    # Bezirk, Datum (mixed), Monat, Betrag (integer, dots), Anteil, Aktiv, Link (TAB at line end)
+    ("01", "07.03.2022", "2023-01", "1.234", "39,20", "ja", "https://example.org/a"),
+    ("02", "2022-03-08", "2023-02", "12.345.678", "-0,5", "nein", "https://example.org/b"),
+    ("10", "09.03.2022", "2023-03", "-5.000", "1.000,25", "ja", "https://example.org/c"),
+    ("11", "10.03.2022", "2023-04", "17", "0,75", "nein", "https://example.org/d"),
+]
+HEADINGS = ["Bezirk", "Datum", "Monat", "Betrag (EUR)", "Anteil", "Aktiv ", "Link"]
+
+
+def _quirky_csv() -> bytes:
+    lines = [";".join(HEADINGS)] + [";".join(row) + "\t" for row in ROWS]
+    return b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n"
+
+
+def _messy_text_csv() -> bytes:
+    # Windows-1252 file whose text was once UTF-8 read as Windows-1252 („â€ž“), plus U+0085
+    # (NEL: some readers break the line there) and a replacement character.
+    lines = ["Nr;Text;Menge", "1;Sch\u00f6ne Stra\u00dfe;3", "2;â€žZitatâ€œ;4", "3;Zeile\u0085Umbruch;5",
+             "4;kaputt \ufffd;6"]
+    return "\n".join(lines).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    portal = PortalDir(tmp_path_factory.mktemp("quirks") / "portal")
+    files = tmp_path_factory.mktemp("files")
+    (files / "quirks.csv").write_bytes(_quirky_csv())
+    (files / "messy.csv").write_bytes(_messy_text_csv())
+    outputs = {}
+    for name in ("quirks.csv", "messy.csv"):
+        result = run_kommune("add", str(files / name), "-C", str(portal.root))
+        assert result.returncode == 0, result.stderr
+        outputs[name] = result.stdout
+    # The lazy path: a schema written by hand that leaves `Betrag` as text.
+    lazy_schema = GERMAN_SCHEMA.replace('type: number, decimalChar: ",", groupChar: "."', "type: string")
+    rows = "Datum;Betrag;Ort\n" + "".join(f"0{d}.01.2024;{d}.234,5{d};Mitte\n" for d in range(1, 8))
+    portal.add("lazy", dataset_yaml('{kind: csv, path: sample/b.csv, delimiter: ";"}'), lazy_schema,
+               {"sample/b.csv": rows.encode()})
+    kept = dataset_yaml('{kind: csv, path: sample/k.csv, delimiter: ";", trim: false}')
+    portal.add("kept", kept, GERMAN_SCHEMA, {"sample/k.csv": "Datum;Betrag;Ort\n01.01.2024;1,5;  Mitte \n".encode()})
+    build = run_kommune("build", "-C", str(portal.root), "-o", str(portal.out), "--quiet", timeout=600)
+    return portal, outputs, build
+
+
+def _published(portal: PortalDir, dataset_id: str) -> tuple[list[dict], dict, dict]:
+    folder = portal.out / "datasets" / dataset_id
+    package = json.loads((folder / "datapackage.json").read_text())
+    with open(folder / package["resources"][0]["path"], encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return rows, package, json.loads((folder / "report.json").read_text())
+
+
+def test_all_quirky_datasets_publish(built):
+    portal, _, build = built
+    report = json.loads((portal.out / "build-report.json").read_text())
+    assert {d["id"]: d["status"] for d in report["datasets"]} == {
+        "quirks": "ok", "messy": "ok", "lazy": "ok", "kept": "ok"}, build.stderr
+
+
+def test_quirks_are_read_the_german_way(built):
+    portal, outputs, _ = built
+    rows, package, report = _published(portal, "quirks")
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert [r["bezirk"] for r in rows] == ["01", "02", "10", "11"]          # leading zero kept
+    assert fields["bezirk"]["type"] == "string"
+    assert fields["betrag_eur"]["type"] == "integer"
+    assert sum(int(r["betrag_eur"]) for r in rows) == 1234 + 12345678 - 5000 + 17
+    assert sum(Decimal(r["anteil"]) for r in rows) == Decimal("39.20") - Decimal("0.5") + Decimal("1000.25") + Decimal("0.75")
+    assert [r["aktiv"] for r in rows] == ["true", "false", "true", "false"]
+    assert fields["datum"]["type"] == "string"  # mixed forms: kept as text, and said so
+    assert "gemischte Datumsformen" in outputs["quirks.csv"]
+    assert [r["link"] for r in rows] == [row[-1] for row in ROWS]           # the TAB is gone
+    trimmed = [w for w in report["warnings"] if w["type"] == "trimmed-values"]
+    assert [(w["field"], w["message"].split()[0]) for w in trimmed] == [("link", "4")]
+    assert "UTF-8 mit BOM" in outputs["quirks.csv"]
+
+
+def test_messy_text_is_reported_with_row_and_field(built):
+    portal, _, _ = built
+    rows, _, report = _published(portal, "messy")
+    found = {(w["type"], w["row"], w["field"]) for w in report["warnings"]}
+    assert {("mojibake", 3, "text"), ("line-breaker", 4, "text"), ("replacement", 5, "text")} <= found
+    assert rows[0]["text"] == "Schöne Straße"
+
+
+def test_lazy_path_guard_names_the_type_to_declare(built):
+    portal, _, _ = built
+    _, _, report = _published(portal, "lazy")
+    guard = [w for w in report["warnings"] if w["type"] == "undeclared-type"]
+    assert [w["field"] for w in guard] == ["betrag"]
+    assert 'decimalChar: ","' in guard[0]["expected"]
+
+
+def test_trim_false_keeps_spaces_and_counts_them(built):
+    portal, _, _ = built
+    rows, _, report = _published(portal, "kept")
+    assert rows[0]["ort"] == "  Mitte "
+    assert any(w["type"] == "trimmed-values" and "behalten" in w["message"] for w in report["warnings"])
