@@ -11,7 +11,7 @@ from typing import Literal
 from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
+from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
 from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
@@ -68,11 +68,6 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
         problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
     if dataset.table_schema:
         names = [f.get("name", "") for f in dataset.table_schema["fields"]]
-        for index, name in enumerate(names):
-            if not COLUMN_NAME.match(str(name)):
-                problems.append(ConfigProblem(
-                    f"datasets/{dataset.id}/schema.yaml", f"fields.{index}.name",
-                    f"„{name}“: Spaltennamen in Kleinbuchstaben, Ziffern und _ (die Überschrift der Quelle gehört in label)"))
         for option in ("fts", "facets"):
             for name in getattr(dataset.table, option):
                 if name not in names:
