@@ -58,6 +58,7 @@ class BuildReport:
     started: str
     datasets: list[DatasetResult] = field(default_factory=list)
     seconds: float = 0.0
+    file: Path | None = None  # where the command wrote this report as JSON
 
     @property
     def failed(self) -> list[DatasetResult]:
@@ -79,8 +80,11 @@ def build_datasets(
     *,
     only: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    done: str = "veröffentlicht",
 ) -> BuildReport:
     """Build the declared datasets into `release_dir/datasets/`.
+
+    `done` is the summary of a dataset that went through (`geprüft` when validating).
 
     Datasets not named in `only` are carried over from `previous_dir` as they are. Never raises
     for a single dataset's failure: it is recorded in the returned report.
@@ -99,7 +103,7 @@ def build_datasets(
                 continue
             if progress:
                 progress(dataset.id)
-            result = _build_one(dataset, portal, datasets_dir, previous_datasets, state_dir, http)
+            result = _build_one(dataset, portal, datasets_dir, previous_datasets, state_dir, http, done)
             report.datasets.append(result)
         for dataset_id, problems in portal.invalid_datasets.items():
             if only is None or dataset_id in only:
@@ -116,7 +120,7 @@ def build_datasets(
 
 
 def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path, previous_datasets: Path | None,
-               state_dir: Path, http: HttpClient) -> DatasetResult:
+               state_dir: Path, http: HttpClient, done: str = "veröffentlicht") -> DatasetResult:
     started = time.monotonic()
     out_dir = datasets_dir / dataset.id
     previous = previous_datasets / dataset.id if previous_datasets else None
@@ -157,7 +161,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
-    return DatasetResult(dataset.id, "ok", "veröffentlicht", warnings=warnings, seconds=time.monotonic() - started,
+    return DatasetResult(dataset.id, "ok", done, warnings=warnings, seconds=time.monotonic() - started,
                          rows=sum(r.row_count for r in resources))
 
 

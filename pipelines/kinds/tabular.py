@@ -22,7 +22,9 @@ from pipelines.report import issues_from_report
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True
+#: Issues kept in the report; all are counted, up to COUNTED_ISSUES (beyond: "mehr als").
 MAX_REPORTED_ISSUES = 200
+COUNTED_ISSUES = 100_000
 #: The decimal character of an integer with thousands separators: none a cell can hold.
 NO_DECIMALS = "\x00"
 
@@ -108,7 +110,7 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
         converters = {**PUBLISHED_FORM, "string": trim_text} if source.trim else PUBLISHED_FORM
         parts = consume_valid_rows(_open(path, source, source_schema), None,
                                    partial(write_resource_part, parts_folder, _published(published_schema)),
-                                   converters=converters, limit_errors=MAX_REPORTED_ISSUES)
+                                   converters=converters, limit_errors=COUNTED_ISSUES)
         ctx.warnings.extend(_hygiene(path, source, published_schema, shown_name))
         return [join_resource_parts(
             ctx.out_dir,
@@ -123,11 +125,21 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
         )]
     except InvalidTable as invalid:
         issues = issues_from_report(invalid.report, shown_name, published_schema)
-        raise DatasetFailed(f"{len(issues)} Fehler in {shown_name}", issues)
+        raise DatasetFailed(counted_summary(len(issues), shown_name), issues[:MAX_REPORTED_ISSUES])
     finally:
         shutil.rmtree(parts_folder, ignore_errors=True)
         if dataset.steps:
             path.unlink(missing_ok=True)
+
+
+def counted_summary(count: int, shown_name: str) -> str:
+    """„368 Fehler in x.csv, die ersten 200 gezeigt“: the true count, and how many the report holds."""
+    number = f"{count:,}".replace(",", ".")
+    if count >= COUNTED_ISSUES:
+        return f"mehr als {number} Fehler in {shown_name}, die ersten {MAX_REPORTED_ISSUES} gezeigt"
+    if count > MAX_REPORTED_ISSUES:
+        return f"{number} Fehler in {shown_name}, die ersten {MAX_REPORTED_ISSUES} gezeigt"
+    return f"{number} Fehler in {shown_name}"
 
 
 def _hygiene(path: Path, source: Source, schema: dict, shown_name: str) -> list[Issue]:
