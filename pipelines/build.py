@@ -24,11 +24,12 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
+from pipelines.spreadsheet_downloads import write_spreadsheet_copies
 from pipelines.tabular.parallel import workers_wanted
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: spreadsheet copies (xlsx, German CSV) beside each table
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
@@ -151,6 +152,8 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     except Exception as error:  # a bug or an unforeseen input must not take the other datasets down
         return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
                                [_internal_issue(error)], warnings, started)
+    for resource in resources:
+        resource.downloads = write_spreadsheet_copies(out_dir, resource)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources))

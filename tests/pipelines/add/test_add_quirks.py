@@ -111,3 +111,13 @@ def test_trim_false_keeps_spaces_and_counts_them(built):
     rows, _, report = _published(portal, "kept")
     assert rows[0]["ort"] == "  Mitte "
     assert any(w["type"] == "trimmed-values" and "behalten" in w["message"] for w in report["warnings"])
+
+
+def test_dataset_page_links_the_spreadsheet_copies(built):
+    portal, _, _ = built
+    page = (portal.out / "site" / "datensaetze" / "quirks" / "index.html").read_text(encoding="utf-8")
+    for name in ("quirks.xlsx", "quirks.de.csv"):
+        assert f'href="/datensaetze/quirks/{name}"' in page
+        assert (portal.out / "site" / "datensaetze" / "quirks" / name).stat().st_size > 0
+    german = (portal.out / "site" / "datensaetze" / "quirks" / "quirks.de.csv").read_bytes().decode("utf-8-sig")
+    assert german.splitlines()[1].split(";")[4] == "39,2"
