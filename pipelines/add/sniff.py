@@ -115,6 +115,15 @@ def read_text_table(path: Path) -> TextTable:
     rows = _records(text, delimiter)
     if not rows:
         raise NotATable("die Datei ist leer")
+    header_rows, first_data, end, width = locate_table(rows)
+    return TextTable(encoding=encoding, delimiter=delimiter, rows=rows, header_rows=header_rows,
+                     first_data_row=first_data, last_data_row=end, width=width,
+                     notes=[f"Zeichenkodierung: {encoding_note}"] + notes)
+
+
+def locate_table(rows: list[list[str]]) -> tuple[list[int], int, int, int]:
+    """(heading record numbers, first and last data record, width) of the table in `rows`
+    (cells as text, 1-based record numbers). Raises NotATable."""
     widths = Counter(len(r) for r in rows if _filled(r) >= 2)
     if not widths:
         raise NotATable("keine Tabelle gefunden: keine Zeile hat zwei oder mehr ausgefüllte Spalten")
@@ -138,9 +147,7 @@ def read_text_table(path: Path) -> TextTable:
     first_data = header_rows[-1] + 1
     if first_data > end:
         raise NotATable("die Tabelle hat nur Überschriften und keine Daten")
-    return TextTable(encoding=encoding, delimiter=delimiter, rows=rows, header_rows=header_rows,
-                     first_data_row=first_data, last_data_row=end, width=width,
-                     notes=[f"Zeichenkodierung: {encoding_note}"] + notes)
+    return header_rows, first_data, end, width
 
 
 def _longest_block(rows: list[list[str]], width: int) -> tuple[int, int] | None:

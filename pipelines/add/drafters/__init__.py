@@ -5,10 +5,11 @@ Add a format by writing a module with a `DRAFTER` object and adding one line her
 from __future__ import annotations
 
 from pipelines.add.draft import Drafter, Probe
-from pipelines.add.drafters import geojson, tabular
+from pipelines.add.drafters import geojson, spreadsheet, tabular
 
 DRAFTERS: list[Drafter] = [
     tabular.CSV_DRAFTER,
+    spreadsheet.DRAFTER,
     geojson.DRAFTER,
 ]
 

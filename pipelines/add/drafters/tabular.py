@@ -47,11 +47,21 @@ def headings_of(table: TextTable) -> list[str]:
 
 
 def draft_text_table(table: TextTable) -> Draft:
-    headings = headings_of(table)
     decided = list(table.notes)
     decided.append(f"Trennzeichen: {_DELIMITER_WORDS.get(table.delimiter, table.delimiter)}")
-    undecided: list[str] = []
     source: dict = {"kind": "csv", "encoding": table.encoding, "delimiter": table.delimiter}
+
+    def column(number: int, heading: str):
+        return draft_column([row[number - 1] for row in table.data], heading, table.delimiter)
+
+    return draft_layout(table, source, decided, column)
+
+
+def draft_layout(table: TextTable, source: dict, decided: list[str], column) -> Draft:
+    """The declaration and schema for a located table; `column(number, heading)` drafts the
+    field of a column (a ColumnDraft)."""
+    headings = headings_of(table)
+    undecided: list[str] = []
     one_clean_heading = (len(table.header_rows) == 1 and all(headings)
                          and len(set(headings)) == len(headings))
     if one_clean_heading:
@@ -81,21 +91,20 @@ def draft_text_table(table: TextTable) -> Draft:
     names = column_names(headings)
     fields = []
     for number, (name, heading) in enumerate(zip(names, headings), start=1):
-        column = draft_column([row[number - 1] for row in table.data], heading or f"Spalte {number}",
-                              table.delimiter)
+        drafted = column(number, heading or f"Spalte {number}")
         title = title_from_heading(heading, number)
         described = f"Spalte „{heading}“ der Quelldatei." if heading else f"Spalte {number} der Quelldatei (ohne Überschrift)."
         field = {"name": name}
         if heading and heading != name:
             field["label"] = heading
-        field.update(column.field)
+        field.update(drafted.field)
         field.update({"title": title, "description": described})
         fields.append(field)
-        if column.decided:
-            decided.append(column.decided)
-        if column.undecided:
-            undecided.append(column.undecided)
-        decided += column.notes
+        if drafted.decided:
+            decided.append(drafted.decided)
+        if drafted.undecided:
+            undecided.append(drafted.undecided)
+        decided += drafted.notes
     decided.append(f"{len(table.data)} Datenzeilen, {table.width} Spalten")
     return Draft(source=source, schema={"fields": fields}, decided=decided, undecided=undecided)
 

@@ -5,6 +5,7 @@ schema that leaves German numbers as text (the lazy path)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -35,14 +36,31 @@ def _messy_text_csv() -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+def _workbook(path) -> None:
+    """A title line above the table, typed cells, German numbers typed in as text, two sheets."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Plätze"
+    sheet.append(["Kita-Plätze in Werne, Stand Januar"])
+    sheet.append(["Einrichtung", "Plätze", "Kosten", "Geöffnet seit"])
+    sheet.append(["Kita Sonnenschein", 42, "1.234,50", dt.datetime(1999, 8, 1)])
+    sheet.append(["Kita Regenbogen", 18, "980,00", dt.datetime(2005, 1, 15)])
+    sheet.append(["Kita Löwenzahn", 65, "2.001,75", dt.datetime(2020, 3, 1)])
+    book.create_sheet("Notizen").append(["nur eine Notiz"])
+    book.save(path)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     portal = PortalDir(tmp_path_factory.mktemp("quirks") / "portal")
     files = tmp_path_factory.mktemp("files")
     (files / "quirks.csv").write_bytes(_quirky_csv())
     (files / "messy.csv").write_bytes(_messy_text_csv())
+    _workbook(files / "kitas.xlsx")
     outputs = {}
-    for name in ("quirks.csv", "messy.csv"):
+    for name in ("quirks.csv", "messy.csv", "kitas.xlsx"):
         result = run_kommune("add", str(files / name), "-C", str(portal.root))
         assert result.returncode == 0, result.stderr
         outputs[name] = result.stdout
@@ -69,7 +87,7 @@ def test_all_quirky_datasets_publish(built):
     portal, _, build = built
     report = json.loads((portal.out / "build-report.json").read_text())
     assert {d["id"]: d["status"] for d in report["datasets"]} == {
-        "quirks": "ok", "messy": "ok", "lazy": "ok", "kept": "ok"}, build.stderr
+        "quirks": "ok", "messy": "ok", "lazy": "ok", "kept": "ok", "kitas": "ok"}, build.stderr
 
 
 def test_quirks_are_read_the_german_way(built):
@@ -121,3 +139,13 @@ def test_dataset_page_links_the_spreadsheet_copies(built):
         assert (portal.out / "site" / "datensaetze" / "quirks" / name).stat().st_size > 0
     german = (portal.out / "site" / "datensaetze" / "quirks" / "quirks.de.csv").read_bytes().decode("utf-8-sig")
     assert german.splitlines()[1].split(";")[4] == "39,2"
+
+
+def test_spreadsheet_with_a_title_line_and_german_numbers_as_text(built):
+    portal, outputs, _ = built
+    rows, package, _ = _published(portal, "kitas")
+    assert [r["einrichtung"] for r in rows] == ["Kita Sonnenschein", "Kita Regenbogen", "Kita Löwenzahn"]
+    assert sum(int(r["plaetze"]) for r in rows) == 125
+    assert sum(Decimal(r["kosten"]) for r in rows) == Decimal("4216.25")
+    assert [r["geoeffnet_seit"] for r in rows] == ["1999-08-01", "2005-01-15", "2020-03-01"]
+    assert "2 Tabellenblätter" in outputs["kitas.xlsx"]  # the second sheet is named, not guessed
