@@ -25,11 +25,12 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
+from pipelines.spreadsheet_downloads import write_spreadsheet_copies
 from pipelines.tabular.parallel import workers_wanted
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: spreadsheet copies (xlsx, German CSV) beside each table
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
@@ -59,6 +60,7 @@ class BuildReport:
     started: str
     datasets: list[DatasetResult] = field(default_factory=list)
     seconds: float = 0.0
+    file: Path | None = None  # where the command wrote this report as JSON
 
     @property
     def failed(self) -> list[DatasetResult]:
@@ -80,8 +82,11 @@ def build_datasets(
     *,
     only: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    done: str = "veröffentlicht",
 ) -> BuildReport:
     """Build the declared datasets into `release_dir/datasets/`.
+
+    `done` is the summary of a dataset that went through (`geprüft` when validating).
 
     Datasets not named in `only` are carried over from `previous_dir` as they are. Never raises
     for a single dataset's failure: it is recorded in the returned report.
@@ -100,7 +105,7 @@ def build_datasets(
                 continue
             if progress:
                 progress(dataset.id)
-            result = _build_one(dataset, portal, datasets_dir, previous_datasets, state_dir, http)
+            result = _build_one(dataset, portal, datasets_dir, previous_datasets, state_dir, http, done)
             report.datasets.append(result)
         for dataset_id, problems in portal.invalid_datasets.items():
             if only is None or dataset_id in only:
@@ -117,7 +122,7 @@ def build_datasets(
 
 
 def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path, previous_datasets: Path | None,
-               state_dir: Path, http: HttpClient) -> DatasetResult:
+               state_dir: Path, http: HttpClient, done: str = "veröffentlicht") -> DatasetResult:
     started = time.monotonic()
     out_dir = datasets_dir / dataset.id
     previous = previous_datasets / dataset.id if previous_datasets else None
@@ -148,6 +153,8 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     except Exception:  # a bug or an unforeseen input must not take the other datasets down
         return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
                                [_internal_issue(dataset.id, state_dir)], warnings, started)
+    for resource in resources:
+        resource.downloads = write_spreadsheet_copies(out_dir, resource)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources))
@@ -158,7 +165,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
-    return DatasetResult(dataset.id, "ok", "veröffentlicht", warnings=warnings, seconds=time.monotonic() - started,
+    return DatasetResult(dataset.id, "ok", done, warnings=warnings, seconds=time.monotonic() - started,
                          rows=sum(r.row_count for r in resources))
 
 

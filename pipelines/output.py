@@ -39,6 +39,7 @@ class ResourceOutput:
     facets: list[str] = field(default_factory=list)
     geometry: str | None = None
     fts_tokenizer: str | None = None  # SQLite FTS5 tokenizer; None = the portal default
+    downloads: dict[str, FileInfo] = field(default_factory=dict)  # spreadsheet copies: xlsx, csv_de
 
     def descriptor(self) -> dict:
         """The Frictionless tabular data resource, with our serving hints under `kommune`."""
@@ -62,6 +63,8 @@ class ResourceOutput:
                 "indexes": self.indexes,
                 "facets": self.facets,
                 "geometry": self.geometry,
+                "downloads": {kind: {"path": info.path, "bytes": info.bytes, "hash": f"sha256:{info.sha256}"}
+                              for kind, info in self.downloads.items()},
             },
         }
 
