@@ -114,12 +114,17 @@ def _top_level_array_lines(text: str) -> list[int] | None:
     return lines
 
 
-def parse_json(text: str, shown_name: str, records_path: str | None) -> Records:
-    """The list of records at `records_path` (dotted keys, None: the document is the list)."""
+def load_document(text: str, shown_name: str):
+    """The parsed JSON document; near-JSON raises `JsonSourceError` with line and fix."""
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise JsonSourceError(f"{shown_name} ist kein gültiges JSON", [_syntax_issue(text, error, shown_name)])
+
+
+def parse_json(text: str, shown_name: str, records_path: str | None) -> Records:
+    """The list of records at `records_path` (dotted keys, None: the document is the list)."""
+    document = load_document(text, shown_name)
     found = document
     walked: list[str] = []
     for key in (records_path.split(".") if records_path else []):
@@ -180,7 +185,8 @@ def write_records_csv(records: Records, schema: dict, columns: dict[str, str], t
     """
     fields = schema["fields"]
     labels = [field.get("label", field["name"]) for field in fields]
-    paths = [columns.get(label, label).split(".") for label in labels]
+    # Only a declared path is split at dots: a key may itself hold one ("Wartezeit in Min.").
+    paths = [columns[label].split(".") if label in columns else [label] for label in labels]
     read_keys = {path[0] for path in paths}
     unread: dict[str, int] = {}
     issues: list[Issue] = []

@@ -5,12 +5,15 @@ Add a format by writing a module with a `DRAFTER` object and adding one line her
 from __future__ import annotations
 
 from pipelines.add.draft import Drafter, Probe
-from pipelines.add.drafters import geojson, spreadsheet, tabular
+from pipelines.add.drafters import geodata, geojson, json_records, spreadsheet, tabular
 
 DRAFTERS: list[Drafter] = [
     tabular.CSV_DRAFTER,
     spreadsheet.DRAFTER,
     geojson.DRAFTER,
+    json_records.DRAFTER,
+    geodata.SHAPEFILE_DRAFTER,
+    geodata.XPLAN_DRAFTER,
 ]
 
 

@@ -41,7 +41,7 @@ class GeoJsonDrafter:
         reserved = ["id", *(f["name"] for f in GEOMETRY_FIELDS)]
         names = column_names(reserved + properties)[len(reserved):]
         source: dict = {"kind": "geojson", "crs": None}
-        id_property = _unique_id_property(features, properties)
+        id_property = unique_id_property(features, properties)
         if id_property:
             source["id_property"] = id_property
             decided.append(f"Kennung der Objekte: Eigenschaft „{id_property}“")
@@ -54,7 +54,7 @@ class GeoJsonDrafter:
                      steps=[{"type": "make-valid"}], family="bauen", themes=["REGI"])
 
 
-def _unique_id_property(features: list, properties: list[str]) -> str | None:
+def unique_id_property(features: list, properties: list[str]) -> str | None:
     """A property named like an id whose values are present and distinct in every feature."""
     candidates = [p for p in properties if p.lower() == "id" or p.lower().endswith("id")]
     candidates.sort(key=lambda p: (p.lower() == "id", p))  # planid before a bare database id
