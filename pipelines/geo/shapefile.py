@@ -31,7 +31,7 @@ class ShapefileProblem(ValueError):
 @dataclass
 class Encoding:
     name: str
-    origin: str  # "declared" | ".cpg" | "DBF-Sprachtreiber" | "Voreinstellung"
+    origin: str  # German, where the name came from: "laut .cpg", …
 
 
 def find_shp(location: Path, layer: str | None = None) -> Path:
@@ -98,7 +98,7 @@ def dbf_encoding(shp: Path, declared: str | None = None) -> Encoding:
     driver, else Windows-1252 (what German desktop GIS writes when it says nothing).
     Raises `ShapefileProblem` for a `.cpg` that names no known encoding or a missing `.dbf`."""
     if declared:
-        return Encoding(declared, "declared")
+        return Encoding(declared, "in dataset.yaml angegeben")
     cpg = _side_file(shp, ".cpg")
     if cpg is not None:
         label = cpg.read_text(encoding="ascii", errors="replace")
@@ -106,7 +106,7 @@ def dbf_encoding(shp: Path, declared: str | None = None) -> Encoding:
         if codec is None:
             raise ShapefileProblem(f"{cpg.name} nennt die unbekannte Kodierung „{label.strip()}“; "
                                    "source.encoding angeben, z. B. cp1252")
-        return Encoding(codec, ".cpg")
+        return Encoding(codec, "laut .cpg")
     dbf = _side_file(shp, ".dbf")
     if dbf is None:
         raise ShapefileProblem(f"zu {shp.name} fehlt die Attributtabelle {shp.stem}.dbf")
@@ -114,8 +114,8 @@ def dbf_encoding(shp: Path, declared: str | None = None) -> Encoding:
         header = handle.read(32)
     driver = header[29] if len(header) > 29 else 0
     if driver in LANGUAGE_DRIVERS:
-        return Encoding(LANGUAGE_DRIVERS[driver], "DBF-Sprachtreiber")
-    return Encoding("cp1252", "Voreinstellung")
+        return Encoding(LANGUAGE_DRIVERS[driver], "laut DBF-Sprachtreiber")
+    return Encoding("cp1252", "Voreinstellung, die Datei sagt nichts")
 
 
 def prj_text(shp: Path) -> str | None:

@@ -85,7 +85,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     except ShapefileProblem as problem:
         raise failed("Shapefile unvollständig", str(problem), "ein Shapefile mit .shp, .shx, .dbf und .prj")
     except LayerUnreadable as problem:
-        raise failed("Shapefile nicht lesbar", f"{problem} (Kodierung {encoding.name} aus {encoding.origin})",
+        raise failed("Shapefile nicht lesbar", f"{problem} (Kodierung {encoding.name}, {encoding.origin})",
                      "die richtige Kodierung als source.encoding angeben, z. B. cp1252 oder utf-8")
     finally:
         shutil.rmtree(unpacked, ignore_errors=True)

@@ -47,7 +47,7 @@ class ShapefileDrafter:
             except UnknownCrs as problem:
                 raise DraftFailed(f"{shp.stem}.prj: {problem}") from problem
             except LayerUnreadable as problem:
-                raise DraftFailed(f"{problem} (Kodierung {encoding.name} aus {encoding.origin}); "
+                raise DraftFailed(f"{problem} (Kodierung {encoding.name}, {encoding.origin}); "
                                   "nach dem Entwurf source.encoding angeben") from problem
         features = layer.document["features"]
         types = {(feature["geometry"] or {}).get("type") for feature in features}
@@ -56,7 +56,7 @@ class ShapefileDrafter:
                               "das Portal veröffentlicht Flächen (Polygone)")
         _refuse_misplaced(layer.document, prj, shp.name)
         decided = [f"Shapefile {shp.name} mit {len(features)} Flächen und {len(layer.fields)} Feldern",
-                   f"Zeichenkodierung: {encoding.name} (aus {encoding.origin})",
+                   f"Zeichenkodierung: {encoding.name} ({encoding.origin})",
                    f"Koordinatensystem aus {shp.stem}.prj: {crs.name} (es gelten die Parameter der .prj"
                    + (f"; am nächsten kommt EPSG:{crs.to_epsg()})" if crs.to_epsg() else "; kein EPSG-Code)")]
         undecided = []

@@ -109,7 +109,7 @@ def test_rotherbaum_plan_equals_the_xml(built, reference_dir):
 
 def test_shapefile_zip_cp1252_by_language_driver_and_odd_false_easting(built):
     portal, added, _ = built
-    assert "cp1252 (aus DBF-Sprachtreiber)" in added["plaene"].stdout
+    assert "cp1252 (laut DBF-Sprachtreiber)" in added["plaene"].stdout
     assert "ETRS89_UTM_Zone_32N_mit_Zonenkennung (es gelten die Parameter der .prj" in added["plaene"].stdout
     db = sqlite3.connect(portal.out / "portal.db")
     rows = db.execute("select bezeichnun, bbox_west, bbox_sued from plaene order by id").fetchall()

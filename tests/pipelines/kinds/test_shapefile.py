@@ -100,7 +100,10 @@ def test_wrong_declared_encoding_fails_alone_in_german(portal_dir, tmp_path):
     (issue,) = results["plaene"].issues
     assert "utf-8" in issue.message and "source.encoding" in issue.expected
     report = (portal_dir.out / "datasets" / "plaene" / "report.json").read_text()
-    assert "UnicodeDecodeError" not in report and "codec" not in report
+    page = (portal_dir.out / "site" / "bericht" / "index.html").read_text(encoding="utf-8")
+    for public in (report, page):
+        assert "UnicodeDecodeError" not in public and "codec" not in public and "declared" not in public
+    assert "Texte sind nicht in utf-8 geschrieben" in page and "in dataset.yaml angegeben" in page
 
 
 def test_missing_prj_and_misnamed_fields_are_named(portal_dir, tmp_path):
