@@ -98,3 +98,15 @@ def test_records_path_that_misses_lists_the_keys_there(portal_dir):
     (result,) = portal.build(portal_dir.root, portal_dir.out).datasets
     (issue,) = result.issues
     assert "eintraege" in issue.message and "liste" in issue.message
+
+
+def test_bom_and_umlauts_in_json_lines(portal_dir):
+    schema = ("fields:\n  - {name: amt, type: string, title: Amt, description: Amt}\n"
+              "  - {name: anzahl, type: integer, title: Anzahl, description: Anzahl}\n")
+    text = '\ufeff{"amt": "Bürgerbüro", "anzahl": 3}\n{"amt": "Straßenverkehrsamt „Nord“", "anzahl": 4}\n'
+    add_json(portal_dir, "zeilen", text.encode("utf-8"), schema, name="sample/daten.jsonl")
+    (result,) = portal.build(portal_dir.root, portal_dir.out).datasets
+    assert result.status == "ok", result.issues
+    db = sqlite3.connect(portal_dir.out / "portal.db")
+    assert db.execute("select amt, anzahl from zeilen order by anzahl").fetchall() == [
+        ("Bürgerbüro", 3), ("Straßenverkehrsamt „Nord“", 4)]
