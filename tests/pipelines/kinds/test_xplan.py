@@ -71,3 +71,47 @@ def test_plain_gml_and_xplan_without_plan_fail_in_german(portal_dir, tmp_path):
     assert issue.message.startswith("Datei ist GML (aber kein XPlanGML), deklariert ist xplan")
     (issue,) = results["ohne-plan"].issues
     assert "keinen BP_Plan" in issue.message and "BP_Bereich" in issue.message
+
+
+def plan_document(version: str, gml: str, plan: str, members: str) -> bytes:
+    """A minimal XPlanGML file as a town's software writes it (namespaces per version)."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<xplan:XPlanAuszug xmlns:xplan="http://www.xplanung.de/xplangml/'
+            f'{version.replace(".", "/")}" xmlns:gml="{gml}" gml:id="A1">\n<gml:featureMember>\n'
+            f'<xplan:{plan} gml:id="P1">\n{members}\n</xplan:{plan}>\n</gml:featureMember>\n</xplan:XPlanAuszug>\n').encode()
+
+
+RING = "405500 5724400 405600 5724400 405600 5724500 405500 5724500 405500 5724400"
+
+
+def test_fp_plan_in_xplangml_4_1_and_bp_plan_in_6_0(portal_dir):
+    fp = plan_document("4.1", "http://www.opengis.net/gml", "FP_Plan", f"""
+<xplan:name>Flächennutzungsplan Werne, 27. Änderung</xplan:name><xplan:nummer>FNP 27</xplan:nummer>
+<xplan:gemeinde><xplan:XP_Gemeinde><xplan:ags>05978040</xplan:ags><xplan:gemeindeName>Werne</xplan:gemeindeName></xplan:XP_Gemeinde></xplan:gemeinde>
+<xplan:rechtsstand>4000</xplan:rechtsstand><xplan:wirksamkeitsDatum>2021-05-04</xplan:wirksamkeitsDatum>
+<xplan:raeumlicherGeltungsbereich><gml:MultiSurface srsName="EPSG:25832"><gml:surfaceMember><gml:Polygon>
+<gml:exterior><gml:LinearRing><gml:posList>{RING}</gml:posList></gml:LinearRing></gml:exterior>
+</gml:Polygon></gml:surfaceMember></gml:MultiSurface></xplan:raeumlicherGeltungsbereich>""")
+    bp = plan_document("6.0", "http://www.opengis.net/gml/3.2", "BP_Plan", f"""
+<xplan:name>Wohnen am Hagen</xplan:name><xplan:nummer>42</xplan:nummer>
+<xplan:raeumlicherGeltungsbereich><gml:Polygon gml:id="G1" srsName="EPSG:25832">
+<gml:exterior><gml:LinearRing><gml:posList>{RING}</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>
+</xplan:raeumlicherGeltungsbereich>
+<xplan:gemeinde><xplan:XP_Gemeinde><xplan:ags>05978040</xplan:ags><xplan:gemeindeName>Werne</xplan:gemeindeName></xplan:XP_Gemeinde></xplan:gemeinde>
+<xplan:planArt>1000</xplan:planArt><xplan:rechtsstand>2400</xplan:rechtsstand>
+<xplan:aufstellungsbeschlussDatum>2025-06-23</xplan:aufstellungsbeschlussDatum>
+<xplan:auslegungsStartDatum>2026-11-02</xplan:auslegungsStartDatum><xplan:auslegungsEndDatum>2026-12-04</xplan:auslegungsEndDatum>""")
+    portal_dir.add("fnp", dataset_yaml("{kind: xplan, path: sample/fnp.gml}"), files={"sample/fnp.gml": fp})
+    portal_dir.add("bplan", dataset_yaml("{kind: xplan, path: sample/bp.gml}"), files={"sample/bp.gml": bp})
+    results = {d.id: d for d in portal.build(portal_dir.root, portal_dir.out).datasets}
+    assert {key: result.status for key, result in results.items()} == {"fnp": "ok", "bplan": "ok"}, \
+        {key: result.issues for key, result in results.items()}
+    db = sqlite3.connect(portal_dir.out / "portal.db")
+    assert db.execute("select nummer, planart, gemeinde, verfahrensstand, inkrafttreten from fnp").fetchone() == (
+        "FNP 27", "Flächennutzungsplan", "Werne", "rechtskraeftig", "2021-05-04")
+    assert db.execute("select nummer, name, verfahrensstand, aufstellungsbeschluss, offenlage_beginn, offenlage_ende "
+                      "from bplan").fetchone() == ("42", "Wohnen am Hagen", "offenlage", "2025-06-23", "2026-11-02",
+                                                   "2026-12-04")
+    west, south = db.execute("select bbox_west, bbox_sued from bplan").fetchone()
+    lons, lats = pyproj.Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True).transform(
+        [405500, 405600, 405600, 405500], [5724400, 5724400, 5724500, 5724500])
+    assert (west, south) == pytest.approx((min(lons), min(lats)), abs=1e-6)
