@@ -50,14 +50,38 @@ def build(datasets: tuple[str, ...], portal_dir: Path, out: Path, quiet: bool, s
 @click.option("--strict", is_flag=True, help="Hinweise (Warnungen) gelten als Fehler.")
 def validate(datasets: tuple[str, ...], portal_dir: Path, no_sources: bool, quiet: bool, strict: bool) -> None:
     """Deklarationen und Quellen prüfen, ohne etwas zu veröffentlichen."""
-    with _explained_errors(), _progress_bar(quiet) as progress:
+    with _explained_errors(), _progress_bar(quiet, verb="prüfe") as progress:
         config, report = portal.validate(portal_dir, sources=not no_sources, only=list(datasets) or None,
                                          progress=progress)
     if report is None:
         count = len(config.datasets)
         click.echo(f"Deklarationen gültig: {count} {'Datensatz' if count == 1 else 'Datensätze'}.")
         return
-    _finish(report, strict, quiet)
+    _finish(report, strict, quiet, checking=True)
+
+
+@main.command()
+@click.argument("location", metavar="PFAD_ODER_URL")
+@click.option("--id", "dataset_id", default=None, help="ID des neuen Datensatzes (sonst aus dem Dateinamen).")
+@portal_dir_option
+def add(location: str, dataset_id: str | None, portal_dir: Path) -> None:
+    """Aus einer Datei (oder URL) einen Datensatz-Entwurf unter datasets/<id>/ anlegen."""
+    from pipelines.add import AddFailed
+
+    with _explained_errors(AddFailed):
+        result = portal.add(portal_dir, location, dataset_id=dataset_id)
+    click.echo(f"Angelegt: datasets/{result.dataset_id}/ (Quellenart {result.kind})")
+    click.echo("Erkannt:")
+    for line in result.decided:
+        click.echo(f"  + {line}")
+    if result.undecided:
+        click.secho("Nicht entschieden (bitte prüfen):", fg="yellow")
+        for line in result.undecided:
+            click.echo(f"  ? {line}")
+    click.echo("Noch zu schreiben:")
+    for line in result.to_write:
+        click.echo(f"  - {line}")
+    click.echo(f"Dann: kommune validate {result.dataset_id}")
 
 
 @main.command()
@@ -166,16 +190,17 @@ class _progress_bar:
         return False
 
 
-def _finish(report: BuildReport, strict: bool, quiet: bool) -> None:
+def _finish(report: BuildReport, strict: bool, quiet: bool, checking: bool = False) -> None:
     failed = report.failed
     for result in report.datasets:
         if result.status in ("stale", "failed"):
             kept = "letzter gültiger Stand bleibt online" if result.status == "stale" else "nicht veröffentlicht"
-            click.secho(f"FEHLER {result.id}: {result.summary} ({kept})", fg="red", err=True)
+            click.secho(f"FEHLER {result.id}: {result.summary}" + ("" if checking else f" ({kept})"), fg="red", err=True)
             for issue in result.issues[:20]:
                 click.echo(f"  - {issue.describe()}", err=True)
             if len(result.issues) > 20:
-                click.echo(f"  … und {len(result.issues) - 20} weitere (siehe build-report.json)", err=True)
+                click.echo(f"  … und {len(result.issues) - 20} weitere (siehe {report.file or 'build-report.json'})",
+                           err=True)
         elif not quiet:
             click.echo(f"ok     {result.id}: {result.summary}, {result.rows} Zeilen, {result.seconds:.2f} s")
             deletions = result.details.get("deletions", {})
@@ -187,6 +212,10 @@ def _finish(report: BuildReport, strict: bool, quiet: bool) -> None:
     for warning in report.warnings:
         click.secho(f"Hinweis {warning}", fg="yellow", err=True)
     if not quiet:
-        click.echo(f"{len(report.datasets) - len(failed)} von {len(report.datasets)} Datensätzen in Ordnung, {report.seconds:.1f} s.")
+        verdict = "geprüft" if checking else "in Ordnung"
+        click.echo(f"{len(report.datasets) - len(failed)} von {len(report.datasets)} Datensätzen {verdict}"
+                   f"{', ' + str(len(failed)) + ' mit Fehlern' if checking and failed else ''}, {report.seconds:.1f} s.")
+    if report.file is not None:
+        click.echo(f"Bericht: {report.file}", err=bool(failed))
     if failed or (strict and report.warnings):
         sys.exit(1)

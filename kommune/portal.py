@@ -5,6 +5,7 @@ This is the one module that calls both the pipelines and the publishers.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from publish.catalogue import CatalogueError
 from publish.dataset_failure import DatasetPublishFailed
 
 if TYPE_CHECKING:
+    from pipelines.add import AddResult
     from publish.ckan import PublishReport
     from publish.dcat.check import ShaclReport
 
@@ -51,6 +53,7 @@ def build(
         with staged_release(out) as stage:
             report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
             _publish_isolating_datasets(stage.dir, stage.previous, stage.state_dir / "publish", report)
+        report.file = out / "build-report.json"
     except (OSError, sqlite3.OperationalError) as error:
         if not _disk_full(error):
             raise
@@ -86,17 +89,40 @@ def _disk_full(error: Exception) -> bool:
     return "disk is full" in str(error) or "database or disk is full" in str(error)
 
 
+VALIDATE_REPORT = "validate-report.json"
+
+
 def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[str] | None = None,
-             progress: Callable[[str], None] | None = None) -> tuple[PortalConfig, BuildReport | None]:
-    """Check every declaration (raises ConfigError with all problems), then, if `sources`,
-    read and validate every source into a throwaway folder: nothing is published."""
-    portal = load_portal(portal_dir, only=only)
+             progress: Callable[[str], None] | None = None,
+             report_file: Path | str | None = None) -> tuple[PortalConfig, BuildReport | None]:
+    """Check every declaration, then, if `sources`, read and validate every source into a
+    throwaway folder: nothing is published.
+
+    Without `sources`, any declaration mistake raises ConfigError with all problems. With
+    `sources`, only mistakes in metadata/ (or unknown names in `only`) raise; a dataset whose
+    own declaration has mistakes is reported like a broken source, so one run shows every
+    problem of every dataset. The report is written to `report_file` (default
+    `<portal_dir>/validate-report.json`) and its path set as `report.file`.
+    """
+    portal = load_portal(portal_dir, only=only, set_aside_invalid_datasets=sources)
     if not sources:
         return portal, None
     with tempfile.TemporaryDirectory(prefix="kommune-validate-") as scratch:
         scratch = Path(scratch)
-        report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress)
+        report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress,
+                                done="geprüft")
+        target = Path(report_file) if report_file else Path(portal_dir) / VALIDATE_REPORT
+        shutil.copyfile(scratch / "release" / "build-report.json", target)
+    report.file = target
     return portal, report
+
+
+def add(portal_dir: Path | str = ".", location: str = "", *, dataset_id: str | None = None) -> "AddResult":
+    """Draft `datasets/<id>/` from a file, folder or URL (see pipelines.add.add_dataset).
+    Raises pipelines.add.AddFailed with a German message."""
+    from pipelines.add import add_dataset
+
+    return add_dataset(portal_dir, location, dataset_id=dataset_id)
 
 
 def serve(out: Path | str = DEFAULT_OUT, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -25,11 +26,12 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
+from pipelines.spreadsheet_downloads import write_spreadsheet_copies
 from pipelines.tabular.parallel import workers_wanted
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: spreadsheet copies (xlsx, German CSV) beside each table
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
@@ -63,6 +65,7 @@ class BuildReport:
     started: str
     datasets: list[DatasetResult] = field(default_factory=list)
     seconds: float = 0.0
+    file: Path | None = None  # where the command wrote this report as JSON
 
     @property
     def failed(self) -> list[DatasetResult]:
@@ -84,8 +87,11 @@ def build_datasets(
     *,
     only: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    done: str = "veröffentlicht",
 ) -> BuildReport:
     """Build the declared datasets into `release_dir/datasets/`.
+
+    `done` is the summary of a dataset that went through (`geprüft` when validating).
 
     Datasets not named in `only` are carried over from `previous_dir` as they are. Never raises
     for a single dataset's failure: it is recorded in the returned report.
@@ -104,7 +110,7 @@ def build_datasets(
                 continue
             if progress:
                 progress(dataset.id)
-            result = _build_one(dataset, portal, datasets_dir, previous_datasets, state_dir, http)
+            result = _build_one(dataset, portal, datasets_dir, previous_datasets, state_dir, http, done)
             report.datasets.append(result)
         for dataset_id, problems in portal.invalid_datasets.items():
             if only is None or dataset_id in only:
@@ -125,7 +131,7 @@ def build_datasets(
 
 
 def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path, previous_datasets: Path | None,
-               state_dir: Path, http: HttpClient) -> DatasetResult:
+               state_dir: Path, http: HttpClient, done: str = "veröffentlicht") -> DatasetResult:
     started = time.monotonic()
     out_dir = datasets_dir / dataset.id
     previous = previous_datasets / dataset.id if previous_datasets else None
@@ -152,10 +158,12 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
         if error.errno in DISK_FULL:
             raise  # not this dataset's fault: the build stops and the previous release stays
         return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
-                               [_internal_issue(error)], warnings, started)
-    except Exception as error:  # a bug or an unforeseen input must not take the other datasets down
+                               [_internal_issue(dataset.id, state_dir)], warnings, started)
+    except Exception:  # a bug or an unforeseen input must not take the other datasets down
         return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
-                               [_internal_issue(error)], warnings, started)
+                               [_internal_issue(dataset.id, state_dir)], warnings, started)
+    for resource in resources:
+        resource.downloads = write_spreadsheet_copies(out_dir, resource)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources), warnings=ctx.warnings)
@@ -168,14 +176,28 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
     all_files_same = previous_package is not None and _link_unchanged_files(out_dir, previous)
     unchanged = all_files_same and previous_package["kommune"].get("status") == "ok"
-    return DatasetResult(dataset.id, "unchanged" if unchanged else "ok", "unverändert" if unchanged else "veröffentlicht",
+    return DatasetResult(dataset.id, "unchanged" if unchanged else "ok", "unverändert" if unchanged else done,
                          warnings=warnings, seconds=time.monotonic() - started,
                          rows=sum(r.row_count for r in resources), details={**ctx.details, **ctx.run_facts})
 
 
-def _internal_issue(error: Exception) -> Issue:
-    return Issue(type="internal-error", message=f"{type(error).__name__}: {error}",
-                 expected="Bitte an das Portal-Team melden: " + traceback.format_exc(limit=3).splitlines()[-1])
+def _internal_issue(dataset_id: str, state_dir: Path) -> Issue:
+    """The issue for an exception no kind foresaw. Its text is internal (English, paths, data):
+    it goes to the terminal and to `.build-state/fehler/`, never into the report a visitor
+    sees, which names only a reference to find it by."""
+    details = traceback.format_exc()
+    reference = hashlib.sha256(f"{dataset_id}{time.time_ns()}{details}".encode()).hexdigest()[:10]
+    log = state_dir / "fehler" / f"{dataset_id}-{reference}.txt"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(details, encoding="utf-8")
+    except OSError:
+        pass  # the terminal still has it
+    print(f"Interner Fehler in {dataset_id} (Fehlerkennung {reference}):\n{details}", file=sys.stderr)
+    return Issue(type="internal-error",
+                 message="Die Quelle konnte wegen eines Fehlers im Portal nicht verarbeitet werden.",
+                 expected=f"Bitte an das Portal-Team melden, mit der Fehlerkennung {reference}: die Einzelheiten stehen "
+                          f"in der Ausgabe des Builds (Terminal) und in .build-state/fehler/{log.name}")
 
 
 def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, previous_datasets: Path | None) -> DatasetResult:

@@ -42,6 +42,7 @@ class ResourceOutput:
     # The earliest and latest value of the fields that say when the data is about (given as
     # `date_fields`): ISO text, a day (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY).
     dates: tuple[str, str] | None = None
+    downloads: dict[str, FileInfo] = field(default_factory=dict)  # spreadsheet copies: xlsx, csv_de
 
     def descriptor(self) -> dict:
         """The Frictionless tabular data resource, with our serving hints under `kommune`."""
@@ -66,6 +67,8 @@ class ResourceOutput:
                 "facets": self.facets,
                 "geometry": self.geometry,
                 "dates": {"start": self.dates[0], "end": self.dates[1]} if self.dates else None,
+                "downloads": {kind: {"path": info.path, "bytes": info.bytes, "hash": f"sha256:{info.sha256}"}
+                              for kind, info in self.downloads.items()},
             },
         }
 

@@ -114,6 +114,7 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
 
     problems += _cross_references(metadata, datasets, all_ids)
     invalid_datasets: dict[str, list[ConfigProblem]] = {}
+    every_problem = list(problems)  # a stopped run still names every mistake, not only metadata/'s
     if set_aside_invalid_datasets:
         folder_names = {f.name for f in folders}
         for problem in problems:
@@ -123,7 +124,7 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
         problems = [p for p in problems if _dataset_of(p) not in invalid_datasets]
         datasets = {i: d for i, d in datasets.items() if i not in invalid_datasets}
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(every_problem)
     return PortalConfig(
         publisher=metadata["publisher"],
         licences=metadata["licences"],

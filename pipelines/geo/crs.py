@@ -36,7 +36,15 @@ class SourceCrs:
     @cached_property
     def label(self) -> str:
         epsg = self.crs.to_epsg()  # slow (a database search): computed once per document
-        return f"EPSG:{epsg}" if epsg else self.name
+        if epsg:
+            return f"EPSG:{epsg}"
+        # A CRS given as WKT (a shapefile's .prj) is named by its own name, not by pages of WKT.
+        return self.crs.name if "[" in self.name else self.name
+
+
+def _shown(name: str) -> str:
+    # a .prj's WKT is pages long: its start says enough
+    return name if len(name) <= 80 else name[:77] + "…"
 
 
 def parse_crs(name: str) -> pyproj.CRS:
@@ -47,7 +55,7 @@ def parse_crs(name: str) -> pyproj.CRS:
     try:
         return pyproj.CRS.from_user_input(name)
     except CRSError as error:
-        raise UnknownCrs(f"unknown CRS {name!r}: {error}") from error
+        raise UnknownCrs(f"pyproj kennt das Koordinatensystem „{_shown(name)}“ nicht") from error
 
 
 def embedded_crs_name(document: dict) -> str | None:
@@ -62,13 +70,13 @@ def embedded_crs_name(document: dict) -> str | None:
         return None
     properties = member.get("properties") if isinstance(member, dict) else None
     if not isinstance(properties, dict):
-        raise UnknownCrs(f"malformed crs member: {member!r}")
+        raise UnknownCrs("das crs-Element der Datei hat keine properties")
     kind = str(member.get("type", "")).lower()
     if kind == "name" and properties.get("name"):
         return str(properties["name"])
     if kind == "epsg" and properties.get("code"):
         return f"EPSG:{properties['code']}"
-    raise UnknownCrs(f"unsupported crs member: {member!r}")
+    raise UnknownCrs(f"das crs-Element der Datei hat die nicht unterstützte Form „{kind or '?'}“ (erwartet: name)")
 
 
 def source_crs(document: dict, declared: str | None = None) -> SourceCrs:

@@ -42,6 +42,7 @@ class PlanAttributes(BaseModel):
     name: str
     plan_type: str | None = None
     plan_type_default: str = "Bebauungsplan"
+    municipality: str | None = None        # Gemeinde (XPlanung: gemeindeName)
     state: str
     state_values: dict[str, str] = {}
     decision_date: str | None = None       # Aufstellungsbeschluss
@@ -80,6 +81,8 @@ PLAN_SCHEMA: dict = {
         {"name": "name", "type": "string", "title": "Name", "description": "Name des Plans."},
         {"name": "planart", "type": "string", "title": "Planart",
          "description": "Art des Plans, z. B. Bebauungsplan oder Änderung des Flächennutzungsplans."},
+        {"name": "gemeinde", "type": "string", "title": "Gemeinde",
+         "description": "Gemeinde, deren Plan es ist (leer, wenn die Quelle es nicht angibt)."},
         {"name": "verfahrensstand", "type": "string", "title": "Verfahrensstand (Schlüssel)",
          "constraints": {"required": True, "enum": [state.key for state in STATES]},
          "description": "Stand des Verfahrens als fester Schlüssel (für Abfragen)."},
@@ -152,6 +155,7 @@ def plan_row(feature_id: str, properties: dict, attributes: PlanAttributes, warn
         "name": _text(properties.get(attributes.name)),
         "planart": (_text(properties.get(attributes.plan_type)) if attributes.plan_type else None)
         or attributes.plan_type_default,
+        "gemeinde": _text(properties.get(attributes.municipality)) if attributes.municipality else None,
     }
     raw_state = properties.get(attributes.state)
     try:

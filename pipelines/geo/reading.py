@@ -25,8 +25,11 @@ def parse_feature_collection(data: bytes | str, source: str) -> dict:
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise GeoJsonError(f"{source}: kein gültiges JSON ({error})") from error
+    except json.JSONDecodeError as error:
+        raise GeoJsonError(f"{source}: kein gültiges JSON (Zeile {error.lineno}, Spalte {error.colno})") from error
+    except UnicodeDecodeError as error:
+        raise GeoJsonError(f"{source}: kein UTF-8-Text (Byte 0x{error.object[error.start]:02x} "
+                           f"an Stelle {error.start})") from error
     if not isinstance(document, dict):
         raise GeoJsonError(f"{source}: erwartet wurde ein GeoJSON-Objekt, kein {type(document).__name__}")
     if document.get("type") == "Feature":

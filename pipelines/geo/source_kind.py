@@ -17,6 +17,17 @@ def check_steps(dataset: DatasetConfig) -> list[ConfigProblem]:
             for index, step in enumerate(dataset.steps) if step.type != REPAIR_STEP]
 
 
+def check_file_source(dataset: DatasetConfig) -> list[ConfigProblem]:
+    """`check` of the file-based geodata kinds (geojson, shapefile, xplan): the steps, and that
+    a declared `path` exists in the dataset folder."""
+    source = dataset.source_config
+    problems = check_steps(dataset)
+    if getattr(source, "path", None) and not (dataset.folder / source.path).exists():
+        problems.append(ConfigProblem(f"datasets/{dataset.id}/dataset.yaml", "source.path",
+                                      f"Datei {source.path} gibt es nicht im Datensatzordner"))
+    return problems
+
+
 def write_features(dataset: DatasetConfig, ctx: RunContext, document: dict, settings: FeatureSettings,
                    shown_name: str) -> list[ResourceOutput]:
     """Check, transform and map `document`, then write it as the dataset's one resource.

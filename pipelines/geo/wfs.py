@@ -67,7 +67,7 @@ def supports_paging(capabilities: bytes) -> bool:
     try:
         root = ElementTree.fromstring(capabilities)
     except ElementTree.ParseError as error:
-        raise WfsError(f"GetCapabilities ist kein XML: {error}") from error
+        raise WfsError(f"GetCapabilities ist kein XML (Zeile {error.position[0]}, Spalte {error.position[1]})") from error
     for element in root.iter():
         if _local(element.tag) == "Constraint" and element.get("name") == "ImplementsResultPaging":
             values = [child.text or "" for child in element.iter() if _local(child.tag) == "DefaultValue"]

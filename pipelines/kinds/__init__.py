@@ -5,18 +5,22 @@ from pathlib import Path
 
 from frictionless import FrictionlessException, Schema
 
+from pipelines.config.table_schema import field_problems
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import geojson, oparl, register, service_records, tabular, wfs
+from pipelines.kinds import geojson, json_records, oparl, register, service_records, shapefile, tabular, wfs, xplan
 
 KINDS = {
     "csv": tabular,
     "xlsx": tabular,
+    "json": json_records,
     "service-records": service_records,
     "register": register,
     "oparl": oparl,
     "geojson": geojson,
     "wfs": wfs,
+    "shapefile": shapefile,
+    "xplan": xplan,
 }
 
 
@@ -30,14 +34,9 @@ def load_schema(folder: Path, label: str) -> tuple[dict | None, list[ConfigProbl
         return None, problems
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
         return None, [ConfigProblem(label, "fields", "Liste der Felder fehlt")]
-    problems = []
-    for index, field in enumerate(descriptor["fields"]):
-        if not isinstance(field, dict):
-            problems.append(ConfigProblem(label, f"fields.{index}", "jedes Feld ist ein Objekt mit name und type"))
-            continue
-        for key in ("title", "description"):
-            if not field.get(key):
-                problems.append(ConfigProblem(label, f"fields.{index}.{key}", "fehlt (deutscher Titel und Beschreibung für das Datenlexikon)"))
+    problems = [ConfigProblem(label, f"fields.{index}", "jedes Feld ist ein Objekt mit name und type")
+                for index, field in enumerate(descriptor["fields"]) if not isinstance(field, dict)]
+    problems += field_problems(descriptor, label)
     try:
         problems += [
             ConfigProblem(label, "", f"{error.note or error.message}") for error in Schema.metadata_validate(descriptor)

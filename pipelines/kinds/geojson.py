@@ -13,18 +13,19 @@ steps: [{type: make-valid}]   # optional: repair what can be repaired, and repor
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Literal
 
 from pydantic import HttpUrl, model_validator
 
 from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
-from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.reading import GeoJsonError, parse_feature_collection
 from pipelines.geo.resource import FeatureSettings
-from pipelines.geo.source_kind import check_steps, write_features
+from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.http import FetchError
+from pipelines.kinds.file_format import refuse_other_format
+from pipelines.kinds.source_files import check_location
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False  # the kind brings its own schema (plan table or declared columns)
@@ -37,41 +38,35 @@ class Source(FeatureSettings):
 
     @model_validator(mode="after")
     def _one_location(self) -> "Source":
-        if (self.path is None) == (self.url is None):
-            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
-        if self.path is not None and (PurePosixPath(self.path).is_absolute() or ".." in PurePosixPath(self.path).parts):
-            raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
+        check_location(self.path, self.url)
         return self
 
 
-def check(dataset: DatasetConfig) -> list[ConfigProblem]:
-    label = f"datasets/{dataset.id}/dataset.yaml"
-    source: Source = dataset.source_config
-    problems = check_steps(dataset)
-    if source.path and not (dataset.folder / source.path).exists():
-        problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
-    return problems
+check = check_file_source
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     source: Source = dataset.source_config
     if source.path is not None:
         shown_name = source.path
+        local = dataset.folder / source.path
         try:
-            data = (dataset.folder / source.path).read_bytes()
-        except OSError as error:
+            data = local.read_bytes()
+        except OSError:
             raise DatasetFailed("Quelldatei nicht lesbar", [Issue(type="scheme-error", file=shown_name,
-                                                                  message=f"{type(error).__name__}: {error.strerror}")])
+                                                                  message="die Datei kann nicht gelesen werden (Zugriffsrechte?)")])
     else:
         shown_name = str(source.url)
         try:
             ctx.progress(f"lade {shown_name}")
-            data = ctx.http.download(shown_name).read_bytes()
+            local = ctx.http.download(shown_name)
+            data = local.read_bytes()
         except FetchError as error:
             raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=shown_name)])
     try:
         document = parse_feature_collection(data, shown_name)
     except GeoJsonError as error:
+        refuse_other_format(local, "geojson", shown_name)  # "Datei ist XPlanGML 5.2, deklariert ist geojson"
         raise DatasetFailed("Quelle ist kein GeoJSON", [Issue(type="format-error", file=shown_name, message=str(error),
                                                                expected="eine GeoJSON-FeatureCollection")])
     return write_features(dataset, ctx, document, source, shown_name)

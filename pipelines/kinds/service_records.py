@@ -28,13 +28,11 @@ source:
 """
 from __future__ import annotations
 
-import codecs
 import json
 from collections.abc import Iterator
 from functools import partial
 from itertools import islice
 from operator import itemgetter
-from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
@@ -42,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
-from pipelines.kinds.source_files import csv_field_limit
+from pipelines.kinds.source_files import check_encoding_name, check_location, csv_field_limit
 from pipelines.kinds.tabular import check_encoding, fetch_source
 from pipelines.output import ResourceOutput, write_resource
 from pipelines.report import describe_field
@@ -110,14 +108,8 @@ class Source(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Source":
-        if (self.path is None) == (self.url is None):
-            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
-        if self.path is not None and (PurePosixPath(self.path).is_absolute() or ".." in PurePosixPath(self.path).parts):
-            raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“") from None
+        check_location(self.path, self.url)
+        check_encoding_name(self.encoding)
         return self
 
     def spec(self) -> AggregateSpec:

@@ -6,10 +6,11 @@ German report naming the file.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import zipfile
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from pipelines.errors import DatasetFailed, Issue
@@ -26,6 +27,8 @@ RATIO_CHECKED_ABOVE_BYTES = 10 << 20
 
 _NOT_DATA_TYPES = ("text/html", "application/xhtml", "application/json", "application/pdf", "image/", "video/", "audio/")
 _NOT_XLSX_TYPES = ("text/",)
+_EXPECTED_TYPES = {"csv": "text/csv", "json": "application/json",
+                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def check_xlsx_container(path: Path, shown_name: str) -> None:
@@ -33,17 +36,23 @@ def check_xlsx_container(path: Path, shown_name: str) -> None:
 
     Raises DatasetFailed (type format-error or source-error) naming the member at fault.
     """
+    check_zip_container(path, shown_name, "XLSX", "eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei")
+
+
+def check_zip_container(path: Path, shown_name: str, what: str, expected: str) -> None:
+    """Refuse a ZIP-packed source (`what`: "XLSX", "Shapefile-ZIP") that is no ZIP, or that
+    would unpack to more than the limits allow. Raises DatasetFailed naming the member at fault."""
     if not zipfile.is_zipfile(path):
-        raise DatasetFailed(f"{shown_name} ist keine XLSX-Datei", [Issue(
-            type="format-error", file=shown_name, message="die Datei ist kein XLSX-Container (ZIP) oder abgeschnitten",
-            expected="eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei")])
+        raise DatasetFailed(f"{shown_name} ist keine {what}-Datei", [Issue(
+            type="format-error", file=shown_name, message=f"die Datei ist kein {what}-Container (ZIP) oder abgeschnitten",
+            expected=expected)])
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError):
         raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
-            type="format-error", file=shown_name, message=f"ZIP-Verzeichnis nicht lesbar ({error})",
-            expected="eine vollständige .xlsx-Datei")])
+            type="format-error", file=shown_name, message="das Inhaltsverzeichnis der ZIP-Datei ist nicht lesbar",
+            expected=f"eine vollständige {what}-Datei")])
     total = sum(member.file_size for member in members)
     if total > MAX_XLSX_UNPACKED_BYTES:
         raise DatasetFailed(f"{shown_name} entpackt zu groß", [Issue(
@@ -56,7 +65,7 @@ def check_xlsx_container(path: Path, shown_name: str) -> None:
             raise DatasetFailed(f"{shown_name} ist verdächtig stark gepackt", [Issue(
                 type="source-error", file=shown_name,
                 message=f"{member.filename} ist {ratio:.0f}-fach gepackt (ZIP-Bombe?)",
-                expected=f"höchstens {MAX_XLSX_RATIO}-fach gepackte Tabellenblätter")])
+                expected=f"höchstens {MAX_XLSX_RATIO}-fach gepackte Dateien")])
 
 
 def check_content_type(content_type: str | None, kind: str, url: str) -> None:
@@ -65,11 +74,12 @@ def check_content_type(content_type: str | None, kind: str, url: str) -> None:
     if not content_type:
         return
     media_type = content_type.split(";")[0].strip().lower()
-    refused = _NOT_DATA_TYPES + (_NOT_XLSX_TYPES if kind == "xlsx" else ())
+    refused = tuple(prefix for prefix in _NOT_DATA_TYPES + (_NOT_XLSX_TYPES if kind == "xlsx" else ())
+                    if kind not in _EXPECTED_TYPES or not _EXPECTED_TYPES[kind].startswith(prefix))
     if media_type.startswith(refused):
         raise DatasetFailed("Quelle liefert keine Tabelle", [Issue(
             type="format-error", file=url, message=f"der Server lieferte „{media_type}“ statt einer {kind.upper()}-Datei",
-            expected="text/csv" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+            expected=_EXPECTED_TYPES.get(kind, "text/csv"))])
 
 
 @contextmanager
@@ -81,3 +91,22 @@ def csv_field_limit() -> Iterator[None]:
         yield
     finally:
         csv.field_size_limit(previous)
+
+
+def check_location(path: str | None, url: object | None) -> None:
+    """The rule every file source's declaration follows: exactly one of `path` (inside the
+    dataset folder) or `url`. Raises ValueError with the German fix (for pydantic validators)."""
+    if (path is None) == (url is None):
+        raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
+    if path is not None and (PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts):
+        raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
+
+
+def check_encoding_name(encoding: str | None) -> None:
+    """Raise ValueError (German) when Python does not know the declared encoding."""
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(f"unbekannte Zeichenkodierung „{encoding}“") from None

@@ -5,23 +5,31 @@ from __future__ import annotations
 import codecs
 import shutil
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
+from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
+from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
-from pipelines.kinds.source_files import check_content_type, check_xlsx_container, csv_field_limit
+from pipelines.kinds.file_format import refuse_other_format
+from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_xlsx_container,
+                                          csv_field_limit)
 from pipelines.output import PUBLISHED_FORM, ResourceOutput, join_resource_parts, write_resource_part
 from pipelines.report import issues_from_report
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True
+#: Issues kept in the report; all are counted, up to COUNTED_ISSUES (beyond: "mehr als").
 MAX_REPORTED_ISSUES = 200
+_DOWNLOAD_SUFFIXES = {"xlsx": ".xlsx", "json": ".json", "shapefile": ".zip", "xplan": ".gml"}
+COUNTED_ISSUES = 100_000
+#: The decimal character of an integer with thousands separators: none a cell can hold.
+NO_DECIMALS = "\x00"
 
 
 class Source(BaseModel):
@@ -33,22 +41,17 @@ class Source(BaseModel):
     encoding: str | None = None
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     sheet: str | int | None = None
+    # [] = no usable heading (blank, repeated or over several rows): columns are taken by
+    # position, the schema's labels only document the headings.
     header_rows: list[int] | None = None
     comment_rows: list[int] | None = None
+    # Spaces and TABs around text values and headings are removed (and counted in the report).
+    trim: bool = True
 
     @model_validator(mode="after")
     def _one_location(self) -> "Source":
-        if (self.path is None) == (self.url is None):
-            raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
-        if self.path is not None:
-            parts = PurePosixPath(self.path).parts
-            if PurePosixPath(self.path).is_absolute() or ".." in parts:
-                raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
-        if self.encoding is not None:
-            try:
-                codecs.lookup(self.encoding)
-            except LookupError:
-                raise ValueError(f"unbekannte Zeichenkodierung „{self.encoding}“")
+        check_location(self.path, self.url)
+        check_encoding_name(self.encoding)
         return self
 
 
@@ -61,11 +64,6 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
         problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
     if dataset.table_schema:
         names = [f.get("name", "") for f in dataset.table_schema["fields"]]
-        for index, name in enumerate(names):
-            if not COLUMN_NAME.match(str(name)):
-                problems.append(ConfigProblem(
-                    f"datasets/{dataset.id}/schema.yaml", f"fields.{index}.name",
-                    f"„{name}“: Spaltennamen in Kleinbuchstaben, Ziffern und _ (die Überschrift der Quelle gehört in label)"))
         for option in ("fts", "facets"):
             for name in getattr(dataset.table, option):
                 if name not in names:
@@ -85,16 +83,21 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     if source.kind == "xlsx":
         check_xlsx_container(path, shown_name)
     with csv_field_limit():
-        return _read_validate_write(dataset, source, ctx, path, shown_name)
+        return read_validate_write(dataset, source, ctx, path, shown_name)
 
 
-def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
-                         shown_name: str) -> list[ResourceOutput]:
+def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
+                        shown_name: str) -> list[ResourceOutput]:
+    """Apply the steps, validate `path` against the dataset's schema and write the table.
+
+    Shared with the kinds that turn their source into a CSV first (`json`). Raises
+    DatasetFailed with Frictionless's report retold in German."""
     published_schema = dataset.table_schema
-    source_schema = _source_schema(published_schema)
     if dataset.steps:
         path = _apply_steps(_open(path, source), dataset, shown_name, ctx.out_dir)
         source = Source(kind="csv", path=path.name, encoding="utf-8", delimiter=",")
+    by_position = source.header_rows == []
+    source_schema = source_side_schema(published_schema, None if by_position else _raw_labels(_open(path, source)))
     name = dataset.table_name()
     parts_folder = ctx.out_dir / ".teile"
     try:
@@ -102,10 +105,12 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
         # parts on every core; any error, or a source it does not handle (XLSX,
         # header/comment rows), gets Frictionless's own report (pipelines/tabular/checked.py).
         # Files written before an error are discarded with the release's dataset folder.
+        converters = {**PUBLISHED_FORM, "string": trim_text} if source.trim else PUBLISHED_FORM
         parts = consume_valid_rows(_open(path, source, source_schema), None,
                                    partial(write_resource_part, parts_folder, _published(published_schema),
                                            date_fields=dataset.temporal.fields),
-                                   converters=PUBLISHED_FORM, limit_errors=MAX_REPORTED_ISSUES)
+                                   converters=converters, limit_errors=COUNTED_ISSUES)
+        ctx.warnings.extend(_hygiene(path, source, published_schema, shown_name))
         return [join_resource_parts(
             ctx.out_dir,
             name,
@@ -119,22 +124,58 @@ def _read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext
         )]
     except InvalidTable as invalid:
         issues = issues_from_report(invalid.report, shown_name, published_schema)
-        raise DatasetFailed(f"{len(issues)} Fehler in {shown_name}", issues)
+        raise DatasetFailed(counted_summary(len(issues), shown_name), issues[:MAX_REPORTED_ISSUES])
     finally:
         shutil.rmtree(parts_folder, ignore_errors=True)
         if dataset.steps:
             path.unlink(missing_ok=True)
 
 
+def counted_summary(count: int, shown_name: str) -> str:
+    """„368 Fehler in x.csv, die ersten 200 gezeigt“: the true count, and how many the report holds."""
+    number = f"{count:,}".replace(",", ".")
+    if count >= COUNTED_ISSUES:
+        return f"mehr als {number} Fehler in {shown_name}, die ersten {MAX_REPORTED_ISSUES} gezeigt"
+    if count > MAX_REPORTED_ISSUES:
+        return f"{number} Fehler in {shown_name}, die ersten {MAX_REPORTED_ISSUES} gezeigt"
+    return f"{number} Fehler in {shown_name}"
+
+
+def _hygiene(path: Path, source: Source, schema: dict, shown_name: str) -> list[Issue]:
+    """Warnings about what the valid file still carries (pipelines/checks/hygiene.py)."""
+    names = [f["name"] for f in schema["fields"]]
+    text_fields = {f["name"] for f in schema["fields"]
+                   if f.get("type", "string") == "string" and not f.get("constraints", {}).get("pattern")}
+    if source.kind == "csv":
+        found = scan_delimited(path, source.encoding or _detected_encoding(path, source), source.delimiter or ",",
+                               names, source.header_rows, source.comment_rows, text_fields) \
+            if source.delimiter else _scan_with_frictionless(path, source, names, text_fields)
+    else:
+        found = _scan_with_frictionless(path, source, names, text_fields)
+    return found.issues(shown_name, text_fields, source.trim)
+
+
+def _detected_encoding(path: Path, source: Source) -> str:
+    with _open(path, source) as resource:
+        return resource.encoding
+
+
+def _scan_with_frictionless(path: Path, source: Source, names: list[str], text_fields: set[str]):
+    with _open(path, source) as resource:
+        return scan_rows(((row.row_number, row.to_list()) for row in resource.row_stream), names, text_fields)
+
+
 def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Path, str]:
     """The local path of a file source (inside the dataset folder, or downloaded) and the name
-    reports show for it. Shared by the file-based kinds. Raises DatasetFailed."""
+    reports show for it. Shared by the file-based kinds. Raises DatasetFailed, also when the
+    file is plainly of another format than the kind reads (`file_format.refuse_other_format`)."""
     if source.path is not None:
         path = (dataset.folder / source.path).resolve()
         if not path.is_relative_to(dataset.folder.resolve()):
             raise DatasetFailed("Quelldatei liegt außerhalb des Datensatzordners", [Issue(message="unzulässiger Pfad", file=source.path)])
         if not path.exists():
             raise DatasetFailed("Quelldatei fehlt", [Issue(type="scheme-error", message="Datei nicht gefunden", file=source.path)])
+        refuse_other_format(path, source.kind, source.path, getattr(source, "encoding", None))
         return path, source.path
     url = str(source.url)
     try:
@@ -143,10 +184,11 @@ def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tup
     except FetchError as error:
         raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)])
     check_content_type(ctx.http.cached_content_type(url), source.kind, url)
-    suffix = ".xlsx" if source.kind == "xlsx" else ".csv"
+    suffix = _DOWNLOAD_SUFFIXES.get(source.kind, ".csv")  # readers that go by the file name see the right one
     linked = path.with_suffix(suffix)
     linked.unlink(missing_ok=True)
     linked.hardlink_to(path)
+    refuse_other_format(linked, source.kind, url, getattr(source, "encoding", None))
     return linked, url
 
 
@@ -183,7 +225,9 @@ def _open(path: Path, source: Source, schema: dict | None = None) -> Resource:
     if source.kind == "xlsx" and source.sheet is not None:
         controls.append(formats.ExcelControl(sheet=source.sheet))
     dialect_options = {}
-    if source.header_rows is not None:
+    if source.header_rows == []:
+        dialect_options["header"] = False  # columns by position: see Source.header_rows
+    elif source.header_rows is not None:
         dialect_options["header_rows"] = source.header_rows
     if source.comment_rows is not None:
         dialect_options["comment_rows"] = source.comment_rows
@@ -211,18 +255,43 @@ def _apply_steps(resource: Resource, dataset: DatasetConfig, shown_name: str, wo
     return target
 
 
-def _source_schema(schema: dict) -> dict:
-    """The schema as it meets the source file: field names are the source's header labels."""
+def _raw_labels(resource: Resource) -> list[str] | None:
+    """The file's headings as Frictionless reads them; None when it cannot even open the file
+    (the validation that follows reports why)."""
+    try:
+        with resource:
+            return list(resource.labels)
+    except FrictionlessException:
+        return None
+
+
+def source_side_schema(schema: dict, raw_labels: list[str] | None) -> dict:
+    """The schema as it meets the source file.
+
+    Field names become the file's headings (`label`), matched with spaces and TABs around a
+    heading ignored: the raw heading is used where only those differ. Without `raw_labels`
+    (columns by position) the names stay. An integer with `groupChar`, which Frictionless
+    ignores, is read as a number without decimals (`decimalChar` a character no cell holds,
+    so `1.234,5` is a type error) whose groups the grouped-numbers check verifies.
+    """
+    raw_by_trimmed = {label.strip(" \t"): label for label in raw_labels or [] if isinstance(label, str)}
+    names = {}
     fields = []
     for field in schema["fields"]:
+        source_name = field["name"]
+        if raw_labels is not None:
+            label = field.get("label", field["name"])
+            source_name = raw_by_trimmed.get(label, label)
+        names[field["name"]] = source_name
         field = {k: v for k, v in field.items() if k != "label"}
-        field["name"] = next(f.get("label", f["name"]) for f in schema["fields"] if f["name"] == field["name"])
+        field["name"] = source_name
+        if field.get("type") == "integer" and field.get("groupChar"):
+            field.update(type="number", decimalChar=NO_DECIMALS)
         fields.append(field)
-    labels = {f["name"]: f.get("label", f["name"]) for f in schema["fields"]}
     result = {**schema, "fields": fields}
     if "primaryKey" in schema:
         keys = schema["primaryKey"] if isinstance(schema["primaryKey"], list) else [schema["primaryKey"]]
-        result["primaryKey"] = [labels[k] for k in keys]
+        result["primaryKey"] = [names[k] for k in keys]
     result.pop("foreignKeys", None)  # resolved across datasets in portal.db, not within one file
     return result
 

@@ -52,6 +52,10 @@ def _themes_in_use(site: SiteContext, packages: list[dict]) -> list[dict]:
     return sorted(seen.values(), key=lambda t: t["label"])
 
 
+#: Copies for spreadsheet users the build writes beside each table (pipelines/spreadsheet_downloads.py).
+SPREADSHEET_COPIES = {"xlsx": "Excel-Tabelle (XLSX)", "csv_de": "CSV für Excel (Semikolon, Dezimalkomma)"}
+
+
 def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None, source_health: dict | None) -> None:
     dataset_id = package["name"]
     folder = site.build.dataset_dir(dataset_id)
@@ -64,6 +68,12 @@ def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None, s
         if json_file:
             site.publish_file(folder / json_file["path"], f"{base}/{json_file['path']}")
             downloads.append({"resource": resource, "format": "JSON", "path": json_file["path"], "bytes": json_file.get("bytes")})
+        copies = resource.get("kommune", {}).get("downloads") or {}
+        for kind, label in SPREADSHEET_COPIES.items():
+            if kind in copies:
+                site.publish_file(folder / copies[kind]["path"], f"{base}/{copies[kind]['path']}")
+                downloads.append({"resource": resource, "format": label, "path": copies[kind]["path"],
+                                  "bytes": copies[kind].get("bytes")})
     site.publish_file(folder / "datapackage.json", f"{base}/datapackage.json")
     site.publish_file(folder / "report.json", f"{base}/report.json")
     readme = (folder / "README.md").read_text(encoding="utf-8") if (folder / "README.md").exists() else ""

@@ -15,8 +15,8 @@ from publish.site.council_data import FOLDERS as COUNCIL_PAGE_TABLES
 from publish.site.council_data import page_paths
 from publish.site.plan_links import CouncilLinks, council_links
 from publish.site.planning_data import (
-    PERMITS_TABLE, PLANS_TABLE, boundary_geojson, load_plans, path_through_council, permit_statistics,
-    planning_states, plans_geojson, table_exists,
+    PERMITS_TABLE, area_tables, boundary_geojson, load_areas, load_plans, path_through_council, permit_statistics,
+    plan_tables, planning_states, plans_geojson, table_exists,
 )
 from publish.site.charts import Series, grouped_bar_chart
 
@@ -26,12 +26,14 @@ PERMIT_COLOURS = {"genehmigungen": "#0072b2", "fertigstellungen": "#e69f00"}
 
 def render(site: SiteContext) -> None:
     states = planning_states(site.packages, site.db)
-    plans = load_plans(site.db, states)
+    tables = plan_tables(site.packages)
+    plans = load_plans(site.db, states, tables)
+    areas = load_areas(site.db, area_tables(site.packages))
     boundary = boundary_geojson(site.db)
     permits = permit_statistics(site.db)
-    if not plans and permits is None:
+    if not plans and not areas and permits is None:
         return  # a portal without building data has no such section
-    _write_json(site, f"{BASE}/plaene.geojson", plans_geojson(plans))
+    _write_json(site, f"{BASE}/plaene.geojson", plans_geojson(plans, areas))
     if boundary:
         _write_json(site, f"{BASE}/stadtgrenze.geojson", boundary)
     for state in states:
@@ -41,9 +43,10 @@ def render(site: SiteContext) -> None:
         "map_settings": site.portal["site"].get("map") or {},
         "has_boundary": boundary is not None,
         "sample": any(package["kommune"].get("sample") for package in site.packages
-                      if package["name"] in _datasets_with(site, PLANS_TABLE, PERMITS_TABLE)),
-        "plans_table_url": site.build.table_url(PLANS_TABLE),
-        "plans_dataset": next(iter(_datasets_with(site, PLANS_TABLE)), None),
+                      if package["name"] in {table["dataset"] for table in tables} | {area["dataset"] for area in areas}
+                      | set(_datasets_with(site, PERMITS_TABLE))),
+        "plan_sources": [{**table, "table_url": site.build.table_url(table["table"])} for table in tables],
+        "areas": areas,
         "permits_dataset": next(iter(_datasets_with(site, PERMITS_TABLE)), None),
     }
     site.write_page(BASE, "planning.html", plans=plans, all_count=len(plans), active_state=None,
@@ -54,13 +57,14 @@ def render(site: SiteContext) -> None:
                         active_state=state, permits=None, permits_chart=None, **common)
     links = council_links(site.db, plans)
     council_pages = page_paths(site.db) if all(site.table_exists(table) for table in COUNCIL_PAGE_TABLES) else {}
-    with for_dataset(common["plans_dataset"] or PLANS_TABLE, "Website"):  # the plan pages are that dataset's
-        for plan in plans:
-            council = _council_view(site, links.get(plan["id"], CouncilLinks()), council_pages)
+    for plan in plans:
+        council = _council_view(site, links.get(plan["id"], CouncilLinks()), council_pages)
+        with for_dataset(plan["dataset"], "Website"):  # a plan's page is its dataset's
             site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
                             path=path_through_council(plan["timeline"], council["meetings"]),
                             council_data=table_exists(site.db, "oparl_paper"),
-                            row_url=site.build.row_url(PLANS_TABLE, plan["id"]), **common)
+                            row_url=site.build.row_url(plan["table"], plan["id"]),
+                            plans_dataset=plan["dataset"], **common)
 
 
 def _datasets_with(site: SiteContext, *tables: str) -> list[str]:

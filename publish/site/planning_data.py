@@ -1,8 +1,11 @@
 """The data behind the "Bauen und Planen" pages, read from portal.db and the data packages.
 
 Kept apart from the page rendering so it can be tested and reused (e.g. by the dashboard).
-Tables: `bebauungsplaene` (plans, from the geojson/wfs kinds), `stadtgrenze` (town boundary)
-and `baugenehmigungen` (permit statistics); each may be absent, and the pages then say so.
+Tables: every plan table (a resource with the plan schema — `verfahrensstand` and a geometry —
+from the geojson, wfs, shapefile or xplan kinds, whatever its name; `bebauungsplaene` in the
+demo), every other area table of the building family (shown on the map beside the plans),
+`stadtgrenze` (town boundary) and `baugenehmigungen` (permit statistics); each may be absent,
+and the pages then say so.
 """
 from __future__ import annotations
 
@@ -10,10 +13,13 @@ import json
 import re
 import sqlite3
 
-PLANS_TABLE = "bebauungsplaene"
+BUILDING_FAMILY = "bauen"
 BOUNDARY_TABLE = "stadtgrenze"
 PERMITS_TABLE = "baugenehmigungen"
 UNKNOWN_COLOUR = "#999999"
+AREA_COLOUR = "#555555"
+# Columns that name an area in a table of declared columns, in the order they are tried.
+AREA_NAME_COLUMNS = ("name", "bezeichnung", "titel", "nummer")
 
 
 def table_exists(db: sqlite3.Connection, name: str) -> bool:
@@ -21,26 +27,52 @@ def table_exists(db: sqlite3.Connection, name: str) -> bool:
                       (name,)).fetchone() is not None
 
 
-def planning_states(packages: list[dict], db: sqlite3.Connection) -> list[dict]:
-    """The planning-state vocabulary (value, label, colour, order, inProcedure) from the plan
-    table's schema `categories`, in procedure order; states found only in the data follow
-    with a neutral colour."""
-    states: list[dict] = []
+def _geometry_tables(packages: list[dict]):
     for package in packages:
         for resource in package["resources"]:
-            if resource["name"] != PLANS_TABLE:
+            if resource.get("kommune", {}).get("geometry"):
+                names = {field["name"] for field in resource["schema"]["fields"]}
+                yield package, resource, {"verfahrensstand", "verfahrensstand_text", "nummer", "name"} <= names
+
+
+def plan_tables(packages: list[dict]) -> list[dict]:
+    """Every table with the plan schema: [{dataset, title, table}], in package order."""
+    return [{"dataset": package["name"], "title": package.get("title") or package["name"], "table": resource["name"]}
+            for package, resource, is_plan in _geometry_tables(packages) if is_plan]
+
+
+def area_tables(packages: list[dict]) -> list[dict]:
+    """The other tables with a geometry in the building family (areas declared by columns)."""
+    return [{"dataset": package["name"], "title": package.get("title") or package["name"], "table": resource["name"]}
+            for package, resource, is_plan in _geometry_tables(packages)
+            if not is_plan and package.get("kommune", {}).get("family") == BUILDING_FAMILY
+            and resource["name"] != BOUNDARY_TABLE]  # the boundary is the map's frame, not an area
+
+
+def planning_states(packages: list[dict], db: sqlite3.Connection) -> list[dict]:
+    """The planning-state vocabulary (value, label, colour, order, inProcedure) from the plan
+    tables' schema `categories`, in procedure order; states found only in the data follow
+    with a neutral colour."""
+    states: dict[str, dict] = {}
+    tables = {table["table"] for table in plan_tables(packages)}
+    for package in packages:
+        for resource in package["resources"]:
+            if resource["name"] not in tables:
                 continue
             for field in resource["schema"]["fields"]:
                 if field["name"] == "verfahrensstand":
-                    states = [dict(category) for category in field.get("categories", [])]
-    states.sort(key=lambda state: state.get("order", 99))
-    known = {state["value"] for state in states}
-    if table_exists(db, PLANS_TABLE):
-        for value, label in db.execute(f"select distinct verfahrensstand, verfahrensstand_text from {PLANS_TABLE}"):
-            if value not in known:
-                states.append({"value": value, "label": label or value, "colour": UNKNOWN_COLOUR,
-                               "order": 99, "inProcedure": False})
-    return states
+                    for category in field.get("categories", []):
+                        states.setdefault(category["value"], dict(category))
+    ordered = sorted(states.values(), key=lambda state: state.get("order", 99))
+    for table in sorted(tables):
+        if not table_exists(db, table):
+            continue
+        for value, label in db.execute(f'select distinct verfahrensstand, verfahrensstand_text from "{table}"'):
+            if value not in states:
+                states[value] = {"value": value, "label": label or value, "colour": UNKNOWN_COLOUR,
+                                 "order": 99, "inProcedure": False}
+                ordered.append(states[value])
+    return ordered
 
 
 def natural_key(number: str | None) -> tuple:
@@ -65,7 +97,7 @@ def plan_slug(plan: dict) -> str:
 def plan_title(plan: dict) -> str:
     """ "Bebauungsplan Nr. 42 „Wohnen am Hagen“" or "27. Änderung des Flächennutzungsplans „…“"."""
     number = plan.get("nummer") or ""
-    name = f" „{plan['name']}“" if plan.get("name") else ""
+    name = f" „{plan['name']}“" if plan.get("name") and plan.get("name") != number else ""
     if number.upper().startswith("FNP") or "flächennutzungsplan" in (plan.get("planart") or "").casefold():
         digits = re.sub(r"^FNP\s*", "", number, flags=re.IGNORECASE)
         return f"{digits}. Änderung des Flächennutzungsplans{name}"
@@ -98,39 +130,71 @@ def path_through_council(steps: list[dict], meetings: list[dict]) -> list[dict]:
     return dated + [{**step, "kind": "step"} for step in steps if not step.get("date")]
 
 
-def load_plans(db: sqlite3.Connection, states: list[dict]) -> list[dict]:
-    """Every plan with its state (label, colour), documents, slug, title and timeline."""
-    if not table_exists(db, PLANS_TABLE):
-        return []
+def load_plans(db: sqlite3.Connection, states: list[dict], tables: list[dict]) -> list[dict]:
+    """Every plan of every plan table (`plan_tables`) with its state (label, colour),
+    documents, slug, title and timeline, and `table`, `dataset` and `key` (its id, unless
+    another table has a plan with the same id: then dataset-prefixed); slugs stay unique."""
     by_value = {state["value"]: state for state in states}
-    cursor = db.execute(f"select * from {PLANS_TABLE}")
-    names = [column[0] for column in cursor.description]
-    plans = []
-    for values in cursor:
-        plan = dict(zip(names, values))
-        plan["state"] = by_value.get(plan["verfahrensstand"], {"value": plan["verfahrensstand"],
-                                                                "label": plan["verfahrensstand_text"],
-                                                                "colour": UNKNOWN_COLOUR})
-        plan["documents"] = json.loads(plan.get("dokumente") or "[]")
-        plan["slug"] = plan_slug(plan)
-        plan["url"] = f"/bauen-und-planen/plaene/{plan['slug']}/"
-        plan["title"] = plan_title(plan)
-        plan["timeline"] = timeline(plan)
-        plans.append(plan)
+    plans: list[dict] = []
+    keys: set[str] = set()
+    slugs: set[str] = set()
+    for table in tables:
+        if not table_exists(db, table["table"]):
+            continue
+        cursor = db.execute(f'select * from "{table["table"]}"')
+        names = [column[0] for column in cursor.description]
+        for values in cursor:
+            plan = dict(zip(names, values), table=table["table"], dataset=table["dataset"])
+            plan["state"] = by_value.get(plan["verfahrensstand"], {"value": plan["verfahrensstand"],
+                                                                    "label": plan["verfahrensstand_text"],
+                                                                    "colour": UNKNOWN_COLOUR})
+            plan["documents"] = json.loads(plan.get("dokumente") or "[]")
+            plan["key"] = plan["id"] if plan["id"] not in keys else f"{table['dataset']}:{plan['id']}"
+            keys.add(plan["key"])
+            slug = plan_slug(plan)
+            plan["slug"] = slug if slug not in slugs else f"{slug}-{table['dataset']}"
+            slugs.add(plan["slug"])
+            plan["url"] = f"/bauen-und-planen/plaene/{plan['slug']}/"
+            plan["title"] = plan_title(plan)
+            plan["timeline"] = timeline(plan)
+            plans.append(plan)
     order = {state["value"]: index for index, state in enumerate(states)}
     plans.sort(key=lambda plan: natural_key(plan.get("nummer")))
     plans.sort(key=lambda plan: order.get(plan["verfahrensstand"], len(order)))
     return plans
 
 
-def plans_geojson(plans: list[dict]) -> dict:
-    """A FeatureCollection for the map: geometry plus what the popup and colours need."""
+def load_areas(db: sqlite3.Connection, tables: list[dict]) -> list[dict]:
+    """The areas of the building family's other geometry tables: id, a name, the dataset it
+    belongs to and its geometry, for the map and the list beside the plans."""
+    areas = []
+    for table in tables:
+        if not table_exists(db, table["table"]):
+            continue
+        columns = [row[1] for row in db.execute(f'pragma table_info("{table["table"]}")')]
+        name = next((column for column in AREA_NAME_COLUMNS if column in columns), "id")
+        for identifier, label, geometry in db.execute(
+                f'select id, "{name}", geometrie from "{table["table"]}" order by "{name}"'):
+            areas.append({"key": f"{table['dataset']}:{identifier}", "id": identifier, "name": label or identifier,
+                          "dataset": table["dataset"], "dataset_title": table["title"], "geometrie": geometry,
+                          "url": f"/datensaetze/{table['dataset']}/"})
+    return areas
+
+
+def plans_geojson(plans: list[dict], areas: list[dict] = ()) -> dict:
+    """A FeatureCollection for the map: geometry plus what the popup and colours need; the
+    areas of other datasets in a neutral colour, their dataset's title in the popup."""
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": json.loads(plan["geometrie"]),
-         "properties": {"id": plan["id"], "titel": plan["title"], "url": plan["url"],
-                        "farbe": plan["state"]["colour"], "verfahrensstand": plan["verfahrensstand"],
-                        "verfahrensstand_text": plan["state"]["label"]}}
-        for plan in plans if plan.get("geometrie")]}
+        *({"type": "Feature", "geometry": json.loads(plan["geometrie"]),
+           "properties": {"id": plan["key"], "titel": plan["title"], "url": plan["url"],
+                          "farbe": plan["state"]["colour"], "verfahrensstand": plan["verfahrensstand"],
+                          "verfahrensstand_text": plan["state"]["label"]}}
+          for plan in plans if plan.get("geometrie")),
+        *({"type": "Feature", "geometry": json.loads(area["geometrie"]),
+           "properties": {"id": area["key"], "titel": area["name"], "url": area["url"], "farbe": AREA_COLOUR,
+                          "verfahrensstand": None, "verfahrensstand_text": area["dataset_title"]}}
+          for area in areas if area.get("geometrie")),
+    ]}
 
 
 def boundary_geojson(db: sqlite3.Connection) -> dict | None:

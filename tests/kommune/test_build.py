@@ -301,3 +301,27 @@ def test_a_recorded_oparl_system_is_skipped_when_its_folder_is_unchanged(portal_
     second = portal.build(portal_dir.root, portal_dir.out)
     assert [d.status for d in second.datasets] == ["unchanged"]
     assert second.datasets[0].rows == first.datasets[0].rows
+
+
+def test_an_unforeseen_exception_never_reaches_the_report_only_its_reference(portal_dir, monkeypatch, capsys):
+    """A bug cannot be produced on purpose without planting one: the csv kind's `run` is
+    replaced by one that raises with internal English text. Everything else is real."""
+    import pipelines.kinds.tabular as tabular_kind
+
+    def broken(dataset, ctx):
+        raise AttributeError("'JsonResource' object has no attribute 'header' in /srv/geheim/pfad.py")
+
+    monkeypatch.setattr(tabular_kind, "run", broken)
+    portal_dir.add("kaputt", dataset_yaml("{kind: csv, path: sample/d.csv}"),
+                   "fields:\n  - {name: a, type: string, title: A, description: A}\n", files={"sample/d.csv": b"a\n1\n"})
+    (result,) = portal.build(portal_dir.root, portal_dir.out).datasets
+    assert result.status == "failed"
+    (issue,) = result.issues
+    reference = issue.expected.split("Fehlerkennung ")[1].split(":")[0]
+    published = (portal_dir.out / "datasets" / "kaputt" / "report.json").read_text() + \
+        (portal_dir.out / "build-report.json").read_text()
+    assert "AttributeError" not in published and "JsonResource" not in published and "/srv/" not in published
+    assert reference in published and "Fehlers im Portal" in published
+    assert "JsonResource" in capsys.readouterr().err  # the terminal has the details
+    (log,) = (portal_dir.root / ".build-state" / "fehler").glob(f"kaputt-{reference}.txt")
+    assert "AttributeError" in log.read_text()

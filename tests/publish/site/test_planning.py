@@ -72,6 +72,37 @@ def test_plan_pages_link_the_council_papers_and_meetings_of_the_oparl_demo(porta
         assert "wird dieser Plan nicht genannt" in html and "/rat/" not in html.split('id="rat"', 1)[1].split("</section>")[0]
 
 
+ROTHERBAUM = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "samples" / \
+    "hamburg_bplan_rotherbaum27_xplangml-5.2.gml"
+AREAS = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:25832"}}, "features": [
+    {"type": "Feature", "id": "SG-1", "properties": {"bez": "Sanierungsgebiet Altstadt"},
+     "geometry": {"type": "Polygon", "coordinates": [[[405500, 5724400], [405600, 5724400], [405600, 5724500],
+                                                      [405500, 5724400]]]}}]}
+
+
+def test_every_plan_and_area_dataset_of_the_building_family_reaches_map_and_lists(portal_dir):
+    portal_dir.add_demo("bebauungsplaene")
+    portal_dir.add("hamburg-plaene", dataset_yaml("{kind: xplan, path: sample/plan.gml}", title="Pläne Hamburg",
+                                                  extra="family: bauen\n"),
+                   files={"sample/plan.gml": ROTHERBAUM.read_bytes()})
+    portal_dir.add("sanierung", dataset_yaml("{kind: geojson, path: sample/s.geojson, columns: {name: bez}}",
+                                             title="Sanierungsgebiete", extra="family: bauen\n"),
+                   files={"sample/s.geojson": json.dumps(AREAS).encode()})
+    report = portal.build(portal_dir.root, portal_dir.out)
+    assert {d.id: d.status for d in report.datasets} == {"bebauungsplaene": "ok", "hamburg-plaene": "ok", "sanierung": "ok"}
+    html = page(portal_dir.out, "bauen-und-planen")
+    rows = re.findall(r'<tr data-plan-id="([^"]+)" data-stand="([^"]+)"', html)
+    assert len(rows) == 13 and ("GML_09F08185-5C1D-4475-95E1-80EDA5DEB7A2", "satzungsbeschluss") in rows
+    assert 'href="/datensaetze/hamburg-plaene/"' in html and 'href="/datensaetze/bebauungsplaene/"' in html
+    assert "Sanierungsgebiet Altstadt" in html.split('id="flaechen"', 1)[1]
+    features = json.loads((portal_dir.out / "site" / "bauen-und-planen" / "plaene.geojson").read_text())["features"]
+    assert len(features) == 14
+    assert {f["properties"]["titel"] for f in features} >= {"Bebauungsplan Nr. Rotherbaum27", "Sanierungsgebiet Altstadt"}
+    plan = page(portal_dir.out, "bauen-und-planen/plaene/bebauungsplan-rotherbaum27")
+    assert "Freie und Hansestadt Hamburg" in plan or "Rotherbaum27" in plan
+    assert "/daten/portal/hamburg_plaene/" in plan
+
+
 def test_tile_url_from_site_yaml_reaches_the_map(portal_dir):
     portal_dir.add_demo("bebauungsplaene")
     site_yaml = portal_dir.root / "metadata" / "site.yaml"
