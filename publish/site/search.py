@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from contracts.german_folding import normalise, query_words
 from publish.site import council, council_data
 from publish.site.context import SiteContext, german_date
-from publish.site.planning_data import load_plans, planning_states
+from publish.site.planning_data import load_plans, plan_tables, planning_states
 
 PAGE = "suche"
 INDEX_FILE = f"{PAGE}/index.json"
@@ -45,7 +45,7 @@ def search_entries(site: SiteContext) -> list[dict]:
     entries += [_kpi_entry(site, kpi) for kpi in site.portal.get("kpis", [])]
     entries += [_entry(plan["title"], "Plan", plan["url"], plan["state"]["label"], plan["title"], plan.get("nummer"),
                        plan.get("planart"), plan["state"]["label"])
-                for plan in load_plans(site.db, planning_states(site.packages, site.db))]
+                for plan in load_plans(site.db, planning_states(site.packages, site.db), plan_tables(site.packages))]
     if all(site.table_exists(table) for table in council.REQUIRED_TABLES):
         paths = council_data.page_paths(site.db)
         for meeting in reversed(council_data.meetings(site.db)):  # newest first
