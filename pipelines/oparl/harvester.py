@@ -272,9 +272,9 @@ class Harvester:
         """Fetch objects of this system that stored objects refer to but no list delivered;
         each that cannot be fetched becomes a warning naming it and who refers to it."""
         origin = urlsplit(self.system_url)._replace(path="", query="", fragment="").geturl()
+        # deleted ones are rightly gone; invalid ones this run has already named
         deleted = {object_id for ids in result.deletions.values() for object_id in ids}
-        # An object a list delivered but that broke the specification is reported once, as such.
-        reported = {issue.url for issue in result.issues}
+        skipped = deleted | {issue.url for issue in result.issues if issue.kind == "object"}
         missing: dict[str, str] = {}
         for object_id in sorted(result.store.objects):
             stored = result.store.objects[object_id]
@@ -282,8 +282,7 @@ class Harvester:
                 value = stored.data.get(prop)
                 for target in value if isinstance(value, list) else [value]:
                     if isinstance(target, str) and target.startswith(origin + "/") \
-                            and target not in result.store and target not in deleted \
-                            and target not in reported:
+                            and target not in result.store and target not in skipped:
                         missing.setdefault(target, object_id)
         for target, referrer in list(missing.items())[:MAX_REFERENCE_FETCHES]:
             try:
