@@ -183,10 +183,13 @@ class PortalApp:
                     await release.datasette(_without_prefix(scope, prefix), receive,
                                             neutralising_send(path, _prefixed_redirects(send, prefix)))
 
+                async def cached(scope, receive, send):
+                    await release.cache.serve(datasette, scope, receive, send)
+
                 if QueryGate.applies_to(scope):
-                    await self.query_gate.serve(datasette, scope, receive, send)
+                    await self.query_gate.serve(cached, scope, receive, send)
                     return
-                await release.cache.serve(datasette, scope, receive, send)
+                await cached(scope, receive, send)
                 return
             if search_route.handles(scope):
                 await search_route.answer(release.root, scope, receive, send)

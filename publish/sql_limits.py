@@ -12,12 +12,17 @@ or Python holds the bytes:
 - All of SQLite's memory in the serving process is capped by `HEAP_LIMIT_BYTES`
   (`pragma hard_heap_limit`, process-wide): sorts and temporary tables spill or fail instead
   of growing without bound.
+- `printf`/`format` answer NULL for a width or precision beyond the value limit before SQLite
+  sees it, as SQLite answers when the result passes its length limit – but SQLite 3.40 first
+  pads one character at a time, deaf to the time limit (`printf('%.*c', 333333333, 'x')` held a
+  thread for 21 s).
 
 Each refusal reaches the visitor as a German message (HTTP 400), through Datasette's own
 error handling of failed queries.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import weakref
@@ -65,6 +70,8 @@ def prepare_connection(conn, database, datasette):
     # Process-wide; the pragma only ever lowers the limit, so running it per connection is harmless.
     conn.execute(f"pragma hard_heap_limit={HEAP_LIMIT_BYTES}")
     conn.row_factory = _counting_row_factory
+    for name in ("printf", "format"):
+        conn.create_function(name, -1, _bounded_printf, deterministic=True)
 
 
 _fetching = threading.local()  # per SQL thread: the cursor being fetched and its bytes so far
@@ -80,6 +87,37 @@ def _counting_row_factory(cursor: sqlite3.Cursor, row: tuple) -> sqlite3.Row:
         _fetching.bytes = 0
         raise ResultTooLarge(RESULT_TOO_BIG)
     return sqlite3.Row(cursor, row)
+
+
+# A conversion of SQLite's printf: flags, width, precision (digits or `*` from the arguments), type.
+_CONVERSION = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d*))?([a-zA-Z%])")
+_plain_printf = threading.local()  # per SQL thread: a connection whose printf is SQLite's own
+
+
+def _bounded_printf(template, *arguments):
+    """SQLite's printf, or None when a width or precision passes VALUE_LIMIT_BYTES. (Not an
+    error: Datasette turns on tracebacks of SQL functions, so every refusal would log one.)"""
+    if template is None:
+        return None
+    position = 0
+    for width, precision, kind in _CONVERSION.findall(str(template)):
+        for size in (width, precision):
+            if size == "*":
+                size = arguments[position] if position < len(arguments) else 0
+                position += 1
+            try:
+                too_big = abs(int(size or 0)) > VALUE_LIMIT_BYTES
+            except (TypeError, ValueError):
+                too_big = False
+            if too_big:
+                return None
+        position += kind != "%"
+    connection = getattr(_plain_printf, "connection", None)
+    if connection is None:
+        connection = _plain_printf.connection = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_LIMIT_BYTES)
+    placeholders = ", ".join("?" * (len(arguments) + 1))
+    return connection.execute(f"select printf({placeholders})", (template, *arguments)).fetchone()[0]
 
 
 def german_errors(database) -> None:
