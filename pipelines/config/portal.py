@@ -11,7 +11,7 @@ from pipelines.config.dataset import DatasetConfig, Strict
 AGS = re.compile(r"^\d{8}$")
 KPI_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Placeholders a KPI sentence may use; publish.kpis fills them (keep both in step).
-SENTENCE_PLACEHOLDERS = {"value", "period", "unit", "target", "target_date", "previous", "year_ago"}
+SENTENCE_PLACEHOLDERS = {"value", "period", "when", "unit", "target", "target_date", "previous", "year_ago"}
 
 
 class Contact(Strict):
@@ -95,8 +95,12 @@ class Kpi(Strict):
     id: str
     title: str
     sentence: str
-    unit: str = ""
+    # A figure without a unit reads as a bare number ("Wert ()"): every KPI names what it counts.
+    unit: str = Field(min_length=1)
+    unit_singular: str | None = None  # "Tag" beside unit "Tage", for "1 Tag"
     higher_is_better: bool = True
+    point_in_time: bool = False  # a state now (e.g. services online), so a running period is final
+    headline: bool = False  # one of the tiles on the dashboard's first screen
     target: float | None = None
     target_date: dt.date | None = None
     datasets: list[str] = []  # empty for portal-wide figures (e.g. open-data coverage)
