@@ -23,7 +23,7 @@ def describe_dataset(
     """The datapackage.json of a freshly built dataset (status ok)."""
     licence = portal.licences[dataset.licence]
     themes = portal.themes
-    publisher = portal.publisher.model_dump(mode="json")
+    publisher = portal.publisher.model_dump(mode="json", exclude={"legal"})  # legal facts: portal pages only
     publisher.update(dataset.publisher)
     source = dataset.source_config
     source_url = str(getattr(source, "url", None) or "") or None

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, RootModel
 
 from pipelines.config.dataset import DATASET_ID, DatasetConfig
-from pipelines.config.portal import Kpi, Licence, PortalConfig, Publisher, Site, Themes
+from pipelines.config.portal import AccessibilityResults, Kpi, Licence, PortalConfig, Publisher, Site, Themes
 from pipelines.config.services import ServiceRegister
 from pipelines.config.validation import validate_model
 from pipelines.config.yamlfile import read_yaml
@@ -30,7 +30,7 @@ REQUIRED_METADATA: dict[str, type[BaseModel]] = {
 OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 # Further portal-wide files (e.g. the service register) register their model here;
 # they end up validated in PortalConfig.extra and in build/portal.json.
-EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister}
+EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister, "accessibility_results": AccessibilityResults}
 
 
 def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,

@@ -5,11 +5,11 @@ import shutil
 from pathlib import Path
 
 from publish.build_folder import BuildFolder
-from publish.site import catalogue, core, council, dashboard, planning
+from publish.site import catalogue, core, council, dashboard, legal, planning
 from publish.site.context import SiteContext, templates_dir
 
 # Sections render in order; later sections may link to pages of earlier ones.
-SECTIONS = [core, council, planning, dashboard, catalogue]
+SECTIONS = [core, legal, council, planning, dashboard, catalogue]
 
 
 def render_site(build: BuildFolder, template_cache: Path | None = None) -> SiteContext:

@@ -82,7 +82,37 @@ def _y_axis(ticks: list[float], y, left: float, right: float, unit: str) -> list
                      f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
         parts.append(_text(left - 6, y(tick) + 4, german_number(tick), "end"))
     if unit:
-        parts.append(_text(0, FONT_SIZE, unit))
+        parts.append(_text(2, FONT_SIZE, unit))  # x=2: a glyph like "T" overhangs its origin
+    return parts
+
+
+def _period_labels(labels: list[str], positions: list[float], width: float, baseline: float) -> list[str]:
+    """Axis labels under the points: the last always (the newest period), the others from the
+    left wherever they fit without touching a neighbour or leaving the SVG."""
+    gap = 8
+
+    def extent(index: int) -> tuple[float, float, str]:
+        half = text_width(labels[index]) / 2
+        centre = positions[index]
+        if centre + half > width:
+            return width - 2 * half, width, "end"
+        if centre - half < 0:
+            return 0.0, 2 * half, "start"
+        return centre - half, centre + half, "middle"
+
+    last = len(labels) - 1
+    placed = {last: extent(last)}
+    right_edge = -gap
+    for index in range(last):
+        start, end, _ = extent(index)
+        if start >= right_edge + gap and end + gap <= placed[last][0]:
+            placed[index] = extent(index)
+            right_edge = end
+    parts = []
+    for index in sorted(placed):
+        start, end, anchor = placed[index]
+        x = {"start": start, "end": end, "middle": (start + end) / 2}[anchor]
+        parts.append(_text(x, baseline, labels[index], anchor))
     return parts
 
 
@@ -121,16 +151,8 @@ def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: 
 
     parts = _svg_open(identifier, width, height, title, description)
     parts += _y_axis(ticks, y, left, right, unit)
-    labels = [short_period(period) for period, _ in series]
-    room = max(text_width(label) for label in labels) + 12
-    label_every = max(1, math.ceil(len(series) / max(1, plot_width // room)))
-    last = len(series) - 1
-    for index, label in enumerate(labels):
-        # The last period is always labelled; a regular label too close to it would overlap.
-        if (index % label_every == 0 and (x(last) - x(index)) >= room) or index == last:
-            half = text_width(label) / 2
-            anchor = "end" if x(index) + half > width else ("start" if x(index) - half < 0 else "middle")
-            parts.append(_text(x(index), height - MARGIN_BOTTOM + 18, label, anchor))
+    parts += _period_labels([short_period(period) for period, _ in series], [x(i) for i in range(len(series))],
+                            width, height - MARGIN_BOTTOM + 18)
     if target is not None:
         parts.append(f'<line x1="{left}" x2="{right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                      f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>')
@@ -147,7 +169,7 @@ def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: 
         parts.append(f'<circle cx="{x(final):.1f}" cy="{y(series[final][1]):.1f}" r="4" fill="#ffffff" '
                      f'stroke="{LINE_COLOUR}" stroke-width="2"/>')
     else:
-        parts.append(f'<circle cx="{x(last):.1f}" cy="{y(series[-1][1]):.1f}" r="4" fill="{LINE_COLOUR}"/>')
+        parts.append(f'<circle cx="{x(len(series) - 1):.1f}" cy="{y(series[-1][1]):.1f}" r="4" fill="{LINE_COLOUR}"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -20,7 +20,9 @@ from publish.site.context import SiteContext, german_date
 
 AUDIT_FILE = "disclosure-audit.json"  # written by the service-records kind beside the data
 KPI_PAGES = "digitalisierung/kennzahlen"  # one page per KPI below this path
-PERIOD_KIND_WORDS = {"month": "Monat", "quarter": "Quartal", "year": "Jahr", "day": "Tag"}
+# A running period in a sentence: "Der Dezember 2026 läuft noch …" (article and noun per kind).
+RUNNING_WORDS = {"month": ("Der", "der Monat"), "quarter": ("Das", "das Quartal"), "year": ("Das Jahr", "das Jahr"),
+                 "day": ("Der", "der Tag")}
 
 
 def render(site: SiteContext) -> None:
@@ -80,11 +82,15 @@ def _card(site: SiteContext, result: KpiResult, packages: dict) -> dict:
                       "stale": name in packages and packages[name]["kommune"].get("status") == "stale"}
                      for name in definition.datasets],
         "unit": definition.unit,
+        "value_heading": "Anteil in %" if definition.unit == "%" else definition.unit,
     }
     if result.running is not None:
         running = Period.parse(result.running.period)
-        card["running"] = {"name": running.name, "kind": PERIOD_KIND_WORDS.get(running.kind, "Zeitraum"),
-                           "amount": definition.amount(result.running.value)}
+        article, noun = RUNNING_WORDS[running.kind]
+        amount = definition.amount(result.running.value)
+        card["running"] = {"name": running.name, "amount": amount,
+                           "note": f"{article} {running.name} läuft noch: bisher {amount}. Verglichen wird erst, "
+                                   f"wenn {noun} abgeschlossen ist."}
     if result.available:
         current = result.current
         period = Period.parse(current.period)
