@@ -6,6 +6,7 @@ and `baugenehmigungen` (permit statistics); each may be absent, and the pages th
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -98,8 +99,20 @@ def path_through_council(steps: list[dict], meetings: list[dict]) -> list[dict]:
     return dated + [{**step, "kind": "step"} for step in steps if not step.get("date")]
 
 
-def load_plans(db: sqlite3.Connection, states: list[dict]) -> list[dict]:
-    """Every plan with its state (label, colour), documents, slug, title and timeline."""
+def displayed_state(plan: dict, state: dict, today: dt.date) -> dict:
+    """The state as a citizen should read it today: a plan still recorded as "Offenlage" whose
+    public display period has ended is no longer open for comments, so it says so."""
+    ended = plan.get("offenlage_ende")
+    if state.get("value") == "offenlage" and ended and str(ended)[:10] < today.isoformat():
+        return {**state, "label": f"Offenlage beendet am {dt.date.fromisoformat(str(ended)[:10]):%d.%m.%Y}",
+                "description": "Die öffentliche Auslegung ist beendet; die Stellungnahmen werden ausgewertet."}
+    return state
+
+
+def load_plans(db: sqlite3.Connection, states: list[dict], today: dt.date | None = None) -> list[dict]:
+    """Every plan with its state (label, colour; see displayed_state), documents, slug, title
+    and timeline."""
+    today = today or dt.date.today()
     if not table_exists(db, PLANS_TABLE):
         return []
     by_value = {state["value"]: state for state in states}
@@ -108,9 +121,8 @@ def load_plans(db: sqlite3.Connection, states: list[dict]) -> list[dict]:
     plans = []
     for values in cursor:
         plan = dict(zip(names, values))
-        plan["state"] = by_value.get(plan["verfahrensstand"], {"value": plan["verfahrensstand"],
-                                                                "label": plan["verfahrensstand_text"],
-                                                                "colour": UNKNOWN_COLOUR})
+        plan["state"] = displayed_state(plan, by_value.get(plan["verfahrensstand"], {
+            "value": plan["verfahrensstand"], "label": plan["verfahrensstand_text"], "colour": UNKNOWN_COLOUR}), today)
         plan["documents"] = json.loads(plan.get("dokumente") or "[]")
         plan["slug"] = plan_slug(plan)
         plan["url"] = f"/bauen-und-planen/plaene/{plan['slug']}/"
