@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from tests.conftest import REPO
+
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+
 # `browser` is the session's headless Chromium from tests/conftest.py.
 
 
@@ -26,12 +30,16 @@ def test_dashboard_headline_tiles_fit_one_desktop_screen_and_stack_on_a_phone(br
     assert max(box["y"] + box["height"] for box in boxes) <= 900, "the headline tiles need scrolling at 1280×900"
     assert len({round(box["y"]) for box in boxes}) == 2  # three per row
     assert hosts == {"127.0.0.1"}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-erster-bildschirm-desktop.png"))  # the first screen only
     page.close()
     phone, _ = visit(browser, demo_server, "/digitalisierung/", width=360)
     tiles = phone.locator("ul.kpi-grid").first.locator("li.kpi-tile")
     boxes = [tiles.nth(index).bounding_box() for index in range(tiles.count())]
     assert len({round(box["x"]) for box in boxes}) == 1 and all(box["width"] <= 360 for box in boxes)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.set_viewport_size({"width": 360, "height": 740})
+    phone.screenshot(path=str(SCREENSHOTS / "dashboard-erster-bildschirm-telefon.png"))
     phone.close()
 
 
