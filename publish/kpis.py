@@ -41,7 +41,7 @@ class KpiDefinition:
     title: str
     sentence: str
     unit: str
-    higher_is_better: bool
+    higher_is_better: bool | None  # None: a count that describes, neither good nor bad
     sql: str
     datasets: tuple[str, ...]
     target: float | None = None
@@ -77,7 +77,8 @@ class KpiDefinition:
         target_date = data.get("target_date")
         return cls(
             id=data["id"], title=data["title"], sentence=data["sentence"], unit=data.get("unit") or "",
-            higher_is_better=bool(data.get("higher_is_better", True)), sql=data["sql"],
+            higher_is_better=None if "higher_is_better" in data and data["higher_is_better"] is None
+            else bool(data.get("higher_is_better", True)), sql=data["sql"],
             datasets=tuple(data.get("datasets") or ()),
             target=None if data.get("target") is None else float(data["target"]),
             target_date=None if target_date is None else str(target_date),
@@ -124,8 +125,9 @@ class KpiResult:
         return None if self.year_ago is None or self.current is None else self.current.value - self.year_ago.value
 
     def is_improvement(self, change: float | None) -> bool | None:
-        """Whether a change points the good way (None for no change or no data)."""
-        if change is None or change == 0:
+        """Whether a change points the good way (None for no change, no data, or a KPI that is
+        neither better nor worse when higher)."""
+        if change is None or change == 0 or self.definition.higher_is_better is None:
             return None
         return (change > 0) == self.definition.higher_is_better
 
@@ -251,7 +253,7 @@ def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
     if current_period.kind == "year":
         result.year_ago = None  # the previous period is the year before: say it once
     if definition.target is not None:
-        result.target_progress = target_progress(current.value, definition.target, definition.higher_is_better)
+        result.target_progress = target_progress(current.value, definition.target, definition.higher_is_better is not False)
     result.sentence = _sentence(definition, result)
     if definition.breakdown_sql:
         try:

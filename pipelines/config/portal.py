@@ -147,7 +147,7 @@ class Kpi(Strict):
     # A figure without a unit reads as a bare number ("Wert ()"): every KPI names what it counts.
     unit: str = Field(min_length=1)
     unit_singular: str | None = None  # "Tag" beside unit "Tage", for "1 Tag"
-    higher_is_better: bool = True
+    higher_is_better: bool | None = True  # null: a count that describes (meetings), neither good nor bad
     point_in_time: bool = False  # a state now (e.g. services online), so a running period is final
     headline: bool = False  # one of the tiles on the dashboard's first screen
     target: float | None = None

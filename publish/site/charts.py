@@ -191,8 +191,13 @@ def sparkline(values: Sequence[float], *, running: bool = False) -> Markup:
     solid = coordinates[:-1] if running else coordinates
     line = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in solid)
     cx, cy = coordinates[-1]
-    end = (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#ffffff" stroke="{LINE_COLOUR}" stroke-width="1.5"/>'
-           if running else f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{LINE_COLOUR}"/>')
+    if running:
+        (px, py) = coordinates[-2]
+        end = (f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{cx:.1f}" y2="{cy:.1f}" stroke="{LINE_COLOUR}" stroke-width="1.5" '
+               f'stroke-dasharray="2 3"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#ffffff" '
+               f'stroke="{LINE_COLOUR}" stroke-width="1.5"/>')
+    else:
+        end = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{LINE_COLOUR}"/>'
     return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false" '
                   f'xmlns="http://www.w3.org/2000/svg"><polyline points="{line}" fill="none" stroke="{LINE_COLOUR}" '
                   f'stroke-width="2" stroke-linejoin="round"/>{end}</svg>')

@@ -49,7 +49,10 @@ def change_text(result: KpiResult, change: float | None, against: str | None) ->
     if change is None or against is None:
         return None
     better = result.is_improvement(change)
-    verdict = "unverändert" if better is None else ("besser" if better else "schlechter")
+    if result.definition.higher_is_better is None:
+        verdict = "" if change else "unverändert"
+    else:
+        verdict = "unverändert" if better is None else ("besser" if better else "schlechter")
     return {"amount": result.definition.change_amount(change), "against": german_period(against),
             "verdict": verdict, "better": better}
 

@@ -157,3 +157,9 @@ def test_yearly_figures_compare_once_and_old_data_say_so(tmp_path):
 def test_percent_changes_are_percentage_points():
     kpi = KpiDefinition.from_dict(definition())
     assert kpi.change_amount(2.2) == "+2,2\u00a0Prozentpunkte" and kpi.change_amount(0) == "±0\u00a0Prozentpunkte"
+
+
+def test_a_descriptive_count_is_neither_better_nor_worse(database):
+    [result] = evaluate_all([definition(higher_is_better=None, target=None)], database, OK, today=date(2026, 12, 7))
+    assert result.definition.higher_is_better is None
+    assert result.change_previous == 1.0 and result.is_improvement(result.change_previous) is None
