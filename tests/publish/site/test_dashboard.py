@@ -121,6 +121,8 @@ def test_canned_queries_exist_for_every_kpi_and_breakdown(demo_build):
         assert queries[definition["id"]]["sql"] == definition["sql"]
         if definition.get("breakdown_sql"):
             assert queries[f"{definition['id']}-aufschluesselung"]["sql"] == definition["breakdown_sql"]
+    assert not [name for name, query in queries.items() if "{" in query.get("description", "")], \
+        "a canned query shows a sentence template with placeholders"
 
 
 def test_roadmap_ranks_only_services_not_yet_online_and_shows_the_formula(demo_build):
