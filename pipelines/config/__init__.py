@@ -30,6 +30,7 @@ REQUIRED_METADATA: dict[str, type[BaseModel]] = {
 OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 # Further portal-wide files (e.g. the service register) register their model here;
 # they end up validated in PortalConfig.extra and in build/portal.json.
+MAX_HEADLINE_KPIS = 6  # tiles that fit the dashboard's first screen at 1280×900 (two rows of three)
 EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister, "accessibility_results": AccessibilityResults}
 
 
@@ -160,6 +161,11 @@ def _cross_references(metadata: dict, datasets: dict[str, DatasetConfig], all_id
                     problems.append(ConfigProblem(label, f"themes.{index}", f"Thema „{theme}“ fehlt in metadata/themes.yaml"))
             if dataset.musterdatenkatalog and dataset.musterdatenkatalog not in themes.musterdatenkatalog:
                 problems.append(ConfigProblem(label, "musterdatenkatalog", f"„{dataset.musterdatenkatalog}“ fehlt in metadata/themes.yaml (musterdatenkatalog)"))
+    headline = [kpi.id for kpi in metadata.get("kpis") or [] if kpi.headline]
+    if len(headline) > MAX_HEADLINE_KPIS:
+        problems.append(ConfigProblem("metadata/kpis.yaml", "headline",
+                                      f"{len(headline)} Kennzahlen mit headline: true; höchstens {MAX_HEADLINE_KPIS} "
+                                      "passen auf den ersten Bildschirm des Dashboards"))
     for index, kpi in enumerate(metadata.get("kpis") or []):
         for name in kpi.datasets:
             if name not in all_ids:

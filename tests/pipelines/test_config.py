@@ -91,3 +91,17 @@ def test_validate_refuses_a_portal_without_its_legal_facts(portal_dir):
     result = run_kommune("validate", "--no-sources", "-C", str(portal_dir.root))
     assert result.returncode != 0
     assert "metadata/publisher.yaml" in result.stdout + result.stderr and "legal" in result.stdout + result.stderr
+
+
+def test_more_headline_kpis_than_fit_one_screen_are_refused(portal_dir):
+    from tests.conftest import REPO
+
+    kpis = (REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8")
+    (portal_dir.root / "metadata" / "kpis.yaml").write_text(
+        kpis.replace("  higher_is_better: false\n", "  higher_is_better: false\n  headline: true\n"), encoding="utf-8")
+    for folder in ("leistungsverzeichnis", "service-buergerbuero", "service-sperrmuell", "service-beschwerden",
+                   "ratsinformation", "bebauungsplaene", "baugenehmigungen"):
+        portal_dir.add_demo(folder)
+    with pytest.raises(ConfigError) as caught:
+        load_portal(portal_dir.root)
+    assert ("metadata/kpis.yaml", "headline") in {(p.file, p.key) for p in caught.value.problems}
