@@ -174,6 +174,13 @@ class _progress_bar:
     def __enter__(self):
         if self.quiet:
             return None
+        if not sys.stderr.isatty():
+            # A log file gets one plain line per dataset: tqdm's carriage-return frames would
+            # pile up in it as one unreadable line.
+            def line(dataset_id: str) -> None:
+                click.echo(f"{self.verb} {dataset_id}", err=True)
+
+            return line
         from tqdm import tqdm
 
         self.bar = tqdm(unit=" Datensätze", file=sys.stderr, bar_format="{desc} {n_fmt} {unit} [{elapsed}]")

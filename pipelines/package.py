@@ -36,7 +36,7 @@ def describe_dataset(
                                       field=f"{dataset.licence}.{key}")
                      for key, value in (("uri", licence.uri), ("url", licence.url))}
     themes = portal.themes
-    publisher = portal.publisher.model_dump(mode="json")
+    publisher = portal.publisher.model_dump(mode="json", exclude={"legal"})  # legal facts: portal pages only
     publisher.update(dataset.publisher)
     publisher["website"] = checked_url(publisher.get("website"), warnings, file=declaration, field="publisher.website")
     if isinstance(publisher.get("contact"), dict) and publisher["contact"].get("url") is not None:

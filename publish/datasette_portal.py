@@ -19,6 +19,7 @@ from datasette.plugins import pm
 from publish.build_folder import BuildFolder, BuildMissing
 from publish.datasette_german import german_error
 from publish.formatting import german_measurement
+from publish.site.context import file_size
 
 
 PLUGIN_NAME = "offene-kommune-portal"
@@ -53,6 +54,7 @@ def _portal_vars(release_root: Path) -> dict:
         "publisher": build.portal["publisher"],
         "datasette_path": build.datasette_path,
         "table_titles": table_titles,
+        "file_size": file_size,  # "108,3 MB" like every size on the site, not Datasette's "108.3 MB"
     }
 
 

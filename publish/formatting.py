@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
+from publish.periods import Period
 from publish.site.context import german_number as _german_number
-
-MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)
 
 
 def german_number(value: float | int | None, places: int | None = None) -> str:
@@ -22,22 +16,13 @@ def german_number(value: float | int | None, places: int | None = None) -> str:
 def german_period(period: str) -> str:
     """`2026-10` → `Oktober 2026`, `2026-Q3` → `3. Quartal 2026`, `2026-11-25` → `25.11.2026`.
 
-    Anything else is returned unchanged.
-    """
-    if match := re.fullmatch(r"(\d{4})-(\d{2})", period):
-        return f"{MONTHS[int(match[2]) - 1]} {match[1]}"
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", period):
-        return f"{match[2]}. Quartal {match[1]}"
-    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", period):
-        return f"{match[3]}.{match[2]}.{match[1]}"
-    return period
+    Anything else is returned unchanged (see publish.periods)."""
+    return Period.parse(period).name
 
 
 def short_period(period: str) -> str:
-    """Compact label for chart axes: `2026-10` → `10/26`."""
-    if match := re.fullmatch(r"(\d{4})-(\d{2})", period):
-        return f"{match[2]}/{match[1][2:]}"
-    return period
+    """Compact label for chart axes: `2026-10` → `10/26`, `2026-Q4` → `Q4/26`."""
+    return Period.parse(period).short
 
 
 def german_measurement(value: int | float) -> str:

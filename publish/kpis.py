@@ -2,8 +2,10 @@
 
 Definitions come from `metadata/kpis.yaml` as resolved into `build/portal.json` (key
 `kpis`). Each KPI's SQL returns the columns `period` and `value` ordered by period; the last
-row is the current value. The engine adds the previous period, the same period a year
-earlier, the progress towards the target and the plain-language sentence.
+row is the newest value. The engine picks the current value (the newest *complete* period: a
+running month, quarter or year is shown as "bisher" and never compared, unless the KPI is a
+`point_in_time` figure, a state that is true now), the previous complete period, the same period a
+year earlier, the progress towards the target, whether the data are old, and the sentence.
 
 A KPI whose SQL fails, returns nothing, or reads a dataset that is stale or missing is
 *unavailable* with the reason — never 0: a dashboard that shows 0 % for "we could not
@@ -22,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from publish.database import open_readonly
-from publish.formatting import german_number, german_period
+from publish.formatting import german_number
+from publish.periods import Period
 
 QUERY_SECONDS = 2.0
-SENTENCE_FIELDS = {"value", "period", "unit", "target", "target_date", "previous", "year_ago"}
+SENTENCE_FIELDS = {"value", "period", "when", "unit", "target", "target_date", "previous", "year_ago"}
 
 
 class KpiDefinitionError(ValueError):
@@ -38,13 +41,28 @@ class KpiDefinition:
     title: str
     sentence: str
     unit: str
-    higher_is_better: bool
+    higher_is_better: bool | None  # None: a count that describes, neither good nor bad
     sql: str
     datasets: tuple[str, ...]
     target: float | None = None
     target_date: str | None = None
     description: str = ""
     breakdown_sql: str | None = None
+    unit_singular: str = ""  # "Tag" beside "Tage": "1 Tag", never "1 Tage"
+    point_in_time: bool = False  # a state (count of services now), not a sum over the period
+    headline: bool = False  # shown among the first tiles of the dashboard
+
+    def amount(self, value: float, places: int | None = None) -> str:
+        """`value` with its unit in German: `44,2 %`, `1 Tag`, `5 Tage`."""
+        unit = self.unit_singular if abs(value) == 1 and self.unit_singular else self.unit
+        return f"{german_number(value, places)}\u00a0{unit}" if unit else german_number(value, places)
+
+    def change_amount(self, change: float) -> str:
+        """A difference with sign and unit: `+2,2 Prozentpunkte`, `−1 Tag`, `±0 Vorlagen`."""
+        sign = "+" if change > 0 else ("−" if change < 0 else "±")
+        if self.unit == "%":
+            return f"{sign}{german_number(abs(change))}\u00a0Prozentpunkt{'' if abs(change) == 1 else 'e'}"
+        return sign + self.amount(abs(change))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "KpiDefinition":
@@ -59,11 +77,14 @@ class KpiDefinition:
         target_date = data.get("target_date")
         return cls(
             id=data["id"], title=data["title"], sentence=data["sentence"], unit=data.get("unit") or "",
-            higher_is_better=bool(data.get("higher_is_better", True)), sql=data["sql"],
+            higher_is_better=None if "higher_is_better" in data and data["higher_is_better"] is None
+            else bool(data.get("higher_is_better", True)), sql=data["sql"],
             datasets=tuple(data.get("datasets") or ()),
             target=None if data.get("target") is None else float(data["target"]),
             target_date=None if target_date is None else str(target_date),
             description=data.get("description") or "", breakdown_sql=data.get("breakdown_sql"),
+            unit_singular=data.get("unit_singular") or "", point_in_time=bool(data.get("point_in_time")),
+            headline=bool(data.get("headline")),
         )
 
 
@@ -81,6 +102,9 @@ class KpiResult:
     available: bool
     reason: str | None = None
     series: list[KpiPoint] = field(default_factory=list)
+    current_point: KpiPoint | None = None  # the newest complete period (or the state now)
+    running: KpiPoint | None = None  # a period still under way: "bisher", never compared
+    old: bool = False  # the current period ended long ago and no newer data came
     previous: KpiPoint | None = None
     year_ago: KpiPoint | None = None
     target_progress: float | None = None  # percent of the target reached, 0–100
@@ -90,7 +114,7 @@ class KpiResult:
 
     @property
     def current(self) -> KpiPoint | None:
-        return self.series[-1] if self.available and self.series else None
+        return self.current_point if self.available else None
 
     @property
     def change_previous(self) -> float | None:
@@ -101,18 +125,16 @@ class KpiResult:
         return None if self.year_ago is None or self.current is None else self.current.value - self.year_ago.value
 
     def is_improvement(self, change: float | None) -> bool | None:
-        """Whether a change points the good way (None for no change or no data)."""
-        if change is None or change == 0:
+        """Whether a change points the good way (None for no change, no data, or a KPI that is
+        neither better nor worse when higher)."""
+        if change is None or change == 0 or self.definition.higher_is_better is None:
             return None
         return (change > 0) == self.definition.higher_is_better
 
 
 def year_earlier(period: str) -> str | None:
     """The same period one year earlier for `YYYY`, `YYYY-MM`, `YYYY-Qn`; None otherwise."""
-    match = re.fullmatch(r"(\d{4})(-(?:\d{2}|Q[1-4]))?", period)
-    if not match:
-        return None
-    return f"{int(match[1]) - 1}{match[2] or ''}"
+    return Period.parse(period).year_earlier()
 
 
 def target_progress(current: float, target: float, higher_is_better: bool) -> float:
@@ -172,12 +194,14 @@ def _sentence(definition: KpiDefinition, result: KpiResult) -> str:
     def number(point: KpiPoint | None) -> str:
         return "–" if point is None else german_number(point.value)
 
-    return definition.sentence.format(
-        value=german_number(current.value), period=german_period(current.period), unit=definition.unit,
+    period = Period.parse(current.period)
+    text = definition.sentence.format(
+        value=german_number(current.value), period=period.name, when=period.when, unit=definition.unit,
         target="–" if definition.target is None else german_number(definition.target),
         target_date=_german_date(definition.target_date), previous=number(result.previous),
         year_ago=number(result.year_ago),
     )
+    return text[:1].upper() + text[1:]  # "{when} wurden …" starts a sentence with "im …"
 
 
 def _german_date(text: str | None) -> str:
@@ -190,8 +214,10 @@ def _german_date(text: str | None) -> str:
 
 
 def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
-             datasets: Mapping[str, Mapping[str, Any]], seconds: float = QUERY_SECONDS) -> KpiResult:
-    """Compute one KPI. Never raises for bad SQL or stale data: the result says why instead.
+             datasets: Mapping[str, Mapping[str, Any]], seconds: float = QUERY_SECONDS,
+             today: date | None = None) -> KpiResult:
+    """Compute one KPI as of `today` (default: the real today). Never raises for bad SQL or
+    stale data: the result says why instead.
 
     `datasets` maps dataset id → the `kommune` block of its datapackage (status,
     stale_reason); a KPI reading a dataset absent from it or marked stale is unavailable.
@@ -206,15 +232,28 @@ def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
         return KpiResult(definition, available=False, reason=f"Die Berechnung ist fehlgeschlagen: {message}")
     if not series:
         return KpiResult(definition, available=False, reason="Für diese Kennzahl liegen noch keine Werte vor.")
-    by_period = {point.period: point for point in series}
-    current = series[-1]
+    today = today or date.today()
+    running = None
+    if not definition.point_in_time and Period.parse(series[-1].period).is_running(today):
+        running = series[-1]
+    complete = series[:-1] if running else series
+    if not complete:
+        return KpiResult(definition, available=False, running=running, series=series,
+                         reason=f"Der erste Zeitraum ({Period.parse(running.period).name}) läuft noch; "
+                                "verglichen wird erst, wenn er abgeschlossen ist.")
+    by_period = {point.period: point for point in complete}
+    current = complete[-1]
+    current_period = Period.parse(current.period)
     result = KpiResult(
-        definition, available=True, series=series,
-        previous=series[-2] if len(series) > 1 else None,
+        definition, available=True, series=series, current_point=current, running=running,
+        old=not definition.point_in_time and current_period.is_old(today),
+        previous=complete[-2] if len(complete) > 1 else None,
         year_ago=by_period.get(year_earlier(current.period) or ""),
     )
+    if current_period.kind == "year":
+        result.year_ago = None  # the previous period is the year before: say it once
     if definition.target is not None:
-        result.target_progress = target_progress(current.value, definition.target, definition.higher_is_better)
+        result.target_progress = target_progress(current.value, definition.target, definition.higher_is_better is not False)
     result.sentence = _sentence(definition, result)
     if definition.breakdown_sql:
         try:
@@ -226,8 +265,8 @@ def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
 
 
 def evaluate_all(definitions: list[Mapping[str, Any]], database: Path,
-                 datasets: Mapping[str, Mapping[str, Any]]) -> list[KpiResult]:
-    """Compute every KPI of `portal.json["kpis"]` against `database`, in declared order.
+                 datasets: Mapping[str, Mapping[str, Any]], today: date | None = None) -> list[KpiResult]:
+    """Compute every KPI of `portal.json["kpis"]` against `database` as of `today`, in declared order.
 
     A missing database makes every KPI unavailable. Raises KpiDefinitionError for a
     malformed definition (configuration validation should have caught it).
@@ -241,6 +280,6 @@ def evaluate_all(definitions: list[Mapping[str, Any]], database: Path,
         return [KpiResult(definition, available=False, reason=f"Die Datenbank ist nicht lesbar: {error}")
                 for definition in parsed]
     try:
-        return [evaluate(definition, connection, datasets) for definition in parsed]
+        return [evaluate(definition, connection, datasets, today=today) for definition in parsed]
     finally:
         connection.close()

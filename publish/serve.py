@@ -20,7 +20,7 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
-from publish import datasette_portal, search_route, served_address, sql_limits
+from publish import access_log, datasette_portal, search_route, served_address, sql_limits
 from publish.build_folder import BuildFolder
 from publish.cors import cors_send
 from publish.dcat.write import register_media_types
@@ -157,6 +157,7 @@ class PortalApp:
         if scope["type"] == "lifespan":
             message = await receive()
             if message["type"] == "lifespan.startup":
+                access_log.install()  # only shortened client addresses in the log (see /datenschutz/)
                 await send({"type": "lifespan.startup.complete"})
             message = await receive()
             await send({"type": "lifespan.shutdown.complete"})

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, RootModel
 
 from pipelines.config.dataset import DATASET_ID, DatasetConfig
-from pipelines.config.portal import Kpi, Licence, PortalConfig, Publisher, Site, Themes
+from pipelines.config.portal import AccessibilityResults, Kpi, Licence, PortalConfig, Publisher, Site, Themes
 from pipelines.config.services import ServiceRegister
 from pipelines.config.validation import validate_model
 from pipelines.config.yamlfile import read_yaml
@@ -30,7 +30,8 @@ REQUIRED_METADATA: dict[str, type[BaseModel]] = {
 OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 # Further portal-wide files (e.g. the service register) register their model here;
 # they end up validated in PortalConfig.extra and in build/portal.json.
-EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister}
+MAX_HEADLINE_KPIS = 6  # tiles that fit the dashboard's first screen at 1280×900 (two rows of three)
+EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister, "accessibility_results": AccessibilityResults}
 
 
 def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
@@ -161,6 +162,11 @@ def _cross_references(metadata: dict, datasets: dict[str, DatasetConfig], all_id
                     problems.append(ConfigProblem(label, f"themes.{index}", f"Thema „{theme}“ fehlt in metadata/themes.yaml"))
             if dataset.musterdatenkatalog and dataset.musterdatenkatalog not in themes.musterdatenkatalog:
                 problems.append(ConfigProblem(label, "musterdatenkatalog", f"„{dataset.musterdatenkatalog}“ fehlt in metadata/themes.yaml (musterdatenkatalog)"))
+    headline = [kpi.id for kpi in metadata.get("kpis") or [] if kpi.headline]
+    if len(headline) > MAX_HEADLINE_KPIS:
+        problems.append(ConfigProblem("metadata/kpis.yaml", "headline",
+                                      f"{len(headline)} Kennzahlen mit headline: true; höchstens {MAX_HEADLINE_KPIS} "
+                                      "passen auf den ersten Bildschirm des Dashboards"))
     for index, kpi in enumerate(metadata.get("kpis") or []):
         for name in kpi.datasets:
             if name not in all_ids:

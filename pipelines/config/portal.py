@@ -11,7 +11,7 @@ from pipelines.config.dataset import DatasetConfig, Strict
 AGS = re.compile(r"^\d{8}$")
 KPI_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Placeholders a KPI sentence may use; publish.kpis fills them (keep both in step).
-SENTENCE_PLACEHOLDERS = {"value", "period", "unit", "target", "target_date", "previous", "year_ago"}
+SENTENCE_PLACEHOLDERS = {"value", "period", "when", "unit", "target", "target_date", "previous", "year_ago"}
 
 
 class Contact(Strict):
@@ -22,6 +22,54 @@ class Contact(Strict):
     street: str | None = None
     postcode: str | None = Field(default=None, pattern=r"^\d{5}$")
     city: str | None = None
+
+
+class Body(Strict):
+    """An office or authority a citizen can write to (legal pages)."""
+
+    name: str
+    street: str | None = None
+    postcode: str | None = Field(default=None, pattern=r"^\d{5}$")
+    city: str | None = None
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = None
+    url: HttpUrl | None = None
+
+
+class Limitation(Strict):
+    """Content that is not (fully) accessible: what, why, and how to get it otherwise."""
+
+    what: str
+    why: str
+    alternative: str | None = None
+
+
+class Accessibility(Strict):
+    """Facts of the accessibility statement (BITV NRW / § 10b BGG NRW) that a test cannot know."""
+
+    feedback: Body  # where to report a barrier (the statement's feedback mechanism)
+    enforcement: Body  # where to turn when the town does not answer (NRW: Ombudsstelle)
+    enforcement_basis: str  # the legal basis of that procedure, e.g. "§§ 10d, 10e BGG NRW, §§ 9 ff. BITV NRW"
+    monitoring_body: Body | None = None  # where the statement is reported to (NRW: Überwachungsstelle)
+    known_limitations: list[Limitation] = []
+    statement_date: dt.date  # when the statement was written or last reviewed
+
+
+class Legal(Strict):
+    """What the legal pages (/impressum/, /datenschutz/, /barrierefreiheit/) state about the town.
+
+    Required: a public body's website must carry them (DDG § 5, GDPR Art. 13, BITV NRW)."""
+
+    legal_form: str
+    represented_by: str
+    responsible_for_content: Body  # § 18 Abs. 2 MStV
+    supervisory_authority: Body
+    vat_id: str | None = None
+    data_protection_officer: Body
+    data_protection_authority: Body
+    hosting: str  # who runs the server that delivers the portal (a processor under GDPR Art. 28)
+    log_retention_days: int = Field(ge=1, le=90)
+    accessibility: Accessibility
 
 
 class Publisher(Strict):
@@ -35,6 +83,7 @@ class Publisher(Strict):
     licence: str
     contributor_id: str | None = None
     description: str | None = None
+    legal: Legal
 
     @field_validator("municipality_key")
     @classmethod
@@ -95,8 +144,12 @@ class Kpi(Strict):
     id: str
     title: str
     sentence: str
-    unit: str = ""
-    higher_is_better: bool = True
+    # A figure without a unit reads as a bare number ("Wert ()"): every KPI names what it counts.
+    unit: str = Field(min_length=1)
+    unit_singular: str | None = None  # "Tag" beside unit "Tage", for "1 Tag"
+    higher_is_better: bool | None = True  # null: a count that describes (meetings), neither good nor bad
+    point_in_time: bool = False  # a state now (e.g. services online), so a running period is final
+    headline: bool = False  # one of the tiles on the dashboard's first screen
     target: float | None = None
     target_date: dt.date | None = None
     datasets: list[str] = []  # empty for portal-wide figures (e.g. open-data coverage)
@@ -146,3 +199,19 @@ class PortalConfig(BaseModel):
             **{name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
                for name, value in self.extra.items()},
         }
+
+
+class PageCheck(Strict):
+    name: str  # the page type, e.g. "rat-sitzung"
+    path: str  # the example page checked
+    violations: dict[str, int]  # viewport ("desktop", "telefon") → axe violations found
+
+
+class AccessibilityResults(Strict):
+    """metadata/accessibility_results.yaml: written by the browser suite (tests/browser) after a
+    complete run; /barrierefreiheit/ derives its conformity status from it."""
+
+    checked: dt.date
+    tool: str
+    standard: str
+    pages: list[PageCheck]

@@ -18,12 +18,22 @@ from markupsafe import Markup
 from publish.formatting import german_number, german_period, short_period
 
 WIDTH, HEIGHT = 640, 260
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 16, 40
+NARROW_WIDTH, NARROW_HEIGHT = 340, 240  # drawn for phones: 12-unit text stays ~12 px at 360 px
+MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 16, 30, 40
+FONT_SIZE = 12
+# Widest glyph advance of the default sans-serif fonts relative to the font size (digits and
+# most letters are narrower): margins sized with it keep every label inside the SVG.
+CHAR_WIDTH = 0.62
 LINE_COLOUR = "#00557a"  # 7.6:1 on white
 TARGET_COLOUR = "#8a4b00"  # 6.1:1 on white
 GRID_COLOUR = "#d0d7de"
 TEXT_COLOUR = "#1f2328"
 _ids = count(1)
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """An upper estimate of the rendered width of `text` (no font metrics on the server)."""
+    return len(text) * size * CHAR_WIDTH
 
 
 def nice_ticks(low: float, high: float, wanted: int = 5) -> list[float]:
@@ -49,60 +59,148 @@ def table_rows(series: Sequence[tuple[str, float]]) -> list[tuple[str, str]]:
     return [(german_period(period), german_number(value, places)) for period, value in series]
 
 
-def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: str, unit: str = "",
-               target: float | None = None) -> Markup:
-    """An SVG line chart of `series` [(period, value), …] with an optional dashed target line.
-
-    `title` and `description` become the SVG's accessible name and description. An empty
-    series gives an empty string (the page shows its text instead). Raises nothing.
-    """
-    if not series:
-        return Markup("")
-    identifier = f"chart-{next(_ids)}"
-    values = [value for _, value in series]
-    low = min(0.0, min(values))
-    high = max(values + ([target] if target is not None else []))
-    ticks = nice_ticks(low, high * 1.05 if high > 0 else high + 1)
-    bottom, top = ticks[0], ticks[-1]
-    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-
-    def x(index: int) -> float:
-        return MARGIN_LEFT + (plot_width * index / (len(series) - 1) if len(series) > 1 else plot_width / 2)
-
-    def y(value: float) -> float:
-        return MARGIN_TOP + plot_height * (1 - (value - bottom) / (top - bottom))
-
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+def _svg_open(identifier: str, width: int, height: int, title: str, description: str) -> list[str]:
+    return [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{identifier}-title {identifier}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{identifier}-title">{escape(title)}</title>',
         f'<desc id="{identifier}-desc">{escape(description)}</desc>',
     ]
-    suffix = f"\u00a0{unit}" if unit else ""
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", colour: str = TEXT_COLOUR) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT_SIZE}" '
+            f'fill="{colour}">{escape(text)}</text>')
+
+
+def _y_axis(ticks: list[float], y, left: float, right: float, unit: str) -> list[str]:
+    """Grid lines with plain numbers at their left, and the unit once above the axis (a unit
+    repeated on every tick made the labels too wide for the margin: "ebäude")."""
+    parts = []
     for tick in ticks:
-        parts.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
                      f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
-        parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" '
-                     f'fill="{TEXT_COLOUR}">{escape(german_number(tick) + suffix)}</text>')
-    label_every = max(1, math.ceil(len(series) / 8))
-    last = len(series) - 1
-    for index, (period, _) in enumerate(series):
-        # The last period is always labelled; a regular label too close to it would overlap.
-        if (index % label_every == 0 and last - index >= label_every / 2 + 1) or index == last:
-            parts.append(f'<text x="{x(index):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" text-anchor="middle" '
-                         f'font-size="12" fill="{TEXT_COLOUR}">{escape(short_period(period))}</text>')
+        parts.append(_text(left - 6, y(tick) + 4, german_number(tick), "end"))
+    if unit:
+        parts.append(_text(2, FONT_SIZE, unit))  # x=2: a glyph like "T" overhangs its origin
+    return parts
+
+
+def _period_labels(labels: list[str], positions: list[float], width: float, baseline: float) -> list[str]:
+    """Axis labels under the points: the last always (the newest period), the others from the
+    left wherever they fit without touching a neighbour or leaving the SVG."""
+    gap = 8
+
+    def extent(index: int) -> tuple[float, float, str]:
+        half = text_width(labels[index]) / 2
+        centre = positions[index]
+        if centre + half > width:
+            return width - 2 * half, width, "end"
+        if centre - half < 0:
+            return 0.0, 2 * half, "start"
+        return centre - half, centre + half, "middle"
+
+    last = len(labels) - 1
+    placed = {last: extent(last)}
+    right_edge = -gap
+    for index in range(last):
+        start, end, _ = extent(index)
+        if start >= right_edge + gap and end + gap <= placed[last][0]:
+            placed[index] = extent(index)
+            right_edge = end
+    parts = []
+    for index in sorted(placed):
+        start, end, anchor = placed[index]
+        x = {"start": start, "end": end, "middle": (start + end) / 2}[anchor]
+        parts.append(_text(x, baseline, labels[index], anchor))
+    return parts
+
+
+def _left_margin(ticks: list[float]) -> float:
+    return math.ceil(max(text_width(german_number(tick)) for tick in ticks)) + 10
+
+
+def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: str, unit: str = "",
+               target: float | None = None, running: bool = False, narrow: bool = False) -> Markup:
+    """An SVG line chart of `series` [(period, value), …] with an optional dashed target line.
+
+    `title` and `description` become the SVG's accessible name and description. `running`
+    marks the last point as a period still under way (dotted line, open circle). `narrow`
+    draws it for phone width. An empty series gives an empty string (the page shows its text
+    instead). Every label is placed inside the SVG's box. Raises nothing.
+    """
+    if not series:
+        return Markup("")
+    width, height = (NARROW_WIDTH, NARROW_HEIGHT) if narrow else (WIDTH, HEIGHT)
+    identifier = f"chart-{next(_ids)}"
+    values = [value for _, value in series]
+    low = min(0.0, min(values))
+    high = max(values + ([target] if target is not None else []))
+    ticks = nice_ticks(low, high * 1.05 if high > 0 else high + 1, wanted=4 if narrow else 5)
+    bottom, top = ticks[0], ticks[-1]
+    left = _left_margin(ticks)
+    right = width - MARGIN_RIGHT
+    plot_width = right - left
+    plot_height = height - MARGIN_TOP - MARGIN_BOTTOM
+
+    def x(index: int) -> float:
+        return left + (plot_width * index / (len(series) - 1) if len(series) > 1 else plot_width / 2)
+
+    def y(value: float) -> float:
+        return MARGIN_TOP + plot_height * (1 - (value - bottom) / (top - bottom))
+
+    parts = _svg_open(identifier, width, height, title, description)
+    parts += _y_axis(ticks, y, left, right, unit)
+    parts += _period_labels([short_period(period) for period, _ in series], [x(i) for i in range(len(series))],
+                            width, height - MARGIN_BOTTOM + 18)
     if target is not None:
-        parts.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                      f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>')
-        parts.append(f'<text x="{WIDTH - MARGIN_RIGHT}" y="{y(target) - 6:.1f}" text-anchor="end" font-size="12" '
-                     f'fill="{TARGET_COLOUR}">Ziel {escape(german_number(target) + suffix)}</text>')
-    points = " ".join(f"{x(index):.1f},{y(value):.1f}" for index, (_, value) in enumerate(series))
+        label_y = y(target) - 6 if y(target) - 6 - FONT_SIZE > 0 else y(target) + FONT_SIZE + 4
+        parts.append(_text(right, label_y, f"Ziel {german_number(target)}{chr(0xa0) + unit if unit else ''}",
+                           "end", TARGET_COLOUR))
+    final = len(series) - 1 if running and len(series) > 1 else len(series)
+    points = " ".join(f"{x(index):.1f},{y(value):.1f}" for index, (_, value) in enumerate(series[:final]))
     parts.append(f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2.5" '
                  f'stroke-linejoin="round"/>')
-    parts.append(f'<circle cx="{x(len(series) - 1):.1f}" cy="{y(series[-1][1]):.1f}" r="4" fill="{LINE_COLOUR}"/>')
+    if final < len(series):
+        parts.append(f'<line x1="{x(final - 1):.1f}" y1="{y(series[final - 1][1]):.1f}" x2="{x(final):.1f}" '
+                     f'y2="{y(series[final][1]):.1f}" stroke="{LINE_COLOUR}" stroke-width="2" stroke-dasharray="2 4"/>')
+        parts.append(f'<circle cx="{x(final):.1f}" cy="{y(series[final][1]):.1f}" r="4" fill="#ffffff" '
+                     f'stroke="{LINE_COLOUR}" stroke-width="2"/>')
+    else:
+        parts.append(f'<circle cx="{x(len(series) - 1):.1f}" cy="{y(series[-1][1]):.1f}" r="4" fill="{LINE_COLOUR}"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def sparkline(values: Sequence[float], *, running: bool = False) -> Markup:
+    """A small trend line without text, for a tile whose numbers are written beside it (hidden
+    from screen readers, which read the numbers). The running period's point is open."""
+    if len(values) < 2:
+        return Markup("")
+    width, height, pad = 120, 32, 4
+    low, high = min(values), max(values)
+    spread = (high - low) or 1.0
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        return (pad + (width - 2 * pad) * index / (len(values) - 1),
+                height - pad - (height - 2 * pad) * (value - low) / spread)
+
+    coordinates = [point(index, value) for index, value in enumerate(values)]
+    solid = coordinates[:-1] if running else coordinates
+    line = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in solid)
+    cx, cy = coordinates[-1]
+    if running:
+        (px, py) = coordinates[-2]
+        end = (f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{cx:.1f}" y2="{cy:.1f}" stroke="{LINE_COLOUR}" stroke-width="1.5" '
+               f'stroke-dasharray="2 3"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#ffffff" '
+               f'stroke="{LINE_COLOUR}" stroke-width="1.5"/>')
+    else:
+        end = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{LINE_COLOUR}"/>'
+    return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false" '
+                  f'xmlns="http://www.w3.org/2000/svg"><polyline points="{line}" fill="none" stroke="{LINE_COLOUR}" '
+                  f'stroke-width="2" stroke-linejoin="round"/>{end}</svg>')
 
 
 @dataclass(frozen=True)
@@ -129,7 +227,8 @@ def grouped_bar_chart(categories: Sequence[str], series: Sequence[Series], *, ti
     ticks = nice_ticks(0.0, max(values, default=0.0) or 1.0)
     top = ticks[-1]
     legend_height = 22
-    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    left = _left_margin(ticks)
+    plot_width = WIDTH - left - MARGIN_RIGHT
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - legend_height
     group_width = plot_width / max(len(categories), 1)
     bar_width = group_width * 0.8 / max(len(series), 1)
@@ -138,30 +237,20 @@ def grouped_bar_chart(categories: Sequence[str], series: Sequence[Series], *, ti
         return MARGIN_TOP + plot_height * (1 - value / top)
 
     suffix = f"\u00a0{unit}" if unit else ""
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{identifier}-title {identifier}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{identifier}-title">{escape(title)}</title>',
-        f'<desc id="{identifier}-desc">{escape(description)}</desc>',
-    ]
-    for tick in ticks:
-        parts.append(f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
-        parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="12" '
-                     f'fill="{TEXT_COLOUR}">{escape(german_number(tick) + suffix)}</text>')
+    parts = _svg_open(identifier, WIDTH, HEIGHT, title, description)
+    parts += _y_axis(ticks, y, left, WIDTH - MARGIN_RIGHT, unit)
     for index, category in enumerate(categories):
-        left = MARGIN_LEFT + index * group_width + group_width * 0.1
+        start = left + index * group_width + group_width * 0.1
         for position, entry in enumerate(series):
             value = entry.values[index]
             if value is None:
                 continue
-            parts.append(f'<rect x="{left + position * bar_width:.1f}" y="{y(value):.1f}" width="{bar_width * 0.95:.1f}" '
+            parts.append(f'<rect x="{start + position * bar_width:.1f}" y="{y(value):.1f}" width="{bar_width * 0.95:.1f}" '
                          f'height="{y(0) - y(value):.1f}" fill="{entry.colour}"><title>{escape(category)}, '
                          f'{escape(entry.label)}: {escape(german_number(value) + suffix)}</title></rect>')
-        parts.append(f'<text x="{left + group_width * 0.4:.1f}" y="{y(0) + 16:.1f}" text-anchor="middle" '
-                     f'font-size="12" fill="{TEXT_COLOUR}">{escape(category)}</text>')
+        parts.append(_text(start + group_width * 0.4, y(0) + 16, category, "middle"))
     for position, entry in enumerate(series):
-        x = MARGIN_LEFT + position * 200
+        x = left + position * 200
         parts.append(f'<rect x="{x}" y="{HEIGHT - 22}" width="12" height="12" fill="{entry.colour}"/>'
                      f'<text x="{x + 18}" y="{HEIGHT - 12}" font-size="12" fill="{TEXT_COLOUR}">{escape(entry.label)}</text>')
     parts.append("</svg>")

@@ -81,7 +81,10 @@ def _feeds(site: SiteContext, meetings: list[dict], papers: list[dict], committe
     site.write_bytes(ALL_MEETINGS_CALENDAR, council_feeds.meetings_calendar(
         council_feeds.upcoming(meetings, now), f"Sitzungen – {town}", base_url, paths, agenda))
     for organization in committees:
-        own = council_feeds.upcoming(council_data.meetings(db, organization["id"]), now)
+        held = council_data.meetings(db, organization["id"])
+        if not held:
+            continue  # a faction or group that never meets offers no (always empty) calendar
+        own = council_feeds.upcoming(held, now)
         site.write_bytes(paths[organization["id"]] + "sitzungen.ics", council_feeds.meetings_calendar(
             own, f"{organization['name']} – Sitzungen", base_url, paths, agenda))
     newest = papers[:FEED_PAPERS]

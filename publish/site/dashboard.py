@@ -13,11 +13,16 @@ from collections import Counter
 from publish.datasette_metadata import breakdown_query_name
 from publish.formatting import german_number, german_period
 from publish.kpis import KpiResult, evaluate_all
+from publish.periods import Period
 from publish.roadmap import StatisticsTable, rank_services, yearly_demand
-from publish.site.charts import line_chart, table_rows
-from publish.site.context import SiteContext
+from publish.site.charts import line_chart, sparkline, table_rows
+from publish.site.context import SiteContext, german_date
 
 AUDIT_FILE = "disclosure-audit.json"  # written by the service-records kind beside the data
+KPI_PAGES = "digitalisierung/kennzahlen"  # one page per KPI below this path
+# A running period in a sentence: "Der Dezember 2026 läuft noch …" (article and noun per kind).
+RUNNING_WORDS = {"month": ("Der", "der Monat"), "quarter": ("Das", "das Quartal"), "year": ("Das Jahr", "das Jahr"),
+                 "day": ("Der", "der Tag")}
 
 
 def render(site: SiteContext) -> None:
@@ -25,8 +30,13 @@ def render(site: SiteContext) -> None:
     audits = _audits(site)
     results = evaluate_all(site.portal.get("kpis", []), site.build.database,
                            {name: package["kommune"] for name, package in packages.items()})
-    site.write_page("digitalisierung", "dashboard.html", cards=[_card(site, result, packages) for result in results],
+    cards = [_card(site, result, packages) for result in results]
+    headline = [card for card in cards if card["definition"].headline] or cards[:6]
+    site.write_page("digitalisierung", "dashboard.html", headline=headline,
+                    others=[card for card in cards if card not in headline],
                     available=sum(result.available for result in results), total=len(results))
+    for card in cards:
+        site.write_page(f"{KPI_PAGES}/{card['definition'].id}", "kpi.html", card=card)
     ranked, apart, settings = _roadmap(site, audits)
     site.write_page("digitalisierung/fahrplan", "roadmap.html", ranked=ranked, apart=apart, settings=settings,
                     services=(site.portal.get("services") or {}).get("services", []))
@@ -38,39 +48,72 @@ def change_text(result: KpiResult, change: float | None, against: str | None) ->
     """A change as words: amount with sign and unit, the period compared with, better or worse."""
     if change is None or against is None:
         return None
-    unit = result.definition.unit
-    unit_words = "\u00a0Prozentpunkte" if unit == "%" else (f"\u00a0{unit}" if unit else "")
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
     better = result.is_improvement(change)
-    verdict = "unverändert" if better is None else ("besser" if better else "schlechter")
-    return {"amount": f"{sign}{german_number(abs(change))}{unit_words}", "against": german_period(against),
+    if result.definition.higher_is_better is None:
+        verdict = "" if change else "unverändert"
+    else:
+        verdict = "unverändert" if better is None else ("besser" if better else "schlechter")
+    return {"amount": result.definition.change_amount(change), "against": german_period(against),
             "verdict": verdict, "better": better}
+
+
+def target_status(result: KpiResult) -> dict | None:
+    """Where the current value stands against the target, in words and as a shape (`reached`:
+    a check mark; otherwise a ring filled to the share reached), never by colour alone."""
+    definition = result.definition
+    if definition.target is None or result.target_progress is None:
+        return None
+    reached = result.target_progress >= 100
+    goal = definition.amount(definition.target)
+    deadline = f" bis {german_date(definition.target_date)}" if definition.target_date else ""
+    words = (f"Ziel {goal}{deadline} erreicht" if reached
+             else f"Ziel {goal}{deadline}: zu {german_number(result.target_progress, 0)}\u00a0% erreicht")
+    return {"reached": reached, "words": words, "progress": result.target_progress,
+            # The ring: a circle with pathLength 100 drawn with this much dash (site_templates/_kpi.html).
+            "dash": f"{result.target_progress:.0f} 100"}
 
 
 def _card(site: SiteContext, result: KpiResult, packages: dict) -> dict:
     definition = result.definition
-    series = [(point.period, point.value) for point in result.series]
-    unit = definition.unit
+    query_url = site.build.table_url(definition.id)
     card = {
         "result": result, "definition": definition,
-        "query_url": site.build.table_url(definition.id),
+        "page_url": f"/{KPI_PAGES}/{definition.id}/",
+        "query_url": query_url, "csv_url": f"{query_url}.csv", "json_url": f"{query_url}.json?_shape=array",
         "breakdown_url": site.build.table_url(breakdown_query_name(definition.id)) if definition.breakdown_sql else None,
         "datasets": [{"id": name, "title": packages[name]["title"] if name in packages else name,
                       "stale": name in packages and packages[name]["kommune"].get("status") == "stale"}
                      for name in definition.datasets],
-        "unit_suffix": f"\u00a0{unit}" if unit else "",
-        "target_text": None if definition.target is None else german_number(definition.target),
-        "target_date": definition.target_date,
+        "unit": definition.unit,
+        "value_heading": "Anteil in %" if definition.unit == "%" else definition.unit,
     }
+    if result.running is not None:
+        running = Period.parse(result.running.period)
+        article, noun = RUNNING_WORDS[running.kind]
+        amount = definition.amount(result.running.value)
+        card["running"] = {"name": running.name, "amount": amount,
+                           "note": f"{article} {running.name} läuft noch: bisher {amount}. Verglichen wird erst, "
+                                   f"wenn {noun} abgeschlossen ist."}
     if result.available:
         current = result.current
+        period = Period.parse(current.period)
+        series = [(point.period, point.value) for point in result.series]
+        running_flag = result.running is not None
+        charts = {size: line_chart(series, title=definition.title, description=result.sentence, unit=definition.unit,
+                                   target=definition.target, running=running_flag, narrow=size == "narrow")
+                  for size in ("wide", "narrow")} if len(series) > 1 else {}
+        rows = table_rows(series)
+        if running_flag:
+            rows[-1] = (f"{rows[-1][0]} (bisher)", rows[-1][1])
         card.update({
-            "value": german_number(current.value), "period": german_period(current.period),
+            "value": german_number(current.value), "amount": definition.amount(current.value),
+            "period": period.name, "when": period.when,
             "previous": change_text(result, result.change_previous, result.previous and result.previous.period),
             "year_ago": change_text(result, result.change_year, result.year_ago and result.year_ago.period),
-            "chart": line_chart(series, title=definition.title, description=result.sentence, unit=unit,
-                                target=definition.target) if len(series) > 1 else "",
-            "table": table_rows(series[-24:]),
+            "target": target_status(result),
+            "sparkline": sparkline([value for _, value in series[-24:]], running=running_flag),
+            "charts": charts,
+            "table": rows,
             "breakdown": [(label, "gesperrt" if value is None else german_number(value)) for label, value in result.breakdown],
         })
     return card

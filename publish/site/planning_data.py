@@ -9,6 +9,7 @@ and the pages then say so.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -130,10 +131,22 @@ def path_through_council(steps: list[dict], meetings: list[dict]) -> list[dict]:
     return dated + [{**step, "kind": "step"} for step in steps if not step.get("date")]
 
 
-def load_plans(db: sqlite3.Connection, states: list[dict], tables: list[dict]) -> list[dict]:
-    """Every plan of every plan table (`plan_tables`) with its state (label, colour),
+def displayed_state(plan: dict, state: dict, today: dt.date) -> dict:
+    """The state as a citizen should read it today: a plan still recorded as "Offenlage" whose
+    public display period has ended is no longer open for comments, so it says so."""
+    ended = plan.get("offenlage_ende")
+    if state.get("value") == "offenlage" and ended and str(ended)[:10] < today.isoformat():
+        return {**state, "label": f"Offenlage beendet am {dt.date.fromisoformat(str(ended)[:10]):%d.%m.%Y}",
+                "description": "Die öffentliche Auslegung ist beendet; die Stellungnahmen werden ausgewertet."}
+    return state
+
+
+def load_plans(db: sqlite3.Connection, states: list[dict], tables: list[dict],
+               today: dt.date | None = None) -> list[dict]:
+    """Every plan of every plan table (`plan_tables`) with its state (label, colour; see displayed_state),
     documents, slug, title and timeline, and `table`, `dataset` and `key` (its id, unless
     another table has a plan with the same id: then dataset-prefixed); slugs stay unique."""
+    today = today or dt.date.today()
     by_value = {state["value"]: state for state in states}
     plans: list[dict] = []
     keys: set[str] = set()
@@ -145,9 +158,8 @@ def load_plans(db: sqlite3.Connection, states: list[dict], tables: list[dict]) -
         names = [column[0] for column in cursor.description]
         for values in cursor:
             plan = dict(zip(names, values), table=table["table"], dataset=table["dataset"])
-            plan["state"] = by_value.get(plan["verfahrensstand"], {"value": plan["verfahrensstand"],
-                                                                    "label": plan["verfahrensstand_text"],
-                                                                    "colour": UNKNOWN_COLOUR})
+            plan["state"] = displayed_state(plan, by_value.get(plan["verfahrensstand"], {
+                "value": plan["verfahrensstand"], "label": plan["verfahrensstand_text"], "colour": UNKNOWN_COLOUR}), today)
             plan["documents"] = json.loads(plan.get("dokumente") or "[]")
             plan["key"] = plan["id"] if plan["id"] not in keys else f"{table['dataset']}:{plan['id']}"
             keys.add(plan["key"])

@@ -7,6 +7,7 @@ Without Chromium or axe-core the suite skips with the reason, unless KOMMUNE_REQ
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from publish.build_folder import BuildFolder
 from tests.browser.page_types import NoExamplePage, PageType
@@ -165,7 +167,34 @@ def findings() -> Findings:
     return _FINDINGS
 
 
+ACCESSIBILITY_RESULTS = REPO / "metadata" / "accessibility_results.yaml"
+
+
+def write_accessibility_results(findings: Findings, target: Path = ACCESSIBILITY_RESULTS) -> Path | None:
+    """After a run that checked every page type at every width with axe, record the counts in
+    metadata/ for /barrierefreiheit/ (its conformity status is derived from them). A partial run
+    (`-k`, a skipped page type) writes nothing: it must not replace a complete record."""
+    from tests.browser.page_types import PAGE_TYPES
+
+    rows = findings.rows
+    if not all(f"axe_{viewport}" in rows.get(page.name, {}) for page in PAGE_TYPES for viewport in VIEWPORTS):
+        return None
+    version = json.loads((HERE / "node_modules" / "axe-core" / "package.json").read_text(encoding="utf-8"))["version"]
+    pages = [{"name": page.name, "path": rows[page.name].get("path", ""),
+              "violations": {viewport: rows[page.name][f"axe_{viewport}"] for viewport in VIEWPORTS}}
+             for page in PAGE_TYPES]
+    record = {"checked": dt.date.today().isoformat(), "tool": f"axe-core {version}", "standard": "WCAG 2.1 AA",
+              "pages": pages}
+    header = ("# Geschrieben von der Browser-Testsuite (tests/browser) nach einem vollständigen Lauf; nicht von Hand\n"
+              "# ändern. /barrierefreiheit/ leitet daraus den Stand der Vereinbarkeit ab.\n")
+    target.write_text(header + yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
 def pytest_terminal_summary(terminalreporter):
+    written = write_accessibility_results(_FINDINGS)
+    if written is not None:
+        terminalreporter.write_line(f"accessibility results written to {written.relative_to(REPO)}")
     path = _FINDINGS.write(OUTPUT)
     if path is not None:
         terminalreporter.write_sep("-", f"browser findings per page type ({path.relative_to(REPO)})")

@@ -114,6 +114,14 @@ def _canned_query(build: BuildFolder) -> str:
     raise NoExamplePage("no canned query (metadata/kpis.yaml is empty)")
 
 
+def _kpi_with_target(build: BuildFolder) -> str:
+    """The page of the first KPI that has a target (status shape, target line in the chart)."""
+    for kpi in build.portal.get("kpis", []):
+        if kpi.get("target") is not None:
+            return f"/digitalisierung/kennzahlen/{kpi['id']}/"
+    raise NoExamplePage("no KPI with a target")
+
+
 def _query(build: BuildFolder) -> str:
     table = _first_table(build)
     return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
@@ -143,10 +151,15 @@ PAGE_TYPES: list[PageType] = [
     PageType("pruefbericht", lambda b: f"/datensaetze/{_first_package(b)['name']}/pruefbericht/"),
     PageType("thema", lambda b: f"/datensaetze/thema/{_first_theme(b)}/"),
     PageType("bereich", lambda b: f"/datensaetze/bereich/{_first_package(b)['kommune']['family']}/"),
-    PageType("build-bericht", "/bericht/"),
+    PageType("stand-der-daten", "/bericht/"),
     PageType("ueber", "/ueber/"),
+    PageType("impressum", "/impressum/"),
+    PageType("datenschutz", "/datenschutz/"),
+    PageType("barrierefreiheit", "/barrierefreiheit/"),
     PageType("nicht-gefunden", "/gibt-es-nicht/", status=404),
     PageType("digitalisierung", "/digitalisierung/", max_kilobytes=400),
+    PageType("kennzahl", _first_page_under("digitalisierung/kennzahlen")),
+    PageType("kennzahl-mit-ziel", _kpi_with_target),
     PageType("fahrplan", "/digitalisierung/fahrplan/"),
     PageType("datenschutz-statistik", "/digitalisierung/datenschutz/"),
     PageType("katalog", "/katalog/"),

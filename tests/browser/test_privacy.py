@@ -1,4 +1,5 @@
-"""Privacy in practice: a page asks no host but the portal's own for anything."""
+"""Privacy in practice: a page asks no host but the portal's own for anything and sets no
+cookie (what /datenschutz/ promises)."""
 from __future__ import annotations
 
 import pytest
@@ -11,6 +12,7 @@ def test_page_requests_only_the_portal_itself(portal, page_type):
     visit = portal.visit(page_type)
     assert visit.requests, "no request recorded: the recorder is broken"
     assert visit.foreign_requests == [], f"{visit.url} contacted other hosts: {visit.foreign_requests}"
+    assert visit.page.context.cookies() == [], f"{visit.url} set cookies"
 
 
 def test_recorder_notices_a_request_to_another_host(portal):

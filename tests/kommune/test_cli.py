@@ -46,3 +46,13 @@ def test_a_wrong_environment_setting_is_named_and_exits_2(portal_dir, monkeypatc
         assert f"{variable}='{value}'" in result.stderr
         assert "Traceback" not in result.stderr
         assert not portal_dir.out.exists()
+
+
+def test_progress_in_a_log_file_is_one_plain_line_per_dataset(portal_dir):
+    """Not on a terminal (stderr is a pipe here, as with `kommune build 2>> build.log`): no
+    carriage-return frames of a progress bar, one readable line per dataset."""
+    portal_dir.add_demo("kita-plaetze")
+    portal_dir.add_demo("haushalt-ergebnisplan")
+    result = run_kommune("build", "-C", str(portal_dir.root), "-o", str(portal_dir.out), check=True)
+    assert "\r" not in result.stderr
+    assert {"baue kita-plaetze", "baue haushalt-ergebnisplan"} <= set(result.stderr.splitlines())

@@ -66,3 +66,42 @@ def test_source_path_may_not_leave_the_dataset_folder(portal_dir):
     with pytest.raises(ConfigError) as caught:
         load_portal(portal_dir.root)
     assert any(p.key == "source" and "Datensatzordner" in p.message for p in caught.value.problems)
+
+
+def test_validate_refuses_a_portal_without_its_legal_facts(portal_dir):
+    """Impressum, privacy and accessibility statement are required of a public body's site:
+    `kommune validate` names what is missing instead of publishing pages without them."""
+    import yaml
+
+    from tests.conftest import run_kommune
+
+    publisher = portal_dir.root / "metadata" / "publisher.yaml"
+    data = yaml.safe_load(publisher.read_text(encoding="utf-8"))
+    del data["legal"]["accessibility"]["enforcement"]
+    del data["legal"]["data_protection_officer"]
+    publisher.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_portal(portal_dir.root)
+    found = {(p.file, p.key) for p in caught.value.problems}
+    assert {("metadata/publisher.yaml", "legal.data_protection_officer"),
+            ("metadata/publisher.yaml", "legal.accessibility.enforcement")} <= found
+
+    del data["legal"]
+    publisher.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run_kommune("validate", "--no-sources", "-C", str(portal_dir.root))
+    assert result.returncode != 0
+    assert "metadata/publisher.yaml" in result.stdout + result.stderr and "legal" in result.stdout + result.stderr
+
+
+def test_more_headline_kpis_than_fit_one_screen_are_refused(portal_dir):
+    from tests.conftest import REPO
+
+    kpis = (REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8")
+    (portal_dir.root / "metadata" / "kpis.yaml").write_text(
+        kpis.replace("  higher_is_better: false\n", "  higher_is_better: false\n  headline: true\n"), encoding="utf-8")
+    for folder in ("leistungsverzeichnis", "service-buergerbuero", "service-sperrmuell", "service-beschwerden",
+                   "ratsinformation", "bebauungsplaene", "baugenehmigungen"):
+        portal_dir.add_demo(folder)
+    with pytest.raises(ConfigError) as caught:
+        load_portal(portal_dir.root)
+    assert ("metadata/kpis.yaml", "headline") in {(p.file, p.key) for p in caught.value.problems}

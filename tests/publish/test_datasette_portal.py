@@ -10,6 +10,7 @@ import pytest
 
 from publish import datasette_portal
 from publish.build_folder import BuildFolder
+from publish.site.context import file_size
 from tests.browser.page_types import PAGE_TYPES, NoExamplePage
 
 DATASETTE_PAGES = [p for p in PAGE_TYPES if p.name.startswith("datasette-")]
@@ -111,3 +112,11 @@ def test_every_link_on_a_datasette_page_works(demo_server, demo_build, page_type
     broken = [(link, status) for link in links
               if (status := demo_server.get(link, follow_redirects=True).status_code) >= 400]
     assert broken == []
+
+
+def test_database_size_is_written_like_every_size_on_the_site(demo_server, demo_build):
+    """"2,2 MB" on the site's download lists, so not Datasette's "2.2 MB" on its database page."""
+    build = BuildFolder.open(demo_build)
+    html = demo_server.get(f"{build.datasette_path}portal").text
+    size = re.search(r'\.db</a> <span class="meta">\(([^)]+)\)</span>', html)
+    assert size and size.group(1) == file_size(build.database.stat().st_size) and "," in size.group(1)

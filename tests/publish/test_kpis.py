@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 import pytest
 
@@ -117,3 +118,48 @@ def test_named_parameters_are_bound_empty_so_the_sql_chooses_its_default(databas
                  "where monat = coalesce(nullif(:monat, ''), '2026-10')")
     [result] = evaluate_all([definition(breakdown_sql=breakdown)], database, OK)
     assert result.breakdown == [("2026-10", 31.0)]
+
+
+def test_a_running_month_is_bisher_and_never_compared(database):
+    """On 7 November 2026 the November row is not final: current and comparisons use October."""
+    sql = "select monat as period, coalesce(wert, 3) as value from anteil order by period"
+    [result] = evaluate_all([definition(sql=sql)], database, OK, today=date(2026, 11, 7))
+    assert result.running.period == "2026-11" and result.running.value == 3
+    assert result.current.period == "2026-10" and result.previous.period == "2026-09"
+    assert result.sentence.startswith("31 % im Oktober 2026")
+    [later] = evaluate_all([definition(sql=sql)], database, OK, today=date(2026, 12, 1))
+    assert later.running is None and later.current.period == "2026-11" and later.previous.period == "2026-10"
+
+
+def test_a_point_in_time_figure_counts_the_running_month(database):
+    sql = "select monat as period, coalesce(wert, 3) as value from anteil order by period"
+    [result] = evaluate_all([definition(sql=sql, point_in_time=True)], database, OK, today=date(2026, 11, 7))
+    assert result.running is None and result.current.period == "2026-11"
+
+
+def test_yearly_figures_compare_once_and_old_data_say_so(tmp_path):
+    path = tmp_path / "portal.db"
+    connection = sqlite3.connect(path)
+    connection.execute("create table jahre (jahr text, n integer)")
+    connection.executemany("insert into jahre values (?, ?)", [("2004", 5), ("2005", 6), ("2006", 4)])
+    connection.commit()
+    connection.close()
+    kpi = definition(sql="select jahr as period, n as value from jahre order by period", unit="Pläne",
+                     unit_singular="Plan", sentence="{when} waren es {value} {unit}.", target=None)
+    [result] = evaluate_all([kpi], path, OK, today=date(2026, 12, 7))
+    assert result.sentence == "Im Jahr 2006 waren es 4 Pläne."
+    assert result.previous.period == "2005" and result.year_ago is None  # the same comparison once
+    assert result.old
+    assert result.definition.change_amount(result.change_previous) == "−2\u00a0Pläne"
+    assert result.definition.change_amount(-1) == "−1\u00a0Plan" and result.definition.amount(1) == "1\u00a0Plan"
+
+
+def test_percent_changes_are_percentage_points():
+    kpi = KpiDefinition.from_dict(definition())
+    assert kpi.change_amount(2.2) == "+2,2\u00a0Prozentpunkte" and kpi.change_amount(0) == "±0\u00a0Prozentpunkte"
+
+
+def test_a_descriptive_count_is_neither_better_nor_worse(database):
+    [result] = evaluate_all([definition(higher_is_better=None, target=None)], database, OK, today=date(2026, 12, 7))
+    assert result.definition.higher_is_better is None
+    assert result.change_previous == 1.0 and result.is_improvement(result.change_previous) is None

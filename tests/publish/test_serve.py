@@ -55,7 +55,7 @@ def test_datasette_json_api_and_downloads(demo_server):
     rows = demo_server.get("/daten/portal/kita_plaetze.json?_shape=array&stadtteil=Innenstadt").json()
     assert rows and all(row["stadtteil"] == "Innenstadt" for row in rows)
     query = demo_server.get("/daten/portal.json", params={"sql": "select count(*) as n from haushalt_ergebnisplan", "_shape": "array"})
-    assert query.json() == [{"n": 70}]
+    assert query.json() == [{"n": 84}]  # 14 product areas × 6 years
     csv = demo_server.get("/datensaetze/haushalt-ergebnisplan/haushalt_ergebnisplan.csv")
     assert csv.status_code == 200 and csv.text.startswith("produktbereich,bezeichnung")
     package = demo_server.get("/datensaetze/haushalt-ergebnisplan/datapackage.json").json()

@@ -37,7 +37,7 @@ def test_dataset_fields(fixture_build):
     assert graph.value(node, ns.DCTERMS.issued) == Literal(entry.issued, datatype=XSD.dateTime)
     period = graph.value(node, ns.DCTERMS.temporal)
     assert graph.value(period, ns.DCAT.startDate) == Literal("2021-01-01", datatype=XSD.date)
-    assert graph.value(period, ns.DCAT.endDate) == Literal("2025-12-31", datatype=XSD.date)
+    assert graph.value(period, ns.DCAT.endDate) == Literal("2026-12-31", datatype=XSD.date)
     contact = graph.value(node, ns.DCAT.contactPoint)
     assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:opendata@werne.de")
     assert graph.value(contact, VCARD.hasURL) == URIRef("https://www.werne.de/")

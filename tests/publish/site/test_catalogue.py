@@ -26,7 +26,7 @@ def test_catalogue_page_lists_datasets_and_links_the_files(demo_build):
     assert "<h1>Datenkatalog</h1>" in html
     for text in ('href="/datensaetze/haushalt-ergebnisplan/"', 'href="/daten/portal/kita_plaetze"',
                  'href="/catalog.ttl"', 'href="/catalog.jsonld"', "Datenlizenz Deutschland – Zero – Version 2.0",
-                 "01.01.2021 bis 31.12.2025", "jährlich", "Musterdatenkatalog"):
+                 "01.01.2021 bis 31.12.2026", "jährlich", "Musterdatenkatalog"):
         assert text in html, text
     assert "CKAN" not in html  # no ckan_url in the demo's site.yaml
 

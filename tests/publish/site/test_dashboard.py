@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 import statistics
 from collections import Counter
 
@@ -12,6 +13,7 @@ import yaml
 
 from kommune import portal
 from publish.build_folder import BuildFolder
+from publish.formatting import german_period
 from publish.kpis import evaluate_all
 from tests.conftest import REPO
 from tests.service_support import read_raw
@@ -79,18 +81,36 @@ def test_register_and_portal_figures_match_the_configuration(kpis):
     assert all(result.available for result in kpis.values()), {k: r.reason for k, r in kpis.items() if not r.available}
 
 
-def test_dashboard_page_shows_value_sentence_chart_table_and_how(demo_build, kpis):
-    page = (demo_build / "site" / "digitalisierung" / "index.html").read_text(encoding="utf-8")
+def test_dashboard_tiles_link_kpi_pages_with_value_chart_table_and_method(demo_build, kpis):
+    site = demo_build / "site" / "digitalisierung"
+    dashboard = (site / "index.html").read_text(encoding="utf-8")
+    first_screen = dashboard.split('<ul class="kpi-grid"', 2)[1]
+    assert first_screen.count('<li class="kpi-tile">') == sum(r.definition.headline for r in kpis.values()) == 6
     for kpi_id, result in kpis.items():
-        section = page.split(f'<section class="kpi" id="{kpi_id}"', 1)[1].split("</section>", 1)[0]
-        assert result.sentence in section
-        assert f'href="/daten/portal/{kpi_id}"' in section and "Wie berechnet?" in section
-        assert "<table>" in section and "/bericht/" in section
+        assert f'href="/digitalisierung/kennzahlen/{kpi_id}/"' in dashboard
+        page = (site / "kennzahlen" / kpi_id / "index.html").read_text(encoding="utf-8")
+        assert escape(result.sentence, quote=False) in page
+        assert f'href="/daten/portal/{kpi_id}"' in page and "So wird gerechnet" in page and "<pre><code>" in page
+        assert "<table>" in page and f'href="/daten/portal/{kpi_id}.csv"' in page
+        assert "Wert ()" not in page and "()" not in page.split("<pre>")[0]
         if len(result.series) > 1:
-            assert "<svg" in section and 'role="img"' in section
-    bulky = page.split('id="sperrmuell-online-anteil"', 1)[1].split("</section>", 1)[0]
-    assert "Ziel: 50\u00a0% bis 31.12.2027" in bulky and "Prozentpunkte" in bulky
+            assert page.count('role="img"') == 2  # desktop and phone drawing, one displayed at a time
+    bulky = (site / "kennzahlen" / "sperrmuell-online-anteil" / "index.html").read_text(encoding="utf-8")
+    assert "Ziel 50\u00a0% bis 31.12.2027" in bulky and "Prozentpunkte" in bulky
     assert 'href="/datensaetze/service-sperrmuell/"' in bulky
+
+
+def test_a_running_period_is_shown_as_bisher_and_never_compared(demo_build, kpis):
+    """The council's current month is under way: its papers are 'bisher', and the comparison
+    is between the two months before it."""
+    result = kpis["council-papers-per-month"]
+    if result.running is None:
+        pytest.skip("the demo's newest council month is already over")
+    page = (demo_build / "site" / "digitalisierung" / "kennzahlen" / "council-papers-per-month" / "index.html").read_text(encoding="utf-8")
+    running = german_period(result.running.period)
+    assert f"{running} läuft noch: bisher" in page and f"{running} (bisher)" in page
+    assert f"gegenüber {running}" not in page
+    assert f"gegenüber {german_period(result.previous.period)}" in page
 
 
 def test_canned_queries_exist_for_every_kpi_and_breakdown(demo_build):
@@ -101,18 +121,25 @@ def test_canned_queries_exist_for_every_kpi_and_breakdown(demo_build):
         assert queries[definition["id"]]["sql"] == definition["sql"]
         if definition.get("breakdown_sql"):
             assert queries[f"{definition['id']}-aufschluesselung"]["sql"] == definition["breakdown_sql"]
+    assert not [name for name, query in queries.items() if "{" in query.get("description", "")], \
+        "a canned query shows a sentence template with placeholders"
 
 
-def test_roadmap_ranks_bulky_waste_first_and_shows_the_formula(demo_build):
+def test_roadmap_ranks_only_services_not_yet_online_and_shows_the_formula(demo_build):
     page = (demo_build / "site" / "digitalisierung" / "fahrplan" / "index.html").read_text(encoding="utf-8")
     assert "Vorrang = 0,60 × Nachfrage ÷ höchste Nachfrage" in page
-    first = re.search(r'<td class="num">1</td><th scope="row">([^<]+)</th>', page)
-    assert first and first.group(1) == "Sperrmüllabholung"
-    bulky = read_raw("service-sperrmuell")
-    last_twelve = sorted({month_of(r["eingangsdatum"]) for r in bulky})[-12:]
-    cases = sum(1 for r in bulky if r["leistung"] == "Sperrmüllabholung" and month_of(r["eingangsdatum"]) in last_twelve)
-    assert f'<td class="num">{cases:,}</td>'.replace(",", ".") in page
-    assert "Personalausweis beantragen" in page.split("Nur mit persönlichem Erscheinen", 1)[1]
+    services = yaml.safe_load((REPO / "metadata" / "services.yaml").read_text(encoding="utf-8"))["services"]
+    ranked_part, apart = page.split("Nur mit persönlichem Erscheinen", 1)
+    ranked = re.findall(r'<td class="num">\d+</td><th scope="row">([^<]+)</th>', ranked_part)
+    online = {s["name"] for s in services if s["maturity_level"] >= 3}
+    assert ranked and not online & set(ranked)
+    # The bulky-waste pickup takes online requests (the statistics show the online form), so
+    # it is online in the register too and not on the roadmap.
+    assert "Sperrmüllabholung" in online
+    office = read_raw("service-buergerbuero")
+    last_twelve = sorted({month_of(r["datum"]) for r in office})[-12:]
+    cases = sum(1 for r in office if r["leistung"] == "Personalausweis beantragen" and month_of(r["datum"]) in last_twelve)
+    assert "Personalausweis beantragen" in apart and f'<td class="num">{cases:,}</td>'.replace(",", ".") in apart
 
 
 def test_disclosure_page_and_audit_download(demo_build):
@@ -136,7 +163,8 @@ STALE_KPI = """\
   sql: "select monat as period, anzahl as value from service_sperrmuell where leistung = 'Insgesamt' and kanal = 'Insgesamt' order by monat"
 - id: kaputt
   title: Kaputte Kennzahl
-  sentence: "{value} Fälle im {period}."
+  sentence: "{value} Fälle {when}."
+  unit: Fälle
   datasets: [service-sperrmuell]
   sql: "select monat as period, anzahl as value from gibt_es_nicht"
 """
@@ -153,10 +181,9 @@ def test_stale_dataset_and_failing_sql_show_unavailable_never_zero(portal_dir):
     export.write_bytes(export.read_bytes().replace(b";01.10.2026;", b";32.10.2026;", 1))
     [result] = portal.build(portal_dir.root, portal_dir.out).datasets
     assert result.status == "stale"
-    page = (portal_dir.out / "site" / "digitalisierung" / "index.html").read_text(encoding="utf-8")
-    section = page.split('id="sperrmuell-online-anteil"', 1)[1].split("</section>", 1)[0]
-    assert "Zurzeit nicht verfügbar" in section and "veraltet" in section and "Zeile" in section
-    assert 'class="kpi-number"' not in section and "0\u00a0%" not in section
+    page = (portal_dir.out / "site" / "digitalisierung" / "kennzahlen" / "sperrmuell-online-anteil" / "index.html").read_text(encoding="utf-8")
+    assert "Zurzeit nicht verfügbar" in page and "veraltet" in page and "Zeile" in page
+    assert 'class="kpi-number"' not in page and "0\u00a0%" not in page
 
 
 def test_open_data_coverage_counts_a_stale_dataset_as_not_current(portal_dir):

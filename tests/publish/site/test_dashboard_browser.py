@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from tests.conftest import REPO
+
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+
 # `browser` is the session's headless Chromium from tests/conftest.py.
 
 
@@ -17,21 +21,39 @@ def visit(browser, server, path: str, width: int = 1100):
     return page, hosts
 
 
-def test_dashboard_renders_charts_with_table_alternative(browser, demo_server):
-    page, hosts = visit(browser, demo_server, "/digitalisierung/")
+def test_dashboard_headline_tiles_fit_one_desktop_screen_and_stack_on_a_phone(browser, demo_server):
+    page, hosts = visit(browser, demo_server, "/digitalisierung/", width=1280)
     assert page.locator("h1").inner_text() == "Digitalisierung in Zahlen"
-    sections = page.locator("section.kpi")
-    assert sections.count() >= 10
-    charts = page.locator("section.kpi svg[role=img]")
-    assert charts.count() >= 6
-    box = charts.first.bounding_box()
-    assert box["width"] > 300 and box["height"] > 100
-    first = sections.first
-    first.locator("summary").first.click()
-    assert first.locator("table tbody tr").first.is_visible()
-    assert page.locator("a", has_text="Wie berechnet?").count() == sections.count()
+    tiles = page.locator("ul.kpi-grid").first.locator("li.kpi-tile")
+    assert tiles.count() == 6
+    boxes = [tiles.nth(index).bounding_box() for index in range(tiles.count())]
+    assert max(box["y"] + box["height"] for box in boxes) <= 900, "the headline tiles need scrolling at 1280×900"
+    assert len({round(box["y"]) for box in boxes}) == 2  # three per row
     assert hosts == {"127.0.0.1"}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-erster-bildschirm-desktop.png"))  # the first screen only
     page.close()
+    phone, _ = visit(browser, demo_server, "/digitalisierung/", width=360)
+    tiles = phone.locator("ul.kpi-grid").first.locator("li.kpi-tile")
+    boxes = [tiles.nth(index).bounding_box() for index in range(tiles.count())]
+    assert len({round(box["x"]) for box in boxes}) == 1 and all(box["width"] <= 360 for box in boxes)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.set_viewport_size({"width": 360, "height": 740})
+    phone.screenshot(path=str(SCREENSHOTS / "dashboard-erster-bildschirm-telefon.png"))
+    phone.close()
+
+
+def test_kpi_page_shows_the_chart_for_its_width_with_table(browser, demo_server):
+    for width, shown in ((1280, ".chart-wide"), (360, ".chart-narrow")):
+        page, hosts = visit(browser, demo_server, "/digitalisierung/kennzahlen/sperrmuell-online-anteil/", width=width)
+        charts = page.locator("svg.chart[role=img]")
+        visible = [charts.nth(index) for index in range(charts.count()) if charts.nth(index).is_visible()]
+        assert len(visible) == 1 and page.locator(f"{shown} svg.chart").is_visible()
+        box = visible[0].bounding_box()
+        assert box["width"] > 300 and box["height"] > 100
+        assert page.locator("table tbody tr").first.is_visible()
+        assert hosts == {"127.0.0.1"}
+        page.close()
 
 
 def test_roadmap_and_audit_pages_render_on_a_phone(browser, demo_server):
@@ -47,7 +69,9 @@ def test_roadmap_and_audit_pages_render_on_a_phone(browser, demo_server):
 
 def test_how_computed_link_opens_the_canned_query(browser, demo_server):
     page, _ = visit(browser, demo_server, "/digitalisierung/")
-    page.locator("#sperrmuell-online-anteil a", has_text="Wie berechnet?").click()
+    page.locator("a", has_text="Sperrmüll-Anträge online").click()
+    page.wait_for_load_state()
+    page.locator("a", has_text="Abfrage selbst ausführen").click()
     page.wait_for_load_state()
     assert "/daten/portal/sperrmuell-online-anteil" in page.url
     assert "2026-10" in page.content()

@@ -1,4 +1,6 @@
-from publish.site.planning_data import natural_key, path_through_council, plan_slug, plan_title, timeline
+import datetime as dt
+
+from publish.site.planning_data import displayed_state, natural_key, path_through_council, plan_slug, plan_title, timeline
 
 
 def test_slugs_and_titles():
@@ -39,3 +41,12 @@ def test_row_urls_match_datasettes_tilde_encoding(tmp_path):
     build.__dict__["portal"] = {"site": {"datasette_path": "/daten/"}}  # what portal.json would say
     for key in ["DE_05978040_BP_42", "https://ris.werne.example/oparl/paper/12?x=1", "a b.c~ä"]:
         assert build.row_url("oparl_paper", key) == f"/daten/portal/oparl_paper/{tilde_encode(key)}"
+
+
+def test_an_ended_public_display_no_longer_reads_as_running():
+    state = {"value": "offenlage", "label": "Offenlage", "colour": "#e69f00"}
+    plan = {"offenlage_beginn": "2026-11-02", "offenlage_ende": "2026-12-04"}
+    assert displayed_state(plan, state, dt.date(2026, 12, 4))["label"] == "Offenlage"  # the last day still counts
+    ended = displayed_state(plan, state, dt.date(2026, 12, 5))
+    assert ended["label"] == "Offenlage beendet am 04.12.2026" and ended["value"] == "offenlage"
+    assert displayed_state({}, state, dt.date(2026, 12, 5)) == state  # no end date known: as recorded
