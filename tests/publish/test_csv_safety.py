@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 from publish.csv_safety import CsvNeutraliser, TruncatedCsv
 from contracts.spreadsheet import neutralise_cell
-from tests.rules.test_spreadsheet import breaks_outside_quotes
+from tests.contracts.test_spreadsheet import breaks_outside_quotes
 
 
 _CELL = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)

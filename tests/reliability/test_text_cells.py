@@ -15,7 +15,7 @@ from publish.database import _rows, load_resource
 from contracts.spreadsheet import LINE_BREAKS
 from tests.conftest import GERMAN_SCHEMA, dataset_yaml, run_kommune
 from tests.reliability.test_bad_inputs import add_good, report_of
-from tests.rules.test_spreadsheet import breaks_outside_quotes
+from tests.contracts.test_spreadsheet import breaks_outside_quotes
 
 SCHEMA = {"fields": [{"name": "nr", "type": "integer"}, {"name": "text", "type": "string"},
                      {"name": "daten", "type": "object"}]}
