@@ -72,14 +72,15 @@ class Portal:
             pytest.skip(f"{page_type.name}: {reason}")
 
     def visit(self, page_type: PageType, viewport: dict = DESKTOP, javascript: bool = True,
-              prepare: Callable[[object], None] | None = None) -> Visit:
+              prepare: Callable[[object], None] | None = None, bypass_csp: bool = False) -> Visit:
         """Open the page type's example page in a new context (empty cache, no cookies);
-        `prepare(page)` runs before the page loads (listeners, init scripts).
+        `prepare(page)` runs before the page loads (listeners, init scripts); `bypass_csp` lets
+        the page ignore the portal's Content-Security-Policy (to test what lies behind it).
 
         Requests to any host but the portal's are recorded and then aborted, so a leak fails
         the privacy test without ever reaching another server."""
         context = self.browser.new_context(viewport=viewport, java_script_enabled=javascript, locale="de-DE",
-                                           service_workers="block")
+                                           service_workers="block", bypass_csp=bypass_csp)
         self._contexts.append(context)
         page = context.new_page()
         address = self.address(page_type)
