@@ -166,6 +166,10 @@ class PeriodProblem:
                     solver.changeColCost(position, direction)
                     solver.run()
                     status = solver.getModelStatus()
+                    if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
+                        solver.clearSolver()  # a warm start can stall on near-degenerate rounding bounds
+                        solver.run()
+                        status = solver.getModelStatus()
                     if status == highspy.HighsModelStatus.kUnbounded:
                         ends.append(-direction * math.inf)
                     elif status == highspy.HighsModelStatus.kOptimal:
