@@ -1,5 +1,6 @@
 """Shared by the service-statistics tests: an independent reader of the raw demo exports,
-the personal values they contain, and an integer-programming attacker on suppressed tables.
+the personal values they contain, the true totals behind each published cell and a
+linear-programming attacker on everything published.
 
 Deliberately written without the pipeline's code, so tests compare two computations.
 """
@@ -11,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 PROJECT = Path(__file__).resolve().parents[1]
 RAW = {
@@ -62,40 +62,6 @@ def personal_values(records: list[dict]) -> set[str]:
 def distinctive_personal_values(records: list[dict]) -> set[str]:
     """Personal values that cannot occur by chance in published text (no lone first names)."""
     return {value for value in personal_values(records) if (" " in value or "@" in value) and len(value) >= 8}
-
-
-def attacker_range(lines: list[tuple[list, object]], counts: dict, hidden: set, target) -> tuple[float, float]:
-    """Integer min and max of `target` over all tables consistent with what is published.
-
-    `lines` are (member cells, total cell); published cells are fixed to their counts,
-    hidden cells are whole numbers ≥ 1.
-    """
-    cells = sorted(counts)
-    position = {cell: index for index, cell in enumerate(cells)}
-    rows = []
-    for members, margin in lines:
-        row = np.zeros(len(cells))
-        for cell in members:
-            row[position[cell]] = 1
-        row[position[margin]] = -1
-        rows.append(row)
-    zeros = np.zeros(len(rows))
-    constraints = LinearConstraint(np.array(rows), zeros, zeros)
-    lower = np.array([1.0 if cell in hidden else counts[cell] for cell in cells])
-    upper = np.array([np.inf if cell in hidden else counts[cell] for cell in cells])
-    objective = np.zeros(len(cells))
-    objective[position[target]] = 1
-    extremes = []
-    for sign in (1, -1):
-        result = milp(sign * objective, constraints=constraints, integrality=np.ones(len(cells)),
-                      bounds=Bounds(lower, upper))
-        if sign == -1 and result.status in (3, 4):
-            # The true table is feasible, so "infeasible or unbounded" means unbounded here.
-            extremes.append(np.inf)
-            continue
-        assert result.status == 0, result.message
-        extremes.append(sign * result.fun)
-    return extremes[0], extremes[1]
 
 
 def published_truth(records: list[dict], source: dict, period_field: str, value_of) -> dict:

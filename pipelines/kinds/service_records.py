@@ -50,6 +50,7 @@ from pipelines.steps.aggregate import BATCH_SIZE, TOTAL, AggregateInputError, Ag
 from pipelines.steps.disclosure import (
     CollectedRecords, DisclosureConfigError, DisclosureRules, PersonalDataFound, collect, protect_collected,
 )
+from pipelines.steps.releases import FormChanged
 from pipelines.steps.suppression import UnprotectableCell
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
@@ -227,10 +228,11 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     ctx.progress(f"werte {shown_name} aus")
     try:
         with csv_field_limit():  # overlong cells are errors, as in the csv kind
-            protected = protect_collected(collect_records(path, source, raw_schema), spec, rules, source_columns=header)
+            protected = protect_collected(collect_records(path, source, raw_schema), spec, rules, source_columns=header,
+                                          state_dir=ctx.state_dir)
     except InvalidTable as invalid:
         raise DatasetFailed(f"Fehler in {shown_name}", _issues(invalid, shown_name, raw_schema)) from None
-    except (DisclosureConfigError, AggregateInputError, UnprotectableCell) as error:
+    except (DisclosureConfigError, AggregateInputError, UnprotectableCell, FormChanged) as error:
         raise DatasetFailed("Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)]) from error
     except PersonalDataFound as found:
         raise DatasetFailed("Personenbezogene Daten in der Auswertung gefunden", [

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pipelines.steps.aggregate import AggregateSpec, Batch, MonthlyAggregator
@@ -26,6 +27,7 @@ from pipelines.steps.cube import Cube
 from pipelines.steps.pii import PiiFinding, PiiScanner
 from pipelines.steps.protection import ProtectionRule
 from pipelines.steps.published_form import choose_form
+from pipelines.steps.releases import Released, finalise
 
 SUPPRESSION_RULE = (
     "Gesperrt sind alle Zellen mit 1 bis {below} Fällen, Mittelwerte über weniger als {threshold} Werte und "
@@ -143,22 +145,29 @@ def protect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRule
 
 
 def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: DisclosureRules,
-                      source_columns: Sequence[str] | None = None) -> ProtectedTable:
+                      source_columns: Sequence[str] | None = None, state_dir: Path | None = None) -> ProtectedTable:
     """Coarsen, suppress, scan and audit what `collect` gathered.
 
     `source_columns` are all columns of the source, for the audit's list of dropped fields;
-    without it the fields of the first batch are used.
+    without it the fields of the first batch are used. With `state_dir` the result is one
+    release of a series (`pipelines.steps.releases`): released periods stay as they were, the
+    open period is withheld, and the state there is updated.
 
     Raises `pipelines.steps.suppression.UnprotectableCell` if suppression cannot protect a
     value, and PersonalDataFound if the scan finds personal data in the output.
     """
     aggregator, scanner = collected.aggregator, collected.scanner
     seen_fields = set(source_columns) if source_columns is not None else collected.seen_fields
+    released = Released.load(state_dir) if state_dir is not None else None
     chosen = choose_form(Cube.from_aggregator(aggregator, spec), spec, rules.protection(),
                          {name: dict(groups) for name, groups in rules.groups.items()},
-                         rules.allow_quarters, rules.max_hidden_share)
+                         rules.allow_quarters, rules.max_hidden_share, released.form if released else None)
     rows = chosen.rows
     columns = chosen.columns
+    series: dict[str, Any] = {}
+    if state_dir is not None:
+        rows, state, series = finalise(list(chosen.name), chosen.period_field, spec.row_field, spec.column_field,
+                                       columns, rows, chosen.audit["period_tallies"], released)
     findings = scanner.scan_rows(rows, columns)
     if findings:
         raise PersonalDataFound(findings)
@@ -172,7 +181,8 @@ def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: D
             "free_text": [name for name in rules.free_text if name in seen_fields],
             "other": sorted(seen_fields - set(spec.source_fields()) - set(rules.identifiers) - set(rules.free_text)),
         },
-        **chosen.audit,
+        **{key: value for key, value in chosen.audit.items() if key != "period_tallies"},
+        **series,
         "rule": SUPPRESSION_RULE.format(below=rules.threshold - 1, threshold=rules.threshold, percent=f"{rules.sum_percent:g}",
                                         extreme=rules.min_cases_for_extreme_share),
         "pii_scan": {
@@ -180,4 +190,6 @@ def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: D
             "kinds": ["E-Mail-Adresse", "Telefonnummer", "Straßenadresse", "Name"],
         },
     }
+    if state_dir is not None:
+        state.save(state_dir)  # only after the scan: a failed release freezes nothing
     return ProtectedTable(columns, rows, audit)

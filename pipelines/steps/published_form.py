@@ -96,6 +96,7 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
     rows: list[dict[str, Any]] = []
     hidden_cells: list[dict[str, str]] = []
     tallies = {"cells": 0, "primary": 0, "secondary": 0, "values_hidden": 0}
+    per_period: dict[str, dict[str, int]] = {}
     narrowest = {COUNT: None, SUM: None}
     for period in cube.periods():
         table = cube.period_table(period, total)
@@ -104,6 +105,8 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
                                 quantities, primary)
         primary_cells = {cell for name_, cell in problem.hidden if name_ == CASES}
         intervals = protect_period(problem, rule)
+        per_period[period] = {"primary": len(primary_cells),
+                              "secondary": sum(1 for key in problem.hidden if key[0] == CASES) - len(primary_cells)}
         for key, interval in intervals.items():
             kind = problem.quantities[key[0]].kind
             value = problem.value(key)
@@ -148,6 +151,7 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
         "hidden_share": round(hidden_total / tallies["cells"], 4) if tallies["cells"] else 0.0,
         "values_suppressed": tallies["values_hidden"],
         "suppressed_cells": hidden_cells,
+        "period_tallies": per_period,
         "protection_check": {
             "method": "Lineare Optimierung über alle veröffentlichten Anzahlen, Summen, Mittelwerte und Anteile "
                       "(mit ihrer Rundung): kleinster und größter möglicher Wert jedes gesperrten Werts",
@@ -199,13 +203,16 @@ def listed_cells(cube: Cube, total: str) -> int:
 
 
 def choose_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, groups: dict[str, dict[str, list[str]]],
-                allow_quarters: bool, max_hidden_share: float) -> PublishedForm:
+                allow_quarters: bool, max_hidden_share: float, pinned: list[str] | None = None) -> PublishedForm:
     """The finest candidate form whose hidden share is at most `max_hidden_share`, else the
-    candidate with the smallest hidden share; its audit says how many labels became "Sonstige"."""
+    candidate with the smallest hidden share; its audit says how many labels became "Sonstige".
+    With `pinned` (the form of an earlier release) only that form is made."""
     cube, recoded = base_cube(cube, rule.threshold)
     best: PublishedForm | None = None
     tried = []
     forms = candidate_forms(cube, groups, spec, allow_quarters)
+    if pinned is not None:
+        forms = [form for form in forms if list(form[0]) == pinned] or forms
     for number, (name, coarse, period_field) in enumerate(forms):
         last = number == len(forms) - 1
         cells = listed_cells(coarse, spec.total_label)

@@ -44,7 +44,7 @@ def test_demo_complaints_publish_aggregates_and_audit(portal_dir):
     assert audit["protection_check"]["recoverable"] == 0
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     fields = [field["name"] for field in package["resources"][0]["schema"]["fields"]]
-    assert fields[:4] == ["monat", "kategorie", "kanal", "anzahl"] and "beschwerdetext" not in fields
+    assert fields[:4] == [audit["period"], "kategorie", "kanal", "anzahl"] and "beschwerdetext" not in fields
     db = sqlite3.connect(portal_dir.out / "portal.db")
     hidden = db.execute("select count(*) from service_beschwerden where gesperrt and anzahl is null").fetchone()[0]
     assert hidden == audit["cells_suppressed"]["primary"] + audit["cells_suppressed"]["secondary"]
