@@ -15,6 +15,7 @@ source:
   month: eingangsdatum                # the date that decides the month
   rows: kategorie                     # row dimension (service, category)
   columns: kanal                      # column dimension (channel)
+  count: anzahl                       # optional: cases per record, for exports that arrive counted
   titles: {kategorie: Kategorie, kanal: Eingangskanal}
   measures:
     - {name: erledigungstage, start: eingangsdatum, end: erledigt_am, within_days: 14, title: Tage bis zur Erledigung}
@@ -115,6 +116,7 @@ class Source(Strict):
     month: str
     rows: str = Field(pattern=COLUMN_NAME.pattern)
     columns: str = Field(pattern=COLUMN_NAME.pattern)
+    count: str | None = None  # field with the cases a record stands for (already-counted exports)
     titles: dict[str, str] = {}
     measures: list[MeasureConfig] = []
     personal: PersonalFields
@@ -137,7 +139,8 @@ class Source(Strict):
         return self
 
     def spec(self) -> AggregateSpec:
-        return AggregateSpec(self.month, self.rows, self.columns, tuple(m.measure() for m in self.measures))
+        return AggregateSpec(self.month, self.rows, self.columns, tuple(m.measure() for m in self.measures),
+                             weight_field=self.count)
 
     def rules(self) -> DisclosureRules:
         personal = self.personal
@@ -164,6 +167,8 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
                 wanted[name] = ("date",)
         if measure.field:
             wanted[measure.field] = ("number", "integer")
+    if source.count:
+        wanted[source.count] = ("integer",)
     names = [source.personal.first_name, source.personal.last_name]
     wanted.update({name: ("string",) for name in names if name})
     for name, allowed in wanted.items():

@@ -80,17 +80,24 @@ class Measure:
 
 @dataclass(frozen=True)
 class AggregateSpec:
-    """What to aggregate: the month, the two dimensions and the measures."""
+    """What to aggregate: the month, the two dimensions and the measures.
+
+    `weight_field` names a field holding how many cases a record stands for, for exports that
+    arrive already counted (waiting people per office and hour); without it a record is one case.
+    """
 
     month_field: str
     row_field: str
     column_field: str
     measures: tuple[Measure, ...] = ()
     total_label: str = TOTAL
+    weight_field: str | None = None
 
     def source_fields(self) -> list[str]:
         """Every record field the aggregate reads; all others can be dropped unread."""
         fields = [self.month_field, self.row_field, self.column_field]
+        if self.weight_field:
+            fields.append(self.weight_field)
         for measure in self.measures:
             fields.extend(measure.source_fields())
         return list(dict.fromkeys(fields))
@@ -189,12 +196,32 @@ class MonthlyAggregator:
         if months is None or rows is None or columns is None:
             self._raise_first_problem(batch)
         cells = _cell_codes(months, rows, columns)
-        distinct, counts = np.unique(cells, return_counts=True)
+        weights = self._weights(batch, size) if spec.weight_field else None
+        if weights is None:
+            distinct, counts = np.unique(cells, return_counts=True)
+        else:
+            distinct, inverse = np.unique(cells, return_inverse=True)
+            counts = np.bincount(inverse, weights=weights).astype(np.int64)
         self._cell_counts.update(dict(zip(distinct.tolist(), counts.tolist())))
         for measure in spec.measures:
-            self._histograms[measure.name].add(cells, self._measure_values(measure, batch, size))
+            values = self._measure_values(measure, batch, size)
+            if weights is None:
+                self._histograms[measure.name].add(cells, values)
+            else:  # a record of n cases with one value is that value n times
+                present = ~np.isnan(values) & (weights > 0)
+                self._histograms[measure.name].add_pairs(cells[present], values[present], weights[present])
         self.records += size
         self._tables = None
+
+    def _weights(self, batch: Batch, size: int) -> np.ndarray:
+        """The cases each record stands for. Raises AggregateInputError for a missing,
+        negative or fractional count."""
+        column = batch[self.spec.weight_field]
+        for index, value in enumerate(column):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
+                raise AggregateInputError(self.records + index + 1, self.spec.weight_field,
+                                          "Anzahl fehlt oder ist keine ganze Zahl ≥ 0")
+        return np.fromiter(column, dtype=np.int64, count=size)
 
     def _codes_of_months(self, days: Sequence[Any]) -> np.ndarray | None:
         known = self._day_months

@@ -150,3 +150,18 @@ def test_parts_merged_in_file_order_count_as_one_stream():
         for key, cell in theirs.cells.items():
             assert mine.cells[key].count == cell.count
             assert mine.cells[key].measure_values(SPEC) == cell.measure_values(SPEC)
+
+
+def test_a_count_field_weighs_each_record_like_that_many_records():
+    """An export that arrives counted (waiting people per office and hour) aggregates exactly
+    like the records it stands for."""
+    weighted_spec = AggregateSpec("datum", "leistung", "kanal", SPEC.measures, weight_field="personen")
+    day = date(2026, 4, 2)
+    counted = [{**record(day, "A", "x", wait=4.0 + people), "personen": people} for people in (0, 1, 3, 7)]
+    expanded = [record(day, "A", "x", wait=4.0 + people) for people in (0, 1, 3, 7) for _ in range(people)]
+    mine = aggregate(counted, weighted_spec).tables()[0].cells
+    theirs = aggregate(expanded, SPEC).tables()[0].cells
+    assert {key: (cell.count, cell.measures["wartezeit_minuten"]) for key, cell in mine.items()} == \
+           {key: (cell.count, cell.measures["wartezeit_minuten"]) for key, cell in theirs.items()}
+    with pytest.raises(AggregateInputError, match="Feld `personen`"):
+        aggregate([{**record(day, "A", "x"), "personen": 1.5}], weighted_spec)

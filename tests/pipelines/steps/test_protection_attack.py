@@ -33,19 +33,20 @@ def value_of(record: dict, measure: dict):
     return (end - start).days if start and end else None
 
 
-def build_portal(root: Path, records: dict[str, bytes] | None = None) -> Path:
-    """The three service datasets and the KPIs over them, built into `root/build`."""
+def build_portal(root: Path, datasets: tuple[str, ...] = DATASETS) -> Path:
+    """The service datasets and the KPIs over them, built into `root/build` (datasets already
+    in `root/datasets` are kept as they are)."""
     (root / "datasets").mkdir(parents=True, exist_ok=True)
     if not (root / "metadata").exists():
         shutil.copytree(REPO / "metadata", root / "metadata")
         kpis = [kpi for kpi in yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
-                if kpi.get("datasets") and all(name in DATASETS for name in kpi["datasets"])]
+                if kpi.get("datasets") and all(name in datasets for name in kpi["datasets"])]
         (root / "metadata" / "kpis.yaml").write_text(yaml.safe_dump(kpis, allow_unicode=True), encoding="utf-8")
-    for dataset_id in DATASETS:
+    for dataset_id in datasets:
         if not (root / "datasets" / dataset_id).exists():
             shutil.copytree(REPO / "datasets" / dataset_id, root / "datasets" / dataset_id)
     report = portal.build(root, root / "build")
-    assert {d.id: d.status for d in report.datasets} == dict.fromkeys(DATASETS, "ok")
+    assert {d.id: d.status for d in report.datasets} == dict.fromkeys(datasets, "ok")
     return root / "build"
 
 
@@ -69,11 +70,13 @@ def published_rows(build: Path, dataset_id: str) -> tuple[list[dict], dict]:
     return rows, audit
 
 
-def attack(build: Path, dataset_id: str) -> tuple[list, list[dict], dict]:
+def attack(build: Path, dataset_id: str, export: Path | None = None) -> tuple[list, list[dict], dict]:
+    """The attack on every period of one published table; the truth comes from `export`
+    (the repository's demo export unless given)."""
     rows, audit = published_rows(build, dataset_id)
     source = source_of(dataset_id)
     period = audit["period"]
-    truth = published_truth(read_raw(dataset_id), source, period, value_of)
+    truth = published_truth(read_raw(dataset_id, export), source, period, value_of)
     found = []
     for when in sorted({row[period] for row in rows}):
         found += attack_period([row for row in rows if row[period] == when], period, source["rows"], source["columns"],
@@ -87,19 +90,24 @@ def narrowest(found: list) -> dict:
     return {"count_width": min(counts, default=math.inf), "sum_percent": min(sums, default=math.inf)}
 
 
-@pytest.mark.parametrize("dataset_id", DATASETS)
-def test_every_hidden_value_keeps_its_protection_interval(built, dataset_id):
-    found, rows, audit = attack(built, dataset_id)
+def check(found: list, dataset_id: str) -> None:
+    """Every hidden value's interval holds the truth and is as wide as the dataset's rule."""
     source = source_of(dataset_id)
     threshold = source.get("threshold", 5)
     percent = (source.get("protection") or {}).get("sum_percent", 20)
-    assert found, "the demo hides something"
     for kind, key, true, low, high in found:
         assert low - 1e-6 <= true <= high + 1e-6, key
         if kind == "count":
             assert high - low >= threshold, (key, true, low, high)
         else:
             assert low <= true * (1 - percent / 100) + 1e-6 and high >= true * (1 + percent / 100) - 1e-6, (key, true, low, high)
+
+
+@pytest.mark.parametrize("dataset_id", DATASETS)
+def test_every_hidden_value_keeps_its_protection_interval(built, dataset_id):
+    found, rows, audit = attack(built, dataset_id)
+    assert found, "the demo hides something"
+    check(found, dataset_id)
     figures = narrowest(found)
     hidden = sum(row["gesperrt"] for row in rows)
     print(f"\n{dataset_id}: {len(rows)} cells, {hidden} hidden ({hidden / len(rows):.1%}), form {audit['form']}, "
@@ -191,3 +199,73 @@ def test_kpis_over_service_tables_read_only_published_values(built):
                 used = {table for table in tables if table in sql}
                 assert used and used <= service_tables, (kpi["id"], used)
     connection.close()
+
+
+def rewrite_export(folder: Path, change) -> None:
+    """Apply `change(lines)` to the dataset's raw export (header kept, cp1252 as delivered)."""
+    path = next((folder / "sample").glob("*.csv"))
+    lines = path.read_bytes().decode("cp1252").splitlines(keepends=True)
+    path.write_bytes("".join(lines[:1] + change(lines[1:])).encode("cp1252"))
+
+
+def test_a_second_release_with_single_record_changes_narrows_no_earlier_hidden_value(tmp_path):
+    """Release 1 lacks the export's last month; release 2 has it plus random single-record
+    additions and deletions in earlier months. Every period of release 1 must reappear
+    unchanged in release 2 (so differencing yields nothing), and release 2 passes the attack."""
+    import random
+
+    chance = random.Random(14)
+    root = tmp_path / "portal"
+    (root / "datasets").mkdir(parents=True)
+    chosen = ("service-beschwerden", "service-sperrmuell")
+    for dataset_id in chosen:
+        shutil.copytree(REPO / "datasets" / dataset_id, root / "datasets" / dataset_id)
+
+    def without_last_month(lines):
+        months = [line.split(";")[1][3:] for line in lines]
+        return [line for line, month in zip(lines, months) if month != "10.2026"]
+
+    for dataset_id in chosen:
+        rewrite_export(root / "datasets" / dataset_id, without_last_month)
+    def export_of(dataset_id: str, name: str) -> Path:
+        path = next((root / "datasets" / dataset_id / "sample").glob("*.csv"))
+        return Path(shutil.copy(path, tmp_path / f"{name}-{dataset_id}.csv"))
+
+    first = Path(shutil.copytree(build_portal(root, chosen).resolve(), tmp_path / "release-1"))
+    first_rows = {dataset_id: published_rows(first, dataset_id) for dataset_id in chosen}
+    first_exports = {dataset_id: export_of(dataset_id, "release-1") for dataset_id in chosen}
+
+    def changed(lines):
+        lines = list(lines)
+        for _ in range(6):
+            position = chance.randrange(len(lines) - 200)  # earlier months only
+            if chance.random() < 0.5:
+                lines.insert(position, lines[position])
+            else:
+                del lines[position]
+        return lines
+
+    for dataset_id in chosen:
+        shutil.copy(next((REPO / "datasets" / dataset_id / "sample").glob("*.csv")),
+                    next((root / "datasets" / dataset_id / "sample").glob("*.csv")))
+        rewrite_export(root / "datasets" / dataset_id, changed)
+    second = build_portal(root, chosen)
+    for dataset_id in chosen:
+        rows_1, audit_1 = first_rows[dataset_id]
+        rows_2, audit_2 = published_rows(second, dataset_id)
+        period = audit_1["period"]
+        assert audit_2["period"] == period and audit_2["form"] == audit_1["form"]
+        released = {row[period] for row in rows_1}
+        assert [row for row in rows_2 if row[period] in released] == rows_1
+        assert len({row[period] for row in rows_2}) > len(released)
+        assert audit_2["releases"]["periods_released_before"] == len(released)
+        # Both releases under the same attack: release 1's periods are repeated unchanged, so
+        # differencing adds nothing; release 2's new periods are checked against their truth.
+        found_1 = attack(first, dataset_id, first_exports[dataset_id])[0]
+        found_2 = [item for item in attack(second, dataset_id, export_of(dataset_id, "release-2"))[0]
+                   if item[1][0] not in released]
+        check(found_1 + found_2, dataset_id)
+        hidden = sum(row["gesperrt"] for row in rows_2)
+        print(f"\n{dataset_id} releases 1+2: {len(rows_1)} and {len(rows_2)} cells, {hidden} hidden in release 2 "
+              f"({hidden / len(rows_2):.1%}), late-changed periods {audit_2['releases']['released_periods_with_late_changes']}, "
+              f"narrowest over both {narrowest(found_1 + found_2)}")
