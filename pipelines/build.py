@@ -6,6 +6,7 @@ carry its last good version over, marked stale, and say exactly why.
 """
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
 import json
@@ -24,6 +25,7 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
+from pipelines.steps.pii import scan_published
 from pipelines.tabular.parallel import workers_wanted
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
@@ -147,6 +149,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     except Exception as error:  # a bug or an unforeseen input must not take the other datasets down
         return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
                                [_internal_issue(error)], warnings, started)
+    ctx.warnings += personal_data_warnings(dataset, out_dir, resources)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources))
@@ -159,6 +162,21 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
     return DatasetResult(dataset.id, "ok", "veröffentlicht", warnings=warnings, seconds=time.monotonic() - started,
                          rows=sum(r.row_count for r in resources))
+
+
+def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> list[Issue]:
+    """The PII scan over every published table of any kind: one warning per column and kind
+    of personal data found, naming the number of rows (`--strict` makes it an error)."""
+    warnings = []
+    for resource in resources:
+        with (out_dir / resource.csv.path).open(encoding="utf-8", newline="") as handle:
+            findings = scan_published(csv.DictReader(handle), dataset.privacy.allow_values, dataset.privacy.allow_kinds)
+        warnings += [Issue(type="personal-data", file=resource.csv.path, row=finding.first_row, field=finding.column,
+                           message=f"{finding.kind} in {finding.rows} veröffentlichten Zeilen der Spalte „{finding.column}“",
+                           expected="keine personenbezogenen Daten; öffentliche Kontaktdaten in dataset.yaml unter "
+                                    "privacy.allow_values oder privacy.allow_kinds freigeben")
+                     for finding in findings]
+    return warnings
 
 
 def _internal_issue(error: Exception) -> Issue:
