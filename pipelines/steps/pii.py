@@ -32,7 +32,8 @@ STREET_ADDRESS = re.compile(
 SALUTATION = re.compile(r"\b(?:Herr|Herrn|Frau|Familie)\s+[A-ZÄÖÜ][a-zäöüß]+")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-FULL_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+)(?:-[A-ZÄÖÜ][a-zäöüß]+)?\s+[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?\b")
+#: A word and the next one (lookahead, so "Hallo Sabine Brinkmann" also yields "Sabine Brinkmann").
+WORD_PAIR = re.compile(r"\b([^\W\d_]+)(?=\s+([^\W\d_]+))")
 
 EMAIL_KIND = "E-Mail-Adresse"
 PHONE_KIND = "Telefonnummer"
@@ -150,7 +151,7 @@ class PiiScanner:
 
 def _contains_first_and_last_name(text: str) -> bool:
     names = first_names()
-    return any(match[1] in names for match in FULL_NAME.finditer(text))
+    return any(match[1] in names and match[2][0].isupper() for match in WORD_PAIR.finditer(text))
 
 
 @dataclass(frozen=True)

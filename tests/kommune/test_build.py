@@ -301,3 +301,22 @@ def test_a_recorded_oparl_system_is_skipped_when_its_folder_is_unchanged(portal_
     second = portal.build(portal_dir.root, portal_dir.out)
     assert [d.status for d in second.datasets] == ["unchanged"]
     assert second.datasets[0].rows == first.datasets[0].rows
+
+
+def test_personal_data_in_any_kind_warns_with_column_and_rows_and_strict_fails(portal_dir):
+    """The csv kind has no disclosure control of its own; the scan after writing still finds
+    an e-mail address and a name, and the allow-list in dataset.yaml silences public ones."""
+    folder = add_csv(portal_dir, "kontakte", "Datum;Betrag;Ort\n24.01.2020;1,00;Sabine Brinkmann\n"
+                                             "25.01.2020;2,50;info@werne.de\n26.01.2020;2,50;Nord\n")
+    result = run_kommune("build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
+    assert result.returncode == 0, result.stderr
+    strict = run_kommune("build", "-q", "--strict", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
+    assert strict.returncode == 1
+    assert "Name in 1 veröffentlichten Zeilen der Spalte „ort“" in strict.stderr
+    assert "E-Mail-Adresse in 1 veröffentlichten Zeilen" in strict.stderr
+    assert "Brinkmann" not in strict.stderr and "info@werne.de" not in strict.stderr
+    yaml_path = folder / "dataset.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8")
+                         + "privacy: {allow_values: [info@werne.de], allow_kinds: {ort: [Name]}}\n", encoding="utf-8")
+    allowed = run_kommune("build", "-q", "--strict", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
+    assert allowed.returncode == 0, allowed.stderr
