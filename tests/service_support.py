@@ -111,7 +111,8 @@ def attack_period(rows: list[dict], period_field: str, row_field: str, column_fi
 
     The attacker's linear system: every published count, mean and share (a rounded mean is
     the interval its rounding allows for the sum, a share for the number within), every line
-    of every quantity adds up, hidden counts ≥ 1, sums and within-counts ≥ 0, within ≤ cases,
+    of every quantity adds up, hidden counts ≥ 1 (he even knows which hidden ones are zeros),
+    sums and within-counts ≥ 0, within ≤ cases,
     unlisted cells are 0. As side knowledge he even has the number of values behind each mean
     (which is not published). kind is "count" or "sum"; scipy's linprog, not the pipeline's solver.
     """
@@ -132,8 +133,8 @@ def attack_period(rows: list[dict], period_field: str, row_field: str, column_fi
             bounds.append((0, 0))
             continue
         if q == "n":
-            if row["gesperrt"]:
-                bounds.append((1, None))
+            if row["gesperrt"]:  # ≥ 1, except a zero hidden in a line whose cases sit in one cell
+                bounds.append((1 if true["n"] > 0 else 0, None))
                 hidden.append(("count", (q, cell), true["n"]))
             else:
                 bounds.append((row["anzahl"], row["anzahl"]))

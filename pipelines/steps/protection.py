@@ -131,7 +131,9 @@ class PeriodProblem:
             lower, upper = [], []
             for (name, cell) in index:
                 if (name, cell) in self.hidden:
-                    lower.append(1.0 if name == CASES else 0.0)
+                    # A hidden count is known to be ≥ 1 (zeros are not listed) unless it is one
+                    # of the zeros hidden in a line whose cases sit in one cell.
+                    lower.append(1.0 if name == CASES and self.value((name, cell)) > 0 else 0.0)
                     upper.append(highspy.kHighsInf)
                 else:
                     exact = self.value((name, cell))

@@ -38,16 +38,26 @@ class PublishedForm:
         return self.audit["hidden_share"]
 
 
-def _quantities(spec: AggregateSpec, table: dict, rule: ProtectionRule) -> tuple[list[Quantity], set]:
+def _quantities(spec: AggregateSpec, table: dict, shape: Table, rule: ProtectionRule) -> tuple[list[Quantity], set]:
     """The additive quantities of one period table and the values hidden for their own sake."""
     from pipelines.steps.cube import Layout
 
     layout = Layout(tuple(measure.name for measure in spec.measures))
     threshold = rule.threshold
     cases = {cell: vector[0] for cell, vector in table.items()}
-    empty = frozenset(cell for cell, count in cases.items() if count == 0)
-    quantities = [Quantity(CASES, COUNT, cases, fixed=empty)]
     primary = {(CASES, cell) for cell, count in cases.items() if 0 < count < threshold}
+    # A line whose few cases all sit in one cell tells something about each of them ("all 8
+    # online requests were for bulky waste"): that cell and the line's zeros are hidden, so
+    # the zeros are no longer known to be zeros.
+    concentrated = set()
+    for members, margin in shape.lines():
+        filled = [cell for cell in members if cases[cell] > 0]
+        if len(members) > 1 and len(filled) == 1 and cases[margin] < rule.min_cases_for_extreme_share:
+            concentrated.update(cell for cell in members if cases[cell] == 0)
+            primary.add((CASES, filled[0]))
+    primary.update((CASES, cell) for cell in concentrated)
+    empty = frozenset(cell for cell, count in cases.items() if count == 0) - concentrated
+    quantities = [Quantity(CASES, COUNT, cases, fixed=empty)]
     for position, measure in enumerate(spec.measures):
         values = {cell: vector[layout.values(position)] for cell, vector in table.items()}
         sums = {cell: vector[layout.total(position)] for cell, vector in table.items()}
@@ -100,9 +110,9 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
     narrowest = {COUNT: None, SUM: None}
     for period in cube.periods():
         table = cube.period_table(period, total)
-        quantities, primary = _quantities(spec, table, rule)
-        problem = PeriodProblem(Table.from_counts({cell: int(vector[0]) for cell, vector in table.items()}, total),
-                                quantities, primary)
+        shape = Table.from_counts({cell: int(vector[0]) for cell, vector in table.items()}, total)
+        quantities, primary = _quantities(spec, table, shape, rule)
+        problem = PeriodProblem(shape, quantities, primary)
         primary_cells = {cell for name_, cell in problem.hidden if name_ == CASES}
         intervals = protect_period(problem, rule)
         per_period[period] = {"primary": len(primary_cells),
@@ -117,21 +127,21 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
         order = [(row, column) for row in problem.table.rows + (total,) for column in problem.table.columns + (total,)]
         for cell in order:
             vector = table[cell]
-            if vector[0] == 0:
-                continue  # an absent combination is a zero; zeros are not listed
-            tallies["cells"] += 1
             hidden = (CASES, cell) in problem.hidden
+            if vector[0] == 0 and not hidden:
+                continue  # an absent combination is a zero; zeros are not listed (unless hidden)
+            tallies["cells"] += 1
             row = {period_field: period, spec.row_field: cell[0], spec.column_field: cell[1],
                    "anzahl": None if hidden else int(vector[0])}
             for position, measure in enumerate(spec.measures):
                 values = vector[layout.values(position)]
                 if measure.mean_column:
                     shown = (f"{measure.name}:summe", cell) not in problem.hidden and values >= rule.threshold
-                    row[measure.mean_column] = round(vector[layout.total(position)] / values, 1) if shown else None
+                    row[measure.mean_column] = round(float(vector[layout.total(position)] / values), 1) if shown else None
                 if measure.share_column:
                     shown = (f"{measure.name}:anteil", cell) not in problem.hidden
                     row[measure.share_column] = (
-                        round(100.0 * vector[layout.within(position)] / vector[0], 1) if shown else None)
+                        round(float(100.0 * vector[layout.within(position)] / vector[0]), 1) if shown else None)
             row["gesperrt"] = hidden
             rows.append(row)
             if hidden:

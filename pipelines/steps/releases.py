@@ -68,6 +68,7 @@ def finalise(form_name: list[str], period_field: str, row_field: str, column_fie
             f"Die Veröffentlichungsform {form_name} weicht von der früheren ({released.form}) ab: frühere "
             f"Zeiträume blieben sonst nicht unverändert. Für eine neue Reihe {STATE_FILE} im Build-Zustand löschen.")
     state = released or Released(form_name, period_field, columns)
+    before = len(state.periods)
     by_period: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_period.setdefault(row[period_field], []).append(row)
@@ -83,8 +84,8 @@ def finalise(form_name: list[str], period_field: str, row_field: str, column_fie
     final = [row for period in sorted(state.periods) for row in state.periods[period]["rows"]]
     hidden = [row for row in final if row["gesperrt"]]
     audit = {
-        "periods_released_before": len(released.periods) if released else 0,
-        "periods_new": len(state.periods) - (len(released.periods) if released else 0),
+        "periods_released_before": before,
+        "periods_new": len(state.periods) - before,
         "open_period_withheld": open_period,
         "released_periods_with_late_changes": late,
     }

@@ -97,3 +97,14 @@ def test_rule_refuses_a_threshold_below_three_and_a_percentage_outside_0_to_100(
         ProtectionRule(2)
     with pytest.raises(ValueError, match="Prozentsatz"):
         ProtectionRule(5, sum_percent=0)
+
+
+def test_a_line_whose_few_cases_sit_in_one_cell_hides_that_cell_and_its_zeros():
+    """Eight requests all in row A of column z: "all online requests were A" would be known."""
+    records = [{"datum": date(2026, 1, 1), "zeile": row, "spalte": column, "dauer": 3 + day % 9}
+               for row in "AB" for column in "xy" for day in range(20)]
+    records += [{"datum": date(2026, 1, 1), "zeile": "A", "spalte": "z", "dauer": 5} for _ in range(8)]
+    published = protect(record_batches(records), SPEC, RULES)
+    cells = {(row["zeile"], row["spalte"]): row for row in published.rows}
+    assert cells[("A", "z")]["gesperrt"] and cells[("B", "z")]["gesperrt"]  # the zero is listed, hidden
+    assert_protected(records)

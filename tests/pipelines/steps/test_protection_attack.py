@@ -178,6 +178,17 @@ def test_published_shares_and_lines_reveal_no_attribute_of_few_cases(built):
                 assert not (0 < within < threshold or 0 < outside < threshold), row
                 if within == 0 or outside == 0:
                     assert row["anzahl"] >= extreme, row
+        period = audit["period"]
+        cells = {(row[period], row[source["rows"]], row[source["columns"]]): row for row in rows}
+        for (when, label, other), margin in cells.items():
+            if "Insgesamt" not in (label, other) or (label, other) == ("Insgesamt", "Insgesamt") or margin["gesperrt"]:
+                continue
+            axis = 1 if other == "Insgesamt" else 2
+            line = [row for key, row in cells.items() if key[0] == when and key[axis] == (label if axis == 1 else other)
+                    and "Insgesamt" not in key[1:]]
+            shown = [row for row in line if not row["gesperrt"]]
+            if margin["anzahl"] < extreme and len(line) > 0:
+                assert not (len(shown) == len(line) and any(row["anzahl"] == margin["anzahl"] for row in shown)), margin
 
 
 def test_kpis_over_service_tables_read_only_published_values(built):
