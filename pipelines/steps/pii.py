@@ -22,7 +22,12 @@ from typing import Any
 import gender_guesser
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\d.,])(?:\+49[\s/-]?|0)\d{2,5}[\s/-]?\d{3,8}(?:[\s-]\d{1,5})?(?![\d.,])")
+#: A phone number: with +49, or 0 and an area code (not 00) with a separator, or 9 and more
+#: digits in one run; not inside a word or an id ("DE_05978040_BP_4", "003/2024", AGS 05978040).
+PHONE = re.compile(
+    r"(?<![\w.,/])(?:\+49[\s/-]?\d{2,5}[\s/-]?\d{3,8}(?:[\s-]\d{1,5})?"
+    r"|0[1-9]\d{1,4}[\s/-]\d{3,8}(?:[\s-]\d{1,5})?|0[1-9]\d{7,12})(?![\w.,/])"
+)
 STREET_ADDRESS = re.compile(
     r"\b(?:[A-ZÄÖÜ][\wäöüß-]*\s)?[\wäöüß-]*"
     r"(?i:straße|strasse|str\.|weg|platz|allee|ring|gasse|damm|ufer|hof|markt|kamp|bredde|mauer)"
@@ -108,8 +113,8 @@ class PiiScanner:
         kinds = []
         if EMAIL.search(text):
             kinds.append(EMAIL_KIND)
-        if PHONE.search(text):
-            kinds.append(PHONE_KIND)
+        if any(sum(character.isdigit() for character in match) >= 8 for match in PHONE.findall(text)):
+            kinds.append(PHONE_KIND)  # fewer digits are references like "051/2025"
         if IBAN.search(text) and any(character.isdigit() for character in text[:4] + text[-4:] + text):
             kinds.append(IBAN_KIND)
         if STREET_ADDRESS.search(text):
