@@ -38,6 +38,17 @@ class PublishedForm:
         return self.audit["hidden_share"]
 
 
+def published_mean(total: float, values: float) -> float:
+    """A mean as published: rounded to 0.1 with Python's float rounding. The linear program
+    takes the rounding interval of exactly this number (NumPy rounds some halves the other way)."""
+    return round(float(total) / float(values), 1)
+
+
+def published_share(within: float, cases: float) -> float:
+    """A share in percent as published, rounded to 0.1 (see `published_mean`)."""
+    return round(100.0 * float(within) / float(cases), 1)
+
+
 def _quantities(spec: AggregateSpec, table: dict, shape: Table, rule: ProtectionRule) -> tuple[list[Quantity], set]:
     """The additive quantities of one period table and the values hidden for their own sake."""
     from pipelines.steps.cube import Layout
@@ -64,7 +75,7 @@ def _quantities(spec: AggregateSpec, table: dict, shape: Table, rule: Protection
         known = {}
         for cell, count in values.items():
             if count >= threshold:
-                mean = round(sums[cell] / count, 1)
+                mean = published_mean(sums[cell], count)
                 known[cell] = (count * (mean - 0.05), count * (mean + 0.05))
             elif count > 0:
                 primary.add((f"{measure.name}:summe", cell))
@@ -81,7 +92,7 @@ def _quantities(spec: AggregateSpec, table: dict, shape: Table, rule: Protection
                     or (total and (inside == 0 or outside == 0) and total < rule.min_cases_for_extreme_share)):
                 primary.add((f"{measure.name}:anteil", cell))
             elif total:
-                share = round(100.0 * inside / total, 1)
+                share = published_share(inside, total)
                 known[cell] = (max(0.0, total * (share - 0.05) / 100), min(total, total * (share + 0.05) / 100))
         quantities.append(Quantity(f"{measure.name}:anteil", COUNT, within, known, at_most=CASES, fixed=empty))
     return quantities, primary
@@ -137,11 +148,11 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
                 values = vector[layout.values(position)]
                 if measure.mean_column:
                     shown = (f"{measure.name}:summe", cell) not in problem.hidden and values >= rule.threshold
-                    row[measure.mean_column] = round(float(vector[layout.total(position)] / values), 1) if shown else None
+                    row[measure.mean_column] = published_mean(vector[layout.total(position)], values) if shown else None
                 if measure.share_column:
                     shown = (f"{measure.name}:anteil", cell) not in problem.hidden
                     row[measure.share_column] = (
-                        round(float(100.0 * vector[layout.within(position)] / vector[0]), 1) if shown else None)
+                        published_share(vector[layout.within(position)], vector[0]) if shown else None)
             row["gesperrt"] = hidden
             rows.append(row)
             if hidden:
