@@ -130,6 +130,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
             and previous_package["kommune"].get("status") == "ok"
             and _files_complete(previous, previous_package)):
         _carry_over(previous, out_dir)
+        warnings += _previous_personal_data_warnings(previous)  # the scan's findings still hold
         rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
         return DatasetResult(dataset.id, "unchanged", "unverändert", warnings=warnings,
                              seconds=time.monotonic() - started, rows=rows)
@@ -177,6 +178,14 @@ def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> 
                                     "privacy.allow_values oder privacy.allow_kinds freigeben")
                      for finding in findings]
     return warnings
+
+
+def _previous_personal_data_warnings(previous: Path) -> list[str]:
+    try:
+        report = json.loads((previous / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Issue(**warning).describe() for warning in report.get("warnings", []) if warning.get("type") == "personal-data"]
 
 
 def _internal_issue(error: Exception) -> Issue:

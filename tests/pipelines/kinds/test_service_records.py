@@ -13,7 +13,8 @@ from tests.service_support import distinctive_personal_values, raw_path, read_ra
 
 SOURCE = ('{kind: service-records, path: sample/export.csv, encoding: cp1252, '
           'month: datum, rows: leistung, columns: kanal, measures: [{name: wartezeit, field: minuten, title: Wartezeit}], '
-          'personal: {identifiers: [name, email], free_text: [notiz], first_name: vorname, last_name: name}}')
+          'personal: {identifiers: [name, email], free_text: [notiz], first_name: vorname, last_name: name}, '
+          'protection: {quarters: false}}')  # one month and the open one: a quarter would be open too
 RAW_SCHEMA = """\
 fields:
   - {name: datum, type: date, format: "%d.%m.%Y", title: Datum, description: Tag., constraints: {required: true}}
@@ -32,8 +33,8 @@ def export(rows: int = 30, extra: str = "") -> bytes:
     """January's records, and one in February: the open month, which is never published."""
     lines = [f"{day % 28 + 1:02d}.01.2026;Pass;{'Online' if day % 3 else 'Vor Ort'};{day % 20},5;Jana;Kortmann;jana.k@example.org;"
              f"Rückruf 0151 2345678\r\n" for day in range(rows)]
-    lines.append("02.02.2026;Pass;Online;3,5;Jana;Kortmann;jana.k@example.org;\r\n")
-    return (HEADER + "".join(lines) + extra).encode("cp1252")
+    february = "02.02.2026;Pass;Vor Ort;3,5;Jana;Kortmann;jana.k@example.org;\r\n"
+    return (HEADER + "".join(lines) + extra + february).encode("cp1252")
 
 
 def test_demo_complaints_publish_aggregates_and_audit(portal_dir):
@@ -95,7 +96,7 @@ def test_channels_rarer_than_the_threshold_become_sonstige_and_the_open_month_is
     rows = {(service, channel): (count, hidden, wait) for service, channel, count, hidden, wait in
             sqlite3.connect(portal_dir.out / "portal.db").execute(
                 "select leistung, kanal, anzahl, gesperrt, wartezeit_mittel from statistik")}
-    # 7 records in January (3 on site, 4 online) and 1 online in February (open, withheld):
+    # 7 records in January (3 on site, 4 online) and 1 on site in February (open, withheld):
     # both channels have fewer than 5 cases over the whole export, so they become "Sonstige"
     # and their names appear nowhere; January's 7 cases are then published in one cell.
     assert set(rows) == {("Pass", "Sonstige"), ("Pass", "Insgesamt"), ("Insgesamt", "Sonstige"), ("Insgesamt", "Insgesamt")}

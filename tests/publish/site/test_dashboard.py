@@ -65,11 +65,14 @@ def test_complaint_resolution_matches_the_raw_records(kpis):
     leaves out the latest published quarter, whose complaints may still be open."""
     complaints = read_raw("service-beschwerden")
     quarters = sorted({quarter_of(record["eingangsdatum"]) for record in complaints})
-    quarter = [record for record in complaints if quarter_of(record["eingangsdatum"]) == quarters[-3]]
-    days = [(record["erledigt_am"] - record["eingangsdatum"]).days for record in quarter if record["erledigt_am"]]
-    assert kpis["beschwerden-erledigung-mittel"].current.period == quarters[-3]
-    assert kpis["beschwerden-erledigung-mittel"].current.value == round(statistics.fmean(days), 1)
-    assert kpis["beschwerden-in-14-tagen"].current.value == share(sum(day <= 14 for day in days), len(quarter))
+    for kpi in ("beschwerden-erledigung-mittel", "beschwerden-in-14-tagen"):
+        current = kpis[kpi].current
+        assert current.period <= quarters[-3]  # a later quarter's value may be hidden
+        quarter = [record for record in complaints if quarter_of(record["eingangsdatum"]) == current.period]
+        days = [(record["erledigt_am"] - record["eingangsdatum"]).days for record in quarter if record["erledigt_am"]]
+        expected = (round(statistics.fmean(days), 1) if kpi.endswith("mittel")
+                    else share(sum(day <= 14 for day in days), len(quarter)))
+        assert current.value == expected
 
 
 def test_waiting_time_matches_the_raw_records(kpis):
@@ -135,8 +138,7 @@ def test_disclosure_page_and_audit_download(demo_build):
         primary, secondary = audit["cells_suppressed"]["primary"], audit["cells_suppressed"]["secondary"]
         assert f"{primary} wegen kleiner Fallzahl" in page.replace(".", "") or f"{primary:,}".replace(",", ".") in page
         assert f"0 von {audit['protection_check']['values_checked']:,}".replace(",", ".") in page
-        assert f"{round(audit['hidden_share'] * 100, 1)}".replace(".", ",") + "\u00a0%" in page or \
-            f"{round(audit['hidden_share'] * 100, 1)}".replace(".", ",") + " %" in page
+        assert "Anteil gesperrter Zellen" in page and f"von {audit['cells']:,} Zellen".replace(",", ".") in page
         assert Counter(cell["monat"] for cell in audit["suppressed_cells"])
 
 
