@@ -6,6 +6,7 @@ carry its last good version over, marked stale, and say exactly why.
 """
 from __future__ import annotations
 
+import csv
 import errno
 import filecmp
 import hashlib
@@ -27,6 +28,7 @@ from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
 from pipelines.spreadsheet_downloads import write_spreadsheet_copies
+from pipelines.steps.pii import scan_published
 from pipelines.tabular.parallel import workers_wanted
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
@@ -143,6 +145,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
             and previous_package["kommune"].get("status") == "ok"
             and _files_complete(previous, previous_package)):
         _carry_over(previous, out_dir)
+        warnings += _previous_personal_data_warnings(previous)  # the scan's findings still hold
         rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
         return DatasetResult(dataset.id, "unchanged", "unverändert", warnings=warnings,
                              seconds=time.monotonic() - started, rows=rows)
@@ -164,6 +167,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
                                [_internal_issue(dataset.id, state_dir)], warnings, started)
     for resource in resources:
         resource.downloads = write_spreadsheet_copies(out_dir, resource)
+    ctx.warnings += personal_data_warnings(dataset, out_dir, resources)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources), warnings=ctx.warnings)
@@ -179,6 +183,29 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     return DatasetResult(dataset.id, "unchanged" if unchanged else "ok", "unverändert" if unchanged else done,
                          warnings=warnings, seconds=time.monotonic() - started,
                          rows=sum(r.row_count for r in resources), details={**ctx.details, **ctx.run_facts})
+
+
+def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> list[Issue]:
+    """The PII scan over every published table of any kind: one warning per column and kind
+    of personal data found, naming the number of rows (`--strict` makes it an error)."""
+    warnings = []
+    for resource in resources:
+        with (out_dir / resource.csv.path).open(encoding="utf-8", newline="") as handle:
+            findings = scan_published(csv.DictReader(handle), dataset.privacy.allow_values, dataset.privacy.allow_kinds)
+        warnings += [Issue(type="personal-data", file=resource.csv.path, row=finding.first_row, field=finding.column,
+                           message=f"{finding.kind} in {finding.rows} veröffentlichten Zeilen der Spalte „{finding.column}“",
+                           expected="keine personenbezogenen Daten; öffentliche Kontaktdaten in dataset.yaml unter "
+                                    "privacy.allow_values oder privacy.allow_kinds freigeben")
+                     for finding in findings]
+    return warnings
+
+
+def _previous_personal_data_warnings(previous: Path) -> list[str]:
+    try:
+        report = json.loads((previous / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Issue(**warning).describe() for warning in report.get("warnings", []) if warning.get("type") == "personal-data"]
 
 
 def _internal_issue(dataset_id: str, state_dir: Path) -> Issue:

@@ -97,12 +97,21 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _first_day(value: str) -> str:
+    if quarter := _quarter(value):
+        return f"{value[:4]}-{3 * quarter - 2:02d}-01"
     return {4: f"{value}-01-01", 7: f"{value}-01"}.get(len(value), value)
+
+
+def _quarter(value: str) -> int | None:
+    """The quarter of a period written `YYYY-Qn` (service statistics coarsened to quarters)."""
+    return int(value[6]) if len(value) == 7 and value[5] == "Q" and value[6] in "1234" else None
 
 
 def _last_day(value: str) -> str:
     if len(value) == 4:
         return f"{value}-12-31"
+    if quarter := _quarter(value):
+        value = f"{value[:4]}-{3 * quarter:02d}"
     if len(value) == 7:
         year, month = int(value[:4]), int(value[5:])
         following = dt.date(year + month // 12, month % 12 + 1, 1)

@@ -52,6 +52,26 @@ class TableOptions(Strict):
         return names
 
 
+class PrivacyOptions(Strict):
+    """Personal data that is public on purpose, so the PII scan of the published tables does
+    not warn about it: exact values (the town hall's e-mail address, its switchboard number)
+    and, per column, kinds (`Name` for council members in a list of mandates)."""
+
+    allow_values: list[str] = Field(default=[], description="exact public values")
+    allow_kinds: dict[str, list[str]] = {}
+
+    @field_validator("allow_kinds")
+    @classmethod
+    def _known_kinds(cls, kinds: dict[str, list[str]]) -> dict[str, list[str]]:
+        from pipelines.steps.pii import KINDS
+
+        for column, names in kinds.items():
+            unknown = [name for name in names if name not in KINDS]
+            if unknown:
+                raise ValueError(f"{column}: unbekannte Art {unknown}; möglich: {', '.join(KINDS)}")
+        return kinds
+
+
 class Step(BaseModel):
     """A Frictionless transform step, `type` in kebab-case, other keys are its options."""
 
@@ -76,6 +96,7 @@ class DatasetConfig(Strict):
     source: dict[str, Any]
     steps: list[Step] = []
     table: TableOptions = TableOptions()
+    privacy: PrivacyOptions = PrivacyOptions()
 
     # Set by the loader, not by the file.
     id: str = Field(default="", exclude=True)

@@ -15,6 +15,7 @@ source:
   month: eingangsdatum                # the date that decides the month
   rows: kategorie                     # row dimension (service, category)
   columns: kanal                      # column dimension (channel)
+  count: anzahl                       # optional: cases per record, for exports that arrive counted
   titles: {kategorie: Kategorie, kanal: Eingangskanal}
   measures:
     - {name: erledigungstage, start: eingangsdatum, end: erledigt_am, within_days: 14, title: Tage bis zur Erledigung}
@@ -48,6 +49,7 @@ from pipelines.steps.aggregate import BATCH_SIZE, TOTAL, AggregateInputError, Ag
 from pipelines.steps.disclosure import (
     CollectedRecords, DisclosureConfigError, DisclosureRules, PersonalDataFound, collect, protect_collected,
 )
+from pipelines.steps.releases import FormChanged
 from pipelines.steps.suppression import UnprotectableCell
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
@@ -68,7 +70,7 @@ class MeasureConfig(Strict):
     field: str | None = None
     start: str | None = None
     end: str | None = None
-    statistics: list[Literal["mean", "median"]] = ["mean", "median"]
+    statistics: list[Literal["mean"]] = ["mean"]  # medians and extremes are one person's value
     within_days: int | None = Field(default=None, ge=0)
     unit: str = ""
 
@@ -92,6 +94,17 @@ class PersonalFields(Strict):
     last_name: str | None = None
 
 
+class ProtectionConfig(Strict):
+    """How strongly hidden values are protected and how the table may be coarsened first."""
+
+    sum_percent: float = Field(default=20.0, gt=0, lt=100)
+    min_cases_for_extreme_share: int = Field(default=10, ge=1)
+    max_hidden_share: float = Field(default=0.2, ge=0, le=1)
+    quarters: bool = True
+    #: Declared hierarchies: per dimension field, coarser label → the labels it groups.
+    groups: dict[str, dict[str, list[str]]] = {}
+
+
 class Source(Strict):
     kind: Literal["service-records"]
     path: str | None = None
@@ -101,24 +114,33 @@ class Source(Strict):
     month: str
     rows: str = Field(pattern=COLUMN_NAME.pattern)
     columns: str = Field(pattern=COLUMN_NAME.pattern)
+    count: str | None = None  # field with the cases a record stands for (already-counted exports)
     titles: dict[str, str] = {}
     measures: list[MeasureConfig] = []
     personal: PersonalFields
     threshold: int = Field(default=5, ge=3)
+    protection: ProtectionConfig = ProtectionConfig()
 
     @model_validator(mode="after")
     def _consistent(self) -> "Source":
+        unknown = set(self.protection.groups) - {self.rows, self.columns}
+        if unknown:
+            raise ValueError(f"protection.groups: nur für {self.rows} oder {self.columns}, nicht {sorted(unknown)}")
         check_location(self.path, self.url)
         check_encoding_name(self.encoding)
         return self
 
     def spec(self) -> AggregateSpec:
-        return AggregateSpec(self.month, self.rows, self.columns, tuple(m.measure() for m in self.measures))
+        return AggregateSpec(self.month, self.rows, self.columns, tuple(m.measure() for m in self.measures),
+                             weight_field=self.count)
 
     def rules(self) -> DisclosureRules:
         personal = self.personal
+        protection = self.protection
         return DisclosureRules(self.threshold, tuple(personal.identifiers), tuple(personal.free_text),
-                               personal.first_name, personal.last_name)
+                               personal.first_name, personal.last_name, protection.sum_percent,
+                               protection.min_cases_for_extreme_share, protection.groups, protection.quarters,
+                               protection.max_hidden_share)
 
 
 def check(dataset: DatasetConfig) -> list[ConfigProblem]:
@@ -137,6 +159,8 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
                 wanted[name] = ("date",)
         if measure.field:
             wanted[measure.field] = ("number", "integer")
+    if source.count:
+        wanted[source.count] = ("integer",)
     names = [source.personal.first_name, source.personal.last_name]
     wanted.update({name: ("string",) for name in names if name})
     for name, allowed in wanted.items():
@@ -152,14 +176,21 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     return problems
 
 
-def published_schema(source: Source) -> dict:
-    """The Table Schema of the published monthly aggregates, with German titles."""
+PERIOD_FIELDS = {
+    "monat": {"name": "monat", "type": "yearmonth", "title": "Monat", "description": "Kalendermonat (JJJJ-MM).",
+              "constraints": {"required": True}},
+    "quartal": {"name": "quartal", "type": "string", "title": "Quartal", "description": "Kalenderquartal (JJJJ-Qn).",
+                "constraints": {"required": True, "pattern": "[0-9]{4}-Q[1-4]"}},
+}
+
+
+def published_schema(source: Source, period_field: str = "monat") -> dict:
+    """The Table Schema of the published aggregates (per month or quarter), with German titles."""
     def title(name: str) -> str:
         return source.titles.get(name, name.replace("_", " ").capitalize())
 
     fields = [
-        {"name": "monat", "type": "yearmonth", "title": "Monat", "description": "Kalendermonat (JJJJ-MM).",
-         "constraints": {"required": True}},
+        PERIOD_FIELDS[period_field],
         {"name": source.rows, "type": "string", "title": title(source.rows),
          "description": f"„{TOTAL}“ ist die Summe über alle Werte.", "constraints": {"required": True}},
         {"name": source.columns, "type": "string", "title": title(source.columns),
@@ -167,19 +198,21 @@ def published_schema(source: Source) -> dict:
         {"name": "anzahl", "type": "integer", "title": "Anzahl Fälle",
          "description": "Leer, wenn die Zelle zum Schutz kleiner Fallzahlen gesperrt ist."},
     ]
-    words = {"mean": "Mittelwert", "median": "Median"}
-    for measure in source.measures:
-        unit = f" ({measure.unit})" if measure.unit else ""
-        for statistic, column in zip(measure.statistics, measure.measure().output_columns()):
-            fields.append({"name": column, "type": "number", "title": f"{measure.title}: {words[statistic]}{unit}",
-                           "description": f"Leer bei gesperrter Zelle oder bei weniger als {source.threshold} Werten."})
-        if measure.within_days is not None:
-            fields.append({"name": measure.measure().output_columns()[-1], "type": "number",
-                           "title": f"{measure.title}: Anteil bis {measure.within_days} Tage (%)",
-                           "description": "Anteil der Fälle des Monats in Prozent; offene Fälle zählen als nicht erledigt."})
+    for config in source.measures:
+        measure = config.measure()
+        unit = f" ({config.unit})" if config.unit else ""
+        if measure.mean_column:
+            fields.append({"name": measure.mean_column, "type": "number", "title": f"{config.title}: Mittelwert{unit}",
+                           "description": f"Leer bei weniger als {source.threshold} Werten oder wenn der Wert "
+                                          "zum Schutz kleiner Fallzahlen gesperrt ist."})
+        if measure.share_column:
+            fields.append({"name": measure.share_column, "type": "number",
+                           "title": f"{config.title}: Anteil bis {measure.within_days} Tage (%)",
+                           "description": "Anteil der Fälle in Prozent; offene Fälle zählen als nicht erledigt. "
+                                          "Leer, wenn der Anteil zum Schutz kleiner Fallzahlen gesperrt ist."})
     fields.append({"name": "gesperrt", "type": "boolean", "title": "Gesperrt",
                    "description": "Ja, wenn die Werte dieser Zelle zum Schutz kleiner Fallzahlen nicht veröffentlicht werden."})
-    return {"fields": fields, "primaryKey": ["monat", source.rows, source.columns]}
+    return {"fields": fields, "primaryKey": [period_field, source.rows, source.columns]}
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
@@ -192,10 +225,11 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     ctx.progress(f"werte {shown_name} aus")
     try:
         with csv_field_limit():  # overlong cells are errors, as in the csv kind
-            protected = protect_collected(collect_records(path, source, raw_schema), spec, rules, source_columns=header)
+            protected = protect_collected(collect_records(path, source, raw_schema), spec, rules, source_columns=header,
+                                          state_dir=ctx.state_dir)
     except InvalidTable as invalid:
         raise DatasetFailed(f"Fehler in {shown_name}", _issues(invalid, shown_name, raw_schema)) from None
-    except (DisclosureConfigError, AggregateInputError, UnprotectableCell) as error:
+    except (DisclosureConfigError, AggregateInputError, UnprotectableCell, FormChanged) as error:
         raise DatasetFailed("Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)]) from error
     except PersonalDataFound as found:
         raise DatasetFailed("Personenbezogene Daten in der Auswertung gefunden", [
@@ -211,9 +245,9 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
              "total_label": TOTAL, **protected.audit}
     (ctx.out_dir / AUDIT_FILE).write_text(json.dumps(audit, ensure_ascii=False, indent=2), encoding="utf-8")
     return [write_resource(
-        ctx.out_dir, name, published_schema(source), protected.rows, title=dataset.title,
-        description=dataset.description, facets=[source.columns, source.rows], indexes=[["monat"]],
-        date_fields=dataset.temporal.fields,
+        ctx.out_dir, name, published_schema(source, protected.audit["period"]), protected.rows, title=dataset.title,
+        description=dataset.description, facets=[source.columns, source.rows], indexes=[[protected.audit["period"]]],
+        date_fields=[protected.audit["period"]],
     )]
 
 

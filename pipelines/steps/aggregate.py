@@ -43,7 +43,7 @@ class Measure:
 
     Either `field` names a numeric field, or `start_field` and `end_field` name two date
     fields and the quantity is the number of days between them. A missing value (open
-    complaint, no waiting time online) is left out of mean and median and counts as "not
+    complaint, no waiting time online) is left out of the mean and counts as "not
     within" for `within_days`.
     """
 
@@ -51,23 +51,28 @@ class Measure:
     field: str | None = None
     start_field: str | None = None
     end_field: str | None = None
-    statistics: tuple[str, ...] = ("mean", "median")
+    statistics: tuple[str, ...] = ("mean",)
     within_days: int | None = None
 
     def __post_init__(self) -> None:
         if (self.field is None) == (self.start_field is None or self.end_field is None):
             raise ValueError(f"Kennzahl {self.name}: entweder `field` oder `start_field` und `end_field` angeben")
-        unknown = set(self.statistics) - {"mean", "median"}
+        # No median, minimum or maximum: each is one person's value (or the mean of two).
+        unknown = set(self.statistics) - {"mean"}
         if unknown:
-            raise ValueError(f"Kennzahl {self.name}: unbekannte Statistik {sorted(unknown)}")
+            raise ValueError(f"Kennzahl {self.name}: Statistik {sorted(unknown)} wird nicht veröffentlicht, nur mean")
+
+    @property
+    def mean_column(self) -> str | None:
+        return f"{self.name}_mittel" if "mean" in self.statistics else None
+
+    @property
+    def share_column(self) -> str | None:
+        return f"{self.name}_anteil_bis_{self.within_days}_tage" if self.within_days is not None else None
 
     def output_columns(self) -> list[str]:
         """Names of the published columns this measure produces, in order."""
-        names = {"mean": f"{self.name}_mittel", "median": f"{self.name}_median"}
-        columns = [names[statistic] for statistic in self.statistics]
-        if self.within_days is not None:
-            columns.append(f"{self.name}_anteil_bis_{self.within_days}_tage")
-        return columns
+        return [name for name in (self.mean_column, self.share_column) if name]
 
     def source_fields(self) -> list[str]:
         return [name for name in (self.field, self.start_field, self.end_field) if name]
@@ -75,17 +80,24 @@ class Measure:
 
 @dataclass(frozen=True)
 class AggregateSpec:
-    """What to aggregate: the month, the two dimensions and the measures."""
+    """What to aggregate: the month, the two dimensions and the measures.
+
+    `weight_field` names a field holding how many cases a record stands for, for exports that
+    arrive already counted (waiting people per office and hour); without it a record is one case.
+    """
 
     month_field: str
     row_field: str
     column_field: str
     measures: tuple[Measure, ...] = ()
     total_label: str = TOTAL
+    weight_field: str | None = None
 
     def source_fields(self) -> list[str]:
         """Every record field the aggregate reads; all others can be dropped unread."""
         fields = [self.month_field, self.row_field, self.column_field]
+        if self.weight_field:
+            fields.append(self.weight_field)
         for measure in self.measures:
             fields.extend(measure.source_fields())
         return list(dict.fromkeys(fields))
@@ -105,25 +117,19 @@ class CellStats:
     measures: dict[str, MeasureSummary] = field(default_factory=dict)
 
     def measure_values(self, spec: AggregateSpec, min_values: int = 1) -> dict[str, float | None]:
-        """Published measure columns of this cell (mean, median, share in %), rounded to 0.1.
+        """Measure columns of this cell (mean, share in %) before protection, rounded to 0.1.
 
-        A mean or median over fewer than `min_values` values is None: it would describe
-        too few people (the one resolved complaint among six, say).
+        A mean over fewer than `min_values` values is None: it would describe too few people
+        (the one resolved complaint among six, say).
         """
         values: dict[str, float | None] = {}
         for measure in spec.measures:
             summary = self.measures.get(measure.name, MeasureSummary())
-            columns = iter(measure.output_columns())
-            for statistic in measure.statistics:
-                column = next(columns)
-                if summary.count < max(1, min_values):
-                    values[column] = None
-                elif statistic == "mean":
-                    values[column] = round(summary.total / summary.count, 1)
-                else:
-                    values[column] = round(summary.median, 1)
-            if measure.within_days is not None:
-                values[next(columns)] = round(100.0 * summary.within / self.count, 1) if self.count else None
+            if measure.mean_column:
+                values[measure.mean_column] = (round(summary.total / summary.count, 1)
+                                               if summary.count >= max(1, min_values) else None)
+            if measure.share_column:
+                values[measure.share_column] = round(100.0 * summary.within / self.count, 1) if self.count else None
         return values
 
 
@@ -190,12 +196,32 @@ class MonthlyAggregator:
         if months is None or rows is None or columns is None:
             self._raise_first_problem(batch)
         cells = _cell_codes(months, rows, columns)
-        distinct, counts = np.unique(cells, return_counts=True)
+        weights = self._weights(batch, size) if spec.weight_field else None
+        if weights is None:
+            distinct, counts = np.unique(cells, return_counts=True)
+        else:
+            distinct, inverse = np.unique(cells, return_inverse=True)
+            counts = np.bincount(inverse, weights=weights).astype(np.int64)
         self._cell_counts.update(dict(zip(distinct.tolist(), counts.tolist())))
         for measure in spec.measures:
-            self._histograms[measure.name].add(cells, self._measure_values(measure, batch, size))
+            values = self._measure_values(measure, batch, size)
+            if weights is None:
+                self._histograms[measure.name].add(cells, values)
+            else:  # a record of n cases with one value is that value n times
+                present = ~np.isnan(values) & (weights > 0)
+                self._histograms[measure.name].add_pairs(cells[present], values[present], weights[present])
         self.records += size
         self._tables = None
+
+    def _weights(self, batch: Batch, size: int) -> np.ndarray:
+        """The cases each record stands for. Raises AggregateInputError for a missing,
+        negative or fractional count."""
+        column = batch[self.spec.weight_field]
+        for index, value in enumerate(column):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
+                raise AggregateInputError(self.records + index + 1, self.spec.weight_field,
+                                          "Anzahl fehlt oder ist keine ganze Zahl ≥ 0")
+        return np.fromiter(column, dtype=np.int64, count=size)
 
     def _codes_of_months(self, days: Sequence[Any]) -> np.ndarray | None:
         known = self._day_months

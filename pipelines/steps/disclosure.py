@@ -19,17 +19,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from pipelines.steps.aggregate import AggregateSpec, Batch, MonthlyAggregator, MonthTable
+from pipelines.steps.aggregate import AggregateSpec, Batch, MonthlyAggregator
+from pipelines.steps.cube import Cube
 from pipelines.steps.pii import PiiFinding, PiiScanner
-from pipelines.steps.suppression import Table, suppress
+from pipelines.steps.protection import ProtectionRule
+from pipelines.steps.published_form import choose_form
+from pipelines.steps.releases import Released, finalise
 
 SUPPRESSION_RULE = (
-    "Gesperrt sind alle Zellen mit 1 bis {below} Fällen und die Zellen, die zusätzlich gesperrt werden "
-    "mussten, damit sich keine kleine Fallzahl aus den Zeilen- und Spaltensummen zurückrechnen lässt. "
-    "Welche Zelle aus welchem der beiden Gründe gesperrt ist, wird nicht angegeben: auch das könnte "
-    "Werte verraten."
+    "Gesperrt sind alle Zellen mit 1 bis {below} Fällen, Mittelwerte über weniger als {threshold} Werte und "
+    "Anteile, hinter denen 1 bis {below} Fälle stehen oder die bei weniger als {extreme} Fällen 0 % oder 100 % "
+    "wären. Zusätzlich ist so viel gesperrt, dass sich aus allem Veröffentlichten – Anzahlen, Mittelwerten, "
+    "Anteilen und Summen – keine gesperrte Anzahl genauer als auf {threshold} Fälle und keine gesperrte Summe "
+    "genauer als auf ±{percent} % eingrenzen lässt. Welcher Wert aus welchem Grund gesperrt ist, wird nicht "
+    "angegeben: auch das könnte Werte verraten."
 )
 
 
@@ -58,6 +64,15 @@ class DisclosureRules:
     free_text: tuple[str, ...] = ()
     first_name_field: str | None = None
     last_name_field: str | None = None
+    sum_percent: float = 20.0
+    min_cases_for_extreme_share: int = 10
+    #: Declared hierarchies: per dimension field, coarser label → the labels it groups.
+    groups: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    allow_quarters: bool = True
+    max_hidden_share: float = 0.2
+
+    def protection(self) -> ProtectionRule:
+        return ProtectionRule(self.threshold, self.sum_percent, self.min_cases_for_extreme_share)
 
 
 @dataclass
@@ -83,33 +98,6 @@ def check_declaration(spec: AggregateSpec, rules: DisclosureRules) -> None:
         )
     if rules.threshold < 3:
         raise ValueError("Schwellenwert muss mindestens 3 sein")
-
-
-def _month_rows(month: MonthTable, spec: AggregateSpec, rules: DisclosureRules,
-                audit_cells: list[dict[str, Any]], tallies: dict[str, int]) -> list[dict[str, Any]]:
-    total = spec.total_label
-    table = Table.from_counts({key: cell.count for key, cell in month.cells.items()}, total)
-    result = suppress(table, rules.threshold)
-    reasons = result.reasons
-    tallies["primary"] += len(result.primary)
-    tallies["secondary"] += len(result.secondary)
-    tallies["recoverable"] += result.recoverable
-    rows = []
-    order = [(row, column) for row in table.rows + (total,) for column in table.columns + (total,)]
-    for key in order:
-        cell = month.cells.get(key)
-        if cell is None:
-            continue  # an absent combination is a zero; zeros are not listed
-        hidden = key in reasons
-        values = {name: None for name in spec.output_columns()[4:]} if hidden else cell.measure_values(
-            spec, rules.threshold)
-        rows.append({
-            "monat": month.month, spec.row_field: key[0], spec.column_field: key[1],
-            "anzahl": None if hidden else cell.count, **values, "gesperrt": hidden,
-        })
-        if hidden:
-            audit_cells.append({"monat": month.month, "zeile": key[0], "spalte": key[1]})
-    return rows
 
 
 @dataclass
@@ -157,25 +145,29 @@ def protect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRule
 
 
 def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: DisclosureRules,
-                      source_columns: Sequence[str] | None = None) -> ProtectedTable:
-    """Suppress, scan and audit what `collect` gathered.
+                      source_columns: Sequence[str] | None = None, state_dir: Path | None = None) -> ProtectedTable:
+    """Coarsen, suppress, scan and audit what `collect` gathered.
 
     `source_columns` are all columns of the source, for the audit's list of dropped fields;
-    without it the fields of the first batch are used.
+    without it the fields of the first batch are used. With `state_dir` the result is one
+    release of a series (`pipelines.steps.releases`): released periods stay as they were, the
+    open period is withheld, and the state there is updated.
 
     Raises `pipelines.steps.suppression.UnprotectableCell` if suppression cannot protect a
-    cell, and PersonalDataFound if the scan finds personal data in the output.
+    value, and PersonalDataFound if the scan finds personal data in the output.
     """
     aggregator, scanner = collected.aggregator, collected.scanner
-    seen_fields = collected.seen_fields
-    audit_cells: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
-    tallies = {"primary": 0, "secondary": 0, "recoverable": 0}
-    for month in aggregator.tables():
-        rows.extend(_month_rows(month, spec, rules, audit_cells, tallies))
-    if source_columns is not None:
-        seen_fields = set(source_columns)
-    columns = spec.output_columns() + ["gesperrt"]
+    seen_fields = set(source_columns) if source_columns is not None else collected.seen_fields
+    released = Released.load(state_dir) if state_dir is not None else None
+    chosen = choose_form(Cube.from_aggregator(aggregator, spec), spec, rules.protection(),
+                         {name: dict(groups) for name, groups in rules.groups.items()},
+                         rules.allow_quarters, rules.max_hidden_share, released.form if released else None)
+    rows = chosen.rows
+    columns = chosen.columns
+    series: dict[str, Any] = {}
+    if state_dir is not None:
+        rows, state, series = finalise(list(chosen.name), chosen.period_field, spec.row_field, spec.column_field,
+                                       columns, rows, chosen.audit["period_tallies"], released)
     findings = scanner.scan_rows(rows, columns)
     if findings:
         raise PersonalDataFound(findings)
@@ -189,20 +181,15 @@ def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: D
             "free_text": [name for name in rules.free_text if name in seen_fields],
             "other": sorted(seen_fields - set(spec.source_fields()) - set(rules.identifiers) - set(rules.free_text)),
         },
-        "months": len(aggregator.tables()),
-        "cells_published": sum(1 for row in rows if not row["gesperrt"]),
-        "cells_suppressed": {"primary": tallies["primary"], "secondary": tallies["secondary"]},
-        "rule": SUPPRESSION_RULE.format(below=rules.threshold - 1),
-        "suppressed_cells": audit_cells,
-        "protection_check": {
-            "method": "Lineare Optimierung: kleinster und größter möglicher Wert jeder gesperrten Zelle "
-                      "aus allen veröffentlichten Werten und Summen",
-            "cells_checked": len(audit_cells),
-            "recoverable": tallies["recoverable"],
-        },
+        **{key: value for key, value in chosen.audit.items() if key != "period_tallies"},
+        **series,
+        "rule": SUPPRESSION_RULE.format(below=rules.threshold - 1, threshold=rules.threshold, percent=f"{rules.sum_percent:g}",
+                                        extreme=rules.min_cases_for_extreme_share),
         "pii_scan": {
             "columns": columns, "rows": len(rows), "findings": 0,
             "kinds": ["E-Mail-Adresse", "Telefonnummer", "Straßenadresse", "Name"],
         },
     }
+    if state_dir is not None:
+        state.save(state_dir)  # only after the scan: a failed release freezes nothing
     return ProtectedTable(columns, rows, audit)

@@ -325,3 +325,22 @@ def test_an_unforeseen_exception_never_reaches_the_report_only_its_reference(por
     assert "JsonResource" in capsys.readouterr().err  # the terminal has the details
     (log,) = (portal_dir.root / ".build-state" / "fehler").glob(f"kaputt-{reference}.txt")
     assert "AttributeError" in log.read_text()
+
+
+def test_personal_data_in_any_kind_warns_with_column_and_rows_and_strict_fails(portal_dir):
+    """The csv kind has no disclosure control of its own; the scan after writing still finds
+    an e-mail address and a name, and the allow-list in dataset.yaml silences public ones."""
+    folder = add_csv(portal_dir, "kontakte", "Datum;Betrag;Ort\n24.01.2020;1,00;Sabine Brinkmann\n"
+                                             "25.01.2020;2,50;info@werne.de\n26.01.2020;2,50;Nord\n")
+    result = run_kommune("build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
+    assert result.returncode == 0, result.stderr
+    strict = run_kommune("build", "-q", "--strict", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
+    assert strict.returncode == 1
+    assert "Name in 1 veröffentlichten Zeilen der Spalte „ort“" in strict.stderr
+    assert "E-Mail-Adresse in 1 veröffentlichten Zeilen" in strict.stderr
+    assert "Brinkmann" not in strict.stderr and "info@werne.de" not in strict.stderr
+    yaml_path = folder / "dataset.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8")
+                         + "privacy: {allow_values: [info@werne.de], allow_kinds: {ort: [Name]}}\n", encoding="utf-8")
+    allowed = run_kommune("build", "-q", "--strict", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
+    assert allowed.returncode == 0, allowed.stderr

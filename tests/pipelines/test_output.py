@@ -98,4 +98,7 @@ def test_coverage_counts_whole_months_and_years_and_falls_back_to_the_declaratio
     assert temporal_coverage(Declared, [Resource(("2021", "2025"))]) == \
         {"start": "2021-01-01", "end": "2025-12-31", "source": "data"}
     assert temporal_coverage(Declared, [Resource(("2024-12", "2024-12"))])["end"] == "2024-12-31"
+    # service statistics coarsened to quarters: 2025-Q4 runs from 1 October to 31 December
+    assert temporal_coverage(Declared, [Resource(("2024-Q1", "2025-Q4"))]) == \
+        {"start": "2024-01-01", "end": "2025-12-31", "source": "data"}
     assert temporal_coverage(Declared, [Resource(None)]) == {"start": "2025-01-01", "end": None, "source": "dataset.yaml"}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.steps.pii import ADDRESS_KIND, EMAIL_KIND, NAME_KIND, PHONE_KIND, PiiScanner
+from pipelines.steps.pii import (
+    ADDRESS_KIND, EMAIL_KIND, IBAN_KIND, NAME_KIND, PHONE_KIND, PiiScanner, first_names, scan_published,
+)
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -50,3 +52,29 @@ def test_scan_rows_reports_column_row_and_kind_but_not_the_value():
 def test_numbers_and_flags_are_not_scanned_as_text():
     rows = [{"anzahl": 3, "mittel": 12.5, "gesperrt": False, "leer": None}]
     assert PiiScanner().scan_rows(rows, ["anzahl", "mittel", "gesperrt", "leer"]) == []
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Überweisung auf DE89 3704 0044 0532 0130 00", IBAN_KIND),
+    ("IBAN DE89370400440532013000", IBAN_KIND),
+    ("Gemeldet von Sabine Brinkmann", NAME_KIND),
+    ("Mehmet Yılmaz", NAME_KIND),
+])
+def test_ibans_and_names_from_the_first_name_list_are_found(text, kind):
+    assert kind in PiiScanner().kinds_in(text)
+
+
+def test_first_name_list_holds_common_names_but_not_ordinary_labels():
+    names = first_names()
+    assert {"Sabine", "Mehmet", "Elif", "Katharina", "Thomas"} <= names
+    assert not {"Online", "Post", "Insgesamt", "Lärm", "Straße"} & names
+
+
+def test_scan_published_counts_rows_per_column_and_kind_and_honours_the_allow_list():
+    rows = [{"titel": "Spielplatz", "kontakt": "rathaus@werne.de"},
+            {"titel": "Anna Schulte fragt nach", "kontakt": "anna.schulte@example.org"},
+            {"titel": "Thomas Berg fragt nach", "kontakt": "rathaus@werne.de"}]
+    findings = {(f.column, f.kind): (f.rows, f.first_row) for f in scan_published(rows)}
+    assert findings == {("titel", NAME_KIND): (2, 2), ("kontakt", EMAIL_KIND): (3, 1)}
+    allowed = scan_published(rows, allowed_values=["rathaus@werne.de"], allowed_kinds={"titel": [NAME_KIND]})
+    assert [(f.column, f.kind, f.rows, f.first_row) for f in allowed] == [("kontakt", EMAIL_KIND, 1, 2)]
