@@ -13,6 +13,7 @@ from pipelines.kinds import geojson, json_records, oparl, register, service_reco
 KINDS = {
     "csv": tabular,
     "xlsx": tabular,
+    "ods": tabular,
     "json": json_records,
     "service-records": service_records,
     "register": register,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEAD_BYTES = 64 * 1024
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _XPLAN = re.compile(rb"xplanung\.de/xplangml/(\d+)/(\d+)")
 
 
@@ -25,14 +26,18 @@ def _zip_format(path: Path) -> FileFormat:
     try:
         with zipfile.ZipFile(path) as archive:
             names = [name.lower() for name in archive.namelist()]
-    except (zipfile.BadZipFile, OSError):
+            # OpenDocument names its type in a small first member (the spec stores it uncompressed)
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in archive.namelist() else b""
+    except (zipfile.BadZipFile, OSError, KeyError):
         return FileFormat(None, "eine beschädigte ZIP-Datei")
     if any(name.endswith(".shp") for name in names):
         return FileFormat("shapefile", "ein ZIP-Archiv mit Shapefile")
     if "[content_types].xml" in names and any(name.startswith("xl/") for name in names):
         return FileFormat("xlsx", "eine Excel-Arbeitsmappe (XLSX)")
-    if "mimetype" in names and any(name == "content.xml" for name in names):
-        return FileFormat(None, "ein OpenDocument (z. B. ODS)")
+    if mimetype.strip() == _ODS_MIMETYPE and "content.xml" in names:
+        return FileFormat("ods", "eine OpenDocument-Tabelle (ODS)")
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        return FileFormat(None, "ein OpenDocument-Dokument, aber keine Tabelle (z. B. ein Textdokument)")
     return FileFormat(None, "ein ZIP-Archiv ohne Shapefile oder Tabelle")
 
 
@@ -79,7 +84,7 @@ def describe_file(path: Path) -> str:
 def refuse_other_format(path: Path, declared_kind: str, shown_name: str, encoding: str | None = None) -> None:
     """Raise DatasetFailed when the file is plainly something the declared kind does not read:
     "Datei ist keine Tabelle, sondern JSON", "Datei ist XPlanGML 5.2, deklariert ist geojson",
-    with the kind to declare. XLSX keeps its own container check; UTF-16/32 text is not sniffed."""
+    with the kind to declare. XLSX keeps its own container check (ODS gets both); UTF-16/32 text is not sniffed."""
     from pipelines.errors import DatasetFailed, Issue
 
     if declared_kind not in _READS or (encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32")):
@@ -95,7 +100,7 @@ def refuse_other_format(path: Path, declared_kind: str, shown_name: str, encodin
         expected=fix)])
 
 
-_TABLES = ("csv", "service-records")
+_TABLES = ("csv", "service-records", "ods")
 # declared kind -> the formats it reads
-_READS = {"csv": ("csv",), "service-records": ("csv",), "json": ("json", "geojson"), "geojson": ("geojson",),
+_READS = {"csv": ("csv",), "service-records": ("csv",), "ods": ("ods",), "json": ("json", "geojson"), "geojson": ("geojson",),
           "shapefile": ("shapefile",), "xplan": ("xplan",)}

@@ -18,7 +18,7 @@ from pipelines.errors import DatasetFailed, Issue
 # A cell this long is almost always an unclosed quote that swallowed the rest of the file;
 # the limit also keeps a single huge field from being read into memory.
 MAX_CELL_CHARS = 1_000_000
-# XLSX is a ZIP of XML; openpyxl unpacks it while reading. A real sheet compresses 5–30×;
+# XLSX and ODS are ZIPs of XML; openpyxl and ezodf unpack them while reading. A real sheet compresses 5–30×;
 # a zip bomb compresses 1000× and more. Both limits are checked in the ZIP directory,
 # before anything is unpacked (Python's zipfile never inflates past the declared size).
 MAX_XLSX_UNPACKED_BYTES = 1 << 30
@@ -26,17 +26,22 @@ MAX_XLSX_RATIO = 200
 RATIO_CHECKED_ABOVE_BYTES = 10 << 20
 
 _NOT_DATA_TYPES = ("text/html", "application/xhtml", "application/json", "application/pdf", "image/", "video/", "audio/")
-_NOT_XLSX_TYPES = ("text/",)
+_NOT_SPREADSHEET_TYPES = ("text/",)
 _EXPECTED_TYPES = {"csv": "text/csv", "json": "application/json",
-                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   "ods": "application/vnd.oasis.opendocument.spreadsheet"}
+# spreadsheet kind -> (name in messages, what the file should be)
+_SPREADSHEETS = {"xlsx": ("XLSX", "eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei"),
+                 "ods": ("ODS", "eine mit LibreOffice oder Excel gespeicherte .ods-Datei")}
 
 
-def check_xlsx_container(path: Path, shown_name: str) -> None:
-    """Refuse an XLSX that is no ZIP, or that would unpack to more than the limits allow.
+def check_spreadsheet_container(path: Path, shown_name: str, kind: str = "xlsx") -> None:
+    """Refuse an XLSX or ODS (`kind`) that is no ZIP, or that would unpack to more than the
+    limits allow.
 
     Raises DatasetFailed (type format-error or source-error) naming the member at fault.
     """
-    check_zip_container(path, shown_name, "XLSX", "eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei")
+    check_zip_container(path, shown_name, *_SPREADSHEETS[kind])
 
 
 def check_zip_container(path: Path, shown_name: str, what: str, expected: str) -> None:
@@ -74,7 +79,7 @@ def check_content_type(content_type: str | None, kind: str, url: str) -> None:
     if not content_type:
         return
     media_type = content_type.split(";")[0].strip().lower()
-    refused = tuple(prefix for prefix in _NOT_DATA_TYPES + (_NOT_XLSX_TYPES if kind == "xlsx" else ())
+    refused = tuple(prefix for prefix in _NOT_DATA_TYPES + (_NOT_SPREADSHEET_TYPES if kind in _SPREADSHEETS else ())
                     if kind not in _EXPECTED_TYPES or not _EXPECTED_TYPES[kind].startswith(prefix))
     if media_type.startswith(refused):
         raise DatasetFailed("Quelle liefert keine Tabelle", [Issue(

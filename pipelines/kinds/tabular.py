@@ -1,4 +1,4 @@
-"""CSV and XLSX sources: read with the declared or detected dialect, apply Frictionless
+"""CSV, XLSX and ODS sources: read with the declared or detected dialect, apply Frictionless
 steps, validate against the Table Schema, write the cleaned table."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
 from pipelines.kinds.file_format import refuse_other_format
-from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_xlsx_container,
+from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_spreadsheet_container,
                                           csv_field_limit)
 from pipelines.output import PUBLISHED_FORM, ResourceOutput, join_resource_parts, write_resource_part
 from pipelines.report import issues_from_report
@@ -26,16 +26,18 @@ from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 NEEDS_SCHEMA = True
 #: Issues kept in the report; all are counted, up to COUNTED_ISSUES (beyond: "mehr als").
 MAX_REPORTED_ISSUES = 200
-_DOWNLOAD_SUFFIXES = {"xlsx": ".xlsx", "json": ".json", "shapefile": ".zip", "xplan": ".gml"}
+_DOWNLOAD_SUFFIXES = {"xlsx": ".xlsx", "ods": ".ods", "json": ".json", "shapefile": ".zip", "xplan": ".gml"}
 COUNTED_ISSUES = 100_000
 #: The decimal character of an integer with thousands separators: none a cell can hold.
 NO_DECIMALS = "\x00"
+#: Spreadsheet kinds and the Frictionless control that picks their sheet (name or 1-based number).
+SPREADSHEET_CONTROLS = {"xlsx": formats.ExcelControl, "ods": formats.OdsControl}
 
 
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["csv", "xlsx"]
+    kind: Literal["csv", "xlsx", "ods"]
     path: str | None = None
     url: HttpUrl | None = None
     encoding: str | None = None
@@ -80,8 +82,8 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     path, shown_name = fetch_source(dataset, source, ctx)
     if source.kind == "csv" and source.encoding:
         check_encoding(path, source.encoding, shown_name)
-    if source.kind == "xlsx":
-        check_xlsx_container(path, shown_name)
+    if source.kind in SPREADSHEET_CONTROLS:
+        check_spreadsheet_container(path, shown_name, source.kind)
     with csv_field_limit():
         return read_validate_write(dataset, source, ctx, path, shown_name)
 
@@ -222,8 +224,8 @@ def _open(path: Path, source: Source, schema: dict | None = None) -> Resource:
     controls = []
     if source.kind == "csv" and source.delimiter:
         controls.append(formats.CsvControl(delimiter=source.delimiter))
-    if source.kind == "xlsx" and source.sheet is not None:
-        controls.append(formats.ExcelControl(sheet=source.sheet))
+    if source.kind in SPREADSHEET_CONTROLS and source.sheet is not None:
+        controls.append(SPREADSHEET_CONTROLS[source.kind](sheet=source.sheet))
     dialect_options = {}
     if source.header_rows == []:
         dialect_options["header"] = False  # columns by position: see Source.header_rows

@@ -9,7 +9,8 @@ from pipelines.add.drafters import geodata, geojson, json_records, spreadsheet, 
 
 DRAFTERS: list[Drafter] = [
     tabular.CSV_DRAFTER,
-    spreadsheet.DRAFTER,
+    spreadsheet.XLSX_DRAFTER,
+    spreadsheet.ODS_DRAFTER,
     geojson.DRAFTER,
     json_records.DRAFTER,
     geodata.SHAPEFILE_DRAFTER,

@@ -1,41 +1,52 @@
-"""Spreadsheets (XLSX) → the `xlsx` kind. Cells come typed (numbers, dates, text), read by
-Frictionless exactly as the build reads them; text cells are drafted like CSV cells."""
+"""Spreadsheets (XLSX, ODS) → the `xlsx` and `ods` kinds. Cells come typed (numbers, dates,
+text), read by Frictionless exactly as the build reads them; text cells are drafted like CSV
+cells."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
 
-from frictionless import Dialect, FrictionlessException, Resource, formats
+from frictionless import Dialect, FrictionlessException, Resource
 
 from pipelines.add.columns import ColumnDraft, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
 from pipelines.add.drafters.tabular import draft_layout
 from pipelines.add.sniff import NotATable, TextTable, locate_table
+from pipelines.kinds.tabular import SPREADSHEET_CONTROLS
 
 _ZIP = b"PK\x03\x04"
 
 
+@dataclass(frozen=True)
 class SpreadsheetDrafter:
-    kind = "xlsx"
+    kind: str  # "xlsx" or "ods": the source kind, also Frictionless's format name
+    suffixes: tuple[str, ...]
+    marker: bytes  # in the first bytes of a ZIP of this format
+    label: str  # German: "Excel-Arbeitsmappe"
+    sheet_names: Callable[[Probe], list[str]]
+    refused_suffixes: tuple[str, ...] = ()  # old binary formats: refused with advice
 
     def recognises(self, probe: Probe) -> int:
-        if probe.suffix in (".ods", ".xls"):
+        if probe.suffix in self.refused_suffixes:
             return 1  # refused with advice in draft()
-        score = 1 if probe.suffix in (".xlsx", ".xlsm") else 0
-        if probe.head.startswith(_ZIP) and b"xl/" in probe.head:
+        score = 1 if probe.suffix in self.suffixes else 0
+        if probe.head.startswith(_ZIP) and self.marker in probe.head:
             score += 2
         return score
 
     def draft(self, probe: Probe) -> Draft:
-        if probe.suffix in (".ods", ".xls"):
+        if probe.suffix in self.refused_suffixes:
             raise DraftFailed(f"{probe.suffix[1:].upper()}-Dateien liest das Portal noch nicht: in der Tabellenkalkulation "
-                              "„Speichern unter“ als Excel-Arbeitsmappe (.xlsx) oder CSV wählen und diese Datei angeben")
-        sheets = _sheet_names(probe)
+                              "„Speichern unter“ als Excel-Arbeitsmappe (.xlsx), OpenDocument-Tabelle (.ods) oder CSV "
+                              "wählen und diese Datei angeben")
+        sheets = self.sheet_names(probe)
         try:
-            resource = Resource(probe.path.name, basepath=str(probe.path.parent), format="xlsx",
-                                dialect=Dialect(header=False, controls=[formats.ExcelControl(sheet=1)]))
+            resource = Resource(probe.path.name, basepath=str(probe.path.parent), format=self.kind,
+                                dialect=Dialect(header=False, controls=[SPREADSHEET_CONTROLS[self.kind](sheet=1)]))
             typed = [list(row) for row in resource.read_cells()]
         except FrictionlessException as error:
-            raise DraftFailed(f"keine lesbare Excel-Datei ({error.error.note or error.error.message})") from error
+            raise DraftFailed(f"keine lesbare {self.label} ({error.error.note or error.error.message})") from error
         width = max((len(row) for row in typed), default=0)
         typed = [row + [None] * (width - len(row)) for row in typed]
         text_rows = [[_as_text(cell) for cell in row] for row in typed]
@@ -45,7 +56,7 @@ class SpreadsheetDrafter:
             raise DraftFailed(f"Die Datei ist keine lesbare Tabelle: {error}") from error
         table = TextTable(encoding="", delimiter="", rows=text_rows, header_rows=header_rows,
                           first_data_row=first, last_data_row=last, width=width)
-        decided = [f"Excel-Arbeitsmappe, Tabellenblatt „{sheets[0]}“" if sheets else "Excel-Arbeitsmappe"]
+        decided = [f"{self.label}, Tabellenblatt „{sheets[0]}“" if sheets else self.label]
         draft_undecided = []
         if len(sheets) > 1:
             draft_undecided.append(f"die Datei hat {len(sheets)} Tabellenblätter ({', '.join(sheets)}); übernommen ist das "
@@ -55,12 +66,13 @@ class SpreadsheetDrafter:
         def column(number: int, heading: str) -> ColumnDraft:
             return _typed_column([row[number - 1] for row in data], heading)
 
-        draft = draft_layout(table, {"kind": "xlsx", "sheet": sheets[0]} if sheets else {"kind": "xlsx"}, decided, column)
+        source = {"kind": self.kind, "sheet": sheets[0]} if sheets else {"kind": self.kind}
+        draft = draft_layout(table, source, decided, column)
         draft.undecided = draft_undecided + draft.undecided
         return draft
 
 
-def _sheet_names(probe: Probe) -> list[str]:
+def _xlsx_sheet_names(probe: Probe) -> list[str]:
     from openpyxl import load_workbook  # only when a spreadsheet is drafted
 
     try:
@@ -71,6 +83,15 @@ def _sheet_names(probe: Probe) -> list[str]:
         return list(book.sheetnames)
     finally:
         book.close()
+
+
+def _ods_sheet_names(probe: Probe) -> list[str]:
+    import ezodf  # installed with frictionless[ods]; only when a spreadsheet is drafted
+
+    try:
+        return list(ezodf.opendoc(str(probe.path)).sheets.names())
+    except Exception as error:  # ezodf raises many kinds (zipfile, lxml, its own) for a broken file
+        raise DraftFailed(f"keine lesbare OpenDocument-Tabelle ({type(error).__name__})") from error
 
 
 def _as_text(cell: object) -> str:
@@ -103,4 +124,8 @@ def _typed_column(cells: list, heading: str) -> ColumnDraft:
         "übernommen; einheitlich formatieren und einen Typ angeben"))
 
 
-DRAFTER = SpreadsheetDrafter()
+XLSX_DRAFTER = SpreadsheetDrafter("xlsx", (".xlsx", ".xlsm"), b"xl/", "Excel-Arbeitsmappe", _xlsx_sheet_names,
+                                  refused_suffixes=(".xls",))
+# The mimetype member comes first and uncompressed (OpenDocument 1.2, part 3, 3.3).
+ODS_DRAFTER = SpreadsheetDrafter("ods", (".ods",), b"application/vnd.oasis.opendocument.spreadsheet",
+                                 "OpenDocument-Tabelle", _ods_sheet_names)

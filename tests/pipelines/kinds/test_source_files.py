@@ -7,7 +7,7 @@ import pytest
 
 from pipelines.errors import DatasetFailed
 from pipelines.kinds import source_files
-from pipelines.kinds.source_files import check_content_type, check_xlsx_container
+from pipelines.kinds.source_files import check_content_type, check_spreadsheet_container
 
 
 def write_zip(path, members: dict[str, bytes]) -> None:
@@ -19,10 +19,10 @@ def write_zip(path, members: dict[str, bytes]) -> None:
 def test_total_unpacked_size_is_checked_in_the_directory(tmp_path, monkeypatch):
     path = tmp_path / "gross.xlsx"
     write_zip(path, {"xl/worksheets/sheet1.xml": b"<a>" + b"x" * 5000 + b"</a>", "xl/workbook.xml": b"<w/>"})
-    check_xlsx_container(path, "gross.xlsx")
+    check_spreadsheet_container(path, "gross.xlsx")
     monkeypatch.setattr(source_files, "MAX_XLSX_UNPACKED_BYTES", 4000)
     with pytest.raises(DatasetFailed) as failure:
-        check_xlsx_container(path, "gross.xlsx")
+        check_spreadsheet_container(path, "gross.xlsx")
     assert "entpackt" in failure.value.summary and "ZIP-Bombe" in failure.value.issues[0].message
 
 
@@ -31,7 +31,7 @@ def test_highly_compressed_members_are_refused(tmp_path, monkeypatch):
     write_zip(path, {"xl/worksheets/sheet1.xml": b" " * 200_000})
     monkeypatch.setattr(source_files, "RATIO_CHECKED_ABOVE_BYTES", 100_000)
     with pytest.raises(DatasetFailed) as failure:
-        check_xlsx_container(path, "bombe.xlsx")
+        check_spreadsheet_container(path, "bombe.xlsx")
     assert "sheet1.xml" in failure.value.issues[0].message
 
 
