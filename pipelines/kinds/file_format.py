@@ -100,7 +100,7 @@ def refuse_other_format(path: Path, declared_kind: str, shown_name: str, encodin
         expected=fix)])
 
 
-_TABLES = ("csv", "service-records", "ods")
+_TABLES = ("csv", "service-records")
 # declared kind -> the formats it reads
 _READS = {"csv": ("csv",), "service-records": ("csv",), "ods": ("ods",), "json": ("json", "geojson"), "geojson": ("geojson",),
           "shapefile": ("shapefile",), "xplan": ("xplan",)}

@@ -115,3 +115,72 @@ def check_encoding_name(encoding: str | None) -> None:
         codecs.lookup(encoding)
     except LookupError:
         raise ValueError(f"unbekannte Zeichenkodierung „{encoding}“") from None
+
+
+# ezodf (Frictionless's ODS reader) stores a row or cell that the file marks as repeated this
+# often or more only once (its default, which keeps LibreOffice's million trailing filler rows
+# out of memory), then pads every row to the widest: both decide what it reads and holds.
+ODS_COLLAPSED_REPEAT = 32
+# ezodf keeps the whole sheet as an XML tree, some hundred bytes per cell.
+MAX_ODS_CELLS = 2_000_000
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def check_ods_cells(path: Path, shown_name: str) -> None:
+    """Refuse an ODS whose tables ezodf would misread or could not hold, before it reads them:
+    a row or cell with content repeated ODS_COLLAPSED_REPEAT times or more (it would be read
+    once: rows silently lost), or more than MAX_ODS_CELLS cells once repetitions are expanded.
+    Call after `check_spreadsheet_container`. Raises DatasetFailed naming table and row."""
+    from lxml import etree  # installed with frictionless[ods]
+
+    def repeat(element, attribute: str) -> int:
+        try:
+            return max(int(element.get(f"{{{_TABLE_NS}}}{attribute}", "1")), 1)
+        except ValueError:
+            return 1
+
+    def kept(count: int) -> int:
+        return count if count < ODS_COLLAPSED_REPEAT else 1
+
+    rows = width = cells = 0
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+        events = etree.iterparse(content, events=("start", "end"), tag=(f"{{{_TABLE_NS}}}table", f"{{{_TABLE_NS}}}table-row"),
+                                 resolve_entities=False, no_network=True)
+        for event, element in events:
+            if element.tag == f"{{{_TABLE_NS}}}table":
+                if event == "start":
+                    table, rows, width = element.get(f"{{{_TABLE_NS}}}name", "?"), 0, 0
+                else:
+                    cells += rows * width
+                    element.clear()
+                continue
+            if event == "start":
+                continue
+            row_width, filled = 0, False
+            for cell in element:
+                columns = repeat(cell, "number-columns-repeated")
+                has_value = cell.get(f"{{{_OFFICE_NS}}}value-type") is not None or len(cell) > 0
+                if has_value and columns >= ODS_COLLAPSED_REPEAT:
+                    _refuse_repeated(shown_name, table, rows + 1, f"{columns} gleiche Zellen nebeneinander")
+                filled = filled or has_value
+                row_width += kept(columns)
+            count = repeat(element, "number-rows-repeated")
+            if filled and count >= ODS_COLLAPSED_REPEAT:
+                _refuse_repeated(shown_name, table, rows + 1, f"{count} gleiche Zeilen untereinander")
+            rows, width = rows + kept(count), max(width, row_width)
+            element.clear()
+            if cells + rows * width > MAX_ODS_CELLS:
+                raise DatasetFailed(f"{shown_name} ist für das ODS-Lesemodul zu groß", [Issue(
+                    type="source-error", file=shown_name,
+                    message=f"Tabellenblatt „{table}“ hat mehr als {MAX_ODS_CELLS:,} Zellen".replace(",", "."),
+                    expected="eine kleinere Tabelle, oder die Tabelle als CSV oder XLSX speichern")])
+
+
+def _refuse_repeated(shown_name: str, table: str, row: int, what: str) -> None:
+    raise DatasetFailed(f"{shown_name}: zusammengefasste Zeilen oder Zellen", [Issue(
+        type="format-error", file=shown_name, row=row,
+        message=f"Tabellenblatt „{table}“, Zeile {row}: {what} sind in der Datei zusammengefasst gespeichert; "
+                "das ODS-Lesemodul läse sie nur einmal",
+        expected=f"weniger als {ODS_COLLAPSED_REPEAT} gleiche Zeilen oder Zellen in Folge, "
+                 "oder die Tabelle als CSV oder XLSX speichern")])

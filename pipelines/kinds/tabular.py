@@ -17,7 +17,8 @@ from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
 from pipelines.kinds.file_format import refuse_other_format
-from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_spreadsheet_container,
+from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_ods_cells,
+                                          check_spreadsheet_container,
                                           csv_field_limit)
 from pipelines.output import PUBLISHED_FORM, ResourceOutput, join_resource_parts, write_resource_part
 from pipelines.report import issues_from_report
@@ -84,6 +85,8 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         check_encoding(path, source.encoding, shown_name)
     if source.kind in SPREADSHEET_CONTROLS:
         check_spreadsheet_container(path, shown_name, source.kind)
+    if source.kind == "ods":
+        check_ods_cells(path, shown_name)
     with csv_field_limit():
         return read_validate_write(dataset, source, ctx, path, shown_name)
 

@@ -13,6 +13,8 @@ from pipelines.add.columns import ColumnDraft, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
 from pipelines.add.drafters.tabular import draft_layout
 from pipelines.add.sniff import NotATable, TextTable, locate_table
+from pipelines.errors import DatasetFailed
+from pipelines.kinds.source_files import check_ods_cells, check_spreadsheet_container
 from pipelines.kinds.tabular import SPREADSHEET_CONTROLS
 
 _ZIP = b"PK\x03\x04"
@@ -88,6 +90,12 @@ def _xlsx_sheet_names(probe: Probe) -> list[str]:
 def _ods_sheet_names(probe: Probe) -> list[str]:
     import ezodf  # installed with frictionless[ods]; only when a spreadsheet is drafted
 
+    try:  # the build's guards first: ezodf would read a collapsed row once, or fill the memory
+        check_spreadsheet_container(probe.path, probe.path.name, "ods")
+        check_ods_cells(probe.path, probe.path.name)
+    except DatasetFailed as error:
+        issue = error.issues[0]
+        raise DraftFailed(f"keine lesbare OpenDocument-Tabelle: {issue.message} (erwartet: {issue.expected})") from error
     try:
         return list(ezodf.opendoc(str(probe.path)).sheets.names())
     except Exception as error:  # ezodf raises many kinds (zipfile, lxml, its own) for a broken file

@@ -14,11 +14,11 @@ SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / 
 HEILBRONN = SAMPLES / "heilbronn_kfz-zulassung_wartezeiten_2016-07.json"
 
 
-def _zip(names):
+def _zip(names, contents=None):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
-            archive.writestr(name, b"x")
+            archive.writestr(name, (contents or {}).get(name, b"x"))
     return buffer.getvalue()
 
 
@@ -30,6 +30,10 @@ def _zip(names):
     (b"%PDF-1.7", None, "ein PDF-Dokument"),
     (_zip(["a/plaene.shp", "a/plaene.dbf"]), "shapefile", "ein ZIP-Archiv mit Shapefile"),
     (_zip(["[Content_Types].xml", "xl/workbook.xml"]), "xlsx", "eine Excel-Arbeitsmappe (XLSX)"),
+    (_zip(["mimetype", "content.xml"], {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}), "ods",
+     "eine OpenDocument-Tabelle (ODS)"),
+    (_zip(["mimetype", "content.xml"], {"mimetype": b"application/vnd.oasis.opendocument.text"}), None,
+     "ein OpenDocument-Dokument, aber keine Tabelle (z. B. ein Textdokument)"),
     ("Datum;Betrag\n24.01.2020;1.234,56\n".encode("cp1252"), "csv", "Text (CSV)"),
 ])
 def test_sniff(tmp_path, content, kind, label):
