@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -134,6 +135,16 @@ def check_ods_cells(path: Path, shown_name: str) -> None:
     Call after `check_spreadsheet_container`. Raises DatasetFailed naming table and row."""
     from lxml import etree  # installed with frictionless[ods]
 
+    try:
+        _count_ods_cells(path, shown_name, etree)
+    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile, EOFError, zlib.error, OSError):
+        raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
+            type="format-error", file=shown_name,
+            message="der Tabelleninhalt (content.xml) der ODS-Datei fehlt oder ist beschädigt",
+            expected="eine vollständige, mit LibreOffice oder Excel gespeicherte .ods-Datei")])
+
+
+def _count_ods_cells(path: Path, shown_name: str, etree) -> None:
     def repeat(element, attribute: str) -> int:
         try:
             return max(int(element.get(f"{{{_TABLE_NS}}}{attribute}", "1")), 1)
@@ -143,7 +154,7 @@ def check_ods_cells(path: Path, shown_name: str) -> None:
     def kept(count: int) -> int:
         return count if count < ODS_COLLAPSED_REPEAT else 1
 
-    rows = width = cells = 0
+    table, rows, width, cells = "?", 0, 0, 0
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
         events = etree.iterparse(content, events=("start", "end"), tag=(f"{{{_TABLE_NS}}}table", f"{{{_TABLE_NS}}}table-row"),
                                  resolve_entities=False, no_network=True)
@@ -170,6 +181,8 @@ def check_ods_cells(path: Path, shown_name: str) -> None:
                 _refuse_repeated(shown_name, table, rows + 1, f"{count} gleiche Zeilen untereinander")
             rows, width = rows + kept(count), max(width, row_width)
             element.clear()
+            while element.getprevious() is not None:  # streamed: read rows leave no empty elements behind
+                del element.getparent()[0]
             if cells + rows * width > MAX_ODS_CELLS:
                 raise DatasetFailed(f"{shown_name} ist für das ODS-Lesemodul zu groß", [Issue(
                     type="source-error", file=shown_name,

@@ -99,3 +99,15 @@ def test_ods_cells_are_counted_with_repeats_expanded(tmp_path, monkeypatch):
     monkeypatch.setattr(source_files, "MAX_ODS_CELLS", 94 * 31 - 1)
     with pytest.raises(DatasetFailed, match="zu groß"):
         check_ods_cells(path, "gross.ods")
+
+
+@pytest.mark.parametrize("members", [
+    {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"},
+    {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office:document-content xmlns:of"},
+])
+def test_ods_without_readable_content_fails_in_german(tmp_path, members):
+    path = tmp_path / "kaputt.ods"
+    write_zip(path, members)
+    with pytest.raises(DatasetFailed) as failure:
+        check_ods_cells(path, "kaputt.ods")
+    assert failure.value.issues[0].message == "der Tabelleninhalt (content.xml) der ODS-Datei fehlt oder ist beschädigt"
