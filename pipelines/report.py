@@ -77,6 +77,10 @@ _SOURCE_NOTES = {
     "field larger than field limit": "eine Zelle ist länger als 1.000.000 Zeichen (nicht geschlossenes Anführungszeichen?)",
     "the source is empty": "die Datei ist leer",
     "invalid excel file": "keine gültige Excel-Datei (.xlsx)",
+    "does not have a sheet": "das Tabellenblatt aus `sheet:` gibt es in der Datei nicht (Name oder Nummer, 1 = erstes)",
+    # ezodf's date-time cells with fractions of a second
+    "unconverted data remains": "ein Zeitpunkt mit Sekundenbruchteilen ist nicht lesbar (die Zellen ohne Bruchteile "
+                                "formatieren)",
     "codec can't decode": "die Zeichenkodierung passt nicht (in dataset.yaml `encoding` angeben, z. B. cp1252)",
 }
 

@@ -3,7 +3,7 @@
 The files are generated here with ezodf (installed with frictionless[ods]); the published
 values are compared with an independent read of the file's content.xml (stdlib XML parser,
 not the ezodf reader the build uses). Broken files are declared `kind: ods` by hand and must
-fail alone with a German report."""
+fail alone with a German report, and so does a `sheet:` the file lacks."""
 from __future__ import annotations
 
 import csv
@@ -95,6 +95,8 @@ def built(tmp_path_factory):
                "  - {name: einwohner, label: Einwohner, type: integer, title: Einwohner, description: Anzahl.}\n",
                {"sample/v.ods": good.read_bytes()})
     broken_schema = "fields:\n  - {name: a, type: string, title: A, description: A.}\n"
+    portal.add("falsches-blatt", dataset_yaml("{kind: ods, path: sample/v.ods, sheet: Fehlt}"), broken_schema,
+               {"sample/v.ods": good.read_bytes()})
     data = good.read_bytes()
     portal.add("abgeschnitten", dataset_yaml("{kind: ods, path: sample/d.ods}"), broken_schema,
                {"sample/d.ods": data[: len(data) // 2]})
@@ -117,7 +119,8 @@ def test_each_dataset_publishes_or_fails_alone(built):
     portal, _, _, build = built
     report = json.loads((portal.out / "build-report.json").read_text())
     assert {d["id"]: d["status"] for d in report["datasets"]} == {
-        "ortsteile": "ok", "vorjahr": "ok", "abgeschnitten": "failed", "umbenannt": "failed"}, build.stderr
+        "ortsteile": "ok", "vorjahr": "ok", "abgeschnitten": "failed", "umbenannt": "failed",
+        "falsches-blatt": "failed"}, build.stderr
 
 
 def test_published_values_match_an_independent_read(built):
@@ -146,17 +149,19 @@ def test_the_sheet_is_chosen_by_name(built):
     assert [(r["ortsteil"], r["einwohner"]) for r in rows] == [(t[0], t[1]) for t in source[1:]]
 
 
-@pytest.mark.parametrize("dataset_id, what, fix", [
-    ("abgeschnitten", "Datei ist eine beschädigte ZIP-Datei, deklariert ist ods", "die richtige Datei angeben"),
-    ("umbenannt", "Datei ist Text (CSV), deklariert ist ods", "kind: csv deklarieren"),
+@pytest.mark.parametrize("dataset_id, file, what, fix", [
+    ("abgeschnitten", "sample/d.ods", "Datei ist eine beschädigte ZIP-Datei, deklariert ist ods", "die richtige Datei angeben"),
+    ("umbenannt", "sample/d.ods", "Datei ist Text (CSV), deklariert ist ods", "kind: csv deklarieren"),
+    ("falsches-blatt", "sample/v.ods",
+     "das Tabellenblatt aus `sheet:` gibt es in der Datei nicht (Name oder Nummer, 1 = erstes)", ""),
 ])
-def test_a_broken_ods_fails_alone_with_a_german_report(built, dataset_id, what, fix):
+def test_a_broken_ods_fails_alone_with_a_german_report(built, dataset_id, file, what, fix):
     portal, _, _, _ = built
     report = json.loads((portal.out / "build-report.json").read_text())
     (dataset,) = [d for d in report["datasets"] if d["id"] == dataset_id]
     issue = dataset["issues"][0]
-    assert (issue["file"], issue["message"]) == ("sample/d.ods", what)
-    assert issue["expected"].startswith(fix)
+    assert (issue["file"], issue["message"]) == (file, what)
+    assert (issue.get("expected") or "").startswith(fix)
     assert "Traceback" not in json.dumps(dataset) and "Error" not in json.dumps(dataset)
 
 
