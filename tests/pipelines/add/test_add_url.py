@@ -32,11 +32,14 @@ def test_a_url_stays_the_source_and_builds(portal_dir):
 def test_what_add_refuses_is_said_in_german(portal_dir, tmp_path):
     (tmp_path / "bild.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     (tmp_path / "tabelle.ods").write_bytes(b"PK\x03\x04" + b"\0" * 100)
+    (tmp_path / "alt.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     (tmp_path / "leer.csv").write_bytes(b"nur eine Zeile\n")
     with pytest.raises(AddFailed, match="Format nicht erkannt"):
         add_dataset(portal_dir.root, str(tmp_path / "bild.png"))
-    with pytest.raises(AddFailed, match="als Excel-Arbeitsmappe"):
+    with pytest.raises(AddFailed, match="keine lesbare OpenDocument-Tabelle: die Datei ist kein ODS-Container"):
         add_dataset(portal_dir.root, str(tmp_path / "tabelle.ods"))
+    with pytest.raises(AddFailed, match="als Excel-Arbeitsmappe"):
+        add_dataset(portal_dir.root, str(tmp_path / "alt.xls"))
     with pytest.raises(AddFailed, match="keine lesbare Tabelle"):
         add_dataset(portal_dir.root, str(tmp_path / "leer.csv"))
     with pytest.raises(AddFailed, match="gibt es nicht"):
