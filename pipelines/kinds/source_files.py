@@ -122,7 +122,7 @@ def check_encoding_name(encoding: str | None) -> None:
 # often or more only once (its default, which keeps LibreOffice's million trailing filler rows
 # out of memory), then pads every row to the widest: both decide what it reads and holds.
 ODS_COLLAPSED_REPEAT = 32
-# ezodf keeps the whole sheet as an XML tree, some hundred bytes per cell.
+# ezodf keeps the whole sheet as an XML tree: about 0.8 KB per cell (docs/decisions/ods-reader.md).
 MAX_ODS_CELLS = 2_000_000
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
