@@ -105,12 +105,14 @@ def handle_exception(datasette, request, exception):
     from datasette.utils.asgi import Base400
     from datasette.views.base import DatasetteError
 
+    # Datasette's own words, for the page that shows them beside the German sentence.
+    original = exception.message if isinstance(exception, DatasetteError) else None
     if isinstance(exception, DatasetteError):
         _bad_sort_as_400(exception)
     if request is None or request.path.endswith(".json") or not extra_template_vars(datasette, request):
         return None
     if isinstance(exception, (Base400, DatasetteError)):
-        status, message = exception.status, (exception.message if isinstance(exception, DatasetteError) else exception.args[0])
+        status, message = exception.status, (original if isinstance(exception, DatasetteError) else exception.args[0])
     else:
         return None  # a real bug: Datasette's handler logs the traceback and answers 500
 
@@ -129,16 +131,13 @@ def handle_exception(datasette, request, exception):
 
 
 def _bad_sort_as_400(exception) -> None:
-    """Datasette answers `?_sort=` with an unknown column with 500, as if the server had failed;
-    the visitor's parameter is wrong, so say that in German with 400 (HTML and JSON alike, as
-    Datasette's own handler then takes status and message from the exception)."""
+    """Datasette answers `?_sort=` with an unknown column (or both sort directions) with 500, as
+    if the server had failed; the visitor's parameter is wrong, so answer 400 with the German
+    sentence of publish/datasette_german.py (HTML and JSON alike, as Datasette's own handler then
+    takes status and message from the exception)."""
     if exception.status != 500:
         return
-    column = re.fullmatch(r"Cannot sort table by (.+)", exception.message, flags=re.DOTALL)
-    if column:
+    if re.fullmatch(r"Cannot sort table by (.+)", exception.message, flags=re.DOTALL) \
+            or exception.message == "Cannot use _sort and _sort_desc at the same time":
         exception.status = 400
-        exception.message = (f"Nach „{column[1]}“ kann nicht sortiert werden: Diese Tabelle hat keine "
-                             "sortierbare Spalte mit diesem Namen.")
-    elif exception.message == "Cannot use _sort and _sort_desc at the same time":
-        exception.status = 400
-        exception.message = "Bitte entweder aufsteigend (_sort) oder absteigend (_sort_desc) sortieren, nicht beides."
+        exception.message = german_error(exception.message).sentence

@@ -158,3 +158,23 @@ async def _send_refusal(scope: dict, send, refusal: GateRefused) -> None:
                 "headers": [(b"content-type", media_type), (b"content-length", str(len(encoded)).encode()),
                             (b"retry-after", str(refusal.retry_after).encode()), (b"cache-control", b"no-store")]})
     await send({"type": "http.response.body", "body": encoded})
+
+
+#: Environment variables that tune a client's allowance for own SQL (docs/production.md).
+RATE_SETTINGS = {"KOMMUNE_SQL_BURST": "burst", "KOMMUNE_SQL_PER_MINUTE": "per_minute"}
+
+
+def gate_from_environment(environ) -> "QueryGate":
+    """A QueryGate with the allowance set by KOMMUNE_SQL_BURST and KOMMUNE_SQL_PER_MINUTE
+    (whole numbers of at least 1; defaults as above). A wrong value stops `serve` at start."""
+    settings = {}
+    for variable, name in RATE_SETTINGS.items():
+        if variable in environ:
+            try:
+                settings[name] = int(environ[variable])
+            except ValueError:
+                settings[name] = 0
+            if settings[name] < 1:
+                raise ValueError(f"{variable}={environ[variable]!r} ist keine ganze Zahl ab 1")
+    return QueryGate(**settings)
+

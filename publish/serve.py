@@ -27,7 +27,7 @@ from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
 from publish.datasette_inspect import read_inspect_data
 from publish.http_protocol import raise_file_limit, uvicorn_settings
-from publish.query_gate import DEFAULT_SLOTS, QueryGate
+from publish.query_gate import DEFAULT_SLOTS, QueryGate, gate_from_environment
 from publish.response_cache import ResponseCache
 from publish.security_headers import content_security_policy, with_security_headers
 from publish.site.context import templates_dir
@@ -110,7 +110,7 @@ class PortalApp:
         self.out = Path(out)
         self.address = address
         # Outlives releases: a swap must not hand every client a fresh allowance.
-        self.query_gate = QueryGate()
+        self.query_gate = gate_from_environment(os.environ)
         self._lock = threading.Lock()
         self._release: _Release | None = None
 

@@ -81,8 +81,8 @@ def test_time_limit_page_names_the_limit(demo_server, demo_build):
 def test_numbers_german_in_html_unchanged_in_json_and_csv(demo_server):
     sql = "select 105291613.66000001 as betrag, 12345 as anzahl, 2026 as jahr"
     html = demo_server.get("/daten/portal", params={"sql": sql}).text
-    assert '<td class="col-betrag">105.291.613,66</td>' in html
-    assert '<td class="col-anzahl">12.345</td>' in html and '<td class="col-jahr">2026</td>' in html
+    assert '<td class="col-betrag" data-column="betrag">105.291.613,66</td>' in html
+    assert '<td class="col-anzahl" data-column="anzahl">12.345</td>' in html and '<td class="col-jahr" data-column="jahr">2026</td>' in html
     rows = demo_server.get("/daten/portal.json", params={"sql": sql, "_shape": "array"}).json()
     assert rows == [{"betrag": 105291613.66000001, "anzahl": 12345, "jahr": 2026}]
     csv = demo_server.get("/daten/portal.csv", params={"sql": sql}).text
