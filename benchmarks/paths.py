@@ -138,9 +138,11 @@ def service_statistics(source: str, target: str) -> dict:
     header = [field["name"] for field in raw_schema["fields"]]
     protected = protect_collected(collect_records(source, declared, raw_schema), declared.spec(), declared.rules(),
                                   source_columns=header)
-    schema = published_schema(declared)
+    # disclosure control may coarsen months to quarters: the published period column says which
+    period = protected.audit["period"]
+    schema = published_schema(declared, period)
     names = [field["name"] for field in schema["fields"]]
-    resource = {"name": "service_statistik", "schema": schema, "kommune": {"indexes": [["monat"]]}}
+    resource = {"name": "service_statistik", "schema": schema, "kommune": {"indexes": [[period]]}}
     db = sqlite_utils.Database(target)
     with db.atomic():
         load_resource(db, resource, ([row.get(name) for name in names] for row in protected.rows))

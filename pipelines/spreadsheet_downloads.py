@@ -109,5 +109,29 @@ def _write_xlsx(path: Path, title: str, fields: list[dict], rows: Iterator[dict]
             cells.append(value)
         sheet.append(cells)
     book.properties.title = title
+    # The same table gives the same bytes, so an unchanged rebuild rewrites nothing (and CKAN
+    # sees no change): no build time in the document properties nor in the ZIP entries.
+    book.properties.created = book.properties.modified = FIXED_TIME
     book.save(path)
+    _fix_zip_times(path)
     return _file_info(path)
+
+
+FIXED_TIME = dt.datetime(1980, 1, 1)
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the ZIP with every entry dated FIXED_TIME: openpyxl stamps the entries and the
+    document's `modified` property with the time of saving, whatever was set before."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    stamp = FIXED_TIME.isoformat().encode() + b"Z"
+    entries = [(name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+                if name == "docProps/core.xml" else data) for name, data in entries]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            target.writestr(zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6]), data,
+                            compress_type=zipfile.ZIP_DEFLATED)

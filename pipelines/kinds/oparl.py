@@ -42,6 +42,12 @@ from pipelines.oparl.tables import build_tables
 from pipelines.output import ResourceOutput, write_resource
 
 NEEDS_SCHEMA = False  # the kind brings its own Table Schemas (pipelines/oparl/tables.py)
+# What the personal-data scan finds in council information is public by law and office: the
+# names of council members and of places, street addresses of meeting rooms and those named in
+# papers, and the regional key (12 digits, which look like a phone number). Private details never
+# get this far (pipelines/oparl/privacy.py). A dataset's own `privacy.allow_kinds` adds to this.
+PUBLIC_DATA = {"name": ["Name"], "street_address": ["Straßenadresse"], "description": ["Straßenadresse"],
+               "search_text": ["Straßenadresse"], "rgs": ["Telefonnummer"]}
 
 
 EXPECTED = {"object": "ein Objekt nach OParl 1.0/1.1", "page": "eine lesbare Listenseite",

@@ -44,3 +44,18 @@ def test_copies_keep_values_in_the_spreadsheet_dialect(tmp_path):
     assert values[2][0] == "=HYPERLINK(\"http://x\")"
     assert sheet.cell(row=3, column=1).data_type == "s"  # text, never a formula
     assert values[3][0] == "Zeilemit Steuerzeichen"
+
+
+def test_the_same_table_gives_the_same_xlsx_bytes_at_another_time(tmp_path):
+    """An unchanged rebuild must rewrite nothing: openpyxl stamps the ZIP entries and the
+    document's `modified` property with the time of saving, which the writer fixes."""
+    import time
+
+    from pipelines.spreadsheet_downloads import _write_xlsx
+
+    fields = [{"name": "ort", "type": "string"}, {"name": "anzahl", "type": "integer"}]
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    _write_xlsx(first, "Tabelle", fields, iter([{"ort": "Werne", "anzahl": 3}]))
+    time.sleep(2.1)  # ZIP times have a resolution of two seconds
+    _write_xlsx(second, "Tabelle", fields, iter([{"ort": "Werne", "anzahl": 3}]))
+    assert first.read_bytes() == second.read_bytes()

@@ -158,7 +158,8 @@ def test_an_unchanged_source_rewrites_nothing_and_one_changed_paper_only_its_tab
     assert third.datasets[0].status == "ok"
     after = fingerprint(portal_dir.out.resolve() / "datasets" / "rat")
     rewritten = sorted(name for name in after if after[name] != before.get(name))
-    assert rewritten == ["datapackage.json", "oparl_paper.csv", "oparl_paper.json"]
+    # the table and its copies for spreadsheet users (German CSV, XLSX)
+    assert rewritten == ["datapackage.json", "oparl_paper.csv", "oparl_paper.de.csv", "oparl_paper.json", "oparl_paper.xlsx"]
 
 
 def fingerprint_of(path) -> tuple[int, int, str]:

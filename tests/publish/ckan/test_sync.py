@@ -46,7 +46,7 @@ def test_first_publish_creates_organisation_groups_and_datasets(unique_build, pr
     assert sorted(t["name"] for t in stored["tags"]) == ["Ergebnisplan", "Finanzen", "Haushalt", "Produktbereich"]
     assert sorted(g["name"] for g in stored["groups"]) == ["econ", "gove"]
     assert extras["frequency"] == "http://publications.europa.eu/resource/authority/frequency/ANNUAL"
-    assert (extras["temporal_start"], extras["temporal_end"]) == ("2021-01-01", "2025-12-31")
+    assert (extras["temporal_start"], extras["temporal_end"]) == ("2021-01-01", "2026-12-31")
     assert extras["spatial_uri"] == "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/05978040"
     assert extras["contact_email"] == "opendata@werne.de"
     assert extras["license_uri"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
