@@ -84,30 +84,25 @@ def scan_delimited(path: Path, encoding: str | None, delimiter: str, field_names
     headings = set(header_rows if header_rows is not None else [1])
     first_data = max(headings) + 1 if headings else 1
     skipped = set(comment_rows or [])
-    block: list = []
-    with open(path, encoding=encoding or "utf-8", errors="replace", newline="") as handle:
-        if (encoding or "").replace("_", "-").lower() in ("utf-8", "utf8"):
-            # Frictionless reads UTF-8 files with a BOM the same way (utf-8-sig).
-            if handle.read(1) != codecs.BOM_UTF8.decode("utf-8"):
-                handle.seek(0)
-        for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
-            if number in headings:
-                found.headings_trimmed += [c for c in cells if c != c.strip(SPACE) and c.strip(SPACE)]
-                continue
-            if number < first_data or number in skipped:
-                continue
-            if found.samples_wanted:
-                _sample(found, number, field_names, cells, text_fields)
-            block.append((number, cells))
-            if len(block) >= _BLOCK_ROWS:
-                _scan_block(found, block, field_names, text_fields)
-    _scan_block(found, block, field_names, text_fields)
-    return found
+
+    def data_rows():
+        with open(path, encoding=encoding or "utf-8", errors="replace", newline="") as handle:
+            if (encoding or "").replace("_", "-").lower() in ("utf-8", "utf8"):
+                # Frictionless reads UTF-8 files with a BOM the same way (utf-8-sig).
+                if handle.read(1) != codecs.BOM_UTF8.decode("utf-8"):
+                    handle.seek(0)
+            for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+                if number in headings:
+                    found.headings_trimmed += [c for c in cells if c != c.strip(SPACE) and c.strip(SPACE)]
+                elif number >= first_data and number not in skipped:
+                    yield number, cells
+
+    return scan_rows(data_rows(), field_names, text_fields, found)
 
 
-def scan_rows(rows, field_names: list[str], text_fields: set[str]) -> Hygiene:
+def scan_rows(rows, field_names: list[str], text_fields: set[str], found: Hygiene | None = None) -> Hygiene:
     """The same for (row number, cells) pairs from another reader (e.g. a spreadsheet)."""
-    found, block = Hygiene(), []
+    found, block = found or Hygiene(), []
     for number, cells in rows:
         cells = [c if isinstance(c, str) else "" for c in cells]
         if found.samples_wanted:
