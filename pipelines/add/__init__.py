@@ -69,7 +69,7 @@ def add_dataset(portal_dir: Path | str, location: str, *, dataset_id: str | None
         drafter = choose_drafter(probe)
         if drafter is None:
             known = ", ".join(sorted({d.kind for d in DRAFTERS}))
-            raise AddFailed(f"{name}: Format nicht erkannt (bekannt: {known})")
+            raise AddFailed(f"{name}: Format nicht erkannt{_looks_like(probe.head)} (bekannt: {known})")
         try:
             draft = drafter.draft(probe)
         except DraftFailed as error:
@@ -101,6 +101,17 @@ def add_dataset(portal_dir: Path | str, location: str, *, dataset_id: str | None
     if draft.schema is not None:
         to_write.append(f"datasets/{new_id}/schema.yaml: Titel und Beschreibungen der Spalten prüfen")
     return AddResult(new_id, folder, drafter.kind, draft.decided, draft.undecided, to_write)
+
+
+def _looks_like(head: bytes) -> str:
+    """What an unrecognised file seems to be, for the message."""
+    start = head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1]
+    seems = {b"{": "JSON", b"[": "JSON", b"<": "XML (z. B. GML)"}.get(start)
+    if head.startswith(b"PK\x03\x04"):
+        seems = "ein ZIP-Archiv"
+    elif head.startswith(b"%PDF"):
+        seems = "ein PDF-Dokument"
+    return f": die Datei sieht aus wie {seems}" if seems else ""
 
 
 def _portal_licence(portal_dir: Path) -> str:

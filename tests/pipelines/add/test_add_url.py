@@ -35,6 +35,9 @@ def test_what_add_refuses_is_said_in_german(portal_dir, tmp_path):
     (tmp_path / "leer.csv").write_bytes(b"nur eine Zeile\n")
     with pytest.raises(AddFailed, match="Format nicht erkannt"):
         add_dataset(portal_dir.root, str(tmp_path / "bild.png"))
+    (tmp_path / "wartezeiten.json").write_bytes(b'[{"wait": 3}]')
+    with pytest.raises(AddFailed, match="sieht aus wie JSON"):
+        add_dataset(portal_dir.root, str(tmp_path / "wartezeiten.json"))
     with pytest.raises(AddFailed, match="als Excel-Arbeitsmappe"):
         add_dataset(portal_dir.root, str(tmp_path / "tabelle.ods"))
     with pytest.raises(AddFailed, match="keine lesbare Tabelle"):
