@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from frictionless import Package
 
 from tests.conftest import PortalDir, run_kommune
 
@@ -93,6 +94,9 @@ def test_published_values_equal_an_independent_parse(built, reference_dir, name)
             assert all(v == v.strip(" \t") for v in column), field["name"]
     if umlaut_text:
         assert any(umlaut_text in row.values() for row in published)
+    # The data package describes its own CSV (`.` decimals, ISO dates): Frictionless agrees.
+    report = Package("datapackage.json", basepath=str(dataset)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
 
 
 def test_geojson_sample_publishes_every_feature(built, reference_dir):
