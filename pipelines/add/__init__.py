@@ -15,16 +15,13 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from pipelines.add.draft import Draft, DraftFailed, Probe
+from pipelines.add.draft import DRAFT_DESCRIPTION, Draft, DraftFailed, Probe
 from pipelines.add.drafters import DRAFTERS, choose_drafter
 from pipelines.add.names import dataset_id as id_from_name, title_from_file
 from pipelines.config.dataset import DATASET_ID
 from pipelines.config.yamlfile import read_yaml
 from pipelines.http import FetchError, HttpClient, HttpSettings
 
-#: Written into a draft's description: the build publishes it, `kommune validate` names it.
-DRAFT_DESCRIPTION = ("Entwurf: Diese Beschreibung fehlt noch. Bitte in einfacher Sprache ergänzen, was die Daten "
-                     "zeigen, woher sie stammen und wie oft sie aktualisiert werden.")
 
 
 class AddFailed(Exception):

@@ -49,6 +49,8 @@ def test_every_sample_builds_without_an_edit(built):
     assert build.returncode == 0, build.stderr
     report = json.loads((portal.out / "build-report.json").read_text())
     assert {d["id"]: d["status"] for d in report["datasets"]} == {_id(n): "ok" for n in [*SAMPLES, GEOJSON]}
+    # What the town must still write is a warning until it is written.
+    assert all(any("Entwurf" in w for w in d["warnings"]) for d in report["datasets"])
 
 
 def test_add_prints_decided_undecided_and_what_to_write(built):
