@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
 from pipelines.context import RunContext
@@ -312,6 +313,8 @@ def _warnings(dataset: DatasetConfig) -> list[str]:
         warnings.append("README.md fehlt oder ist leer (Beschreibung in einfacher Sprache)")
     if not dataset.keywords:
         warnings.append("keine Schlagwörter (keywords)")
+    if dataset.description == DRAFT_DESCRIPTION:
+        warnings.append("Beschreibung (description) ist noch der Entwurf von `kommune add`")
     return warnings
 
 

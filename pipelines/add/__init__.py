@@ -15,16 +15,13 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from pipelines.add.draft import Draft, DraftFailed, Probe
+from pipelines.add.draft import DRAFT_DESCRIPTION, Draft, DraftFailed, Probe
 from pipelines.add.drafters import DRAFTERS, choose_drafter
 from pipelines.add.names import dataset_id as id_from_name, title_from_file
 from pipelines.config.dataset import DATASET_ID
 from pipelines.config.yamlfile import read_yaml
 from pipelines.http import FetchError, HttpClient, HttpSettings
 
-#: Written into a draft's description: the build publishes it, `kommune validate` names it.
-DRAFT_DESCRIPTION = ("Entwurf: Diese Beschreibung fehlt noch. Bitte in einfacher Sprache ergänzen, was die Daten "
-                     "zeigen, woher sie stammen und wie oft sie aktualisiert werden.")
 
 
 class AddFailed(Exception):
@@ -69,7 +66,7 @@ def add_dataset(portal_dir: Path | str, location: str, *, dataset_id: str | None
         drafter = choose_drafter(probe)
         if drafter is None:
             known = ", ".join(sorted({d.kind for d in DRAFTERS}))
-            raise AddFailed(f"{name}: Format nicht erkannt (bekannt: {known})")
+            raise AddFailed(f"{name}: Format nicht erkannt{_looks_like(probe.head)} (bekannt: {known})")
         try:
             draft = drafter.draft(probe)
         except DraftFailed as error:
@@ -101,6 +98,17 @@ def add_dataset(portal_dir: Path | str, location: str, *, dataset_id: str | None
     if draft.schema is not None:
         to_write.append(f"datasets/{new_id}/schema.yaml: Titel und Beschreibungen der Spalten prüfen")
     return AddResult(new_id, folder, drafter.kind, draft.decided, draft.undecided, to_write)
+
+
+def _looks_like(head: bytes) -> str:
+    """What an unrecognised file seems to be, for the message."""
+    start = head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1]
+    seems = {b"{": "JSON", b"[": "JSON", b"<": "XML (z. B. GML)"}.get(start)
+    if head.startswith(b"PK\x03\x04"):
+        seems = "ein ZIP-Archiv"
+    elif head.startswith(b"%PDF"):
+        seems = "ein PDF-Dokument"
+    return f": die Datei sieht aus wie {seems}" if seems else ""
 
 
 def _portal_licence(portal_dir: Path) -> str:

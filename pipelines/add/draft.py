@@ -13,6 +13,11 @@ from pathlib import Path
 from typing import Protocol
 
 
+#: Written into a draft's description: it builds, and the build warns until the town replaces it.
+DRAFT_DESCRIPTION = ("Entwurf: Diese Beschreibung fehlt noch. Bitte in einfacher Sprache ergänzen, was die Daten "
+                     "zeigen, woher sie stammen und wie oft sie aktualisiert werden.")
+
+
 @dataclass(frozen=True)
 class Probe:
     """What a drafter may look at. `path` is a local file or folder (a shapefile folder, say);

@@ -301,5 +301,17 @@ def source_side_schema(schema: dict, raw_labels: list[str] | None) -> dict:
     return result
 
 
+# How the source is read, not how the published CSV is written (`.` decimals, no thousands
+# separators, ISO dates, true/false, empty = missing): left out of the published schema, so
+# that the data package describes its own files.
+_SOURCE_READING = ("label", "decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues", "missingValues")
+
+
 def _published(schema: dict) -> dict:
-    return {**schema, "fields": [{k: v for k, v in f.items() if k != "label"} for f in schema["fields"]]}
+    fields = []
+    for field in schema["fields"]:
+        field = {k: v for k, v in field.items() if k not in _SOURCE_READING}
+        if field.get("type") in ("date", "datetime", "time"):
+            field.pop("format", None)
+        fields.append(field)
+    return {**{k: v for k, v in schema.items() if k != "missingValues"}, "fields": fields}

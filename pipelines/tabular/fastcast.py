@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 from frictionless import Field
 
 from pipelines.checks.grouped_numbers import grouped_number_pattern
+from pipelines.checks.hygiene import trim_text
 
 #: Marks "not answered by the fast look-up": the caller asks ``FieldCaster.resolve``.
 MISS = object()
@@ -95,8 +96,9 @@ class FieldCaster:
             field.type == "string"
             and field.format == "default"
             and only_required
-            and self.convert is None
+            and self.convert in (None, trim_text)
         ):
+            # Trimming is inline too: text columns rarely repeat, so a cache would not pay.
             self._inline_kind = "string"
             return self._plain_string_lookup()
         if (
@@ -115,13 +117,20 @@ class FieldCaster:
         missing_values = self.missing_values
         missing_result = self.missing_result
 
+        trims = self.convert is trim_text
+
         def lookup(cell: str, miss: Any) -> Any:
             if cell in missing_values:
                 # A missing value in a required field is an error: resolve() reports it.
                 return miss if missing_result is MISS else None
-            return cell
+            return trim_text(cell) if trims else cell
 
         return lookup
+
+    @property
+    def trims(self) -> bool:
+        """Whether text values leave this caster without spaces and TABs around them."""
+        return self.convert is trim_text
 
 
 def _bare_integer_lookup(cell: str, miss: Any) -> Any:
@@ -173,13 +182,14 @@ def compile_row_caster(casters: list[FieldCaster]) -> Callable[[list[str]], Opti
         elif kind == "string":
             names[f"m{index}"] = caster.missing_values
             only_empty = caster.missing_values == frozenset({""})
+            value = f'({cell}.strip(" \\t") or None)' if caster.trims else cell
             if caster.missing_result is MISS:
                 needs_resolve.append(f"not {cell}" if only_empty else f"{cell} in m{index}")
-                expressions.append(cell)
+                expressions.append(value)
             elif only_empty:
-                expressions.append(f"({cell} or None)")
+                expressions.append(f"({value} if {cell} else None)" if caster.trims else f"({cell} or None)")
             else:
-                expressions.append(f"(None if {cell} in m{index} else {cell})")
+                expressions.append(f"(None if {cell} in m{index} else {value})")
         else:
             names[f"g{index}"] = caster.cache.get
             lookups.append(f"    v{index} = g{index}({cell}, MISS)\n")

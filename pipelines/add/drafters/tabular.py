@@ -5,6 +5,7 @@ from pipelines.add.columns import SPACE, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
 from pipelines.add.names import column_names, title_from_heading
 from pipelines.add.sniff import NotATable, TextTable, read_text_table
+from pipelines.checks.hygiene import MOJIBAKE
 
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 _DELIMITER_WORDS = {";": "Semikolon (;)", ",": "Komma (,)", "\t": "Tabulator", "|": "senkrechter Strich (|)"}
@@ -54,7 +55,13 @@ def draft_text_table(table: TextTable) -> Draft:
     def column(number: int, heading: str):
         return draft_column([row[number - 1] for row in table.data], heading, table.delimiter)
 
-    return draft_layout(table, source, decided, column)
+    draft = draft_layout(table, source, decided, column)
+    garbled = next((cell for row in table.data for cell in row if MOJIBAKE.search(cell)), None)
+    if garbled:
+        draft.undecided.insert(0, f"Text sieht doppelt kodiert aus („{garbled[:40]}“): die Datei wurde schon "
+                                  "falsch umgewandelt, bevor sie hierher kam; besser neu exportieren "
+                                  "(der Bau warnt mit Zeile und Feld)")
+    return draft
 
 
 def draft_layout(table: TextTable, source: dict, decided: list[str], column) -> Draft:

@@ -109,11 +109,12 @@ def test_quirks_are_read_the_german_way(built):
 
 
 def test_messy_text_is_reported_with_row_and_field(built):
-    portal, _, _ = built
+    portal, outputs, _ = built
     rows, _, report = _published(portal, "messy")
     found = {(w["type"], w["row"], w["field"]) for w in report["warnings"]}
     assert {("mojibake", 3, "text"), ("line-breaker", 4, "text"), ("replacement", 5, "text")} <= found
     assert rows[0]["text"] == "Schöne Straße"
+    assert "doppelt kodiert" in outputs["messy.csv"]
 
 
 def test_lazy_path_guard_names_the_type_to_declare(built):

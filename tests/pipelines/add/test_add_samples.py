@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from frictionless import Package
 
 from tests.conftest import PortalDir, run_kommune
 
@@ -48,6 +49,8 @@ def test_every_sample_builds_without_an_edit(built):
     assert build.returncode == 0, build.stderr
     report = json.loads((portal.out / "build-report.json").read_text())
     assert {d["id"]: d["status"] for d in report["datasets"]} == {_id(n): "ok" for n in [*SAMPLES, GEOJSON]}
+    # What the town must still write is a warning until it is written.
+    assert all(any("Entwurf" in w for w in d["warnings"]) for d in report["datasets"])
 
 
 def test_add_prints_decided_undecided_and_what_to_write(built):
@@ -93,6 +96,9 @@ def test_published_values_equal_an_independent_parse(built, reference_dir, name)
             assert all(v == v.strip(" \t") for v in column), field["name"]
     if umlaut_text:
         assert any(umlaut_text in row.values() for row in published)
+    # The data package describes its own CSV (`.` decimals, ISO dates): Frictionless agrees.
+    report = Package("datapackage.json", basepath=str(dataset)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
 
 
 def test_geojson_sample_publishes_every_feature(built, reference_dir):

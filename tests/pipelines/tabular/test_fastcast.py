@@ -73,3 +73,24 @@ def test_cache_is_bounded():
     for day in range(1, 10):
         caster.resolve(f"{day:02d}.01.2020")
     assert len(caster.cache) == 3
+
+
+def test_trimming_text_stays_inline_and_equals_the_cell_by_cell_path():
+    """Trimmed text fields are cast inline (no per-cell Frictionless), with the same values
+    the cell-by-cell path gives."""
+    from frictionless import Schema
+
+    from pipelines.checks.hygiene import trim_text
+    from pipelines.tabular.fastcast import FieldCaster, compile_row_caster
+
+    schema = Schema.from_descriptor({"fields": [
+        {"name": "a", "type": "string"},
+        {"name": "b", "type": "string", "constraints": {"required": True}},
+        {"name": "c", "type": "string", "missingValues": ["", "-"]}]})
+    casters = [FieldCaster(field, number, convert=trim_text) for number, field in enumerate(schema.fields)]
+    assert [c.inline_kind for c in casters] == ["string"] * 3
+    cast_row = compile_row_caster(casters)
+    for row in ([" x\t", "y ", "-"], ["", " z", " w "], ["  ", "a", "\tb"]):
+        assert cast_row(row) == [caster.lookup(cell, None) for caster, cell in zip(casters, row)]
+    assert cast_row([" x\t", "y ", "-"]) == ["x", "y", None]
+    assert cast_row(["a", "", "b"]) is None  # a required field left empty goes to Frictionless
