@@ -23,9 +23,11 @@ run: $(STAMP)
 build: $(STAMP)
 	$(BIN)/kommune build --strict
 
-## Run the whole test suite (installs system packages the tests need)
+## Run the whole test suite on every core (installs system packages the tests need);
+## TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= auto
 test: $(STAMP) system-deps $(AXE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Measure the hot paths against the floor and the peers (benchmarks/, README "Benchmark");
 ## BENCH_ARGS="--big" adds the 5M-row file, "--repeat 3" keeps medians

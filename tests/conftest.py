@@ -211,3 +211,30 @@ def run_async(coroutine):
     an event loop running in the main thread, where asyncio.run refuses to start."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+# Under `make test` the suite runs on every core (pytest-xdist, --dist loadgroup). Tests that share
+# one thing outside their process run in one worker: the browser suite (one Chromium, and its
+# records need every page type) and the CKAN tests (one CKAN on a fixed port).
+_SHARED_GROUPS = {"browser": REPO / "tests" / "browser", "ckan": REPO / "tests" / "publish" / "ckan"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for group, folder in _SHARED_GROUPS.items():
+            if folder in Path(str(item.fspath)).parents:
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
+_SESSION_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the browser suite's records if this run wrote them (in this process or a worker)."""
+    records = REPO / "metadata" / "accessibility_results.yaml"
+    if records.stat().st_mtime >= _SESSION_STARTED:
+        terminalreporter.write_line(f"accessibility results written to {records.relative_to(REPO)}")
+    findings = REPO / "test-output" / "browser-findings.md"
+    if findings.is_file() and findings.stat().st_mtime >= _SESSION_STARTED:
+        terminalreporter.write_sep("-", f"browser findings per page type ({findings.relative_to(REPO)})")
+        terminalreporter.write(findings.read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ them (`scan_published`).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ STREET_ADDRESS = re.compile(
 )
 SALUTATION = re.compile(r"\b(?:Herr|Herrn|Frau|Familie)\s+[A-ZÄÖÜ][a-zäöüß]+")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
+DIGIT = re.compile(r"\d")
+WORD = re.compile(r"[^\W\d_]+")
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 #: A word and the next one (lookahead, so "Hallo Sabine Brinkmann" also yields "Sabine Brinkmann").
 WORD_PAIR = re.compile(r"\b([^\W\d_]+)(?=\s+([^\W\d_]+))")
@@ -110,16 +113,8 @@ class PiiScanner:
 
     def kinds_in(self, text: str) -> list[str]:
         """Kinds of personal data present in `text`, each kind at most once."""
-        kinds = []
-        if EMAIL.search(text):
-            kinds.append(EMAIL_KIND)
-        if any(sum(character.isdigit() for character in match) >= 8 for match in PHONE.findall(text)):
-            kinds.append(PHONE_KIND)  # fewer digits are references like "051/2025"
-        if IBAN.search(text) and any(character.isdigit() for character in text[:4] + text[-4:] + text):
-            kinds.append(IBAN_KIND)
-        if STREET_ADDRESS.search(text):
-            kinds.append(ADDRESS_KIND)
-        if SALUTATION.search(text) or self._contains_known_name(text) or _contains_first_and_last_name(text):
+        kinds = list(pattern_kinds(text))
+        if NAME_KIND not in kinds and self._contains_known_name(text):
             kinds.append(NAME_KIND)
         return kinds
 
@@ -154,8 +149,54 @@ class PiiScanner:
         return findings
 
 
+def pattern_kinds(text: str) -> tuple[str, ...]:
+    """The kinds `text` shows by the patterns and the first-name list alone (no learned names).
+
+    Published columns repeat their values (categories, districts, titles, boilerplate), so
+    answers are kept in a bounded cache: short texts by themselves, long ones by a digest, so
+    the cache stays small whatever the texts' length."""
+    if len(text) <= _CACHED_TEXT_LENGTH:
+        return _cached_pattern_kinds(text)
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    kinds = _long_text_kinds.get(digest)
+    if kinds is None:
+        if len(_long_text_kinds) >= _CACHE_SIZE:
+            _long_text_kinds.clear()
+        kinds = _long_text_kinds[digest] = _pattern_kinds(text)
+    return kinds
+
+
+_CACHED_TEXT_LENGTH = 256
+_CACHE_SIZE = 65_536
+_long_text_kinds: dict[bytes, tuple[str, ...]] = {}
+
+
+def _pattern_kinds(text: str) -> tuple[str, ...]:
+    kinds = []
+    if EMAIL.search(text):
+        kinds.append(EMAIL_KIND)
+    # Phone numbers, IBANs and street addresses all carry digits: a text without any skips the
+    # three patterns (the street pattern backtracks over every word ending in "weg", "ring" …).
+    if DIGIT.search(text):
+        if any(sum(character.isdigit() for character in match) >= 8 for match in PHONE.findall(text)):
+            kinds.append(PHONE_KIND)  # fewer digits are references like "051/2025"
+        if IBAN.search(text):
+            kinds.append(IBAN_KIND)
+        if STREET_ADDRESS.search(text):
+            kinds.append(ADDRESS_KIND)
+    if SALUTATION.search(text) or _contains_first_and_last_name(text):
+        kinds.append(NAME_KIND)
+    return tuple(kinds)
+
+
+_cached_pattern_kinds = lru_cache(maxsize=_CACHE_SIZE)(_pattern_kinds)
+
+
 def _contains_first_and_last_name(text: str) -> bool:
     names = first_names()
+    # The pair pattern is slow on long texts; most texts hold no first name at all.
+    if names.isdisjoint(WORD.findall(text)):
+        return False
     return any(match[1] in names and match[2][0].isupper() for match in WORD_PAIR.finditer(text))
 
 

@@ -192,11 +192,8 @@ def write_accessibility_results(findings: Findings, target: Path = ACCESSIBILITY
     return target
 
 
-def pytest_terminal_summary(terminalreporter):
-    written = write_accessibility_results(_FINDINGS)
-    if written is not None:
-        terminalreporter.write_line(f"accessibility results written to {written.relative_to(REPO)}")
-    path = _FINDINGS.write(OUTPUT)
-    if path is not None:
-        terminalreporter.write_sep("-", f"browser findings per page type ({path.relative_to(REPO)})")
-        terminalreporter.write(path.read_text(encoding="utf-8"))
+def pytest_sessionfinish(session):
+    """Write the records where the browser tests ran: in the one process of a plain run, or in
+    the xdist worker that ran the `browser` group (tests/conftest.py reports them)."""
+    write_accessibility_results(_FINDINGS)
+    _FINDINGS.write(OUTPUT)
