@@ -37,6 +37,13 @@ def test_the_example_declaration_in_architecture_md_is_accepted_by_the_models():
     KINDS[dataset.kind].Source.model_validate(dataset.source)
 
 
+def test_the_example_declaration_in_the_readme_is_accepted_by_the_models():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(title: .*?)```", readme, re.S).group(1)
+    dataset = DatasetConfig.model_validate(yaml.safe_load(block))
+    KINDS[dataset.kind].Source.model_validate(dataset.source)
+
+
 def test_the_example_declaration_names_every_kind():
     comment = re.search(r"kind: csv\s+#(.*)", _yaml_block_after("### `dataset.yaml`")).group(1)
     named = {name.strip() for name in comment.split("|")}
