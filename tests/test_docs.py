@@ -11,7 +11,7 @@ import yaml
 
 from pipelines.config.dataset import DatasetConfig
 from pipelines.kinds import KINDS
-from pipelines.output import ResourceOutput
+from pipelines.output import FileInfo, ResourceOutput
 from pipelines.reference import REFERENCE, reference
 from publish.site import SECTIONS
 from tests.browser.page_types import PAGE_TYPES
@@ -72,6 +72,14 @@ def test_the_resource_output_fields_are_those_of_the_code():
     listed = re.search(r"returns a\s+`ResourceOutput` \(([^)]*)\)", ARCHITECTURE).group(1)
     named = [name.strip() for name in listed.split(",")]
     assert named == [field.name for field in dataclasses.fields(ResourceOutput)]
+
+
+def test_the_resource_kommune_block_is_that_of_the_code():
+    listed = re.search(r"a `kommune` block: ([^)]*)\)", ARCHITECTURE).group(1)
+    named = [name.strip(" `\n") for name in listed.split(",")]
+    file = FileInfo(path="t.csv", bytes=1, sha256="0")
+    written = ResourceOutput(name="t", title="T", description="T.", schema={}, row_count=1, csv=file, json=file)
+    assert named == list(written.descriptor()["kommune"])
 
 
 def test_no_doc_points_outside_the_repository_for_the_design():
