@@ -34,7 +34,6 @@ PUBLISHED = ("portal.db", "datasette", "site", "catalog.ttl", "catalog.rdf", "ca
 _PUBLISH_CHILD = """
 import sys
 from pathlib import Path
-from typing import Any
 from publish import publish_build
 release, previous, cache = sys.argv[1:4]
 publish_build(Path(release), Path(previous) if previous != "-" else None, cache_dir=Path(cache))
@@ -42,8 +41,10 @@ publish_build(Path(release), Path(previous) if previous != "-" else None, cache_
 
 
 def _timed(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one child process."""
+    """Wall and CPU seconds of one child process (also printed at once: a long run may be cut short)."""
     wall, _, _ = run.run_child(command)
+    print(f"  workers={os.environ.get('KOMMUNE_WORKERS', '-')} wall {wall:.2f} s, CPU {run.LAST_CPU_SECONDS:.2f} s,"
+          f" load {os.getloadavg()[0]:.1f}: {' '.join(command[-3:])}", file=sys.stderr, flush=True)
     return wall, run.LAST_CPU_SECONDS
 
 
