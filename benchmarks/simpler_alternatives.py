@@ -7,8 +7,9 @@
    default (one process per core). Each build starts from nothing (no previous release).
    The same for the service-records kind's steps on that file (path 2 of benchmarks.paths).
 2. The publishers' reuse of the previous release (publish/reuse.py): `publish_build` of the
-   same release with `previous_dir` against without it, once with nothing changed and once
-   with one dataset changed, on the demo portal. Both use the same warm template cache.
+   same release with `previous_dir` against without it: the portal with the generated CSV
+   (nothing changed), the demo portal (nothing changed, one dataset changed). Both sides use the
+   same warm template cache and inputs hard-linked as a rebuild leaves them.
 
 Each figure is a median of `--repeat` runs, each run in its own process, the two sides
 alternating so that other load on a shared machine hits both alike. Prints the figures and the
@@ -100,30 +101,44 @@ def _inputs_only(release: Path, target: Path) -> Path:
     return target
 
 
-def publisher_reuse(repeat: int, work: Path) -> dict:
-    """publish_build with the previous release against without it, on the demo portal."""
-    from kommune.releases import current_release, state_dir
+def _kept_release(out: Path, target: Path) -> Path:
+    """The current release of `out`, linked to `target` (a later build may prune it)."""
+    from kommune.releases import current_release
 
+    release = current_release(out)
+    assert release is not None
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(release, target, symlinks=True, copy_function=os.link)
+    return target
+
+
+def publisher_reuse(rows: int, repeat: int, work: Path) -> dict:
+    """publish_build with the previous release against without it: the benchmark portal with one
+    big table (nothing changed), the demo portal (nothing changed, one dataset changed)."""
+    from benchmarks.generate import SCHEMA_PATH
+    from kommune.releases import state_dir
+
+    raw, _ = run.ensure_files(rows, 20261125, work / "data")
+    big = make_benchmark_portal(work / "portal-reuse", raw.resolve(), SCHEMA_PATH)
+    run.run_child(kommune("build", "-C", str(big), "-o", str(big / "build"), "--quiet"))
+    big_release = _kept_release(big / "build", work / "release-big")
     demo = copy_demo_portal(work / "portal-demo")
     out = demo / "build"
     run.run_child(kommune("build", "-C", str(demo), "-o", str(out), "--quiet"))
-    first = current_release(out)
-    assert first is not None
-    keep_first = work / "release-first"
-    shutil.rmtree(keep_first, ignore_errors=True)
-    shutil.copytree(first, keep_first, symlinks=True)  # a later build may prune it
+    keep_first = _kept_release(out, work / "release-first")
     change_one_dataset(demo)
     run.run_child(kommune("build", "-C", str(demo), "-o", str(out), "--quiet"))
-    changed = current_release(out)
-    assert changed is not None
-    cache = state_dir(out) / "publish"
+    changed = _kept_release(out, work / "release-changed")
     result: dict = {}
-    for case, release in (("nothing changed", keep_first), ("one dataset changed", changed)):
+    for case, release, previous_release, cache in (
+            (f"{rows} rows, nothing changed", big_release, big_release, state_dir(big / "build") / "publish"),
+            ("demo, nothing changed", keep_first, keep_first, state_dir(out) / "publish"),
+            ("demo, one dataset changed", changed, keep_first, state_dir(out) / "publish")):
         sides: dict[str, list[tuple[float, float]]] = {"with previous release": [], "from nothing": []}
         for _ in range(repeat):
             for side, figures in sides.items():
                 target = _inputs_only(release, work / "publish-target")
-                previous = str(keep_first) if side == "with previous release" else "-"
+                previous = str(previous_release) if side == "with previous release" else "-"
                 figures.append(_timed([sys.executable, "-c", _PUBLISH_CHILD, str(target), previous, str(cache)]))
         result[case] = {side: _median(figures) for side, figures in sides.items()}
     return result
@@ -148,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
             figures["parallel_reader_statistics"] = parallel_statistics(arguments.rows, arguments.repeat,
                                                                         arguments.output)
         else:
-            figures["publisher_reuse"] = publisher_reuse(arguments.repeat, arguments.output)
+            figures["publisher_reuse"] = publisher_reuse(arguments.rows, arguments.repeat, arguments.output)
     figures["load_average_after"] = os.getloadavg()
     print(figures)
 
