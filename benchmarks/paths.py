@@ -37,7 +37,7 @@ def fast_path(source: str, target: str) -> dict:
     """
     import sqlite_utils
 
-    from pipelines.tabular.checked import iter_valid_rows
+    from pipelines.reading.checked import iter_valid_rows
     from publish.database import index_resource, load_resource
 
     resource = _resource()
@@ -74,7 +74,7 @@ def _load_part(resource: dict, folder: str, rows) -> str:
 
 
 def fast_path_in_parts(source: str, target: str) -> dict:
-    """Path 1 on every core: the parallel reader (pipelines/tabular/parallel.py) casts and
+    """Path 1 on every core: the parallel reader (pipelines/reading/parallel.py) casts and
     checks each part in its own process, which loads its rows with publish/database.py into
     its own SQLite file; SQLite then copies the parts into the target table (in file order)
     and the indexes are built. The product's publisher still loads a table in one piece.
@@ -84,7 +84,7 @@ def fast_path_in_parts(source: str, target: str) -> dict:
 
     import sqlite_utils
 
-    from pipelines.tabular.checked import consume_valid_rows
+    from pipelines.reading.checked import consume_valid_rows
     from publish.database import index_resource, load_resource
 
     resource = _resource()
@@ -121,7 +121,7 @@ def service_statistics(source: str, target: str) -> dict:
     import sqlite_utils
 
     from pipelines.kinds.service_records import Source, collect_records, published_schema
-    from pipelines.steps.disclosure import protect_collected
+    from pipelines.statistics.disclosure import protect_collected
     from publish.database import index_resource, load_resource
 
     raw_schema = _schema()
@@ -153,7 +153,7 @@ def service_statistics(source: str, target: str) -> dict:
 
 def fast_validate(source: str, target: str) -> dict:
     """The fast path's validation alone (no load), for comparison with ``frictionless validate``."""
-    from pipelines.tabular.checked import check_csv
+    from pipelines.reading.checked import check_csv
 
     result = check_csv(source, _schema(), encoding="cp1252", dialect={"csv": {"delimiter": ";"}})
     return {"rows": result.row_count, "valid": result.valid, "method": result.method}
@@ -207,7 +207,7 @@ def duckdb_read_csv(source_utf8: str, target: str) -> dict:
 
 def frictionless_validate(source: str, target: str) -> dict:
     """Peer: ``frictionless validate`` with the schema (what the CLI does, through the API)."""
-    from pipelines.tabular.checked import frictionless_report
+    from pipelines.reading.checked import frictionless_report
 
     report = frictionless_report(
         source, _schema(), encoding="cp1252", dialect={"csv": {"delimiter": ";"}}
@@ -220,7 +220,7 @@ def frictionless_row_stream(source: str, target: str) -> dict:
     """Peer: Frictionless ``row_stream`` into sqlite-utils ``insert_all`` in one transaction."""
     import sqlite_utils
 
-    from pipelines.tabular.source import as_resource
+    from pipelines.reading.source import as_resource
     from publish.database import SQLITE_TYPES
 
     schema = _schema()

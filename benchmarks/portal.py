@@ -143,7 +143,7 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 #: Asks the server for a fresh answer (HTTP request `no-cache`): the per-release response cache
-#: (publish/response_cache.py) then lets Datasette render it, so these are the uncached figures.
+#: (publish/datasette/response_cache.py) then lets Datasette render it, so these are the uncached figures.
 UNCACHED = {"Cache-Control": "no-cache"}
 
 

@@ -8,7 +8,7 @@ Starts the server on the build at `--out` (the code on PYTHONPATH decides which 
 measured), runs each attack once and prints what happened: status codes, how long it took, the
 server's peak resident memory (VmHWM from /proc) after each memory attack, and the latency of a
 static page and a Datasette page while 20 heavy queries run in parallel. Nothing is asserted:
-the tests in tests/publish/test_serve_attacks.py check the limits; this reports the figures.
+the tests in tests/publish/server/test_attacks.py check the limits; this reports the figures.
 """
 from __future__ import annotations
 

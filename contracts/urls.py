@@ -41,7 +41,3 @@ def safe_url(value: object) -> str | None:
         return None
     return url if parts.netloc and url[len(scheme) + 1:].startswith("//") else None
 
-
-def refused_url(value: object) -> bool:
-    """True if `value` is given (not None or empty) but `safe_url` refuses it."""
-    return value not in (None, "") and safe_url(value) is None

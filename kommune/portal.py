@@ -11,10 +11,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from kommune.releases import OutOfSpace, staged_release
 from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
 from pipelines.config import PortalConfig, load_portal
 from pipelines.errors import ConfigError, ConfigProblem, Issue
-from kommune.releases import OutOfSpace, staged_release
 from publish import publish_build
 from publish.build_folder import BuildFolder
 from publish.catalogue import CatalogueError
@@ -129,7 +129,7 @@ def serve(out: Path | str = DEFAULT_OUT, host: str = "127.0.0.1", port: int = 80
     """Serve the site and Datasette on one port. Raises publish.build_folder.BuildMissing."""
     # Imported here: Datasette takes a good part of a second to import, which every
     # `kommune build` would otherwise pay (the demo's unchanged rebuild is ~2 s in all).
-    from publish.serve import serve as serve_build
+    from publish.server.app import serve as serve_build
 
     serve_build(Path(out), host=host, port=port)
 

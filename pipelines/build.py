@@ -28,9 +28,9 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
+from pipelines.reading.parallel import workers_wanted
 from pipelines.spreadsheet_downloads import write_spreadsheet_copies
-from pipelines.steps.pii import scan_published
-from pipelines.tabular.parallel import workers_wanted
+from pipelines.statistics.pii import scan_published
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.

@@ -99,7 +99,7 @@ def _iso(value: dt.date | dt.datetime | dt.time) -> str:
 
 
 #: Field type → the function that turns a typed cell into the text both published files use.
-#: Readers that cache casts (pipelines/tabular) apply these once per distinct source cell,
+#: Readers that cache casts (pipelines/reading) apply these once per distinct source cell,
 #: so write_resource finds values the CSV and JSON writers take as they are. Numbers stay
 #: Decimal: the CSV keeps the source's scale ("1,00" → "1.00"), JSON gets a number.
 PUBLISHED_FORM = {"date": _iso, "datetime": _iso, "time": _iso}

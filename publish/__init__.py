@@ -5,7 +5,7 @@ from pathlib import Path
 
 from publish.build_folder import BuildFolder
 from publish.database import build_database, update_database
-from publish.datasette_metadata import write_datasette_metadata
+from publish.datasette.metadata import write_datasette_metadata
 from publish.reuse import CATALOGUE_OUTPUTS, DATABASE_OUTPUT, INSPECT_OUTPUT, plan_reuse, reuse_file, write_manifest
 from publish.site import render_site
 
@@ -36,7 +36,7 @@ def publish_build(release_dir: Path, previous_dir: Path | None = None, *, cache_
         reuse_file(plan.previous, build.root, INSPECT_OUTPUT)  # it describes the same file
     else:
         # Imported here: Datasette (its hash function) is needed only for a new portal.db.
-        from publish.datasette_inspect import write_inspect_data
+        from publish.datasette.inspect_data import write_inspect_data
 
         write_inspect_data(build)
     if plan.catalogue_unchanged():

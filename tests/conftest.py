@@ -160,7 +160,7 @@ def start_server(out: Path) -> Server:
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")
     # Every test talks to the server from 127.0.0.1, as one client: a visitor's allowance for
-    # own SQL would soon refuse them (the rate limit has its own test, tests/publish/test_serve_attacks.py).
+    # own SQL would soon refuse them (the rate limit has its own test, tests/publish/server/test_attacks.py).
     generous = {**os.environ, "KOMMUNE_SQL_BURST": "10000", "KOMMUNE_SQL_PER_MINUTE": "100000"}
     process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(port)],
                                stdout=log, stderr=subprocess.STDOUT, text=True, env=generous)

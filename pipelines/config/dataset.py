@@ -11,10 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
-FREQUENCIES = (
-    "CONT", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY", "BIMONTHLY", "QUARTERLY",
-    "BIANNUAL", "ANNUAL", "BIENNIAL", "IRREG", "NEVER", "UNKNOWN",
-)
 Frequency = Literal[
     "CONT", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY", "BIMONTHLY", "QUARTERLY",
     "BIANNUAL", "ANNUAL", "BIENNIAL", "IRREG", "NEVER", "UNKNOWN",
@@ -63,7 +59,7 @@ class PrivacyOptions(Strict):
     @field_validator("allow_kinds")
     @classmethod
     def _known_kinds(cls, kinds: dict[str, list[str]]) -> dict[str, list[str]]:
-        from pipelines.steps.pii import KINDS
+        from pipelines.statistics.pii import KINDS
 
         for column, names in kinds.items():
             unknown = [name for name in names if name not in KINDS]

@@ -33,8 +33,6 @@ MONTHS = 36  # November 2023 up to October 2026
 EXPORT_DATE = date(2026, 10, 31)
 DEFAULT_SEED = 5978040  # from Werne's municipality key
 
-BUERGERBUERO_CHANNELS = ("Vor Ort mit Termin", "Vor Ort ohne Termin", "Online", "Post")
-SPERRMUELL_CHANNELS = ("Papierkarte", "Online-Formular", "Telefon")
 BESCHWERDE_CHANNELS = ("Online-Formular", "E-Mail", "Telefon", "Brief", "Persönlich")
 
 

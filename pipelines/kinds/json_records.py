@@ -26,8 +26,14 @@ from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.kinds import tabular
 from pipelines.kinds.source_files import check_encoding_name, check_location
 from pipelines.output import ResourceOutput
-from pipelines.tabular.json_source import (JSON_LINES_SUFFIXES, JsonSourceError, decode_text, parse_json,
-                                           parse_json_lines, write_records_csv)
+from pipelines.reading.json_source import (
+    JSON_LINES_SUFFIXES,
+    JsonSourceError,
+    decode_text,
+    parse_json,
+    parse_json_lines,
+    write_records_csv,
+)
 
 NEEDS_SCHEMA = True
 

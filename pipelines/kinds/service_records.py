@@ -3,7 +3,7 @@ monthly aggregates. Only the aggregates that pass disclosure control reach `buil
 the audit beside them as `disclosure-audit.json`.
 
 `schema.yaml` is the Table Schema of the raw export (every column, personal ones included);
-rows are read and checked by the fast reader of the csv kind (`pipelines.tabular`). Issues
+rows are read and checked by the fast reader of the csv kind (`pipelines.reading`). Issues
 never quote a cell: a shifted row could put a name or an e-mail address into any column.
 
 ```yaml
@@ -44,14 +44,19 @@ from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.kinds.source_files import check_encoding_name, check_location, csv_field_limit
 from pipelines.kinds.tabular import check_encoding, fetch_source
 from pipelines.output import ResourceOutput, write_resource
+from pipelines.reading.checked import InvalidTable, consume_valid_rows
 from pipelines.report import describe_field
-from pipelines.steps.aggregate import BATCH_SIZE, TOTAL, AggregateInputError, AggregateSpec, Measure
-from pipelines.steps.disclosure import (
-    CollectedRecords, DisclosureConfigError, DisclosureRules, PersonalDataFound, collect, protect_collected,
+from pipelines.statistics.aggregate import BATCH_SIZE, TOTAL, AggregateInputError, AggregateSpec, Measure
+from pipelines.statistics.disclosure import (
+    CollectedRecords,
+    DisclosureConfigError,
+    DisclosureRules,
+    PersonalDataFound,
+    collect,
+    protect_collected,
 )
-from pipelines.steps.releases import FormChanged
-from pipelines.steps.suppression import UnprotectableCell
-from pipelines.tabular.checked import InvalidTable, consume_valid_rows
+from pipelines.statistics.releases import FormChanged
+from pipelines.statistics.suppression import UnprotectableCell
 
 NEEDS_SCHEMA = True  # schema.yaml describes the raw export; the published schema follows from the declaration
 AUDIT_FILE = "disclosure-audit.json"
@@ -253,10 +258,10 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
 
 def collect_records(path, source: Source, raw_schema: dict) -> CollectedRecords:
     """Read, validate and aggregate the records of ``path`` (in parts on several cores when
-    the file is big and plain, see pipelines/tabular/parallel.py).
+    the file is big and plain, see pipelines/reading/parallel.py).
 
     Raises InvalidTable when any row broke the schema (nothing is published then), and
-    what `pipelines.steps.disclosure.collect` raises.
+    what `pipelines.statistics.disclosure.collect` raises.
     """
     spec, rules = source.spec(), source.rules()
     names = [field["name"] for field in raw_schema["fields"]]

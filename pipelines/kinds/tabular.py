@@ -11,18 +11,23 @@ from typing import Literal
 from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
-from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
 from pipelines.kinds.file_format import refuse_other_format
-from pipelines.kinds.source_files import (check_content_type, check_encoding_name, check_location, check_ods_cells,
-                                          check_spreadsheet_container,
-                                          csv_field_limit)
+from pipelines.kinds.source_files import (
+    check_content_type,
+    check_encoding_name,
+    check_location,
+    check_ods_cells,
+    check_spreadsheet_container,
+    csv_field_limit,
+)
 from pipelines.output import PUBLISHED_FORM, ResourceOutput, join_resource_parts, write_resource_part
+from pipelines.reading.checked import InvalidTable, consume_valid_rows
 from pipelines.report import issues_from_report
-from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True
 #: Issues kept in the report; all are counted, up to COUNTED_ISSUES (beyond: "mehr als").
@@ -108,7 +113,7 @@ def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext,
     try:
         # The fast path reads valid files at close to csv-module speed, big plain files in
         # parts on every core; any error, or a source it does not handle (XLSX,
-        # header/comment rows), gets Frictionless's own report (pipelines/tabular/checked.py).
+        # header/comment rows), gets Frictionless's own report (pipelines/reading/checked.py).
         # Files written before an error are discarded with the release's dataset folder.
         converters = {**PUBLISHED_FORM, "string": trim_text} if source.trim else PUBLISHED_FORM
         parts = consume_valid_rows(_open(path, source, source_schema), None,

@@ -1,7 +1,7 @@
 """What the council pages show, read from `portal.db` (the `oparl_*` tables).
 
-Every function takes a read-only sqlite3 connection whose row factory yields dicts
-(`dict_rows`) and returns plain dicts and lists for the templates. Page addresses are
+Every function takes a read-only sqlite3 connection whose rows are `sqlite3.Row`
+(`publish.database.open_readonly`) and returns plain dicts and lists for the templates. Page addresses are
 derived from OParl ids (`slug`) so they stay the same from build to build.
 """
 
@@ -17,10 +17,6 @@ from contracts.german_folding import german_sort_key
 
 SECTION = "rat"
 FOLDERS = {"oparl_meeting": "sitzungen", "oparl_paper": "vorlagen", "oparl_organization": "gremien"}
-
-
-def dict_rows(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
-    return {column[0]: value for column, value in zip(cursor.description, row)}
 
 
 def slug(oparl_id: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from publish.datasette_metadata import breakdown_query_name
+from publish.datasette.metadata import breakdown_query_name
 from publish.formatting import german_number, german_period
 from publish.kpis import KpiResult, evaluate_all
 from publish.periods import Period

@@ -4,7 +4,7 @@ every column (range, most frequent values, empty share) and whether a table hold
 Read from portal.db, one table at a time. The ranges and empty shares come from one scan of the
 table; the most frequent values from one GROUP BY per text column, which on a big table would
 cost seconds per build, so above `FULL_PROFILE_ROWS` they come from the facet counts the
-database publisher stored (publish/facet_counts.py) or are left out.
+database publisher stored (publish/datasette/facet_counts.py) or are left out.
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from publish.facet_counts import FACET_COUNTS_TABLE
-from publish.site.council import LOCAL_TIME
+from publish.datasette.facet_counts import FACET_COUNTS_TABLE
 from publish.formatting import german_measurement, german_period
 from publish.site.context import german_date, german_datetime
+from publish.site.council import LOCAL_TIME
 
 PREVIEW_ROWS = 10
 TOP_VALUES = 3

@@ -2,7 +2,7 @@
 Datenschutzerklärung (GDPR Art. 13) and Erklärung zur Barrierefreiheit (BITV NRW).
 
 Their facts come from `metadata/publisher.yaml` (`legal`, required by validation), what the
-server logs from publish.access_log, the third parties from the site configuration, and the
+server logs from publish.server.access_log, the third parties from the site configuration, and the
 conformity status from the browser suite's results (`metadata/accessibility_results.yaml`):
 so the pages say what is true for this portal, not a template's promises.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from publish.access_log import LOGGED_FIELDS, NOT_LOGGED
+from publish.server.access_log import LOGGED_FIELDS, NOT_LOGGED
 from publish.site.context import SiteContext
 
 # The three statuses the EU model statement (Implementing Decision (EU) 2018/1523) allows.

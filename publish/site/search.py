@@ -4,7 +4,7 @@ column titles), KPIs, development plans, council meetings, papers and decisions.
 The build writes the index as `suche/index.json` (entries like the council search's: `t`
 title, `k` kind, `p` page path, `d` detail, `s` folded search text) and the empty search page.
 `kommune serve` answers `/suche/?q=…` on the server with the same template and `find`, so the
-search works without JavaScript (publish/search_route.py). Every word of a query must occur in
+search works without JavaScript (publish/server/search_route.py). Every word of a query must occur in
 an entry's folded text (contracts/german_folding.py: "Strasse" finds "Straße").
 """
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.tabular.checked import check_csv
 from benchmarks.generate import HEADER, SCHEMA_PATH, generate, transcode_to_utf8
+from pipelines.reading.checked import check_csv
 
 
 def test_same_seed_gives_the_same_bytes(tmp_path):

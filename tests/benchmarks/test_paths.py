@@ -6,7 +6,7 @@ import sqlite3
 
 from benchmarks import paths
 from benchmarks.generate import generate
-from pipelines.tabular import file_parts, parallel
+from pipelines.reading import file_parts, parallel
 
 
 def test_path_1_in_parts_loads_what_path_1_loads(tmp_path, monkeypatch):

@@ -127,7 +127,7 @@ def _query(build: BuildFolder) -> str:
     return f"{build.datasette_path}portal?" + urlencode({"sql": f"select * from {table} limit 20"}, quote_via=quote)
 
 
-# Every kind of SQL error Datasette reports, each with its own page (publish/datasette_german.py).
+# Every kind of SQL error Datasette reports, each with its own page (publish/datasette/german.py).
 FAILING_QUERIES = {
     "spalte": "select gibt_es_nicht from {table}",
     "syntax": "select * from where",

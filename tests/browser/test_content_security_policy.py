@@ -1,6 +1,6 @@
 """The Content-Security-Policy in Chromium: every page type loads without a single violation.
 
-`publish/security_headers.py` allows scripts and styles only from the portal itself, so an inline
+`publish/server/security_headers.py` allows scripts and styles only from the portal itself, so an inline
 <script>, a style="" attribute or a <style> block left in a template is refused by the browser and
 breaks the page quietly. Chromium reports each refusal as a `securitypolicyviolation` event;
 the test collects them from the first byte of the page on (an init script, which the policy

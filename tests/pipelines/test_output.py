@@ -48,7 +48,7 @@ def test_rows_in_published_form_and_dict_rows_give_the_same_files(tmp_path):
 
 
 def test_parts_joined_in_order_are_the_bytes_of_one_piece(tmp_path):
-    """Parts of a file read by several processes (pipelines/tabular/parallel.py), empty ones
+    """Parts of a file read by several processes (pipelines/reading/parallel.py), empty ones
     included, join into exactly the files one process writes."""
     from pipelines.output import join_resource_parts, write_resource_part
 

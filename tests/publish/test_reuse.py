@@ -16,8 +16,8 @@ from rdflib.compare import isomorphic
 from kommune import portal
 from publish import publish_build, reuse
 from publish.build_folder import BuildFolder
+from publish.datasette.facet_counts import FACET_COUNTS_TABLE
 from publish.dcat import CATALOGUE_FILES
-from publish.facet_counts import FACET_COUNTS_TABLE
 
 DATASETS = ("haushalt-ergebnisplan", "kita-plaetze", "bebauungsplaene")  # plain, full-text, R*Tree
 TABLES = {"haushalt-ergebnisplan": "haushalt_ergebnisplan", "kita-plaetze": "kita_plaetze",

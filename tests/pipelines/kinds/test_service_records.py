@@ -163,11 +163,11 @@ def test_schema_must_type_the_fields_the_statistics_read(portal_dir):
 
 
 def test_a_big_export_read_in_parts_publishes_what_one_piece_publishes(tmp_path, monkeypatch):
-    """Parallel reading (pipelines/tabular/parallel.py) changes nothing that is published."""
+    """Parallel reading (pipelines/reading/parallel.py) changes nothing that is published."""
     from benchmarks.generate import SCHEMA_PATH, generate
     from pipelines.kinds.service_records import Source, collect_records
-    from pipelines.steps.disclosure import protect_collected
-    from pipelines.tabular import file_parts, parallel
+    from pipelines.reading import file_parts, parallel
+    from pipelines.statistics.disclosure import protect_collected
 
     records = generate(tmp_path / "records.csv", 5_000, seed=11)
     raw_schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -7,7 +7,9 @@ import shutil
 
 from kommune import portal
 from publish.database import open_readonly
-from tests.conftest import GERMAN_SCHEMA as MONEY_SCHEMA, dataset_yaml
+from tests.conftest import GERMAN_SCHEMA as MONEY_SCHEMA
+from tests.conftest import dataset_yaml
+
 
 def _published_rows(out, dataset_id):
     table = dataset_id.replace("-", "_")
@@ -122,10 +124,10 @@ def test_xlsx_demo_dataset(demo_build):
 
 
 def test_a_big_plain_file_read_in_parts_publishes_what_one_piece_publishes(portal_dir, monkeypatch, tmp_path):
-    """The csv kind reads a big plain file on several processes (pipelines/tabular/parallel.py):
+    """The csv kind reads a big plain file on several processes (pipelines/reading/parallel.py):
     the published files are the bytes one process writes, and an error in a later part is
     reported with its row in the whole file."""
-    from pipelines.tabular import file_parts, parallel
+    from pipelines.reading import file_parts, parallel
 
     lines = ["Datum;Betrag;Ort"] + [f"{1 + n % 28:02d}.{1 + n % 12:02d}.2020;{1 + n % 999}.{n % 1000:03d},{n % 100:02d};Ort {n % 7}"
                                     for n in range(3_000)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from publish.access_log import LOGGED_FIELDS
 from publish.build_folder import BuildFolder
+from publish.server.access_log import LOGGED_FIELDS
 from publish.site.legal import FULLY, NOT_ASSESSED, PARTIALLY, conformity, third_parties
 
 RESULTS = {"checked": "2026-12-07", "tool": "axe-core 4.10", "standard": "WCAG 2.1 AA",

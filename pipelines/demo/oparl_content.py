@@ -1,0 +1,118 @@
+"""The invented content of the Werne OParl demo: names, bodies, topics and the texts that
+exercise plan mentions and the privacy filter (used by pipelines/demo/oparl.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+BASE = "https://ratsinfo.werne.example/oparl/v1.1"
+SCHEMA = "https://schema.oparl.org/1.1/"
+BERLIN = ZoneInfo("Europe/Berlin")
+RECORDED = dt.datetime(2026, 11, 25, 6, 0, tzinfo=BERLIN)
+BODY_ID = f"{BASE}/body/1"
+LICENSE = "https://www.govdata.de/dl-de/by-2-0"
+TERM_OLD = f"{BASE}/legislativeterm/1"
+TERM_NEW = f"{BASE}/legislativeterm/2"
+NEW_TERM_START = dt.date(2025, 11, 1)
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(BERLIN).isoformat()
+
+
+GIVEN_F = ["Anna", "Birgit", "Claudia", "Daniela", "Elke", "Franziska", "Gabriele", "Heike", "Ines", "Julia",
+           "Karin", "Laura", "Martina", "Nicole", "Petra", "Sabine", "Tanja", "Ulrike", "Vanessa", "Yvonne"]
+GIVEN_M = ["Andreas", "Bernd", "Christian", "Dirk", "Frank", "Georg", "Heinz", "Jens", "Klaus", "Lars",
+           "Markus", "Norbert", "Oliver", "Peter", "Ralf", "Stefan", "Thomas", "Uwe", "Volker", "Wolfgang"]
+# No family name of pipelines/demo/people.py (the invented citizens of the service demo):
+# a councillor's public name must never equal a citizen's withheld one.
+FAMILY = ["Dahlhoff", "Frerichs", "Hagedorn", "Wessel", "Overbeck", "Kemper", "Terhorst", "Lohmann",
+          "Schröer", "Heitkamp", "Niehues", "Große-Wilde", "Böckmann", "Rüther", "Pieper", "Averbeck",
+          "Wellerdiek", "Lüdinghaus", "Tenbrock", "Wiewel", "Hüser", "Beckmann", "Suermann", "Kötter",
+          "Möllmann", "Osterhaus", "Reckers", "Stratmann", "Vennemann", "Westhoff", "Zurmühlen", "Eickholt",
+          "Gausepohl", "Hessling", "Jasper", "Krampe", "Lammers", "Nordhoff", "Pöppelmann", "Rottmann"]
+
+FACTIONS = [("CDU", "CDU-Fraktion im Rat der Stadt Werne", 12), ("SPD", "SPD-Fraktion im Rat der Stadt Werne", 10),
+            ("GRÜNE", "Fraktion Bündnis 90/Die Grünen", 6), ("FDP", "FDP-Fraktion", 3),
+            ("FW", "Fraktion Freie Wähler Werne", 3), ("LINKE", "Gruppe Die Linke", 2)]
+COMMITTEES = [  # short name, name, meetings per year, topics
+    ("HFA", "Haupt- und Finanzausschuss", 8, "finance"),
+    ("ASP", "Ausschuss für Stadtentwicklung und Planung", 6, "planning"),
+    ("AKU", "Ausschuss für Klima, Umwelt und Mobilität", 5, "environment"),
+    ("ABS", "Betriebsausschuss Kommunalbetrieb Werne", 5, "services"),
+    ("ASK", "Ausschuss für Schule, Sport und Kultur", 5, "school"),
+    ("ASF", "Ausschuss für Soziales, Familie und Senioren", 5, "social"),
+    ("RPA", "Rechnungsprüfungsausschuss", 3, "audit"),
+    ("ADO", "Ausschuss für Digitalisierung und Ordnung", 4, "digital"),
+]
+COUNCIL = ("RAT", "Rat der Stadt Werne", 8)
+
+TOPICS = {
+    "finance": ["Haushaltssatzung {year} und Haushaltsplan {year}", "Jahresabschluss {prev} der Stadt Werne",
+                "Überplanmäßige Aufwendungen für die Unterhaltung der Straßen", "Finanzbericht zum 30.06.{year}",
+                "Änderung der Hebesätze der Grundsteuer", "Beteiligungsbericht {prev}",
+                "Förderprogramm Städtebauförderung – Eigenanteil der Stadt"],
+    "planning": ["Sanierung der Straßen im Ortsteil Stockum – Ausbauprogramm {year}",
+                 "Städtebauliches Entwicklungskonzept Langern", "Wohnraumbedarfsanalyse für Werne",
+                 "Gestaltung des Marktplatzes – Ergebnisse der Bürgerwerkstatt", "Baulückenkataster – Fortschreibung",
+                 "Straßenbenennung im Neubaugebiet Evenkamp"],
+    "environment": ["Klimaschutzkonzept – Umsetzungsbericht {year}", "Radverkehrskonzept: Radwege an Kreisstraßen",
+                    "Baumschutzsatzung – Neufassung", "Kommunale Wärmeplanung – Zwischenbericht",
+                    "Straßenbeleuchtung: Umrüstung auf LED", "Hochwasserschutz an der Lippe"],
+    "services": ["Sperrmüllabfuhr auf Abruf – Online-Anmeldung", "Abfallgebührensatzung {year}",
+                 "Straßenreinigungsgebühren {year}", "Wirtschaftsplan des Kommunalbetriebs {year}",
+                 "Winterdienst auf Gehwegen und Straßen", "Neue Wertstoffhöfe und Öffnungszeiten"],
+    "school": ["Schulentwicklungsplan {year}–{next}", "Offener Ganztag an Grundschulen – Platzbedarf",
+               "Sanierung der Sporthalle am Gymnasium St. Christophorus", "Förderung der Musikschule",
+               "Digitalpakt Schule – Ausstattung mit Tablets", "Sportstättenbedarfsplan"],
+    "social": ["Kita-Bedarfsplanung {year}/{next}", "Seniorenbeirat – Tätigkeitsbericht",
+               "Unterbringung von Geflüchteten – Sachstand", "Quartiersarbeit in Werne-Nord",
+               "Bezahlbarer Wohnraum – Förderrichtlinie", "Familienbüro: Jahresbericht {prev}"],
+    "audit": ["Prüfbericht zum Jahresabschluss {prev}", "Prüfungsplan der örtlichen Rechnungsprüfung {year}",
+              "Bericht über die Prüfung der Vergaben {prev}"],
+    "digital": ["Online-Zugangsgesetz: Stand der digitalen Verwaltungsleistungen",
+                "Einführung der E-Akte in der Stadtverwaltung", "Sicherheit und Ordnung auf dem Kirmesplatz",
+                "Freies WLAN in öffentlichen Gebäuden", "Ratsinformationssystem: Offene Daten über OParl"],
+}
+ANTRAG_TOPICS = ["Tempo 30 vor Schulen und Kitas", "Mehr Sitzbänke an Spazierwegen", "Trinkwasserbrunnen auf dem Marktplatz",
+                 "Sperrmüll-Sammeltage in den Ortsteilen", "Prüfung eines Bürgerbusses nach Stockum",
+                 "Beleuchtung der Straßen am Solebad", "Blühstreifen an städtischen Flächen", "Jugendforum Werne"]
+
+# Development plans that council papers mention (see the shared plan table): number, name,
+# papers as (year, month, committee path, title suffix, paper type, text).
+PLAN_PAPERS = [
+    (2025, 3, ["ASP"], "Bebauungsplan Nr. 23 „Gewerbegebiet Wahrbrink“ – Bericht zur Vermarktung der Restflächen",
+     "Mitteilungsvorlage", "Der Bebauungsplan Nr. 23 „Gewerbegebiet Wahrbrink“ ist rechtskräftig. Die Verwaltung berichtet über die Vermarktung der verbliebenen Gewerbeflächen."),
+    (2025, 5, ["ASP", "HFA", "RAT"], "Bebauungsplan Nr. 42 „Wohnen am Hagen“ – Aufstellungsbeschluss",
+     "Beschlussvorlage", "Der Rat beschließt die Aufstellung des Bebauungsplans Nr. 42 „Wohnen am Hagen“ für rund 120 Wohneinheiten."),
+    (2026, 6, ["ASP", "RAT"], "B-Plan Nr. 42 „Wohnen am Hagen“ – Beschluss zur öffentlichen Auslegung (Offenlage)",
+     "Beschlussvorlage", "Der Entwurf des B-Plans Nr. 42 wird mit Begründung und Umweltbericht öffentlich ausgelegt."),
+    (2026, 2, ["ASP", "RAT"], "Bebauungsplan Nr. 45 „Holthausen Dorfmitte“ – Aufstellungsbeschluss und frühzeitige Beteiligung",
+     "Beschlussvorlage", "Für den Bebauungsplan Nr. 45 „Holthausen Dorfmitte“ wird die frühzeitige Beteiligung der Öffentlichkeit und der Behörden durchgeführt."),
+    (2026, 6, ["AKU", "ASP", "RAT"], "Bebauungsplan Nr. 51 „Solarpark Langern“ – Aufstellungsbeschluss",
+     "Beschlussvorlage", "Der Rat beschließt die Aufstellung des Bebauungsplans Nr. 51 „Solarpark Langern“ für eine Freiflächen-Photovoltaikanlage."),
+    (2025, 9, ["ASP", "RAT"], "Bebauungsplan Nr. 53 „Kita Evenkamp“ – Aufstellungsbeschluss",
+     "Beschlussvorlage", "Für den Neubau einer viergruppigen Kindertageseinrichtung wird der Bebauungsplan Nr. 53 „Kita Evenkamp“ aufgestellt."),
+    (2026, 4, ["ASP", "HFA", "RAT"], "B-Plan Nr. 53 Kita Evenkamp – Satzungsbeschluss",
+     "Beschlussvorlage", "Der Bebauungsplan Nr. 53 „Kita Evenkamp“ wird als Satzung beschlossen."),
+    (2026, 5, ["AKU", "ASP", "RAT"], "27. Änderung des Flächennutzungsplans „Windenergie Horst“ – Beschluss zur Offenlage",
+     "Beschlussvorlage", "Der Entwurf der 27. Änderung des Flächennutzungsplans „Windenergie Horst“ wird öffentlich ausgelegt."),
+]
+NON_PUBLIC_ITEMS = [
+    ("Grundstücksangelegenheit: Verkauf einer Teilfläche Flurstück 4711 an die Fa. Beispielbau",
+     "Der Verkauf an die Fa. Beispielbau zum Preis von 412.000 Euro wird beschlossen."),
+    ("Personalangelegenheit: Besetzung der Stelle Leitung Kämmerei", "Frau Vertraulich-Mustermann wird eingestellt."),
+    ("Vergabe Bauleistungen Los 7 Rathausdach – Bieterreihenfolge", "Zuschlag an Bieter Dachbau Geheim GmbH."),
+    ("Rechtsstreit Stadt Werne ./. Mustermann Immobilien – Vergleichsangebot", "Der Vergleich über 58.500 Euro wird angenommen."),
+    ("Grundstücksangelegenheit: Vorkaufsrecht Gemarkung Stockum Flur 12", "Das Vorkaufsrecht wird nicht ausgeübt."),
+    ("Personalangelegenheit: Höhergruppierung im Bauamt", "Zugestimmt."),
+]
+PRIVATE_CONTACTS = [  # (person index, phone, e-mail, street, postal code)
+    (2, "02389 555-0173", "h.privat0173@mailbox.example", "Amselweg 7"),
+    (5, "0171 5550199", "familie.fasan@posteo.example", "Fasanenweg 3"),
+    (11, "02389 555-0144", "k.drossel@web.example", "Drosselstieg 12"),
+    (17, "0152 5550123", "ratsmitglied.zaunkoenig@gmx.example", "Zaunkönigweg 21"),
+    (23, "02389 555-0166", "meisenhof@t-online.example", "Meisenhof 9"),
+    (31, "0160 5550111", "stieglitz.privat@mail.example", "Stieglitzpfad 4"),
+]
