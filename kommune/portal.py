@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
-from pipelines.config import PortalConfig, load_portal
+from pipelines.config import PortalConfig
+from pipelines.declarations import load_portal
 from pipelines.errors import ConfigError, ConfigProblem, Issue
 from kommune.releases import OutOfSpace, staged_release
 from publish import publish_build
