@@ -8,6 +8,7 @@ neither imports the other's way back.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import RootModel
 
@@ -17,11 +18,17 @@ from pipelines.config.validation import validate_model
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigError, ConfigProblem
 from pipelines.kinds import KINDS, load_schema
-from pipelines.portal_rules import cross_dataset_problems
+from pipelines.portal_rules import (
+    cross_dataset_problems,
+    declared_tables,
+    foreign_key_problems,
+    kpi_query_problems,
+    table_problems,
+)
 
 
 def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
-                set_aside_invalid_datasets: bool = False) -> PortalConfig:
+                set_aside_invalid_datasets: bool = False, check_kpi_queries: bool = True) -> PortalConfig:
     """Read and validate `metadata/*.yaml` and every `datasets/*/dataset.yaml`.
 
     `only` limits which datasets are loaded (others are not read at all).
@@ -29,10 +36,16 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
     `set_aside_invalid_datasets` (what a build uses) a dataset whose own files have mistakes
     does not stop the portal: it lands in `PortalConfig.invalid_datasets` with its problems,
     and ConfigError is raised only for mistakes in metadata/ or unknown names in `only`.
+
+    What several datasets publish must fit in one portal (pipelines.portal_rules): a clash of
+    table names is a problem of the dataset that chose its name more freely. The KPIs' queries
+    are compiled against the declared tables when every dataset's declaration could be read
+    and `check_kpi_queries` is set (a build does not: a KPI that no longer fits shows as
+    unavailable on the dashboard and must not hold back every dataset).
     """
     portal_dir = Path(portal_dir)
     problems: list[ConfigProblem] = []
-    metadata: dict[str, object] = {}
+    metadata: dict[str, Any] = {}  # the validated model of each metadata/ file
     if not (portal_dir / "metadata").is_dir():
         raise ConfigError([ConfigProblem(str(portal_dir), "", "kein Portalverzeichnis: metadata/ fehlt")])
 
@@ -78,9 +91,10 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
         # the editor gets every problem of the dataset in one run.
         raw_source = data.get("source") if isinstance(data, dict) else None
         kind_name = raw_source.get("kind") if isinstance(raw_source, dict) else None
-        kind = KINDS.get(kind_name)
+        kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
         if isinstance(raw_source, dict) and kind is None:
-            problems.append(ConfigProblem(label, "source.kind", f"unbekannte Quellenart „{kind_name}“; bekannt: {', '.join(sorted(KINDS))}"))
+            problems.append(ConfigProblem(label, "source.kind", f"unbekannte Quellenart „{kind_name}“; "
+                                                                f"bekannt: {', '.join(sorted(KINDS))}"))
         source_config, schema = None, None
         if kind is not None:
             source_config, source_problems = validate_model(kind.Source, raw_source, label, prefix="source")
@@ -97,6 +111,10 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
     all_ids = {f.name for f in datasets_dir.iterdir() if f.is_dir()} if datasets_dir.is_dir() else set()
 
     problems += cross_dataset_problems(metadata, datasets, all_ids)
+    tables = declared_tables(datasets)
+    problems += table_problems(tables) + foreign_key_problems(datasets, tables)
+    if check_kpi_queries and only is None and set(datasets) == all_ids:
+        problems += kpi_query_problems(metadata.get("kpis") or [], tables)
     invalid_datasets: dict[str, list[ConfigProblem]] = {}
     every_problem = list(problems)  # a stopped run still names every mistake, not only metadata/'s
     if set_aside_invalid_datasets:
