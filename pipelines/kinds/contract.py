@@ -76,6 +76,12 @@ def single_table(dataset: DatasetConfig, columns: tuple[str, ...] | None = None,
     return [DeclaredTable(dataset.table_name(), FOLDER_NAME, columns)]
 
 
+def geodata_table(dataset: DatasetConfig, /) -> list[DeclaredTable]:
+    """`tables` of the geodata kinds (their sources have `resource`): columns follow from the
+    features' properties or the plan table, known only after reading."""
+    return single_table(dataset, resource=dataset.source_config.resource)
+
+
 def schema_columns(schema: Mapping | None) -> tuple[str, ...] | None:
     """The column names of a Table Schema, None without one."""
     return None if schema is None else tuple(str(field.get("name", "")) for field in schema["fields"])

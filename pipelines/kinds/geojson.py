@@ -23,13 +23,14 @@ from pipelines.geo.reading import GeoJsonError, parse_feature_collection
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.http import FetchError
-from pipelines.kinds.contract import DeclaredTable, no_inputs, single_table
+from pipelines.kinds.contract import geodata_table, no_inputs
 from pipelines.kinds.file_format import refuse_other_format
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False  # the kind brings its own schema (plan table or declared columns)
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+tables = geodata_table
 
 
 class Source(FileSource, FeatureSettings):
@@ -37,11 +38,6 @@ class Source(FileSource, FeatureSettings):
 
 
 check = check_file_source
-
-
-def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
-    # Columns follow from the features' properties (or the plan table): known after reading.
-    return single_table(dataset, resource=dataset.source_config.resource)
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:

@@ -27,14 +27,8 @@ from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.kinds import tabular
 from pipelines.kinds.source_files import check_encoding_name
 from pipelines.output import ResourceOutput
-from pipelines.tabular.json_source import (
-    JSON_LINES_SUFFIXES,
-    JsonSourceError,
-    decode_text,
-    parse_json,
-    parse_json_lines,
-    write_records_csv,
-)
+from pipelines.tabular.json_source import (JSON_LINES_SUFFIXES, JsonSourceError, decode_text, parse_json,
+                                           parse_json_lines, write_records_csv)
 
 NEEDS_SCHEMA = True
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here

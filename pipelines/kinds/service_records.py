@@ -49,12 +49,7 @@ from pipelines.output import ResourceOutput, write_resource
 from pipelines.report import describe_field
 from pipelines.steps.aggregate import BATCH_SIZE, TOTAL, AggregateInputError, AggregateSpec, Measure
 from pipelines.steps.disclosure import (
-    CollectedRecords,
-    DisclosureConfigError,
-    DisclosureRules,
-    PersonalDataFound,
-    collect,
-    protect_collected,
+    CollectedRecords, DisclosureConfigError, DisclosureRules, PersonalDataFound, collect, protect_collected,
 )
 from pipelines.steps.releases import FormChanged
 from pipelines.steps.suppression import UnprotectableCell

@@ -26,13 +26,14 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.kinds import tabular
-from pipelines.kinds.contract import DeclaredTable, no_inputs, single_table
+from pipelines.kinds.contract import geodata_table, no_inputs
 from pipelines.kinds.source_files import check_encoding_name, check_zip_container
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+tables = geodata_table
 
 
 class Source(FileSource, FeatureSettings):
@@ -47,11 +48,6 @@ class Source(FileSource, FeatureSettings):
 
 
 check = check_file_source
-
-
-def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
-    # Columns follow from the features' properties (or the plan table): known after reading.
-    return single_table(dataset, resource=dataset.source_config.resource)
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:

@@ -26,12 +26,13 @@ from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_steps, write_features
 from pipelines.geo.wfs import WfsError, WfsSettings, read_wfs
 from pipelines.http import FetchError
-from pipelines.kinds.contract import DeclaredTable, no_inputs, single_table
+from pipelines.kinds.contract import geodata_table, no_inputs
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+tables = geodata_table
 
 
 class Source(FeatureSettings, WfsSettings):
@@ -40,11 +41,6 @@ class Source(FeatureSettings, WfsSettings):
 
 def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     return check_steps(dataset)
-
-
-def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
-    # Columns follow from the features' properties (or the plan table): known after reading.
-    return single_table(dataset, resource=dataset.source_config.resource)
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:

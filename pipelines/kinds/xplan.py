@@ -27,12 +27,13 @@ from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.geo.xplan import XPLAN_ATTRIBUTES
 from pipelines.kinds import tabular
-from pipelines.kinds.contract import DeclaredTable, no_inputs, single_table
+from pipelines.kinds.contract import geodata_table, no_inputs
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+tables = geodata_table
 
 
 class Source(FileSource):
@@ -53,11 +54,6 @@ class Source(FileSource):
 
 
 check = check_file_source
-
-
-def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
-    # Columns follow from the features' properties (or the plan table): known after reading.
-    return single_table(dataset, resource=dataset.source_config.resource)
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
