@@ -49,9 +49,14 @@ def cross_dataset_problems(metadata: dict, datasets: dict[str, DatasetConfig],
         problems.append(ConfigProblem("metadata/kpis.yaml", "headline",
                                       f"{len(headline)} Kennzahlen mit headline: true; höchstens {MAX_HEADLINE_KPIS} "
                                       "passen auf den ersten Bildschirm des Dashboards"))
+    seen: set[str] = set()
     for index, kpi in enumerate(metadata.get("kpis") or []):
         problems += [ConfigProblem("metadata/kpis.yaml", f"{index}.datasets", f"Datensatz „{name}“ gibt es nicht")
                      for name in kpi.datasets if name not in all_ids]
+        # The id names the KPI's page and its canned query in Datasette: a second one would hide the first.
+        if kpi.id in seen:
+            problems.append(ConfigProblem("metadata/kpis.yaml", f"{index}.id", f"Kennzahl „{kpi.id}“ gibt es schon"))
+        seen.add(kpi.id)
     return problems
 
 

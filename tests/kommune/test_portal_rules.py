@@ -87,15 +87,17 @@ def test_kpi_queries_name_tables_and_columns_that_exist_and_return_what_the_dash
          kpi("spalte", "select '2024' as period, count(einwohner) as value from orte"),
          kpi("ergebnis", "select '2024' as zeitraum, count(*) as value from orte"),
          kpi("portal", "select '2024' as period, count(*) as value from portal_datasets", datasets="[]"),
-         kpi("syntax", "select period value from", datasets="[]"))
+         kpi("syntax", "select period value from", datasets="[]"),
+         kpi("gut", "select '2024' as period, 1 as value", datasets="[]"))
     code, output = validate(portal_dir)
     assert code == 2
-    assert "Kennzahl „gut“" not in output and "Kennzahl „portal“" not in output  # publish/'s own table is fine
+    assert "0.sql" not in output and "Kennzahl „portal“" not in output  # publish/'s own table is fine
     assert ("metadata/kpis.yaml: 1.sql: Kennzahl „spalte“: Spalte „einwohner“ "
             "gibt es in den gelesenen Tabellen nicht") in output
     assert ("2.sql: Kennzahl „ergebnis“: die Abfrage liefert die Spalten zeitraum, value, "
             "erwartet: period, value") in output
     assert "4.sql: Kennzahl „syntax“: SQL-Fehler" in output
+    assert "metadata/kpis.yaml: 5.id: Kennzahl „gut“ gibt es schon" in output
 
     kpis(portal_dir, kpi("gut", "select '2024' as period, count(*) as value from orte"))
     assert validate(portal_dir)[0] == 0
