@@ -278,11 +278,9 @@ def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, is
 
 
 def dataset_hash(dataset: DatasetConfig) -> str | None:
-    """Hash of everything that decides a local dataset's output; None for remote sources,
-    which must be asked every time (the HTTP cache keeps that cheap). A source answered from
-    a recording in the dataset folder (OParl `recording:`) is local."""
-    source = dataset.source_config
-    if getattr(source, "url", None) is not None and not getattr(source, "recording", None):
+    """Hash of everything that decides a local dataset's output (its kind's `local`); None for
+    remote sources, which must be asked every time (the HTTP cache keeps that cheap)."""
+    if not KINDS[dataset.kind].local(dataset):
         return None
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     # A kind may read files outside the dataset folder (the register reads metadata/services.yaml).

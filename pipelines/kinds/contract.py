@@ -59,6 +59,11 @@ class SourceKind(Protocol):
     def tables(self, dataset: DatasetConfig, /) -> list[DeclaredTable]:
         """The tables the dataset will publish, from its declaration alone."""
 
+    def local(self, dataset: DatasetConfig, /) -> bool:
+        """Whether the dataset folder and `inputs` alone decide the output, so an unchanged
+        hash of them lets the build keep the previous release's files; a remote source is
+        asked every time (the HTTP cache keeps that cheap)."""
+
     def run(self, dataset: DatasetConfig, ctx: RunContext, /) -> list[ResourceOutput]:
         """Read, validate and write the dataset's resources into `ctx.out_dir`.
         Raises pipelines.errors.DatasetFailed with the issues that stop it."""
@@ -74,6 +79,11 @@ def single_table(dataset: DatasetConfig, columns: tuple[str, ...] | None = None,
     if resource:
         return [DeclaredTable(resource, "source.resource", columns)]
     return [DeclaredTable(dataset.table_name(), FOLDER_NAME, columns)]
+
+
+def local_unless_url(dataset: DatasetConfig, /) -> bool:
+    """`local` of the file-based kinds: a `path` in the folder is, a `url` is not."""
+    return dataset.source_config.url is None
 
 
 def geodata_table(dataset: DatasetConfig, /) -> list[DeclaredTable]:

@@ -23,13 +23,14 @@ from pipelines.geo.reading import GeoJsonError, parse_feature_collection
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.http import FetchError
-from pipelines.kinds.contract import geodata_table, no_inputs
+from pipelines.kinds.contract import geodata_table, local_unless_url, no_inputs
 from pipelines.kinds.file_format import refuse_other_format
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False  # the kind brings its own schema (plan table or declared columns)
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+local = local_unless_url
 tables = geodata_table
 
 

@@ -33,6 +33,7 @@ from pipelines.tabular.json_source import (JSON_LINES_SUFFIXES, JsonSourceError,
 NEEDS_SCHEMA = True
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = tabular.inputs
+local = tabular.local
 tables = tabular.tables  # the records become one csv table
 
 

@@ -52,6 +52,11 @@ PUBLIC_DATA = {"name": ["Name"], "street_address": ["Straßenadresse"], "descrip
                "search_text": ["Straßenadresse"], "rgs": ["Telefonnummer"]}
 inputs = no_inputs
 
+
+def local(dataset: DatasetConfig) -> bool:
+    return dataset.source_config.recording is not None  # answered from the dataset folder
+
+
 EXPECTED = {"object": "ein Objekt nach OParl 1.0/1.1", "page": "eine lesbare Listenseite",
             "loop": "eine Seitenfolge ohne Wiederholung",
             "count": "so viele Objekte, wie pagination.totalElements ankündigt",

@@ -68,6 +68,10 @@ def inputs(dataset: DatasetConfig) -> list[Path]:
     return [dataset.folder.parent.parent / "metadata" / f"{dataset.source_config.metadata}.yaml"]
 
 
+def local(dataset: DatasetConfig) -> bool:
+    return True  # metadata/services.yaml is one of its inputs
+
+
 def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     path = inputs(dataset)[0]
     if not path.exists():

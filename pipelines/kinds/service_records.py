@@ -42,7 +42,7 @@ from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
-from pipelines.kinds.contract import DeclaredTable, no_inputs, single_table
+from pipelines.kinds.contract import DeclaredTable, local_unless_url, no_inputs, single_table
 from pipelines.kinds.source_files import check_encoding_name, csv_field_limit
 from pipelines.kinds.tabular import check_encoding, fetch_source
 from pipelines.output import ResourceOutput, write_resource
@@ -58,6 +58,7 @@ from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 NEEDS_SCHEMA = True  # schema.yaml describes the raw export; the published schema follows from the declaration
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+local = local_unless_url
 AUDIT_FILE = "disclosure-audit.json"
 MAX_ISSUES = 200
 

@@ -26,13 +26,14 @@ from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.kinds import tabular
-from pipelines.kinds.contract import geodata_table, no_inputs
+from pipelines.kinds.contract import geodata_table, local_unless_url, no_inputs
 from pipelines.kinds.source_files import check_encoding_name, check_zip_container
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+local = local_unless_url
 tables = geodata_table
 
 

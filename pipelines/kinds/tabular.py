@@ -17,7 +17,7 @@ from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
-from pipelines.kinds.contract import DeclaredTable, no_inputs, schema_columns, single_table
+from pipelines.kinds.contract import DeclaredTable, local_unless_url, no_inputs, schema_columns, single_table
 from pipelines.kinds.file_format import refuse_other_format
 from pipelines.kinds.source_files import (
     check_content_type,
@@ -33,6 +33,7 @@ from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 NEEDS_SCHEMA = True
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+local = local_unless_url
 #: Issues kept in the report; all are counted, up to COUNTED_ISSUES (beyond: "mehr als").
 MAX_REPORTED_ISSUES = 200
 _DOWNLOAD_SUFFIXES = {"xlsx": ".xlsx", "ods": ".ods", "json": ".json", "shapefile": ".zip", "xplan": ".gml"}

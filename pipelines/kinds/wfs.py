@@ -32,6 +32,11 @@ from pipelines.output import ResourceOutput
 NEEDS_SCHEMA = False
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
+
+
+def local(dataset: DatasetConfig) -> bool:
+    return False  # a web service: asked every build
+
 tables = geodata_table
 
 

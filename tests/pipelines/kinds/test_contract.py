@@ -16,7 +16,7 @@ from pipelines.kinds import KINDS
 from pipelines.kinds.contract import DeclaredTable, SourceKind
 from pipelines.steps.pii import KINDS as PERSONAL_DATA_KINDS
 
-FUNCTIONS = {"check": 1, "inputs": 1, "tables": 1, "run": 2}  # positional parameters each takes
+FUNCTIONS = {"check": 1, "inputs": 1, "tables": 1, "local": 1, "run": 2}  # positional parameters each takes
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))
