@@ -191,7 +191,7 @@ def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> 
     of personal data found, naming the number of rows (`--strict` makes it an error)."""
     warnings = []
     # a kind may know columns whose matches are public by nature (council members' names)
-    allowed_kinds = {**getattr(KINDS[dataset.kind], "PUBLIC_DATA", {}), **dataset.privacy.allow_kinds}
+    allowed_kinds = {**KINDS[dataset.kind].PUBLIC_DATA, **dataset.privacy.allow_kinds}
     for resource in resources:
         with (out_dir / resource.csv.path).open(encoding="utf-8", newline="") as handle:
             findings = scan_published(csv.DictReader(handle), dataset.privacy.allow_values, allowed_kinds)
@@ -278,15 +278,13 @@ def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, is
 
 
 def dataset_hash(dataset: DatasetConfig) -> str | None:
-    """Hash of everything that decides a local dataset's output; None for remote sources,
-    which must be asked every time (the HTTP cache keeps that cheap). A source answered from
-    a recording in the dataset folder (OParl `recording:`) is local."""
-    source = dataset.source_config
-    if getattr(source, "url", None) is not None and not getattr(source, "recording", None):
+    """Hash of everything that decides a local dataset's output (its kind's `local`); None for
+    remote sources, which must be asked every time (the HTTP cache keeps that cheap)."""
+    if not KINDS[dataset.kind].local(dataset):
         return None
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     # A kind may read files outside the dataset folder (the register reads metadata/services.yaml).
-    outside = [path for path in getattr(KINDS.get(dataset.kind), "inputs", lambda _: [])(dataset) if path.is_file()]
+    outside = [path for path in KINDS[dataset.kind].inputs(dataset) if path.is_file()]
     for path in sorted(p for p in dataset.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) + outside:
         digest.update(path.name.encode() if path in outside else str(path.relative_to(dataset.folder)).encode())
         digest.update(b"\0")

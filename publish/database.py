@@ -119,7 +119,12 @@ def _resources_in_dependency_order(build: BuildFolder) -> list[tuple[str, dict]]
     for package in build.packages:
         for resource in package["resources"]:
             if resource["name"] in by_name:
-                raise SchemaConflict(f"Tabelle {resource['name']} kommt in {by_name[resource['name']][0]} und {package['name']} vor")
+                # `kommune validate` reports this from the declarations; this is the net for a
+                # clash only the build shows (a previous version kept for a failed dataset):
+                # the later dataset fails alone and the caller publishes again without it.
+                with for_dataset(package["name"], "Datenbank"):
+                    raise SchemaConflict(f"Tabelle {resource['name']} kommt in {by_name[resource['name']][0]} "
+                                         f"und {package['name']} vor")
             by_name[resource["name"]] = (package["name"], resource)
     ordered: list[tuple[str, dict]] = []
     visiting: set[str] = set()

@@ -52,8 +52,8 @@ def test_the_example_declaration_names_every_kind():
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_registered_kind_is_described(kind):
-    assert re.search(rf"^- .*`{re.escape(kind)}`", ARCHITECTURE, re.M), \
-        f"docs/architecture.md has no paragraph on the source kind `{kind}`"
+    assert re.search(rf"^(- |\| ).*`{re.escape(kind)}`", ARCHITECTURE, re.M), \
+        f"docs/architecture.md has no paragraph or table row on the source kind `{kind}`"
 
 
 @pytest.mark.parametrize("section", [module.__name__ for module in SECTIONS])

@@ -1,22 +1,17 @@
-"""Load and validate a portal directory (`datasets/` + `metadata/`) as a whole.
+"""The typed declarations of a portal directory (`datasets/` + `metadata/`).
 
-`load_portal` reports every problem of every file at once, as MkDocs does with its
-configuration: a town's editor fixes them in one round, not one per run.
+The models only: `pipelines.declarations.load_portal` reads and checks a portal with them
+and with the source kinds (`pipelines.kinds`), which themselves build on these models.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, RootModel
 
-from pipelines.config.dataset import DATASET_ID, DatasetConfig
+from pipelines.config.dataset import DatasetConfig
 from pipelines.config.portal import AccessibilityResults, Kpi, Licence, PortalConfig, Publisher, Site, Themes
 from pipelines.config.services import ServiceRegister
-from pipelines.config.validation import validate_model
-from pipelines.config.yamlfile import read_yaml
-from pipelines.errors import ConfigError, ConfigProblem
 
-__all__ = ["load_portal", "DatasetConfig", "PortalConfig", "EXTRA_METADATA"]
+__all__ = ["DatasetConfig", "PortalConfig", "EXTRA_METADATA", "REQUIRED_METADATA", "OPTIONAL_METADATA"]
 
 Licences = RootModel[dict[str, Licence]]
 Kpis = RootModel[list[Kpi]]
@@ -30,145 +25,4 @@ REQUIRED_METADATA: dict[str, type[BaseModel]] = {
 OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 # Further portal-wide files (e.g. the service register) register their model here;
 # they end up validated in PortalConfig.extra and in build/portal.json.
-MAX_HEADLINE_KPIS = 6  # tiles that fit the dashboard's first screen at 1280×900 (two rows of three)
 EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister, "accessibility_results": AccessibilityResults}
-
-
-def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
-                set_aside_invalid_datasets: bool = False) -> PortalConfig:
-    """Read and validate `metadata/*.yaml` and every `datasets/*/dataset.yaml`.
-
-    `only` limits which datasets are loaded (others are not read at all).
-    Raises ConfigError holding every problem found across all files. With
-    `set_aside_invalid_datasets` (what a build uses) a dataset whose own files have mistakes
-    does not stop the portal: it lands in `PortalConfig.invalid_datasets` with its problems,
-    and ConfigError is raised only for mistakes in metadata/ or unknown names in `only`.
-    """
-    from pipelines.kinds import KINDS, load_schema  # kinds import config models: load late
-
-    portal_dir = Path(portal_dir)
-    problems: list[ConfigProblem] = []
-    metadata: dict[str, object] = {}
-    if not (portal_dir / "metadata").is_dir():
-        raise ConfigError([ConfigProblem(str(portal_dir), "", "kein Portalverzeichnis: metadata/ fehlt")])
-
-    for name, model in {**REQUIRED_METADATA, **OPTIONAL_METADATA, **EXTRA_METADATA}.items():
-        path = portal_dir / "metadata" / f"{name}.yaml"
-        label = f"metadata/{name}.yaml"
-        if not path.exists():
-            if name in REQUIRED_METADATA:
-                problems.append(ConfigProblem(label, "", "Datei fehlt"))
-            continue
-        data, read_problems = read_yaml(path, label)
-        problems += read_problems
-        if data is None and read_problems:
-            continue
-        value, model_problems = validate_model(model, data, label)
-        problems += model_problems
-        if value is not None:
-            metadata[name] = value.root if isinstance(value, RootModel) else value
-
-    datasets: dict[str, DatasetConfig] = {}
-    datasets_dir = portal_dir / "datasets"
-    folders = sorted(p for p in datasets_dir.iterdir() if p.is_dir()) if datasets_dir.is_dir() else []
-    if only is not None:
-        unknown = sorted(set(only) - {f.name for f in folders})
-        problems += [ConfigProblem(f"datasets/{name}", "", "kein solcher Datensatz") for name in unknown]
-        folders = [f for f in folders if f.name in only]
-    for folder in folders:
-        label = f"datasets/{folder.name}/dataset.yaml"
-        if not DATASET_ID.match(folder.name):
-            problems.append(ConfigProblem(
-                f"datasets/{folder.name}", "", "Ordnername ist keine gültige Datensatz-ID (a-z, 0-9, -; 2–63 Zeichen)"))
-            continue
-        if not (folder / "dataset.yaml").exists():
-            problems.append(ConfigProblem(label, "", "Datei fehlt"))
-            continue
-        data, read_problems = read_yaml(folder / "dataset.yaml", label)
-        problems += read_problems
-        if read_problems:
-            continue
-        dataset, model_problems = validate_model(DatasetConfig, data, label)
-        problems += model_problems
-        # Source and schema are checked even when the rest of the file has mistakes:
-        # the editor gets every problem of the dataset in one run.
-        raw_source = data.get("source") if isinstance(data, dict) else None
-        kind_name = raw_source.get("kind") if isinstance(raw_source, dict) else None
-        kind = KINDS.get(kind_name)
-        if isinstance(raw_source, dict) and kind is None:
-            problems.append(ConfigProblem(label, "source.kind", f"unbekannte Quellenart „{kind_name}“; bekannt: {', '.join(sorted(KINDS))}"))
-        source_config, schema = None, None
-        if kind is not None:
-            source_config, source_problems = validate_model(kind.Source, raw_source, label, prefix="source")
-            problems += source_problems
-            if getattr(kind, "NEEDS_SCHEMA", False):
-                schema, schema_problems = load_schema(folder, f"datasets/{folder.name}/schema.yaml")
-                problems += schema_problems
-        if dataset is None or kind is None or source_config is None:
-            continue
-        dataset.id, dataset.folder = folder.name, folder
-        dataset.source_config, dataset.table_schema = source_config, schema
-        if hasattr(kind, "check"):
-            problems += kind.check(dataset)
-        datasets[dataset.id] = dataset
-    all_ids = {f.name for f in datasets_dir.iterdir() if f.is_dir()} if datasets_dir.is_dir() else set()
-
-    problems += _cross_references(metadata, datasets, all_ids)
-    invalid_datasets: dict[str, list[ConfigProblem]] = {}
-    every_problem = list(problems)  # a stopped run still names every mistake, not only metadata/'s
-    if set_aside_invalid_datasets:
-        folder_names = {f.name for f in folders}
-        for problem in problems:
-            owner = _dataset_of(problem)
-            if owner in folder_names:
-                invalid_datasets.setdefault(owner, []).append(problem)
-        problems = [p for p in problems if _dataset_of(p) not in invalid_datasets]
-        datasets = {i: d for i, d in datasets.items() if i not in invalid_datasets}
-    if problems:
-        raise ConfigError(every_problem)
-    return PortalConfig(
-        publisher=metadata["publisher"],
-        licences=metadata["licences"],
-        themes=metadata["themes"],
-        site=metadata["site"],
-        kpis=metadata.get("kpis", []),
-        extra={name: metadata[name] for name in EXTRA_METADATA if name in metadata},
-        datasets=datasets,
-        invalid_datasets=invalid_datasets,
-    )
-
-
-def _dataset_of(problem: ConfigProblem) -> str | None:
-    """The dataset folder a problem belongs to (`datasets/<id>/...`), None for metadata/."""
-    parts = problem.file.split("/")
-    return parts[1] if len(parts) >= 2 and parts[0] == "datasets" else None
-
-
-def _cross_references(metadata: dict, datasets: dict[str, DatasetConfig], all_ids: set[str]) -> list[ConfigProblem]:
-    """Codes used in one file must exist in the file that defines them."""
-    problems = []
-    licences = metadata.get("licences") or {}
-    themes = metadata.get("themes")
-    publisher = metadata.get("publisher")
-    if publisher and licences and publisher.licence not in licences:
-        problems.append(ConfigProblem("metadata/publisher.yaml", "licence", f"Lizenz „{publisher.licence}“ fehlt in metadata/licences.yaml"))
-    for dataset in datasets.values():
-        label = f"datasets/{dataset.id}/dataset.yaml"
-        if licences and dataset.licence not in licences:
-            problems.append(ConfigProblem(label, "licence", f"Lizenz „{dataset.licence}“ fehlt in metadata/licences.yaml; bekannt: {', '.join(sorted(licences))}"))
-        if themes:
-            for index, theme in enumerate(dataset.themes):
-                if theme not in themes.data_themes:
-                    problems.append(ConfigProblem(label, f"themes.{index}", f"Thema „{theme}“ fehlt in metadata/themes.yaml"))
-            if dataset.musterdatenkatalog and dataset.musterdatenkatalog not in themes.musterdatenkatalog:
-                problems.append(ConfigProblem(label, "musterdatenkatalog", f"„{dataset.musterdatenkatalog}“ fehlt in metadata/themes.yaml (musterdatenkatalog)"))
-    headline = [kpi.id for kpi in metadata.get("kpis") or [] if kpi.headline]
-    if len(headline) > MAX_HEADLINE_KPIS:
-        problems.append(ConfigProblem("metadata/kpis.yaml", "headline",
-                                      f"{len(headline)} Kennzahlen mit headline: true; höchstens {MAX_HEADLINE_KPIS} "
-                                      "passen auf den ersten Bildschirm des Dashboards"))
-    for index, kpi in enumerate(metadata.get("kpis") or []):
-        for name in kpi.datasets:
-            if name not in all_ids:
-                problems.append(ConfigProblem("metadata/kpis.yaml", f"{index}.datasets", f"Datensatz „{name}“ gibt es nicht"))
-    return problems

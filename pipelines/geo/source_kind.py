@@ -3,6 +3,7 @@ the one resource a geodata source yields."""
 from __future__ import annotations
 
 from pipelines.config.dataset import DatasetConfig
+from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem
 from pipelines.geo.resource import REPAIR_STEP, FeatureSettings, build_rows, wants_repair
@@ -20,12 +21,8 @@ def check_steps(dataset: DatasetConfig) -> list[ConfigProblem]:
 def check_file_source(dataset: DatasetConfig) -> list[ConfigProblem]:
     """`check` of the file-based geodata kinds (geojson, shapefile, xplan): the steps, and that
     a declared `path` exists in the dataset folder."""
-    source = dataset.source_config
-    problems = check_steps(dataset)
-    if getattr(source, "path", None) and not (dataset.folder / source.path).exists():
-        problems.append(ConfigProblem(f"datasets/{dataset.id}/dataset.yaml", "source.path",
-                                      f"Datei {source.path} gibt es nicht im Datensatzordner"))
-    return problems
+    source: FileSource = dataset.source_config
+    return check_steps(dataset) + source.missing_file(dataset)
 
 
 def write_features(dataset: DatasetConfig, ctx: RunContext, document: dict, settings: FeatureSettings,

@@ -1,4 +1,4 @@
-"""Source kinds: one module per kind, each with a `Source` model and `run(dataset, ctx)`."""
+"""Source kinds: one module per kind, each implementing `pipelines.kinds.contract.SourceKind`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +9,10 @@ from pipelines.config.table_schema import field_problems
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
 from pipelines.kinds import geojson, json_records, oparl, register, service_records, shapefile, tabular, wfs, xplan
+from pipelines.kinds.contract import SourceKind
 
-KINDS = {
+# mypy checks every module here against SourceKind.
+KINDS: dict[str, SourceKind] = {
     "csv": tabular,
     "xlsx": tabular,
     "ods": tabular,

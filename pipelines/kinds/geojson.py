@@ -15,31 +15,27 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import HttpUrl, model_validator
-
 from pipelines.config.dataset import DatasetConfig
+from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.reading import GeoJsonError, parse_feature_collection
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.http import FetchError
+from pipelines.kinds.contract import geodata_table, local_unless_url, no_inputs
 from pipelines.kinds.file_format import refuse_other_format
-from pipelines.kinds.source_files import check_location
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False  # the kind brings its own schema (plan table or declared columns)
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
+inputs = no_inputs
+local = local_unless_url
+tables = geodata_table
 
 
-class Source(FeatureSettings):
+class Source(FileSource, FeatureSettings):
     kind: Literal["geojson"]
-    path: str | None = None
-    url: HttpUrl | None = None
-
-    @model_validator(mode="after")
-    def _one_location(self) -> "Source":
-        check_location(self.path, self.url)
-        return self
 
 
 check = check_file_source

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, HttpUrl, model_validator
+from pydantic import model_validator
 
 from pipelines.config.dataset import DatasetConfig
+from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.kinds import tabular
-from pipelines.kinds.source_files import check_encoding_name, check_location
+from pipelines.kinds.source_files import check_encoding_name
 from pipelines.output import ResourceOutput
 from pipelines.reading.json_source import (
     JSON_LINES_SUFFIXES,
@@ -36,14 +37,14 @@ from pipelines.reading.json_source import (
 )
 
 NEEDS_SCHEMA = True
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
+inputs = tabular.inputs
+local = tabular.local
+tables = tabular.tables  # the records become one csv table
 
 
-class Source(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Source(FileSource):
     kind: Literal["json"]
-    path: str | None = None
-    url: HttpUrl | None = None
     format: Literal["json", "jsonl"] | None = None
     records: str | None = None
     columns: dict[str, str] = {}
@@ -51,7 +52,6 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _valid(self) -> "Source":
-        check_location(self.path, self.url)
         check_encoding_name(self.encoding)
         if self.records and self.resolved_format() == "jsonl":
             raise ValueError("records gilt nur für format: json (in JSON Lines ist jede Zeile ein Datensatz)")

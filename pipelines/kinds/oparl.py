@@ -33,11 +33,13 @@ from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
+from pipelines.kinds.contract import DeclaredTable, no_inputs, schema_columns
 from pipelines.oparl.client import HttpJsonFetcher
 from pipelines.oparl.harvester import Harvester, HarvestFailed
 from pipelines.oparl.quality import quality_findings
 from pipelines.oparl.recording import Recording, RecordingError, RecordingFetcher
 from pipelines.oparl.search import FTS_TOKENIZER
+from pipelines.oparl.table_schemas import SCHEMAS
 from pipelines.oparl.tables import build_tables
 from pipelines.output import ResourceOutput, write_resource
 
@@ -48,6 +50,11 @@ NEEDS_SCHEMA = False  # the kind brings its own Table Schemas (pipelines/oparl/t
 # get this far (pipelines/oparl/privacy.py). A dataset's own `privacy.allow_kinds` adds to this.
 PUBLIC_DATA = {"name": ["Name"], "street_address": ["Straßenadresse"], "description": ["Straßenadresse"],
                "search_text": ["Straßenadresse"], "rgs": ["Telefonnummer"]}
+inputs = no_inputs
+
+
+def local(dataset: DatasetConfig) -> bool:
+    return dataset.source_config.recording is not None  # answered from the dataset folder
 
 
 EXPECTED = {"object": "ein Objekt nach OParl 1.0/1.1", "page": "eine lesbare Listenseite",
@@ -89,6 +96,11 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
         return [ConfigProblem(f"datasets/{dataset.id}/dataset.yaml", "source.recording",
                               f"im Ordner {source.recording} fehlt system.json (eine aufgezeichnete OParl-Schnittstelle)")]
     return []
+
+
+def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
+    """Every OParl table, whatever the system holds (pipelines/oparl/table_schemas.py)."""
+    return [DeclaredTable(name, "source.kind", schema_columns(schema)) for name, (_, _, schema) in SCHEMAS.items()]
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:

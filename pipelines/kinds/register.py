@@ -19,9 +19,11 @@ from pipelines.config.dataset import DatasetConfig
 from pipelines.config.services import ServiceRegister
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.kinds.contract import DeclaredTable, schema_columns, single_table
 from pipelines.output import ResourceOutput, write_resource
 
 NEEDS_SCHEMA = False
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 
 SCHEMA = {
     "fields": [
@@ -66,6 +68,10 @@ def inputs(dataset: DatasetConfig) -> list[Path]:
     return [dataset.folder.parent.parent / "metadata" / f"{dataset.source_config.metadata}.yaml"]
 
 
+def local(dataset: DatasetConfig) -> bool:
+    return True  # metadata/services.yaml is one of its inputs
+
+
 def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     path = inputs(dataset)[0]
     if not path.exists():
@@ -86,6 +92,10 @@ def rows(register: ServiceRegister) -> list[dict]:
         "statistik_datensatz": service.statistics.dataset if service.statistics else None,
         "statistik_zeile": service.statistics.name if service.statistics else None,
     } for service in register.services]
+
+
+def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
+    return single_table(dataset, schema_columns(SCHEMA))
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:

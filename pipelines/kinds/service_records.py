@@ -36,12 +36,14 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
+from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
-from pipelines.kinds.source_files import check_encoding_name, check_location, csv_field_limit
+from pipelines.kinds.contract import DeclaredTable, local_unless_url, no_inputs, single_table
+from pipelines.kinds.source_files import check_encoding_name, csv_field_limit
 from pipelines.kinds.tabular import check_encoding, fetch_source
 from pipelines.output import ResourceOutput, write_resource
 from pipelines.reading.checked import InvalidTable, consume_valid_rows
@@ -59,6 +61,9 @@ from pipelines.statistics.releases import FormChanged
 from pipelines.statistics.suppression import UnprotectableCell
 
 NEEDS_SCHEMA = True  # schema.yaml describes the raw export; the published schema follows from the declaration
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
+inputs = no_inputs
+local = local_unless_url
 AUDIT_FILE = "disclosure-audit.json"
 MAX_ISSUES = 200
 
@@ -110,10 +115,8 @@ class ProtectionConfig(Strict):
     groups: dict[str, dict[str, list[str]]] = {}
 
 
-class Source(Strict):
+class Source(FileSource):
     kind: Literal["service-records"]
-    path: str | None = None
-    url: HttpUrl | None = None
     encoding: str = "utf-8"
     delimiter: str = Field(default=";", min_length=1, max_length=1)
     month: str
@@ -131,7 +134,6 @@ class Source(Strict):
         unknown = set(self.protection.groups) - {self.rows, self.columns}
         if unknown:
             raise ValueError(f"protection.groups: nur für {self.rows} oder {self.columns}, nicht {sorted(unknown)}")
-        check_location(self.path, self.url)
         check_encoding_name(self.encoding)
         return self
 
@@ -153,9 +155,7 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     personal field is aggregated."""
     label = f"datasets/{dataset.id}/dataset.yaml"
     source: Source = dataset.source_config
-    problems = []
-    if source.path and not (dataset.folder / source.path).exists():
-        problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
+    problems = source.missing_file(dataset)
     types = {field["name"]: field.get("type", "string") for field in (dataset.table_schema or {}).get("fields", [])}
     wanted = {source.month: ("date",), source.rows: ("string",), source.columns: ("string",)}
     for measure in source.measures:
@@ -218,6 +218,11 @@ def published_schema(source: Source, period_field: str = "monat") -> dict:
     fields.append({"name": "gesperrt", "type": "boolean", "title": "Gesperrt",
                    "description": "Ja, wenn die Werte dieser Zelle zum Schutz kleiner Fallzahlen nicht veröffentlicht werden."})
     return {"fields": fields, "primaryKey": [period_field, source.rows, source.columns]}
+
+
+def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
+    # The period column (monat or quartal) follows from the data: columns are known after the run.
+    return single_table(dataset)
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:

@@ -17,30 +17,33 @@ import shutil
 import zipfile
 from typing import Literal
 
-from pydantic import HttpUrl, model_validator
+from pydantic import model_validator
 
 from pipelines.config.dataset import DatasetConfig
+from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
 from pipelines.kinds import tabular
-from pipelines.kinds.source_files import check_encoding_name, check_location, check_zip_container
+from pipelines.kinds.contract import geodata_table, local_unless_url, no_inputs
+from pipelines.kinds.source_files import check_encoding_name, check_zip_container
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
+inputs = no_inputs
+local = local_unless_url
+tables = geodata_table
 
 
-class Source(FeatureSettings):
+class Source(FileSource, FeatureSettings):
     kind: Literal["shapefile"]
-    path: str | None = None
-    url: HttpUrl | None = None
     layer: str | None = None
     encoding: str | None = None
 
     @model_validator(mode="after")
     def _valid(self) -> "Source":
-        check_location(self.path, self.url)
         check_encoding_name(self.encoding)
         return self
 

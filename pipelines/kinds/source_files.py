@@ -11,7 +11,7 @@ import csv
 import zipfile
 import zlib
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from pipelines.errors import DatasetFailed, Issue
@@ -97,15 +97,6 @@ def csv_field_limit() -> Iterator[None]:
         yield
     finally:
         csv.field_size_limit(previous)
-
-
-def check_location(path: str | None, url: object | None) -> None:
-    """The rule every file source's declaration follows: exactly one of `path` (inside the
-    dataset folder) or `url`. Raises ValueError with the German fix (for pydantic validators)."""
-    if (path is None) == (url is None):
-        raise ValueError("genau eines von path (Datei im Datensatzordner) oder url angeben")
-    if path is not None and (PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts):
-        raise ValueError("path muss im Datensatzordner liegen (kein / am Anfang, kein ..)")
 
 
 def check_encoding_name(encoding: str | None) -> None:

@@ -9,18 +9,19 @@ from pathlib import Path
 from typing import Literal
 
 from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import Field, model_validator
 
 from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
 from pipelines.config.dataset import DatasetConfig
+from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import FetchError
+from pipelines.kinds.contract import DeclaredTable, local_unless_url, no_inputs, schema_columns, single_table
 from pipelines.kinds.file_format import refuse_other_format
 from pipelines.kinds.source_files import (
     check_content_type,
     check_encoding_name,
-    check_location,
     check_ods_cells,
     check_spreadsheet_container,
     csv_field_limit,
@@ -30,6 +31,9 @@ from pipelines.reading.checked import InvalidTable, consume_valid_rows
 from pipelines.report import issues_from_report
 
 NEEDS_SCHEMA = True
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
+inputs = no_inputs
+local = local_unless_url
 #: Issues kept in the report; all are counted, up to COUNTED_ISSUES (beyond: "mehr als").
 MAX_REPORTED_ISSUES = 200
 _DOWNLOAD_SUFFIXES = {"xlsx": ".xlsx", "ods": ".ods", "json": ".json", "shapefile": ".zip", "xplan": ".gml"}
@@ -40,12 +44,8 @@ NO_DECIMALS = "\x00"
 SPREADSHEET_CONTROLS = {"xlsx": formats.ExcelControl, "ods": formats.OdsControl}
 
 
-class Source(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Source(FileSource):
     kind: Literal["csv", "xlsx", "ods"]
-    path: str | None = None
-    url: HttpUrl | None = None
     encoding: str | None = None
     delimiter: str | None = Field(default=None, min_length=1, max_length=1)
     sheet: str | int | None = None
@@ -57,8 +57,7 @@ class Source(BaseModel):
     trim: bool = True
 
     @model_validator(mode="after")
-    def _one_location(self) -> "Source":
-        check_location(self.path, self.url)
+    def _known_encoding(self) -> "Source":
         check_encoding_name(self.encoding)
         return self
 
@@ -68,8 +67,8 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     label = f"datasets/{dataset.id}/dataset.yaml"
     problems = []
     source: Source | None = dataset.source_config
-    if source and source.path and not (dataset.folder / source.path).exists():
-        problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
+    if source:
+        problems += source.missing_file(dataset)
     if dataset.table_schema:
         names = [f.get("name", "") for f in dataset.table_schema["fields"]]
         for option in ("fts", "facets"):
@@ -81,6 +80,11 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
                 if name not in names:
                     problems.append(ConfigProblem(label, "table.indexes", f"Spalte „{name}“ fehlt im Schema"))
     return problems
+
+
+def tables(dataset: DatasetConfig) -> list[DeclaredTable]:
+    # Frictionless steps may add, drop or rename columns: then only the name is known.
+    return single_table(dataset, None if dataset.steps else schema_columns(dataset.table_schema))
 
 
 def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
@@ -175,7 +179,7 @@ def _scan_with_frictionless(path: Path, source: Source, names: list[str], text_f
         return scan_rows(((row.row_number, row.to_list()) for row in resource.row_stream), names, text_fields)
 
 
-def fetch_source(dataset: DatasetConfig, source: Source, ctx: RunContext) -> tuple[Path, str]:
+def fetch_source(dataset: DatasetConfig, source: FileSource, ctx: RunContext) -> tuple[Path, str]:
     """The local path of a file source (inside the dataset folder, or downloaded) and the name
     reports show for it. Shared by the file-based kinds. Raises DatasetFailed, also when the
     file is plainly of another format than the kind reads (`file_format.refuse_other_format`)."""

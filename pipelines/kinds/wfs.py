@@ -26,9 +26,18 @@ from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_steps, write_features
 from pipelines.geo.wfs import WfsError, WfsSettings, read_wfs
 from pipelines.http import FetchError
+from pipelines.kinds.contract import geodata_table, no_inputs
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
+inputs = no_inputs
+
+
+def local(dataset: DatasetConfig) -> bool:
+    return False  # a web service: asked every build
+
+tables = geodata_table
 
 
 class Source(FeatureSettings, WfsSettings):

@@ -15,28 +15,30 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import Field, model_validator
 
 from pipelines.config.dataset import DatasetConfig
+from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
 from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.declarations import DEFAULT_AREA_MARGIN_DEGREES
 from pipelines.geo.plans import PlanAttributes
-from pipelines.geo.xplan import XPLAN_ATTRIBUTES
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
+from pipelines.geo.xplan import XPLAN_ATTRIBUTES
 from pipelines.kinds import tabular
-from pipelines.kinds.source_files import check_location
+from pipelines.kinds.contract import geodata_table, local_unless_url, no_inputs
 from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
+PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
+inputs = no_inputs
+local = local_unless_url
+tables = geodata_table
 
 
-class Source(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Source(FileSource):
     kind: Literal["xplan"]
-    path: str | None = None
-    url: HttpUrl | None = None
     crs: str | None = None
     state_values: dict[str, str] = {}
     area_margin_degrees: float = Field(DEFAULT_AREA_MARGIN_DEGREES, ge=0, le=10)
@@ -44,7 +46,6 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _valid(self) -> "Source":
-        check_location(self.path, self.url)
         self.plan_attributes()  # unknown state keys are a declaration mistake
         return self
 

@@ -14,9 +14,9 @@ import json
 import re
 import sqlite3
 
+from contracts.portal_tables import BOUNDARY_TABLE, PERMITS_TABLE
+
 BUILDING_FAMILY = "bauen"
-BOUNDARY_TABLE = "stadtgrenze"
-PERMITS_TABLE = "baugenehmigungen"
 UNKNOWN_COLOUR = "#999999"
 AREA_COLOUR = "#555555"
 # Columns that name an area in a table of declared columns, in the order they are tried.

@@ -34,7 +34,7 @@ def test_benchmark_portal_builds_and_serves_every_measured_query(tmp_path):
 
 def test_changing_one_demo_dataset_changes_only_its_hash(tmp_path):
     from pipelines.build import dataset_hash
-    from pipelines.config import load_portal
+    from pipelines.declarations import load_portal
 
     root = portal.copy_demo_portal(tmp_path / "demo")
     before = {key: dataset_hash(value) for key, value in load_portal(root).datasets.items()}

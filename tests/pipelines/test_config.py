@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.config import load_portal
+from pipelines.declarations import load_portal
 from pipelines.errors import ConfigError
 from tests.conftest import dataset_yaml
 

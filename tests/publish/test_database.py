@@ -94,3 +94,40 @@ def test_load_resource_in_a_transaction_keeps_nothing_when_the_rows_fail(tmp_pat
     else:
         raise AssertionError("the row source's error must propagate")
     assert "zahlungen" not in db.table_names()
+
+
+def test_a_table_two_packages_publish_fails_the_later_dataset_not_the_build(portal_dir):
+    """The net behind `kommune validate`'s unique-name rule: a clash only the build folder
+    shows (e.g. a previous version kept for a failed dataset) names the later dataset."""
+    from publish.build_folder import BuildFolder
+    from publish.database import SchemaConflict, build_database
+    from publish.dataset_failure import DatasetPublishFailed
+
+    schema = "fields:\n  - {name: ort, type: string, title: Ort, description: Ort.}\n"
+    for dataset_id in ("a-orte", "b-orte"):
+        portal_dir.add(dataset_id, dataset_yaml("{kind: csv, path: sample/d.csv}"), schema,
+                       {"sample/d.csv": b"ort\nWerne\n"})
+    portal.build(portal_dir.root, portal_dir.out)
+    package_file = portal_dir.out / "datasets" / "b-orte" / "datapackage.json"
+    package_file.write_text(package_file.read_text(encoding="utf-8").replace('"name": "b_orte"', '"name": "a_orte"'),
+                            encoding="utf-8")
+    try:
+        build_database(BuildFolder(portal_dir.out), portal_dir.root / "probe.db")
+    except DatasetPublishFailed as failure:
+        assert failure.dataset_id == "b-orte" and isinstance(failure.error, SchemaConflict)
+    else:
+        raise AssertionError("the clash went unnoticed")
+
+
+def test_the_tables_publish_adds_use_the_names_declarations_may_not():
+    """contracts.portal_tables reserves these names for publish/; pipelines.portal_rules
+    refuses them in declarations."""
+    from contracts.portal_tables import DERIVED_SUFFIXES, RESERVED_PREFIX
+    from publish.database import PORTAL_DATASETS_TABLE
+    from publish.datasette.facet_counts import FACET_COUNTS_TABLE
+    from publish.geometry_index import rtree_name
+
+    assert PORTAL_DATASETS_TABLE.startswith(RESERVED_PREFIX) and FACET_COUNTS_TABLE.startswith(RESERVED_PREFIX)
+    assert rtree_name("orte").endswith(DERIVED_SUFFIXES)
+    assert sqlite_utils.Database(memory=True)["orte"].create({"ort": str}).enable_fts(["ort"]).detect_fts() \
+        .endswith(DERIVED_SUFFIXES)

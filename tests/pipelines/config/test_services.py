@@ -71,7 +71,7 @@ def test_duplicate_ids_are_refused():
 
 
 def test_portal_validation_reports_register_mistakes_with_file_and_key(portal_dir):
-    from pipelines.config import load_portal
+    from pipelines.declarations import load_portal
     from pipelines.errors import ConfigError
 
     path = portal_dir.root / "metadata" / "services.yaml"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipelines.config import load_portal
+from pipelines.declarations import load_portal
 from pipelines.errors import ConfigError
 from tests.conftest import dataset_yaml, run_kommune
 

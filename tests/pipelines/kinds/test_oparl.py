@@ -10,7 +10,7 @@ import time
 import pytest
 
 from kommune import portal
-from pipelines.config import load_portal
+from pipelines.declarations import load_portal
 from pipelines.errors import ConfigError
 from publish.database import open_readonly
 from tests.conftest import dataset_yaml

@@ -76,7 +76,7 @@ def test_personal_data_in_a_published_column_fails_the_dataset(portal_dir):
 
 
 def test_declaring_an_identifier_as_dimension_is_a_configuration_error(portal_dir):
-    from pipelines.config import load_portal
+    from pipelines.declarations import load_portal
     from pipelines.errors import ConfigError
 
     source = SOURCE.replace("rows: leistung", "rows: name")
@@ -150,7 +150,7 @@ def test_no_generated_personal_value_anywhere_in_build_or_portal_db(demo_build):
 
 
 def test_schema_must_type_the_fields_the_statistics_read(portal_dir):
-    from pipelines.config import load_portal
+    from pipelines.declarations import load_portal
     from pipelines.errors import ConfigError
 
     schema = RAW_SCHEMA.replace('{name: datum, type: date, format: "%d.%m.%Y"', "{name: datum, type: string")

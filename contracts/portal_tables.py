@@ -1,0 +1,23 @@
+"""Table names in portal.db with a meaning beyond their dataset.
+
+`publish/` writes tables of its own and reads some dataset tables by name (the planning
+map's town boundary, the permit statistics); `pipelines.portal_rules` keeps declarations from
+colliding with them, so a clash is a declaration problem and never a failure while publishing.
+"""
+from __future__ import annotations
+
+# publish/ names the tables it adds to portal.db with this prefix (portal_datasets,
+# portal_facet_counts); no dataset table may start with it.
+RESERVED_PREFIX = "portal_"
+# Tables derived from a dataset table (sqlite-utils' full-text index `<table>_fts`, the R*Tree
+# `<table>_rtree`, publish.geometry_index): no dataset table may end like them.
+DERIVED_SUFFIXES = ("_fts", "_rtree")
+
+BOUNDARY_TABLE = "stadtgrenze"  # the frame of the planning map
+PERMITS_TABLE = "baugenehmigungen"  # building-permit statistics on the planning pages
+# The columns the site reads from each table it finds by name.
+SITE_TABLES: dict[str, tuple[str, ...]] = {
+    BOUNDARY_TABLE: ("geometrie", "name"),
+    PERMITS_TABLE: ("jahr", "gebaeudeart", "baugenehmigungen", "baufertigstellungen", "wohnungen_genehmigt",
+                    "wohnungen_fertiggestellt", "wohnflaeche_m2"),
+}
