@@ -5,14 +5,21 @@ in release 1; counts how often one is exact or narrower than 5.
 
     python benchmarks/disclosure_differencing.py service-sperrmuell 30 columns,rows
 """
-import sys, random, yaml, numpy as np
+import random
+import sys
+
+import numpy as np
+import yaml
+
 sys.path.insert(0, '.')
 from scipy.optimize import linprog
+
+from pipelines.kinds.service_records import Source
 from pipelines.steps.aggregate import aggregate
 from pipelines.steps.cube import Cube
-from pipelines.steps.published_form import protect_form, candidate_forms, base_cube
-from pipelines.kinds.service_records import Source
+from pipelines.steps.published_form import base_cube, candidate_forms, protect_form
 from tests.service_support import read_raw
+
 ds = sys.argv[1]; runs = int(sys.argv[2])
 src = Source(**yaml.safe_load(open(f'datasets/{ds}/dataset.yaml'))['source'])
 spec, rules = src.spec(), src.rules()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 SCHEMA_PATH = Path(__file__).with_name("service_records.schema.json")
 TABLE = "service_records"

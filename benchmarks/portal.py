@@ -14,8 +14,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 from urllib.parse import quote
 
 import httpx
@@ -107,10 +107,10 @@ class RunningPortal:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        self.process: Optional[subprocess.Popen] = None
+        self.process: subprocess.Popen | None = None
         self.url = ""
 
-    def __enter__(self) -> "RunningPortal":
+    def __enter__(self) -> RunningPortal:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
@@ -149,7 +149,7 @@ UNCACHED = {"Cache-Control": "no-cache"}
 
 def latencies(
     client: httpx.Client, url: str, requests: int, check: Callable[[httpx.Response], None], server_pid: int,
-    headers: Optional[dict] = None,
+    headers: dict | None = None,
 ) -> dict:
     """Request ``url`` ``requests`` times after one warm-up; p50/p95/max in milliseconds.
 
