@@ -8,13 +8,14 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
+from kommune.releases import OutOfSpace, staged_release
 from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
 from pipelines.config import PortalConfig, load_portal
 from pipelines.errors import ConfigError, ConfigProblem, Issue
-from kommune.releases import OutOfSpace, staged_release
 from publish import publish_build
 from publish.build_folder import BuildFolder
 from publish.catalogue import CatalogueError
@@ -117,7 +118,7 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
     return portal, report
 
 
-def add(portal_dir: Path | str = ".", location: str = "", *, dataset_id: str | None = None) -> "AddResult":
+def add(portal_dir: Path | str = ".", location: str = "", *, dataset_id: str | None = None) -> AddResult:
     """Draft `datasets/<id>/` from a file, folder or URL (see pipelines.add.add_dataset).
     Raises pipelines.add.AddFailed with a German message."""
     from pipelines.add import add_dataset

@@ -10,10 +10,10 @@ import datetime as dt
 import fcntl
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 KEEP_RELEASES = 3
 
@@ -110,7 +110,7 @@ def _prune(releases: Path, keep: set) -> None:
 
 
 def _stamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def _fsync_dir(folder: Path) -> None:
