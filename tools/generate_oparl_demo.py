@@ -20,7 +20,6 @@ import json
 import random
 from pathlib import Path
 
-
 # The tool is run as a script: its own folder is on sys.path.
 from oparl_demo_content import (
     ANTRAG_TOPICS,
