@@ -13,16 +13,17 @@ import json
 import shutil
 import sqlite3
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import sqlite_utils
 
+from contracts.spreadsheet import from_spreadsheet_safe
 from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
 from publish.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree, rtree_name
-from contracts.spreadsheet import from_spreadsheet_safe
 
 SQLITE_TYPES = {
     "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,

@@ -10,6 +10,7 @@ from publish.database import PORTAL_DATASETS_TABLE
 from publish.facet_counts import FACET_COUNTS_TABLE
 from publish.geometry_index import rtree_tables
 
+
 def breakdown_query_name(kpi_id: str) -> str:
     """Name of the canned query holding a KPI's breakdown."""
     return f"{kpi_id}-aufschluesselung"

@@ -21,7 +21,6 @@ from publish.datasette_german import german_error
 from publish.formatting import german_measurement
 from publish.site.context import file_size
 
-
 PLUGIN_NAME = "offene-kommune-portal"
 
 

@@ -90,7 +90,7 @@ class QueryGate:
         self._hand_out()
         try:
             await asyncio.wait_for(asyncio.shield(turn), self.max_wait_s)
-        except (asyncio.TimeoutError, asyncio.CancelledError) as stopped:
+        except (TimeoutError, asyncio.CancelledError) as stopped:
             if turn.done() and not turn.cancelled():
                 self._release(client)  # the slot arrived just as the wait ended: give it back
             else:
@@ -164,7 +164,7 @@ async def _send_refusal(scope: dict, send, refusal: GateRefused) -> None:
 RATE_SETTINGS = {"KOMMUNE_SQL_BURST": "burst", "KOMMUNE_SQL_PER_MINUTE": "per_minute"}
 
 
-def gate_from_environment(environ) -> "QueryGate":
+def gate_from_environment(environ) -> QueryGate:
     """A QueryGate with the allowance set by KOMMUNE_SQL_BURST and KOMMUNE_SQL_PER_MINUTE
     (whole numbers of at least 1; defaults as above). A wrong value stops `serve` at start."""
     settings = {}

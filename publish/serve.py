@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from datasette.app import Datasette
 from datasette.database import WriteTask
+
 # After datasette.app: importing this module first breaks Datasette's own plugin registration.
 from datasette import handle_exception as datasette_errors  # noqa: E402  isort:skip
 from starlette.responses import FileResponse, PlainTextResponse
@@ -23,9 +24,9 @@ from starlette.staticfiles import StaticFiles
 from publish import access_log, datasette_portal, search_route, served_address, sql_limits
 from publish.build_folder import BuildFolder
 from publish.cors import cors_send
-from publish.dcat.write import register_media_types
 from publish.csv_safety import neutralising_send
 from publish.datasette_inspect import read_inspect_data
+from publish.dcat.write import register_media_types
 from publish.http_protocol import raise_file_limit, uvicorn_settings
 from publish.query_gate import DEFAULT_SLOTS, QueryGate, gate_from_environment
 from publish.response_cache import ResponseCache

@@ -5,10 +5,17 @@ import hashlib
 from pathlib import Path
 
 from publish.build_folder import BuildFolder
-from publish.dataset_failure import for_dataset
 from publish.catalogue.model import (
-    SAMPLE_NOTE, Agent, Catalogue, CatalogueError, Contact, DatasetEntry, Distribution, Licence,
+    SAMPLE_NOTE,
+    Agent,
+    Catalogue,
+    CatalogueError,
+    Contact,
+    DatasetEntry,
+    Distribution,
+    Licence,
 )
+from publish.dataset_failure import for_dataset
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 # Where the site keeps each dataset's page and downloads (publish/site/core.py).

@@ -14,8 +14,16 @@ import json
 
 from publish.catalogue import Catalogue, DatasetEntry, Distribution
 from publish.dcat.graph import (
-    ACCESS_PUBLIC, EU, LANGUAGE_DEU, PUBLISHER_TYPE, SHA256, STATUS_COMPLETED, dataset_uri,
-    distribution_uri, publisher_uri, service_uri,
+    ACCESS_PUBLIC,
+    EU,
+    LANGUAGE_DEU,
+    PUBLISHER_TYPE,
+    SHA256,
+    STATUS_COMPLETED,
+    dataset_uri,
+    distribution_uri,
+    publisher_uri,
+    service_uri,
 )
 
 MANAGED_BY_KEY = "kommune_managed_by"

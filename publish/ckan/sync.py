@@ -17,8 +17,14 @@ from publish.catalogue import Catalogue, read_catalogue
 from publish.ckan.client import CkanClient, CkanError, CkanNotFound, CkanRejected, CkanUnavailable
 from publish.ckan.diff import FieldChange, package_changes
 from publish.ckan.mapping import (
-    HASH_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE, RESOURCE_KEY, extras_of, group_dict,
-    organization_dict, package_dict,
+    HASH_KEY,
+    MANAGED_BY_KEY,
+    MANAGED_BY_VALUE,
+    RESOURCE_KEY,
+    extras_of,
+    group_dict,
+    organization_dict,
+    package_dict,
 )
 
 log = logging.getLogger(__name__)

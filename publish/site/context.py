@@ -12,9 +12,9 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
+from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
 from publish.database import open_readonly
-from contracts.urls import safe_url
 
 TYPE_WORDS = {
     "string": "Text", "integer": "Ganzzahl", "number": "Zahl", "boolean": "Ja/Nein", "date": "Datum",
@@ -137,7 +137,7 @@ class SiteContext:
             "datasette": self.build.datasette_path,
             "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
             "table_url": self.build.table_url,
-            "built": dt.datetime.now(dt.timezone.utc),
+            "built": dt.datetime.now(dt.UTC),
         })
         return env
 

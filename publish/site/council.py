@@ -15,6 +15,7 @@ from publish.dataset_failure import for_dataset
 from publish.site import council_data, council_feeds
 from publish.site.context import SiteContext
 from publish.site.freshness import LOCAL_TIME, health
+
 FEED_PAPERS = 50
 ALL_MEETINGS_CALENDAR = "rat/sitzungen.ics"
 PAPERS_FEED = "rat/vorlagen.atom"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from contracts.german_folding import german_sort_key
@@ -60,7 +60,7 @@ def _all(db: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]
     return [row if isinstance(row, dict) else dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def _one(db: sqlite3.Connection, sql: str, *params: Any) -> Optional[dict[str, Any]]:
+def _one(db: sqlite3.Connection, sql: str, *params: Any) -> dict[str, Any] | None:
     rows = _all(db, sql, *params)
     return rows[0] if rows else None
 
@@ -87,7 +87,7 @@ def committees(db: sqlite3.Connection) -> list[dict[str, Any]]:
                                         german_sort_key(o["name"])))
 
 
-def meetings(db: sqlite3.Connection, organization: Optional[str] = None) -> list[dict[str, Any]]:
+def meetings(db: sqlite3.Connection, organization: str | None = None) -> list[dict[str, Any]]:
     """All meetings (of one organization if given), earliest first."""
     where, params = ("where m.organization = ?", (organization,)) if organization else ("", ())
     return _all(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} {where} order by m.start, m.id", *params)
@@ -175,7 +175,7 @@ def agenda_names(db: sqlite3.Connection) -> dict[str, list[str]]:
     return names
 
 
-def _german_date(value: Optional[str]) -> str:
+def _german_date(value: str | None) -> str:
     return f"{value[8:10]}.{value[5:7]}.{value[0:4]}" if value and len(value) >= 10 else ""
 
 

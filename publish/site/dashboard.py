@@ -153,4 +153,4 @@ def _roadmap(site: SiteContext, audits: list[dict]) -> tuple[list, list, dict]:
         if link and link["dataset"] in tables and site.table_exists(tables[link["dataset"]].table):
             demand[service["id"]] = yearly_demand(site.db, tables[link["dataset"]], link["name"])
     ranked, apart = rank_services(services, demand, settings)
-    return ranked, apart, {**{"below_level": 3, "demand_weight": 0.6, "simplicity_weight": 0.4}, **settings}
+    return ranked, apart, {"below_level": 3, "demand_weight": 0.6, "simplicity_weight": 0.4, **settings}

@@ -14,9 +14,9 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from publish.facet_counts import FACET_COUNTS_TABLE
-from publish.site.council import LOCAL_TIME
 from publish.formatting import german_measurement, german_period
 from publish.site.context import german_date, german_datetime
+from publish.site.council import LOCAL_TIME
 
 PREVIEW_ROWS = 10
 TOP_VALUES = 3
