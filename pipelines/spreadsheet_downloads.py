@@ -11,8 +11,8 @@ import csv
 import datetime as dt
 import decimal
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pipelines.output import FileInfo, ResourceOutput, _file_info, spreadsheet_safe
 

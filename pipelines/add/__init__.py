@@ -17,11 +17,11 @@ import yaml
 
 from pipelines.add.draft import DRAFT_DESCRIPTION, Draft, DraftFailed, Probe
 from pipelines.add.drafters import DRAFTERS, choose_drafter
-from pipelines.add.names import dataset_id as id_from_name, title_from_file
+from pipelines.add.names import dataset_id as id_from_name
+from pipelines.add.names import title_from_file
 from pipelines.config.dataset import DATASET_ID
 from pipelines.config.yamlfile import read_yaml
 from pipelines.http import FetchError, HttpClient, HttpSettings
-
 
 
 class AddFailed(Exception):

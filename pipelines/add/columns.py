@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.checks.german_values import (
-    DATE_FORMATS, FALSE_WORDS, PLACEHOLDERS, TRUE_WORDS, YEAR, date_shape, number_shape,
+    DATE_FORMATS,
+    FALSE_WORDS,
+    PLACEHOLDERS,
+    TRUE_WORDS,
+    YEAR,
+    date_shape,
+    number_shape,
 )
 
 SPACE = " \t"

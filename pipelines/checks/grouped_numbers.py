@@ -7,7 +7,7 @@ wrong values. This check looks at the raw cells and reports such numbers as type
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import attrs
 from frictionless import Check, errors

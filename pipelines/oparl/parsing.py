@@ -7,7 +7,14 @@ from typing import Any
 
 import pydantic
 
-from pipelines.oparl.models import InvalidObject, OParlObject, describe_errors, is_deletion_marker, model_for, parse_object
+from pipelines.oparl.models import (
+    InvalidObject,
+    OParlObject,
+    describe_errors,
+    is_deletion_marker,
+    model_for,
+    parse_object,
+)
 
 
 def parse_salvaging(data: Any, url: str) -> tuple[OParlObject, list[InvalidObject]]:
@@ -64,9 +71,7 @@ def _embedded_object_at(data: dict[str, Any], loc: tuple) -> tuple[Any, Any, dic
     node: Any = data
     found = None
     for depth, part in enumerate(loc):
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            container, key = node, part
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, dict) and isinstance(part, str) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             container, key = node, part
         else:
             break  # a union member tag such as "Location" or "str": the path in the data ends here

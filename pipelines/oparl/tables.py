@@ -10,14 +10,16 @@ a file's `accessUrl` and `downloadUrl`) passes the portal's URL allow-list (pipe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 
 from pipelines.errors import Issue
 from pipelines.links import checked_url
 from pipelines.oparl import models, search
-from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
 from pipelines.oparl.store import ObjectStore
+from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
+
 
 @dataclass
 class Table:
@@ -35,18 +37,18 @@ class Table:
     date_fields: list[str] = field(default_factory=list)
 
 
-def _first(value: Any) -> Optional[str]:
+def _first(value: Any) -> str | None:
     if isinstance(value, list):
         return value[0] if value else None
     return value
 
 
-def _date_part(value: Optional[str]) -> Optional[str]:
+def _date_part(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
-                 warnings: Optional[list[Issue]] = None) -> list[Table]:
+def build_tables(store: ObjectStore, today: dt.date | None = None,
+                 warnings: list[Issue] | None = None) -> list[Table]:
     """Rows for every OParl table from a harvested store, in the order of SCHEMAS.
 
     References to objects not in the store are emptied so foreign keys always hold. A link
@@ -55,7 +57,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
     today = today or dt.date.today()
     warnings = [] if warnings is None else warnings
 
-    def link(obj: dict[str, Any], key: str) -> Optional[str]:
+    def link(obj: dict[str, Any], key: str) -> str | None:
         return checked_url(obj.get(key), warnings, file=obj["id"], field=key)
 
     known = {name: set() for name in SCHEMAS}
@@ -67,7 +69,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
         if stored.type in type_table:
             known[type_table[stored.type]].add(stored.data["id"])
 
-    def ref(table: str) -> Callable[[Any], Optional[str]]:
+    def ref(table: str) -> Callable[[Any], str | None]:
         return lambda value: value if (value := _first(value)) in known[table] else None
 
     body, org, person, location = ref("oparl_body"), ref("oparl_organization"), ref("oparl_person"), ref("oparl_location")
@@ -78,7 +80,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
     memberships = list(store.of_type("Membership"))
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
 
-    def point(obj: dict[str, Any]) -> tuple[Optional[float], Optional[float]]:
+    def point(obj: dict[str, Any]) -> tuple[float | None, float | None]:
         located = models.lon_lat(obj.get("geojson"))
         return located if located else (None, None)
 
@@ -161,7 +163,7 @@ COVERAGE_FIELDS = {"oparl_meeting": ["start"], "oparl_paper": ["date"]}
 
 
 def _faction(person_id: str, memberships: Iterable[dict[str, Any]], organizations: dict[str, dict[str, Any]],
-             today: dt.date) -> Optional[str]:
+             today: dt.date) -> str | None:
     """Names of the factions or parties a person belongs to today, joined by ", ".
 
     Members of a faction count first; a person sent to a committee on behalf of a faction

@@ -277,7 +277,7 @@ class MonthlyAggregator:
         ends = np.fromiter(map(ordinals.__getitem__, batch[measure.end_field]), dtype=float, count=size)
         return ends - starts
 
-    def merge(self, other: "MonthlyAggregator") -> None:
+    def merge(self, other: MonthlyAggregator) -> None:
         """Add everything `other` counted (same spec; its records count after this one's)."""
         month_map = np.array([self._month_codes.setdefault(name, len(self._month_codes))
                               for name, _ in sorted(other._month_codes.items(), key=lambda item: item[1])],

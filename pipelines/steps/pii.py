@@ -90,7 +90,7 @@ class PiiScanner:
         self._learned: set[tuple[Any, Any]] = set()
         self._folded: set[tuple[str, str]] | None = None
 
-    def merge(self, other: "PiiScanner") -> None:
+    def merge(self, other: PiiScanner) -> None:
         """Also look for the names another scanner learnt."""
         self._learned |= other._learned
         self._folded = None

@@ -194,7 +194,7 @@ def base_cube(cube: Cube, threshold: int) -> tuple[Cube, int]:
         rare = rare_labels(cube, axis, threshold)
         if rare:
             recoded += len(rare)
-            cube = recode(cube, axis, {label: OTHER for label in rare})
+            cube = recode(cube, axis, dict.fromkeys(rare, OTHER))
     return cube, recoded
 
 

@@ -8,17 +8,17 @@ common case — never pay for Frictionless's per-row work.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar
+from typing import Any, TypeVar
 
 from frictionless import Checklist, Error, FrictionlessException, Report, Resource, Schema
 
 from pipelines.checks.grouped_numbers import grouped_numbers
-
+from pipelines.tabular import file_parts, parallel
 from pipelines.tabular.fastcast import Converter
 from pipelines.tabular.fastcsv import FastCsvReader
-from pipelines.tabular import file_parts, parallel
 from pipelines.tabular.source import FastPathUnsupported, SchemaSource, TableSource, as_resource
 
 #: Frictionless's own default: a report stops after this many errors.
@@ -45,15 +45,15 @@ class TableCheck:
     row_count: int
     method: str  # "fast" or "frictionless"
     errors: list[Error] = field(default_factory=list)
-    fallback_reason: Optional[str] = None
+    fallback_reason: str | None = None
 
 
 def frictionless_report(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
     limit_errors: int = LIMIT_ERRORS,
 ) -> Report:
     """Validate with Frictionless itself (the authoritative, slow report). Never raises for bad data."""
@@ -65,8 +65,8 @@ def check_csv(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
     limit_errors: int = LIMIT_ERRORS,
 ) -> TableCheck:
     """Validate ``source`` against its schema: the fast path, then Frictionless where it matters.
@@ -106,9 +106,9 @@ def iter_valid_rows(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
-    converters: Optional[Mapping[str, Converter]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
+    converters: Mapping[str, Converter] | None = None,
     limit_errors: int = LIMIT_ERRORS,
 ) -> Iterator[list[Any]]:
     """Yield the typed values of each row (schema field order), then raise if the file was invalid.
@@ -136,11 +136,11 @@ def consume_valid_rows(
     schema: SchemaSource,
     consume: Callable[[Iterator[list[Any]]], T],
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
-    converters: Optional[Mapping[str, Converter]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
+    converters: Mapping[str, Converter] | None = None,
     limit_errors: int = LIMIT_ERRORS,
-    min_part_bytes: Optional[int] = None,
+    min_part_bytes: int | None = None,
 ) -> list[T]:
     """Hand the valid rows of a CSV file to ``consume``; on several cores when the file allows.
 
@@ -177,7 +177,7 @@ def consume_valid_rows(
                                     limit_errors=limit_errors))]
 
 
-def _part_reading_of(resource: Resource) -> tuple[Optional[Path], dict[str, Any]]:
+def _part_reading_of(resource: Resource) -> tuple[Path | None, dict[str, Any]]:
     """The local file of an unopened ``Resource`` and the reader options that read it the same
     way; no path when it is not a plain local CSV file."""
     if resource.format != "csv" or resource.scheme != "file" or not resource.normpath:
@@ -190,7 +190,7 @@ def _part_reading_of(resource: Resource) -> tuple[Optional[Path], dict[str, Any]
 def _iter_with_frictionless(
     source: TableSource,
     options: dict[str, Any],
-    converters: Optional[Mapping[str, Converter]],
+    converters: Mapping[str, Converter] | None,
     limit_errors: int,
 ) -> Iterator[list[Any]]:
     converters = converters or {}

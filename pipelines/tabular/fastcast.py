@@ -12,7 +12,8 @@ equivalent (plain strings, bare integers) skip the cache.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from frictionless import Field
 
@@ -42,7 +43,7 @@ class FieldCaster:
         field: Field,
         number: int,
         *,
-        convert: Optional[Converter] = None,
+        convert: Converter | None = None,
         cache_limit: int = 100_000,
     ) -> None:
         self.field = field
@@ -62,7 +63,7 @@ class FieldCaster:
             else None
         )
 
-    def resolve(self, cell: Optional[str]) -> tuple[Any, Optional[dict[str, str]]]:
+    def resolve(self, cell: str | None) -> tuple[Any, dict[str, str] | None]:
         """Cast ``cell`` with Frictionless; return ``(value, None)`` or ``(None, notes)``.
 
         ``cell`` None stands for a missing cell (a short row), as in Frictionless.
@@ -157,7 +158,7 @@ def _missing_values(field: Field) -> list[str]:
     return list(field.missing_values)
 
 
-def compile_row_caster(casters: list[FieldCaster]) -> Callable[[list[str]], Optional[list[Any]]]:
+def compile_row_caster(casters: list[FieldCaster]) -> Callable[[list[str]], list[Any] | None]:
     """Build one function that casts a whole row of ``len(casters)`` cells in a single frame.
 
     Per-cell function calls are most of the fast path's cost; like ``dataclasses`` and

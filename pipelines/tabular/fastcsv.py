@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any
 
 from frictionless import Error, Schema, errors, formats
 
@@ -66,18 +67,18 @@ class FastCsvReader:
         source: TableSource,
         schema: SchemaSource = None,
         *,
-        encoding: Optional[str] = None,
-        dialect: Optional[Mapping[str, Any]] = None,
-        converters: Optional[Mapping[str, Converter]] = None,
+        encoding: str | None = None,
+        dialect: Mapping[str, Any] | None = None,
+        converters: Mapping[str, Converter] | None = None,
         cache_limit: int = 100_000,
         error_limit: int = 1000,
-        part: Optional[FilePart] = None,
+        part: FilePart | None = None,
     ) -> None:
         self.error_limit = error_limit
         self.row_count = 0
         self.part = part
         #: After reading: the keys seen, for checks across parts (pipelines.tabular.parallel).
-        self.primary_keys: Optional[SeenKeys] = None
+        self.primary_keys: SeenKeys | None = None
         self.unique_keys: list[tuple[int, SeenKeys]] = []
         resource = as_resource(source, schema, encoding=encoding, dialect=dialect)
         self.path = Path(resource.normpath)  # type: ignore[arg-type]
@@ -146,8 +147,8 @@ class FastCsvReader:
                 if self.part is None or self.part.start == 0:
                     next(reader, None)  # the header, already checked by Frictionless
                 for row_number, cells in enumerate(reader, start=2):
-                    row_errors: Optional[list[Error]] = None
-                    values: Optional[list[Any]] = None
+                    row_errors: list[Error] | None = None
+                    values: list[Any] | None = None
                     if len(cells) == width:
                         values = cast_row(cells)
                         if values is None:
@@ -195,7 +196,7 @@ class FastCsvReader:
         return open_part_text(self.path, self.part, self.encoding)
 
     def _check_grouped(self, row_number: int, cells: list[str], values: list[Any],
-                       row_errors: Optional[list[Error]]) -> Optional[list[Error]]:
+                       row_errors: list[Error] | None) -> list[Error] | None:
         """The grouped-numbers check (pipelines/checks/grouped_numbers.py) on one row."""
         for index, caster in enumerate(self.casters):
             pattern = caster.group_pattern
@@ -211,7 +212,7 @@ class FastCsvReader:
                 field_name=caster.name, field_number=caster.number))
         return row_errors
 
-    def _resolve_misses(self, values: list[Any], cells: list[str]) -> Optional[list[Any]]:
+    def _resolve_misses(self, values: list[Any], cells: list[str]) -> list[Any] | None:
         """Fill MISS slots via Frictionless; None if any cell is invalid."""
         for index, value in enumerate(values):
             if value is MISS:
@@ -278,8 +279,8 @@ class FastCsvReader:
         cells: list[str],
         values: list[Any],
         unique_checks: list[tuple[int, SeenKeys]],
-        row_errors: Optional[list[Error]],
-    ) -> Optional[list[Error]]:
+        row_errors: list[Error] | None,
+    ) -> list[Error] | None:
         for index, seen in unique_checks:
             value = values[index]
             if value is not None and seen.add(value):
@@ -305,8 +306,8 @@ class FastCsvReader:
         cells: list[str],
         values: list[Any],
         primary_keys: SeenKeys,
-        row_errors: Optional[list[Error]],
-    ) -> Optional[list[Error]]:
+        row_errors: list[Error] | None,
+    ) -> list[Error] | None:
         key_values = tuple(values[index] for index in self._primary_key_positions)
         if set(key_values) == {None}:
             note = 'cells composing the primary keys are all "None"'

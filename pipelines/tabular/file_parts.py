@@ -11,7 +11,7 @@ import codecs
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Optional
+from typing import Any, BinaryIO
 
 #: Parts smaller than this are not worth a process (forking and merging cost ~50 ms).
 MIN_PART_BYTES = 8 * 2**20
@@ -56,8 +56,8 @@ def open_part_text(path: Path, part: FilePart, encoding: str) -> io.TextIOBase:
     return io.TextIOWrapper(io.BufferedReader(_Window(path, part)), encoding=encoding, newline="")
 
 
-def split_into_parts(path: Path, encoding: str, quote_char: Optional[str], parts: int,
-                     min_part_bytes: Optional[int] = None) -> list[FilePart]:
+def split_into_parts(path: Path, encoding: str, quote_char: str | None, parts: int,
+                     min_part_bytes: int | None = None) -> list[FilePart]:
     """Cut ``path`` at line breaks into up to ``parts`` parts of at least ``min_part_bytes``
     (default ``MIN_PART_BYTES``).
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterator, Mapping, Optional, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pipelines.errors import SettingInvalid
 from pipelines.tabular.fastcsv import FastCsvReader
@@ -49,7 +50,7 @@ def workers_wanted() -> int:
 class PartResult(Generic[T]):
     """What one worker hands back: ``consume``'s result and what the reader learnt."""
 
-    result: Optional[T]
+    result: T | None
     valid: bool
     readers_keys: list[Any]
 

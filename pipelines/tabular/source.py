@@ -7,8 +7,9 @@ file is a plain local CSV whose header matches the schema.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Union
 
 from frictionless import Dialect, Error, Resource, Schema, formats
 
@@ -25,8 +26,8 @@ def as_resource(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
 ) -> Resource:
     """A fresh, unopened Frictionless ``Resource`` for ``source``.
 

@@ -12,8 +12,14 @@ from pipelines.add.columns import ColumnDraft, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
 from pipelines.add.drafters.spreadsheet import _typed_column
 from pipelines.add.names import column_names, title_from_heading
-from pipelines.tabular.json_source import (JSON_LINES_SUFFIXES, JsonSourceError, decode_text, load_document,
-                                           parse_json, parse_json_lines)
+from pipelines.tabular.json_source import (
+    JSON_LINES_SUFFIXES,
+    JsonSourceError,
+    decode_text,
+    load_document,
+    parse_json,
+    parse_json_lines,
+)
 
 _GEOJSON_MARKS = (b'"FeatureCollection"', b'"Feature"')
 MAX_DEPTH = 3  # nested objects deeper than this stay JSON text

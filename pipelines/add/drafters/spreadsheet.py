@@ -4,8 +4,8 @@ cells."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from frictionless import Dialect, FrictionlessException, Resource
 
