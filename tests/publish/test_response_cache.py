@@ -12,6 +12,7 @@ from publish.response_cache import CachedResponse, ResponseCache, cache_key
 from tests.conftest import run_async, start_server, stop_server
 from tests.publish.conftest import add_numbers_dataset, numbers_csv
 
+
 @pytest.fixture
 def served(portal_dir):
     """A one-table portal served by `kommune serve`; yields (server, portal_dir, csv file)."""

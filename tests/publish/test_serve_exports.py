@@ -18,6 +18,7 @@ from publish import serve
 from tests.conftest import free_port, start_server, stop_server
 from tests.publish.conftest import add_numbers_dataset
 
+
 def _portal(portal_dir, rows: int):
     add_numbers_dataset(portal_dir, rows)
     portal.build(portal_dir.root, portal_dir.out)

@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.steps.aggregate import (
-    BATCH_SIZE, TOTAL, AggregateInputError, AggregateSpec, Measure, aggregate,
+    BATCH_SIZE,
+    TOTAL,
+    AggregateInputError,
+    AggregateSpec,
+    Measure,
+    aggregate,
 )
 
 SPEC = AggregateSpec(

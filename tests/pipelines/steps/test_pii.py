@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from pipelines.steps.pii import (
-    ADDRESS_KIND, EMAIL_KIND, IBAN_KIND, NAME_KIND, PHONE_KIND, PiiScanner, first_names, scan_published,
+    ADDRESS_KIND,
+    EMAIL_KIND,
+    IBAN_KIND,
+    NAME_KIND,
+    PHONE_KIND,
+    PiiScanner,
+    first_names,
+    scan_published,
 )
 
 

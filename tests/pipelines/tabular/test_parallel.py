@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import SCHEMA_PATH, generate
+from pipelines.errors import SettingInvalid
 from pipelines.tabular import parallel
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows, frictionless_report, iter_valid_rows
 from pipelines.tabular.file_parts import split_into_parts
-from pipelines.errors import SettingInvalid
 from pipelines.tabular.parallel import workers_wanted
 
 DIALECT = {"csv": {"delimiter": ";"}}

@@ -104,7 +104,8 @@ def test_reference_forms(text, expected):
     assert [(r.kind, r.number, r.name) for r in find_references(text)] == expected
 
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st
 
 
 @given(number=st.integers(min_value=1, max_value=999), year=st.integers(min_value=1990, max_value=2030),
