@@ -85,7 +85,7 @@ def generate(path: Path, rows: int, seed: int = 20261125) -> Path:
             out.write(
                 "".join(
                     f"{record_id};{day};{service};{channel};{district};{days};{wait}\r\n"
-                    for record_id, day, service, channel, district, days, wait in zip(ids, *picked)
+                    for record_id, day, service, channel, district, days, wait in zip(ids, *picked, strict=True)
                 )
             )
             written += size

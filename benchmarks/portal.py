@@ -191,7 +191,7 @@ def first_request_ms(client: httpx.Client, url: str, check: Callable[[httpx.Resp
 def datasette_queries(datasette_path: str = "/daten/") -> dict[str, str]:
     """The measured requests against the big table (relative URLs)."""
     table = f"{datasette_path}portal/{TABLE}"
-    group_by = "select kanal, count(*) as vorgaenge from %s group by kanal" % TABLE
+    group_by = f"select kanal, count(*) as vorgaenge from {TABLE} group by kanal"
     return {
         "table page (HTML, declared facets)": table,
         "facet (JSON, kanal)": f"{table}.json?_facet=kanal&_size=0",

@@ -54,7 +54,8 @@ class ServedPortal:
         server's allocations instead of the shared machine."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile(mode="w+")
+        # Outlives stop(): output() reads the log after the server has ended.
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         self.process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out),
                                          "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT,
                                         preexec_fn=lambda: _limit(file_limit, memory_limit))
