@@ -65,7 +65,7 @@ def staged_release(out: Path) -> Iterator[Stage]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked(f"Ein anderer Build schreibt gerade nach {out}")
+            raise BuildLocked(f"Ein anderer Build schreibt gerade nach {out}") from None
         for leftover in releases.glob("*.tmp"):
             shutil.rmtree(leftover, ignore_errors=True)
         # A build killed between creating its new link and swapping it in leaves the link behind.

@@ -250,7 +250,7 @@ class Generator(PeopleAndBody):
             new_items.extend(items)
             for name, result in frame_after:
                 new_items.append(self.frame_item(meeting, name, result))
-            for name, resolution, public in extra:
+            for name, resolution, _public in extra:
                 item = self.frame_item(meeting, name, "beschlossen", public=False)
                 item["resolutionText"] = resolution
                 item["auxiliaryFile"] = [self.file("Vorlage nichtöffentlich", f"vorlage-nö-{item['id'].rsplit('/', 1)[1]}.pdf",
