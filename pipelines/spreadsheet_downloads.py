@@ -62,7 +62,7 @@ def _write_german_csv(path: Path, fields: list[dict], rows: Iterator[dict]) -> F
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow([f.get("title") or f["name"] for f in fields])
         for row in rows:
-            writer.writerow([_german_cell(row.get(name), kind) for name, kind in zip(names, kinds)])
+            writer.writerow([_german_cell(row.get(name), kind) for name, kind in zip(names, kinds, strict=True)])
     return _file_info(path)
 
 
@@ -94,7 +94,7 @@ def _write_xlsx(path: Path, title: str, fields: list[dict], rows: Iterator[dict]
     sheet.append([f.get("title") or f["name"] for f in fields])
     for row in rows:
         cells = []
-        for name, kind in zip(names, kinds):
+        for name, kind in zip(names, kinds, strict=True):
             value = _xlsx_value(row.get(name), kind)
             if isinstance(value, str):
                 # A text is a text: never a formula, whatever it starts with. Control characters

@@ -37,7 +37,7 @@ class ColumnDraft:
 def draft_column(cells: list[str], heading: str, delimiter: str = ";") -> ColumnDraft:
     """The field for a column with these raw `cells` (strings as in the file)."""
     values = [c.strip(SPACE) for c in cells]
-    padded = any(v != c for v, c in zip(values, cells) if v)
+    padded = any(v != c for v, c in zip(values, cells, strict=True) if v)
     filled = [v for v in values if v]
     if not filled:
         return ColumnDraft({"type": "string"}, undecided=f"„{heading}“ ist leer: als Text übernommen")
@@ -80,7 +80,7 @@ def _numbers(values: list[str], heading: str, delimiter: str, padded: bool) -> C
             return ColumnDraft({"type": "integer", "groupChar": "."},
                                decided=f"„{heading}“: ganze Zahl mit Tausenderpunkt (1.234.567)")
         return ColumnDraft({"type": "number"}, undecided=(
-            f"„{heading}“: „{next(v for v, s in zip(values, shapes) if s == 'grouped')}“ kann 1,234 oder 1234 "
+            f"„{heading}“: „{next(v for v, s in zip(values, shapes, strict=False) if s == 'grouped')}“ kann 1,234 oder 1234 "
             "bedeuten; als Zahl mit Dezimalpunkt gelesen (bei Tausenderpunkt: type: integer, groupChar: \".\")"))
     # Only plain integers from here on.
     if _CODE_HEADING.search(heading):

@@ -202,7 +202,7 @@ class MonthlyAggregator:
         else:
             distinct, inverse = np.unique(cells, return_inverse=True)
             counts = np.bincount(inverse, weights=weights).astype(np.int64)
-        self._cell_counts.update(dict(zip(distinct.tolist(), counts.tolist())))
+        self._cell_counts.update(dict(zip(distinct.tolist(), counts.tolist(), strict=True)))
         for measure in spec.measures:
             values = self._measure_values(measure, batch, size)
             if weights is None:
@@ -283,7 +283,7 @@ class MonthlyAggregator:
                               for name, _ in sorted(other._month_codes.items(), key=lambda item: item[1])],
                              dtype=np.int64)
         label_maps = []
-        for mine, theirs in zip(self._label_codes, other._label_codes):
+        for mine, theirs in zip(self._label_codes, other._label_codes, strict=False):
             mapping = np.zeros(len(theirs) + 1, dtype=np.int64)  # code 0 is the total in both
             for label, code in theirs.items():
                 mapping[code] = mine.setdefault(label, len(mine) + 1)
@@ -299,7 +299,7 @@ class MonthlyAggregator:
         self._ordinals.update(other._ordinals)
         if other._cell_counts:
             cells = translate(np.fromiter(other._cell_counts.keys(), dtype=np.int64, count=len(other._cell_counts)))
-            self._cell_counts.update(dict(zip(cells.tolist(), other._cell_counts.values())))
+            self._cell_counts.update(dict(zip(cells.tolist(), other._cell_counts.values(), strict=False)))
         for name, histogram in other._histograms.items():
             cells, values, counts = histogram.pairs()
             self._histograms[name].add_pairs(translate(cells), values, counts)
@@ -320,7 +320,7 @@ class MonthlyAggregator:
         margins = [_cell_codes(month, row, total), _cell_codes(month, total, column), _cell_codes(month, total, total)]
         all_cells = np.concatenate([inner, *margins])
         counts: Counter = Counter()
-        for cell, count in zip(all_cells.tolist(), np.tile(inner_counts, 4).tolist()):
+        for cell, count in zip(all_cells.tolist(), np.tile(inner_counts, 4).tolist(), strict=False):
             counts[cell] += count
         summaries = {}
         for measure in self.spec.measures:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def first_names() -> frozenset[str]:
             frequencies = [line[_COUNTRY_COLUMNS + column:_COUNTRY_COLUMNS + column + 1]
                            for column in MIN_FIRST_NAME_FREQUENCY]
             if any(frequency in _FREQUENCY_DIGITS and int(frequency, 16) >= least
-                   for frequency, least in zip(frequencies, MIN_FIRST_NAME_FREQUENCY.values())):
+                   for frequency, least in zip(frequencies, MIN_FIRST_NAME_FREQUENCY.values(), strict=True)):
                 name = line[3:29].strip()
                 if " " not in name and "+" not in name:
                     names.add(name)
@@ -105,7 +106,7 @@ class PiiScanner:
     def learn_names(self, first_names: Iterable[Any], last_names: Iterable[Any]) -> None:
         """Remember the names of many people at once (pairs with a missing part are ignored)."""
         # Pairs with a missing part are dropped when folding: the set of people stays small.
-        self._learned.update(zip(first_names, last_names))
+        self._learned.update(zip(first_names, last_names, strict=True))
         self._folded = None
 
     def kinds_in(self, text: str) -> list[str]:
@@ -127,7 +128,7 @@ class PiiScanner:
         if not self._name_pairs:
             return False
         tokens = [token.casefold() for token in TOKEN.findall(text)]
-        for left, right in zip(tokens, tokens[1:]):
+        for left, right in pairwise(tokens):
             if (left, right) in self._name_pairs or (right, left) in self._name_pairs:
                 return True
         return False

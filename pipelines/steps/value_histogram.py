@@ -112,5 +112,5 @@ def summaries_per_cell(cells: np.ndarray, values: np.ndarray, counts: np.ndarray
     medians = (lower + upper) / 2
     return {
         int(cell): MeasureSummary(int(count), float(total), int(inside), float(median))
-        for cell, count, total, inside, median in zip(cells[starts], per_cell, totals, within, medians)
+        for cell, count, total, inside, median in zip(cells[starts], per_cell, totals, within, medians, strict=True)
     }

@@ -202,7 +202,7 @@ def _iter_with_frictionless(
         for row in resource.row_stream:
             yield [
                 convert(value) if convert is not None and value is not None else value
-                for convert, value in zip(conversions, row.to_list())
+                for convert, value in zip(conversions, row.to_list(), strict=True)
             ]
 
 

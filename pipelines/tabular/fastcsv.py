@@ -152,7 +152,7 @@ class FastCsvReader:
                     if len(cells) == width:
                         values = cast_row(cells)
                         if values is None:
-                            values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells)]
+                            values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells, strict=True)]
                             if MISS in values:
                                 values = self._resolve_misses(values, cells)
                         # `is` first: counting compares every value with None, slow for dates and decimals.

@@ -51,7 +51,7 @@ def _syntax_issue(text: str, error: json.JSONDecodeError, shown_name: str, line_
     line = error.lineno + line_offset
     if error.msg == "Extra data":
         rest = text[error.pos:].lstrip(" \t\r\n,")
-        if rest.startswith("{") or rest.startswith("["):
+        if rest.startswith(("{", "[")):
             return Issue(type="format-error", file=shown_name, row=line,
                          message=f"nach dem ersten Objekt folgt in Zeile {line}, Spalte {error.colno} ein weiteres "
                                  "ohne umschließende Liste (aneinandergehängte Objekte sind kein JSON)",
@@ -79,7 +79,7 @@ def decode_text(data: bytes, encoding: str, shown_name: str) -> str:
         raise JsonSourceError(f"{shown_name} ist nicht in {encoding} kodiert", [Issue(
             type="encoding-error", file=shown_name, row=line,
             message=f"Byte 0x{data[error.start]:02x} in Zeile {line} ist in {encoding} kein gültiges Zeichen",
-            expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung als source.encoding angeben)")])
+            expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung als source.encoding angeben)")]) from error
 
 
 def parse_json_lines(text: str, shown_name: str) -> Records:
@@ -119,7 +119,7 @@ def load_document(text: str, shown_name: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise JsonSourceError(f"{shown_name} ist kein gültiges JSON", [_syntax_issue(text, error, shown_name)])
+        raise JsonSourceError(f"{shown_name} ist kein gültiges JSON", [_syntax_issue(text, error, shown_name)]) from error
 
 
 def parse_json(text: str, shown_name: str, records_path: str | None) -> Records:
@@ -203,7 +203,7 @@ def write_records_csv(records: Records, schema: dict, columns: dict[str, str], t
             for key in record.keys() - read_keys:
                 unread[key] = unread.get(key, 0) + 1
             row = []
-            for field, label, path in zip(fields, labels, paths):
+            for field, label, path in zip(fields, labels, paths, strict=True):
                 value = _lookup(record, path)
                 if isinstance(value, (dict, list)) and field.get("type") not in ("object", "array", "geojson", "any"):
                     nested = ", ".join(f"{label}.{key}" for key in list(value)[:5]) if isinstance(value, dict) else f"{label}.0"

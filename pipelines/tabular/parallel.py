@@ -96,6 +96,6 @@ def _read_part(path: Path, options: dict[str, Any], part: FilePart,
 def _check_keys_across_parts(keys_per_part: list[list[Any]]) -> None:
     for index, keys in enumerate(keys_per_part):
         for later in keys_per_part[index + 1:]:
-            for mine, theirs in zip(keys, later):
+            for mine, theirs in zip(keys, later, strict=False):
                 if mine is not None and theirs is not None and mine.shares_a_key_with(theirs):
                     raise PartFailed("ein Schlüssel kommt in zwei Teilen der Datei vor")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from frictionless import Dialect, Error, Resource, Schema, formats
 
-SchemaSource = Union[Schema, Mapping[str, Any], str, Path, None]
+SchemaSource = Schema | Mapping[str, Any] | str | Path | None
 #: A file to read: a Frictionless ``Resource`` (opened exactly as the caller set it up), or a path.
-TableSource = Union[Resource, str, Path]
+TableSource = Resource | str | Path
 
 
 class FastPathUnsupported(Exception):

@@ -62,12 +62,12 @@ class JsonDrafter:
             source["records"] = records_path
         headings = [".".join(path) for path in paths]
         names = column_names([heading.replace(".", " ") for heading in headings])
-        nested = {heading: heading for heading, path in zip(headings, paths) if len(path) > 1}
+        nested = {heading: heading for heading, path in zip(headings, paths, strict=True) if len(path) > 1}
         if nested:
             source["columns"] = nested
             decided.append(f"verschachtelte Werte als eigene Spalten: {', '.join(sorted(nested))}")
         fields = []
-        for number, (column_name, heading, path) in enumerate(zip(names, headings, paths), start=1):
+        for number, (column_name, heading, path) in enumerate(zip(names, headings, paths, strict=True), start=1):
             drafted = _column([_value(item, path) for item in items], heading)
             field = {"name": column_name, **({"label": heading} if heading != column_name else {}), **drafted.field,
                      "title": title_from_heading(heading, number), "description": f"Wert „{heading}“ der Quelldatei."}
