@@ -133,11 +133,12 @@ class QueryGate:
         """Give free slots to waiting clients in turn: the first client in line that may run one
         more gets it and goes to the back of the line."""
         while self._running < self.slots:
-            for client, queue in self._waiting.items():
+            for client in self._waiting:
                 if self._active.get(client, 0) < self.slots_per_client:
                     break
             else:
                 return
+            queue = self._waiting[client]
             turn = queue.popleft()
             if queue:
                 self._waiting.move_to_end(client)

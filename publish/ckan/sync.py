@@ -128,10 +128,7 @@ def _with_resource_ids(desired: dict, current: dict) -> dict:
 def _write_package(client: CkanClient, desired: dict, current: dict | None,
                    files: dict[str, Path]) -> None:
     """Create or update one dataset; with ``files`` upload them and write the hash last."""
-    if files:
-        staged = {**desired, "extras": [e for e in desired["extras"] if e["key"] != HASH_KEY]}
-    else:
-        staged = desired
+    staged = {**desired, "extras": [e for e in desired["extras"] if e["key"] != HASH_KEY]} if files else desired
     if current is None:
         try:
             written = client.call("package_create", staged)

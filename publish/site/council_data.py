@@ -20,7 +20,7 @@ FOLDERS = {"oparl_meeting": "sitzungen", "oparl_paper": "vorlagen", "oparl_organ
 
 
 def dict_rows(cursor: sqlite3.Cursor, row: tuple) -> dict[str, Any]:
-    return {column[0]: value for column, value in zip(cursor.description, row)}
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
 
 
 def slug(oparl_id: str) -> str:
@@ -57,7 +57,7 @@ def page_paths(db: sqlite3.Connection) -> dict[str, str]:
 def _all(db: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params)
     columns = [c[0] for c in cursor.description]
-    return [row if isinstance(row, dict) else dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [row if isinstance(row, dict) else dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _one(db: sqlite3.Connection, sql: str, *params: Any) -> dict[str, Any] | None:

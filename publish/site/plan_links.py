@@ -113,7 +113,7 @@ def _rows(db: sqlite3.Connection, table: str, wanted: dict[str, tuple[str, ...]]
         return []
     chosen = {key: _first(columns, *candidates) for key, candidates in wanted.items()}
     select = ", ".join(f"[{column}]" if column else "null" for column in chosen.values())
-    return [dict(zip(chosen, row)) for row in db.execute(f"select {select} from [{table}]")]
+    return [dict(zip(chosen, row, strict=True)) for row in db.execute(f"select {select} from [{table}]")]
 
 
 def council_links(db: sqlite3.Connection, plans: list[dict]) -> dict[str, CouncilLinks]:
