@@ -76,9 +76,9 @@ def test_service_ignoring_start_index_is_detected_instead_of_looping():
 
 
 def test_html_instead_of_geojson_is_an_error_naming_the_output_format():
-    with serving(lambda path, params: (200, "text/html", b"<html><body>Wartung</body></html>")) as (url, _):
-        with pytest.raises(WfsError, match="outputFormat"):
-            read_wfs(settings(url, paging="off"), fetch)
+    with (serving(lambda path, params: (200, "text/html", b"<html><body>Wartung</body></html>")) as (url, _),
+          pytest.raises(WfsError, match="outputFormat")):
+        read_wfs(settings(url, paging="off"), fetch)
 
 
 def test_wfs_1_1_uses_its_own_parameter_names():
