@@ -108,8 +108,8 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
     portal = load_portal(portal_dir, only=only, set_aside_invalid_datasets=sources)
     if not sources:
         return portal, None
-    with tempfile.TemporaryDirectory(prefix="kommune-validate-") as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(prefix="kommune-validate-") as scratch_name:
+        scratch = Path(scratch_name)
         report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress,
                                 done="geprüft")
         target = Path(report_file) if report_file else Path(portal_dir) / VALIDATE_REPORT
