@@ -168,7 +168,7 @@ RATE_SETTINGS = {"KOMMUNE_SQL_BURST": "burst", "KOMMUNE_SQL_PER_MINUTE": "per_mi
 def gate_from_environment(environ) -> QueryGate:
     """A QueryGate with the allowance set by KOMMUNE_SQL_BURST and KOMMUNE_SQL_PER_MINUTE
     (whole numbers of at least 1; defaults as above). A wrong value stops `serve` at start."""
-    settings = {}
+    settings: dict[str, int] = {}
     for variable, name in RATE_SETTINGS.items():
         if variable in environ:
             try:
@@ -177,5 +177,6 @@ def gate_from_environment(environ) -> QueryGate:
                 settings[name] = 0
             if settings[name] < 1:
                 raise ValueError(f"{variable}={environ[variable]!r} ist keine ganze Zahl ab 1")
-    return QueryGate(**settings)
+    return QueryGate(burst=settings.get("burst", QueryGate.burst),
+                     per_minute=settings.get("per_minute", QueryGate.per_minute))
 

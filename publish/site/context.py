@@ -80,10 +80,11 @@ def german_number(value: float | int | None, digits: int = 0) -> str:
 def file_size(size: int | None) -> str:
     if size is None:
         return "–"
+    scaled = float(size)
     for unit in ("Bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{german_number(size, 0 if unit == 'Bytes' else 1)} {unit}"
-        size /= 1024
+        if scaled < 1024 or unit == "GB":
+            return f"{german_number(scaled, 0 if unit == 'Bytes' else 1)} {unit}"
+        scaled /= 1024
     return ""
 
 

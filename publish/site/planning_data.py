@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 
 BUILDING_FAMILY = "bauen"
 BOUNDARY_TABLE = "stadtgrenze"
@@ -193,7 +194,7 @@ def load_areas(db: sqlite3.Connection, tables: list[dict]) -> list[dict]:
     return areas
 
 
-def plans_geojson(plans: list[dict], areas: list[dict] = ()) -> dict:
+def plans_geojson(plans: list[dict], areas: Sequence[dict] = ()) -> dict:
     """A FeatureCollection for the map: geometry plus what the popup and colours need; the
     areas of other datasets in a neutral colour, their dataset's title in the popup."""
     return {"type": "FeatureCollection", "features": [
