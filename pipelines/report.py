@@ -69,7 +69,9 @@ def _message(error: dict) -> str:
         return _file_message(error)
     if kind == "constraint-error" and cell in (None, "", "None") and "required" in (error.get("note") or ""):
         return "Pflichtfeld ist leer"
-    return messages.get(kind, error.get("message") or kind or "Fehler")
+    if kind is not None and kind in messages:
+        return messages[kind]
+    return error.get("message") or kind or "Fehler"
 
 
 # Frictionless's notes for unreadable files, retold in German (matched as substrings).

@@ -103,7 +103,8 @@ def _write_xlsx(path: Path, title: str, fields: list[dict], rows: Iterator[dict]
                 cell.data_type = "s"
                 value = cell
             elif kind == "date" and isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
+                # openpyxl writes a date as such; its stubs list only datetime.
+                cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
                 cell.number_format = "DD.MM.YYYY"
                 value = cell
             cells.append(value)

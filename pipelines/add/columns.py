@@ -8,8 +8,9 @@ disagreement is reported as undecided.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipelines.checks.german_values import (
     DATE_FORMATS,
@@ -31,7 +32,7 @@ class ColumnDraft:
     field: dict                       # type and its options (no name/title)
     decided: str | None = None        # German, for the terminal
     undecided: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def draft_column(cells: list[str], heading: str, delimiter: str = ";") -> ColumnDraft:
@@ -96,9 +97,12 @@ def _numbers(values: list[str], heading: str, delimiter: str, padded: bool) -> C
 
 
 def _dates(values: list[str], heading: str, delimiter: str, padded: bool) -> ColumnDraft | None:
-    shapes = {date_shape(v) for v in values}
-    if None in shapes:
-        return None
+    shapes: set[str] = set()
+    for value in values:
+        shape = date_shape(value)
+        if shape is None:
+            return None
+        shapes.add(shape)
     if len(shapes) > 1:
         forms = ", ".join(sorted("JJJJ-MM" if s == "year-month" else DATE_FORMATS[s][2] for s in shapes))
         return ColumnDraft({"type": "string"}, undecided=(

@@ -77,7 +77,8 @@ class Drafter(Protocol):
     every registered drafter and takes the surest (the first registered on a tie), so the
     order of registration hardly matters. `draft` may raise `DraftFailed`."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def recognises(self, probe: Probe) -> int: ...
 

@@ -244,8 +244,8 @@ class Harvester:
                 result.objects_received += 1
                 received.append(obj)
                 self._ingest(obj, result)
-            links = page.get("links") if isinstance(page.get("links"), dict) else {}
-            url = links.get("next") or None
+            links = page.get("links")
+            url = (links.get("next") if isinstance(links, dict) else None) or None
         if announced is not None and items < announced:
             result.issues.append(HarvestIssue(
                 list_url, f"die Liste kündigt {announced} Objekte an (pagination.totalElements), "

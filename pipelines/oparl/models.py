@@ -9,10 +9,12 @@ latitude and longitude swapped, 1.0 and 1.1 type URIs, vendor extension fields.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pydantic
 from pydantic import Field, field_validator
+from pydantic_core import ErrorDetails
 
 from pipelines.oparl.model_base import (  # noqa: F401 (re-exported for callers)
     TRIMMED,
@@ -262,7 +264,7 @@ def model_for(data: Any, url: str) -> type[OParlObject]:
     return MODELS[name]
 
 
-def describe_errors(errors: list[dict[str, Any]]) -> str:
+def describe_errors(errors: Sequence[ErrorDetails]) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(Objekt)'}: {e['msg']}" for e in errors)
 
 

@@ -60,7 +60,7 @@ def build_tables(store: ObjectStore, today: dt.date | None = None,
     def link(obj: dict[str, Any], key: str) -> str | None:
         return checked_url(obj.get(key), warnings, file=obj["id"], field=key)
 
-    known = {name: set() for name in SCHEMAS}
+    known: dict[str, set[str]] = {name: set() for name in SCHEMAS}
     type_table = {"Body": "oparl_body", "LegislativeTerm": "oparl_legislative_term", "Organization": "oparl_organization",
                   "Person": "oparl_person", "Membership": "oparl_membership", "Location": "oparl_location",
                   "Meeting": "oparl_meeting", "Paper": "oparl_paper", "AgendaItem": "oparl_agenda_item",
@@ -112,13 +112,13 @@ def build_tables(store: ObjectStore, today: dt.date | None = None,
                                          "role": m.get("role"), "voting_right": m.get("votingRight"),
                                          "start_date": m.get("startDate"), "end_date": m.get("endDate"),
                                          "on_behalf_of": org(m.get("onBehalfOf")), "modified": m.get("modified")})
-    for loc in store.of_type("Location"):
-        lon, lat = point(loc)
-        rows["oparl_location"].append({"id": loc["id"], "description": loc.get("description"),
-                                       "street_address": loc.get("streetAddress"), "room": loc.get("room"),
-                                       "postal_code": loc.get("postalCode"), "locality": loc.get("locality"),
-                                       "sub_locality": loc.get("subLocality"), "longitude": lon, "latitude": lat,
-                                       "modified": loc.get("modified")})
+    for place in store.of_type("Location"):
+        lon, lat = point(place)
+        rows["oparl_location"].append({"id": place["id"], "description": place.get("description"),
+                                       "street_address": place.get("streetAddress"), "room": place.get("room"),
+                                       "postal_code": place.get("postalCode"), "locality": place.get("locality"),
+                                       "sub_locality": place.get("subLocality"), "longitude": lon, "latitude": lat,
+                                       "modified": place.get("modified")})
     for mt in sorted(store.of_type("Meeting"), key=lambda m: (m.get("start") or "", m["id"])):
         minutes = files.get(mt.get("resultsProtocol", ""))
         rows["oparl_meeting"].append({"id": mt["id"], "name": mt.get("name"), "organization": org(mt.get("organization")),
@@ -169,7 +169,8 @@ def _faction(person_id: str, memberships: Iterable[dict[str, Any]], organization
     Members of a faction count first; a person sent to a committee on behalf of a faction
     (a "sachkundige Bürgerin") counts for that faction when they are no member of one.
     """
-    members, sent_by = set(), set()
+    members: set[str | None] = set()  # None: a faction without a name, left out below
+    sent_by: set[str | None] = set()
     for m in memberships:
         if m.get("person") != person_id or (m.get("endDate") and m["endDate"] < today.isoformat()):
             continue

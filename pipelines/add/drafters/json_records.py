@@ -8,6 +8,8 @@ in a spreadsheet: native numbers and booleans as they are, text by the German re
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pipelines.add.columns import ColumnDraft, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
 from pipelines.add.drafters.spreadsheet import _typed_column
@@ -118,12 +120,13 @@ def _column_paths(items: list[dict]) -> list[tuple[str, ...]]:
     return paths
 
 
-def _value(record: dict, path: tuple[str, ...]):
+def _value(record: dict, path: tuple[str, ...]) -> Any:
+    value: Any = record
     for key in path:
-        if not isinstance(record, dict):
+        if not isinstance(value, dict):
             return None
-        record = record.get(key)
-    return record
+        value = value.get(key)
+    return value
 
 
 def _column(values: list, heading: str) -> ColumnDraft:

@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from frictionless import Dialect, FrictionlessException, Resource
+from frictionless import Dialect, FrictionlessException
+from frictionless.resources import TableResource
 
 from pipelines.add.columns import ColumnDraft, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
@@ -44,7 +45,7 @@ class SpreadsheetDrafter:
                               "wählen und diese Datei angeben")
         sheets = self.sheet_names(probe)
         try:
-            resource = Resource(probe.path.name, basepath=str(probe.path.parent), format=self.kind,
+            resource = TableResource(probe.path.name, basepath=str(probe.path.parent), format=self.kind,
                                 dialect=Dialect(header=False, controls=[SPREADSHEET_CONTROLS[self.kind](sheet=1)]))
             typed = [list(row) for row in resource.read_cells()]
         except FrictionlessException as error:
