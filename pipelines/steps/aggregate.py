@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -76,6 +76,12 @@ class Measure:
 
     def source_fields(self) -> list[str]:
         return [name for name in (self.field, self.start_field, self.end_field) if name]
+
+    def date_fields(self) -> tuple[str, str]:
+        """`start_field` and `end_field` of a measure of days. Raises ValueError for a field measure."""
+        if self.start_field is None or self.end_field is None:
+            raise ValueError(f"Kennzahl {self.name} misst ein Feld, keine Tage zwischen zwei Daten")
+        return self.start_field, self.end_field
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,7 @@ class MonthlyAggregator:
         if months is None or rows is None or columns is None:
             self._raise_first_problem(batch)
         cells = _cell_codes(months, rows, columns)
-        weights = self._weights(batch, size) if spec.weight_field else None
+        weights = self._weights(batch, spec.weight_field, size) if spec.weight_field else None
         if weights is None:
             distinct, counts = np.unique(cells, return_counts=True)
         else:
@@ -213,13 +219,13 @@ class MonthlyAggregator:
         self.records += size
         self._tables = None
 
-    def _weights(self, batch: Batch, size: int) -> np.ndarray:
+    def _weights(self, batch: Batch, weight_field: str, size: int) -> np.ndarray:
         """The cases each record stands for. Raises AggregateInputError for a missing,
         negative or fractional count."""
-        column = batch[self.spec.weight_field]
+        column = batch[weight_field]
         for index, value in enumerate(column):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
-                raise AggregateInputError(self.records + index + 1, self.spec.weight_field,
+                raise AggregateInputError(self.records + index + 1, weight_field,
                                           "Anzahl fehlt oder ist keine ganze Zahl ≥ 0")
         return np.fromiter(column, dtype=np.int64, count=size)
 
@@ -242,7 +248,7 @@ class MonthlyAggregator:
             known[label] = len(known) + 1
         return np.fromiter(map(known.__getitem__, labels), dtype=np.int64, count=len(labels))
 
-    def _raise_first_problem(self, batch: Batch) -> None:
+    def _raise_first_problem(self, batch: Batch) -> NoReturn:
         spec = self.spec
 
         def bad_label(label: Any) -> bool:
@@ -269,12 +275,13 @@ class MonthlyAggregator:
         if measure.field is not None:
             column = batch[measure.field]
             as_float = {value: np.nan if value is None or value == "" else float(value) for value in set(column)}
-            return np.fromiter(map(as_float.__getitem__, column), dtype=float, count=size)
+            return np.fromiter(map(as_float.__getitem__, column), dtype=np.float64, count=size)
+        start_field, end_field = measure.date_fields()
         ordinals = self._ordinals
-        for day in set(batch[measure.start_field]).union(batch[measure.end_field]).difference(ordinals):
+        for day in set(batch[start_field]).union(batch[end_field]).difference(ordinals):
             ordinals[day] = float(day.toordinal()) if isinstance(day, date) else np.nan
-        starts = np.fromiter(map(ordinals.__getitem__, batch[measure.start_field]), dtype=float, count=size)
-        ends = np.fromiter(map(ordinals.__getitem__, batch[measure.end_field]), dtype=float, count=size)
+        starts = np.fromiter(map(ordinals.__getitem__, batch[start_field]), dtype=np.float64, count=size)
+        ends = np.fromiter(map(ordinals.__getitem__, batch[end_field]), dtype=np.float64, count=size)
         return ends - starts
 
     def merge(self, other: MonthlyAggregator) -> None:

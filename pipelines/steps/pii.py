@@ -141,7 +141,7 @@ class PiiScanner:
         scanning its text form when it has seven digits or more.
         """
         columns = list(columns)
-        findings = []
+        findings: list[PiiFinding] = []
         for number, row in enumerate(rows, start=1):
             for column in columns:
                 value = row.get(column)

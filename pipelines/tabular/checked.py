@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from frictionless import Checklist, Error, FrictionlessException, Report, Resource, Schema
 
@@ -24,6 +24,14 @@ from pipelines.tabular.source import FastPathUnsupported, SchemaSource, TableSou
 #: Frictionless's own default: a report stops after this many errors.
 LIMIT_ERRORS = 1000
 T = TypeVar("T")
+
+
+class ReadOptions(TypedDict):
+    """How a source is read, passed on alike to the fast path and to Frictionless."""
+
+    schema: SchemaSource
+    encoding: str | None
+    dialect: Mapping[str, Any] | None
 
 
 class InvalidTable(Exception):
@@ -74,7 +82,7 @@ def check_csv(
     Returns a ``TableCheck`` whose errors are Frictionless's own report whenever the file is
     invalid or the fast path does not handle it. ``FileNotFoundError`` passes through.
     """
-    options = dict(schema=schema, encoding=encoding, dialect=dialect)
+    options = ReadOptions(schema=schema, encoding=encoding, dialect=dialect)
     try:
         reader = FastCsvReader(source, **options, error_limit=limit_errors)
     except (FastPathUnsupported, FrictionlessException) as reason:
@@ -89,7 +97,7 @@ def check_csv(
 
 
 def _check_with_frictionless(
-    source: TableSource, options: dict[str, Any], limit_errors: int, reason: str
+    source: TableSource, options: ReadOptions, limit_errors: int, reason: str
 ) -> TableCheck:
     report = frictionless_report(source, **options, limit_errors=limit_errors)
     task = report.tasks[0] if report.tasks else None
@@ -120,7 +128,7 @@ def iter_valid_rows(
     that differs from the schema) are validated and streamed by Frictionless itself, with
     the same contract. ``converters`` as in ``FastCsvReader``.
     """
-    options = dict(schema=schema, encoding=encoding, dialect=dialect)
+    options = ReadOptions(schema=schema, encoding=encoding, dialect=dialect)
     try:
         reader = FastCsvReader(source, **options, converters=converters, error_limit=limit_errors)
     except (FastPathUnsupported, FrictionlessException):
@@ -189,7 +197,7 @@ def _part_reading_of(resource: Resource) -> tuple[Path | None, dict[str, Any]]:
 
 def _iter_with_frictionless(
     source: TableSource,
-    options: dict[str, Any],
+    options: ReadOptions,
     converters: Mapping[str, Converter] | None,
     limit_errors: int,
 ) -> Iterator[list[Any]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from frictionless import Field
+from frictionless import Field, fields
 
 from pipelines.checks.grouped_numbers import grouped_number_pattern
 from pipelines.checks.hygiene import trim_text
@@ -57,9 +57,11 @@ class FieldCaster:
         self.lookup: Callable[[str, Any], Any] = self._choose_lookup()
         # Frictionless drops group characters anywhere ("2.5" → 25 with groupChar "."):
         # the grouped-numbers check refuses that, and so must the fast path.
+        number_field = field if isinstance(field, fields.NumberField) else None  # integers have no groupChar
+        self.group_char = number_field.group_char if number_field else ""
         self.group_pattern = (
-            grouped_number_pattern(field.decimal_char, field.group_char)  # type: ignore[attr-defined]
-            if field.type == "number" and field.group_char and field.bare_number  # type: ignore[attr-defined]
+            grouped_number_pattern(number_field.decimal_char, number_field.group_char)
+            if number_field and number_field.group_char and number_field.bare_number
             else None
         )
 

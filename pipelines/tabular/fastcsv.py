@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from frictionless import Error, Schema, errors, formats
+from frictionless.resources import TableResource
 
 from pipelines.tabular.fastcast import MISS, Converter, FieldCaster, compile_row_caster
 from pipelines.tabular.file_parts import FilePart, open_part_text
@@ -84,6 +85,8 @@ class FastCsvReader:
         self.path = Path(resource.normpath)  # type: ignore[arg-type]
         if resource.scheme == "file" and not self.path.is_file():
             raise FileNotFoundError(self.path)
+        if not isinstance(resource, TableResource):
+            raise FastPathUnsupported(f"{resource.name}: not a table resource")
         with resource:
             header_errors = refuse_unsupported(resource)
         # Frictionless reports label errors first (validate_start), then the rows.
@@ -159,7 +162,7 @@ class FastCsvReader:
                         if values is not None and values[0] is None and values.count(None) == width:
                             values = None  # blank row: let the exact path report it
                     checked_slowly = values is None
-                    if checked_slowly:
+                    if values is None:
                         row_errors = []
                         values = self._check_row(row_number, cells, row_errors)
                     if unique_checks:
@@ -207,7 +210,7 @@ class FastCsvReader:
                 continue
             row_errors = list(row_errors or [])
             row_errors.append(errors.TypeError(
-                note=f"Tausendertrennzeichen „{caster.field.group_char}“ nicht in Dreiergruppen",
+                note=f"Tausendertrennzeichen „{caster.group_char}“ nicht in Dreiergruppen",
                 cells=list(map(_to_str, cells)), row_number=row_number, cell=cell,
                 field_name=caster.name, field_number=caster.number))
         return row_errors
@@ -233,7 +236,7 @@ class FastCsvReader:
             type_note = notes.pop("type", None) if notes else None
             if target is None and not type_note:
                 blank_cells += 1
-            common = dict(
+            common: dict[str, Any] = dict(
                 cells=cell_texts,
                 row_number=row_number,
                 cell=str(source),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from frictionless import Dialect, Error, Resource, Schema, formats
+from frictionless.resources import TableResource
 
 SchemaSource = Schema | Mapping[str, Any] | str | Path | None
 #: A file to read: a Frictionless ``Resource`` (opened exactly as the caller set it up), or a path.
@@ -64,7 +65,7 @@ def as_resource(
 _LABEL_ERRORS_WE_MIRROR = {"blank-label", "duplicate-label"}
 
 
-def refuse_unsupported(resource: Resource) -> list[Error]:
+def refuse_unsupported(resource: TableResource) -> list[Error]:
     """Raise ``FastPathUnsupported`` naming every reason; else return the header's errors.
 
     ``resource`` must be open. Blank and duplicate labels are mirrored (their errors are
