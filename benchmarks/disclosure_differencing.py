@@ -48,11 +48,11 @@ for _ in range(runs):
     rows_l = sorted({c[0] for c in cells} - {T}) + [T]
     cols_l = sorted({c[1] for c in cells} - {T}) + [T]
     full = [(r, c) for r in rows_l for c in cols_l]
-    idx = {}
+    idx: dict[tuple[int, tuple[str, str]], int] = {}
     for rel in (0, 1):
         for c in full:
             idx[(rel, c)] = len(idx)
-    bounds = []
+    bounds: list[tuple[int, int | None]] = []  # None: no upper bound
     for (rel, c) in idx:
         src_rows = a if rel == 0 else b
         r = src_rows.get(c)
@@ -92,7 +92,12 @@ for _ in range(runs):
                 o = np.zeros(len(idx))
                 o[idx[(0, c)]] = sgn
                 res = linprog(o, A_eq=np.array(eq), b_eq=np.zeros(len(eq)), A_ub=np.array(ub), b_ub=np.array(bub), bounds=bounds, method='highs')
-                ends.append(np.inf if res.status == 3 else sgn * res.fun)
+                if res.status == 3:  # unbounded
+                    ends.append(np.inf)
+                    continue
+                if res.fun is None:
+                    raise RuntimeError(res.message)
+                ends.append(sgn * res.fun)
             width = ends[1] - ends[0]
             worst = width if worst is None else min(worst, width)
     exposed += worst is not None and worst < 0.5

@@ -213,6 +213,8 @@ def measure_datasette(out: Path, requests: int, full_exports: int) -> dict:
             raise RuntimeError(f"{response.url}: HTTP {response.status_code}: {response.text[:200]}")
 
     with RunningPortal(out) as portal, httpx.Client(base_url=portal.url, timeout=120) as client:
+        if portal.process is None:
+            raise RuntimeError("the portal's server did not start")
         pid = portal.process.pid
         for name, url in datasette_queries().items():
             if "CSV" in name:

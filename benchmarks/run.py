@@ -213,7 +213,7 @@ def run_file_paths(
                 floor = result
             if floor is not None:
                 result.ratio_to_floor = round(result.wall_s / floor.wall_s, 2)
-                if floor.cpu_s:
+                if floor.cpu_s and result.cpu_s is not None:
                     result.cpu_ratio_to_floor = round(result.cpu_s / floor.cpu_s, 2)
             results.append(result)
         for leftover in work.glob("*.db"):
@@ -257,7 +257,8 @@ def run_portal_figures(
     for result in (first, unchanged):
         if floor is not None and floor.rows == big_rows:
             result.ratio_to_floor = round(result.wall_s / floor.wall_s, 2)
-            result.cpu_ratio_to_floor = round(result.cpu_s / floor.cpu_s, 2) if floor.cpu_s else None
+            result.cpu_ratio_to_floor = (round(result.cpu_s / floor.cpu_s, 2)
+                                         if floor.cpu_s and result.cpu_s is not None else None)
         builds.append(result)
     demo = copy_demo_portal(output / "portal-demo")
     demo_rows = 0
@@ -310,12 +311,12 @@ def run_oparl_harvest(runs: int) -> list[str]:
     return stdout.strip().splitlines()
 
 
-def growth(results: list[Measurement]) -> dict[str, dict[str, float]]:
+def growth(results: list[Measurement]) -> dict[str, dict[str, str | float]]:
     """Per path: time and memory at the largest size divided by the smallest."""
     by_path: dict[str, list[Measurement]] = {}
     for result in results:
         by_path.setdefault(result.path, []).append(result)
-    summary = {}
+    summary: dict[str, dict[str, str | float]] = {}
     for name, measured in by_path.items():
         if len(measured) > 1:
             small, large = min(measured, key=lambda m: m.rows), max(measured, key=lambda m: m.rows)

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 # The tool is run as a script: its own folder is on sys.path.
 from oparl_demo_content import (
@@ -98,7 +99,7 @@ class Generator(PeopleAndBody):
     def add_meeting(self, org: dict, start: dt.datetime, number: int) -> dict:
         now = RECORDED
         cancelled = self.random.random() < 0.03
-        meeting = {"id": self.new_id("meeting"), "type": SCHEMA + "Meeting",
+        meeting: dict[str, Any] = {"id": self.new_id("meeting"), "type": SCHEMA + "Meeting",
                    "name": f"{number}. Sitzung des {org['name'].replace('Rat der', 'Rates der').replace('Ausschuss', 'Ausschusses').replace('ausschuss', 'ausschusses')}",
                    "meetingState": "abgesagt" if cancelled else ("durchgeführt" if start < now else
                                                                   ("eingeladen" if start - now < dt.timedelta(days=21) else "geplant")),
@@ -141,7 +142,7 @@ class Generator(PeopleAndBody):
         paper_id = self.new_id("paper")
         self.references[date.year] = self.references.get(date.year, 0) + 1
         reference = f"{self.references[date.year]:03d}/{date.year}"
-        paper = {"id": paper_id, "type": SCHEMA + "Paper", "body": BODY_ID, "name": title, "reference": reference,
+        paper: dict[str, Any] = {"id": paper_id, "type": SCHEMA + "Paper", "body": BODY_ID, "name": title, "reference": reference,
                  "date": date.date().isoformat(), "paperType": paper_type, "consultation": [], "auxiliaryFile": []}
         if originator is not None:
             paper["originatorOrganization"] = [originator["id"]]
