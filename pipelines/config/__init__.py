@@ -6,6 +6,7 @@ configuration: a town's editor fixes them in one round, not one per run.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, RootModel
 
@@ -48,7 +49,7 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
 
     portal_dir = Path(portal_dir)
     problems: list[ConfigProblem] = []
-    metadata: dict[str, object] = {}
+    metadata: dict[str, Any] = {}  # file name -> that file's own model (REQUIRED_METADATA, ...)
     if not (portal_dir / "metadata").is_dir():
         raise ConfigError([ConfigProblem(str(portal_dir), "", "kein Portalverzeichnis: metadata/ fehlt")])
 
@@ -94,7 +95,7 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
         # the editor gets every problem of the dataset in one run.
         raw_source = data.get("source") if isinstance(data, dict) else None
         kind_name = raw_source.get("kind") if isinstance(raw_source, dict) else None
-        kind = KINDS.get(kind_name)
+        kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
         if isinstance(raw_source, dict) and kind is None:
             problems.append(ConfigProblem(label, "source.kind", f"unbekannte Quellenart „{kind_name}“; bekannt: {', '.join(sorted(KINDS))}"))
         source_config, schema = None, None
