@@ -47,7 +47,12 @@ from pipelines.output import ResourceOutput, write_resource
 from pipelines.report import describe_field
 from pipelines.steps.aggregate import BATCH_SIZE, TOTAL, AggregateInputError, AggregateSpec, Measure
 from pipelines.steps.disclosure import (
-    CollectedRecords, DisclosureConfigError, DisclosureRules, PersonalDataFound, collect, protect_collected,
+    CollectedRecords,
+    DisclosureConfigError,
+    DisclosureRules,
+    PersonalDataFound,
+    collect,
+    protect_collected,
 )
 from pipelines.steps.releases import FormChanged
 from pipelines.steps.suppression import UnprotectableCell
@@ -75,7 +80,7 @@ class MeasureConfig(Strict):
     unit: str = ""
 
     @model_validator(mode="after")
-    def _one_source(self) -> "MeasureConfig":
+    def _one_source(self) -> MeasureConfig:
         if (self.field is None) == (self.start is None or self.end is None):
             raise ValueError("entweder field oder start und end angeben")
         return self
@@ -122,7 +127,7 @@ class Source(Strict):
     protection: ProtectionConfig = ProtectionConfig()
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Source":
+    def _consistent(self) -> Source:
         unknown = set(self.protection.groups) - {self.rows, self.columns}
         if unknown:
             raise ValueError(f"protection.groups: nur für {self.rows} oder {self.columns}, nicht {sorted(unknown)}")
@@ -152,7 +157,7 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     if source.path and not (dataset.folder / source.path).exists():
         problems.append(ConfigProblem(label, "source.path", f"Datei {source.path} gibt es nicht im Datensatzordner"))
     types = {field["name"]: field.get("type", "string") for field in (dataset.table_schema or {}).get("fields", [])}
-    wanted = {source.month: ("date",), source.rows: ("string",), source.columns: ("string",)}
+    wanted: dict[str, tuple[str, ...]] = {source.month: ("date",), source.rows: ("string",), source.columns: ("string",)}
     for measure in source.measures:
         for name in (measure.start, measure.end):
             if name:
@@ -220,7 +225,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     path, shown_name = fetch_source(dataset, source, ctx)
     check_encoding(path, source.encoding, shown_name)
     spec, rules = source.spec(), source.rules()
-    raw_schema = dataset.table_schema
+    raw_schema = dataset.required_schema()
     header = [field["name"] for field in raw_schema["fields"]]
     ctx.progress(f"werte {shown_name} aus")
     try:
@@ -302,10 +307,11 @@ def _issues(invalid: InvalidTable, shown_name: str, raw_schema: dict) -> list[Is
     for error in invalid.errors[:MAX_ISSUES]:
         descriptor = error.to_descriptor()
         field_name = descriptor.get("fieldName")
+        kind = descriptor.get("type") or "error"
         issues.append(Issue(
-            type=descriptor.get("type", "error"), file=shown_name, row=descriptor.get("rowNumber"), field=field_name,
-            message=f"Feld „{field_name}“ {words.get(descriptor.get('type'), 'ist fehlerhaft')}" if field_name
-            else words.get(descriptor.get("type"), "Fehler in der Datei"),
+            type=kind, file=shown_name, row=descriptor.get("rowNumber"), field=field_name,
+            message=f"Feld „{field_name}“ {words.get(kind, 'ist fehlerhaft')}" if field_name
+            else words.get(kind, "Fehler in der Datei"),
             expected=describe_field(fields[field_name]) if field_name in fields else None,
         ))
     return issues

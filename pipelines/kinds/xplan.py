@@ -22,9 +22,9 @@ from pipelines.context import RunContext
 from pipelines.errors import DatasetFailed, Issue
 from pipelines.geo.declarations import DEFAULT_AREA_MARGIN_DEGREES
 from pipelines.geo.plans import PlanAttributes
-from pipelines.geo.xplan import XPLAN_ATTRIBUTES
 from pipelines.geo.resource import FeatureSettings
 from pipelines.geo.source_kind import check_file_source, write_features
+from pipelines.geo.xplan import XPLAN_ATTRIBUTES
 from pipelines.kinds import tabular
 from pipelines.kinds.source_files import check_location
 from pipelines.output import ResourceOutput
@@ -43,7 +43,7 @@ class Source(BaseModel):
     resource: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*$")
 
     @model_validator(mode="after")
-    def _valid(self) -> "Source":
+    def _valid(self) -> Source:
         check_location(self.path, self.url)
         self.plan_attributes()  # unknown state keys are a declaration mistake
         return self
@@ -68,11 +68,11 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     except NotXPlan as problem:
         raise DatasetFailed(f"{shown_name} ist kein lesbarer XPlanGML-Plan", [Issue(
             type="format-error", file=shown_name, message=f"Die Datei ist {describe_file(path)}: {problem}",
-            expected="eine XPlanGML-Datei (4.x bis 6.x) mit BP_Plan oder FP_Plan")])
+            expected="eine XPlanGML-Datei (4.x bis 6.x) mit BP_Plan oder FP_Plan")]) from problem
     except LayerUnreadable as problem:
         raise DatasetFailed(f"{shown_name} ist nicht lesbar", [Issue(
             type="format-error", file=shown_name, message=str(problem),
-            expected="eine gültige XPlanGML-Datei (z. B. mit dem XPlanValidator prüfen)")])
+            expected="eine gültige XPlanGML-Datei (z. B. mit dem XPlanValidator prüfen)")]) from problem
     crs = source.crs or srs_name
     if crs is None:
         raise DatasetFailed(f"{shown_name}: Koordinatensystem unbekannt", [Issue(
