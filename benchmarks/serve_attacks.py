@@ -129,6 +129,7 @@ def poisoning(portal: ServedPortal, table_path: str) -> dict:
 
 def memory_attack(portal: ServedPortal, name: str, paths: list[str]) -> dict:
     """Send the requests in parallel; report statuses, seconds, the server's peak RSS after."""
+    # One slot per request, each filled by its own thread before the slots are read.
     results: list[tuple[int, float, httpx.Response | None]] = [None] * len(paths)  # type: ignore[list-item]
     portal.reset_peak()
 

@@ -105,8 +105,8 @@ class FieldCaster:
             self._inline_kind = "string"
             return self._plain_string_lookup()
         if (
-            field.type == "integer"
-            and field.bare_number  # type: ignore[attr-defined]
+            isinstance(field, fields.IntegerField)
+            and field.bare_number
             and only_required
             and self.convert is None
             and not any(_parses_as_int(value) for value in self.missing_values)

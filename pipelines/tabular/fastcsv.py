@@ -82,7 +82,9 @@ class FastCsvReader:
         self.primary_keys: SeenKeys | None = None
         self.unique_keys: list[tuple[int, SeenKeys]] = []
         resource = as_resource(source, schema, encoding=encoding, dialect=dialect)
-        self.path = Path(resource.normpath)  # type: ignore[arg-type]
+        if resource.normpath is None:  # inline data: nothing to read in parts or quickly
+            raise FastPathUnsupported(f"{resource.name}: no file")
+        self.path = Path(resource.normpath)
         if resource.scheme == "file" and not self.path.is_file():
             raise FileNotFoundError(self.path)
         if not isinstance(resource, TableResource):
@@ -92,6 +94,7 @@ class FastCsvReader:
         # Frictionless reports label errors first (validate_start), then the rows.
         self.errors: list[Error] = header_errors
         self.schema: Schema = resource.schema
+        # Optional in Frictionless's types; opening the resource above detected it.
         self.encoding: str = resource.encoding  # type: ignore[assignment]
         self.dialect_descriptor = resource.dialect.to_descriptor()
         self.labels: list[str] = list(resource.labels)

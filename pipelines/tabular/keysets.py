@@ -47,6 +47,7 @@ class SeenKeys:
     def extend_run_to(self, next_key: object) -> None:
         """Record that the caller added every key up to ``next_key`` (exclusive) to the run."""
         if next_key is not NO_RUN:
+            # The caller hands back what next_in_run() gave: an int whenever it is not NO_RUN.
             self._run_end = next_key  # type: ignore[assignment]
 
     def add(self, key: Hashable) -> bool:

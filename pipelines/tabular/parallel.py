@@ -79,6 +79,7 @@ def consume_parts(path: Path, reader_options: Mapping[str, Any], parts: list[Fil
     if not all(part.valid for part in results):
         raise PartFailed("ein Teil der Datei enthält Fehler")
     _check_keys_across_parts([part.readers_keys for part in results])
+    # A valid part always carries consume's result (None only for a part that failed).
     return [part.result for part in results]  # type: ignore[misc]
 
 
