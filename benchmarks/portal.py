@@ -195,7 +195,9 @@ def datasette_queries(datasette_path: str = "/daten/") -> dict[str, str]:
     return {
         "table page (HTML, declared facets)": table,
         "facet (JSON, kanal)": f"{table}.json?_facet=kanal&_size=0",
-        "filtered (JSON, leistung + kanal)": f"{table}.json?leistung={quote('Sperrmüll anmelden')}&kanal=online&_size=50",
+        "filtered (JSON, leistung + kanal)": (
+            f"{table}.json?leistung={quote('Sperrmüll anmelden')}&kanal=online&_size=50"
+        ),
         "GROUP BY kanal (SQL, JSON)": f"{datasette_path}portal.json?sql={quote(group_by)}",
         "CSV export, streamed, one channel": f"{table}.csv?kanal=Post&_stream=on&_size=max",
     }

@@ -40,10 +40,10 @@ def build(
 
     Reads and validates all declarations first: mistakes in metadata/ or unknown names in `only`
     raise pipelines.errors.ConfigError with every problem; a dataset whose own declaration has
-    mistakes fails alone like a dataset whose source is broken. A failing dataset does not stop the build, it is reported in the returned report and
-    its last good version stays published. Raises kommune.releases.BuildLocked when another build
-    of the same output runs, kommune.releases.OutOfSpace when the disk fills up (the previous
-    release stays in place).
+    mistakes fails alone like a dataset whose source is broken. A failing dataset does not stop
+    the build, it is reported in the returned report and its last good version stays published.
+    Raises kommune.releases.BuildLocked when another build of the same output runs,
+    kommune.releases.OutOfSpace when the disk fills up (the previous release stays in place).
     """
     portal = load_portal(portal_dir, set_aside_invalid_datasets=True)
     unknown = sorted(set(only or ()) - set(portal.datasets) - set(portal.invalid_datasets))

@@ -76,7 +76,8 @@ def _message(error: dict) -> str:
 
 # Frictionless's notes for unreadable files, retold in German (matched as substrings).
 _SOURCE_NOTES = {
-    "field larger than field limit": "eine Zelle ist länger als 1.000.000 Zeichen (nicht geschlossenes Anführungszeichen?)",
+    "field larger than field limit": ("eine Zelle ist länger als 1.000.000 Zeichen "
+                                      "(nicht geschlossenes Anführungszeichen?)"),
     "the source is empty": "die Datei ist leer",
     "invalid excel file": "keine gültige Excel-Datei (.xlsx)",
     "does not have a sheet": "das Tabellenblatt aus `sheet:` gibt es in der Datei nicht (Name oder Nummer, 1 = erstes)",

@@ -41,6 +41,11 @@ from oparl_demo_content import (
 from oparl_demo_people import PeopleAndBody
 
 
+def _genitive(name: str) -> str:
+    """`Rat der Stadt Werne` → `Rates der Stadt Werne`, `Bauausschuss` → `Bauausschusses`."""
+    return name.replace("Rat der", "Rates der").replace("Ausschuss", "Ausschusses").replace("ausschuss", "ausschusses")
+
+
 class Generator(PeopleAndBody):
     def __init__(self, seed: int):
         self.random = random.Random(seed)
@@ -100,7 +105,7 @@ class Generator(PeopleAndBody):
         now = RECORDED
         cancelled = self.random.random() < 0.03
         meeting: dict[str, Any] = {"id": self.new_id("meeting"), "type": SCHEMA + "Meeting",
-                   "name": f"{number}. Sitzung des {org['name'].replace('Rat der', 'Rates der').replace('Ausschuss', 'Ausschusses').replace('ausschuss', 'ausschusses')}",
+                   "name": f"{number}. Sitzung des {_genitive(org['name'])}",
                    "meetingState": "abgesagt" if cancelled else ("durchgeführt" if start < now else
                                                                   ("eingeladen" if start - now < dt.timedelta(days=21) else "geplant")),
                    "cancelled": cancelled,

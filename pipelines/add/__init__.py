@@ -92,7 +92,8 @@ def add_dataset(portal_dir: Path | str, location: str, *, dataset_id: str | None
         _write_declaration(folder, draft, source, title, licence)
     to_write = [
         f"datasets/{new_id}/dataset.yaml: description (steht noch als Entwurf drin), title prüfen (Entwurf: „{title}“)",
-        f"datasets/{new_id}/dataset.yaml: licence prüfen (Entwurf: {licence}, die Lizenz der Stadt), themes und keywords",
+        f"datasets/{new_id}/dataset.yaml: licence prüfen (Entwurf: {licence}, die Lizenz der Stadt), "
+        "themes und keywords",
         f"datasets/{new_id}/README.md: Beschreibung in einfacher Sprache",
     ]
     if draft.schema is not None:

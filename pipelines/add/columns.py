@@ -80,8 +80,9 @@ def _numbers(values: list[str], heading: str, delimiter: str, padded: bool) -> C
         if multi_group or delimiter == ";":
             return ColumnDraft({"type": "integer", "groupChar": "."},
                                decided=f"„{heading}“: ganze Zahl mit Tausenderpunkt (1.234.567)")
+        grouped = next(v for v, s in zip(values, shapes, strict=True) if s == "grouped")
         return ColumnDraft({"type": "number"}, undecided=(
-            f"„{heading}“: „{next(v for v, s in zip(values, shapes, strict=False) if s == 'grouped')}“ kann 1,234 oder 1234 "
+            f"„{heading}“: „{grouped}“ kann 1,234 oder 1234 "
             "bedeuten; als Zahl mit Dezimalpunkt gelesen (bei Tausenderpunkt: type: integer, groupChar: \".\")"))
     # Only plain integers from here on.
     if _CODE_HEADING.search(heading):

@@ -60,8 +60,9 @@ class ObjectStore:
     def put(self, type_name: str, data: dict[str, Any], parent: str | None) -> None:
         """Store or replace one object; an existing parent link is kept when none is given.
 
-        Annotations the harvester derived from an embedding (EMBEDDING_ANNOTATIONS: a file's role) survive when the same object arrives again from a flat list, and a
-        file's back-references to papers, meetings and agenda items are merged.
+        Annotations the harvester derived from an embedding (EMBEDDING_ANNOTATIONS: a file's role)
+        survive when the same object arrives again from a flat list, and a file's back-references
+        to papers, meetings and agenda items are merged.
         """
         previous = self.objects.get(data["id"])
         if previous is not None:

@@ -80,7 +80,8 @@ def decode_text(data: bytes, encoding: str, shown_name: str) -> str:
         raise JsonSourceError(f"{shown_name} ist nicht in {encoding} kodiert", [Issue(
             type="encoding-error", file=shown_name, row=line,
             message=f"Byte 0x{data[error.start]:02x} in Zeile {line} ist in {encoding} kein gültiges Zeichen",
-            expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung als source.encoding angeben)")]) from error
+            expected=f"Text in der Kodierung {encoding} "
+                     "(oder die richtige Kodierung als source.encoding angeben)")]) from error
 
 
 def parse_json_lines(text: str, shown_name: str) -> Records:

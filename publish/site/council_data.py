@@ -136,7 +136,8 @@ def paper_page(db: sqlite3.Connection, paper_id: str) -> dict[str, Any]:
         left join oparl_organization oo on oo.id = p.originator_organization where p.id = ?""", paper_id)
     consultations = _all(db, """
         select c.role, c.authoritative, c.organization, o.name as organization_name, c.meeting, m.name as meeting_name,
-               m.start as meeting_start, m.cancelled as meeting_cancelled, a.result, a.resolution_text, a.number as agenda_number
+               m.start as meeting_start, m.cancelled as meeting_cancelled, a.result, a.resolution_text,
+               a.number as agenda_number
         from oparl_consultation c left join oparl_meeting m on m.id = c.meeting
         left join oparl_organization o on o.id = c.organization
         left join oparl_agenda_item a on a.id = c.agenda_item

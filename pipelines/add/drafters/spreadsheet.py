@@ -128,8 +128,9 @@ def _typed_column(cells: list, heading: str) -> ColumnDraft:
         if all(not isinstance(v, dt.datetime) or v.time() == dt.time() for v in values):
             return ColumnDraft({"type": "date"}, decided=f"„{heading}“: Datum")
         return ColumnDraft({"type": "datetime"}, decided=f"„{heading}“: Zeitpunkt")
+    kind_names = ", ".join(sorted(k.__name__ for k in kinds))
     return ColumnDraft({"type": "any"}, undecided=(
-        f"„{heading}“ mischt Zellen verschiedener Art ({', '.join(sorted(k.__name__ for k in kinds))}): unverändert "
+        f"„{heading}“ mischt Zellen verschiedener Art ({kind_names}): unverändert "
         "übernommen; einheitlich formatieren und einen Typ angeben"))
 
 
