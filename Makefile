@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: run build test bench system-deps clean
+.PHONY: run build test lint bench system-deps clean
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
@@ -23,11 +23,23 @@ run: $(STAMP)
 build: $(STAMP)
 	$(BIN)/kommune build --strict
 
-## Run the whole test suite on every core (installs system packages the tests need);
-## TEST_WORKERS=0 runs it in one process
+## Run the lint and type gate, then the whole test suite on every core (installs system packages
+## the tests need); TEST_WORKERS=0 runs the tests in one process
 TEST_WORKERS ?= auto
-test: $(STAMP) system-deps $(AXE)
+test: lint $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The format check is on: the tree is formatted in one commit (`ruff format .`), and from then on
+# every change keeps it so. FORMAT_CHECK=0 skips it while that commit is still to come.
+FORMAT_CHECK ?= 1
+
+## Lint (ruff), format check (ruff format --check) and type check (mypy), as configured in pyproject.toml
+lint: $(STAMP)
+	$(BIN)/ruff check .
+ifeq ($(FORMAT_CHECK),1)
+	$(BIN)/ruff format --check .
+endif
+	$(BIN)/mypy
 
 ## Measure the hot paths against the floor and the peers (benchmarks/, README "Benchmark");
 ## BENCH_ARGS="--big" adds the 5M-row file, "--repeat 3" keeps medians

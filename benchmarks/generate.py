@@ -62,10 +62,10 @@ def generate(path: Path, rows: int, seed: int = 20261125) -> Path:
     """
     rng = random.Random(seed)
     dates = [(FIRST_DAY + timedelta(days=offset)).strftime("%d.%m.%Y") for offset in range(DAYS)]
-    processing = [_german_decimal(tenths) for tenths in range(0, 1200)]
-    processing_weights = [0.985**tenths for tenths in range(0, 1200)]
-    waits = [str(minutes) for minutes in range(0, 181)]
-    wait_weights = [0.97**minutes for minutes in range(0, 181)]
+    processing = [_german_decimal(tenths) for tenths in range(1200)]
+    processing_weights = [0.985**tenths for tenths in range(1200)]
+    waits = [str(minutes) for minutes in range(181)]
+    wait_weights = [0.97**minutes for minutes in range(181)]
     columns = [
         (dates, None),
         (list(SERVICES), list(SERVICES.values())),
@@ -85,7 +85,7 @@ def generate(path: Path, rows: int, seed: int = 20261125) -> Path:
             out.write(
                 "".join(
                     f"{record_id};{day};{service};{channel};{district};{days};{wait}\r\n"
-                    for record_id, day, service, channel, district, days, wait in zip(ids, *picked)
+                    for record_id, day, service, channel, district, days, wait in zip(ids, *picked, strict=True)
                 )
             )
             written += size

@@ -23,6 +23,7 @@ import sqlite3
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 OUTPUT = Path(__file__).resolve().parent / "output"
 AREA = (5.9, 50.3, 9.5, 52.5)  # North Rhine-Westphalia, degrees
@@ -137,7 +138,7 @@ def main() -> None:
             path.unlink(missing_ok=True)
             continue
         load_s = round(time.perf_counter() - start, 2)
-        entry = {"load_s": load_s, "size_mb": round(path.stat().st_size / 1e6, 1), "windows": {}}
+        entry: dict[str, Any] = {"load_s": load_s, "size_mb": round(path.stat().st_size / 1e6, 1), "windows": {}}
         for label, size in WINDOWS.items():
             entry["windows"][label] = measure(db, variant, size, args.queries)
         db.close()

@@ -44,7 +44,7 @@ def main() -> None:
             with HttpClient(server.cache_dir, HttpSettings()) as http:
                 Harvester(HttpJsonFetcher(http), server.system_url, state_dir=Path(state)).run()
             paper = copy.deepcopy(server.recording.lists["papers"][0])
-            paper["modified"] = dt.datetime.now(dt.timezone.utc).isoformat()
+            paper["modified"] = dt.datetime.now(dt.UTC).isoformat()
             server.recording.upsert("papers", paper)
             started = time.perf_counter()
             with HttpClient(server.cache_dir, HttpSettings()) as http:

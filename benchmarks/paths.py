@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 SCHEMA_PATH = Path(__file__).with_name("service_records.schema.json")
 TABLE = "service_records"
 INDEXES = [["eingang"], ["leistung"], ["kanal"]]
-SQLITE_CONVERTERS = {"date": date.isoformat, "number": float}
+SQLITE_CONVERTERS: dict[str, Callable[[Any], Any]] = {"date": date.isoformat, "number": float}
 
 
 def _schema() -> dict:
@@ -125,16 +126,16 @@ def service_statistics(source: str, target: str) -> dict:
     from publish.database import index_resource, load_resource
 
     raw_schema = _schema()
-    declared = Source(
-        kind="service-records", path="records.csv", encoding="cp1252", delimiter=";",
-        month="eingang", rows="leistung", columns="kanal",
-        measures=[
+    declared = Source.model_validate({
+        "kind": "service-records", "path": "records.csv", "encoding": "cp1252", "delimiter": ";",
+        "month": "eingang", "rows": "leistung", "columns": "kanal",
+        "measures": [
             {"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Bearbeitungsdauer", "unit": "Tage"},
             {"name": "wartezeit_min", "field": "wartezeit_min", "title": "Wartezeit", "unit": "Minuten"},
         ],
-        personal={"identifiers": ["vorgang_id", "stadtteil"]},
-        threshold=5,
-    )
+        "personal": {"identifiers": ["vorgang_id", "stadtteil"]},
+        "threshold": 5,
+    })
     header = [field["name"] for field in raw_schema["fields"]]
     protected = protect_collected(collect_records(source, declared, raw_schema), declared.spec(), declared.rules(),
                                   source_columns=header)
@@ -241,7 +242,7 @@ def frictionless_row_stream(source: str, target: str) -> dict:
                     record["bearbeitungstage"] = float(record["bearbeitungstage"])
                 yield record
 
-        table = db[TABLE]
+        table = db.table(TABLE)
         table.insert_all(records(), pk=schema["primaryKey"][0], columns=columns, batch_size=10_000)
         for index in INDEXES:
             table.create_index(index)

@@ -14,8 +14,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 from urllib.parse import quote
 
 import httpx
@@ -107,10 +107,10 @@ class RunningPortal:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        self.process: Optional[subprocess.Popen] = None
+        self.process: subprocess.Popen | None = None
         self.url = ""
 
-    def __enter__(self) -> "RunningPortal":
+    def __enter__(self) -> RunningPortal:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
@@ -149,7 +149,7 @@ UNCACHED = {"Cache-Control": "no-cache"}
 
 def latencies(
     client: httpx.Client, url: str, requests: int, check: Callable[[httpx.Response], None], server_pid: int,
-    headers: Optional[dict] = None,
+    headers: dict | None = None,
 ) -> dict:
     """Request ``url`` ``requests`` times after one warm-up; p50/p95/max in milliseconds.
 
@@ -191,11 +191,13 @@ def first_request_ms(client: httpx.Client, url: str, check: Callable[[httpx.Resp
 def datasette_queries(datasette_path: str = "/daten/") -> dict[str, str]:
     """The measured requests against the big table (relative URLs)."""
     table = f"{datasette_path}portal/{TABLE}"
-    group_by = "select kanal, count(*) as vorgaenge from %s group by kanal" % TABLE
+    group_by = f"select kanal, count(*) as vorgaenge from {TABLE} group by kanal"
     return {
         "table page (HTML, declared facets)": table,
         "facet (JSON, kanal)": f"{table}.json?_facet=kanal&_size=0",
-        "filtered (JSON, leistung + kanal)": f"{table}.json?leistung={quote('Sperrmüll anmelden')}&kanal=online&_size=50",
+        "filtered (JSON, leistung + kanal)": (
+            f"{table}.json?leistung={quote('Sperrmüll anmelden')}&kanal=online&_size=50"
+        ),
         "GROUP BY kanal (SQL, JSON)": f"{datasette_path}portal.json?sql={quote(group_by)}",
         "CSV export, streamed, one channel": f"{table}.csv?kanal=Post&_stream=on&_size=max",
     }
@@ -213,6 +215,8 @@ def measure_datasette(out: Path, requests: int, full_exports: int) -> dict:
             raise RuntimeError(f"{response.url}: HTTP {response.status_code}: {response.text[:200]}")
 
     with RunningPortal(out) as portal, httpx.Client(base_url=portal.url, timeout=120) as client:
+        if portal.process is None:
+            raise RuntimeError("the portal's server did not start")
         pid = portal.process.pid
         for name, url in datasette_queries().items():
             if "CSV" in name:

@@ -19,12 +19,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Optional
-
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = Path(__file__).resolve().parent / "output"
@@ -63,9 +60,9 @@ class Measurement:
     wall_s: float
     peak_mib: float
     rows_per_s: float
-    ratio_to_floor: Optional[float] = None
-    cpu_s: Optional[float] = None
-    cpu_ratio_to_floor: Optional[float] = None
+    ratio_to_floor: float | None = None
+    cpu_s: float | None = None
+    cpu_ratio_to_floor: float | None = None
     runs: list[float] = field(default_factory=list)
     note: str = ""
 
@@ -115,7 +112,7 @@ def run_child(command: list[str], *, cwd: Path = ROOT) -> tuple[float, float, st
     return float(wall), int(peak_kib) / 1024, completed.stdout
 
 
-def measure(name: str, command: list[str], rows: int, repeat: int, target: Optional[Path] = None) -> Measurement:
+def measure(name: str, command: list[str], rows: int, repeat: int, target: Path | None = None) -> Measurement:
     """Run ``command`` ``repeat`` times and keep the median wall time and peak memory.
 
     ``target`` (the database a path writes) is removed before every run: the sqlite3 shell
@@ -206,7 +203,7 @@ def run_file_paths(
     names = available_paths()
     for rows in sizes:
         raw, utf8 = ensure_files(rows, seed, data)
-        floor: Optional[Measurement] = None
+        floor: Measurement | None = None
         for name in [FLOOR] + [name for name in names if name != FLOOR]:
             if name in SLOW_PATHS and rows > slow_up_to:
                 continue
@@ -216,7 +213,7 @@ def run_file_paths(
                 floor = result
             if floor is not None:
                 result.ratio_to_floor = round(result.wall_s / floor.wall_s, 2)
-                if floor.cpu_s:
+                if floor.cpu_s and result.cpu_s is not None:
                     result.cpu_ratio_to_floor = round(result.cpu_s / floor.cpu_s, 2)
             results.append(result)
         for leftover in work.glob("*.db"):
@@ -244,7 +241,7 @@ def _build_figures(name: str, portal: Path, out: Path, rows: int) -> tuple[Measu
 
 
 def run_portal_figures(
-    big_rows: int, seed: int, output: Path, floor: Optional[Measurement], requests: int, full_exports: int
+    big_rows: int, seed: int, output: Path, floor: Measurement | None, requests: int, full_exports: int
 ) -> dict:
     """The product end to end: a 1M-row dataset through `kommune build`, demo rebuilds, Datasette."""
     from benchmarks.generate import SCHEMA_PATH
@@ -260,7 +257,8 @@ def run_portal_figures(
     for result in (first, unchanged):
         if floor is not None and floor.rows == big_rows:
             result.ratio_to_floor = round(result.wall_s / floor.wall_s, 2)
-            result.cpu_ratio_to_floor = round(result.cpu_s / floor.cpu_s, 2) if floor.cpu_s else None
+            result.cpu_ratio_to_floor = (round(result.cpu_s / floor.cpu_s, 2)
+                                         if floor.cpu_s and result.cpu_s is not None else None)
         builds.append(result)
     demo = copy_demo_portal(output / "portal-demo")
     demo_rows = 0
@@ -313,12 +311,12 @@ def run_oparl_harvest(runs: int) -> list[str]:
     return stdout.strip().splitlines()
 
 
-def growth(results: list[Measurement]) -> dict[str, dict[str, float]]:
+def growth(results: list[Measurement]) -> dict[str, dict[str, str | float]]:
     """Per path: time and memory at the largest size divided by the smallest."""
     by_path: dict[str, list[Measurement]] = {}
     for result in results:
         by_path.setdefault(result.path, []).append(result)
-    summary = {}
+    summary: dict[str, dict[str, str | float]] = {}
     for name, measured in by_path.items():
         if len(measured) > 1:
             small, large = min(measured, key=lambda m: m.rows), max(measured, key=lambda m: m.rows)
@@ -347,7 +345,7 @@ def format_table(results: list[Measurement]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000", help="row counts, comma-separated")
     parser.add_argument("--big", action="store_true", help="add the 5,000,000-row file")
@@ -383,7 +381,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     summary = growth(results)
     for name, figures in summary.items():
         print(f"growth {name}: {figures}")
-    portal_figures: Optional[dict] = None
+    portal_figures: dict | None = None
     if not arguments.no_portal:
         floor = next((r for r in results if r.path == FLOOR and r.rows == arguments.portal_rows), None)
         portal_figures = run_portal_figures(
@@ -399,7 +397,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print()
         print("\n".join(oparl))
         table += "\n\n" + "\n".join(oparl)
-    attacks: Optional[dict] = None
+    attacks: dict | None = None
     if not arguments.no_serve_attacks:
         from benchmarks import serve_attacks
 
@@ -409,7 +407,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(serve_attacks.format_figures(attacks))
         table += "\n\n" + serve_attacks.format_figures(attacks)
     report = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "sizes": sizes,
         "repeat": arguments.repeat,
@@ -423,7 +421,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "table": table,
     }
     output.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in (f"bench-{stamp}.json", "latest.json"):
         (output / name).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"written: {output / 'latest.json'}", file=sys.stderr)

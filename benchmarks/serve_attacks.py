@@ -54,7 +54,8 @@ class ServedPortal:
         server's allocations instead of the shared machine."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile(mode="w+")
+        # Outlives stop(): output() reads the log after the server has ended.
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         self.process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out),
                                          "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT,
                                         preexec_fn=lambda: _limit(file_limit, memory_limit))
@@ -128,6 +129,7 @@ def poisoning(portal: ServedPortal, table_path: str) -> dict:
 
 def memory_attack(portal: ServedPortal, name: str, paths: list[str]) -> dict:
     """Send the requests in parallel; report statuses, seconds, the server's peak RSS after."""
+    # One slot per request, each filled by its own thread before the slots are read.
     results: list[tuple[int, float, httpx.Response | None]] = [None] * len(paths)  # type: ignore[list-item]
     portal.reset_peak()
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any, Sequence, TextIO
+from collections.abc import Sequence
+from typing import Any, TextIO
 
 #: Every character `str.splitlines` breaks a line at.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +16,9 @@ from publish.build_folder import BuildMissing
 from publish.catalogue import CatalogueError
 from publish.dataset_failure import DatasetPublishFailed
 from publish.dcat.check import SHAPES_ENV, ShapesNotFound
+
+if TYPE_CHECKING:  # tqdm is imported only when a terminal shows the bar
+    from tqdm import tqdm
 
 portal_dir_option = click.option(
     "--portal-dir", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -169,9 +174,9 @@ class _progress_bar:
     def __init__(self, quiet: bool, verb: str = "baue"):
         self.quiet = quiet
         self.verb = verb
-        self.bar = None
+        self.bar: tqdm | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[str], None] | None:
         if self.quiet:
             return None
         if not sys.stderr.isatty():
@@ -183,18 +188,17 @@ class _progress_bar:
             return line
         from tqdm import tqdm
 
-        self.bar = tqdm(unit=" Datensätze", file=sys.stderr, bar_format="{desc} {n_fmt} {unit} [{elapsed}]")
+        bar = self.bar = tqdm(unit=" Datensätze", file=sys.stderr, bar_format="{desc} {n_fmt} {unit} [{elapsed}]")
 
         def progress(dataset_id: str) -> None:
-            self.bar.set_description(f"{self.verb} {dataset_id}")
-            self.bar.update(1)
+            bar.set_description(f"{self.verb} {dataset_id}")
+            bar.update(1)
 
         return progress
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.close()
-        return False
 
 
 def _finish(report: BuildReport, strict: bool, quiet: bool, checking: bool = False) -> None:

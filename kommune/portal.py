@@ -8,8 +8,9 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from kommune.releases import OutOfSpace, staged_release
 from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
@@ -40,10 +41,10 @@ def build(
 
     Reads and validates all declarations first: mistakes in metadata/ or unknown names in `only`
     raise pipelines.errors.ConfigError with every problem; a dataset whose own declaration has
-    mistakes fails alone like a dataset whose source is broken. A failing dataset does not stop the build, it is reported in the returned report and
-    its last good version stays published. Raises kommune.releases.BuildLocked when another build
-    of the same output runs, kommune.releases.OutOfSpace when the disk fills up (the previous
-    release stays in place).
+    mistakes fails alone like a dataset whose source is broken. A failing dataset does not stop
+    the build, it is reported in the returned report and its last good version stays published.
+    Raises kommune.releases.BuildLocked when another build of the same output runs,
+    kommune.releases.OutOfSpace when the disk fills up (the previous release stays in place).
     """
     portal = load_portal(portal_dir, set_aside_invalid_datasets=True, check_kpi_queries=False)
     unknown = sorted(set(only or ()) - set(portal.datasets) - set(portal.invalid_datasets))
@@ -108,8 +109,8 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
     portal = load_portal(portal_dir, only=only, set_aside_invalid_datasets=sources)
     if not sources:
         return portal, None
-    with tempfile.TemporaryDirectory(prefix="kommune-validate-") as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(prefix="kommune-validate-") as scratch_name:
+        scratch = Path(scratch_name)
         report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress,
                                 done="geprüft")
         target = Path(report_file) if report_file else Path(portal_dir) / VALIDATE_REPORT
@@ -118,7 +119,7 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
     return portal, report
 
 
-def add(portal_dir: Path | str = ".", location: str = "", *, dataset_id: str | None = None) -> "AddResult":
+def add(portal_dir: Path | str = ".", location: str = "", *, dataset_id: str | None = None) -> AddResult:
     """Draft `datasets/<id>/` from a file, folder or URL (see pipelines.add.add_dataset).
     Raises pipelines.add.AddFailed with a German message."""
     from pipelines.add import add_dataset

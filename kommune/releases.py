@@ -10,10 +10,10 @@ import datetime as dt
 import fcntl
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 KEEP_RELEASES = 3
 
@@ -65,7 +65,7 @@ def staged_release(out: Path) -> Iterator[Stage]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked(f"Ein anderer Build schreibt gerade nach {out}")
+            raise BuildLocked(f"Ein anderer Build schreibt gerade nach {out}") from None
         for leftover in releases.glob("*.tmp"):
             shutil.rmtree(leftover, ignore_errors=True)
         # A build killed between creating its new link and swapping it in leaves the link behind.
@@ -110,7 +110,7 @@ def _prune(releases: Path, keep: set) -> None:
 
 
 def _stamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def _fsync_dir(folder: Path) -> None:

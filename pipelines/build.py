@@ -16,9 +16,9 @@ import shutil
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
@@ -141,7 +141,7 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     previous_package = _read_package(previous) if previous else None
     content_hash = dataset_hash(dataset)
     warnings = _warnings(dataset)
-    if (previous_package and content_hash
+    if (previous is not None and previous_package and content_hash
             and previous_package["kommune"].get("content_hash") == content_hash
             and previous_package["kommune"].get("status") == "ok"
             and _files_complete(previous, previous_package)):
@@ -179,8 +179,10 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
-    all_files_same = previous_package is not None and _link_unchanged_files(out_dir, previous)
-    unchanged = all_files_same and previous_package["kommune"].get("status") == "ok"
+    # Linked first: equal files are shared with the previous release even when its status is not ok.
+    unchanged = (previous is not None and previous_package is not None
+                 and _link_unchanged_files(out_dir, previous)
+                 and previous_package["kommune"].get("status") == "ok")
     return DatasetResult(dataset.id, "unchanged" if unchanged else "ok", "unverändert" if unchanged else done,
                          warnings=warnings, seconds=time.monotonic() - started,
                          rows=sum(r.row_count for r in resources), details={**ctx.details, **ctx.run_facts})
@@ -366,6 +368,8 @@ def _read_package(folder: Path) -> dict | None:
 
 
 def _previous_report(previous_dir: Path | None) -> dict:
+    if previous_dir is None:
+        return {}
     try:
         data = json.loads((previous_dir / "build-report.json").read_text(encoding="utf-8"))
         return {d["id"]: d for d in data["datasets"]}

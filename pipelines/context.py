@@ -1,9 +1,9 @@
 """What a source kind gets to work with while it runs one dataset."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from pipelines.config import PortalConfig
 from pipelines.errors import Issue

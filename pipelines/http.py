@@ -10,10 +10,10 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
@@ -47,19 +47,19 @@ class HttpSettings:
     total_timeout: float = 600.0  # a server that drips bytes must not hold the build forever
 
     @classmethod
-    def from_environment(cls, environ: dict | None = None) -> "HttpSettings":
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> HttpSettings:
         """Defaults, overridden by KOMMUNE_HTTP_<FIELD> variables (e.g. KOMMUNE_HTTP_TIMEOUT=5,
         KOMMUNE_HTTP_RETRIES=0): a town behind a slow proxy, or tests, set them without code.
         Raises SettingInvalid naming the variable when a value is not a number."""
-        environ = os.environ if environ is None else environ
+        settings = os.environ if environ is None else environ
         values = {}
         for name, default in vars(cls()).items():
             variable = f"KOMMUNE_HTTP_{name.upper()}"
-            if variable in environ:
+            if variable in settings:
                 try:
-                    values[name] = type(default)(environ[variable])
+                    values[name] = type(default)(settings[variable])
                 except ValueError:
-                    raise SettingInvalid(f"{variable}={environ[variable]!r} ist keine Zahl") from None
+                    raise SettingInvalid(f"{variable}={settings[variable]!r} ist keine Zahl") from None
         return cls(**values)
 
 
@@ -86,7 +86,7 @@ class HttpClient:
         if "_client" in self.__dict__:
             self._client.close()
 
-    def __enter__(self) -> "HttpClient":
+    def __enter__(self) -> HttpClient:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -102,14 +102,14 @@ class HttpClient:
                     # What Response.read() does, bounded in time and size (see _read_limited).
                     response._content = b"".join(self._read_limited(response, url))
             except httpx.TooManyRedirects:
-                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)")
+                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)") from None
             except httpx.TimeoutException:
                 if attempt >= self.settings.retries:
-                    raise FetchError(url, f"keine Antwort innerhalb von {self.settings.timeout:g} s")
+                    raise FetchError(url, f"keine Antwort innerhalb von {self.settings.timeout:g} s") from None
                 response = None
             except httpx.HTTPError as error:
                 if attempt >= self.settings.retries:
-                    raise FetchError(url, f"nicht erreichbar ({type(error).__name__})")
+                    raise FetchError(url, f"nicht erreichbar ({type(error).__name__})") from error
                 response = None
             if response is not None and response.status_code not in RETRY_STATUS:
                 if response.status_code >= 400:
@@ -127,7 +127,7 @@ class HttpClient:
         try:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise FetchError(url, f"Antwort ist kein gültiges JSON ({error})")
+            raise FetchError(url, f"Antwort ist kein gültiges JSON ({error})") from error
 
     def download(self, url: str) -> Path:
         """Download `url` into the cache (streamed) and return the local path.
@@ -166,11 +166,11 @@ class HttpClient:
                         }))
                         return body
             except httpx.TooManyRedirects:
-                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)")
+                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)") from None
             except (httpx.TimeoutException, httpx.TransportError) as error:
                 if attempt >= self.settings.retries:
                     reason = "Zeitüberschreitung" if isinstance(error, httpx.TimeoutException) else "nicht erreichbar"
-                    raise FetchError(url, f"{reason} ({type(error).__name__})")
+                    raise FetchError(url, f"{reason} ({type(error).__name__})") from error
                 delay = self._delay(attempt, None)
             time.sleep(delay)
             attempt += 1

@@ -5,8 +5,8 @@ report naming where it came from, so the town can ask the source's operator to f
 """
 from __future__ import annotations
 
-from pipelines.errors import Issue
 from contracts.urls import ALLOWED_SCHEMES, safe_url
+from pipelines.errors import Issue
 
 _EXPECTED = "eine Adresse mit " + ", ".join(ALLOWED_SCHEMES[:-1]) + " oder " + ALLOWED_SCHEMES[-1]
 

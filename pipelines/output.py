@@ -9,9 +9,10 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence, TextIO
+from typing import Any, TextIO
 
 from contracts.spreadsheet import FORMULA_START_CHARS, QuotingWriter, has_line_break, spreadsheet_safe
 
@@ -88,7 +89,10 @@ def cell_text(value: object) -> str:
 
 def _json_value(value: object) -> object:
     if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        # The exponent of Infinity and NaN (Frictionless reads "inf" as a number) is a letter.
+        exponent = value.as_tuple().exponent
+        whole = isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value()
+        return int(value) if whole else float(value)
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     return value
@@ -102,7 +106,7 @@ def _iso(value: dt.date | dt.datetime | dt.time) -> str:
 #: Readers that cache casts (pipelines/reading) apply these once per distinct source cell,
 #: so write_resource finds values the CSV and JSON writers take as they are. Numbers stay
 #: Decimal: the CSV keeps the source's scale ("1,00" → "1.00"), JSON gets a number.
-PUBLISHED_FORM = {"date": _iso, "datetime": _iso, "time": _iso}
+PUBLISHED_FORM: dict[str, Callable[[Any], Any]] = {"date": _iso, "datetime": _iso, "time": _iso}
 
 
 def _json_default(value: object) -> object:
@@ -201,7 +205,8 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     value of `date_fields` (the first ten characters of their ISO text)."""
     names = [f["name"] for f in schema["fields"]]
     dated = [index for index, f in enumerate(schema["fields"]) if f["name"] in date_fields]
-    first = last = None
+    first: str | None = None
+    last: str | None = None
     needs_cell_text = [index for index, f in enumerate(schema["fields"])
                        if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
@@ -218,7 +223,7 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     for row in rows:
         # type() first: an isinstance check against the Mapping ABC costs more than the row.
         values = list(row) if type(row) in (list, tuple) or not isinstance(row, Mapping) else [row.get(n) for n in names]
-        json_file.write((",\n" if count else "\n") + encode(dict(zip(names, values))))
+        json_file.write((",\n" if count else "\n") + encode(dict(zip(names, values, strict=True))))
         for index in needs_cell_text:
             values[index] = cell_text(values[index])
         for index in text_fields:
@@ -245,7 +250,7 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
         else:
             write_plain(values)
         count += 1
-    return count, (first, last) if first is not None else None
+    return count, (first, last) if first is not None and last is not None else None
 
 
 def _resource_output(name: str, schema: dict, count: int, csv_path: Path, json_path: Path,

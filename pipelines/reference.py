@@ -117,7 +117,7 @@ def reference() -> str:
               "`source.kind` chooses the model that checks the rest of `source:`.", ""]
     by_module: dict[str, list[str]] = {}
     for kind, module in KINDS.items():
-        by_module.setdefault(module.__name__, []).append(kind)
+        by_module.setdefault(module.Source.__module__, []).append(kind)
     for module_name, kinds in by_module.items():
         model = KINDS[kinds[0]].Source
         title = " / ".join(f"`{kind}`" for kind in kinds) + f" (`{module_name}`)"

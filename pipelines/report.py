@@ -69,12 +69,15 @@ def _message(error: dict) -> str:
         return _file_message(error)
     if kind == "constraint-error" and cell in (None, "", "None") and "required" in (error.get("note") or ""):
         return "Pflichtfeld ist leer"
-    return messages.get(kind, error.get("message") or kind or "Fehler")
+    if kind is not None and kind in messages:
+        return messages[kind]
+    return error.get("message") or kind or "Fehler"
 
 
 # Frictionless's notes for unreadable files, retold in German (matched as substrings).
 _SOURCE_NOTES = {
-    "field larger than field limit": "eine Zelle ist länger als 1.000.000 Zeichen (nicht geschlossenes Anführungszeichen?)",
+    "field larger than field limit": ("eine Zelle ist länger als 1.000.000 Zeichen "
+                                      "(nicht geschlossenes Anführungszeichen?)"),
     "the source is empty": "die Datei ist leer",
     "invalid excel file": "keine gültige Excel-Datei (.xlsx)",
     "does not have a sheet": "das Tabellenblatt aus `sheet:` gibt es in der Datei nicht (Name oder Nummer, 1 = erstes)",

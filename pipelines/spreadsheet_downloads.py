@@ -12,8 +12,8 @@ import datetime as dt
 import decimal
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pipelines.output import FileInfo, ResourceOutput, _file_info, spreadsheet_safe
 
@@ -63,7 +63,7 @@ def _write_german_csv(path: Path, fields: list[dict], rows: Iterator[dict]) -> F
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow([f.get("title") or f["name"] for f in fields])
         for row in rows:
-            writer.writerow([_german_cell(row.get(name), kind) for name, kind in zip(names, kinds)])
+            writer.writerow([_german_cell(row.get(name), kind) for name, kind in zip(names, kinds, strict=True)])
     return _file_info(path)
 
 
@@ -92,7 +92,7 @@ def _write_xlsx(path: Path, title: str, fields: list[dict], rows: Iterator[dict]
         sheet = book.add_worksheet("Daten")
         sheet.write_row(0, 0, [f.get("title") or f["name"] for f in fields])
         for number, row in enumerate(rows, start=1):
-            for column, (name, kind) in enumerate(zip(names, kinds)):
+            for column, (name, kind) in enumerate(zip(names, kinds, strict=True)):
                 _write_cell(sheet, number, column, row.get(name), kind, date_format)
     finally:
         book.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 from publish.build_folder import BuildFolder
 from publish.database import build_database, update_database
 from publish.datasette.metadata import write_datasette_metadata
-from publish.reuse import CATALOGUE_OUTPUTS, DATABASE_OUTPUT, INSPECT_OUTPUT, plan_reuse, reuse_file, write_manifest
+from publish.reuse import CATALOGUE_OUTPUTS, DATABASE_OUTPUT, INSPECT_OUTPUT, plan_reuse, write_manifest
 from publish.site import render_site
 
 
@@ -25,15 +25,16 @@ def publish_build(release_dir: Path, previous_dir: Path | None = None, *, cache_
     build = BuildFolder(Path(release_dir))
     plan = plan_reuse(build, Path(previous_dir) if previous_dir else None)
     database_reused = plan.database_unchanged()
+    previous_database = plan.previous_database
     if database_reused:
-        reuse_file(plan.previous, build.root, DATABASE_OUTPUT)
-    elif plan.unchanged_tables:
-        update_database(build, plan.previous_database, plan.unchanged_tables)
+        plan.reuse(build.root, DATABASE_OUTPUT)
+    elif plan.unchanged_tables and previous_database is not None:  # tables are compared only with one
+        update_database(build, previous_database, plan.unchanged_tables)
     else:
         build_database(build)
     write_datasette_metadata(build)
     if database_reused and plan.still_recorded(INSPECT_OUTPUT):
-        reuse_file(plan.previous, build.root, INSPECT_OUTPUT)  # it describes the same file
+        plan.reuse(build.root, INSPECT_OUTPUT)  # it describes the same file
     else:
         # Imported here: Datasette (its hash function) is needed only for a new portal.db.
         from publish.datasette.inspect_data import write_inspect_data
@@ -41,7 +42,7 @@ def publish_build(release_dir: Path, previous_dir: Path | None = None, *, cache_
         write_inspect_data(build)
     if plan.catalogue_unchanged():
         for name in CATALOGUE_OUTPUTS:
-            reuse_file(plan.previous, build.root, name)
+            plan.reuse(build.root, name)
     else:
         # Imported here: rdflib is needed only when the catalogue is written again.
         from publish.dcat import write_catalogue

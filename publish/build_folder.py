@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-
 _TILDE_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -21,7 +20,7 @@ class BuildFolder:
     root: Path
 
     @classmethod
-    def open(cls, path: Path | str) -> "BuildFolder":
+    def open(cls, path: Path | str) -> BuildFolder:
         """Resolve `path` once, so a concurrent swap cannot mix two releases. Raises BuildMissing."""
         root = Path(path).resolve()
         if not (root / "portal.json").exists():
@@ -40,7 +39,7 @@ class BuildFolder:
     @cached_property
     def packages(self) -> list[dict]:
         """Every published dataset's datapackage.json (ok or stale), in declaration order."""
-        packages = []
+        packages: list[dict] = []
         datasets = self.root / "datasets"
         if not datasets.is_dir():
             return packages

@@ -47,7 +47,7 @@ class CsvNeutraliser:
     number of cells; anything else raises TruncatedCsv.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._pending = ""
         self._width: int | None = None

@@ -13,8 +13,9 @@ import json
 import shutil
 import sqlite3
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -174,7 +175,7 @@ def _create_table(db: sqlite_utils.Database, resource: dict) -> None:
         other = reference.get("resource") or resource["name"]
         if len(columns) == 1 and other in db.table_names() + [resource["name"]]:
             foreign_keys.append((columns[0], other, targets[0]))
-    db[resource["name"]].create(
+    db.table(resource["name"]).create(
         {f["name"]: SQLITE_TYPES.get(f.get("type", "string"), str) for f in fields},
         pk=primary_key[0] if primary_key and len(primary_key) == 1 else (tuple(primary_key) if primary_key else None),
         not_null={f["name"] for f in fields if f.get("constraints", {}).get("required")},
@@ -190,7 +191,7 @@ def _rows(csv_path: Path, schema: dict) -> Iterator[list]:
         reader = csv.reader(handle)
         next(reader, None)
         for texts in reader:
-            values = [text or None for text in texts]  # empty cell = missing value
+            values: list[Any] = [text or None for text in texts]  # empty cell = missing value
             for index, cast in casts:
                 if values[index] is not None:
                     values[index] = cast(values[index])
@@ -200,7 +201,7 @@ def _rows(csv_path: Path, schema: dict) -> Iterator[list]:
 def index_resource(db: sqlite_utils.Database, resource: dict) -> None:
     """Create the indexes (declared, facets, foreign keys) and full-text search of a loaded table."""
     options = resource.get("kommune", {})
-    table = db[resource["name"]]
+    table = db.table(resource["name"])
     wanted: list[list[str]] = [list(i) for i in options.get("indexes", [])]
     wanted += [[name] for name in options.get("facets", [])]
     for foreign_key in resource["schema"].get("foreignKeys", []):
@@ -222,7 +223,7 @@ def _write_portal_datasets(db: sqlite_utils.Database, build: BuildFolder) -> Non
     for package in build.packages:
         with for_dataset(package["name"], "Datenbank"):
             rows.append(_portal_dataset_row(package))
-    db[PORTAL_DATASETS_TABLE].insert_all(rows, pk="id", replace=True, columns={"rows": int, "sample": int})
+    db.table(PORTAL_DATASETS_TABLE).insert_all(rows, pk="id", replace=True, columns={"rows": int, "sample": int})
 
 
 def _portal_dataset_row(package: dict) -> dict:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 

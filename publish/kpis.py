@@ -65,7 +65,7 @@ class KpiDefinition:
         return sign + self.amount(abs(change))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "KpiDefinition":
+    def from_dict(cls, data: Mapping[str, Any]) -> KpiDefinition:
         """Read one entry of `portal.json["kpis"]`. Raises KpiDefinitionError."""
         missing = [key for key in ("id", "title", "sentence", "sql") if not data.get(key)]
         if missing:
@@ -153,7 +153,7 @@ def _fetch(connection: sqlite3.Connection, sql: str, seconds: float, key: str) -
     connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     # Named parameters (:monat) make a canned query a form in Datasette; here they are left
     # empty, and the SQL picks its default (e.g. the latest month) with nullif(:monat, '').
-    parameters = {name: "" for name in re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", sql)}
+    parameters = dict.fromkeys(re.findall(r"(?<![:\w]):([A-Za-z_]\w*)", sql), "")
     try:
         cursor = connection.execute(sql, parameters)
         columns = [description[0] for description in cursor.description or ()]
@@ -237,7 +237,7 @@ def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
     if not definition.point_in_time and Period.parse(series[-1].period).is_running(today):
         running = series[-1]
     complete = series[:-1] if running else series
-    if not complete:
+    if not complete and running is not None:  # the only point of `series` is still running
         return KpiResult(definition, available=False, running=running, series=series,
                          reason=f"Der erste Zeitraum ({Period.parse(running.period).name}) läuft noch; "
                                 "verglichen wird erst, wenn er abgeschlossen ist.")

@@ -29,7 +29,7 @@ class Period:
     end: dt.date | None = None  # the last day that belongs to the period
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         """Read a period label; a label of no known kind gives kind "unknown" (never raises)."""
         text = str(text)
         if match := re.fullmatch(r"(\d{4})", text):
@@ -69,12 +69,15 @@ class Period:
     @property
     def name(self) -> str:
         """The period on its own: `Oktober 2026`, `4. Quartal 2026`, `2026`, `25.11.2026`."""
+        start = self.start  # None only for an unknown kind
+        if start is None:
+            return self.text
         if self.kind == "month":
-            return f"{MONTHS[self.start.month - 1]} {self.start.year}"
+            return f"{MONTHS[start.month - 1]} {start.year}"
         if self.kind == "quarter":
-            return f"{self.text[-1]}. Quartal {self.start.year}"
+            return f"{self.text[-1]}. Quartal {start.year}"
         if self.kind == "day":
-            return self.start.strftime("%d.%m.%Y")
+            return start.strftime("%d.%m.%Y")
         return self.text
 
     @property
@@ -92,16 +95,19 @@ class Period:
     @property
     def short(self) -> str:
         """A compact label for chart axes: `10/26`, `Q4/26`, `2026`."""
+        start = self.start  # None only for an unknown kind
+        if start is None:
+            return self.text
         if self.kind == "month":
-            return f"{self.start.month:02d}/{self.start.year % 100:02d}"
+            return f"{start.month:02d}/{start.year % 100:02d}"
         if self.kind == "quarter":
-            return f"Q{self.text[-1]}/{self.start.year % 100:02d}"
+            return f"Q{self.text[-1]}/{start.year % 100:02d}"
         if self.kind == "day":
-            return self.start.strftime("%d.%m.")
+            return start.strftime("%d.%m.")
         return self.text
 
     def year_earlier(self) -> str | None:
         """The same period one year earlier (`2026-10` → `2025-10`); None for a day or unknown kind."""
-        if self.kind in ("year", "quarter", "month"):
+        if self.kind in ("year", "quarter", "month") and self.start is not None:
             return f"{self.start.year - 1}{self.text[4:]}"
         return None

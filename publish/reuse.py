@@ -63,7 +63,16 @@ class ReusePlan:
     @property
     def previous_database(self) -> Path | None:
         """The previous portal.db if it is still the file that release recorded."""
-        return self.previous / DATABASE_OUTPUT if self.still_recorded(DATABASE_OUTPUT) else None
+        if self.previous is None or not self.still_recorded(DATABASE_OUTPUT):
+            return None
+        return self.previous / DATABASE_OUTPUT
+
+    def reuse(self, target_root: Path, name: str) -> None:
+        """Take output `name` over from the previous release (after a check above said it is
+        unchanged). Raises ValueError when there is no previous release."""
+        if self.previous is None:
+            raise ValueError(f"{name}: kein vorheriger Stand, aus dem es übernommen werden könnte")
+        reuse_file(self.previous, target_root, name)
 
     def database_unchanged(self) -> bool:
         return self.previous_database is not None and self.recorded.get("database") == self.database

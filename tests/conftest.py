@@ -158,7 +158,7 @@ def start_server(out: Path) -> Server:
     Its output goes to a file, not a pipe: a pipe nobody reads fills up after some hundred access
     log lines and then blocks the server."""
     port = free_port()
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the server
     # Every test talks to the server from 127.0.0.1, as one client: a visitor's allowance for
     # own SQL would soon refuse them (the rate limit has its own test, tests/publish/server/test_attacks.py).
     generous = {**os.environ, "KOMMUNE_SQL_BURST": "10000", "KOMMUNE_SQL_PER_MINUTE": "100000"}

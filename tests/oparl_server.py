@@ -20,7 +20,6 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
 
 from pipelines.oparl.recording import Recording
 
@@ -32,7 +31,7 @@ class Fault:
     match: str  # substring of the request path+query
     times: int  # how often it fires; -1 = always
     status: int = 0
-    retry_after: Optional[str] = None
+    retry_after: str | None = None
     truncate: bool = False
     loop: bool = False
     extra_elements: int = 0  # added to pagination.totalElements
@@ -52,7 +51,7 @@ class OParlTestServer:
             self._cache_dir = Path(tempfile.mkdtemp(prefix="oparl-http-"))
         return self._cache_dir
 
-    def start(self) -> "OParlTestServer":
+    def start(self) -> OParlTestServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/oparl/v1.1"
         recorded_base = self.recording.base
@@ -78,7 +77,7 @@ class OParlTestServer:
         """The served URL of an id as written in the sample files."""
         return recorded_url.replace("https://ratsinfo.werne.example/oparl/v1.1", self.base)
 
-    def fail(self, match: str, status: int, times: int = 1, retry_after: Optional[str] = None) -> None:
+    def fail(self, match: str, status: int, times: int = 1, retry_after: str | None = None) -> None:
         self.faults.append(Fault(match, times, status=status, retry_after=retry_after))
 
     def truncate(self, match: str, times: int = -1) -> None:
@@ -118,7 +117,7 @@ class OParlTestServer:
         self.recording.body["ags"] = int(self.recording.body["ags"])
         return str(self.recording.body["ags"])
 
-    def _take_fault(self, target: str) -> Optional[Fault]:
+    def _take_fault(self, target: str) -> Fault | None:
         for fault in self.faults:
             if fault.match in target and fault.times != 0:
                 if fault.times > 0:

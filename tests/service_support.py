@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,7 +84,7 @@ def published_truth(records: list[dict], source: dict, period_field: str, value_
     def period(day):
         return f"{day.year:04d}-{day.month:02d}" if period_field == "monat" else f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
 
-    totals = {row_field: {}, column_field: {}}
+    totals: dict[str, dict[str, int]] = {row_field: {}, column_field: {}}
     for record in records:
         for field in totals:
             totals[field][label(record, field)] = totals[field].get(label(record, field), 0) + 1
@@ -125,7 +126,9 @@ def attack_period(rows: list[dict], period_field: str, row_field: str, column_fi
     cells = [(r, c) for r in labels_r for c in labels_c]
     quantities = ["n"] + [f"s:{m['name']}" for m in measures] + [f"w:{m['name']}" for m in measures if m.get("within_days") is not None]
     index = {(q, cell): i for i, (q, cell) in enumerate((q, cell) for q in quantities for cell in cells)}
-    bounds, hidden, inequalities = [], [], []
+    bounds: list[tuple[int, int | None]] = []  # None: no upper bound
+    hidden: list[tuple[str, Any, float]] = []
+    inequalities: list[tuple[Any, Any]] = []
     for (q, cell) in index:
         row = listed.get(cell)
         true = truth.get((period, *cell), {"n": 0})
@@ -173,18 +176,19 @@ def attack_period(rows: list[dict], period_field: str, row_field: str, column_fi
     a_ub = np.zeros((len(inequalities), len(index)))
     for number, (small, big) in enumerate(inequalities):
         a_ub[number, small], a_ub[number, big] = 1, -1
-    extra = {"A_ub": a_ub, "b_ub": np.zeros(len(inequalities))} if inequalities else {}
+    b_ub = np.zeros(len(inequalities)) if inequalities else None
     found = []
     for kind, key, true in hidden:
         ends = []
         for sign in (1, -1):
             objective = np.zeros(len(index))
             objective[index[key]] = sign
-            result = linprog(objective, A_eq=a_eq, b_eq=np.zeros(len(equations)), bounds=bounds, method="highs", **extra)
+            result = linprog(objective, A_ub=a_ub if inequalities else None, b_ub=b_ub, A_eq=a_eq,
+                             b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
             if result.status == 3:
                 ends.append(-sign * np.inf)
                 continue
-            assert result.status == 0, result.message
+            assert result.status == 0 and result.fun is not None, result.message
             ends.append(sign * result.fun)
         low, high = ends
         if kind == "count":

@@ -17,11 +17,11 @@ import yaml
 
 from pipelines.add.draft import DRAFT_DESCRIPTION, Draft, DraftFailed, Probe
 from pipelines.add.drafters import DRAFTERS, choose_drafter
-from pipelines.add.names import dataset_id as id_from_name, title_from_file
+from pipelines.add.names import dataset_id as id_from_name
+from pipelines.add.names import title_from_file
 from pipelines.config.dataset import DATASET_ID
 from pipelines.config.yamlfile import read_yaml
 from pipelines.http import FetchError, HttpClient, HttpSettings
-
 
 
 class AddFailed(Exception):
@@ -92,7 +92,8 @@ def add_dataset(portal_dir: Path | str, location: str, *, dataset_id: str | None
         _write_declaration(folder, draft, source, title, licence)
     to_write = [
         f"datasets/{new_id}/dataset.yaml: description (steht noch als Entwurf drin), title prüfen (Entwurf: „{title}“)",
-        f"datasets/{new_id}/dataset.yaml: licence prüfen (Entwurf: {licence}, die Lizenz der Stadt), themes und keywords",
+        f"datasets/{new_id}/dataset.yaml: licence prüfen (Entwurf: {licence}, die Lizenz der Stadt), "
+        "themes und keywords",
         f"datasets/{new_id}/README.md: Beschreibung in einfacher Sprache",
     ]
     if draft.schema is not None:

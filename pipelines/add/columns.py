@@ -8,11 +8,18 @@ disagreement is reported as undecided.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipelines.checks.german_values import (
-    DATE_FORMATS, FALSE_WORDS, PLACEHOLDERS, TRUE_WORDS, YEAR, date_shape, number_shape,
+    DATE_FORMATS,
+    FALSE_WORDS,
+    PLACEHOLDERS,
+    TRUE_WORDS,
+    YEAR,
+    date_shape,
+    number_shape,
 )
 
 SPACE = " \t"
@@ -25,13 +32,13 @@ class ColumnDraft:
     field: dict                       # type and its options (no name/title)
     decided: str | None = None        # German, for the terminal
     undecided: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def draft_column(cells: list[str], heading: str, delimiter: str = ";") -> ColumnDraft:
     """The field for a column with these raw `cells` (strings as in the file)."""
     values = [c.strip(SPACE) for c in cells]
-    padded = any(v != c for v, c in zip(values, cells) if v)
+    padded = any(v != c for v, c in zip(values, cells, strict=True) if v)
     filled = [v for v in values if v]
     if not filled:
         return ColumnDraft({"type": "string"}, undecided=f"„{heading}“ ist leer: als Text übernommen")
@@ -73,8 +80,9 @@ def _numbers(values: list[str], heading: str, delimiter: str, padded: bool) -> C
         if multi_group or delimiter == ";":
             return ColumnDraft({"type": "integer", "groupChar": "."},
                                decided=f"„{heading}“: ganze Zahl mit Tausenderpunkt (1.234.567)")
+        grouped = next(v for v, s in zip(values, shapes, strict=True) if s == "grouped")
         return ColumnDraft({"type": "number"}, undecided=(
-            f"„{heading}“: „{next(v for v, s in zip(values, shapes) if s == 'grouped')}“ kann 1,234 oder 1234 "
+            f"„{heading}“: „{grouped}“ kann 1,234 oder 1234 "
             "bedeuten; als Zahl mit Dezimalpunkt gelesen (bei Tausenderpunkt: type: integer, groupChar: \".\")"))
     # Only plain integers from here on.
     if _CODE_HEADING.search(heading):
@@ -90,9 +98,12 @@ def _numbers(values: list[str], heading: str, delimiter: str, padded: bool) -> C
 
 
 def _dates(values: list[str], heading: str, delimiter: str, padded: bool) -> ColumnDraft | None:
-    shapes = {date_shape(v) for v in values}
-    if None in shapes:
-        return None
+    shapes: set[str] = set()
+    for value in values:
+        shape = date_shape(value)
+        if shape is None:
+            return None
+        shapes.add(shape)
     if len(shapes) > 1:
         forms = ", ".join(sorted("JJJJ-MM" if s == "year-month" else DATE_FORMATS[s][2] for s in shapes))
         return ColumnDraft({"type": "string"}, undecided=(

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-
 #: Written into a draft's description: it builds, and the build warns until the town replaces it.
 DRAFT_DESCRIPTION = ("Entwurf: Diese Beschreibung fehlt noch. Bitte in einfacher Sprache ergänzen, was die Daten "
                      "zeigen, woher sie stammen und wie oft sie aktualisiert werden.")
@@ -35,7 +34,7 @@ class Probe:
         return Path(name).suffix.lower()
 
     @classmethod
-    def of(cls, path: Path, url: str | None = None, head_bytes: int = 64 * 1024) -> "Probe":
+    def of(cls, path: Path, url: str | None = None, head_bytes: int = 64 * 1024) -> Probe:
         head = b""
         if path.is_file():
             with open(path, "rb") as handle:
@@ -78,7 +77,8 @@ class Drafter(Protocol):
     every registered drafter and takes the surest (the first registered on a tie), so the
     order of registration hardly matters. `draft` may raise `DraftFailed`."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def recognises(self, probe: Probe) -> int: ...
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.checks.german_values import PLACEHOLDERS, date_shape, number_shape
+from pipelines.checks.german_values import date_shape, number_shape
 
 DELIMITERS = (";", ",", "\t", "|")
 #: Files up to this size are read whole for drafting; of bigger ones the beginning and the end.

@@ -7,7 +7,7 @@ wrong values. This check looks at the raw cells and reports such numbers as type
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import attrs
 from frictionless import Check, errors
@@ -27,25 +27,26 @@ class grouped_numbers(Check):
     Errors = [errors.TypeError]
 
     def validate_start(self) -> Iterable[errors.Error]:
-        self._patterns = {}
+        self._patterns: dict[int, tuple[str, str, re.Pattern]] = {}
         for number, field in enumerate(self.resource.schema.fields, start=1):
             group_char = getattr(field, "group_char", "")
             # Only numbers: Frictionless's integer type has no groupChar and refuses `1.000` itself.
             if field.type == "number" and group_char and getattr(field, "bare_number", True):
-                self._patterns[number] = (field, grouped_number_pattern(getattr(field, "decimal_char", "."), group_char))
+                self._patterns[number] = (field.name, group_char,
+                                          grouped_number_pattern(getattr(field, "decimal_char", "."), group_char))
         return []
 
     def validate_row(self, row) -> Iterable[errors.Error]:
         cells = row.cells
-        for number, (field, pattern) in self._patterns.items():
+        for number, (field_name, group_char, pattern) in self._patterns.items():
             if number > len(cells):
                 continue
             cell = cells[number - 1]
             if not isinstance(cell, str) or cell.strip() in ("", *self.resource.schema.missing_values):
                 continue
             # A cell Frictionless could not cast at all is already reported as a type error.
-            if row[field.name] is not None and not pattern.match(cell):
+            if row[field_name] is not None and not pattern.match(cell):
                 yield errors.TypeError(
-                    note=f"Tausendertrennzeichen „{field.group_char}“ nicht in Dreiergruppen",
+                    note=f"Tausendertrennzeichen „{group_char}“ nicht in Dreiergruppen",
                     cells=[str(c) for c in cells], row_number=row.row_number,
-                    cell=cell, field_name=field.name, field_number=number)
+                    cell=cell, field_name=field_name, field_number=number)

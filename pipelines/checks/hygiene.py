@@ -87,10 +87,10 @@ def scan_delimited(path: Path, encoding: str | None, delimiter: str, field_names
 
     def data_rows():
         with open(path, encoding=encoding or "utf-8", errors="replace", newline="") as handle:
-            if (encoding or "").replace("_", "-").lower() in ("utf-8", "utf8"):
-                # Frictionless reads UTF-8 files with a BOM the same way (utf-8-sig).
-                if handle.read(1) != codecs.BOM_UTF8.decode("utf-8"):
-                    handle.seek(0)
+            # Frictionless reads UTF-8 files with a BOM the same way (utf-8-sig).
+            if ((encoding or "").replace("_", "-").lower() in ("utf-8", "utf8")
+                    and handle.read(1) != codecs.BOM_UTF8.decode("utf-8")):
+                handle.seek(0)
             for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
                 if number in headings:
                     found.headings_trimmed += [c for c in cells if c != c.strip(SPACE) and c.strip(SPACE)]
@@ -136,7 +136,7 @@ def _scan_block(found: Hygiene, block: list, names: list[str], text_fields: set[
 
 
 def _sample(found: Hygiene, number: int, names: list[str], cells: list[str], text_fields: set[str]) -> None:
-    for name, cell in zip(names, cells):
+    for name, cell in zip(names, cells, strict=False):
         if name in text_fields and cell and len(found.samples[name]) < GUARD_SAMPLE:
             found.samples[name].append(cell.strip(SPACE))
     found.samples_wanted = number < 10 * GUARD_SAMPLE and any(
@@ -144,7 +144,7 @@ def _sample(found: Hygiene, number: int, names: list[str], cells: list[str], tex
 
 
 def _look_at_row(found: Hygiene, number: int, names: list[str], cells: list[str], text_fields: set[str]) -> None:
-    for name, cell in zip(names, cells):
+    for name, cell in zip(names, cells, strict=False):
         if not cell:
             continue
         if cell[0] in SPACE or cell[-1] in SPACE:

@@ -106,3 +106,10 @@ class DatasetConfig(Strict):
 
     def table_name(self) -> str:
         return self.id.replace("-", "_")
+
+    def required_schema(self) -> dict:
+        """The loaded `schema.json` of a kind that needs one (the loader refuses the dataset
+        without it). Raises ValueError when called for a dataset that has none."""
+        if self.table_schema is None:
+            raise ValueError(f"{self.id}: kein Tabellenschema geladen")
+        return self.table_schema

@@ -55,7 +55,7 @@ class Service(StrictModel):
     complexity: Complexity
 
     @model_validator(mode="after")
-    def online_claims_need_a_link(self) -> "Service":
+    def online_claims_need_a_link(self) -> Service:
         if (self.maturity_level >= 3 or self.eid or self.online_payment) and self.online_link is None:
             raise ValueError("Reifegrad ab 3, eID oder Online-Bezahlung brauchen einen `online_link`")
         if self.online_payment and not self.complexity.payment_required:
@@ -63,12 +63,13 @@ class Service(StrictModel):
         return self
 
 
+IDENTIFICATION_POINTS: dict[IdentificationLevel, float] = {"keine": 0, "niedrig": 1, "substanziell": 2, "hoch": 3}
+
+
 class ComplexityPoints(StrictModel):
     """Points per complexity fact; their sum is a service's complexity."""
 
-    identification: dict[IdentificationLevel, float] = Field(
-        default_factory=lambda: {"keine": 0, "niedrig": 1, "substanziell": 2, "hoch": 3}
-    )
+    identification: dict[IdentificationLevel, float] = Field(default_factory=lambda: dict(IDENTIFICATION_POINTS))
     payment_required: float = 1
     written_form: float = 2
     per_other_authority: float = 1
@@ -88,7 +89,7 @@ class RoadmapSettings(StrictModel):
     points: ComplexityPoints = Field(default_factory=ComplexityPoints)
 
     @model_validator(mode="after")
-    def weights_are_not_both_zero(self) -> "RoadmapSettings":
+    def weights_are_not_both_zero(self) -> RoadmapSettings:
         if self.demand_weight + self.simplicity_weight == 0:
             raise ValueError("Mindestens ein Gewicht muss größer als 0 sein")
         return self
@@ -101,9 +102,13 @@ class ServiceRegister(StrictModel):
     services: list[Service] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def ids_are_unique(self) -> "ServiceRegister":
+    def ids_are_unique(self) -> ServiceRegister:
         seen: set[str] = set()
-        duplicates = [service.id for service in self.services if service.id in seen or seen.add(service.id)]
+        duplicates = []
+        for service in self.services:
+            if service.id in seen:
+                duplicates.append(service.id)
+            seen.add(service.id)
         if duplicates:
             raise ValueError(f"Doppelte Leistungs-IDs: {', '.join(duplicates)}")
         return self

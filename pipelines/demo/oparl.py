@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from pipelines.demo.oparl_content import (
     ANTRAG_TOPICS,
@@ -37,6 +38,11 @@ from pipelines.demo.oparl_content import (
     iso,
 )
 from pipelines.demo.oparl_people import PeopleAndBody
+
+
+def _genitive(name: str) -> str:
+    """`Rat der Stadt Werne` → `Rates der Stadt Werne`, `Bauausschuss` → `Bauausschusses`."""
+    return name.replace("Rat der", "Rates der").replace("Ausschuss", "Ausschusses").replace("ausschuss", "ausschusses")
 
 
 class Generator(PeopleAndBody):
@@ -97,8 +103,8 @@ class Generator(PeopleAndBody):
     def add_meeting(self, org: dict, start: dt.datetime, number: int) -> dict:
         now = RECORDED
         cancelled = self.random.random() < 0.03
-        meeting = {"id": self.new_id("meeting"), "type": SCHEMA + "Meeting",
-                   "name": f"{number}. Sitzung des {org['name'].replace('Rat der', 'Rates der').replace('Ausschuss', 'Ausschusses').replace('ausschuss', 'ausschusses')}",
+        meeting: dict[str, Any] = {"id": self.new_id("meeting"), "type": SCHEMA + "Meeting",
+                   "name": f"{number}. Sitzung des {_genitive(org['name'])}",
                    "meetingState": "abgesagt" if cancelled else ("durchgeführt" if start < now else
                                                                   ("eingeladen" if start - now < dt.timedelta(days=21) else "geplant")),
                    "cancelled": cancelled,
@@ -140,7 +146,7 @@ class Generator(PeopleAndBody):
         paper_id = self.new_id("paper")
         self.references[date.year] = self.references.get(date.year, 0) + 1
         reference = f"{self.references[date.year]:03d}/{date.year}"
-        paper = {"id": paper_id, "type": SCHEMA + "Paper", "body": BODY_ID, "name": title, "reference": reference,
+        paper: dict[str, Any] = {"id": paper_id, "type": SCHEMA + "Paper", "body": BODY_ID, "name": title, "reference": reference,
                  "date": date.date().isoformat(), "paperType": paper_type, "consultation": [], "auxiliaryFile": []}
         if originator is not None:
             paper["originatorOrganization"] = [originator["id"]]
@@ -249,7 +255,7 @@ class Generator(PeopleAndBody):
             new_items.extend(items)
             for name, result in frame_after:
                 new_items.append(self.frame_item(meeting, name, result))
-            for name, resolution, public in extra:
+            for name, resolution, _public in extra:
                 item = self.frame_item(meeting, name, "beschlossen", public=False)
                 item["resolutionText"] = resolution
                 item["auxiliaryFile"] = [self.file("Vorlage nichtöffentlich", f"vorlage-nö-{item['id'].rsplit('/', 1)[1]}.pdf",

@@ -4,6 +4,7 @@ objects (a part of pipelines/demo/oparl.py's Generator)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from pipelines.demo.oparl_content import (
     BASE,
@@ -24,13 +25,26 @@ from pipelines.demo.oparl_content import (
     iso,
 )
 
+if TYPE_CHECKING:
+    from random import Random
+
 
 class PeopleAndBody:
     """Mixin for Generator: needs `random`, `new_id`, `stamp`, `organizations`, `persons`, `by_short`."""
 
+    if TYPE_CHECKING:  # what Generator (pipelines/demo/oparl.py) provides
+        random: Random
+        organizations: list[dict]
+        persons: list[dict]
+        by_short: dict[str, dict]
+
+        def new_id(self, kind: str) -> str: ...
+
+        def stamp(self, obj: dict, created: dt.datetime, modified: dt.datetime | None = None) -> dict: ...
+
     # --- organisations and persons ------------------------------------------------------------
     def organization(self, short: str, name: str, org_type: str, classification: str) -> dict:
-        org = {"id": self.new_id("organization"), "type": SCHEMA + "Organization", "body": BODY_ID,
+        org: dict[str, Any] = {"id": self.new_id("organization"), "type": SCHEMA + "Organization", "body": BODY_ID,
                "name": name, "shortName": short, "organizationType": org_type, "classification": classification,
                "startDate": "2020-11-01", "meeting": None, "membership": []}
         org["meeting"] = f"{org['id']}/meetings"
@@ -66,7 +80,7 @@ class PeopleAndBody:
             family = families[index]
             title = ["Dr."] if self.random.random() < 0.12 else []
             name = " ".join([*title, given, family])
-            person = {"id": self.new_id("person"), "type": SCHEMA + "Person", "body": BODY_ID, "name": name,
+            person: dict[str, Any] = {"id": self.new_id("person"), "type": SCHEMA + "Person", "body": BODY_ID, "name": name,
                       "familyName": family, "givenName": given, "formOfAddress": "Frau" if female else "Herr",
                       "gender": "female" if female else "male", "membership": []}
             if title:

@@ -24,7 +24,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipelines.demo.demand import (
-    BEMERKUNGEN, BESCHWERDE_CATEGORIES, BESCHWERDE_TEXTS, CITIZEN_OFFICE_SERVICES, SPERRMUELL_ITEMS, SPERRMUELL_SERVICES,
+    BEMERKUNGEN,
+    BESCHWERDE_CATEGORIES,
+    BESCHWERDE_TEXTS,
+    CITIZEN_OFFICE_SERVICES,
+    SPERRMUELL_ITEMS,
+    SPERRMUELL_SERVICES,
 )
 from pipelines.demo.people import POSTCODE, TOWN, Person, make_people
 

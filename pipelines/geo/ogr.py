@@ -61,7 +61,7 @@ def read_layer(path: Path, layer: str | None = None, encoding: str | None = None
         texts = shapely.to_geojson(shapely.from_wkb(geometries)) if geometries is not None else []
     except shapely.errors.GEOSException as error:
         raise LayerUnreadable("eine Geometrie ist nicht lesbar (Kreisbögen oder beschädigte Daten?)") from error
-    features = [{"type": "Feature", "properties": {name: column[index] for name, column in zip(names, columns)},
+    features = [{"type": "Feature", "properties": {name: column[index] for name, column in zip(names, columns, strict=True)},
                  "geometry": json.loads(text) if text is not None else None}
                 for index, text in enumerate(texts)]
     return Layer({"type": "FeatureCollection", "features": features}, meta.get("crs"), names)

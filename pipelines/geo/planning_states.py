@@ -129,10 +129,10 @@ def resolve_state(value: object, declared: dict[str, str] | None = None) -> Plan
     for source, key in (declared or {}).items():
         if _normalise(source) == normalised:
             return STATES_BY_KEY[key]
-    key = XPLANUNG_CODES.get(normalised) or GERMAN_WORDS.get(normalised)
-    if key is None:
+    known = XPLANUNG_CODES.get(normalised) or GERMAN_WORDS.get(normalised)
+    if known is None:
         raise UnknownPlanningState(value)
-    return STATES_BY_KEY[key]
+    return STATES_BY_KEY[known]
 
 
 def expected_values_text() -> str:

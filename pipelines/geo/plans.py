@@ -10,14 +10,19 @@ import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
-
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from pipelines.geo.declarations import GEOMETRY_FIELDS
-from pipelines.geo.planning_states import STATES, STATES_BY_KEY, UnknownPlanningState, expected_values_text, resolve_state
 from pipelines.errors import Issue
+from pipelines.geo.declarations import GEOMETRY_FIELDS
+from pipelines.geo.planning_states import (
+    STATES,
+    STATES_BY_KEY,
+    UnknownPlanningState,
+    expected_values_text,
+    resolve_state,
+)
 from pipelines.geo.problems import FeatureProblem
 from pipelines.links import checked_url
 

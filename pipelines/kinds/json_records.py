@@ -51,7 +51,7 @@ class Source(FileSource):
     encoding: str = "utf-8"
 
     @model_validator(mode="after")
-    def _valid(self) -> "Source":
+    def _valid(self) -> Source:
         check_encoding_name(self.encoding)
         if self.records and self.resolved_format() == "jsonl":
             raise ValueError("records gilt nur für format: json (in JSON Lines ist jede Zeile ein Datensatz)")
@@ -83,10 +83,10 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         text = decode_text(path.read_bytes(), source.encoding, shown_name)
         records = (parse_json_lines(text, shown_name) if source.resolved_format() == "jsonl"
                    else parse_json(text, shown_name, source.records))
-        unread, records_with_unread = write_records_csv(records, dataset.table_schema, source.columns, table, shown_name)
+        unread, records_with_unread = write_records_csv(records, dataset.required_schema(), source.columns, table, shown_name)
     except JsonSourceError as error:
         table.unlink(missing_ok=True)
-        raise DatasetFailed(error.summary, error.issues)
+        raise DatasetFailed(error.summary, error.issues) from error
     if unread:
         ctx.warnings.append(Issue(type="unread-keys", file=shown_name,
                                   message=f"Schlüssel ohne Spalte im Schema werden nicht veröffentlicht: {', '.join(unread)} "
@@ -96,7 +96,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         return tabular.read_validate_write(
             dataset, tabular.Source(kind="csv", path=table.name, encoding="utf-8", delimiter=","), ctx, table, shown_name)
     except DatasetFailed as failure:
-        raise DatasetFailed(failure.summary, [_in_source_terms(issue, records.lines) for issue in failure.issues])
+        raise DatasetFailed(failure.summary, [_in_source_terms(issue, records.lines) for issue in failure.issues]) from failure
     finally:
         table.unlink(missing_ok=True)
 

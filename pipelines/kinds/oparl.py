@@ -77,9 +77,11 @@ class Source(BaseModel):
     def http_settings(self, portal_settings: HttpSettings) -> HttpSettings:
         """The portal's HTTP limits with what this declaration sets on top; the request rate is
         the slower of the two."""
-        declared = {"timeout": self.timeout_seconds, "retries": self.retries}
-        return dataclasses.replace(portal_settings, **{k: v for k, v in declared.items() if v is not None},
-                                   min_interval=max(portal_settings.min_interval, 1.0 / self.requests_per_second))
+        return dataclasses.replace(
+            portal_settings,
+            timeout=portal_settings.timeout if self.timeout_seconds is None else self.timeout_seconds,
+            retries=portal_settings.retries if self.retries is None else self.retries,
+            min_interval=max(portal_settings.min_interval, 1.0 / self.requests_per_second))
 
     @field_validator("recording")
     @classmethod

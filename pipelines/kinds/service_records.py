@@ -85,7 +85,7 @@ class MeasureConfig(Strict):
     unit: str = ""
 
     @model_validator(mode="after")
-    def _one_source(self) -> "MeasureConfig":
+    def _one_source(self) -> MeasureConfig:
         if (self.field is None) == (self.start is None or self.end is None):
             raise ValueError("entweder field oder start und end angeben")
         return self
@@ -130,7 +130,7 @@ class Source(FileSource):
     protection: ProtectionConfig = ProtectionConfig()
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Source":
+    def _consistent(self) -> Source:
         unknown = set(self.protection.groups) - {self.rows, self.columns}
         if unknown:
             raise ValueError(f"protection.groups: nur für {self.rows} oder {self.columns}, nicht {sorted(unknown)}")
@@ -157,7 +157,7 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     source: Source = dataset.source_config
     problems = source.missing_file(dataset)
     types = {field["name"]: field.get("type", "string") for field in (dataset.table_schema or {}).get("fields", [])}
-    wanted = {source.month: ("date",), source.rows: ("string",), source.columns: ("string",)}
+    wanted: dict[str, tuple[str, ...]] = {source.month: ("date",), source.rows: ("string",), source.columns: ("string",)}
     for measure in source.measures:
         for name in (measure.start, measure.end):
             if name:
@@ -230,7 +230,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     path, shown_name = fetch_source(dataset, source, ctx)
     check_encoding(path, source.encoding, shown_name)
     spec, rules = source.spec(), source.rules()
-    raw_schema = dataset.table_schema
+    raw_schema = dataset.required_schema()
     header = [field["name"] for field in raw_schema["fields"]]
     ctx.progress(f"werte {shown_name} aus")
     try:
@@ -312,10 +312,11 @@ def _issues(invalid: InvalidTable, shown_name: str, raw_schema: dict) -> list[Is
     for error in invalid.errors[:MAX_ISSUES]:
         descriptor = error.to_descriptor()
         field_name = descriptor.get("fieldName")
+        kind = descriptor.get("type") or "error"
         issues.append(Issue(
-            type=descriptor.get("type", "error"), file=shown_name, row=descriptor.get("rowNumber"), field=field_name,
-            message=f"Feld „{field_name}“ {words.get(descriptor.get('type'), 'ist fehlerhaft')}" if field_name
-            else words.get(descriptor.get("type"), "Fehler in der Datei"),
+            type=kind, file=shown_name, row=descriptor.get("rowNumber"), field=field_name,
+            message=f"Feld „{field_name}“ {words.get(kind, 'ist fehlerhaft')}" if field_name
+            else words.get(kind, "Fehler in der Datei"),
             expected=describe_field(fields[field_name]) if field_name in fields else None,
         ))
     return issues

@@ -43,7 +43,7 @@ class Source(FileSource, FeatureSettings):
     encoding: str | None = None
 
     @model_validator(mode="after")
-    def _valid(self) -> "Source":
+    def _valid(self) -> Source:
         check_encoding_name(self.encoding)
         return self
 
@@ -81,15 +81,15 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             crs_label = parse_crs(crs_text).name
         except UnknownCrs:
             raise failed("Koordinatensystem unbekannt", f"pyproj kann {'source.crs' if source.crs else shp.stem + '.prj'} "
-                         "nicht lesen", "eine gültige .prj-Datei oder source.crs, z. B. EPSG:25832", "crs")
+                         "nicht lesen", "eine gültige .prj-Datei oder source.crs, z. B. EPSG:25832", "crs") from None
         ctx.progress(f"{dataset.id}: {shp.name}, Kodierung {encoding.name} ({encoding.origin}), "
                      f"Koordinatensystem {crs_label}")
         layer = read_layer(shp, encoding=encoding.name)
     except ShapefileProblem as problem:
-        raise failed("Shapefile unvollständig", str(problem), "ein Shapefile mit .shp, .shx, .dbf und .prj")
+        raise failed("Shapefile unvollständig", str(problem), "ein Shapefile mit .shp, .shx, .dbf und .prj") from problem
     except LayerUnreadable as problem:
         raise failed("Shapefile nicht lesbar", f"{problem} (Kodierung {encoding.name}, {encoding.origin})",
-                     "die richtige Kodierung als source.encoding angeben, z. B. cp1252 oder utf-8")
+                     "die richtige Kodierung als source.encoding angeben, z. B. cp1252 oder utf-8") from problem
     finally:
         shutil.rmtree(unpacked, ignore_errors=True)
     missing = sorted(_declared_properties(source) - set(layer.fields))

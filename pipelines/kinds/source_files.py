@@ -10,9 +10,9 @@ import codecs
 import csv
 import zipfile
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from pipelines.errors import DatasetFailed, Issue
 
@@ -58,7 +58,7 @@ def check_zip_container(path: Path, shown_name: str, what: str, expected: str) -
     except (zipfile.BadZipFile, OSError):
         raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
             type="format-error", file=shown_name, message="das Inhaltsverzeichnis der ZIP-Datei ist nicht lesbar",
-            expected=f"eine vollständige {what}-Datei")])
+            expected=f"eine vollständige {what}-Datei")]) from None
     total = sum(member.file_size for member in members)
     if total > MAX_XLSX_UNPACKED_BYTES:
         raise DatasetFailed(f"{shown_name} entpackt zu groß", [Issue(
@@ -132,7 +132,7 @@ def check_ods_cells(path: Path, shown_name: str) -> None:
         raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
             type="format-error", file=shown_name,
             message="der Tabelleninhalt (content.xml) der ODS-Datei fehlt oder ist beschädigt",
-            expected="eine vollständige, mit LibreOffice oder Excel gespeicherte .ods-Datei")])
+            expected="eine vollständige, mit LibreOffice oder Excel gespeicherte .ods-Datei")]) from None
 
 
 def _count_ods_cells(path: Path, shown_name: str, etree) -> None:

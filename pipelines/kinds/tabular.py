@@ -6,9 +6,10 @@ import codecs
 import shutil
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from frictionless import Detector, Dialect, FrictionlessException, Pipeline, Resource, Schema, Step, formats
+from frictionless import Control, Detector, Dialect, FrictionlessException, Pipeline, Schema, Step, formats
+from frictionless.resources import TableResource
 from pydantic import Field, model_validator
 
 from pipelines.checks.hygiene import scan_delimited, scan_rows, trim_text
@@ -57,7 +58,7 @@ class Source(FileSource):
     trim: bool = True
 
     @model_validator(mode="after")
-    def _known_encoding(self) -> "Source":
+    def _known_encoding(self) -> Source:
         check_encoding_name(self.encoding)
         return self
 
@@ -106,7 +107,7 @@ def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext,
 
     Shared with the kinds that turn their source into a CSV first (`json`). Raises
     DatasetFailed with Frictionless's report retold in German."""
-    published_schema = dataset.table_schema
+    published_schema = dataset.required_schema()
     if dataset.steps:
         path = _apply_steps(_open(path, source), dataset, shown_name, ctx.out_dir)
         source = Source(kind="csv", path=path.name, encoding="utf-8", delimiter=",")
@@ -138,7 +139,7 @@ def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext,
         )]
     except InvalidTable as invalid:
         issues = issues_from_report(invalid.report, shown_name, published_schema)
-        raise DatasetFailed(counted_summary(len(issues), shown_name), issues[:MAX_REPORTED_ISSUES])
+        raise DatasetFailed(counted_summary(len(issues), shown_name), issues[:MAX_REPORTED_ISSUES]) from invalid
     finally:
         shutil.rmtree(parts_folder, ignore_errors=True)
         if dataset.steps:
@@ -196,7 +197,7 @@ def fetch_source(dataset: DatasetConfig, source: FileSource, ctx: RunContext) ->
         ctx.progress(f"lade {url}")
         path = ctx.http.download(url)
     except FetchError as error:
-        raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)])
+        raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)]) from error
     check_content_type(ctx.http.cached_content_type(url), source.kind, url)
     suffix = _DOWNLOAD_SUFFIXES.get(source.kind, ".csv")  # readers that go by the file name see the right one
     linked = path.with_suffix(suffix)
@@ -220,32 +221,32 @@ def check_encoding(path: Path, encoding: str, shown_name: str) -> None:
                     f"{shown_name} ist nicht in {encoding} kodiert",
                     [Issue(type="encoding-error", file=shown_name, row=line,
                            message=f"Byte 0x{chunk[error.start]:02x} ist in {encoding} kein gültiges Zeichen",
-                           expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung in dataset.yaml angeben)")])
+                           expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung in dataset.yaml angeben)")]) from error
             line += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise DatasetFailed(f"{shown_name} endet mitten in einem Zeichen",
                                 [Issue(type="encoding-error", file=shown_name, row=line,
-                                       message="Datei endet mitten in einem Zeichen (abgeschnitten?)", expected=encoding)])
+                                       message="Datei endet mitten in einem Zeichen (abgeschnitten?)", expected=encoding)]) from None
 
 
-def _open(path: Path, source: Source, schema: dict | None = None) -> Resource:
+def _open(path: Path, source: Source, schema: dict | None = None) -> TableResource:
     """A Frictionless resource for the file. Without a schema every field is read as text,
     so that steps see the source's own strings (no guessing of German number formats)."""
-    controls = []
+    controls: list[Control] = []
     if source.kind == "csv" and source.delimiter:
         controls.append(formats.CsvControl(delimiter=source.delimiter))
     if source.kind in SPREADSHEET_CONTROLS and source.sheet is not None:
         controls.append(SPREADSHEET_CONTROLS[source.kind](sheet=source.sheet))
-    dialect_options = {}
+    dialect_options: dict[str, Any] = {}
     if source.header_rows == []:
         dialect_options["header"] = False  # columns by position: see Source.header_rows
     elif source.header_rows is not None:
         dialect_options["header_rows"] = source.header_rows
     if source.comment_rows is not None:
         dialect_options["comment_rows"] = source.comment_rows
-    options = {"format": source.kind, "dialect": Dialect(controls=controls, **dialect_options)}
+    options: dict[str, Any] = {"format": source.kind, "dialect": Dialect(controls=controls, **dialect_options)}
     if source.encoding and source.kind == "csv":
         options["encoding"] = source.encoding
     if schema is not None:
@@ -253,10 +254,10 @@ def _open(path: Path, source: Source, schema: dict | None = None) -> Resource:
     else:
         options["detector"] = Detector(field_type="string")
     # Relative path + basepath: Frictionless refuses absolute paths as unsafe.
-    return Resource(path.name, basepath=str(path.parent), **options)
+    return TableResource(path.name, basepath=str(path.parent), **options)
 
 
-def _apply_steps(resource: Resource, dataset: DatasetConfig, shown_name: str, work_dir: Path) -> Path:
+def _apply_steps(resource: TableResource, dataset: DatasetConfig, shown_name: str, work_dir: Path) -> Path:
     """Run the declared Frictionless steps and write the result as a UTF-8 CSV to validate."""
     target = work_dir / f".{dataset.table_name()}.steps.csv"
     try:
@@ -265,11 +266,11 @@ def _apply_steps(resource: Resource, dataset: DatasetConfig, shown_name: str, wo
     except FrictionlessException as error:
         target.unlink(missing_ok=True)
         raise DatasetFailed("Verarbeitungsschritt fehlgeschlagen",
-                            [Issue(type=error.error.type, file=shown_name, message=error.error.message)])
+                            [Issue(type=error.error.type, file=shown_name, message=error.error.message)]) from error
     return target
 
 
-def _raw_labels(resource: Resource) -> list[str] | None:
+def _raw_labels(resource: TableResource) -> list[str] | None:
     """The file's headings as Frictionless reads them; None when it cannot even open the file
     (the validation that follows reports why)."""
     try:

@@ -64,8 +64,8 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     try:
         document = read_wfs(source, fetch)
     except FetchError as error:
-        raise DatasetFailed("WFS nicht abrufbar", [Issue(type="source-error", file=shown_name, message=error.reason)])
+        raise DatasetFailed("WFS nicht abrufbar", [Issue(type="source-error", file=shown_name, message=error.reason)]) from error
     except WfsError as error:
         raise DatasetFailed("WFS-Antwort unbrauchbar", [Issue(type="source-error", file=shown_name, message=str(error),
-                                                             expected="GeoJSON-Antwort auf GetFeature")])
+                                                             expected="GeoJSON-Antwort auf GetFeature")]) from error
     return write_features(dataset, ctx, document, source, shown_name)

@@ -45,7 +45,7 @@ class Source(FileSource):
     resource: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*$")
 
     @model_validator(mode="after")
-    def _valid(self) -> "Source":
+    def _valid(self) -> Source:
         self.plan_attributes()  # unknown state keys are a declaration mistake
         return self
 
@@ -69,11 +69,11 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     except NotXPlan as problem:
         raise DatasetFailed(f"{shown_name} ist kein lesbarer XPlanGML-Plan", [Issue(
             type="format-error", file=shown_name, message=f"Die Datei ist {describe_file(path)}: {problem}",
-            expected="eine XPlanGML-Datei (4.x bis 6.x) mit BP_Plan oder FP_Plan")])
+            expected="eine XPlanGML-Datei (4.x bis 6.x) mit BP_Plan oder FP_Plan")]) from problem
     except LayerUnreadable as problem:
         raise DatasetFailed(f"{shown_name} ist nicht lesbar", [Issue(
             type="format-error", file=shown_name, message=str(problem),
-            expected="eine gültige XPlanGML-Datei (z. B. mit dem XPlanValidator prüfen)")])
+            expected="eine gültige XPlanGML-Datei (z. B. mit dem XPlanValidator prüfen)")]) from problem
     crs = source.crs or srs_name
     if crs is None:
         raise DatasetFailed(f"{shown_name}: Koordinatensystem unbekannt", [Issue(

@@ -11,7 +11,7 @@ specification leaves out for embedded objects (`AgendaItem.meeting`, `Consultati
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from pipelines.oparl import models, privacy
 
@@ -28,11 +28,11 @@ FILE_BACKREFERENCE = {"Paper": "paper", "Meeting": "meeting", "AgendaItem": "age
 class Flattened:
     """Objects to store as (type, data, parent id) and ids that privacy rules removed."""
 
-    keep: list[tuple[str, dict[str, Any], Optional[str]]] = field(default_factory=list)
+    keep: list[tuple[str, dict[str, Any], str | None]] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)
 
 
-def flatten(obj: models.OParlObject, parent: Optional[str] = None) -> Flattened:
+def flatten(obj: models.OParlObject, parent: str | None = None) -> Flattened:
     """Return `obj` and its embedded objects as separate publishable entries.
 
     Never raises for valid models; objects that privacy rules withhold (and everything
@@ -58,7 +58,7 @@ def _files_of(obj: models.OParlObject) -> list[models.File]:
     return files
 
 
-def _flatten_into(obj: models.OParlObject, parent: Optional[str], result: Flattened) -> None:
+def _flatten_into(obj: models.OParlObject, parent: str | None, result: Flattened) -> None:
     kind = type(obj).__name__
     if isinstance(obj, models.AgendaItem) and not privacy.is_public_agenda_item(obj):
         _withhold(obj, result)

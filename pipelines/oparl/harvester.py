@@ -16,13 +16,14 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pipelines.oparl import models
 from pipelines.http import FetchError
+from pipelines.oparl import models
 from pipelines.oparl.client import JsonFetcher
 from pipelines.oparl.flatten import flatten
 from pipelines.oparl.parsing import parse_salvaging
@@ -131,11 +132,11 @@ class Harvester:
 
     fetcher: JsonFetcher
     system_url: str
-    state_dir: Optional[Path] = None
+    state_dir: Path | None = None
     max_pages_per_list: int = 10_000
     overlap: dt.timedelta = dt.timedelta(minutes=5)
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)
-    progress: Optional[Callable[[str], None]] = None
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    progress: Callable[[str], None] | None = None
 
     def run(self) -> HarvestResult:
         """Harvest and, with a state directory, save store and list timestamps.
@@ -186,14 +187,14 @@ class Harvester:
             os.replace(temporary, folder / "state.json")
         return result
 
-    def _load_state(self, folder: Optional[Path]) -> dict[str, Any]:
+    def _load_state(self, folder: Path | None) -> dict[str, Any]:
         if folder and (folder / "state.json").exists():
             state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
             if state.get("system") == self.system_url:
                 return state
         return {"system": self.system_url, "lists": {}}
 
-    def _fetch_object(self, url: str, result: HarvestResult, required: bool = False) -> Optional[models.OParlObject]:
+    def _fetch_object(self, url: str, result: HarvestResult, required: bool = False) -> models.OParlObject | None:
         try:
             data = self.fetcher.get_json(url)
             result.pages += 1
@@ -204,12 +205,12 @@ class Harvester:
             result.issues.append(HarvestIssue(url, str(error), "object"))
             return None
 
-    def _walk(self, list_url: str, since: Optional[str], result: HarvestResult) -> tuple[bool, list[models.OParlObject]]:
+    def _walk(self, list_url: str, since: str | None, result: HarvestResult) -> tuple[bool, list[models.OParlObject]]:
         """Walk one paginated list; return (walked to the end, objects received)."""
-        url: Optional[str] = with_query(list_url, modified_since=since) if since else list_url
+        url: str | None = with_query(list_url, modified_since=since) if since else list_url
         visited: set[str] = set()
         received: list[models.OParlObject] = []
-        announced: Optional[int] = None
+        announced: int | None = None
         items = 0
         while url:
             if url in visited:
@@ -243,8 +244,8 @@ class Harvester:
                 result.objects_received += 1
                 received.append(obj)
                 self._ingest(obj, result)
-            links = page.get("links") if isinstance(page.get("links"), dict) else {}
-            url = links.get("next") or None
+            links = page.get("links")
+            url = (links.get("next") if isinstance(links, dict) else None) or None
         if announced is not None and items < announced:
             result.issues.append(HarvestIssue(
                 list_url, f"die Liste kündigt {announced} Objekte an (pagination.totalElements), "
@@ -305,7 +306,7 @@ class Harvester:
                 result._forget(result.store.remove(stored_id), deleted_at_source=True)
 
 
-def _total_elements(page: dict[str, Any]) -> Optional[int]:
+def _total_elements(page: dict[str, Any]) -> int | None:
     """The number of objects a list announces on its first page, if it says."""
     pagination = page.get("pagination")
     total = pagination.get("totalElements") if isinstance(pagination, dict) else None

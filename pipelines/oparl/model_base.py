@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -34,7 +34,7 @@ class InvalidObject(ValueError):
         self.message = message
 
 
-def type_name(type_uri: Any) -> Optional[str]:
+def type_name(type_uri: Any) -> str | None:
     """Return the OParl type name (`Paper`) of a type URI of version 1.0 or 1.1, else None."""
     if not isinstance(type_uri, str):
         return None
@@ -53,7 +53,7 @@ def with_scheme(value: Any) -> Any:
     return value
 
 
-def _point(geojson: Any) -> Optional[tuple[float, float]]:
+def _point(geojson: Any) -> tuple[float, float] | None:
     """The first two coordinates of a GeoJSON Point feature or geometry as written, or None."""
     if not isinstance(geojson, dict):
         return None
@@ -76,7 +76,7 @@ def coordinates_swapped(geojson: Any) -> bool:
         and _LONGITUDE_BAND[0] <= point[1] <= _LONGITUDE_BAND[1]
 
 
-def lon_lat(geojson: Any) -> Optional[tuple[float, float]]:
+def lon_lat(geojson: Any) -> tuple[float, float] | None:
     """Return (longitude, latitude) of a GeoJSON Point feature or geometry, fixing swapped axes.
 
     Returns None for anything that is not a usable point (missing, not numeric, rounded to
@@ -93,7 +93,7 @@ def lon_lat(geojson: Any) -> Optional[tuple[float, float]]:
     return first, second
 
 
-def municipality_key(value: Any) -> Optional[str]:
+def municipality_key(value: Any) -> str | None:
     """The eight-digit municipality key (AGS) of a body; a key that lost its leading zero to
     a number type (`5358016`, North Rhine-Westphalia's 05…) gets it back. Other values are
     kept as sent: they are the source's to fix, not ours to guess."""
@@ -110,12 +110,12 @@ class OParlObject(BaseModel):
 
     id: str
     type: str
-    name: Optional[str] = None
-    created: Optional[dt.datetime] = None
-    modified: Optional[dt.datetime] = None
+    name: str | None = None
+    created: dt.datetime | None = None
+    modified: dt.datetime | None = None
     deleted: bool = False
-    web: Optional[str] = None
-    license: Optional[str] = None
+    web: str | None = None
+    license: str | None = None
     keyword: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")

@@ -9,107 +9,110 @@ latitude and longitude swapped, 1.0 and 1.1 type URIs, vendor extension fields.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from collections.abc import Sequence
+from typing import Any
 
 import pydantic
 from pydantic import Field, field_validator
+from pydantic_core import ErrorDetails
 
 from pipelines.oparl.model_base import (  # noqa: F401 (re-exported for callers)
     TRIMMED,
     InvalidObject,
-    coordinates_swapped,
-    municipality_key,
     OParlObject,
     as_string_list,
+    coordinates_swapped,
     lon_lat,
+    municipality_key,
     type_name,
     with_scheme,
 )
 
+
 class Location(OParlObject):
-    description: Optional[str] = None
-    geojson: Optional[dict[str, Any]] = None
-    streetAddress: Optional[str] = None
-    room: Optional[str] = None
-    postalCode: Optional[str] = None
-    subLocality: Optional[str] = None
-    locality: Optional[str] = None
+    description: str | None = None
+    geojson: dict[str, Any] | None = None
+    streetAddress: str | None = None
+    room: str | None = None
+    postalCode: str | None = None
+    subLocality: str | None = None
+    locality: str | None = None
 
 
 class File(OParlObject):
-    fileName: Optional[str] = None
-    mimeType: Optional[str] = None
-    date: Optional[dt.date] = None
-    size: Optional[int] = None
-    sha1Checksum: Optional[str] = None
-    sha512Checksum: Optional[str] = None
-    text: Optional[str] = None
+    fileName: str | None = None
+    mimeType: str | None = None
+    date: dt.date | None = None
+    size: int | None = None
+    sha1Checksum: str | None = None
+    sha512Checksum: str | None = None
+    text: str | None = None
     accessUrl: str
-    downloadUrl: Optional[str] = None
-    externalServiceUrl: Optional[str] = None
-    masterFile: Optional[str] = None
+    downloadUrl: str | None = None
+    externalServiceUrl: str | None = None
+    masterFile: str | None = None
     derivativeFile: list[str] = Field(default_factory=list)
-    fileLicense: Optional[str] = None
+    fileLicense: str | None = None
     meeting: list[str] = Field(default_factory=list)
     agendaItem: list[str] = Field(default_factory=list)
     paper: list[str] = Field(default_factory=list)
-    person: Optional[str] = None
+    person: str | None = None
 
     _lists = field_validator("derivativeFile", "meeting", "agendaItem", "paper", mode="before")(as_string_list)
 
 
 class LegislativeTerm(OParlObject):
-    body: Optional[str] = None
-    startDate: Optional[dt.date] = None
-    endDate: Optional[dt.date] = None
+    body: str | None = None
+    startDate: dt.date | None = None
+    endDate: dt.date | None = None
 
 
 class Membership(OParlObject):
-    person: Optional[str] = None
-    organization: Optional[str] = None
-    role: Optional[str] = None
-    votingRight: Optional[bool] = None
-    startDate: Optional[dt.date] = None
-    endDate: Optional[dt.date] = None
-    onBehalfOf: Optional[str] = None
+    person: str | None = None
+    organization: str | None = None
+    role: str | None = None
+    votingRight: bool | None = None
+    startDate: dt.date | None = None
+    endDate: dt.date | None = None
+    onBehalfOf: str | None = None
 
 
 class Person(OParlObject):
-    body: Optional[str] = None
-    familyName: Optional[str] = None
-    givenName: Optional[str] = None
-    formOfAddress: Optional[str] = None
-    affix: Optional[str] = None
+    body: str | None = None
+    familyName: str | None = None
+    givenName: str | None = None
+    formOfAddress: str | None = None
+    affix: str | None = None
     title: list[str] = Field(default_factory=list)
-    gender: Optional[str] = None
+    gender: str | None = None
     phone: list[str] = Field(default_factory=list)
     email: list[str] = Field(default_factory=list)
-    location: Optional[str | dict[str, Any]] = None
-    locationObject: Optional[Location] = None
+    location: str | dict[str, Any] | None = None
+    locationObject: Location | None = None
     status: list[str] = Field(default_factory=list)
     membership: list[Membership | str] = Field(default_factory=list)
-    image: Optional[File] = None
-    life: Optional[str] = None
-    lifeSource: Optional[str] = None
+    image: File | None = None
+    life: str | None = None
+    lifeSource: str | None = None
 
     _lists = field_validator("title", "phone", "email", "status", mode="before")(as_string_list)
 
 
 class Organization(OParlObject):
-    body: Optional[str] = None
+    body: str | None = None
     membership: list[Membership | str] = Field(default_factory=list)
-    meeting: Optional[str] = None
-    consultation: Optional[str] = None
-    shortName: Optional[str] = None
+    meeting: str | None = None
+    consultation: str | None = None
+    shortName: str | None = None
     post: list[str] = Field(default_factory=list)
-    subOrganizationOf: Optional[str] = None
-    organizationType: Optional[str] = None
-    classification: Optional[str] = None
-    startDate: Optional[dt.date] = None
-    endDate: Optional[dt.date] = None
-    website: Optional[str] = None
-    location: Optional[Location | str] = None
-    externalBody: Optional[str] = None
+    subOrganizationOf: str | None = None
+    organizationType: str | None = None
+    classification: str | None = None
+    startDate: dt.date | None = None
+    endDate: dt.date | None = None
+    website: str | None = None
+    location: Location | str | None = None
+    externalBody: str | None = None
 
     _website = field_validator("website", mode="before")(with_scheme)
     _lists = field_validator("post", mode="before")(as_string_list)
@@ -123,42 +126,42 @@ class Organization(OParlObject):
 
 
 class Consultation(OParlObject):
-    paper: Optional[str] = None
-    agendaItem: Optional[str] = None
-    meeting: Optional[str] = None
+    paper: str | None = None
+    agendaItem: str | None = None
+    meeting: str | None = None
     organization: list[str] = Field(default_factory=list)
-    authoritative: Optional[bool] = None
-    role: Optional[str] = None
+    authoritative: bool | None = None
+    role: str | None = None
 
     _lists = field_validator("organization", mode="before")(as_string_list)
 
 
 class AgendaItem(OParlObject):
-    meeting: Optional[str] = None
-    number: Optional[str] = None
+    meeting: str | None = None
+    number: str | None = None
     # Required by 1.1, new in 1.1: 1.0 systems do not send it, the harvester numbers them.
-    order: Optional[int] = None
-    public: Optional[bool] = None
-    consultation: Optional[str] = None
-    result: Optional[str] = None
-    resolutionText: Optional[str] = None
-    resolutionFile: Optional[File] = None
+    order: int | None = None
+    public: bool | None = None
+    consultation: str | None = None
+    result: str | None = None
+    resolutionText: str | None = None
+    resolutionFile: File | None = None
     auxiliaryFile: list[File] = Field(default_factory=list)
-    start: Optional[dt.datetime] = None
-    end: Optional[dt.datetime] = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
 
 
 class Meeting(OParlObject):
-    meetingState: Optional[str] = None
-    cancelled: Optional[bool] = None
-    start: Optional[dt.datetime] = None
-    end: Optional[dt.datetime] = None
-    location: Optional[Location | str] = None
+    meetingState: str | None = None
+    cancelled: bool | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    location: Location | str | None = None
     organization: list[str] = Field(default_factory=list)
     participant: list[str] = Field(default_factory=list)
-    invitation: Optional[File] = None
-    resultsProtocol: Optional[File] = None
-    verbatimProtocol: Optional[File] = None
+    invitation: File | None = None
+    resultsProtocol: File | None = None
+    verbatimProtocol: File | None = None
     auxiliaryFile: list[File] = Field(default_factory=list)
     agendaItem: list[AgendaItem] = Field(default_factory=list)
 
@@ -166,14 +169,14 @@ class Meeting(OParlObject):
 
 
 class Paper(OParlObject):
-    body: Optional[str] = None
-    reference: Optional[str] = None
-    date: Optional[dt.date] = None
-    paperType: Optional[str] = None
+    body: str | None = None
+    reference: str | None = None
+    date: dt.date | None = None
+    paperType: str | None = None
     relatedPaper: list[str] = Field(default_factory=list)
     superordinatedPaper: list[str] = Field(default_factory=list)
     subordinatedPaper: list[str] = Field(default_factory=list)
-    mainFile: Optional[File] = None
+    mainFile: File | None = None
     auxiliaryFile: list[File] = Field(default_factory=list)
     location: list[Location | str] = Field(default_factory=list)
     originatorPerson: list[str] = Field(default_factory=list)
@@ -183,31 +186,31 @@ class Paper(OParlObject):
 
 
 class Body(OParlObject):
-    system: Optional[str] = None
-    shortName: Optional[str] = None
-    website: Optional[str] = None
-    licenseValidSince: Optional[dt.datetime] = None
-    oparlSince: Optional[dt.datetime] = None
-    ags: Optional[str] = None
-    rgs: Optional[str] = None
+    system: str | None = None
+    shortName: str | None = None
+    website: str | None = None
+    licenseValidSince: dt.datetime | None = None
+    oparlSince: dt.datetime | None = None
+    ags: str | None = None
+    rgs: str | None = None
     equivalent: list[str] = Field(default_factory=list)
-    contactEmail: Optional[str] = None
-    contactName: Optional[str] = None
-    organization: Optional[str] = None
-    person: Optional[str] = None
-    meeting: Optional[str] = None
-    paper: Optional[str] = None
+    contactEmail: str | None = None
+    contactName: str | None = None
+    organization: str | None = None
+    person: str | None = None
+    meeting: str | None = None
+    paper: str | None = None
     # Required by the specification, missing in 25 of 28 recorded real bodies.
     legislativeTerm: list[LegislativeTerm | str] = Field(default_factory=list)
-    agendaItem: Optional[str] = None
-    consultation: Optional[str] = None
-    file: Optional[str] = None
-    locationList: Optional[str] = None
-    legislativeTermList: Optional[str] = None
-    membership: Optional[str] = None
-    classification: Optional[str] = None
-    location: Optional[Location | str] = None
-    mainOrganization: Optional[str] = None
+    agendaItem: str | None = None
+    consultation: str | None = None
+    file: str | None = None
+    locationList: str | None = None
+    legislativeTermList: str | None = None
+    membership: str | None = None
+    classification: str | None = None
+    location: Location | str | None = None
+    mainOrganization: str | None = None
 
     _website = field_validator("website", mode="before")(with_scheme)
 
@@ -228,11 +231,11 @@ class System(OParlObject):
     oparlVersion: str
     otherOparlVersions: list[str] = Field(default_factory=list)
     body: str
-    contactEmail: Optional[str] = None
-    contactName: Optional[str] = None
-    website: Optional[str] = None
-    vendor: Optional[str] = None
-    product: Optional[str] = None
+    contactEmail: str | None = None
+    contactName: str | None = None
+    website: str | None = None
+    vendor: str | None = None
+    product: str | None = None
 
     _website = field_validator("website", "vendor", mode="before")(with_scheme)
 
@@ -261,7 +264,7 @@ def model_for(data: Any, url: str) -> type[OParlObject]:
     return MODELS[name]
 
 
-def describe_errors(errors: list[dict[str, Any]]) -> str:
+def describe_errors(errors: Sequence[ErrorDetails]) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(Objekt)'}: {e['msg']}" for e in errors)
 
 

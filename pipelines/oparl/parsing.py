@@ -7,7 +7,14 @@ from typing import Any
 
 import pydantic
 
-from pipelines.oparl.models import InvalidObject, OParlObject, describe_errors, is_deletion_marker, model_for, parse_object
+from pipelines.oparl.models import (
+    InvalidObject,
+    OParlObject,
+    describe_errors,
+    is_deletion_marker,
+    model_for,
+    parse_object,
+)
 
 
 def parse_salvaging(data: Any, url: str) -> tuple[OParlObject, list[InvalidObject]]:
@@ -64,13 +71,11 @@ def _embedded_object_at(data: dict[str, Any], loc: tuple) -> tuple[Any, Any, dic
     node: Any = data
     found = None
     for depth, part in enumerate(loc):
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            container, key = node, part
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            container, key = node, part
-        else:
+        a_key = isinstance(node, dict) and isinstance(part, str) and part in node
+        an_index = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (a_key or an_index):
             break  # a union member tag such as "Location" or "str": the path in the data ends here
-        node = container[key]
+        container, key, node = node, part, node[part]
         if isinstance(node, dict) and "type" in node:
             found = (container, key, node, tuple(loc[: depth + 1]))
     return found

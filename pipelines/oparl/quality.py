@@ -9,7 +9,8 @@ the specification are counted from the harvest's issues of this run.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pipelines.oparl import models
 from pipelines.oparl.store import ObjectStore

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pipelines.http import FetchError
@@ -31,17 +31,17 @@ class RecordingError(ValueError):
     """The recording folder is incomplete or not valid JSON; names the file."""
 
 
-def _parse_time(value: Any) -> Optional[dt.datetime]:
+def _parse_time(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def _embedded(obj: dict[str, Any], parent: Optional[dict[str, Any]] = None) -> list[tuple[str, dict[str, Any]]]:
+def _embedded(obj: dict[str, Any], parent: dict[str, Any] | None = None) -> list[tuple[str, dict[str, Any]]]:
     """(flat list name, object with back-references) for everything embedded in `obj`."""
     found: list[tuple[str, dict[str, Any]]] = []
     kind = obj.get("type", "").rsplit("/", 1)[-1]
@@ -97,7 +97,7 @@ class Recording:
         return self.system["id"].rsplit("/", 1)[0]
 
     @classmethod
-    def load(cls, folder: Path, page_size: int = 25) -> "Recording":
+    def load(cls, folder: Path, page_size: int = 25) -> Recording:
         """Read a recording folder. Raises RecordingError naming the missing or broken file."""
 
         def read(name: str, default: Any = None) -> Any:
@@ -119,7 +119,7 @@ class Recording:
             page_size=page_size,
         )
 
-    def copy(self) -> "Recording":
+    def copy(self) -> Recording:
         return copy.deepcopy(self)
 
     # --- changes, used by tests to simulate a council system over time -------------------
@@ -165,7 +165,7 @@ class Recording:
                         seen.setdefault(obj["id"], obj)
         return list(seen.values())
 
-    def page(self, list_url: str, name: str, page: int, modified_since: Optional[dt.datetime]) -> dict[str, Any]:
+    def page(self, list_url: str, name: str, page: int, modified_since: dt.datetime | None) -> dict[str, Any]:
         """One page of a list in OParl's list format (data, pagination, links)."""
         objects = [o for o in self.list_objects(name) if not o.get("deleted")]
         if modified_since is not None:

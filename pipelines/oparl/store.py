@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
-
+from typing import Any
 
 # Keys the harvester adds from where an object was embedded; a copy of the object from a flat
 # list cannot know them. Other "_" annotations (stray whitespace) belong to each version.
@@ -24,7 +24,7 @@ EMBEDDING_ANNOTATIONS = frozenset({"_role"})
 class StoredObject:
     type: str
     data: dict[str, Any]
-    parent: Optional[str] = None
+    parent: str | None = None
 
 
 @dataclass
@@ -44,7 +44,7 @@ class ObjectStore:
     def __contains__(self, object_id: str) -> bool:
         return object_id in self.objects
 
-    def get(self, object_id: str) -> Optional[StoredObject]:
+    def get(self, object_id: str) -> StoredObject | None:
         return self.objects.get(object_id)
 
     def of_type(self, type_name: str) -> Iterator[dict[str, Any]]:
@@ -57,11 +57,12 @@ class ObjectStore:
     def children_of(self, parent_id: str) -> list[str]:
         return sorted(self._children.get(parent_id, ()))
 
-    def put(self, type_name: str, data: dict[str, Any], parent: Optional[str]) -> None:
+    def put(self, type_name: str, data: dict[str, Any], parent: str | None) -> None:
         """Store or replace one object; an existing parent link is kept when none is given.
 
-        Annotations the harvester derived from an embedding (EMBEDDING_ANNOTATIONS: a file's role) survive when the same object arrives again from a flat list, and a
-        file's back-references to papers, meetings and agenda items are merged.
+        Annotations the harvester derived from an embedding (EMBEDDING_ANNOTATIONS: a file's role)
+        survive when the same object arrives again from a flat list, and a file's back-references
+        to papers, meetings and agenda items are merged.
         """
         previous = self.objects.get(data["id"])
         if previous is not None:
@@ -105,7 +106,7 @@ class ObjectStore:
         os.replace(temporary, path)
 
     @classmethod
-    def load(cls, path: Path) -> "ObjectStore":
+    def load(cls, path: Path) -> ObjectStore:
         """Read a saved store; a missing file is an empty store."""
         if not path.exists():
             return cls()

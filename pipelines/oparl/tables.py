@@ -10,14 +10,16 @@ a file's `accessUrl` and `downloadUrl`) passes the portal's URL allow-list (pipe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 
 from pipelines.errors import Issue
 from pipelines.links import checked_url
 from pipelines.oparl import models, search
-from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
 from pipelines.oparl.store import ObjectStore
+from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
+
 
 @dataclass
 class Table:
@@ -35,18 +37,18 @@ class Table:
     date_fields: list[str] = field(default_factory=list)
 
 
-def _first(value: Any) -> Optional[str]:
+def _first(value: Any) -> str | None:
     if isinstance(value, list):
         return value[0] if value else None
     return value
 
 
-def _date_part(value: Optional[str]) -> Optional[str]:
+def _date_part(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
-                 warnings: Optional[list[Issue]] = None) -> list[Table]:
+def build_tables(store: ObjectStore, today: dt.date | None = None,
+                 warnings: list[Issue] | None = None) -> list[Table]:
     """Rows for every OParl table from a harvested store, in the order of SCHEMAS.
 
     References to objects not in the store are emptied so foreign keys always hold. A link
@@ -55,10 +57,10 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
     today = today or dt.date.today()
     warnings = [] if warnings is None else warnings
 
-    def link(obj: dict[str, Any], key: str) -> Optional[str]:
+    def link(obj: dict[str, Any], key: str) -> str | None:
         return checked_url(obj.get(key), warnings, file=obj["id"], field=key)
 
-    known = {name: set() for name in SCHEMAS}
+    known: dict[str, set[str]] = {name: set() for name in SCHEMAS}
     type_table = {"Body": "oparl_body", "LegislativeTerm": "oparl_legislative_term", "Organization": "oparl_organization",
                   "Person": "oparl_person", "Membership": "oparl_membership", "Location": "oparl_location",
                   "Meeting": "oparl_meeting", "Paper": "oparl_paper", "AgendaItem": "oparl_agenda_item",
@@ -67,7 +69,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
         if stored.type in type_table:
             known[type_table[stored.type]].add(stored.data["id"])
 
-    def ref(table: str) -> Callable[[Any], Optional[str]]:
+    def ref(table: str) -> Callable[[Any], str | None]:
         return lambda value: value if (value := _first(value)) in known[table] else None
 
     body, org, person, location = ref("oparl_body"), ref("oparl_organization"), ref("oparl_person"), ref("oparl_location")
@@ -78,7 +80,7 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
     memberships = list(store.of_type("Membership"))
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
 
-    def point(obj: dict[str, Any]) -> tuple[Optional[float], Optional[float]]:
+    def point(obj: dict[str, Any]) -> tuple[float | None, float | None]:
         located = models.lon_lat(obj.get("geojson"))
         return located if located else (None, None)
 
@@ -110,13 +112,13 @@ def build_tables(store: ObjectStore, today: Optional[dt.date] = None,
                                          "role": m.get("role"), "voting_right": m.get("votingRight"),
                                          "start_date": m.get("startDate"), "end_date": m.get("endDate"),
                                          "on_behalf_of": org(m.get("onBehalfOf")), "modified": m.get("modified")})
-    for loc in store.of_type("Location"):
-        lon, lat = point(loc)
-        rows["oparl_location"].append({"id": loc["id"], "description": loc.get("description"),
-                                       "street_address": loc.get("streetAddress"), "room": loc.get("room"),
-                                       "postal_code": loc.get("postalCode"), "locality": loc.get("locality"),
-                                       "sub_locality": loc.get("subLocality"), "longitude": lon, "latitude": lat,
-                                       "modified": loc.get("modified")})
+    for place in store.of_type("Location"):
+        lon, lat = point(place)
+        rows["oparl_location"].append({"id": place["id"], "description": place.get("description"),
+                                       "street_address": place.get("streetAddress"), "room": place.get("room"),
+                                       "postal_code": place.get("postalCode"), "locality": place.get("locality"),
+                                       "sub_locality": place.get("subLocality"), "longitude": lon, "latitude": lat,
+                                       "modified": place.get("modified")})
     for mt in sorted(store.of_type("Meeting"), key=lambda m: (m.get("start") or "", m["id"])):
         minutes = files.get(mt.get("resultsProtocol", ""))
         rows["oparl_meeting"].append({"id": mt["id"], "name": mt.get("name"), "organization": org(mt.get("organization")),
@@ -161,13 +163,14 @@ COVERAGE_FIELDS = {"oparl_meeting": ["start"], "oparl_paper": ["date"]}
 
 
 def _faction(person_id: str, memberships: Iterable[dict[str, Any]], organizations: dict[str, dict[str, Any]],
-             today: dt.date) -> Optional[str]:
+             today: dt.date) -> str | None:
     """Names of the factions or parties a person belongs to today, joined by ", ".
 
     Members of a faction count first; a person sent to a committee on behalf of a faction
     (a "sachkundige Bürgerin") counts for that faction when they are no member of one.
     """
-    members, sent_by = set(), set()
+    members: set[str | None] = set()  # None: a faction without a name, left out below
+    sent_by: set[str | None] = set()
     for m in memberships:
         if m.get("person") != person_id or (m.get("endDate") and m["endDate"] < today.isoformat()):
             continue

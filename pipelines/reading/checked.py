@@ -8,9 +8,10 @@ common case — never pay for Frictionless's per-row work.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from frictionless import Checklist, Error, FrictionlessException, Report, Resource, Schema
 
@@ -23,6 +24,14 @@ from pipelines.reading.source import FastPathUnsupported, SchemaSource, TableSou
 #: Frictionless's own default: a report stops after this many errors.
 LIMIT_ERRORS = 1000
 T = TypeVar("T")
+
+
+class ReadOptions(TypedDict):
+    """How a source is read, passed on alike to the fast path and to Frictionless."""
+
+    schema: SchemaSource
+    encoding: str | None
+    dialect: Mapping[str, Any] | None
 
 
 class InvalidTable(Exception):
@@ -44,15 +53,15 @@ class TableCheck:
     row_count: int
     method: str  # "fast" or "frictionless"
     errors: list[Error] = field(default_factory=list)
-    fallback_reason: Optional[str] = None
+    fallback_reason: str | None = None
 
 
 def frictionless_report(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
     limit_errors: int = LIMIT_ERRORS,
 ) -> Report:
     """Validate with Frictionless itself (the authoritative, slow report). Never raises for bad data."""
@@ -64,8 +73,8 @@ def check_csv(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
     limit_errors: int = LIMIT_ERRORS,
 ) -> TableCheck:
     """Validate ``source`` against its schema: the fast path, then Frictionless where it matters.
@@ -73,7 +82,7 @@ def check_csv(
     Returns a ``TableCheck`` whose errors are Frictionless's own report whenever the file is
     invalid or the fast path does not handle it. ``FileNotFoundError`` passes through.
     """
-    options = dict(schema=schema, encoding=encoding, dialect=dialect)
+    options = ReadOptions(schema=schema, encoding=encoding, dialect=dialect)
     try:
         reader = FastCsvReader(source, **options, error_limit=limit_errors)
     except (FastPathUnsupported, FrictionlessException) as reason:
@@ -88,7 +97,7 @@ def check_csv(
 
 
 def _check_with_frictionless(
-    source: TableSource, options: dict[str, Any], limit_errors: int, reason: str
+    source: TableSource, options: ReadOptions, limit_errors: int, reason: str
 ) -> TableCheck:
     report = frictionless_report(source, **options, limit_errors=limit_errors)
     task = report.tasks[0] if report.tasks else None
@@ -105,9 +114,9 @@ def iter_valid_rows(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
-    converters: Optional[Mapping[str, Converter]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
+    converters: Mapping[str, Converter] | None = None,
     limit_errors: int = LIMIT_ERRORS,
 ) -> Iterator[list[Any]]:
     """Yield the typed values of each row (schema field order), then raise if the file was invalid.
@@ -119,7 +128,7 @@ def iter_valid_rows(
     that differs from the schema) are validated and streamed by Frictionless itself, with
     the same contract. ``converters`` as in ``FastCsvReader``.
     """
-    options = dict(schema=schema, encoding=encoding, dialect=dialect)
+    options = ReadOptions(schema=schema, encoding=encoding, dialect=dialect)
     try:
         reader = FastCsvReader(source, **options, converters=converters, error_limit=limit_errors)
     except (FastPathUnsupported, FrictionlessException):
@@ -135,11 +144,11 @@ def consume_valid_rows(
     schema: SchemaSource,
     consume: Callable[[Iterator[list[Any]]], T],
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
-    converters: Optional[Mapping[str, Converter]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
+    converters: Mapping[str, Converter] | None = None,
     limit_errors: int = LIMIT_ERRORS,
-    min_part_bytes: Optional[int] = None,
+    min_part_bytes: int | None = None,
 ) -> list[T]:
     """Hand the valid rows of a CSV file to ``consume``; on several cores when the file allows.
 
@@ -176,7 +185,7 @@ def consume_valid_rows(
                                     limit_errors=limit_errors))]
 
 
-def _part_reading_of(resource: Resource) -> tuple[Optional[Path], dict[str, Any]]:
+def _part_reading_of(resource: Resource) -> tuple[Path | None, dict[str, Any]]:
     """The local file of an unopened ``Resource`` and the reader options that read it the same
     way; no path when it is not a plain local CSV file."""
     if resource.format != "csv" or resource.scheme != "file" or not resource.normpath:
@@ -188,8 +197,8 @@ def _part_reading_of(resource: Resource) -> tuple[Optional[Path], dict[str, Any]
 
 def _iter_with_frictionless(
     source: TableSource,
-    options: dict[str, Any],
-    converters: Optional[Mapping[str, Converter]],
+    options: ReadOptions,
+    converters: Mapping[str, Converter] | None,
     limit_errors: int,
 ) -> Iterator[list[Any]]:
     converters = converters or {}
@@ -201,7 +210,7 @@ def _iter_with_frictionless(
         for row in resource.row_stream:
             yield [
                 convert(value) if convert is not None and value is not None else value
-                for convert, value in zip(conversions, row.to_list())
+                for convert, value in zip(conversions, row.to_list(), strict=True)
             ]
 
 

@@ -12,9 +12,10 @@ equivalent (plain strings, bare integers) skip the cache.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
-from frictionless import Field
+from frictionless import Field, fields
 
 from pipelines.checks.grouped_numbers import grouped_number_pattern
 from pipelines.checks.hygiene import trim_text
@@ -42,7 +43,7 @@ class FieldCaster:
         field: Field,
         number: int,
         *,
-        convert: Optional[Converter] = None,
+        convert: Converter | None = None,
         cache_limit: int = 100_000,
     ) -> None:
         self.field = field
@@ -56,13 +57,15 @@ class FieldCaster:
         self.lookup: Callable[[str, Any], Any] = self._choose_lookup()
         # Frictionless drops group characters anywhere ("2.5" → 25 with groupChar "."):
         # the grouped-numbers check refuses that, and so must the fast path.
+        number_field = field if isinstance(field, fields.NumberField) else None  # integers have no groupChar
+        self.group_char = number_field.group_char if number_field else ""
         self.group_pattern = (
-            grouped_number_pattern(field.decimal_char, field.group_char)  # type: ignore[attr-defined]
-            if field.type == "number" and field.group_char and field.bare_number  # type: ignore[attr-defined]
+            grouped_number_pattern(number_field.decimal_char, number_field.group_char)
+            if number_field and number_field.group_char and number_field.bare_number
             else None
         )
 
-    def resolve(self, cell: Optional[str]) -> tuple[Any, Optional[dict[str, str]]]:
+    def resolve(self, cell: str | None) -> tuple[Any, dict[str, str] | None]:
         """Cast ``cell`` with Frictionless; return ``(value, None)`` or ``(None, notes)``.
 
         ``cell`` None stands for a missing cell (a short row), as in Frictionless.
@@ -102,8 +105,8 @@ class FieldCaster:
             self._inline_kind = "string"
             return self._plain_string_lookup()
         if (
-            field.type == "integer"
-            and field.bare_number  # type: ignore[attr-defined]
+            isinstance(field, fields.IntegerField)
+            and field.bare_number
             and only_required
             and self.convert is None
             and not any(_parses_as_int(value) for value in self.missing_values)
@@ -157,7 +160,7 @@ def _missing_values(field: Field) -> list[str]:
     return list(field.missing_values)
 
 
-def compile_row_caster(casters: list[FieldCaster]) -> Callable[[list[str]], Optional[list[Any]]]:
+def compile_row_caster(casters: list[FieldCaster]) -> Callable[[list[str]], list[Any] | None]:
     """Build one function that casts a whole row of ``len(casters)`` cells in a single frame.
 
     Per-cell function calls are most of the fast path's cost; like ``dataclasses`` and

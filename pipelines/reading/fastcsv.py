@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any
 
 from frictionless import Error, Schema, errors, formats
+from frictionless.resources import TableResource
 
 from pipelines.reading.fastcast import MISS, Converter, FieldCaster, compile_row_caster
 from pipelines.reading.file_parts import FilePart, open_part_text
@@ -66,28 +68,33 @@ class FastCsvReader:
         source: TableSource,
         schema: SchemaSource = None,
         *,
-        encoding: Optional[str] = None,
-        dialect: Optional[Mapping[str, Any]] = None,
-        converters: Optional[Mapping[str, Converter]] = None,
+        encoding: str | None = None,
+        dialect: Mapping[str, Any] | None = None,
+        converters: Mapping[str, Converter] | None = None,
         cache_limit: int = 100_000,
         error_limit: int = 1000,
-        part: Optional[FilePart] = None,
+        part: FilePart | None = None,
     ) -> None:
         self.error_limit = error_limit
         self.row_count = 0
         self.part = part
         #: After reading: the keys seen, for checks across parts (pipelines.reading.parallel).
-        self.primary_keys: Optional[SeenKeys] = None
+        self.primary_keys: SeenKeys | None = None
         self.unique_keys: list[tuple[int, SeenKeys]] = []
         resource = as_resource(source, schema, encoding=encoding, dialect=dialect)
-        self.path = Path(resource.normpath)  # type: ignore[arg-type]
+        if resource.normpath is None:  # inline data: nothing to read in parts or quickly
+            raise FastPathUnsupported(f"{resource.name}: no file")
+        self.path = Path(resource.normpath)
         if resource.scheme == "file" and not self.path.is_file():
             raise FileNotFoundError(self.path)
+        if not isinstance(resource, TableResource):
+            raise FastPathUnsupported(f"{resource.name}: not a table resource")
         with resource:
             header_errors = refuse_unsupported(resource)
         # Frictionless reports label errors first (validate_start), then the rows.
         self.errors: list[Error] = header_errors
         self.schema: Schema = resource.schema
+        # Optional in Frictionless's types; opening the resource above detected it.
         self.encoding: str = resource.encoding  # type: ignore[assignment]
         self.dialect_descriptor = resource.dialect.to_descriptor()
         self.labels: list[str] = list(resource.labels)
@@ -146,19 +153,19 @@ class FastCsvReader:
                 if self.part is None or self.part.start == 0:
                     next(reader, None)  # the header, already checked by Frictionless
                 for row_number, cells in enumerate(reader, start=2):
-                    row_errors: Optional[list[Error]] = None
-                    values: Optional[list[Any]] = None
+                    row_errors: list[Error] | None = None
+                    values: list[Any] | None = None
                     if len(cells) == width:
                         values = cast_row(cells)
                         if values is None:
-                            values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells)]
+                            values = [lookup(cell, MISS) for lookup, cell in zip(lookups, cells, strict=True)]
                             if MISS in values:
                                 values = self._resolve_misses(values, cells)
                         # `is` first: counting compares every value with None, slow for dates and decimals.
                         if values is not None and values[0] is None and values.count(None) == width:
                             values = None  # blank row: let the exact path report it
                     checked_slowly = values is None
-                    if checked_slowly:
+                    if values is None:
                         row_errors = []
                         values = self._check_row(row_number, cells, row_errors)
                     if unique_checks:
@@ -195,7 +202,7 @@ class FastCsvReader:
         return open_part_text(self.path, self.part, self.encoding)
 
     def _check_grouped(self, row_number: int, cells: list[str], values: list[Any],
-                       row_errors: Optional[list[Error]]) -> Optional[list[Error]]:
+                       row_errors: list[Error] | None) -> list[Error] | None:
         """The grouped-numbers check (pipelines/checks/grouped_numbers.py) on one row."""
         for index, caster in enumerate(self.casters):
             pattern = caster.group_pattern
@@ -206,12 +213,12 @@ class FastCsvReader:
                 continue
             row_errors = list(row_errors or [])
             row_errors.append(errors.TypeError(
-                note=f"Tausendertrennzeichen „{caster.field.group_char}“ nicht in Dreiergruppen",
+                note=f"Tausendertrennzeichen „{caster.group_char}“ nicht in Dreiergruppen",
                 cells=list(map(_to_str, cells)), row_number=row_number, cell=cell,
                 field_name=caster.name, field_number=caster.number))
         return row_errors
 
-    def _resolve_misses(self, values: list[Any], cells: list[str]) -> Optional[list[Any]]:
+    def _resolve_misses(self, values: list[Any], cells: list[str]) -> list[Any] | None:
         """Fill MISS slots via Frictionless; None if any cell is invalid."""
         for index, value in enumerate(values):
             if value is MISS:
@@ -232,7 +239,7 @@ class FastCsvReader:
             type_note = notes.pop("type", None) if notes else None
             if target is None and not type_note:
                 blank_cells += 1
-            common = dict(
+            common: dict[str, Any] = dict(
                 cells=cell_texts,
                 row_number=row_number,
                 cell=str(source),
@@ -278,8 +285,8 @@ class FastCsvReader:
         cells: list[str],
         values: list[Any],
         unique_checks: list[tuple[int, SeenKeys]],
-        row_errors: Optional[list[Error]],
-    ) -> Optional[list[Error]]:
+        row_errors: list[Error] | None,
+    ) -> list[Error] | None:
         for index, seen in unique_checks:
             value = values[index]
             if value is not None and seen.add(value):
@@ -305,8 +312,8 @@ class FastCsvReader:
         cells: list[str],
         values: list[Any],
         primary_keys: SeenKeys,
-        row_errors: Optional[list[Error]],
-    ) -> Optional[list[Error]]:
+        row_errors: list[Error] | None,
+    ) -> list[Error] | None:
         key_values = tuple(values[index] for index in self._primary_key_positions)
         if set(key_values) == {None}:
             note = 'cells composing the primary keys are all "None"'

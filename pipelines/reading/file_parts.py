@@ -10,8 +10,9 @@ from __future__ import annotations
 import codecs
 import io
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, BinaryIO, Optional
+from typing import Any, BinaryIO
 
 #: Parts smaller than this are not worth a process (forking and merging cost ~50 ms).
 MIN_PART_BYTES = 8 * 2**20
@@ -31,7 +32,7 @@ class _Window(io.RawIOBase):
     """The bytes of one ``FilePart``, as a stream a text reader can wrap."""
 
     def __init__(self, path: Path, part: FilePart) -> None:
-        self._file = open(path, "rb")
+        self._file = open(path, "rb")  # noqa: SIM115 - the window owns it; close() closes it
         self._file.seek(part.start)
         self._left = part.end - part.start
 
@@ -56,8 +57,8 @@ def open_part_text(path: Path, part: FilePart, encoding: str) -> io.TextIOBase:
     return io.TextIOWrapper(io.BufferedReader(_Window(path, part)), encoding=encoding, newline="")
 
 
-def split_into_parts(path: Path, encoding: str, quote_char: Optional[str], parts: int,
-                     min_part_bytes: Optional[int] = None) -> list[FilePart]:
+def split_into_parts(path: Path, encoding: str, quote_char: str | None, parts: int,
+                     min_part_bytes: int | None = None) -> list[FilePart]:
     """Cut ``path`` at line breaks into up to ``parts`` parts of at least ``min_part_bytes``
     (default ``MIN_PART_BYTES``).
 
@@ -84,15 +85,12 @@ def split_into_parts(path: Path, encoding: str, quote_char: Optional[str], parts
                 break
             cuts.append(cut)
     cuts = sorted(set(cuts[:1] + cuts[2:]))
-    return [FilePart(start, end) for start, end in zip(cuts, cuts[1:] + [size])]
+    return [FilePart(start, end) for start, end in pairwise([*cuts, size])]
 
 
 def _contains(handle: BinaryIO, needle: bytes) -> bool:
     handle.seek(0)
-    for block in iter(lambda: handle.read(1 << 20), b""):
-        if needle in block:
-            return True
-    return False
+    return any(needle in block for block in iter(lambda: handle.read(1 << 20), b""))
 
 
 def _next_line_start(handle: BinaryIO, offset: int) -> int:

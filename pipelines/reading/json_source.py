@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipelines.errors import Issue
 
@@ -51,7 +52,7 @@ def _syntax_issue(text: str, error: json.JSONDecodeError, shown_name: str, line_
     line = error.lineno + line_offset
     if error.msg == "Extra data":
         rest = text[error.pos:].lstrip(" \t\r\n,")
-        if rest.startswith("{") or rest.startswith("["):
+        if rest.startswith(("{", "[")):
             return Issue(type="format-error", file=shown_name, row=line,
                          message=f"nach dem ersten Objekt folgt in Zeile {line}, Spalte {error.colno} ein weiteres "
                                  "ohne umschließende Liste (aneinandergehängte Objekte sind kein JSON)",
@@ -79,7 +80,8 @@ def decode_text(data: bytes, encoding: str, shown_name: str) -> str:
         raise JsonSourceError(f"{shown_name} ist nicht in {encoding} kodiert", [Issue(
             type="encoding-error", file=shown_name, row=line,
             message=f"Byte 0x{data[error.start]:02x} in Zeile {line} ist in {encoding} kein gültiges Zeichen",
-            expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung als source.encoding angeben)")])
+            expected=f"Text in der Kodierung {encoding} "
+                     "(oder die richtige Kodierung als source.encoding angeben)")]) from error
 
 
 def parse_json_lines(text: str, shown_name: str) -> Records:
@@ -98,19 +100,25 @@ def parse_json_lines(text: str, shown_name: str) -> Records:
     return Records(items, lines)
 
 
+def _skip_space(text: str, position: int) -> int:
+    """The first position at or after `position` that is no JSON whitespace."""
+    match = _WHITESPACE.match(text, position)
+    return match.end() if match else position  # never None: the pattern matches nothing, too
+
+
 def _top_level_array_lines(text: str) -> list[int] | None:
     """The line on which each element of a top-level array starts (None if the text is no array)."""
-    position = _WHITESPACE.match(text).end()
+    position = _skip_space(text, 0)
     if text[position:position + 1] != "[":
         return None
     decoder, lines = json.JSONDecoder(), []
-    position = _WHITESPACE.match(text, position + 1).end()
+    position = _skip_space(text, position + 1)
     while text[position:position + 1] not in ("]", ""):
         lines.append(_line_of(text, position))
         _, position = decoder.raw_decode(text, position)
-        position = _WHITESPACE.match(text, position).end()
+        position = _skip_space(text, position)
         if text[position:position + 1] == ",":
-            position = _WHITESPACE.match(text, position + 1).end()
+            position = _skip_space(text, position + 1)
     return lines
 
 
@@ -119,7 +127,7 @@ def load_document(text: str, shown_name: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise JsonSourceError(f"{shown_name} ist kein gültiges JSON", [_syntax_issue(text, error, shown_name)])
+        raise JsonSourceError(f"{shown_name} ist kein gültiges JSON", [_syntax_issue(text, error, shown_name)]) from error
 
 
 def parse_json(text: str, shown_name: str, records_path: str | None) -> Records:
@@ -151,8 +159,8 @@ def parse_json(text: str, shown_name: str, records_path: str | None) -> Records:
     return Records(found, _top_level_array_lines(text) if not records_path else None)
 
 
-def _lookup(record: dict, path: list[str]):
-    value = record
+def _lookup(record: dict, path: list[str]) -> Any:
+    value: Any = record
     for key in path:
         if not isinstance(value, dict):
             return None
@@ -194,20 +202,20 @@ def write_records_csv(records: Records, schema: dict, columns: dict[str, str], t
         writer = csv.writer(handle)
         writer.writerow(labels)
         for number, record in enumerate(records.items, start=1):
-            place = dict(row=records.lines[number - 1]) if records.lines else {}
+            line = records.lines[number - 1] if records.lines else None
             if not isinstance(record, dict):
-                issues.append(Issue(type="format-error", file=shown_name, **place,
+                issues.append(Issue(type="format-error", file=shown_name, row=line,
                                     message=f"Datensatz {number} ist kein Objekt, sondern {type(record).__name__}",
                                     expected="eine Liste von Objekten {\"spalte\": wert, …}"))
                 continue
             for key in record.keys() - read_keys:
                 unread[key] = unread.get(key, 0) + 1
             row = []
-            for field, label, path in zip(fields, labels, paths):
+            for field, label, path in zip(fields, labels, paths, strict=True):
                 value = _lookup(record, path)
                 if isinstance(value, (dict, list)) and field.get("type") not in ("object", "array", "geojson", "any"):
                     nested = ", ".join(f"{label}.{key}" for key in list(value)[:5]) if isinstance(value, dict) else f"{label}.0"
-                    issues.append(Issue(type="format-error", file=shown_name, field=label, **place,
+                    issues.append(Issue(type="format-error", file=shown_name, field=label, row=line,
                                         message=f"Datensatz {number}: „{label}“ enthält ein verschachteltes "
                                                 f"{'Objekt' if isinstance(value, dict) else 'Liste'}",
                                         expected=f"in source.columns den Pfad zum Wert angeben, z. B. {nested}"))

@@ -12,7 +12,7 @@ can prove a key new with one comparison against ``next_in_run()``.
 
 from __future__ import annotations
 
-from typing import Hashable
+from collections.abc import Hashable
 
 #: ``next_in_run()`` when the keys seen are not one unbroken run of integers.
 NO_RUN = object()
@@ -47,6 +47,7 @@ class SeenKeys:
     def extend_run_to(self, next_key: object) -> None:
         """Record that the caller added every key up to ``next_key`` (exclusive) to the run."""
         if next_key is not NO_RUN:
+            # The caller hands back what next_in_run() gave: an int whenever it is not NO_RUN.
             self._run_end = next_key  # type: ignore[assignment]
 
     def add(self, key: Hashable) -> bool:
@@ -106,7 +107,7 @@ class SeenKeys:
         self._blocks.clear()
         self._bitmap_enabled = False
 
-    def shares_a_key_with(self, other: "SeenKeys") -> bool:
+    def shares_a_key_with(self, other: SeenKeys) -> bool:
         """True when some key is in both sets (keys read by two parts of one file)."""
         mine_blocks, mine_others = self._blocks_and_others()
         their_blocks, their_others = other._blocks_and_others()

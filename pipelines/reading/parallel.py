@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterator, Mapping, Optional, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pipelines.errors import SettingInvalid
 from pipelines.reading.fastcsv import FastCsvReader
@@ -49,7 +50,7 @@ def workers_wanted() -> int:
 class PartResult(Generic[T]):
     """What one worker hands back: ``consume``'s result and what the reader learnt."""
 
-    result: Optional[T]
+    result: T | None
     valid: bool
     readers_keys: list[Any]
 
@@ -78,6 +79,7 @@ def consume_parts(path: Path, reader_options: Mapping[str, Any], parts: list[Fil
     if not all(part.valid for part in results):
         raise PartFailed("ein Teil der Datei enthält Fehler")
     _check_keys_across_parts([part.readers_keys for part in results])
+    # A valid part always carries consume's result (None only for a part that failed).
     return [part.result for part in results]  # type: ignore[misc]
 
 
@@ -95,6 +97,6 @@ def _read_part(path: Path, options: dict[str, Any], part: FilePart,
 def _check_keys_across_parts(keys_per_part: list[list[Any]]) -> None:
     for index, keys in enumerate(keys_per_part):
         for later in keys_per_part[index + 1:]:
-            for mine, theirs in zip(keys, later):
+            for mine, theirs in zip(keys, later, strict=False):
                 if mine is not None and theirs is not None and mine.shares_a_key_with(theirs):
                     raise PartFailed("ein Schlüssel kommt in zwei Teilen der Datei vor")

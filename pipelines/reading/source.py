@@ -7,14 +7,16 @@ file is a plain local CSV whose header matches the schema.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any
 
 from frictionless import Dialect, Error, Resource, Schema, formats
+from frictionless.resources import TableResource
 
-SchemaSource = Union[Schema, Mapping[str, Any], str, Path, None]
+SchemaSource = Schema | Mapping[str, Any] | str | Path | None
 #: A file to read: a Frictionless ``Resource`` (opened exactly as the caller set it up), or a path.
-TableSource = Union[Resource, str, Path]
+TableSource = Resource | str | Path
 
 
 class FastPathUnsupported(Exception):
@@ -25,8 +27,8 @@ def as_resource(
     source: TableSource,
     schema: SchemaSource = None,
     *,
-    encoding: Optional[str] = None,
-    dialect: Optional[Mapping[str, Any]] = None,
+    encoding: str | None = None,
+    dialect: Mapping[str, Any] | None = None,
 ) -> Resource:
     """A fresh, unopened Frictionless ``Resource`` for ``source``.
 
@@ -63,7 +65,7 @@ def as_resource(
 _LABEL_ERRORS_WE_MIRROR = {"blank-label", "duplicate-label"}
 
 
-def refuse_unsupported(resource: Resource) -> list[Error]:
+def refuse_unsupported(resource: TableResource) -> list[Error]:
     """Raise ``FastPathUnsupported`` naming every reason; else return the header's errors.
 
     ``resource`` must be open. Blank and duplicate labels are mirrored (their errors are

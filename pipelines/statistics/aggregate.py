@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -76,6 +76,12 @@ class Measure:
 
     def source_fields(self) -> list[str]:
         return [name for name in (self.field, self.start_field, self.end_field) if name]
+
+    def date_fields(self) -> tuple[str, str]:
+        """`start_field` and `end_field` of a measure of days. Raises ValueError for a field measure."""
+        if self.start_field is None or self.end_field is None:
+            raise ValueError(f"Kennzahl {self.name} misst ein Feld, keine Tage zwischen zwei Daten")
+        return self.start_field, self.end_field
 
 
 @dataclass(frozen=True)
@@ -196,13 +202,13 @@ class MonthlyAggregator:
         if months is None or rows is None or columns is None:
             self._raise_first_problem(batch)
         cells = _cell_codes(months, rows, columns)
-        weights = self._weights(batch, size) if spec.weight_field else None
+        weights = self._weights(batch, spec.weight_field, size) if spec.weight_field else None
         if weights is None:
             distinct, counts = np.unique(cells, return_counts=True)
         else:
             distinct, inverse = np.unique(cells, return_inverse=True)
             counts = np.bincount(inverse, weights=weights).astype(np.int64)
-        self._cell_counts.update(dict(zip(distinct.tolist(), counts.tolist())))
+        self._cell_counts.update(dict(zip(distinct.tolist(), counts.tolist(), strict=True)))
         for measure in spec.measures:
             values = self._measure_values(measure, batch, size)
             if weights is None:
@@ -213,13 +219,13 @@ class MonthlyAggregator:
         self.records += size
         self._tables = None
 
-    def _weights(self, batch: Batch, size: int) -> np.ndarray:
+    def _weights(self, batch: Batch, weight_field: str, size: int) -> np.ndarray:
         """The cases each record stands for. Raises AggregateInputError for a missing,
         negative or fractional count."""
-        column = batch[self.spec.weight_field]
+        column = batch[weight_field]
         for index, value in enumerate(column):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
-                raise AggregateInputError(self.records + index + 1, self.spec.weight_field,
+                raise AggregateInputError(self.records + index + 1, weight_field,
                                           "Anzahl fehlt oder ist keine ganze Zahl ≥ 0")
         return np.fromiter(column, dtype=np.int64, count=size)
 
@@ -242,7 +248,7 @@ class MonthlyAggregator:
             known[label] = len(known) + 1
         return np.fromiter(map(known.__getitem__, labels), dtype=np.int64, count=len(labels))
 
-    def _raise_first_problem(self, batch: Batch) -> None:
+    def _raise_first_problem(self, batch: Batch) -> NoReturn:
         spec = self.spec
 
         def bad_label(label: Any) -> bool:
@@ -269,21 +275,22 @@ class MonthlyAggregator:
         if measure.field is not None:
             column = batch[measure.field]
             as_float = {value: np.nan if value is None or value == "" else float(value) for value in set(column)}
-            return np.fromiter(map(as_float.__getitem__, column), dtype=float, count=size)
+            return np.fromiter(map(as_float.__getitem__, column), dtype=np.float64, count=size)
+        start_field, end_field = measure.date_fields()
         ordinals = self._ordinals
-        for day in set(batch[measure.start_field]).union(batch[measure.end_field]).difference(ordinals):
+        for day in set(batch[start_field]).union(batch[end_field]).difference(ordinals):
             ordinals[day] = float(day.toordinal()) if isinstance(day, date) else np.nan
-        starts = np.fromiter(map(ordinals.__getitem__, batch[measure.start_field]), dtype=float, count=size)
-        ends = np.fromiter(map(ordinals.__getitem__, batch[measure.end_field]), dtype=float, count=size)
+        starts = np.fromiter(map(ordinals.__getitem__, batch[start_field]), dtype=np.float64, count=size)
+        ends = np.fromiter(map(ordinals.__getitem__, batch[end_field]), dtype=np.float64, count=size)
         return ends - starts
 
-    def merge(self, other: "MonthlyAggregator") -> None:
+    def merge(self, other: MonthlyAggregator) -> None:
         """Add everything `other` counted (same spec; its records count after this one's)."""
         month_map = np.array([self._month_codes.setdefault(name, len(self._month_codes))
                               for name, _ in sorted(other._month_codes.items(), key=lambda item: item[1])],
                              dtype=np.int64)
         label_maps = []
-        for mine, theirs in zip(self._label_codes, other._label_codes):
+        for mine, theirs in zip(self._label_codes, other._label_codes, strict=False):
             mapping = np.zeros(len(theirs) + 1, dtype=np.int64)  # code 0 is the total in both
             for label, code in theirs.items():
                 mapping[code] = mine.setdefault(label, len(mine) + 1)
@@ -299,7 +306,7 @@ class MonthlyAggregator:
         self._ordinals.update(other._ordinals)
         if other._cell_counts:
             cells = translate(np.fromiter(other._cell_counts.keys(), dtype=np.int64, count=len(other._cell_counts)))
-            self._cell_counts.update(dict(zip(cells.tolist(), other._cell_counts.values())))
+            self._cell_counts.update(dict(zip(cells.tolist(), other._cell_counts.values(), strict=False)))
         for name, histogram in other._histograms.items():
             cells, values, counts = histogram.pairs()
             self._histograms[name].add_pairs(translate(cells), values, counts)
@@ -320,7 +327,7 @@ class MonthlyAggregator:
         margins = [_cell_codes(month, row, total), _cell_codes(month, total, column), _cell_codes(month, total, total)]
         all_cells = np.concatenate([inner, *margins])
         counts: Counter = Counter()
-        for cell, count in zip(all_cells.tolist(), np.tile(inner_counts, 4).tolist()):
+        for cell, count in zip(all_cells.tolist(), np.tile(inner_counts, 4).tolist(), strict=False):
             counts[cell] += count
         summaries = {}
         for measure in self.spec.measures:

@@ -49,7 +49,7 @@ class Cube:
     cells: dict[Key, np.ndarray]
 
     @classmethod
-    def from_aggregator(cls, aggregator: MonthlyAggregator, spec: AggregateSpec) -> "Cube":
+    def from_aggregator(cls, aggregator: MonthlyAggregator, spec: AggregateSpec) -> Cube:
         layout = Layout(tuple(measure.name for measure in spec.measures))
         total = spec.total_label
         cells: dict[Key, np.ndarray] = {}
@@ -68,7 +68,7 @@ class Cube:
                 cells[(month.month, row, column)] = vector
         return cls(layout, cells)
 
-    def relabel(self, change: Callable[[Key], Key]) -> "Cube":
+    def relabel(self, change: Callable[[Key], Key]) -> Cube:
         """A cube whose cells are summed under their new keys."""
         cells: dict[Key, np.ndarray] = {}
         for key, vector in self.cells.items():

@@ -109,7 +109,7 @@ class CollectedRecords:
     scanner: PiiScanner
     seen_fields: set[str]
 
-    def merge(self, other: "CollectedRecords") -> None:
+    def merge(self, other: CollectedRecords) -> None:
         """Add the records another part collected (merge parts in file order)."""
         self.aggregator.merge(other.aggregator)
         self.scanner.merge(other.scanner)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def first_names() -> frozenset[str]:
             frequencies = [line[_COUNTRY_COLUMNS + column:_COUNTRY_COLUMNS + column + 1]
                            for column in MIN_FIRST_NAME_FREQUENCY]
             if any(frequency in _FREQUENCY_DIGITS and int(frequency, 16) >= least
-                   for frequency, least in zip(frequencies, MIN_FIRST_NAME_FREQUENCY.values())):
+                   for frequency, least in zip(frequencies, MIN_FIRST_NAME_FREQUENCY.values(), strict=True)):
                 name = line[3:29].strip()
                 if " " not in name and "+" not in name:
                     names.add(name)
@@ -93,7 +94,7 @@ class PiiScanner:
         self._learned: set[tuple[Any, Any]] = set()
         self._folded: set[tuple[str, str]] | None = None
 
-    def merge(self, other: "PiiScanner") -> None:
+    def merge(self, other: PiiScanner) -> None:
         """Also look for the names another scanner learnt."""
         self._learned |= other._learned
         self._folded = None
@@ -108,7 +109,7 @@ class PiiScanner:
     def learn_names(self, first_names: Iterable[Any], last_names: Iterable[Any]) -> None:
         """Remember the names of many people at once (pairs with a missing part are ignored)."""
         # Pairs with a missing part are dropped when folding: the set of people stays small.
-        self._learned.update(zip(first_names, last_names))
+        self._learned.update(zip(first_names, last_names, strict=True))
         self._folded = None
 
     def kinds_in(self, text: str) -> list[str]:
@@ -122,7 +123,7 @@ class PiiScanner:
         if not self._name_pairs:
             return False
         tokens = [token.casefold() for token in TOKEN.findall(text)]
-        for left, right in zip(tokens, tokens[1:]):
+        for left, right in pairwise(tokens):
             if (left, right) in self._name_pairs or (right, left) in self._name_pairs:
                 return True
         return False
@@ -135,7 +136,7 @@ class PiiScanner:
         scanning its text form when it has seven digits or more.
         """
         columns = list(columns)
-        findings = []
+        findings: list[PiiFinding] = []
         for number, row in enumerate(rows, start=1):
             for column in columns:
                 value = row.get(column)

@@ -11,6 +11,7 @@ with the smallest hidden share is published.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from pipelines.statistics.aggregate import AggregateSpec
 from pipelines.statistics.cube import OTHER, Cube, by_quarter, group_mapping, rare_labels, recode
 from pipelines.statistics.protection import CASES, COUNT, SUM, PeriodProblem, ProtectionRule, Quantity, protect_period
-from pipelines.statistics.suppression import Table
+from pipelines.statistics.suppression import Cell, Table
 
 COARSENINGS = ("columns", "rows", "quarter")  # finest first within one number of steps
 
@@ -60,7 +61,7 @@ def _quantities(spec: AggregateSpec, table: dict, shape: Table, rule: Protection
     # A line whose few cases all sit in one cell tells something about each of them ("all 8
     # online requests were for bulky waste"): that cell and the line's zeros are hidden, so
     # the zeros are no longer known to be zeros.
-    concentrated = set()
+    concentrated: set[Cell] = set()
     for members, margin in shape.lines():
         filled = [cell for cell in members if cases[cell] > 0]
         if len(members) > 1 and len(filled) == 1 and cases[margin] < rule.min_cases_for_extreme_share:
@@ -118,7 +119,7 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
     hidden_cells: list[dict[str, str]] = []
     tallies = {"cells": 0, "primary": 0, "secondary": 0, "values_hidden": 0}
     per_period: dict[str, dict[str, int]] = {}
-    narrowest = {COUNT: None, SUM: None}
+    narrowest: dict[str, float | None] = {COUNT: None, SUM: None}
     for period in cube.periods():
         table = cube.period_table(period, total)
         shape = Table.from_counts({cell: int(vector[0]) for cell, vector in table.items()}, total)
@@ -133,7 +134,8 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
             value = problem.value(key)
             measure_ = interval.width if kind == COUNT else (
                 min(value - interval.low, interval.high - value) / value * 100 if value else float("inf"))
-            if narrowest[kind] is None or measure_ < narrowest[kind]:
+            so_far = narrowest[kind]
+            if so_far is None or measure_ < so_far:
                 narrowest[kind] = measure_
         order = [(row, column) for row in problem.table.rows + (total,) for column in problem.table.columns + (total,)]
         for cell in order:
@@ -142,7 +144,7 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
             if vector[0] == 0 and not hidden:
                 continue  # an absent combination is a zero; zeros are not listed (unless hidden)
             tallies["cells"] += 1
-            row = {period_field: period, spec.row_field: cell[0], spec.column_field: cell[1],
+            row: dict[str, Any] = {period_field: period, spec.row_field: cell[0], spec.column_field: cell[1],
                    "anzahl": None if hidden else int(vector[0])}
             for position, measure in enumerate(spec.measures):
                 values = vector[layout.values(position)]
@@ -162,6 +164,7 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
         if tallies["primary"] + tallies["secondary"] > max_hidden_cells:
             raise TooMuchHidden(name)
     hidden_total = tallies["primary"] + tallies["secondary"]
+    narrowest_sum = narrowest[SUM]
     audit = {
         "form": list(name),
         "period": period_field,
@@ -180,7 +183,7 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
             "values_checked": tallies["values_hidden"] + hidden_total,
             "recoverable": 0,
             "narrowest_count_interval": narrowest[COUNT],
-            "narrowest_sum_margin_percent": None if narrowest[SUM] is None else round(narrowest[SUM], 1),
+            "narrowest_sum_margin_percent": None if narrowest_sum is None else round(narrowest_sum, 1),
         },
     }
     return PublishedForm(name, period_field, columns + ["gesperrt"], rows, audit)
@@ -194,11 +197,11 @@ def base_cube(cube: Cube, threshold: int) -> tuple[Cube, int]:
         rare = rare_labels(cube, axis, threshold)
         if rare:
             recoded += len(rare)
-            cube = recode(cube, axis, {label: OTHER for label in rare})
+            cube = recode(cube, axis, dict.fromkeys(rare, OTHER))
     return cube, recoded
 
 
-def candidate_forms(cube: Cube, groups: dict[str, dict[str, list[str]]], spec: AggregateSpec,
+def candidate_forms(cube: Cube, groups: Mapping[str, Mapping[str, Sequence[str]]], spec: AggregateSpec,
                     allow_quarters: bool) -> list[tuple[tuple[str, ...], Cube, str]]:
     """Every declared coarsening and combination, finest first: (name, cube, period field)."""
     steps = [step for step in COARSENINGS if (step == "quarter" and allow_quarters)
@@ -223,7 +226,7 @@ def listed_cells(cube: Cube, total: str) -> int:
     return sum(1 for period in cube.periods() for vector in cube.period_table(period, total).values() if vector[0] > 0)
 
 
-def choose_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, groups: dict[str, dict[str, list[str]]],
+def choose_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, groups: Mapping[str, Mapping[str, Sequence[str]]],
                 allow_quarters: bool, max_hidden_share: float, pinned: list[str] | None = None) -> PublishedForm:
     """The finest candidate form whose hidden share is at most `max_hidden_share`, else the
     candidate with the smallest hidden share; its audit says how many labels became "Sonstige".

@@ -40,7 +40,7 @@ class Released:
     periods: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, state_dir: Path) -> "Released | None":
+    def load(cls, state_dir: Path) -> Released | None:
         path = state_dir / STATE_FILE
         if not path.exists():
             return None

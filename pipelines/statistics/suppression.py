@@ -28,7 +28,7 @@ class Table:
     counts: Mapping[Cell, int]
 
     @classmethod
-    def from_counts(cls, counts: Mapping[Cell, int], total: str) -> "Table":
+    def from_counts(cls, counts: Mapping[Cell, int], total: str) -> Table:
         """Build from counts that include the totals; missing inner cells become 0.
 
         Raises ValueError when a line does not add up to its total.

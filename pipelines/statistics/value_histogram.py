@@ -23,7 +23,7 @@ class MeasureSummary:
     median: float | None = None
 
 
-def reduce_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, ...]:
+def reduce_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sum the counts per distinct (cell, value) over `parts` of (cell, value, count) arrays;
     the result is sorted by cell, then value. Empties `parts`, and each array is dropped as
     soon as it is copied: at 5M records these copies were the path's peak memory."""
@@ -49,12 +49,16 @@ def reduce_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tupl
 COMPACT_AFTER = 1 << 18
 
 
+def _no_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    empty = np.empty(0, dtype=np.int64)
+    return empty, np.empty(0), empty
+
+
 class ValueHistogram:
     """Per cell, how often each distinct value of one measure occurred (compacted as it grows)."""
 
     def __init__(self) -> None:
-        empty = np.empty(0, dtype=np.int64)
-        self._compacted: tuple[np.ndarray, np.ndarray, np.ndarray] = (empty, np.empty(0), empty)
+        self._compacted: tuple[np.ndarray, np.ndarray, np.ndarray] = _no_pairs()
         self._raw: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = []
         self._raw_pairs = 0
 
@@ -81,7 +85,8 @@ class ValueHistogram:
         parts = [self._compacted] + [
             (cells, values, np.ones(len(cells), dtype=np.int64) if counts is None else counts)
             for cells, values, counts in self._raw]
-        self._raw, self._raw_pairs, self._compacted = [], 0, ()
+        # Dropped here, so that only `parts` holds the arrays and reduce_pairs can free them early.
+        self._raw, self._raw_pairs, self._compacted = [], 0, _no_pairs()
         self._compacted = reduce_pairs(parts)
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -112,5 +117,5 @@ def summaries_per_cell(cells: np.ndarray, values: np.ndarray, counts: np.ndarray
     medians = (lower + upper) / 2
     return {
         int(cell): MeasureSummary(int(count), float(total), int(inside), float(median))
-        for cell, count, total, inside, median in zip(cells[starts], per_cell, totals, within, medians)
+        for cell, count, total, inside, median in zip(cells[starts], per_cell, totals, within, medians, strict=True)
     }

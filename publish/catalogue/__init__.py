@@ -6,7 +6,14 @@ them once from ``build/portal.json`` and ``build/datasets/<id>/datapackage.json`
 three cannot drift apart.
 """
 from publish.catalogue.model import (
-    SAMPLE_NOTE, Agent, Catalogue, CatalogueError, Contact, DatasetEntry, Distribution, Licence,
+    SAMPLE_NOTE,
+    Agent,
+    Catalogue,
+    CatalogueError,
+    Contact,
+    DatasetEntry,
+    Distribution,
+    Licence,
 )
 from publish.catalogue.reader import file_digest, file_format, read_catalogue
 

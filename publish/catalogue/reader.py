@@ -5,10 +5,17 @@ import hashlib
 from pathlib import Path
 
 from publish.build_folder import BuildFolder
-from publish.dataset_failure import for_dataset
 from publish.catalogue.model import (
-    SAMPLE_NOTE, Agent, Catalogue, CatalogueError, Contact, DatasetEntry, Distribution, Licence,
+    SAMPLE_NOTE,
+    Agent,
+    Catalogue,
+    CatalogueError,
+    Contact,
+    DatasetEntry,
+    Distribution,
+    Licence,
 )
+from publish.dataset_failure import for_dataset
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 # Where the site keeps each dataset's page and downloads (publish/site/core.py).
@@ -66,9 +73,9 @@ def file_format(path: Path) -> tuple[str, str]:
         raise CatalogueError(f"{path.name}: Dateiformat {path.suffix!r} ist nicht zugeordnet") from error
 
 
-def _licence(info: dict, code: str) -> Licence:
+def _licence(info: dict | None, code: str | None) -> Licence:
     """A licence from metadata/licences.yaml (as resolved into portal.json / datapackage.json)."""
-    if not info or not info.get("uri"):
+    if not code or not info or not info.get("uri"):
         raise CatalogueError(f"Lizenz {code!r} fehlt in metadata/licences.yaml oder hat keine DCAT-AP.de-URI")
     return Licence(
         code=code,

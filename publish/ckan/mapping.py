@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from publish.catalogue import Catalogue, DatasetEntry, Distribution
 from publish.dcat.graph import (
-    ACCESS_PUBLIC, EU, LANGUAGE_DEU, PUBLISHER_TYPE, SHA256, STATUS_COMPLETED, dataset_uri,
-    distribution_uri, publisher_uri, service_uri,
+    ACCESS_PUBLIC,
+    EU,
+    LANGUAGE_DEU,
+    PUBLISHER_TYPE,
+    SHA256,
+    STATUS_COMPLETED,
+    dataset_uri,
+    distribution_uri,
+    publisher_uri,
+    service_uri,
 )
 
 MANAGED_BY_KEY = "kommune_managed_by"
@@ -66,7 +75,7 @@ def group_dict(theme: str, title: str) -> dict:
 
 
 def _resource(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, upload: bool) -> dict:
-    resource = {
+    resource: dict[str, Any] = {
         "name": dist.title,
         "description": dist.description,
         "url": dist.access_url,
@@ -139,7 +148,7 @@ def package_dict(catalogue: Catalogue, entry: DatasetEntry, *, upload: bool = Fa
         MANAGED_BY_KEY: MANAGED_BY_VALUE,
         "kommune_publish_mode": "upload" if upload else "link",
     }
-    package = {
+    package: dict[str, Any] = {
         "name": entry.id,
         "title": entry.title,
         "notes": entry.public_description,

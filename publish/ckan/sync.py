@@ -17,8 +17,14 @@ from publish.catalogue import Catalogue, read_catalogue
 from publish.ckan.client import CkanClient, CkanError, CkanNotFound, CkanRejected, CkanUnavailable
 from publish.ckan.diff import FieldChange, package_changes
 from publish.ckan.mapping import (
-    HASH_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE, RESOURCE_KEY, extras_of, group_dict,
-    organization_dict, package_dict,
+    HASH_KEY,
+    MANAGED_BY_KEY,
+    MANAGED_BY_VALUE,
+    RESOURCE_KEY,
+    extras_of,
+    group_dict,
+    organization_dict,
+    package_dict,
 )
 
 log = logging.getLogger(__name__)
@@ -71,9 +77,17 @@ class PublishReport:
         return out
 
 
+def _object(client: CkanClient, action: str, data: dict) -> dict:
+    """Call an action that CKAN answers with one object; anything else is a broken CKAN."""
+    result = client.call(action, data)
+    if not isinstance(result, dict):
+        raise CkanError(f"CKAN antwortete auf {action} nicht mit einem Objekt, sondern mit {type(result).__name__}")
+    return result
+
+
 def _show(client: CkanClient, action: str, name: str, **extra) -> dict | None:
     try:
-        return client.call(action, {"id": name, **extra})
+        return _object(client, action, {"id": name, **extra})
     except CkanNotFound:
         return None
 
@@ -122,13 +136,10 @@ def _with_resource_ids(desired: dict, current: dict) -> dict:
 def _write_package(client: CkanClient, desired: dict, current: dict | None,
                    files: dict[str, Path]) -> None:
     """Create or update one dataset; with ``files`` upload them and write the hash last."""
-    if files:
-        staged = {**desired, "extras": [e for e in desired["extras"] if e["key"] != HASH_KEY]}
-    else:
-        staged = desired
+    staged = {**desired, "extras": [e for e in desired["extras"] if e["key"] != HASH_KEY]} if files else desired
     if current is None:
         try:
-            written = client.call("package_create", staged)
+            written = _object(client, "package_create", staged)
         except CkanRejected as error:
             # A retried create whose first attempt reached CKAN: the name is taken by us.
             name_taken = isinstance(error.details, dict) and "name" in error.details
@@ -137,9 +148,9 @@ def _write_package(client: CkanClient, desired: dict, current: dict | None,
             current = _show(client, "package_show", desired["name"])
             if current is None or extras_of(current).get(MANAGED_BY_KEY) != MANAGED_BY_VALUE:
                 raise
-            written = client.call("package_update", _with_resource_ids(staged, current))
+            written = _object(client, "package_update", _with_resource_ids(staged, current))
     else:
-        written = client.call("package_update", _with_resource_ids(staged, current))
+        written = _object(client, "package_update", _with_resource_ids(staged, current))
     if not files:
         return
     by_key = {r.get(RESOURCE_KEY): r for r in written["resources"]}
@@ -163,7 +174,7 @@ def _ours_in_ckan(client: CkanClient, organization: str) -> list[str]:
     """Names of datasets in the organisation that this portal created."""
     names, start = [], 0
     while True:
-        result = client.call("package_search", {
+        result = _object(client, "package_search", {
             "fq": f'organization:{organization} AND extras_{MANAGED_BY_KEY}:"{MANAGED_BY_VALUE}"',
             "include_private": True, "rows": 500, "start": start, "fl": "name"})
         names += [r["name"] for r in result["results"]]

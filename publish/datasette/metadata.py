@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from publish.build_folder import BuildFolder
 from publish.database import PORTAL_DATASETS_TABLE
@@ -24,7 +25,7 @@ def datasette_metadata(build: BuildFolder) -> dict:
     publisher = portal["publisher"]
     site = portal["site"]
     licence = portal["licences"][publisher["licence"]]
-    tables = {}
+    tables: dict[str, dict[str, Any]] = {}
     for package in build.packages:
         meta = package["kommune"]
         package_licence = package["licenses"][0]

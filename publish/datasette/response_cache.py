@@ -158,17 +158,24 @@ class _Recorder:
         else:
             await self.send(message)
 
+    def _started(self) -> dict:
+        """The held `http.response.start`; ASGI sends it before any body."""
+        if self.start is None:
+            raise RuntimeError("ASGI: Antworttext vor dem Antwortbeginn (http.response.start)")
+        return self.start
+
     async def _pass_through(self, more_body: bool) -> None:
         self.passing_through = True
-        await self.send(self.start)
+        await self.send(self._started())
         await self.send({"type": "http.response.body", "body": b"".join(self.chunks), "more_body": more_body})
         self.chunks = []
 
     async def _complete(self) -> None:
         body = b"".join(self.chunks)
+        start = self._started()
         entry = CachedResponse(
-            status=self.start["status"],
-            headers=tuple((name, value) for name, value in self.start.get("headers", [])
+            status=start["status"],
+            headers=tuple((name, value) for name, value in start.get("headers", [])
                           if name.lower() not in _DROPPED_HEADERS),
             body=body,
             etag=b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"',

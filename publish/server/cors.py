@@ -16,7 +16,7 @@ def cors_send(send):
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
             names = {name.lower() for name, _ in headers}
-            content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
+            content_type = {k.lower(): v for k, v in headers}.get(b"content-type", b"")
             if not content_type.startswith(b"text/html") and ALLOW_ORIGIN[0] not in names:
                 message = {**message, "headers": headers + [ALLOW_ORIGIN]}
         await send(message)

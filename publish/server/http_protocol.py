@@ -44,6 +44,7 @@ class GuardedH11Protocol(H11Protocol):
 
     _header_deadline: asyncio.TimerHandle | None = None
 
+    # uvicorn declares BaseTransport but always passes the Transport its own code relies on.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         if len(self.connections) > max_connections():

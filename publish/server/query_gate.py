@@ -90,7 +90,7 @@ class QueryGate:
         self._hand_out()
         try:
             await asyncio.wait_for(asyncio.shield(turn), self.max_wait_s)
-        except (asyncio.TimeoutError, asyncio.CancelledError) as stopped:
+        except (TimeoutError, asyncio.CancelledError) as stopped:
             if turn.done() and not turn.cancelled():
                 self._release(client)  # the slot arrived just as the wait ended: give it back
             else:
@@ -133,11 +133,12 @@ class QueryGate:
         """Give free slots to waiting clients in turn: the first client in line that may run one
         more gets it and goes to the back of the line."""
         while self._running < self.slots:
-            for client, queue in self._waiting.items():
+            for client in self._waiting:
                 if self._active.get(client, 0) < self.slots_per_client:
                     break
             else:
                 return
+            queue = self._waiting[client]
             turn = queue.popleft()
             if queue:
                 self._waiting.move_to_end(client)
@@ -164,10 +165,10 @@ async def _send_refusal(scope: dict, send, refusal: GateRefused) -> None:
 RATE_SETTINGS = {"KOMMUNE_SQL_BURST": "burst", "KOMMUNE_SQL_PER_MINUTE": "per_minute"}
 
 
-def gate_from_environment(environ) -> "QueryGate":
+def gate_from_environment(environ) -> QueryGate:
     """A QueryGate with the allowance set by KOMMUNE_SQL_BURST and KOMMUNE_SQL_PER_MINUTE
     (whole numbers of at least 1; defaults as above). A wrong value stops `serve` at start."""
-    settings = {}
+    settings: dict[str, int] = {}
     for variable, name in RATE_SETTINGS.items():
         if variable in environ:
             try:
@@ -176,5 +177,6 @@ def gate_from_environment(environ) -> "QueryGate":
                 settings[name] = 0
             if settings[name] < 1:
                 raise ValueError(f"{variable}={environ[variable]!r} ist keine ganze Zahl ab 1")
-    return QueryGate(**settings)
+    return QueryGate(burst=settings.get("burst", QueryGate.burst),
+                     per_minute=settings.get("per_minute", QueryGate.per_minute))
 

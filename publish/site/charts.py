@@ -102,7 +102,7 @@ def _period_labels(labels: list[str], positions: list[float], width: float, base
 
     last = len(labels) - 1
     placed = {last: extent(last)}
-    right_edge = -gap
+    right_edge = float(-gap)
     for index in range(last):
         start, end, _ = extent(index)
         if start >= right_edge + gap and end + gap <= placed[last][0]:

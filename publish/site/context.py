@@ -12,9 +12,9 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
+from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
 from publish.database import open_readonly
-from contracts.urls import safe_url
 
 TYPE_WORDS = {
     "string": "Text", "integer": "Ganzzahl", "number": "Zahl", "boolean": "Ja/Nein", "date": "Datum",
@@ -80,10 +80,11 @@ def german_number(value: float | int | None, digits: int = 0) -> str:
 def file_size(size: int | None) -> str:
     if size is None:
         return "–"
+    scaled = float(size)
     for unit in ("Bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{german_number(size, 0 if unit == 'Bytes' else 1)} {unit}"
-        size /= 1024
+        if scaled < 1024 or unit == "GB":
+            return f"{german_number(scaled, 0 if unit == 'Bytes' else 1)} {unit}"
+        scaled /= 1024
     return ""
 
 
@@ -137,7 +138,7 @@ class SiteContext:
             "datasette": self.build.datasette_path,
             "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
             "table_url": self.build.table_url,
-            "built": dt.datetime.now(dt.timezone.utc),
+            "built": dt.datetime.now(dt.UTC),
         })
         return env
 

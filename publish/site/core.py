@@ -6,8 +6,8 @@ import datetime as dt
 
 from publish.dataset_failure import for_dataset
 from publish.site.context import FAMILY_WORDS, SiteContext
-from publish.site.freshness import health
 from publish.site.dataset_profile import PREVIEW_ROWS, profile_table, read_report
+from publish.site.freshness import health
 
 
 def render(site: SiteContext) -> None:
@@ -31,7 +31,7 @@ def render(site: SiteContext) -> None:
         chosen = [p for p in packages if p["kommune"]["family"] == family["code"]]
         site.write_page(f"datensaetze/bereich/{family['code']}", "datasets.html", packages=chosen,
                         themes=themes, families=families, heading=family["label"], active=family["code"])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     frequencies = {p["name"]: p["kommune"]["frequency"] for p in packages}
     healths = {dataset_id: health(entry, frequencies.get(dataset_id), now) for dataset_id, entry in report.items()}
     for package in packages:

@@ -15,6 +15,7 @@ from publish.dataset_failure import for_dataset
 from publish.site import council_data, council_feeds
 from publish.site.context import SiteContext
 from publish.site.freshness import LOCAL_TIME, health
+
 FEED_PAPERS = 50
 ALL_MEETINGS_CALENDAR = "rat/sitzungen.ics"
 PAPERS_FEED = "rat/vorlagen.atom"
@@ -88,6 +89,7 @@ def _feeds(site: SiteContext, meetings: list[dict], papers: list[dict], committe
         site.write_bytes(paths[organization["id"]] + "sitzungen.ics", council_feeds.meetings_calendar(
             own, f"{organization['name']} – Sitzungen", base_url, paths, agenda))
     newest = papers[:FEED_PAPERS]
-    updated = max((council_feeds.parse_time(p.get("modified")) for p in newest if p.get("modified")), default=now)
+    modified = (council_feeds.parse_time(p.get("modified")) for p in newest)
+    updated = max((time for time in modified if time is not None), default=now)
     site.write_bytes(PAPERS_FEED, council_feeds.papers_atom(newest, f"Neue Vorlagen – {town}", base_url, PAPERS_FEED,
                                                             paths, updated=updated))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from contracts.german_folding import german_sort_key
@@ -53,10 +53,10 @@ def page_paths(db: sqlite3.Connection) -> dict[str, str]:
 def _all(db: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params)
     columns = [c[0] for c in cursor.description]
-    return [row if isinstance(row, dict) else dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [row if isinstance(row, dict) else dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _one(db: sqlite3.Connection, sql: str, *params: Any) -> Optional[dict[str, Any]]:
+def _one(db: sqlite3.Connection, sql: str, *params: Any) -> dict[str, Any] | None:
     rows = _all(db, sql, *params)
     return rows[0] if rows else None
 
@@ -83,7 +83,7 @@ def committees(db: sqlite3.Connection) -> list[dict[str, Any]]:
                                         german_sort_key(o["name"])))
 
 
-def meetings(db: sqlite3.Connection, organization: Optional[str] = None) -> list[dict[str, Any]]:
+def meetings(db: sqlite3.Connection, organization: str | None = None) -> list[dict[str, Any]]:
     """All meetings (of one organization if given), earliest first."""
     where, params = ("where m.organization = ?", (organization,)) if organization else ("", ())
     return _all(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} {where} order by m.start, m.id", *params)
@@ -132,7 +132,8 @@ def paper_page(db: sqlite3.Connection, paper_id: str) -> dict[str, Any]:
         left join oparl_organization oo on oo.id = p.originator_organization where p.id = ?""", paper_id)
     consultations = _all(db, """
         select c.role, c.authoritative, c.organization, o.name as organization_name, c.meeting, m.name as meeting_name,
-               m.start as meeting_start, m.cancelled as meeting_cancelled, a.result, a.resolution_text, a.number as agenda_number
+               m.start as meeting_start, m.cancelled as meeting_cancelled, a.result, a.resolution_text,
+               a.number as agenda_number
         from oparl_consultation c left join oparl_meeting m on m.id = c.meeting
         left join oparl_organization o on o.id = c.organization
         left join oparl_agenda_item a on a.id = c.agenda_item
@@ -171,7 +172,7 @@ def agenda_names(db: sqlite3.Connection) -> dict[str, list[str]]:
     return names
 
 
-def _german_date(value: Optional[str]) -> str:
+def _german_date(value: str | None) -> str:
     return f"{value[8:10]}.{value[5:7]}.{value[0:4]}" if value and len(value) >= 10 else ""
 
 

@@ -8,7 +8,8 @@ writes unchanged files.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urljoin
 
 import icalendar
@@ -17,13 +18,13 @@ from feedgen.feed import FeedGenerator
 PRODID = "-//Offene Kommune//Ratsinformation//DE"
 
 
-def parse_time(value: Optional[str]) -> Optional[dt.datetime]:
+def parse_time(value: str | None) -> dt.datetime | None:
     """An ISO timestamp as an aware datetime in UTC (naive ones are taken as UTC); None stays None."""
     if not value:
         return None
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     # UTC: a fixed offset such as +01:00 has no iCalendar time zone and would come out floating
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def upcoming(meetings: Iterable[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:

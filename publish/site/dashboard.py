@@ -94,8 +94,8 @@ def _card(site: SiteContext, result: KpiResult, packages: dict) -> dict:
         card["running"] = {"name": running.name, "amount": amount,
                            "note": f"{article} {running.name} läuft noch: bisher {amount}. Verglichen wird erst, "
                                    f"wenn {noun} abgeschlossen ist."}
-    if result.available:
-        current = result.current
+    current = result.current  # None unless the KPI has a value for a complete period
+    if current is not None:
         period = Period.parse(current.period)
         series = [(point.period, point.value) for point in result.series]
         running_flag = result.running is not None
@@ -108,8 +108,8 @@ def _card(site: SiteContext, result: KpiResult, packages: dict) -> dict:
         card.update({
             "value": german_number(current.value), "amount": definition.amount(current.value),
             "period": period.name, "when": period.when,
-            "previous": change_text(result, result.change_previous, result.previous and result.previous.period),
-            "year_ago": change_text(result, result.change_year, result.year_ago and result.year_ago.period),
+            "previous": change_text(result, result.change_previous, result.previous.period if result.previous else None),
+            "year_ago": change_text(result, result.change_year, result.year_ago.period if result.year_ago else None),
             "target": target_status(result),
             "sparkline": sparkline([value for _, value in series[-24:]], running=running_flag),
             "charts": charts,
@@ -153,4 +153,4 @@ def _roadmap(site: SiteContext, audits: list[dict]) -> tuple[list, list, dict]:
         if link and link["dataset"] in tables and site.table_exists(tables[link["dataset"]].table):
             demand[service["id"]] = yearly_demand(site.db, tables[link["dataset"]], link["name"])
     ranked, apart = rank_services(services, demand, settings)
-    return ranked, apart, {**{"below_level": 3, "demand_weight": 0.6, "simplicity_weight": 0.4}, **settings}
+    return ranked, apart, {"below_level": 3, "demand_weight": 0.6, "simplicity_weight": 0.4, **settings}

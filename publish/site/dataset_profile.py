@@ -95,7 +95,7 @@ def profile_table(db: sqlite3.Connection, resource: dict) -> TableProfile | None
     rows = db.execute(f"select count(*) from {_quoted(table)}").fetchone()[0]
     columns = _summaries(db, table, shown, rows)
     select = ", ".join(_quoted(f["name"]) for f in shown) or "1"
-    preview = [[german_cell(value, f.get("type", "string")) for value, f in zip(row, shown)]
+    preview = [[german_cell(value, f.get("type", "string")) for value, f in zip(row, shown, strict=False)]
                for row in db.execute(f"select {select} from {_quoted(table)} order by rowid limit {PREVIEW_ROWS}")]
     return TableProfile(table=table, rows=rows, columns=columns,
                         preview_columns=[f.get("title") or f["name"] for f in shown], preview=preview)

@@ -59,7 +59,7 @@ def find_references(text: str | None) -> list[PlanReference]:
         return []
     found = []
     for match in _FNP.finditer(text):
-        number = next((match.group(g) for g in ("n1", "n2", "n3", "n4") if match.group(g)), None)
+        number = match["n1"] or match["n2"] or match["n3"] or match["n4"]  # each alternative has one
         found.append((match.start(), PlanReference("fnp", _normal_number(number), _clean(match.group("name")))))
     for match in _BPLAN.finditer(text):
         number, name = match.group("number"), _clean(match.group("name"))
@@ -88,7 +88,9 @@ def refers_to(reference: PlanReference, plan: PlanReference, plan_name: str | No
         return False
     if reference.number is not None:
         return reference.number == plan.number
-    return bool(plan_name) and _normal_name(reference.name or "") == _normal_name(plan_name)
+    if not plan_name:
+        return False
+    return _normal_name(reference.name or "") == _normal_name(plan_name)
 
 
 @dataclass
@@ -113,7 +115,7 @@ def _rows(db: sqlite3.Connection, table: str, wanted: dict[str, tuple[str, ...]]
         return []
     chosen = {key: _first(columns, *candidates) for key, candidates in wanted.items()}
     select = ", ".join(f"[{column}]" if column else "null" for column in chosen.values())
-    return [dict(zip(chosen, row)) for row in db.execute(f"select {select} from [{table}]")]
+    return [dict(zip(chosen, row, strict=True)) for row in db.execute(f"select {select} from [{table}]")]
 
 
 def council_links(db: sqlite3.Connection, plans: list[dict]) -> dict[str, CouncilLinks]:
@@ -152,7 +154,7 @@ def council_links(db: sqlite3.Connection, plans: list[dict]) -> dict[str, Counci
     meeting_items: dict[tuple[str, str], list[dict]] = {}
 
     def link(plan_id: str, meeting_id: str | None, item: dict | None) -> None:
-        if meeting_id not in meetings:
+        if meeting_id is None or meeting_id not in meetings:
             return
         entries = meeting_items.setdefault((plan_id, meeting_id), [])
         entry = {"number": item["number"], "name": item["name"]} if item else None
@@ -161,13 +163,15 @@ def council_links(db: sqlite3.Connection, plans: list[dict]) -> dict[str, Counci
 
     for item in items:
         hits = matching(item["name"], item["resolution"])
-        hits |= paper_plans.get(item["paper"] or consultation_paper.get(item["consultation"]), set())
+        paper_id = item["paper"] or consultation_paper.get(item["consultation"])
+        if paper_id:
+            hits |= paper_plans.get(paper_id, set())
         for plan_id in hits:
             link(plan_id, item["meeting"], item)
     for consultation in consultations:  # a paper dealt with under a neutral agenda title
-        item = items_by_id.get(consultation["agenda_item"])
+        agenda_item = items_by_id.get(consultation["agenda_item"])
         for plan_id in paper_plans.get(consultation["paper"], set()):
-            link(plan_id, consultation["meeting"] or (item or {}).get("meeting"), item)
+            link(plan_id, consultation["meeting"] or (agenda_item or {}).get("meeting"), agenda_item)
     for (plan_id, meeting_id), agenda_items in meeting_items.items():
         meeting = meetings[meeting_id]
         links[plan_id].meetings.append({**meeting, "agenda_items": agenda_items})

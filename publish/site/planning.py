@@ -10,15 +10,24 @@ from __future__ import annotations
 import json
 
 from publish.dataset_failure import for_dataset
+from publish.site.charts import Series, grouped_bar_chart
 from publish.site.context import SiteContext
 from publish.site.council_data import FOLDERS as COUNCIL_PAGE_TABLES
 from publish.site.council_data import page_paths
 from publish.site.plan_links import CouncilLinks, council_links
 from publish.site.planning_data import (
-    PERMITS_TABLE, area_tables, boundary_geojson, load_areas, load_plans, path_through_council, permit_statistics,
-    plan_tables, planning_states, plans_geojson, table_exists,
+    PERMITS_TABLE,
+    area_tables,
+    boundary_geojson,
+    load_areas,
+    load_plans,
+    path_through_council,
+    permit_statistics,
+    plan_tables,
+    planning_states,
+    plans_geojson,
+    table_exists,
 )
-from publish.site.charts import Series, grouped_bar_chart
 
 BASE = "bauen-und-planen"
 PERMIT_COLOURS = {"genehmigungen": "#0072b2", "fertigstellungen": "#e69f00"}

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 
 from contracts.portal_tables import BOUNDARY_TABLE, PERMITS_TABLE
 
@@ -157,7 +158,7 @@ def load_plans(db: sqlite3.Connection, states: list[dict], tables: list[dict],
         cursor = db.execute(f'select * from "{table["table"]}"')
         names = [column[0] for column in cursor.description]
         for values in cursor:
-            plan = dict(zip(names, values), table=table["table"], dataset=table["dataset"])
+            plan = dict(zip(names, values, strict=True), table=table["table"], dataset=table["dataset"])
             plan["state"] = displayed_state(plan, by_value.get(plan["verfahrensstand"], {
                 "value": plan["verfahrensstand"], "label": plan["verfahrensstand_text"], "colour": UNKNOWN_COLOUR}), today)
             plan["documents"] = json.loads(plan.get("dokumente") or "[]")
@@ -193,7 +194,7 @@ def load_areas(db: sqlite3.Connection, tables: list[dict]) -> list[dict]:
     return areas
 
 
-def plans_geojson(plans: list[dict], areas: list[dict] = ()) -> dict:
+def plans_geojson(plans: list[dict], areas: Sequence[dict] = ()) -> dict:
     """A FeatureCollection for the map: geometry plus what the popup and colours need; the
     areas of other datasets in a neutral colour, their dataset's title in the popup."""
     return {"type": "FeatureCollection", "features": [
@@ -224,13 +225,13 @@ def permit_statistics(db: sqlite3.Connection) -> dict | None:
     if not table_exists(db, PERMITS_TABLE):
         return None
     years = [dict(zip(("jahr", "genehmigungen", "fertigstellungen", "wohnungen_genehmigt",
-                       "wohnungen_fertiggestellt", "wohnflaeche_m2"), row))
+                       "wohnungen_fertiggestellt", "wohnflaeche_m2"), row, strict=True))
              for row in db.execute(
                  f"select jahr, sum(baugenehmigungen), sum(baufertigstellungen), sum(wohnungen_genehmigt), "
                  f"sum(wohnungen_fertiggestellt), sum(wohnflaeche_m2) from {PERMITS_TABLE} "
                  f"group by jahr order by jahr")]
     latest = years[-1]["jahr"] if years else None
-    by_type = [dict(zip(("gebaeudeart", "baugenehmigungen", "baufertigstellungen", "wohnungen_genehmigt"), row))
+    by_type = [dict(zip(("gebaeudeart", "baugenehmigungen", "baufertigstellungen", "wohnungen_genehmigt"), row, strict=True))
                for row in db.execute(
                    f"select gebaeudeart, baugenehmigungen, baufertigstellungen, wohnungen_genehmigt "
                    f"from {PERMITS_TABLE} where jahr = ? order by baugenehmigungen desc", (latest,))]

@@ -1,6 +1,8 @@
 """axe-core at WCAG 2.1 AA on every page type, at desktop and phone width: zero violations."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from tests.browser.conftest import VIEWPORTS
@@ -56,5 +58,5 @@ def test_one_h1_and_no_skipped_heading_levels(portal, page_type):
     """Screen-reader users jump through a page by its headings: one h1, then no level skipped."""
     headings = portal.visit(page_type).page.evaluate(HEADINGS)
     assert [text for level, text in headings if level == 1] and len([1 for level, _ in headings if level == 1]) == 1, headings
-    skips = [(previous, current) for previous, current in zip(headings, headings[1:]) if current[0] > previous[0] + 1]
+    skips = [(previous, current) for previous, current in pairwise(headings) if current[0] > previous[0] + 1]
     assert skips == [], f"heading levels skipped: {skips}"

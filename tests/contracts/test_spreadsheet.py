@@ -4,10 +4,18 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from contracts.spreadsheet import (LINE_BREAKS, QuotingWriter, from_spreadsheet_safe, has_line_break,
-                               looks_like_formula, neutralise_cell, spreadsheet_safe)
+from contracts.spreadsheet import (
+    LINE_BREAKS,
+    QuotingWriter,
+    from_spreadsheet_safe,
+    has_line_break,
+    looks_like_formula,
+    neutralise_cell,
+    spreadsheet_safe,
+)
 
 FORMULAS = ['=HYPERLINK("http://127.0.0.1:9/x";"Klick")', "-2+3+cmd|' /C calc'!A0", "@SUMME(A1:A9)", "+49 2389 71-0",
             "\t=1+1", "\r=1+1"]

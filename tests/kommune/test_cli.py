@@ -1,6 +1,14 @@
 """The command line is thin: help on every command, known errors as readable messages."""
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+
 from tests.conftest import run_kommune
 
 
@@ -56,3 +64,33 @@ def test_progress_in_a_log_file_is_one_plain_line_per_dataset(portal_dir):
     result = run_kommune("build", "-C", str(portal_dir.root), "-o", str(portal_dir.out), check=True)
     assert "\r" not in result.stderr
     assert {"baue kita-plaetze", "baue haushalt-ergebnisplan"} <= set(result.stderr.splitlines())
+
+
+def test_progress_on_a_terminal_is_a_bar_naming_each_dataset(portal_dir):
+    """On a terminal (stderr is a real pseudo-terminal here) the bar shows the dataset being
+    validated and counts up; the bar object only exists once a terminal asked for it."""
+    portal_dir.add_demo("kita-plaetze")
+    portal_dir.add_demo("haushalt-ergebnisplan")
+    primary, secondary = pty.openpty()
+    # A new pseudo-terminal is 0 columns wide, and tqdm cuts its bar to the width: 24x80 as a console.
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "kommune", "validate", "-C", str(portal_dir.root)],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary)
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the terminal's other end closed: the command is done
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=300) == 0, shown.decode(errors="replace")
+    finally:
+        os.close(primary)
+    frames = shown.decode(errors="replace")
+    assert "\r" in frames  # a bar redrawn in place, not lines
+    assert "prüfe kita-plaetze" in frames and "prüfe haushalt-ergebnisplan" in frames
+    assert "2  Datensätze" in frames

@@ -63,6 +63,6 @@ def test_council_information_age_counts_days_since_the_newest_published_change(d
     ((period, value),) = run(db, kpis[FRESHNESS_KPI])
     newest = max(dt.datetime.fromisoformat(row[0]) for table in ("oparl_meeting", "oparl_agenda_item", "oparl_paper")
                  for row in db.execute(f"select modified from {table} where modified is not null"))
-    expected = (dt.datetime.now(dt.timezone.utc) - newest).total_seconds() / 86400
+    expected = (dt.datetime.now(dt.UTC) - newest).total_seconds() / 86400
     assert abs(value - expected) < 0.2
     assert period == dt.date.today().strftime("%Y-%m")

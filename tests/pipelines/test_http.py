@@ -146,9 +146,9 @@ def test_settings_come_from_the_environment():
 
 def test_json_get_from_a_dripping_server_ends_at_the_total_deadline(faulty_server, tmp_path):
     faulty_server.faulty = True
-    with HttpClient(tmp_path, HttpSettings(timeout=0.5, retries=0, total_timeout=1)) as client:
-        with pytest.raises(FetchError, match="länger als 1 s"):
-            client.get_json(f"{faulty_server.url}/tropfen")
+    with (HttpClient(tmp_path, HttpSettings(timeout=0.5, retries=0, total_timeout=1)) as client,
+          pytest.raises(FetchError, match="länger als 1 s")):
+        client.get_json(f"{faulty_server.url}/tropfen")
 
 
 def test_oversized_responses_are_cut_off(faulty_server, tmp_path):

@@ -37,10 +37,10 @@ def test_typed_rows_are_written_as_published_text(tmp_path):
 def test_rows_in_published_form_and_dict_rows_give_the_same_files(tmp_path):
     write_resource(tmp_path / "typed", "t", SCHEMA, ROWS, title="T")
     converted = [[PUBLISHED_FORM.get(field["type"], lambda v: v)(value) if value is not None else None
-                  for field, value in zip(SCHEMA["fields"], row)] for row in ROWS]
+                  for field, value in zip(SCHEMA["fields"], row, strict=True)] for row in ROWS]
     write_resource(tmp_path / "converted", "t", SCHEMA, converted, title="T")
     names = [field["name"] for field in SCHEMA["fields"]]
-    write_resource(tmp_path / "dicts", "t", SCHEMA, [dict(zip(names, row)) for row in ROWS], title="T")
+    write_resource(tmp_path / "dicts", "t", SCHEMA, [dict(zip(names, row, strict=True)) for row in ROWS], title="T")
     for name in ("t.csv", "t.json"):
         expected = (tmp_path / "typed" / name).read_bytes()
         assert (tmp_path / "converted" / name).read_bytes() == expected
@@ -102,3 +102,13 @@ def test_coverage_counts_whole_months_and_years_and_falls_back_to_the_declaratio
     assert temporal_coverage(Declared, [Resource(("2024-Q1", "2025-Q4"))]) == \
         {"start": "2024-01-01", "end": "2025-12-31", "source": "data"}
     assert temporal_coverage(Declared, [Resource(None)]) == {"start": "2025-01-01", "end": None, "source": "dataset.yaml"}
+
+
+def test_infinite_numbers_do_not_break_the_json_file(tmp_path):
+    """Frictionless reads `inf` in a number column as Decimal('Infinity'), whose exponent is the
+    letter "F": comparing it with 0 raised TypeError and failed the dataset as an internal error."""
+    schema = {"fields": [{"name": "x", "type": "number"}]}
+    write_resource(tmp_path, "t", schema, [[Decimal("Infinity")], [Decimal("1500")], [Decimal("1.5")]], title="T")
+    values = [row["x"] for row in json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))]
+    assert values[0] == float("inf") and values[1:] == [1500, 1.5]
+    assert isinstance(values[1], int)

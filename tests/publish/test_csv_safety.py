@@ -5,12 +5,12 @@ import csv
 import io
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from publish.csv_safety import CsvNeutraliser, TruncatedCsv
 from contracts.spreadsheet import neutralise_cell
+from publish.csv_safety import CsvNeutraliser, TruncatedCsv
 from tests.contracts.test_spreadsheet import breaks_outside_quotes
-
 
 _CELL = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
 

@@ -7,15 +7,13 @@ from kommune import portal
 from tests.conftest import dataset_yaml
 
 
-
-
 def test_types_keys_not_null_foreign_keys_and_search(portal_dir):
     portal_dir.add("orte", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Orte", extra="table: {indexes: [[plz]]}\n"), """\
 fields:
   - {name: plz, type: string, title: Postleitzahl, description: Mit führender Null., constraints: {required: true}}
   - {name: name, type: string, title: Name, description: Ortsname.}
 primaryKey: [plz]
-""", {"sample/d.csv": "plz,name\n01067,Dresden\n59368,Werne\n".encode()})
+""", {"sample/d.csv": b"plz,name\n01067,Dresden\n59368,Werne\n"})
     portal_dir.add("meldungen", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Meldungen", extra="table: {fts: [text], facets: [plz]}\n"), """\
 fields:
   - {name: nummer, type: integer, title: Nummer, description: Laufende Nummer., constraints: {required: true}}

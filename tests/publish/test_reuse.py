@@ -162,4 +162,4 @@ def test_a_release_without_manifest_offers_nothing_to_reuse(built):
 
 
 def test_catalogue_outputs_are_the_files_the_catalogue_writes():
-    assert reuse.CATALOGUE_OUTPUTS == tuple(CATALOGUE_FILES)
+    assert tuple(CATALOGUE_FILES) == reuse.CATALOGUE_OUTPUTS

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 import yaml
 
 from kommune import portal
-from tests.conftest import GERMAN_SCHEMA, REPO, PortalDir, dataset_yaml, start_server, stop_server
+from tests.conftest import GERMAN_SCHEMA, PortalDir, dataset_yaml, start_server, stop_server
 
 # The first form has `://`: OParl's website repair (`www.x.de` → `http://www.x.de`) leaves it
 # alone, so a field on a single object (the body) still gets a scheme of its own.
@@ -107,7 +106,7 @@ def hostile_links(tmp_path_factory):
         "website": inject("publisher.website"),
         "contact": {"name": "Bürgerbüro", "email": "buergerbuero@werne.example", "url": inject("publisher.contact.url")}}})
     portal_dir.add("deklaration", declaration, GERMAN_SCHEMA,
-                   {"sample/d.csv": "Datum;Betrag;Ort\n24.01.2020;1,00;Nord\n".encode()})
+                   {"sample/d.csv": b"Datum;Betrag;Ort\n24.01.2020;1,00;Nord\n"})
     report = portal.build(portal_dir.root, portal_dir.out)
     yield portal_dir, report, inject
 

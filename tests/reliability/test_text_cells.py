@@ -8,14 +8,15 @@ import json
 import sqlite3
 
 import sqlite_utils
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from contracts.spreadsheet import LINE_BREAKS
 from pipelines.output import write_resource
 from publish.database import _rows, load_resource
-from contracts.spreadsheet import LINE_BREAKS
 from tests.conftest import GERMAN_SCHEMA, dataset_yaml, run_kommune
-from tests.reliability.test_bad_inputs import add_good, report_of
 from tests.contracts.test_spreadsheet import breaks_outside_quotes
+from tests.reliability.test_bad_inputs import add_good, report_of
 
 SCHEMA = {"fields": [{"name": "nr", "type": "integer"}, {"name": "text", "type": "string"},
                      {"name": "daten", "type": "object"}]}

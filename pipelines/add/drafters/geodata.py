@@ -71,7 +71,7 @@ class ShapefileDrafter:
             undecided.append("kein Feld mit eindeutigen Werten: die Flächen werden nach ihrer Stellung gezählt")
         reserved = ["id", *(field["name"] for field in GEOMETRY_FIELDS)]
         names = column_names(reserved + layer.fields)[len(reserved):]
-        source["columns"] = dict(zip(names, layer.fields))
+        source["columns"] = dict(zip(names, layer.fields, strict=True))
         decided.append("Feldnamen (in .dbf höchstens 10 Zeichen) auf Spaltennamen abgebildet: "
                        + ", ".join(f"{field} → {name}" for name, field in source["columns"].items() if name != field))
         undecided.append("alle Felder als Text veröffentlicht; sind es Bebauungspläne, statt columns: plans: "

@@ -47,7 +47,7 @@ class GeoJsonDrafter:
             decided.append(f"Kennung der Objekte: Eigenschaft „{id_property}“")
         else:
             undecided.append("keine Eigenschaft mit eindeutigen Werten: Kennung ist die id des Objekts oder seine Stellung")
-        source["columns"] = dict(zip(names, properties))
+        source["columns"] = dict(zip(names, properties, strict=True))
         decided.append("alle Eigenschaften als Text veröffentlicht; Geometrie in WGS84 umgerechnet")
         decided.append("ungültige Geometrien werden repariert (Schritt make-valid), jede Reparatur steht im Bericht")
         return Draft(source=source, schema=None, decided=decided, undecided=undecided,

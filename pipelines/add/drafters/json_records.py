@@ -8,6 +8,8 @@ in a spreadsheet: native numbers and booleans as they are, text by the German re
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pipelines.add.columns import ColumnDraft, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
 from pipelines.add.drafters.spreadsheet import _typed_column
@@ -62,12 +64,12 @@ class JsonDrafter:
             source["records"] = records_path
         headings = [".".join(path) for path in paths]
         names = column_names([heading.replace(".", " ") for heading in headings])
-        nested = {heading: heading for heading, path in zip(headings, paths) if len(path) > 1}
+        nested = {heading: heading for heading, path in zip(headings, paths, strict=True) if len(path) > 1}
         if nested:
             source["columns"] = nested
             decided.append(f"verschachtelte Werte als eigene Spalten: {', '.join(sorted(nested))}")
         fields = []
-        for number, (column_name, heading, path) in enumerate(zip(names, headings, paths), start=1):
+        for number, (column_name, heading, path) in enumerate(zip(names, headings, paths, strict=True), start=1):
             drafted = _column([_value(item, path) for item in items], heading)
             field = {"name": column_name, **({"label": heading} if heading != column_name else {}), **drafted.field,
                      "title": title_from_heading(heading, number), "description": f"Wert „{heading}“ der Quelldatei."}
@@ -118,12 +120,13 @@ def _column_paths(items: list[dict]) -> list[tuple[str, ...]]:
     return paths
 
 
-def _value(record: dict, path: tuple[str, ...]):
+def _value(record: dict, path: tuple[str, ...]) -> Any:
+    value: Any = record
     for key in path:
-        if not isinstance(record, dict):
+        if not isinstance(value, dict):
             return None
-        record = record.get(key)
-    return record
+        value = value.get(key)
+    return value
 
 
 def _column(values: list, heading: str) -> ColumnDraft:

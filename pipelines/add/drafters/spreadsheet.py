@@ -4,10 +4,11 @@ cells."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from frictionless import Dialect, FrictionlessException, Resource
+from frictionless import Dialect, FrictionlessException
+from frictionless.resources import TableResource
 
 from pipelines.add.columns import ColumnDraft, draft_column
 from pipelines.add.draft import Draft, DraftFailed, Probe
@@ -44,7 +45,7 @@ class SpreadsheetDrafter:
                               "wählen und diese Datei angeben")
         sheets = self.sheet_names(probe)
         try:
-            resource = Resource(probe.path.name, basepath=str(probe.path.parent), format=self.kind,
+            resource = TableResource(probe.path.name, basepath=str(probe.path.parent), format=self.kind,
                                 dialect=Dialect(header=False, controls=[SPREADSHEET_CONTROLS[self.kind](sheet=1)]))
             typed = [list(row) for row in resource.read_cells()]
         except FrictionlessException as error:
@@ -127,8 +128,9 @@ def _typed_column(cells: list, heading: str) -> ColumnDraft:
         if all(not isinstance(v, dt.datetime) or v.time() == dt.time() for v in values):
             return ColumnDraft({"type": "date"}, decided=f"„{heading}“: Datum")
         return ColumnDraft({"type": "datetime"}, decided=f"„{heading}“: Zeitpunkt")
+    kind_names = ", ".join(sorted(k.__name__ for k in kinds))
     return ColumnDraft({"type": "any"}, undecided=(
-        f"„{heading}“ mischt Zellen verschiedener Art ({', '.join(sorted(k.__name__ for k in kinds))}): unverändert "
+        f"„{heading}“ mischt Zellen verschiedener Art ({kind_names}): unverändert "
         "übernommen; einheitlich formatieren und einen Typ angeben"))
 
 

@@ -97,7 +97,7 @@ def draft_layout(table: TextTable, source: dict, decided: list[str], column) -> 
                              "kommt die Datei künftig mit mehr Zeilen, comment_rows in dataset.yaml anpassen")
     names = column_names(headings)
     fields = []
-    for number, (name, heading) in enumerate(zip(names, headings), start=1):
+    for number, (name, heading) in enumerate(zip(names, headings, strict=True), start=1):
         drafted = column(number, heading or f"Spalte {number}")
         title = title_from_heading(heading, number)
         described = f"Spalte „{heading}“ der Quelldatei." if heading else f"Spalte {number} der Quelldatei (ohne Überschrift)."

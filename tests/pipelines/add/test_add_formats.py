@@ -115,6 +115,6 @@ def test_shapefile_zip_cp1252_by_language_driver_and_odd_false_easting(built):
     rows = db.execute("select bezeichnun, bbox_west, bbox_sued from plaene order by id").fetchall()
     assert [row[0] for row in rows] == NAMES
     to_wgs84 = pyproj.Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
-    for (west, south, east, north), row in zip(BOXES, rows):
+    for (west, south, east, north), row in zip(BOXES, rows, strict=True):
         lons, lats = to_wgs84.transform([west - 32_000_000, east - 32_000_000] * 2, [south, south, north, north])
         assert row[1:] == pytest.approx((min(lons), min(lats)), abs=1e-6)

@@ -70,7 +70,7 @@ def built(tmp_path_factory):
     portal.add("lazy", dataset_yaml('{kind: csv, path: sample/b.csv, delimiter: ";"}'), lazy_schema,
                {"sample/b.csv": rows.encode()})
     kept = dataset_yaml('{kind: csv, path: sample/k.csv, delimiter: ";", trim: false}')
-    portal.add("kept", kept, GERMAN_SCHEMA, {"sample/k.csv": "Datum;Betrag;Ort\n01.01.2024;1,5;  Mitte \n".encode()})
+    portal.add("kept", kept, GERMAN_SCHEMA, {"sample/k.csv": b"Datum;Betrag;Ort\n01.01.2024;1,5;  Mitte \n"})
     build = run_kommune("build", "-C", str(portal.root), "-o", str(portal.out), "--quiet", timeout=600)
     return portal, outputs, build
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from frictionless import Checklist, Resource, Schema
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.checks.grouped_numbers import grouped_number_pattern, grouped_numbers
 

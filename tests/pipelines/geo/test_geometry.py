@@ -16,7 +16,7 @@ def collection(*geometries, ids=None):
     ids = ids or [f"plan-{index}" for index in range(1, len(geometries) + 1)]
     return {"type": "FeatureCollection", "crs": CRS, "features": [
         {"type": "Feature", "id": identifier, "properties": {}, "geometry": geometry}
-        for identifier, geometry in zip(ids, geometries)]}
+        for identifier, geometry in zip(ids, geometries, strict=True)]}
 
 
 def polygon(*rings):

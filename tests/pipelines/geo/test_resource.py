@@ -1,8 +1,8 @@
 import pytest
 
+from pipelines.config.dataset import Step
 from pipelines.errors import DatasetFailed
 from pipelines.geo.resource import FeatureSettings, build_rows, plan_schema, wants_repair
-from pipelines.config.dataset import Step
 
 E, N = 405_500.0, 5_724_400.0
 SQUARE = [[E, N], [E + 100, N], [E + 100, N + 100], [E, N + 100], [E, N]]

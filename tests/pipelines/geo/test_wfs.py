@@ -65,22 +65,20 @@ def test_paging_off_skips_capabilities():
 
 
 def test_exception_report_becomes_a_readable_error():
-    with serving(geoserver()) as (url, _):
-        with pytest.raises(WfsError, match="BP_Plaene unknown"):
-            read_wfs(WfsSettings(url=f"{url}/geoserver/wfs", type_name="bplan:BP_Plaene",
-                                 paging="off"), fetch_any_status)
+    with serving(geoserver()) as (url, _), pytest.raises(WfsError, match="BP_Plaene unknown"):
+        read_wfs(WfsSettings(url=f"{url}/geoserver/wfs", type_name="bplan:BP_Plaene",
+                             paging="off"), fetch_any_status)
 
 
 def test_service_ignoring_start_index_is_detected_instead_of_looping():
-    with serving(geoserver(ignore_start_index=True)) as (url, _):
-        with pytest.raises(WfsError, match="startIndex"):
-            read_wfs(settings(url, paging="on"), fetch)
+    with serving(geoserver(ignore_start_index=True)) as (url, _), pytest.raises(WfsError, match="startIndex"):
+        read_wfs(settings(url, paging="on"), fetch)
 
 
 def test_html_instead_of_geojson_is_an_error_naming_the_output_format():
-    with serving(lambda path, params: (200, "text/html", b"<html><body>Wartung</body></html>")) as (url, _):
-        with pytest.raises(WfsError, match="outputFormat"):
-            read_wfs(settings(url, paging="off"), fetch)
+    with (serving(lambda path, params: (200, "text/html", b"<html><body>Wartung</body></html>")) as (url, _),
+          pytest.raises(WfsError, match="outputFormat")):
+        read_wfs(settings(url, paging="off"), fetch)
 
 
 def test_wfs_1_1_uses_its_own_parameter_names():

@@ -23,7 +23,7 @@ def collection(*rings, ids=("BP-1", "BP-2")):
                                      "properties": {"nr": str(index), "name": f"Plan {index}", "stand": 4000,
                                                     "aufst": "01.02.2020"},
                                      "geometry": {"type": "Polygon", "coordinates": [ring]}}
-                                    for index, (ident, ring) in enumerate(zip(ids, rings), start=1)]}).encode()
+                                    for index, (ident, ring) in enumerate(zip(ids, rings, strict=True), start=1)]}).encode()
 
 
 def add_plans(portal_dir, data: bytes, steps: str = "", source_extra: str = ""):

@@ -11,12 +11,12 @@ import json
 from kommune import portal
 from publish.database import open_readonly
 
-# the fixtures `server` and `no_waiting` are shared with the oparl kind's other tests
-from tests.pipelines.kinds.test_oparl import add_rat, no_waiting, report_of, server  # noqa: F401
+# the fixtures `server` and `no_waiting` come from tests/pipelines/kinds/conftest.py
+from tests.pipelines.kinds.test_oparl import add_rat, report_of
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def count(out, table: str, where: str = "1", *params) -> int:
@@ -218,7 +218,7 @@ def test_coverage_comes_from_the_data_and_the_source_health_is_shown(portal_dir,
     assert "zuletzt vollständig und erfolgreich abgerufen" in overview and "gerade eben" in overview
     assert "veraltet" not in overview
     papers = db.execute("select count(*) from oparl_paper").fetchone()[0]
-    assert f"Vorlagen" in overview and f": {papers}</li>" in overview
+    assert "Vorlagen" in overview and f": {papers}</li>" in overview
     assert report_of(portal_dir.out)["harvest"]["objects"]["Paper"] == papers
     assert f"Paper {papers}" in page(portal_dir.out, "bericht")
 

@@ -67,7 +67,7 @@ def test_cp1252_zip_told_only_by_language_driver_with_odd_false_easting(portal_d
     assert [row[:4] for row in rows] == [("BP-1", "12", NAMES[0], "rechtskraeftig"), ("BP-2", "12a", NAMES[1], "offenlage")]
     # independent: plain UTM 32N after taking the zone number off the easting
     to_wgs84 = pyproj.Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True)
-    for (west, south, east, north), row in zip(BOXES, rows):
+    for (west, south, east, north), row in zip(BOXES, rows, strict=True):
         lons, lats = to_wgs84.transform([west - 32_000_000, east - 32_000_000] * 2, [south, south, north, north])
         assert row[4:] == pytest.approx((min(lons), min(lats), max(lons), max(lats)), abs=1e-6)
     assert 7.6 < rows[0][4] < 7.7 and 51.6 < rows[0][5] < 51.7  # Werne, not 400 km off

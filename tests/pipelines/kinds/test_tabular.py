@@ -67,7 +67,7 @@ def test_wrong_encoding_gets_a_clear_error_with_its_line(portal_dir):
 
 
 def test_schema_violations_name_row_field_and_expectation(portal_dir):
-    content = "Datum;Betrag;Ort\n31.02.2024;1,00;Nord\n01.03.2024;zwölf;\n".encode("utf-8")
+    content = "Datum;Betrag;Ort\n31.02.2024;1,00;Nord\n01.03.2024;zwölf;\n".encode()
     portal_dir.add("kaputt", dataset_yaml('{kind: csv, path: sample/k.csv, delimiter: ";"}'), MONEY_SCHEMA, {"sample/k.csv": content})
     report = portal.build(portal_dir.root, portal_dir.out)
     issues = {(i.row, i.field, i.type): i for i in report.datasets[0].issues}
@@ -78,7 +78,7 @@ def test_schema_violations_name_row_field_and_expectation(portal_dir):
 
 
 def test_truncated_file_is_reported_not_published(portal_dir):
-    content = "Datum;Betrag;Ort\n24.01.2020;1,00;Nord\n25.01.2020;2".encode("utf-8")
+    content = b"Datum;Betrag;Ort\n24.01.2020;1,00;Nord\n25.01.2020;2"
     portal_dir.add("abgeschnitten", dataset_yaml('{kind: csv, path: sample/a.csv, delimiter: ";"}'), MONEY_SCHEMA,
                    {"sample/a.csv": content})
     report = portal.build(portal_dir.root, portal_dir.out)
@@ -105,7 +105,7 @@ fields:
 
 
 def test_declared_frictionless_steps_run_before_validation(portal_dir):
-    content = "Datum;Betrag;Ort;Intern\n24.01.2020;1,00;Nord;x\n25.01.2020;2,00;Süd;y\n".encode("utf-8")
+    content = "Datum;Betrag;Ort;Intern\n24.01.2020;1,00;Nord;x\n25.01.2020;2,00;Süd;y\n".encode()
     portal_dir.add("schritte", dataset_yaml('{kind: csv, path: sample/s.csv, delimiter: ";"}',
                                 extra="steps:\n  - {type: field-remove, names: [Intern]}\n  - {type: row-filter, formula: \"Ort != 'Süd'\"}\n"),
                    MONEY_SCHEMA, {"sample/s.csv": content})

@@ -1,7 +1,6 @@
 """The xplan kind on the real Hamburg plan "Rotherbaum 27" (XPlanGML 5.2), compared with an
 independent reading of the XML; other files declared as XPlanGML (or XPlanGML declared as
 something else) fail alone, saying in German what the file is."""
-import shutil
 import sqlite3
 from pathlib import Path
 from xml.etree import ElementTree

@@ -5,11 +5,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import time
 from collections import Counter
 
 import pytest
-
-import time
 
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.oparl.client import HttpJsonFetcher
@@ -39,7 +38,7 @@ def harvest(server, state_dir=None, retries=3):
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def first_paper(server) -> dict:
@@ -185,9 +184,8 @@ def test_non_public_and_personal_data_never_reach_the_state_directory(server, tm
 
 
 def test_a_url_that_is_not_a_system_is_named_as_the_mistake(server):
-    with pytest.raises(HarvestFailed) as caught:
-        with HttpClient(server.cache_dir, HttpSettings(retries=0)) as http:
-            Harvester(HttpJsonFetcher(http), server.recording.body["id"]).run()
+    with pytest.raises(HarvestFailed) as caught, HttpClient(server.cache_dir, HttpSettings(retries=0)) as http:
+        Harvester(HttpJsonFetcher(http), server.recording.body["id"]).run()
     assert "kein System" in caught.value.message
 
 

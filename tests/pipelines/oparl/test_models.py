@@ -12,6 +12,7 @@ from pipelines.oparl import models
 from pipelines.oparl.recording import FLAT_LISTS, TOP_LEVEL_LISTS, Recording
 from tests.oparl_server import SAMPLE
 
+
 @pytest.fixture(scope="module")
 def files(reference_dir):
     """Files of ../shared/reference/oparl/ matching a glob pattern (the folder is read where it lies)."""

@@ -34,7 +34,7 @@ def test_flat_lists_carry_the_back_references_embedded_objects_omit(recording):
 
 
 def test_modified_since_returns_only_changes_and_the_deleted_objects(recording):
-    since = dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)
+    since = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
     url, received = recording.body["paper"] + "?modified_since=2026-10-01T00:00:00%2B00:00", []
     while url:
         page = recording.answer(url)

@@ -2,7 +2,8 @@
 
 import sqlite3
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipelines.oparl import search
 

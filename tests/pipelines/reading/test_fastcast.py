@@ -91,6 +91,6 @@ def test_trimming_text_stays_inline_and_equals_the_cell_by_cell_path():
     assert [c.inline_kind for c in casters] == ["string"] * 3
     cast_row = compile_row_caster(casters)
     for row in ([" x\t", "y ", "-"], ["", " z", " w "], ["  ", "a", "\tb"]):
-        assert cast_row(row) == [caster.lookup(cell, None) for caster, cell in zip(casters, row)]
+        assert cast_row(row) == [caster.lookup(cell, None) for caster, cell in zip(casters, row, strict=True)]
     assert cast_row([" x\t", "y ", "-"]) == ["x", "y", None]
     assert cast_row(["a", "", "b"]) is None  # a required field left empty goes to Frictionless

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def test_parts_cover_the_file_and_start_at_line_starts(records):
     data = records.read_bytes()
     assert len(parts) == 3
     assert parts[0].start == 0 and parts[-1].end == len(data)
-    assert all(first.end == second.start for first, second in zip(parts, parts[1:]))
+    assert all(first.end == second.start for first, second in pairwise(parts))
     assert all(data[part.start - 1:part.start] == b"\n" for part in parts[1:])
 
 

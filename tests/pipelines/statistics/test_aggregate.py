@@ -150,7 +150,7 @@ def test_parts_merged_in_file_order_count_as_one_stream():
     assert first.records == whole.records
     merged, expected = first.tables(), whole.tables()
     assert [table.month for table in merged] == [table.month for table in expected]
-    for mine, theirs in zip(merged, expected):
+    for mine, theirs in zip(merged, expected, strict=True):
         assert mine.cells.keys() == theirs.cells.keys()
         for key, cell in theirs.cells.items():
             assert mine.cells[key].count == cell.count

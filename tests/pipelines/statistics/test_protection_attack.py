@@ -124,7 +124,7 @@ def test_csv_and_json_exports_publish_exactly_the_database_rows(built, dataset_i
     with (folder / f"{audit['table']}.csv").open(encoding="utf-8-sig", newline="") as handle:
         from_csv = list(csv.DictReader(handle))
     assert len(from_csv) == len(rows)
-    for mine, theirs in zip(rows, from_csv):
+    for mine, theirs in zip(rows, from_csv, strict=True):
         for name, value in mine.items():
             shown = theirs[name]
             if value is None:
@@ -234,7 +234,7 @@ def test_a_second_release_with_single_record_changes_narrows_no_earlier_hidden_v
 
     def without_last_month(lines):
         months = [line.split(";")[1][3:] for line in lines]
-        return [line for line, month in zip(lines, months) if month != "10.2026"]
+        return [line for line, month in zip(lines, months, strict=True) if month != "10.2026"]
 
     for dataset_id in chosen:
         rewrite_export(root / "datasets" / dataset_id, without_last_month)

@@ -28,8 +28,8 @@ def test_compacting_in_any_rhythm_counts_every_pair_once(drawn, batch, compact_a
         cells, values, counts = histogram.pairs()
     finally:
         value_histogram.COMPACT_AFTER = old
-    assert dict(zip(zip(cells.tolist(), values.tolist()), counts.tolist())) == dict(expected)
-    assert list(zip(cells.tolist(), values.tolist())) == sorted(expected)
+    assert dict(zip(zip(cells.tolist(), values.tolist(), strict=True), counts.tolist(), strict=True)) == dict(expected)
+    assert list(zip(cells.tolist(), values.tolist(), strict=True)) == sorted(expected)
 
 
 def test_missing_values_are_not_counted():

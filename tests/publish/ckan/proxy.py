@@ -67,7 +67,7 @@ class CkanProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "CkanProxy":
+    def __enter__(self) -> CkanProxy:
         self._thread.start()
         return self
 

@@ -249,9 +249,11 @@ def test_ckanext_dcat_output_matches_our_catalogue(unique_build, proxy, ckan):
                               ns.DCAT.downloadURL, ns.DCAT.accessURL):
                 assert {str(o) for o in theirs.objects(dist, predicate)} == \
                        {str(o) for o in ours.objects(dist, predicate)}, (dist, predicate)
-            checksum = lambda g: {str(g.value(c, SPDX.checksumValue)) for c in g.objects(dist, SPDX.checksum)}
-            assert checksum(theirs) == checksum(ours)
+            assert _checksums(theirs, dist) == _checksums(ours, dist)
 
+
+def _checksums(graph, dist) -> set[str]:
+    return {str(graph.value(c, SPDX.checksumValue)) for c in graph.objects(dist, SPDX.checksum)}
 
 def test_dry_run_into_an_empty_ckan_lists_everything_and_writes_nothing(unique_build, proxy, ckan):
     build, suffix = unique_build

@@ -2,6 +2,7 @@
 load assets only from the same host, and a rebuild is picked up without a restart."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from html.parser import HTMLParser
@@ -88,10 +89,8 @@ fields:
 def _open_files_and_threads(pid: int) -> tuple[list[str], int]:
     links = []
     for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
+        with contextlib.suppress(OSError):  # closed while we looked
             links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
-        except OSError:  # closed while we looked
-            pass
     return links, len(os.listdir(f"/proc/{pid}/task"))
 
 
@@ -118,5 +117,5 @@ def test_swapped_out_releases_free_their_threads_and_database_files(portal_dir):
         stop_server(server)
     databases = [link for link in links if link.endswith("portal.db") or "portal.db (deleted)" in link]
     assert not [link for link in databases if "(deleted)" in link], databases
-    assert len({link for link in databases}) <= 2, databases  # the current release (and at most the one before)
+    assert len(set(databases)) <= 2, databases  # the current release (and at most the one before)
     assert threads_after <= threads_before + 3, (threads_before, threads_after)

@@ -58,11 +58,11 @@ def test_a_streamed_csv_that_datasette_cuts_short_is_broken_off(portal_dir, monk
     with _InProcessServer(out) as server, httpx.Client(base_url=server.url, timeout=60) as client:
         # Past the response cache (a cookie makes an answer personal): the stream itself is broken off.
         received = b""
-        with pytest.raises(httpx.RemoteProtocolError):
-            with client.stream("GET", url, headers={"Cookie": "sitzung=1"}) as response:
-                assert response.status_code == 200
-                for chunk in response.iter_bytes():
-                    received += chunk
+        with (pytest.raises(httpx.RemoteProtocolError),
+              client.stream("GET", url, headers={"Cookie": "sitzung=1"}) as response):
+            assert response.status_code == 200
+            for chunk in response.iter_bytes():
+                received += chunk
         assert b"CSV contains more than" not in received
         rows = list(csv.reader(io.StringIO(received.decode())))
         assert rows[0] == ["rowid", "n", "gruppe"] and 1000 < len(rows) < 120_000

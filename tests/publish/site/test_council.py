@@ -9,7 +9,6 @@ from urllib.parse import urlparse
 
 import feedparser
 import icalendar
-import pytest
 
 from publish.database import open_readonly
 from publish.site import council_data

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publish.site import council_data
 from publish.database import open_readonly
+from publish.site import council_data
 
 NOW = "2026-11-25T12:00:00+01:00"
 

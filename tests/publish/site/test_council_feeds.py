@@ -8,10 +8,10 @@ import feedparser
 import icalendar
 import pytest
 
-from publish.site import council_data, council_feeds
 from publish.database import open_readonly
+from publish.site import council_data, council_feeds
 
-NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")

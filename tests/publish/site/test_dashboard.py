@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
 import statistics
+from html import escape
 
 import pytest
 import yaml

@@ -4,6 +4,8 @@ council-information part; only their contract names are relied on here)."""
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from publish.site.plan_links import council_links, find_references
 
@@ -102,9 +104,6 @@ def test_without_council_tables_plans_have_no_links(tmp_path):
 ])
 def test_reference_forms(text, expected):
     assert [(r.kind, r.number, r.name) for r in find_references(text)] == expected
-
-
-from hypothesis import given, strategies as st  # noqa: E402
 
 
 @given(number=st.integers(min_value=1, max_value=999), year=st.integers(min_value=1990, max_value=2030),

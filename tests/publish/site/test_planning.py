@@ -11,6 +11,7 @@ import pytest
 from kommune import portal
 from tests.conftest import dataset_yaml
 
+
 def page(build: Path, url_path: str) -> str:
     return (build / "site" / url_path / "index.html").read_text(encoding="utf-8")
 

@@ -1,6 +1,13 @@
 import datetime as dt
 
-from publish.site.planning_data import displayed_state, natural_key, path_through_council, plan_slug, plan_title, timeline
+from publish.site.planning_data import (
+    displayed_state,
+    natural_key,
+    path_through_council,
+    plan_slug,
+    plan_title,
+    timeline,
+)
 
 
 def test_slugs_and_titles():
