@@ -219,6 +219,7 @@ def run_async(coroutine):
 _SHARED_GROUPS = {"browser": REPO / "tests" / "browser", "ckan": REPO / "tests" / "publish" / "ckan"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist turns the marks into the groups of --dist loadgroup
 def pytest_collection_modifyitems(items):
     for item in items:
         for group, folder in _SHARED_GROUPS.items():
