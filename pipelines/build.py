@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from contracts.files import file_sha256
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
@@ -289,10 +290,7 @@ def dataset_hash(dataset: DatasetConfig) -> str | None:
     outside = [path for path in getattr(KINDS.get(dataset.kind), "inputs", lambda _: [])(dataset) if path.is_file()]
     for path in sorted(p for p in dataset.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) + outside:
         digest.update(path.name.encode() if path in outside else str(path.relative_to(dataset.folder)).encode())
-        digest.update(b"\0")
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+        digest.update(b"\0" + file_sha256(path).encode())
     return digest.hexdigest()
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
 import io
 import json
 import os
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, TextIO
 
+from contracts.files import file_sha256
 from contracts.spreadsheet import FORMULA_START_CHARS, QuotingWriter, has_line_break, spreadsheet_safe
 
 
@@ -271,8 +271,4 @@ def _resource_output(name: str, schema: dict, count: int, csv_path: Path, json_p
 
 
 def _file_info(path: Path) -> FileInfo:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return FileInfo(path=path.name, bytes=path.stat().st_size, sha256=digest.hexdigest())
+    return FileInfo(path=path.name, bytes=path.stat().st_size, sha256=file_sha256(path))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from contracts.files import file_sha256
 from publish.build_folder import BuildFolder
 
 MANIFEST = "publish-manifest.json"
@@ -144,8 +145,7 @@ def _input_files(root: Path, recorded: dict[str, dict]) -> dict[str, dict]:
         if old and all(old.get(key) == record[key] for key in record) and old.get("sha256"):
             record["sha256"] = old["sha256"]
         else:
-            with open(path, "rb") as handle:
-                record["sha256"] = hashlib.file_digest(handle, "sha256").hexdigest()
+            record["sha256"] = file_sha256(path)
         found[relative] = record
     return found
 

@@ -1,9 +1,9 @@
 """Reading ``build/`` into the Catalogue."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from contracts.files import file_sha256
 from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
 from publish.catalogue.model import (
@@ -33,16 +33,10 @@ def file_digest(path: Path) -> tuple[int, str]:
     """Return ``(byte size, sha256 hex)`` of a file, read in blocks.
 
     Raises CatalogueError when the file is missing from the build."""
-    digest = hashlib.sha256()
-    size = 0
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 16), b""):
-                digest.update(block)
-                size += len(block)
+        return path.stat().st_size, file_sha256(path)
     except FileNotFoundError as error:
         raise CatalogueError(f"{path}: Datei fehlt im Build") from error
-    return size, digest.hexdigest()
 
 
 def _size_and_sha256(path: Path, described: dict) -> tuple[int, str]:
