@@ -23,9 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from contracts.german import MISSING, Period, german_date, german_number
 from publish.database import open_readonly
-from publish.formatting import german_number
-from publish.periods import Period
 
 QUERY_SECONDS = 2.0
 SENTENCE_FIELDS = {"value", "period", "when", "unit", "target", "target_date", "previous", "year_ago"}
@@ -192,25 +191,16 @@ def _sentence(definition: KpiDefinition, result: KpiResult) -> str:
     assert current is not None
 
     def number(point: KpiPoint | None) -> str:
-        return "–" if point is None else german_number(point.value)
+        return MISSING if point is None else german_number(point.value)
 
     period = Period.parse(current.period)
     text = definition.sentence.format(
         value=german_number(current.value), period=period.name, when=period.when, unit=definition.unit,
-        target="–" if definition.target is None else german_number(definition.target),
-        target_date=_german_date(definition.target_date), previous=number(result.previous),
+        target=german_number(definition.target),
+        target_date=german_date(definition.target_date), previous=number(result.previous),
         year_ago=number(result.year_ago),
     )
     return text[:1].upper() + text[1:]  # "{when} wurden …" starts a sentence with "im …"
-
-
-def _german_date(text: str | None) -> str:
-    if not text:
-        return "–"
-    try:
-        return date.fromisoformat(text).strftime("%d.%m.%Y")
-    except ValueError:
-        return text
 
 
 def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,

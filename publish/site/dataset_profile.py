@@ -13,10 +13,9 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from contracts.german import german_date, german_datetime, german_measurement, german_period
 from publish.facet_counts import FACET_COUNTS_TABLE
 from publish.site.council import LOCAL_TIME
-from publish.formatting import german_measurement, german_period
-from publish.site.context import german_date, german_datetime
 
 PREVIEW_ROWS = 10
 TOP_VALUES = 3

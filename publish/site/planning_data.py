@@ -14,6 +14,8 @@ import json
 import re
 import sqlite3
 
+from contracts.german import german_date
+
 BUILDING_FAMILY = "bauen"
 BOUNDARY_TABLE = "stadtgrenze"
 PERMITS_TABLE = "baugenehmigungen"
@@ -136,7 +138,7 @@ def displayed_state(plan: dict, state: dict, today: dt.date) -> dict:
     public display period has ended is no longer open for comments, so it says so."""
     ended = plan.get("offenlage_ende")
     if state.get("value") == "offenlage" and ended and str(ended)[:10] < today.isoformat():
-        return {**state, "label": f"Offenlage beendet am {dt.date.fromisoformat(str(ended)[:10]):%d.%m.%Y}",
+        return {**state, "label": f"Offenlage beendet am {german_date(str(ended))}",
                 "description": "Die öffentliche Auslegung ist beendet; die Stellungnahmen werden ausgewertet."}
     return state
 
