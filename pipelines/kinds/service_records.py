@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from contracts.build_folder import AUDIT_FILE
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
@@ -54,7 +55,6 @@ from pipelines.steps.suppression import UnprotectableCell
 from pipelines.tabular.checked import InvalidTable, consume_valid_rows
 
 NEEDS_SCHEMA = True  # schema.yaml describes the raw export; the published schema follows from the declaration
-AUDIT_FILE = "disclosure-audit.json"
 MAX_ISSUES = 200
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contracts.build_folder import PACKAGE_FILE
 from contracts.files import file_sha256
 from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
@@ -131,7 +132,7 @@ def _distributions(build: BuildFolder, package: dict, landing: str,
             access_url=f"{datasette_url}/{resource['name']}", download_url=None,
             file_type="JSON", media_type="application/json", is_api=True,
         ))
-    descriptor = _file_distribution(folder / "datapackage.json", {}, landing,
+    descriptor = _file_distribution(folder / PACKAGE_FILE, {}, landing,
                                     "Datenpaket-Beschreibung", "Schema, Lizenz und Herkunft aller Dateien "
                                     "dieses Datensatzes (Frictionless Data Package).")
     distributions.append(Distribution(**{**descriptor.__dict__, "title": "Datenpaket-Beschreibung (JSON)",
