@@ -56,11 +56,12 @@ class RetryPolicy:
             return min(max(retry_after, 0.0), self.max_backoff)
         return min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
 
-    def run(self, attempt: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep,
+    def run(self, attempt: Callable[[], T], *, sleep: Callable[[float], None] | None = None,
             before_retry: Callable[[Transient, float], None] | None = None) -> T:
         """Call `attempt` until it returns, raises something other than `Transient`, or has
         failed transiently `retries + 1` times; then raises GaveUp. `before_retry` is told each
-        transient failure and the wait before the next attempt (for logs, rewinding files)."""
+        transient failure and the wait before the next attempt (for logs, rewinding files).
+        `sleep` defaults to `time.sleep`, looked up at each call."""
 
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
@@ -73,7 +74,8 @@ class RetryPolicy:
                 before_retry(error, state.upcoming_sleep)
 
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.retries + 1), wait=wait, sleep=sleep,
+            stop=tenacity.stop_after_attempt(self.retries + 1), wait=wait,
+            sleep=sleep or (lambda seconds: time.sleep(seconds)),
             retry=tenacity.retry_if_exception_type(Transient), before_sleep=before_sleep,
             reraise=True)
         try:
