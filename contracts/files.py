@@ -14,3 +14,17 @@ def file_sha256(path: Path) -> str:
     copy in memory). Raises OSError (FileNotFoundError) like `open`."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+#: How datapackage.json names the algorithm before the hex digest (Frictionless `hash`).
+HASH_PREFIX = "sha256:"
+
+
+def package_hash(hex_digest: str) -> str:
+    """The `hash` value of a file in datapackage.json: `sha256:<hex>`."""
+    return HASH_PREFIX + hex_digest
+
+
+def hex_of_package_hash(value: str) -> str | None:
+    """The hex digest in a datapackage.json `hash` value; None if it is not sha256."""
+    return value.removeprefix(HASH_PREFIX) if value.startswith(HASH_PREFIX) else None

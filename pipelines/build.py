@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from contracts.build_folder import BUILD_REPORT_FILE, DATASETS_DIR, PACKAGE_FILE, PORTAL_FILE, REPORT_FILE
-from contracts.files import file_sha256
+from contracts.files import file_sha256, package_hash
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
@@ -299,7 +299,7 @@ def _modified(previous_package: dict | None, resources) -> str:
     """Data is 'modified' only when a published file's content changed."""
     if previous_package:
         old = {r["name"]: r.get("hash") for r in previous_package["resources"]}
-        new = {r.name: f"sha256:{r.csv.sha256}" for r in resources}
+        new = {r.name: package_hash(r.csv.sha256) for r in resources}
         if old == new:
             return previous_package["kommune"].get("modified") or now_iso()
     return now_iso()

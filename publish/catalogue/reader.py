@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contracts.build_folder import PACKAGE_FILE
-from contracts.files import file_sha256
+from contracts.files import file_sha256, hex_of_package_hash
 from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
 from publish.catalogue.model import (
@@ -43,9 +43,9 @@ def file_digest(path: Path) -> tuple[int, str]:
 def _size_and_sha256(path: Path, described: dict) -> tuple[int, str]:
     """Size and sha256 as the data package states them (Frictionless ``bytes``/``hash``),
     computed from the file where it does not."""
-    digest = str(described.get("hash") or "")
-    if described.get("bytes") is not None and digest.startswith("sha256:"):
-        return int(described["bytes"]), digest.removeprefix("sha256:")
+    digest = hex_of_package_hash(str(described.get("hash") or ""))
+    if described.get("bytes") is not None and digest is not None:
+        return int(described["bytes"]), digest
     return file_digest(path)
 
 

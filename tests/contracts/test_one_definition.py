@@ -118,6 +118,12 @@ def build_file_names(node: ast.AST, _: set[str]) -> str | None:
     return None
 
 
+def package_hash_prefix(node: ast.AST, _: set[str]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("sha256:"):
+        return "the sha256: prefix of a package hash"
+    return None
+
+
 def kpi_placeholders(node: ast.AST, _: set[str]) -> str | None:
     return "the KPI sentence placeholders" if _constants(node) >= KPI_PLACEHOLDERS else None
 
@@ -139,10 +145,12 @@ def spreadsheet_triggers(node: ast.AST, _: set[str]) -> str | None:
 
 
 CHECKS = {"german_formatting": german_formatting, "retry_loop": retry_loop, "file_hash": file_hash,
-          "build_file_names": build_file_names, "kpi_placeholders": kpi_placeholders,
+          "build_file_names": build_file_names, "package_hash_prefix": package_hash_prefix,
+          "kpi_placeholders": kpi_placeholders,
           "roadmap_defaults": roadmap_defaults, "spreadsheet_triggers": spreadsheet_triggers}
 OWNERS = {"german_formatting": "contracts/german.py", "retry_loop": "contracts/retry.py",
-          "file_hash": "contracts/files.py", "build_file_names": "contracts/build_folder.py",
+          "file_hash": "contracts/files.py", "package_hash_prefix": "contracts/files.py",
+          "build_file_names": "contracts/build_folder.py",
           "kpi_placeholders": "contracts/kpis.py", "roadmap_defaults": "contracts/roadmap.py",
           "spreadsheet_triggers": "contracts/spreadsheet.py"}
 
