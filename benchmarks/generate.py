@@ -12,6 +12,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from contracts.german import german_date
+
 SCHEMA_PATH = Path(__file__).with_name("service_records.schema.json")
 HEADER = "vorgang_id;eingang;leistung;kanal;stadtteil;bearbeitungstage;wartezeit_min"
 
@@ -61,7 +63,7 @@ def generate(path: Path, rows: int, seed: int = 20261125) -> Path:
     Raises ``OSError`` when the file cannot be written.
     """
     rng = random.Random(seed)
-    dates = [(FIRST_DAY + timedelta(days=offset)).strftime("%d.%m.%Y") for offset in range(DAYS)]
+    dates = [german_date(FIRST_DAY + timedelta(days=offset)) for offset in range(DAYS)]
     processing = [_german_decimal(tenths) for tenths in range(1200)]
     processing_weights = [0.985**tenths for tenths in range(1200)]
     waits = [str(minutes) for minutes in range(181)]

@@ -225,9 +225,10 @@ def run_file_paths(
 def _build_figures(name: str, portal: Path, out: Path, rows: int) -> tuple[Measurement, dict]:
     """Run `kommune build` once; the measurement plus what its build report says per dataset."""
     from benchmarks.portal import kommune
+    from contracts.build_folder import BUILD_REPORT_FILE
 
     wall, peak, _ = run_child(kommune("build", "-C", str(portal), "-o", str(out), "--quiet"))
-    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    report = json.loads((out / BUILD_REPORT_FILE).read_text(encoding="utf-8"))
     datasets = {entry["id"]: {"status": entry["status"], "seconds": entry["seconds"]} for entry in report["datasets"]}
     failed = [key for key, value in datasets.items() if value["status"] in ("failed", "stale")]
     if failed:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from contracts.build_folder import BUILD_REPORT_FILE
 from kommune import portal
 from kommune.releases import BuildLocked, OutOfSpace
 from pipelines.build import BuildReport
@@ -210,7 +211,7 @@ def _finish(report: BuildReport, strict: bool, quiet: bool, checking: bool = Fal
             for issue in result.issues[:20]:
                 click.echo(f"  - {issue.describe()}", err=True)
             if len(result.issues) > 20:
-                click.echo(f"  … und {len(result.issues) - 20} weitere (siehe {report.file or 'build-report.json'})",
+                click.echo(f"  … und {len(result.issues) - 20} weitere (siehe {report.file or BUILD_REPORT_FILE})",
                            err=True)
         elif not quiet:
             click.echo(f"ok     {result.id}: {result.summary}, {result.rows} Zeilen, {result.seconds:.2f} s")

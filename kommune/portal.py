@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from contracts.build_folder import BUILD_REPORT_FILE
 from kommune.releases import OutOfSpace, staged_release
 from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
 from pipelines.config import PortalConfig
@@ -55,7 +56,7 @@ def build(
         with staged_release(out) as stage:
             report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
             _publish_isolating_datasets(stage.dir, stage.previous, stage.state_dir / "publish", report)
-        report.file = out / "build-report.json"
+        report.file = out / BUILD_REPORT_FILE
     except (OSError, sqlite3.OperationalError) as error:
         if not _disk_full(error):
             raise
@@ -114,7 +115,7 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
         report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress,
                                 done="geprüft")
         target = Path(report_file) if report_file else Path(portal_dir) / VALIDATE_REPORT
-        shutil.copyfile(scratch / "release" / "build-report.json", target)
+        shutil.copyfile(scratch / "release" / BUILD_REPORT_FILE, target)
     report.file = target
     return portal, report
 

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts.build_folder import BUILD_REPORT_FILE, DATASETS_DIR, PACKAGE_FILE, PORTAL_FILE, REPORT_FILE
+from contracts.files import file_sha256, package_hash
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
@@ -101,9 +103,9 @@ def build_datasets(
     """
     started = time.monotonic()
     report = BuildReport(started=now_iso())
-    datasets_dir = release_dir / "datasets"
+    datasets_dir = release_dir / DATASETS_DIR
     datasets_dir.mkdir(parents=True, exist_ok=True)
-    previous_datasets = previous_dir / "datasets" if previous_dir else None
+    previous_datasets = previous_dir / DATASETS_DIR if previous_dir else None
     workers_wanted()  # a wrong KOMMUNE_WORKERS stops the build before any work, like a wrong KOMMUNE_HTTP_*
     with HttpClient(state_dir / "http-cache", HttpSettings.from_environment()) as http:
         for dataset in portal.datasets.values():
@@ -118,7 +120,7 @@ def build_datasets(
         for dataset_id, problems in portal.invalid_datasets.items():
             if only is None or dataset_id in only:
                 report.datasets.append(_declaration_failed(dataset_id, problems, datasets_dir, previous_datasets))
-    (release_dir / "portal.json").write_text(json.dumps(portal.resolved(), ensure_ascii=False, indent=2, default=str))
+    (release_dir / PORTAL_FILE).write_text(json.dumps(portal.resolved(), ensure_ascii=False, indent=2, default=str))
     report.seconds = time.monotonic() - started
     previous_report = _previous_report(previous_dir)
     for result in report.datasets:
@@ -126,7 +128,7 @@ def build_datasets(
         result.last_success = report.started if result.status in ("ok", "unchanged") \
             else previous_report.get(result.id, {}).get("last_success")
     merged = {**(previous_report if only is not None else {}), **{d.id: d.to_dict() for d in report.datasets}}
-    (release_dir / "build-report.json").write_text(json.dumps(
+    (release_dir / BUILD_REPORT_FILE).write_text(json.dumps(
         {"started": report.started, "seconds": round(report.seconds, 3),
          "datasets": [merged[i] for i in sorted({*portal.datasets, *portal.invalid_datasets}) if i in merged]},
         ensure_ascii=False, indent=2))
@@ -172,9 +174,9 @@ def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path,
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
                                modified=_modified(previous_package, resources), warnings=ctx.warnings)
-    _write_json(out_dir / "datapackage.json", package)
+    _write_json(out_dir / PACKAGE_FILE, package)
     # no time of checking in here either: the build report says when the build ran
-    _write_json(out_dir / "report.json", {"valid": True, "issues": [], "rows": sum(r.row_count for r in resources),
+    _write_json(out_dir / REPORT_FILE, {"valid": True, "issues": [], "rows": sum(r.row_count for r in resources),
                                           "warnings": [w.to_dict() for w in ctx.warnings], **ctx.details})
     warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
@@ -207,7 +209,7 @@ def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> 
 
 def _previous_personal_data_warnings(previous: Path) -> list[str]:
     try:
-        report = json.loads((previous / "report.json").read_text(encoding="utf-8"))
+        report = json.loads((previous / REPORT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     return [Issue(**warning).describe() for warning in report.get("warnings", []) if warning.get("type") == "personal-data"]
@@ -250,13 +252,13 @@ def fail_after_build(report: BuildReport, release_dir: Path, previous_dir: Path 
     it): its version from `previous_dir` takes its place, marked stale, or, without one, it is
     left out (status failed). `report` and the release's build-report.json are updated."""
     started = time.monotonic()
-    previous = previous_dir / "datasets" / dataset_id if previous_dir else None
+    previous = previous_dir / DATASETS_DIR / dataset_id if previous_dir else None
     previous_package = _read_package(previous) if previous else None
     own = next((d for d in report.datasets if d.id == dataset_id), None)
-    result = _keep_last_good(dataset_id, release_dir / "datasets" / dataset_id, previous, previous_package, summary,
+    result = _keep_last_good(dataset_id, release_dir / DATASETS_DIR / dataset_id, previous, previous_package, summary,
                              issues, own.warnings if own else [], started)
     report.datasets = [result if d.id == dataset_id else d for d in report.datasets] + ([] if own else [result])
-    path = release_dir / "build-report.json"
+    path = release_dir / BUILD_REPORT_FILE
     written = json.loads(path.read_text(encoding="utf-8"))
     entries = [entry for entry in written["datasets"] if entry["id"] != dataset_id] + [result.to_dict()]
     _write_json(path, {**written, "datasets": sorted(entries, key=lambda entry: entry["id"])})
@@ -268,13 +270,13 @@ def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, is
     report = {"valid": False, "summary": summary, "issues": [i.to_dict() for i in issues]}
     if previous_package is None:
         out_dir.mkdir(parents=True)
-        _write_json(out_dir / "report.json", report)
+        _write_json(out_dir / REPORT_FILE, report)
         return DatasetResult(dataset_id, "failed", summary, issues, warnings, time.monotonic() - started)
     _carry_over(previous, out_dir)
     previous_package["kommune"]["status"] = "stale"
     previous_package["kommune"]["stale_reason"] = summary + (f": {issues[0].describe()}" if issues else "")
-    _write_json(out_dir / "datapackage.json", previous_package)
-    _write_json(out_dir / "report.json", report)
+    _write_json(out_dir / PACKAGE_FILE, previous_package)
+    _write_json(out_dir / REPORT_FILE, report)
     rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
     return DatasetResult(dataset_id, "stale", summary, issues, warnings, time.monotonic() - started, rows)
 
@@ -289,10 +291,7 @@ def dataset_hash(dataset: DatasetConfig) -> str | None:
     outside = [path for path in KINDS[dataset.kind].inputs(dataset) if path.is_file()]
     for path in sorted(p for p in dataset.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) + outside:
         digest.update(path.name.encode() if path in outside else str(path.relative_to(dataset.folder)).encode())
-        digest.update(b"\0")
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+        digest.update(b"\0" + file_sha256(path).encode())
     return digest.hexdigest()
 
 
@@ -300,7 +299,7 @@ def _modified(previous_package: dict | None, resources) -> str:
     """Data is 'modified' only when a published file's content changed."""
     if previous_package:
         old = {r["name"]: r.get("hash") for r in previous_package["resources"]}
-        new = {r.name: f"sha256:{r.csv.sha256}" for r in resources}
+        new = {r.name: package_hash(r.csv.sha256) for r in resources}
         if old == new:
             return previous_package["kommune"].get("modified") or now_iso()
     return now_iso()
@@ -362,7 +361,7 @@ def _files_complete(folder: Path, package: dict) -> bool:
 
 def _read_package(folder: Path) -> dict | None:
     try:
-        return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        return json.loads((folder / PACKAGE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -371,7 +370,7 @@ def _previous_report(previous_dir: Path | None) -> dict:
     if previous_dir is None:
         return {}
     try:
-        data = json.loads((previous_dir / "build-report.json").read_text(encoding="utf-8"))
+        data = json.loads((previous_dir / BUILD_REPORT_FILE).read_text(encoding="utf-8"))
         return {d["id"]: d for d in data["datasets"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}

@@ -5,21 +5,23 @@ the same everywhere and a town's server is never hammered.
 """
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
+from contracts.retry import RETRY_STATUS, GaveUp, RetryPolicy, Transient, retry_after_seconds
 from pipelines.errors import SettingInvalid
 
-RETRY_STATUS = {429, 500, 502, 503, 504}
+T = TypeVar("T")
 USER_AGENT = "OffeneKommune/0.1 (+https://github.com/offene-kommune)"
 
 
@@ -64,7 +66,7 @@ class HttpSettings:
 
 
 class HttpClient:
-    """Fetches URLs with retries on 429/5xx (honouring Retry-After) and ETag/Last-Modified caching."""
+    """Fetches URLs with the retry policy of contracts/retry.py and ETag/Last-Modified caching."""
 
     def __init__(self, cache_dir: Path, settings: HttpSettings | None = None):
         self.cache_dir = Path(cache_dir)
@@ -92,35 +94,26 @@ class HttpClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(self.settings.retries, self.settings.backoff, self.settings.max_backoff)
+
     def get(self, url: str, params: dict | None = None, headers: dict | None = None) -> httpx.Response:
-        """GET with retries. Raises FetchError on network failure, or on a final 4xx/5xx."""
-        attempt = 0
-        while True:
-            self._wait_for_rate_limit()
-            try:
-                with self._client.stream("GET", url, params=params, headers=headers) as response:
-                    # What Response.read() does, bounded in time and size (see _read_limited).
-                    response._content = b"".join(self._read_limited(response, url))
-            except httpx.TooManyRedirects:
-                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)") from None
-            except httpx.TimeoutException:
-                if attempt >= self.settings.retries:
-                    raise FetchError(url, f"keine Antwort innerhalb von {self.settings.timeout:g} s") from None
-                response = None
-            except httpx.HTTPError as error:
-                if attempt >= self.settings.retries:
-                    raise FetchError(url, f"nicht erreichbar ({type(error).__name__})") from error
-                response = None
-            if response is not None and response.status_code not in RETRY_STATUS:
-                if response.status_code >= 400:
-                    raise FetchError(url, f"Server antwortete mit HTTP {response.status_code}", response.status_code,
-                                     response.content[:65536])
-                return response
-            if attempt >= self.settings.retries:
-                status = response.status_code if response is not None else None
-                raise FetchError(url, f"Server antwortete nach {attempt + 1} Versuchen mit HTTP {status}", status)
-            time.sleep(self._delay(attempt, response))
-            attempt += 1
+        """GET with retries (contracts/retry.py). Raises FetchError on network failure, or on a
+        final 4xx/5xx."""
+
+        def attempt() -> httpx.Response:
+            with self._request(url, params, headers) as response:
+                self._refuse_final_error(response, url)
+                # What Response.read() does, bounded in time and size (see _read_limited); the
+                # body is already decoded, so the copy must not announce a content encoding.
+                body = b"".join(self._read_limited(response, url))
+                kept = [(k, v) for k, v in response.headers.multi_items()
+                        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+                return httpx.Response(response.status_code, headers=kept, content=body,
+                                      request=response.request)
+
+        return self._with_retries(attempt, url)
 
     def get_json(self, url: str, params: dict | None = None) -> object:
         response = self.get(url, params=params)
@@ -144,36 +137,58 @@ class HttpClient:
                 headers["If-None-Match"] = meta["etag"]
             if meta.get("last_modified"):
                 headers["If-Modified-Since"] = meta["last_modified"]
-        attempt = 0
-        while True:
-            self._wait_for_rate_limit()
-            try:
-                with self._client.stream("GET", url, headers=headers) as response:
-                    if response.status_code == 304 and body.exists():
-                        return body
-                    if response.status_code in RETRY_STATUS and attempt < self.settings.retries:
-                        delay = self._delay(attempt, response)
-                    elif response.status_code >= 400:
-                        raise FetchError(url, f"Server antwortete mit HTTP {response.status_code}", response.status_code)
-                    else:
-                        self._stream_to(response, body.with_suffix(".part"), url)
-                        os.replace(body.with_suffix(".part"), body)
-                        meta_path.write_text(json.dumps({
-                            "url": url,
-                            "etag": response.headers.get("etag"),
-                            "last_modified": response.headers.get("last-modified"),
-                            "content_type": response.headers.get("content-type"),
-                        }))
-                        return body
-            except httpx.TooManyRedirects:
-                raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)") from None
-            except (httpx.TimeoutException, httpx.TransportError) as error:
-                if attempt >= self.settings.retries:
-                    reason = "Zeitüberschreitung" if isinstance(error, httpx.TimeoutException) else "nicht erreichbar"
-                    raise FetchError(url, f"{reason} ({type(error).__name__})") from error
-                delay = self._delay(attempt, None)
-            time.sleep(delay)
-            attempt += 1
+
+        def attempt() -> Path:
+            with self._request(url, None, headers) as response:
+                if response.status_code == 304 and body.exists():
+                    return body
+                self._refuse_final_error(response, url)
+                self._stream_to(response, body.with_suffix(".part"), url)
+                os.replace(body.with_suffix(".part"), body)
+                meta_path.write_text(json.dumps({
+                    "url": url,
+                    "etag": response.headers.get("etag"),
+                    "last_modified": response.headers.get("last-modified"),
+                    "content_type": response.headers.get("content-type"),
+                }))
+                return body
+
+        return self._with_retries(attempt, url)
+
+    @contextmanager
+    def _request(self, url: str, params: dict | None, headers: dict | None) -> Iterator[httpx.Response]:
+        """One streamed GET; network failures become Transient (retried) or FetchError."""
+        self._wait_for_rate_limit()
+        try:
+            with self._client.stream("GET", url, params=params, headers=headers) as response:
+                yield response
+        except httpx.TooManyRedirects:
+            raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)") from None
+        except httpx.TimeoutException:
+            raise Transient(f"keine Antwort innerhalb von {self.settings.timeout:g} s") from None
+        except httpx.TransportError as error:
+            raise Transient(f"nicht erreichbar ({type(error).__name__})") from None
+
+    @staticmethod
+    def _refuse_final_error(response: httpx.Response, url: str) -> None:
+        """Raise Transient for a status worth another try, FetchError for any other 4xx/5xx."""
+        status = response.status_code
+        if status in RETRY_STATUS:
+            raise Transient(f"Server antwortete mit HTTP {status}", status,
+                            retry_after_seconds(response.headers.get("retry-after")))
+        if status >= 400:
+            raise FetchError(url, f"Server antwortete mit HTTP {status}", status,
+                             b"".join(response.iter_bytes())[:65536])
+
+    def _with_retries(self, attempt: Callable[[], T], url: str) -> T:
+        try:
+            return self.retry_policy.run(attempt)
+        except GaveUp as gave_up:
+            last = gave_up.last
+            if last.status is not None:
+                raise FetchError(url, f"Server antwortete nach {gave_up.attempts} Versuchen mit HTTP {last.status}",
+                                 last.status) from None
+            raise FetchError(url, last.reason) from None
 
     def cached_content_type(self, url: str) -> str | None:
         """The Content-Type the server sent for the cached copy of `url` (None if unknown)."""
@@ -209,13 +224,6 @@ class HttpClient:
                 raise FetchError(url, f"Antwort größer als {self.settings.max_bytes} Bytes")
             yield chunk
 
-    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
-        if response is not None:
-            retry_after = _retry_after_seconds(response.headers.get("retry-after"))
-            if retry_after is not None:
-                return min(retry_after, self.settings.max_backoff)
-        return min(self.settings.backoff * (2 ** attempt), self.settings.max_backoff)
-
     def _wait_for_rate_limit(self) -> None:
         if self.settings.min_interval:
             wait = self._last_request + self.settings.min_interval - time.monotonic()
@@ -223,16 +231,3 @@ class HttpClient:
                 time.sleep(wait)
         self._last_request = time.monotonic()
 
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After is either delta-seconds or an HTTP date (RFC 9110)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
 import io
 import json
 import os
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from contracts.files import file_sha256, package_hash
 from contracts.spreadsheet import FORMULA_START_CHARS, QuotingWriter, has_line_break, spreadsheet_safe
 
 
@@ -57,18 +57,18 @@ class ResourceOutput:
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "bytes": self.csv.bytes,
-            "hash": f"sha256:{self.csv.sha256}",
+            "hash": package_hash(self.csv.sha256),
             "schema": self.schema,
             "kommune": {
                 "rows": self.row_count,
-                "json": {"path": self.json.path, "bytes": self.json.bytes, "hash": f"sha256:{self.json.sha256}"},
+                "json": {"path": self.json.path, "bytes": self.json.bytes, "hash": package_hash(self.json.sha256)},
                 "fts": self.fts,
                 "fts_tokenizer": self.fts_tokenizer,
                 "indexes": self.indexes,
                 "facets": self.facets,
                 "geometry": self.geometry,
                 "dates": {"start": self.dates[0], "end": self.dates[1]} if self.dates else None,
-                "downloads": {kind: {"path": info.path, "bytes": info.bytes, "hash": f"sha256:{info.sha256}"}
+                "downloads": {kind: {"path": info.path, "bytes": info.bytes, "hash": package_hash(info.sha256)}
                               for kind, info in self.downloads.items()},
             },
         }
@@ -276,8 +276,4 @@ def _resource_output(name: str, schema: dict, count: int, csv_path: Path, json_p
 
 
 def _file_info(path: Path) -> FileInfo:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return FileInfo(path=path.name, bytes=path.stat().st_size, sha256=digest.hexdigest())
+    return FileInfo(path=path.name, bytes=path.stat().st_size, sha256=file_sha256(path))

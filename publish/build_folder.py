@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from contracts.build_folder import PACKAGE_FILE, BuildLayout
+
 _TILDE_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -14,55 +16,43 @@ class BuildMissing(Exception):
 
 
 @dataclass
-class BuildFolder:
-    """A complete build (a release folder, or the `build/` symlink resolved once)."""
-
-    root: Path
+class BuildFolder(BuildLayout):
+    """A complete build (a release folder, or the `build/` symlink resolved once); where its
+    files lie is contracts/build_folder.py."""
 
     @classmethod
     def open(cls, path: Path | str) -> BuildFolder:
         """Resolve `path` once, so a concurrent swap cannot mix two releases. Raises BuildMissing."""
         root = Path(path).resolve()
-        if not (root / "portal.json").exists():
+        if not BuildLayout(root).portal_file.exists():
             raise BuildMissing(f"{path} enthält keinen fertigen Build (erst `kommune build` ausführen)")
         return cls(root)
 
     @cached_property
     def portal(self) -> dict:
-        return json.loads((self.root / "portal.json").read_text(encoding="utf-8"))
+        return json.loads(self.portal_file.read_text(encoding="utf-8"))
 
     @cached_property
     def report(self) -> dict:
-        path = self.root / "build-report.json"
+        path = self.build_report_file
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"datasets": []}
 
     @cached_property
     def packages(self) -> list[dict]:
         """Every published dataset's datapackage.json (ok or stale), in declaration order."""
         packages: list[dict] = []
-        datasets = self.root / "datasets"
+        datasets = self.datasets_dir
         if not datasets.is_dir():
             return packages
         order = {entry["id"]: index for index, entry in enumerate(self.report.get("datasets", []))}
         for folder in datasets.iterdir():
-            path = folder / "datapackage.json"
+            path = folder / PACKAGE_FILE
             if path.exists():
                 packages.append(json.loads(path.read_text(encoding="utf-8")))
         return sorted(packages, key=lambda p: (order.get(p["name"], len(order)), p["name"]))
 
     def package(self, dataset_id: str) -> dict | None:
         return next((p for p in self.packages if p["name"] == dataset_id), None)
-
-    def dataset_dir(self, dataset_id: str) -> Path:
-        return self.root / "datasets" / dataset_id
-
-    @property
-    def database(self) -> Path:
-        return self.root / "portal.db"
-
-    @property
-    def site_dir(self) -> Path:
-        return self.root / "site"
 
     @property
     def datasette_path(self) -> str:

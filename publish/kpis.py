@@ -23,69 +23,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from contracts.german import MISSING, Period, german_date, german_number
+from contracts.kpis import Kpi, KpiDefinitionError
 from publish.database import open_readonly
-from publish.formatting import german_number
-from publish.periods import Period
 
 QUERY_SECONDS = 2.0
-SENTENCE_FIELDS = {"value", "period", "when", "unit", "target", "target_date", "previous", "year_ago"}
 
 
-class KpiDefinitionError(ValueError):
-    """A KPI definition lacks a key or its sentence uses an unknown placeholder."""
-
-
-@dataclass(frozen=True)
-class KpiDefinition:
-    id: str
-    title: str
-    sentence: str
-    unit: str
-    higher_is_better: bool | None  # None: a count that describes, neither good nor bad
-    sql: str
-    datasets: tuple[str, ...]
-    target: float | None = None
-    target_date: str | None = None
-    description: str = ""
-    breakdown_sql: str | None = None
-    unit_singular: str = ""  # "Tag" beside "Tage": "1 Tag", never "1 Tage"
-    point_in_time: bool = False  # a state (count of services now), not a sum over the period
-    headline: bool = False  # shown among the first tiles of the dashboard
-
-    def amount(self, value: float, places: int | None = None) -> str:
-        """`value` with its unit in German: `44,2 %`, `1 Tag`, `5 Tage`."""
-        unit = self.unit_singular if abs(value) == 1 and self.unit_singular else self.unit
-        return f"{german_number(value, places)}\u00a0{unit}" if unit else german_number(value, places)
-
-    def change_amount(self, change: float) -> str:
-        """A difference with sign and unit: `+2,2 Prozentpunkte`, `−1 Tag`, `±0 Vorlagen`."""
-        sign = "+" if change > 0 else ("−" if change < 0 else "±")
-        if self.unit == "%":
-            return f"{sign}{german_number(abs(change))}\u00a0Prozentpunkt{'' if abs(change) == 1 else 'e'}"
-        return sign + self.amount(abs(change))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> KpiDefinition:
-        """Read one entry of `portal.json["kpis"]`. Raises KpiDefinitionError."""
-        missing = [key for key in ("id", "title", "sentence", "sql") if not data.get(key)]
-        if missing:
-            raise KpiDefinitionError(f"KPI {data.get('id', '?')}: fehlt {', '.join(missing)}")
-        placeholders = set(re.findall(r"{(\w+)", data["sentence"]))
-        unknown = placeholders - SENTENCE_FIELDS
-        if unknown:
-            raise KpiDefinitionError(f"KPI {data['id']}: unbekannte Platzhalter {sorted(unknown)}")
-        target_date = data.get("target_date")
-        return cls(
-            id=data["id"], title=data["title"], sentence=data["sentence"], unit=data.get("unit") or "",
-            higher_is_better=None if "higher_is_better" in data and data["higher_is_better"] is None
-            else bool(data.get("higher_is_better", True)), sql=data["sql"],
-            datasets=tuple(data.get("datasets") or ()),
-            target=None if data.get("target") is None else float(data["target"]),
-            target_date=None if target_date is None else str(target_date),
-            description=data.get("description") or "", breakdown_sql=data.get("breakdown_sql"),
-            unit_singular=data.get("unit_singular") or "", point_in_time=bool(data.get("point_in_time")),
-            headline=bool(data.get("headline")),
-        )
+# The model of a KPI definition is the one the pipelines validate (contracts/kpis.py).
+KpiDefinition = Kpi
 
 
 @dataclass(frozen=True)
@@ -192,25 +138,16 @@ def _sentence(definition: KpiDefinition, result: KpiResult) -> str:
     assert current is not None
 
     def number(point: KpiPoint | None) -> str:
-        return "–" if point is None else german_number(point.value)
+        return MISSING if point is None else german_number(point.value)
 
     period = Period.parse(current.period)
     text = definition.sentence.format(
         value=german_number(current.value), period=period.name, when=period.when, unit=definition.unit,
-        target="–" if definition.target is None else german_number(definition.target),
-        target_date=_german_date(definition.target_date), previous=number(result.previous),
+        target=german_number(definition.target),
+        target_date=german_date(definition.target_date), previous=number(result.previous),
         year_ago=number(result.year_ago),
     )
     return text[:1].upper() + text[1:]  # "{when} wurden …" starts a sentence with "im …"
-
-
-def _german_date(text: str | None) -> str:
-    if not text:
-        return "–"
-    try:
-        return date.fromisoformat(text).strftime("%d.%m.%Y")
-    except ValueError:
-        return text
 
 
 def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,

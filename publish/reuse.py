@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from contracts.build_folder import DATABASE_FILE, DATASETS_DIR, PORTAL_FILE
+from contracts.files import file_sha256
 from publish.build_folder import BuildFolder
 
 MANIFEST = "publish-manifest.json"
 # Bump when the manifest's meaning changes: an older manifest then never matches.
 MANIFEST_FORMAT = 1
 CATALOGUE_OUTPUTS = ("catalog.ttl", "catalog.rdf", "catalog.jsonld")
-DATABASE_OUTPUT = "portal.db"
+DATABASE_OUTPUT = DATABASE_FILE
 INSPECT_OUTPUT = "datasette/inspect-data.json"  # describes portal.db: reused only with it
 # Libraries whose output ends up byte for byte in portal.db or the catalogue files.
 WRITING_LIBRARIES = ("sqlite-utils", "rdflib")
@@ -143,7 +145,7 @@ def _input_files(root: Path, recorded: dict[str, dict]) -> dict[str, dict]:
     """sha256 of every input file; a file that is still the recorded one (same inode, size and
     modification time: a hard link carried over from the previous release) is not read again."""
     found = {}
-    paths = [root / "portal.json", *sorted(p for p in (root / "datasets").rglob("*") if p.is_file())]
+    paths = [root / PORTAL_FILE, *sorted(p for p in (root / DATASETS_DIR).rglob("*") if p.is_file())]
     for path in paths:
         if not path.is_file():
             continue
@@ -153,8 +155,7 @@ def _input_files(root: Path, recorded: dict[str, dict]) -> dict[str, dict]:
         if old and all(old.get(key) == record[key] for key in record) and old.get("sha256"):
             record["sha256"] = old["sha256"]
         else:
-            with open(path, "rb") as handle:
-                record["sha256"] = hashlib.file_digest(handle, "sha256").hexdigest()
+            record["sha256"] = file_sha256(path)
         found[relative] = record
     return found
 

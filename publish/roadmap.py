@@ -19,11 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-DEFAULT_POINTS = {
-    "identification": {"keine": 0, "niedrig": 1, "substanziell": 2, "hoch": 3},
-    "payment_required": 1, "written_form": 2, "per_other_authority": 1,
-}
-DEFAULT_SETTINGS = {"below_level": 3, "demand_weight": 0.6, "simplicity_weight": 0.4, "points": DEFAULT_POINTS}
+from contracts.roadmap import DEFAULT_POINTS, DEFAULT_SETTINGS
 
 
 @dataclass(frozen=True)

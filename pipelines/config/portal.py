@@ -6,12 +6,10 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from contracts.kpis import Kpi
 from pipelines.config.dataset import DatasetConfig, Strict
 
 AGS = re.compile(r"^\d{8}$")
-KPI_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# Placeholders a KPI sentence may use; publish.kpis fills them (keep both in step).
-SENTENCE_PLACEHOLDERS = {"value", "period", "when", "unit", "target", "target_date", "previous", "year_ago"}
 
 
 class Contact(Strict):
@@ -138,39 +136,6 @@ class Site(Strict):
     intro: str
     sample_note: str
     map: MapSettings = MapSettings()
-
-
-class Kpi(Strict):
-    id: str
-    title: str
-    sentence: str
-    # A figure without a unit reads as a bare number ("Wert ()"): every KPI names what it counts.
-    unit: str = Field(min_length=1)
-    unit_singular: str | None = None  # "Tag" beside unit "Tage", for "1 Tag"
-    higher_is_better: bool | None = True  # null: a count that describes (meetings), neither good nor bad
-    point_in_time: bool = False  # a state now (e.g. services online), so a running period is final
-    headline: bool = False  # one of the tiles on the dashboard's first screen
-    target: float | None = None
-    target_date: dt.date | None = None
-    datasets: list[str] = []  # empty for portal-wide figures (e.g. open-data coverage)
-    sql: str = Field(min_length=10)
-    breakdown_sql: str | None = None  # optional: columns label, value; a breakdown of the current value
-    description: str | None = None
-
-    @field_validator("sentence")
-    @classmethod
-    def _sentence_placeholders(cls, value: str) -> str:
-        unknown = sorted(set(re.findall(r"{(\w+)", value)) - SENTENCE_PLACEHOLDERS)
-        if unknown:
-            raise ValueError(f"unbekannte Platzhalter {unknown}; erlaubt: {', '.join(sorted(SENTENCE_PLACEHOLDERS))}")
-        return value
-
-    @field_validator("id")
-    @classmethod
-    def _kpi_id(cls, value: str) -> str:
-        if not KPI_ID.match(value):
-            raise ValueError("KPI-ID in Kleinbuchstaben mit Bindestrichen, z. B. sperrmuell-online-anteil")
-        return value
 
 
 class PortalConfig(BaseModel):

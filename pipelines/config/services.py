@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from contracts.roadmap import DEFAULT_POINTS, DEFAULT_SETTINGS
+
 IdentificationLevel = Literal["keine", "niedrig", "substanziell", "hoch"]
 
 
@@ -69,10 +71,12 @@ IDENTIFICATION_POINTS: dict[IdentificationLevel, float] = {"keine": 0, "niedrig"
 class ComplexityPoints(StrictModel):
     """Points per complexity fact; their sum is a service's complexity."""
 
-    identification: dict[IdentificationLevel, float] = Field(default_factory=lambda: dict(IDENTIFICATION_POINTS))
-    payment_required: float = 1
-    written_form: float = 2
-    per_other_authority: float = 1
+    identification: dict[IdentificationLevel, float] = Field(
+        default_factory=lambda: dict(DEFAULT_POINTS["identification"])
+    )
+    payment_required: float = DEFAULT_POINTS["payment_required"]
+    written_form: float = DEFAULT_POINTS["written_form"]
+    per_other_authority: float = DEFAULT_POINTS["per_other_authority"]
 
 
 class RoadmapSettings(StrictModel):
@@ -83,9 +87,9 @@ class RoadmapSettings(StrictModel):
     Services whose law demands personal appearance are listed apart, not ranked.
     """
 
-    below_level: int = Field(default=3, ge=1, le=4)
-    demand_weight: float = Field(default=0.6, ge=0)
-    simplicity_weight: float = Field(default=0.4, ge=0)
+    below_level: int = Field(default=DEFAULT_SETTINGS["below_level"], ge=1, le=4)
+    demand_weight: float = Field(default=DEFAULT_SETTINGS["demand_weight"], ge=0)
+    simplicity_weight: float = Field(default=DEFAULT_SETTINGS["simplicity_weight"], ge=0)
     points: ComplexityPoints = Field(default_factory=ComplexityPoints)
 
     @model_validator(mode="after")

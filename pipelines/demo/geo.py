@@ -19,6 +19,8 @@ import math
 import random
 from pathlib import Path
 
+from contracts.german import german_number
+
 ROOT = Path(__file__).resolve().parents[2]
 # EPSG:25832, Werne market place (lat 51.663, lon 7.634). The shared demo facts round this to
 # "about E 400 000, N 5 727 000", which is 6 km off; the geographic position wins.
@@ -136,11 +138,6 @@ def boundary(rng):
         "properties": {"ags": "05978040", "name": "Stadt Werne (vereinfachte, synthetische Grenze)",
                        "hinweis": "Demo-Geometrie: keine amtliche Gemeindegrenze"},
         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
-
-
-def german_number(value: float, decimals: int) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def permits(rng) -> str:

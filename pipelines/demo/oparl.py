@@ -21,6 +21,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from contracts.german import german_date, german_time
 from pipelines.demo.oparl_content import (
     ANTRAG_TOPICS,
     BASE,
@@ -115,7 +116,7 @@ class Generator(PeopleAndBody):
         if start - now < dt.timedelta(days=14):
             invited = start - dt.timedelta(days=10)
             meeting["invitation"] = self.file("Einladung", f"einladung-{self.counters['meeting']}.pdf", invited,
-                                              f"Einladung zur {meeting['name']} am {start:%d.%m.%Y} um {start:%H:%M} Uhr.")
+                                              f"Einladung zur {meeting['name']} am {german_date(start)} um {german_time(start)} Uhr.")
         self.stamp(meeting, start - dt.timedelta(days=30), start - dt.timedelta(days=10))
         self.meetings.append(meeting)
         self.meetings_by_org.setdefault(org["shortName"], []).append(meeting)
@@ -271,7 +272,7 @@ class Generator(PeopleAndBody):
                 if published < RECORDED and self.random.random() < 0.9:
                     meeting["resultsProtocol"] = self.file(
                         "Niederschrift (öffentlicher Teil)", f"niederschrift-{meeting['id'].rsplit('/', 1)[1]}.pdf", published,
-                        f"Niederschrift über die {meeting['name']} am {start:%d.%m.%Y}.")
+                        f"Niederschrift über die {meeting['name']} am {german_date(start)}.")
                     self.stamp(meeting, start - dt.timedelta(days=30), published)
             if meeting["cancelled"]:
                 meeting["agendaItem"] = []

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from contracts.german import german_date
 from pipelines.demo.demand import (
     BEMERKUNGEN,
     BESCHWERDE_CATEGORIES,
@@ -61,10 +62,6 @@ def _poisson(rng: random.Random, mean: float) -> int:
             count += 1
         return count
     return max(0, round(rng.gauss(mean, math.sqrt(mean))))
-
-
-def _german_date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
 
 
 def _german_decimal(value: float, places: int = 1) -> str:
@@ -124,7 +121,7 @@ def buergerbuero_rows(rng: random.Random, people: list[Person], scale: float = 1
                 person = rng.choice(people)
                 note = _fill(rng.choice(BEMERKUNGEN), person, person)
                 yield [
-                    f"BB-{first.year}-{number:06d}", _german_date(day),
+                    f"BB-{first.year}-{number:06d}", german_date(day),
                     f"{rng.randint(8, 17):02d}:{rng.choice((0, 10, 20, 30, 40, 50)):02d}",
                     service.name, channel, wait, str(rng.randint(low, high)),
                     person.last_name, person.first_name, person.birth_date, person.street,
@@ -154,8 +151,8 @@ def sperrmuell_rows(rng: random.Random, people: list[Person], scale: float = 1.0
                     channel, days = "Papierkarte", rng.randint(12, 26)
                 person = rng.choice(people)
                 yield [
-                    f"SP-{number:06d}", _german_date(received), service, channel,
-                    _german_date(received + timedelta(days=days)),
+                    f"SP-{number:06d}", german_date(received), service, channel,
+                    german_date(received + timedelta(days=days)),
                     "Überweisung" if channel == "Online-Formular" else "Bar",
                     _german_decimal(25.0 if service == "Sperrmüllabholung" else 15.0, 2), person.district,
                     person.last_name, person.first_name, person.street, person.house_number, POSTCODE,
@@ -181,10 +178,10 @@ def beschwerden_rows(rng: random.Random, people: list[Person], scale: float = 1.
                 if resolved > EXPORT_DATE or rng.random() < 0.01:
                     resolved_text, status = "", "offen"
                 else:
-                    resolved_text = _german_date(resolved)
+                    resolved_text = german_date(resolved)
                 person, neighbour = rng.choice(people), rng.choice(people)
                 yield [
-                    f"BS-{number:05d}", _german_date(received), category, channel, resolved_text, status,
+                    f"BS-{number:05d}", german_date(received), category, channel, resolved_text, status,
                     _fill(rng.choice(BESCHWERDE_TEXTS), person, neighbour),
                     person.last_name, person.first_name, person.street, person.house_number, POSTCODE,
                     TOWN, person.email, person.phone,

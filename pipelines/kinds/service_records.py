@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from contracts.build_folder import AUDIT_FILE
 from pipelines.config.dataset import COLUMN_NAME, DatasetConfig
 from pipelines.config.file_source import FileSource
 from pipelines.context import RunContext
@@ -64,7 +65,6 @@ NEEDS_SCHEMA = True  # schema.yaml describes the raw export; the published schem
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
 inputs = no_inputs
 local = local_unless_url
-AUDIT_FILE = "disclosure-audit.json"
 MAX_ISSUES = 200
 
 

@@ -11,10 +11,10 @@ harvest runs offline.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from contracts.retry import GaveUp, RetryPolicy, Transient
 from pipelines.http import FetchError, HttpClient
 
 
@@ -33,14 +33,19 @@ class HttpJsonFetcher:
 
     def get_json(self, url: str) -> Any:
         """Raises FetchError (from the HttpClient, or when no attempt returned valid JSON)."""
-        reason = ""
-        for attempt in range(self.json_retries + 1):
-            if attempt:
-                time.sleep(min(self.http.settings.backoff * 2 ** (attempt - 1), self.http.settings.max_backoff))
+        settings = self.http.settings
+        policy = RetryPolicy(self.json_retries, settings.backoff, settings.max_backoff)
+
+        def attempt() -> Any:
             self.requests_made += 1
             response = self.http.get(url)
             try:
                 return json.loads(response.content)
             except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
-                reason = str(error)
-        raise FetchError(url, f"Antwort ist kein gültiges JSON ({reason}), {self.json_retries + 1} Versuche")
+                raise Transient(str(error)) from None
+
+        try:
+            return policy.run(attempt)
+        except GaveUp as gave_up:
+            raise FetchError(url, f"Antwort ist kein gültiges JSON ({gave_up.last.reason}), "
+                                  f"{gave_up.attempts} Versuche") from None

@@ -1,9 +1,10 @@
 """Reading ``build/`` into the Catalogue."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from contracts.build_folder import PACKAGE_FILE
+from contracts.files import file_sha256, hex_of_package_hash
 from publish.build_folder import BuildFolder
 from publish.catalogue.model import (
     SAMPLE_NOTE,
@@ -40,24 +41,18 @@ def file_digest(path: Path) -> tuple[int, str]:
     """Return ``(byte size, sha256 hex)`` of a file, read in blocks.
 
     Raises CatalogueError when the file is missing from the build."""
-    digest = hashlib.sha256()
-    size = 0
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 16), b""):
-                digest.update(block)
-                size += len(block)
+        return path.stat().st_size, file_sha256(path)
     except FileNotFoundError as error:
         raise CatalogueError(f"{path}: Datei fehlt im Build") from error
-    return size, digest.hexdigest()
 
 
 def _size_and_sha256(path: Path, described: dict) -> tuple[int, str]:
     """Size and sha256 as the data package states them (Frictionless ``bytes``/``hash``),
     computed from the file where it does not."""
-    digest = str(described.get("hash") or "")
-    if described.get("bytes") is not None and digest.startswith("sha256:"):
-        return int(described["bytes"]), digest.removeprefix("sha256:")
+    digest = hex_of_package_hash(str(described.get("hash") or ""))
+    if described.get("bytes") is not None and digest is not None:
+        return int(described["bytes"]), digest
     return file_digest(path)
 
 
@@ -144,7 +139,7 @@ def _distributions(build: BuildFolder, package: dict, landing: str,
             access_url=f"{datasette_url}/{resource['name']}", download_url=None,
             file_type="JSON", media_type="application/json", is_api=True,
         ))
-    descriptor = _file_distribution(folder / "datapackage.json", {}, landing,
+    descriptor = _file_distribution(folder / PACKAGE_FILE, {}, landing,
                                     "Datenpaket-Beschreibung", "Schema, Lizenz und Herkunft aller Dateien "
                                     "dieses Datensatzes (Frictionless Data Package).")
     distributions.append(Distribution(**{**descriptor.__dict__, "title": "Datenpaket-Beschreibung (JSON)",

@@ -10,13 +10,15 @@ from collections.abc import Callable
 import ckanapi
 import requests
 
+from contracts.retry import RETRY_STATUS, GaveUp, RetryPolicy, Transient
+
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "CKAN_API_TOKEN"
 # Actions that change CKAN; everything else (show, list, search) only reads.
 WRITE_SUFFIXES = ("_create", "_update", "_patch", "_delete", "_purge")
 # ckanapi reports a non-JSON answer as CKANAPIError(repr([url, status, body])).
-TRANSIENT_STATUS = re.compile(r"^\['[^']*', (500|502|503|504), ")
+_ANSWER_STATUS = re.compile(r"^\['[^']*', (\d{3}), ")
 
 
 class CkanError(Exception):
@@ -59,17 +61,20 @@ def _is_transient(error: Exception) -> bool:
             error, (ckanapi.ValidationError, ckanapi.NotFound, ckanapi.NotAuthorized,
                     ckanapi.SearchError, ckanapi.SearchQueryError)):
         # ckanapi raises the bare CKANAPIError with the HTTP status for non-JSON answers.
-        return bool(TRANSIENT_STATUS.match(str(error)))
+        match = _ANSWER_STATUS.match(str(error))
+        return match is not None and int(match[1]) in RETRY_STATUS
     return False
 
 
 class CkanClient:
     """Calls CKAN actions through ckanapi.
 
-    Transient failures (connection refused or reset, timeouts, HTTP 5xx) are retried
-    ``retries`` times with exponential backoff starting at ``backoff`` seconds; then
+    Transient failures (connection refused or reset, timeouts, the HTTP statuses of
+    contracts.retry.RETRY_STATUS) are retried ``retries`` times with exponential backoff
+    starting at ``backoff`` seconds (contracts/retry.py); then
     CkanUnavailable is raised. Validation and authorisation errors raise CkanRejected at
-    once, an unknown id CkanNotFound; anything else CkanError. ``writes`` counts successful write calls, ``calls`` every call by action name.
+    once, an unknown id CkanNotFound; anything else CkanError. ``writes`` counts successful
+    write calls, ``calls`` every call by action name.
     """
 
     def __init__(self, url: str, token: str | None, *, retries: int = 3, backoff: float = 0.5,
@@ -77,8 +82,7 @@ class CkanClient:
         self.url = url.rstrip("/")
         self._token = token
         self._remote = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="offene-kommune/ckan")
-        self._retries = retries
-        self._backoff = backoff
+        self._policy = RetryPolicy(retries, backoff)
         self._timeout = timeout
         self._sleep = sleep
         self.writes = 0
@@ -90,12 +94,11 @@ class CkanClient:
 
     def call(self, action: str, data: dict | None = None, files: dict | None = None) -> dict | list:
         """Call ``action`` with ``data``; see the class docstring for errors."""
-        attempt = 0
-        while True:
-            attempt += 1
+
+        def attempt() -> dict | list:
             self.calls[action] += 1
             try:
-                result = self._remote.call_action(
+                return self._remote.call_action(
                     action, data or {}, files=files, requests_kwargs={"timeout": self._timeout})
             except ckanapi.NotFound as error:
                 raise CkanNotFound(self.safe(f"CKAN kennt das Objekt nicht ({action}): {error}")) from None
@@ -109,21 +112,22 @@ class CkanClient:
             except Exception as error:  # noqa: BLE001 - sorted into transient/permanent below
                 if not _is_transient(error):
                     raise CkanError(self.safe(f"CKAN-Aufruf {action} fehlgeschlagen: {error}")) from None
-                if attempt > self._retries:
-                    raise CkanUnavailable(self.safe(
-                        f"CKAN unter {self.url} antwortet nicht ({action}, {attempt} Versuche): "
-                        f"{type(error).__name__}")) from None
-                delay = self._backoff * 2 ** (attempt - 1)
-                log.warning("CKAN %s: vorübergehender Fehler (%s), neuer Versuch in %.1f s",
-                            action, type(error).__name__, delay)
-                if files:
-                    for handle in files.values():
-                        handle.seek(0)
-                self._sleep(delay)
-                continue
-            if is_write(action):
-                self.writes += 1
-            return result
+                raise Transient(type(error).__name__) from None
+
+        def before_retry(error: Transient, delay: float) -> None:
+            log.warning("CKAN %s: vorübergehender Fehler (%s), neuer Versuch in %.1f s", action, error.reason, delay)
+            for handle in (files or {}).values():
+                handle.seek(0)
+
+        try:
+            result = self._policy.run(attempt, sleep=self._sleep, before_retry=before_retry)
+        except GaveUp as gave_up:
+            raise CkanUnavailable(self.safe(
+                f"CKAN unter {self.url} antwortet nicht ({action}, {gave_up.attempts} Versuche): "
+                f"{gave_up.last.reason}")) from None
+        if is_write(action):
+            self.writes += 1
+        return result
 
 
 def _format_details(details: dict | str) -> str:

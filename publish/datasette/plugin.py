@@ -16,10 +16,9 @@ from pathlib import Path
 from datasette import Response, hookimpl
 from datasette.plugins import pm
 
+from contracts.german import file_size, german_measurement
 from publish.build_folder import BuildFolder, BuildMissing
 from publish.datasette.german import german_error
-from publish.formatting import german_measurement
-from publish.site.context import file_size
 
 PLUGIN_NAME = "offene-kommune-portal"
 

@@ -21,6 +21,7 @@ from datasette import handle_exception as datasette_errors  # noqa: E402  isort:
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
+from contracts.build_folder import SITE_DIR
 from publish.build_folder import BuildFolder
 from publish.csv_safety import neutralising_send
 from publish.datasette import plugin as datasette_portal
@@ -258,7 +259,7 @@ async def _site_with_404(release: _Release, scope, receive, send) -> None:
 
 
 async def _site_404(release: _Release, scope, receive, send) -> None:
-    await FileResponse(release.root / "site" / "404.html", status_code=404, media_type="text/html")(scope, receive, send)
+    await FileResponse(release.root / SITE_DIR / "404.html", status_code=404, media_type="text/html")(scope, receive, send)
 
 
 def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from contracts.build_folder import SITE_DIR
 from publish.build_folder import BuildFolder
 from publish.site import catalogue, core, council, dashboard, legal, planning, search
 from publish.site.context import SiteContext, templates_dir
@@ -23,7 +24,7 @@ def render_site(build: BuildFolder, template_cache: Path | None = None, previous
         shutil.rmtree(out_dir)
     static = templates_dir() / "static"
     site = SiteContext(build=build, out_dir=out_dir, template_cache=template_cache,
-                       previous_dir=previous / "site" if previous else None)
+                       previous_dir=previous / SITE_DIR if previous else None)
     for asset in sorted(p for p in static.rglob("*") if p.is_file()):
         site.store(out_dir / "static" / asset.relative_to(static), asset.read_bytes())
     for section in SECTIONS:

@@ -15,7 +15,7 @@ from itertools import count
 
 from markupsafe import Markup
 
-from publish.formatting import german_number, german_period, short_period
+from contracts.german import german_number, german_period, short_period
 
 WIDTH, HEIGHT = 640, 260
 NARROW_WIDTH, NARROW_HEIGHT = 340, 240  # drawn for phones: 12-unit text stays ~12 px at 360 px

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 from markdown_it import MarkdownIt
 
+from contracts.german import file_size, german_date, german_datetime, german_number, german_time
 from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
 from publish.database import open_readonly
@@ -41,51 +42,6 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def german_date(value: str | dt.date | None) -> str:
-    if not value:
-        return "–"
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    return value.strftime("%d.%m.%Y")
-
-
-def german_datetime(value: str | dt.datetime | None) -> str:
-    """`2025-01-21T17:00:00+01:00` → `Di., 21.01.2025, 17:00 Uhr` (local time as recorded)."""
-    if not value:
-        return "–"
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    weekday = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")[value.weekday()]
-    return f"{weekday}, {value:%d.%m.%Y, %H:%M} Uhr"
-
-
-def german_time(value: str | dt.datetime | None) -> str:
-    """`2025-01-21T19:00:00+01:00` → `19:00`."""
-    if not value:
-        return "–"
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return f"{value:%H:%M}"
-
-
-def german_number(value: float | int | None, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-
-
-def file_size(size: int | None) -> str:
-    if size is None:
-        return "–"
-    scaled = float(size)
-    for unit in ("Bytes", "KB", "MB", "GB"):
-        if scaled < 1024 or unit == "GB":
-            return f"{german_number(scaled, 0 if unit == 'Bytes' else 1)} {unit}"
-        scaled /= 1024
-    return ""
 
 
 def markdown_below_h1(markdown: MarkdownIt, text: str | None) -> str:

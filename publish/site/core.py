@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from contracts.build_folder import PACKAGE_FILE, REPORT_FILE
 from publish.dataset_failure import for_dataset
 from publish.site.context import FAMILY_WORDS, SiteContext
 from publish.site.dataset_profile import PREVIEW_ROWS, profile_table, read_report
@@ -74,10 +75,10 @@ def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None, s
                 site.publish_file(folder / copies[kind]["path"], f"{base}/{copies[kind]['path']}")
                 downloads.append({"resource": resource, "format": label, "path": copies[kind]["path"],
                                   "bytes": copies[kind].get("bytes")})
-    site.publish_file(folder / "datapackage.json", f"{base}/datapackage.json")
-    site.publish_file(folder / "report.json", f"{base}/report.json")
+    site.publish_file(folder / PACKAGE_FILE, f"{base}/{PACKAGE_FILE}")
+    site.publish_file(folder / REPORT_FILE, f"{base}/{REPORT_FILE}")
     readme = (folder / "README.md").read_text(encoding="utf-8") if (folder / "README.md").exists() else ""
-    checks = read_report((folder / "report.json").read_text(encoding="utf-8")) if (folder / "report.json").exists() else None
+    checks = read_report((folder / REPORT_FILE).read_text(encoding="utf-8")) if (folder / REPORT_FILE).exists() else None
     profiles = {resource["name"]: profile_table(site.db, resource) for resource in package["resources"]}
     site.write_page(base, "dataset.html", package=package, meta=package["kommune"], downloads=downloads,
                     readme=readme, report=report_entry, health=source_health, checks=checks, profiles=profiles,

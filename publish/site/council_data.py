@@ -13,6 +13,7 @@ import sqlite3
 from typing import Any
 from urllib.parse import urlsplit
 
+from contracts.german import german_date
 from contracts.german_folding import german_sort_key
 
 SECTION = "rat"
@@ -172,10 +173,6 @@ def agenda_names(db: sqlite3.Connection) -> dict[str, list[str]]:
     return names
 
 
-def _german_date(value: str | None) -> str:
-    return f"{value[8:10]}.{value[5:7]}.{value[0:4]}" if value and len(value) >= 10 else ""
-
-
 def search_index(db: sqlite3.Connection, paths: dict[str, str]) -> list[dict[str, str]]:
     """Entries for the search page: papers, and agenda items with a resolution text.
 
@@ -185,10 +182,10 @@ def search_index(db: sqlite3.Connection, paths: dict[str, str]) -> list[dict[str
     entries = []
     for p in _all(db, "select id, reference, name, paper_type, date, search_text from oparl_paper order by date desc, id"):
         entries.append({"t": " – ".join(x for x in (p["reference"], p["name"]) if x), "p": paths[p["id"]],
-                        "k": p["paper_type"] or "Vorlage", "d": _german_date(p["date"]), "s": p["search_text"] or ""})
+                        "k": p["paper_type"] or "Vorlage", "d": german_date(p["date"]) if p["date"] else "", "s": p["search_text"] or ""})
     for a in _all(db, """select a.name, a.search_text, a.meeting, m.name as meeting_name, m.start
                           from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting
                           where a.resolution_text is not null order by m.start desc, a.sort_order"""):
         entries.append({"t": a["name"], "p": paths[a["meeting"]], "k": f"Beschluss, {a['meeting_name']}",
-                        "d": _german_date(a["start"]), "s": a["search_text"] or ""})
+                        "d": german_date(a["start"]) if a["start"] else "", "s": a["search_text"] or ""})
     return entries

@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 import icalendar
 from feedgen.feed import FeedGenerator
 
+from contracts.german import german_date
+
 PRODID = "-//Offene Kommune//Ratsinformation//DE"
 
 
@@ -103,6 +105,5 @@ def papers_atom(papers: Iterable[dict[str, Any]], title: str, site_url: str, fee
         if path:
             entry.link(href=urljoin(base, path), rel="alternate")
         kind = paper.get("paper_type") or "Vorlage"
-        day = dt.date.fromisoformat(paper["date"]).strftime("%d.%m.%Y") if paper.get("date") else "ohne Datum"
-        entry.summary(f"{kind} vom {day}")
+        entry.summary(f"{kind} vom {german_date(paper['date'])}" if paper.get("date") else kind)
     return feed.atom_str(pretty=True)

@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from contracts.build_folder import AUDIT_FILE
+from contracts.german import Period, german_date, german_number, german_period
 from publish.datasette.metadata import breakdown_query_name
-from publish.formatting import german_number, german_period
 from publish.kpis import KpiResult, evaluate_all
-from publish.periods import Period
 from publish.roadmap import StatisticsTable, rank_services, yearly_demand
 from publish.site.charts import line_chart, sparkline, table_rows
-from publish.site.context import SiteContext, german_date
+from publish.site.context import SiteContext
 
-AUDIT_FILE = "disclosure-audit.json"  # written by the service-records kind beside the data
 KPI_PAGES = "digitalisierung/kennzahlen"  # one page per KPI below this path
 # A running period in a sentence: "Der Dezember 2026 läuft noch …" (article and noun per kind).
 RUNNING_WORDS = {"month": ("Der", "der Monat"), "quarter": ("Das", "das Quartal"), "year": ("Das Jahr", "das Jahr"),

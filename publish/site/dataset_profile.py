@@ -13,9 +13,8 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from contracts.german import german_date, german_datetime, german_measurement, german_period
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE
-from publish.formatting import german_measurement, german_period
-from publish.site.context import german_date, german_datetime
 from publish.site.council import LOCAL_TIME
 
 PREVIEW_ROWS = 10

@@ -15,6 +15,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 
+from contracts.german import german_date
 from contracts.portal_tables import BOUNDARY_TABLE, PERMITS_TABLE
 
 BUILDING_FAMILY = "bauen"
@@ -137,7 +138,7 @@ def displayed_state(plan: dict, state: dict, today: dt.date) -> dict:
     public display period has ended is no longer open for comments, so it says so."""
     ended = plan.get("offenlage_ende")
     if state.get("value") == "offenlage" and ended and str(ended)[:10] < today.isoformat():
-        return {**state, "label": f"Offenlage beendet am {dt.date.fromisoformat(str(ended)[:10]):%d.%m.%Y}",
+        return {**state, "label": f"Offenlage beendet am {german_date(str(ended))}",
                 "description": "Die öffentliche Auslegung ist beendet; die Stellungnahmen werden ausgewertet."}
     return state
 

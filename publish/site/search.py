@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from contracts.german import german_date
 from contracts.german_folding import normalise, query_words
 from publish.site import council, council_data
-from publish.site.context import SiteContext, german_date
+from publish.site.context import SiteContext
 from publish.site.planning_data import load_plans, plan_tables, planning_states
 
 PAGE = "suche"

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from contracts.german import german_measurement
 from publish.build_folder import BuildFolder
 from publish.datasette.german import german_error
-from publish.formatting import german_measurement
 from tests.browser.page_types import FAILING_QUERIES, PAGE_TYPES
 
 ERROR_PAGES = [p for p in PAGE_TYPES if p.name.startswith("datasette-fehler-") or p.name == "datasette-abfragefehler"]

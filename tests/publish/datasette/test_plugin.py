@@ -8,9 +8,9 @@ from html import unescape
 
 import pytest
 
+from contracts.german import file_size
 from publish.build_folder import BuildFolder
 from publish.datasette import plugin as datasette_portal
-from publish.site.context import file_size
 from tests.browser.page_types import PAGE_TYPES, NoExamplePage
 
 DATASETTE_PAGES = [p for p in PAGE_TYPES if p.name.startswith("datasette-")]

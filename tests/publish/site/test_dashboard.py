@@ -10,9 +10,9 @@ from html import escape
 import pytest
 import yaml
 
+from contracts.german import german_period
 from kommune import portal
 from publish.build_folder import BuildFolder
-from publish.formatting import german_period
 from publish.kpis import evaluate_all
 from tests.conftest import REPO
 from tests.service_support import read_raw

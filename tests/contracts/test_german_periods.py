@@ -5,8 +5,7 @@ import datetime as dt
 
 import pytest
 
-from publish.formatting import german_period, short_period
-from publish.periods import Period
+from contracts.german import Period, german_period, short_period
 
 TODAY = dt.date(2026, 12, 7)
 

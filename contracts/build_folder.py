@@ -1,0 +1,58 @@
+"""The build folder's file contract: which files a build writes where. `pipelines/` writes
+them (pipelines/build.py, pipelines/output.py, pipelines/package.py), `publish/` reads them
+(publish/build_folder.py and every publisher); the names are defined here once.
+
+    <release>/
+      portal.json             PORTAL_FILE        the resolved portal configuration (PortalConfig.resolved())
+      build-report.json       BUILD_REPORT_FILE  per dataset: status, summary, issues, last success
+      portal.db               DATABASE_FILE      written by publish/database.py from the CSVs
+      site/                   SITE_DIR           the static site (publish/site)
+      datasets/<id>/          DATASETS_DIR       one folder per dataset:
+        datapackage.json      PACKAGE_FILE       Frictionless data package with the `kommune` block
+        report.json           REPORT_FILE        validation result: valid, issues, rows, warnings
+        <resource>.csv/.json                     one pair per resource (pipelines/output.py)
+        disclosure-audit.json AUDIT_FILE         the disclosure control's audit (service-records kind)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PORTAL_FILE = "portal.json"
+BUILD_REPORT_FILE = "build-report.json"
+DATABASE_FILE = "portal.db"
+SITE_DIR = "site"
+DATASETS_DIR = "datasets"
+PACKAGE_FILE = "datapackage.json"
+REPORT_FILE = "report.json"
+AUDIT_FILE = "disclosure-audit.json"
+
+
+@dataclass
+class BuildLayout:
+    """Where the files of the build folder at `root` lie."""
+
+    root: Path
+
+    @property
+    def portal_file(self) -> Path:
+        return self.root / PORTAL_FILE
+
+    @property
+    def build_report_file(self) -> Path:
+        return self.root / BUILD_REPORT_FILE
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE_FILE
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / SITE_DIR
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.root / DATASETS_DIR
+
+    def dataset_dir(self, dataset_id: str) -> Path:
+        return self.datasets_dir / dataset_id
