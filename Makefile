@@ -29,16 +29,10 @@ TEST_WORKERS ?= auto
 test: lint $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-# The format check is on: the tree is formatted in one commit (`ruff format .`), and from then on
-# every change keeps it so. FORMAT_CHECK=0 skips it while that commit is still to come.
-FORMAT_CHECK ?= 1
-
 ## Lint (ruff), format check (ruff format --check) and type check (mypy), as configured in pyproject.toml
 lint: $(STAMP)
 	$(BIN)/ruff check .
-ifeq ($(FORMAT_CHECK),1)
 	$(BIN)/ruff format --check .
-endif
 	$(BIN)/mypy
 
 ## Measure the hot paths against the floor and the peers (benchmarks/, README "Benchmark");

@@ -96,9 +96,10 @@ def generate(path: Path, rows: int, seed: int = 20261125) -> Path:
 
 def transcode_to_utf8(source: Path, target: Path) -> Path:
     """Copy the Windows-1252 file as UTF-8 (what ``sqlite3 .import`` and DuckDB can read)."""
-    with open(source, encoding="cp1252", newline="") as reader, open(
-        target, "w", encoding="utf-8", newline=""
-    ) as writer:
+    with (
+        open(source, encoding="cp1252", newline="") as reader,
+        open(target, "w", encoding="utf-8", newline="") as writer,
+    ):
         while chunk := reader.read(1 << 20):
             writer.write(chunk)
     return target

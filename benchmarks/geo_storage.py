@@ -13,6 +13,7 @@ Each query asks for the id and GeoJSON of every polygon whose bounding box meets
 random window — what a map view needs. Stdlib only, so it runs under any Python.
 Results go to benchmarks/output/geo_storage.json and are printed as a table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,10 @@ def polygons(count: int, rng: random.Random):
 
 
 def create_plain(db: sqlite3.Connection, rows) -> None:
-    db.execute("create table plans (id text primary key, geometrie text, bbox_west real, "
-               "bbox_sued real, bbox_ost real, bbox_nord real)")
+    db.execute(
+        "create table plans (id text primary key, geometrie text, bbox_west real, "
+        "bbox_sued real, bbox_ost real, bbox_nord real)"
+    )
     with db:
         db.executemany("insert into plans values (?, ?, ?, ?, ?, ?)", rows)
 
@@ -64,8 +67,10 @@ def build(variant: str, path: Path, rows) -> sqlite3.Connection:
         db.execute("create table plans (id text primary key)")
         db.execute("select AddGeometryColumn('plans', 'geom', 4326, 'POLYGON', 'XY')")
         with db:
-            db.executemany("insert into plans (id, geom) values (?, SetSRID(GeomFromGeoJSON(?), 4326))",
-                           [(row[0], row[1]) for row in rows])
+            db.executemany(
+                "insert into plans (id, geom) values (?, SetSRID(GeomFromGeoJSON(?), 4326))",
+                [(row[0], row[1]) for row in rows],
+            )
         db.execute("select CreateSpatialIndex('plans', 'geom')")
         db.commit()
         return db
@@ -84,9 +89,9 @@ QUERIES = {
     "scan": f"select id, geometrie from plans where {BBOX_WHERE}",
     "bbox-index": f"select id, geometrie from plans where {BBOX_WHERE}",
     "rtree": "select p.id, p.geometrie from plans p join plans_rtree r on p.rowid = r.id "
-             "where r.max_x >= ? and r.min_x <= ? and r.max_y >= ? and r.min_y <= ?",
+    "where r.max_x >= ? and r.min_x <= ? and r.max_y >= ? and r.min_y <= ?",
     "spatialite": "select id, AsGeoJSON(geom) from plans where rowid in (select rowid from "
-                  "SpatialIndex where f_table_name = 'plans' and search_frame = BuildMbr(?, ?, ?, ?, 4326))",
+    "SpatialIndex where f_table_name = 'plans' and search_frame = BuildMbr(?, ?, ?, ?, 4326))",
 }
 
 
@@ -114,9 +119,12 @@ def measure(db, variant: str, size, queries: int) -> dict:
         times.append((time.perf_counter() - start) * 1000)
         counts.append(len(result))
     times.sort()
-    return {"median_ms": round(statistics.median(times), 3),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 3),
-            "mean_rows": round(statistics.mean(counts), 1), "checksum_rows": sum(counts)}
+    return {
+        "median_ms": round(statistics.median(times), 3),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 3),
+        "mean_rows": round(statistics.mean(counts), 1),
+        "checksum_rows": sum(counts),
+    }
 
 
 def main() -> None:
@@ -126,8 +134,12 @@ def main() -> None:
     args = parser.parse_args()
     OUTPUT.mkdir(parents=True, exist_ok=True)
     rows = list(polygons(args.polygons, random.Random(5978040)))
-    results = {"polygons": args.polygons, "queries_per_window": args.queries,
-               "sqlite": sqlite3.sqlite_version, "variants": {}}
+    results = {
+        "polygons": args.polygons,
+        "queries_per_window": args.queries,
+        "sqlite": sqlite3.sqlite_version,
+        "variants": {},
+    }
     for variant in QUERIES:
         path = OUTPUT / f"geo_storage_{variant}.db"
         start = time.perf_counter()
@@ -150,8 +162,10 @@ def main() -> None:
         if "skipped" in entry:
             print(f"{variant:11} skipped: {entry['skipped']}")
             continue
-        cells = "  ".join(f"{label}: median {w['median_ms']} ms, p95 {w['p95_ms']} ms, "
-                          f"{w['mean_rows']} rows" for label, w in entry["windows"].items())
+        cells = "  ".join(
+            f"{label}: median {w['median_ms']} ms, p95 {w['p95_ms']} ms, {w['mean_rows']} rows"
+            for label, w in entry["windows"].items()
+        )
         print(f"{variant:11} load {entry['load_s']} s, {entry['size_mb']} MB  {cells}")
 
 

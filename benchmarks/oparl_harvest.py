@@ -38,8 +38,10 @@ def main() -> None:
                 result = Harvester(HttpJsonFetcher(http), server.system_url).run()
             rates.append(result.objects_per_second)
             pages = result.pages
-        print(f"full harvest, page size {page_size}: {result.objects_received} objects, {pages} requests, "
-              f"median {statistics.median(rates):,.0f} objects/s (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+        print(
+            f"full harvest, page size {page_size}: {result.objects_received} objects, {pages} requests, "
+            f"median {statistics.median(rates):,.0f} objects/s (runs: {', '.join(f'{r:,.0f}' for r in rates)})"
+        )
         with tempfile.TemporaryDirectory() as state:
             with HttpClient(server.cache_dir, HttpSettings()) as http:
                 Harvester(HttpJsonFetcher(http), server.system_url, state_dir=Path(state)).run()
@@ -49,8 +51,10 @@ def main() -> None:
             started = time.perf_counter()
             with HttpClient(server.cache_dir, HttpSettings()) as http:
                 incremental = Harvester(HttpJsonFetcher(http), server.system_url, state_dir=Path(state)).run()
-            print(f"incremental harvest, page size {page_size}: {incremental.objects_received} objects, "
-                  f"{incremental.pages} requests, {time.perf_counter() - started:.2f} s including state load/save")
+            print(
+                f"incremental harvest, page size {page_size}: {incremental.objects_received} objects, "
+                f"{incremental.pages} requests, {time.perf_counter() - started:.2f} s including state load/save"
+            )
         server.stop()
 
 

@@ -91,8 +91,12 @@ def fast_path_in_parts(source: str, target: str) -> dict:
     resource = _resource()
     with tempfile.TemporaryDirectory(dir=Path(target).parent) as folder:
         parts = consume_valid_rows(
-            source, resource["schema"], partial(_load_part, resource, folder), encoding="cp1252",
-            dialect={"csv": {"delimiter": ";"}}, converters=SQLITE_CONVERTERS,
+            source,
+            resource["schema"],
+            partial(_load_part, resource, folder),
+            encoding="cp1252",
+            dialect={"csv": {"delimiter": ";"}},
+            converters=SQLITE_CONVERTERS,
         )
         db = sqlite_utils.Database(target)
         with db.atomic():
@@ -126,19 +130,27 @@ def service_statistics(source: str, target: str) -> dict:
     from publish.database import index_resource, load_resource
 
     raw_schema = _schema()
-    declared = Source.model_validate({
-        "kind": "service-records", "path": "records.csv", "encoding": "cp1252", "delimiter": ";",
-        "month": "eingang", "rows": "leistung", "columns": "kanal",
-        "measures": [
-            {"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Bearbeitungsdauer", "unit": "Tage"},
-            {"name": "wartezeit_min", "field": "wartezeit_min", "title": "Wartezeit", "unit": "Minuten"},
-        ],
-        "personal": {"identifiers": ["vorgang_id", "stadtteil"]},
-        "threshold": 5,
-    })
+    declared = Source.model_validate(
+        {
+            "kind": "service-records",
+            "path": "records.csv",
+            "encoding": "cp1252",
+            "delimiter": ";",
+            "month": "eingang",
+            "rows": "leistung",
+            "columns": "kanal",
+            "measures": [
+                {"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Bearbeitungsdauer", "unit": "Tage"},
+                {"name": "wartezeit_min", "field": "wartezeit_min", "title": "Wartezeit", "unit": "Minuten"},
+            ],
+            "personal": {"identifiers": ["vorgang_id", "stadtteil"]},
+            "threshold": 5,
+        }
+    )
     header = [field["name"] for field in raw_schema["fields"]]
-    protected = protect_collected(collect_records(source, declared, raw_schema), declared.spec(), declared.rules(),
-                                  source_columns=header)
+    protected = protect_collected(
+        collect_records(source, declared, raw_schema), declared.spec(), declared.rules(), source_columns=header
+    )
     # disclosure control may coarsen months to quarters: the published period column says which
     period = protected.audit["period"]
     schema = published_schema(declared, period)
@@ -148,8 +160,11 @@ def service_statistics(source: str, target: str) -> dict:
     with db.atomic():
         load_resource(db, resource, ([row.get(name) for name in names] for row in protected.rows))
         index_resource(db, resource)
-    return {"rows": protected.audit["records_read"],
-            "published_rows": len(protected.rows), "suppressed": protected.audit.get("cells_suppressed")}
+    return {
+        "rows": protected.audit["records_read"],
+        "published_rows": len(protected.rows),
+        "suppressed": protected.audit.get("cells_suppressed"),
+    }
 
 
 def fast_validate(source: str, target: str) -> dict:
@@ -210,9 +225,7 @@ def frictionless_validate(source: str, target: str) -> dict:
     """Peer: ``frictionless validate`` with the schema (what the CLI does, through the API)."""
     from pipelines.reading.checked import frictionless_report
 
-    report = frictionless_report(
-        source, _schema(), encoding="cp1252", dialect={"csv": {"delimiter": ";"}}
-    )
+    report = frictionless_report(source, _schema(), encoding="cp1252", dialect={"csv": {"delimiter": ";"}})
     task = report.tasks[0]
     return {"rows": task.stats.get("rows"), "valid": report.valid}
 
@@ -228,9 +241,7 @@ def frictionless_row_stream(source: str, target: str) -> dict:
     db = sqlite_utils.Database(target)
     count = 0
     columns = {field["name"]: SQLITE_TYPES[field["type"]] for field in schema["fields"]}
-    with as_resource(
-        source, schema, encoding="cp1252", dialect={"csv": {"delimiter": ";"}}
-    ) as resource, db.atomic():
+    with as_resource(source, schema, encoding="cp1252", dialect={"csv": {"delimiter": ";"}}) as resource, db.atomic():
 
         def records():
             nonlocal count

@@ -115,7 +115,9 @@ class RunningPortal:
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             kommune("serve", "--out", str(self.out), "--port", str(port)),
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -148,7 +150,11 @@ UNCACHED = {"Cache-Control": "no-cache"}
 
 
 def latencies(
-    client: httpx.Client, url: str, requests: int, check: Callable[[httpx.Response], None], server_pid: int,
+    client: httpx.Client,
+    url: str,
+    requests: int,
+    check: Callable[[httpx.Response], None],
+    server_pid: int,
     headers: dict | None = None,
 ) -> dict:
     """Request ``url`` ``requests`` times after one warm-up; p50/p95/max in milliseconds.
@@ -227,9 +233,11 @@ def measure_datasette(out: Path, requests: int, full_exports: int) -> dict:
             results[f"{name}, cached"] = latencies(client, url, requests, ok, pid)
         if full_exports:
             results["CSV export, streamed, whole table"] = full_download(
-                client, f"/daten/portal/{TABLE}.csv?_stream=on&_size=max", full_exports)
+                client, f"/daten/portal/{TABLE}.csv?_stream=on&_size=max", full_exports
+            )
             results["CSV file of the release, whole table"] = full_download(
-                client, f"/datensaetze/{DATASET_ID}/{TABLE}.csv", full_exports)
+                client, f"/datensaetze/{DATASET_ID}/{TABLE}.csv", full_exports
+            )
     return results
 
 

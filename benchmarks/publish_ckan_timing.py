@@ -7,6 +7,7 @@ every dataset under new ids to see how the time grows with the number of dataset
 ids and the publisher get a random suffix so that the first run really creates everything.
 Prints seconds and write calls per run; writes nothing into the repository.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,10 @@ def main() -> None:
             start = time.perf_counter()
             report = publish_ckan(build, url, token)
             seconds = time.perf_counter() - start
-            print(f"{label}: {seconds:.2f} s for {len(originals) * copies} datasets, {len(report.created)} created, "
-                  f"{len(report.unchanged)} unchanged, {report.writes} write calls, ok={report.ok}")
+            print(
+                f"{label}: {seconds:.2f} s for {len(originals) * copies} datasets, {len(report.created)} created, "
+                f"{len(report.unchanged)} unchanged, {report.writes} write calls, ok={report.ok}"
+            )
 
 
 if __name__ == "__main__":

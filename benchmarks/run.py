@@ -158,8 +158,15 @@ def path_command(name: str, raw: Path, utf8: Path, work: Path) -> list[str]:
         from benchmarks.paths import typed_table_sql
 
         create_table, *create_indexes = typed_table_sql()
-        return ["sqlite3", str(target), create_table, ".mode csv", ".separator ;",
-                f".import --skip 1 {utf8} {TABLE}", *create_indexes]
+        return [
+            "sqlite3",
+            str(target),
+            create_table,
+            ".mode csv",
+            ".separator ;",
+            f".import --skip 1 {utf8} {TABLE}",
+            *create_indexes,
+        ]
     source = utf8 if name == "duckdb-read-csv" else raw
     return [sys.executable, "-m", "benchmarks.paths", name, str(source), str(target)]
 
@@ -171,8 +178,18 @@ def ensure_files(rows: int, seed: int, data: Path) -> tuple[Path, Path]:
     # In a child process: the runner itself must stay small, because a child's peak
     # memory as the kernel reports it is never below its parent's size at fork time.
     if not raw.exists():
-        run_child([sys.executable, "-m", "benchmarks.generate", str(raw.with_suffix(".tmp")),
-                   "--rows", str(rows), "--seed", str(seed)])
+        run_child(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.generate",
+                str(raw.with_suffix(".tmp")),
+                "--rows",
+                str(rows),
+                "--seed",
+                str(seed),
+            ]
+        )
         raw.with_suffix(".tmp").rename(raw)
     if not utf8.exists():
         run_child([sys.executable, "-m", "benchmarks.generate", str(raw), "--utf8-copy", str(utf8)])
@@ -234,7 +251,11 @@ def _build_figures(name: str, portal: Path, out: Path, rows: int) -> tuple[Measu
     if failed:
         raise RuntimeError(f"{name}: datasets failed: {failed}")
     measurement = Measurement(
-        path=name, rows=rows, wall_s=round(wall, 3), peak_mib=round(peak, 1), cpu_s=round(LAST_CPU_SECONDS, 3),
+        path=name,
+        rows=rows,
+        wall_s=round(wall, 3),
+        peak_mib=round(peak, 1),
+        cpu_s=round(LAST_CPU_SECONDS, 3),
         rows_per_s=round(rows / wall) if rows else 0,
         note=f"datasets {report['seconds']:.2f} s of it",
     )
@@ -258,21 +279,25 @@ def run_portal_figures(
     for result in (first, unchanged):
         if floor is not None and floor.rows == big_rows:
             result.ratio_to_floor = round(result.wall_s / floor.wall_s, 2)
-            result.cpu_ratio_to_floor = (round(result.cpu_s / floor.cpu_s, 2)
-                                         if floor.cpu_s and result.cpu_s is not None else None)
+            result.cpu_ratio_to_floor = (
+                round(result.cpu_s / floor.cpu_s, 2) if floor.cpu_s and result.cpu_s is not None else None
+            )
         builds.append(result)
     demo = copy_demo_portal(output / "portal-demo")
     demo_rows = 0
     demo_first, per_dataset["demo, first build"] = _build_figures("demo: first build", demo, demo / "build", demo_rows)
     demo_same, per_dataset["demo, nothing changed"] = _build_figures(
-        "demo: rebuild, nothing changed", demo, demo / "build", demo_rows)
+        "demo: rebuild, nothing changed", demo, demo / "build", demo_rows
+    )
     # The same without the compiled-template cache a rebuild normally finds (its cold figure).
     shutil.rmtree(state_dir(demo / "build") / "publish", ignore_errors=True)
     demo_same_cold, _ = _build_figures(
-        "demo: rebuild, nothing changed, no template cache", demo, demo / "build", demo_rows)
+        "demo: rebuild, nothing changed, no template cache", demo, demo / "build", demo_rows
+    )
     changed_id = change_one_dataset(demo)
     demo_changed, per_dataset["demo, one changed"] = _build_figures(
-        f"demo: rebuild, {changed_id} changed", demo, demo / "build", demo_rows)
+        f"demo: rebuild, {changed_id} changed", demo, demo / "build", demo_rows
+    )
     builds += [demo_first, demo_same, demo_same_cold, demo_changed]
     print("  Datasette latencies ...", file=sys.stderr, flush=True)
     latencies = measure_datasette(big / "build", requests, full_exports)
@@ -281,28 +306,44 @@ def run_portal_figures(
 
 def format_portal(figures: dict) -> str:
     """Build and Datasette figures as plain text."""
-    lines = [f"{'build':<58} {'wall s':>8} {'peak MiB':>9} {'× floor':>8} {'CPU s':>7} {'CPU × floor':>11}  note",
-             "-" * 128]
+    lines = [
+        f"{'build':<58} {'wall s':>8} {'peak MiB':>9} {'× floor':>8} {'CPU s':>7} {'CPU × floor':>11}  note",
+        "-" * 128,
+    ]
     for result in figures["builds"]:
         ratio = f"{result.ratio_to_floor:.2f}" if result.ratio_to_floor is not None else ""
-        lines.append(f"{result.path:<58} {result.wall_s:>8.2f} {result.peak_mib:>9.1f} {ratio:>8}"
-                     f" {result.cpu_s or 0:>7.2f} {result.cpu_ratio_to_floor or '':>11}  {result.note}")
+        lines.append(
+            f"{result.path:<58} {result.wall_s:>8.2f} {result.peak_mib:>9.1f} {ratio:>8}"
+            f" {result.cpu_s or 0:>7.2f} {result.cpu_ratio_to_floor or '':>11}  {result.note}"
+        )
     for name, datasets in figures["per_dataset"].items():
-        lines.append(f"  {name}: " + ", ".join(f"{key} {value['status']} {value['seconds']:.2f} s"
-                                                for key, value in datasets.items()))
-    lines += ["", f"{'Datasette on the big table (one client, 127.0.0.1)':<58} {'first ms':>8} {'p50 ms':>8}"
-                  f" {'p95 ms':>8} {'max ms':>8} {'CPU ms':>8}", "-" * 108]
+        lines.append(
+            f"  {name}: "
+            + ", ".join(f"{key} {value['status']} {value['seconds']:.2f} s" for key, value in datasets.items())
+        )
+    lines += [
+        "",
+        f"{'Datasette on the big table (one client, 127.0.0.1)':<58} {'first ms':>8} {'p50 ms':>8}"
+        f" {'p95 ms':>8} {'max ms':>8} {'CPU ms':>8}",
+        "-" * 108,
+    ]
     for name, result in figures["datasette"].items():
         if "p50_ms" in result:
             first = f"{result['first_ms']:.1f}" if "first_ms" in result else ""
-            lines.append(f"{name:<58} {first:>8} {result['p50_ms']:>8.1f} {result['p95_ms']:>8.1f}"
-                         f" {result['max_ms']:>8.1f} {result['server_cpu_ms']:>8.1f}  ({result['requests']} requests)")
+            lines.append(
+                f"{name:<58} {first:>8} {result['p50_ms']:>8.1f} {result['p95_ms']:>8.1f}"
+                f" {result['max_ms']:>8.1f} {result['server_cpu_ms']:>8.1f}  ({result['requests']} requests)"
+            )
         else:
             median = f"median {result['median_s']:.2f} s" if result["median_s"] is not None else "no complete run"
-            lines.append(f"{name:<58} {median} for {result['mib']} MiB ({result['requests']} requests,"
-                         f" {result.get('broken_off', 0)} broken off)")
-    lines.append("uncached: every request with Cache-Control: no-cache (Datasette renders it); first: the first"
-                 " request for that URL after the server started; cached: answered by the per-release cache.")
+            lines.append(
+                f"{name:<58} {median} for {result['mib']} MiB ({result['requests']} requests,"
+                f" {result.get('broken_off', 0)} broken off)"
+            )
+    lines.append(
+        "uncached: every request with Cache-Control: no-cache (Datasette renders it); first: the first"
+        " request for that URL after the server started; cached: answered by the per-release cache."
+    )
     return "\n".join(lines)
 
 
@@ -353,18 +394,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per path (median is kept)")
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--output", type=Path, default=OUTPUT, help="folder for data and JSON")
-    parser.add_argument("--no-portal", action="store_true",
-                        help="skip the product build, demo rebuilds and Datasette figures")
-    parser.add_argument("--portal-rows", type=int, default=1_000_000,
-                        help="rows of the table the product is built and served with")
+    parser.add_argument(
+        "--no-portal", action="store_true", help="skip the product build, demo rebuilds and Datasette figures"
+    )
+    parser.add_argument(
+        "--portal-rows", type=int, default=1_000_000, help="rows of the table the product is built and served with"
+    )
     parser.add_argument("--requests", type=int, default=40, help="requests per Datasette query")
     parser.add_argument("--no-oparl", action="store_true", help="skip the OParl harvest throughput")
-    parser.add_argument("--no-serve-attacks", action="store_true",
-                        help="skip the attacks on kommune serve (limits, peak memory; benchmarks/serve_attacks.py)")
-    parser.add_argument("--full-exports", type=int, default=1,
-                        help="full streamed CSV exports of the big table (each ~20 s at 1M rows)")
     parser.add_argument(
-        "--slow-peers-up-to", type=int, default=1_000_000,
+        "--no-serve-attacks",
+        action="store_true",
+        help="skip the attacks on kommune serve (limits, peak memory; benchmarks/serve_attacks.py)",
+    )
+    parser.add_argument(
+        "--full-exports", type=int, default=1, help="full streamed CSV exports of the big table (each ~20 s at 1M rows)"
+    )
+    parser.add_argument(
+        "--slow-peers-up-to",
+        type=int,
+        default=1_000_000,
         help="run the Frictionless peers only on files up to this many rows",
     )
     arguments = parser.parse_args(argv)
@@ -372,9 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.big:
         sizes.append(5_000_000)
     output = arguments.output
-    results = run_file_paths(
-        sizes, arguments.seed, arguments.repeat, arguments.slow_peers_up_to, output
-    )
+    results = run_file_paths(sizes, arguments.seed, arguments.repeat, arguments.slow_peers_up_to, output)
     table = format_table(results)
     print(table)
     for name, reason in NOT_MEASURED.items():
@@ -386,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     if not arguments.no_portal:
         floor = next((r for r in results if r.path == FLOOR and r.rows == arguments.portal_rows), None)
         portal_figures = run_portal_figures(
-            arguments.portal_rows, arguments.seed, output, floor, arguments.requests, arguments.full_exports)
+            arguments.portal_rows, arguments.seed, output, floor, arguments.requests, arguments.full_exports
+        )
         portal_text = format_portal(portal_figures)
         print()
         print(portal_text)
@@ -414,8 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": arguments.repeat,
         "results": [asdict(result) for result in results],
         "growth": summary,
-        "portal": None if portal_figures is None else {
-            **portal_figures, "builds": [asdict(result) for result in portal_figures["builds"]]},
+        "portal": None
+        if portal_figures is None
+        else {**portal_figures, "builds": [asdict(result) for result in portal_figures["builds"]]},
         "oparl_harvest": oparl,
         "serve_attacks": attacks,
         "not_measured": NOT_MEASURED,

@@ -10,6 +10,7 @@ server's peak resident memory (VmHWM from /proc) after each memory attack, and t
 static page and a Datasette page while 20 heavy queries run in parallel. Nothing is asserted:
 the tests in tests/publish/server/test_attacks.py check the limits; this reports the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,15 +41,18 @@ def sql_path(sql: str, suffix: str = ".json") -> str:
 
 def blob_rows_sql(rows: int, value_bytes: int) -> str:
     """A result of `rows` values of `value_bytes` each: the many-rows-of-big-blobs attack."""
-    return (f"with recursive c(x) as (select 1 union all select x + 1 from c limit {rows}) "
-            f"select x, randomblob({value_bytes}) from c")
+    return (
+        f"with recursive c(x) as (select 1 union all select x + 1 from c limit {rows}) "
+        f"select x, randomblob({value_bytes}) from c"
+    )
 
 
 class ServedPortal:
     """`kommune serve` as a child process, its output in a temporary file."""
 
-    def __init__(self, out: Path, port: int | None = None, file_limit: int | None = None,
-                 memory_limit: int | None = None):
+    def __init__(
+        self, out: Path, port: int | None = None, file_limit: int | None = None, memory_limit: int | None = None
+    ):
         """`file_limit` lowers the server's limit on open files (to reach it with few connections);
         `memory_limit` caps its address space in bytes, so a broken memory bound fails the
         server's allocations instead of the shared machine."""
@@ -56,9 +60,12 @@ class ServedPortal:
         self.url = f"http://127.0.0.1:{self.port}"
         # Outlives stop(): output() reads the log after the server has ended.
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
-        self.process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out),
-                                         "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT,
-                                        preexec_fn=lambda: _limit(file_limit, memory_limit))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: _limit(file_limit, memory_limit),
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -119,12 +126,17 @@ def timed_get(url: str, client: httpx.Client | None = None, **kwargs) -> tuple[i
 
 def poisoning(portal: ServedPortal, table_path: str) -> dict:
     """A no-cache request with a foreign Host, then an ordinary visitor's view of the page."""
-    poisoned = httpx.get(portal.url + table_path, headers={"Host": "evil.example", "Cache-Control": "no-cache"}, timeout=30)
+    poisoned = httpx.get(
+        portal.url + table_path, headers={"Host": "evil.example", "Cache-Control": "no-cache"}, timeout=30
+    )
     visitor = httpx.get(portal.url + table_path, timeout=30)
     json_visitor = httpx.get(portal.url + table_path + ".json?_size=1", timeout=30)
-    return {"attacker_status": poisoned.status_code,
-            "evil_links_for_visitor": visitor.text.count("evil.example") + json_visitor.text.count("evil.example")
-            + visitor.headers.get("link", "").count("evil.example")}
+    return {
+        "attacker_status": poisoned.status_code,
+        "evil_links_for_visitor": visitor.text.count("evil.example")
+        + json_visitor.text.count("evil.example")
+        + visitor.headers.get("link", "").count("evil.example"),
+    }
 
 
 def memory_attack(portal: ServedPortal, name: str, paths: list[str]) -> dict:
@@ -143,11 +155,14 @@ def memory_attack(portal: ServedPortal, name: str, paths: list[str]) -> dict:
     for thread in threads:
         thread.join()
     first = results[0][2]
-    return {"attack": name, "statuses": sorted({status for status, _, _ in results}),
-            "seconds": round(max(seconds for _, seconds, _ in results), 2),
-            "peak_rss_mb": round(portal.memory_mb("VmHWM")),
-            "rss_after_mb": round(portal.memory_mb("VmRSS")),
-            "message": _error_text(first)}
+    return {
+        "attack": name,
+        "statuses": sorted({status for status, _, _ in results}),
+        "seconds": round(max(seconds for _, seconds, _ in results), 2),
+        "peak_rss_mb": round(portal.memory_mb("VmHWM")),
+        "rss_after_mb": round(portal.memory_mb("VmRSS")),
+        "message": _error_text(first),
+    }
 
 
 def _error_text(response: httpx.Response | None) -> str:
@@ -170,13 +185,16 @@ def starvation(portal: ServedPortal, table_path: str, parallel: int = 20) -> dic
 
     def heavy(client: int) -> None:
         started.set()
-        status, _, _ = timed_get(portal.url + sql_path(HEAVY_SQL), attackers,
-                                 headers={"X-Forwarded-For": f"10.0.0.{client}"}, timeout=120)
+        status, _, _ = timed_get(
+            portal.url + sql_path(HEAVY_SQL), attackers, headers={"X-Forwarded-For": f"10.0.0.{client}"}, timeout=120
+        )
         statuses.append(status)
 
     visitor = httpx.Client()
     idle = [timed_get(portal.url + "/", visitor)[1] for _ in range(5)]
-    idle_table = [timed_get(portal.url + table_path, visitor, headers={"Cache-Control": "no-cache"})[1] for _ in range(5)]
+    idle_table = [
+        timed_get(portal.url + table_path, visitor, headers={"Cache-Control": "no-cache"})[1] for _ in range(5)
+    ]
     began = time.perf_counter()
     threads = [threading.Thread(target=heavy, args=(i + 1,)) for i in range(parallel)]
     for thread in threads:
@@ -191,14 +209,18 @@ def starvation(portal: ServedPortal, table_path: str, parallel: int = 20) -> dic
         thread.join()
     visitor.close()
     attackers.close()
-    return {"heavy_statuses": {str(s): statuses.count(s) for s in sorted(set(statuses))},
-            "heavy_total_seconds": round(time.perf_counter() - began, 2),
-            "static_page_idle_median_s": round(statistics.median(idle), 3),
-            "static_page_median_s": round(statistics.median(static), 3), "static_page_max_s": round(max(static), 3),
-            "datasette_page_idle_median_s": round(statistics.median(idle_table), 3),
-            "datasette_page_median_s": round(statistics.median(table), 3),
-            "datasette_page_max_s": round(max(table), 3), "samples": len(static),
-            "datasette_page_samples_s": [round(seconds, 2) for seconds in table]}
+    return {
+        "heavy_statuses": {str(s): statuses.count(s) for s in sorted(set(statuses))},
+        "heavy_total_seconds": round(time.perf_counter() - began, 2),
+        "static_page_idle_median_s": round(statistics.median(idle), 3),
+        "static_page_median_s": round(statistics.median(static), 3),
+        "static_page_max_s": round(max(static), 3),
+        "datasette_page_idle_median_s": round(statistics.median(idle_table), 3),
+        "datasette_page_median_s": round(statistics.median(table), 3),
+        "datasette_page_max_s": round(max(table), 3),
+        "samples": len(static),
+        "datasette_page_samples_s": [round(seconds, 2) for seconds in table],
+    }
 
 
 def slow_headers(out: Path, connections: int, wait_seconds: float, file_limit: int = 256) -> dict:
@@ -229,10 +251,18 @@ def _slow_headers(portal: ServedPortal, connections: int, wait_seconds: float) -
     for client in sockets:
         client.close()
     log = portal.output()
-    return {"opened": len(sockets), "server_fds_while_open": opened_files, "still_open_after_s": still_open,
-            "waited_s": wait_seconds, "legit_status_during": during_status,
-            "legit_seconds_during": round(during_seconds, 3), "legit_status": status, "legit_seconds": round(seconds, 3),
-            "too_many_open_files_lines": log.count("Too many open files"), "log_bytes": len(log.encode())}
+    return {
+        "opened": len(sockets),
+        "server_fds_while_open": opened_files,
+        "still_open_after_s": still_open,
+        "waited_s": wait_seconds,
+        "legit_status_during": during_status,
+        "legit_seconds_during": round(during_seconds, 3),
+        "legit_status": status,
+        "legit_seconds": round(seconds, 3),
+        "too_many_open_files_lines": log.count("Too many open files"),
+        "log_bytes": len(log.encode()),
+    }
 
 
 def _closed_by_server(client: socket.socket) -> bool:
@@ -259,10 +289,14 @@ def headers(portal: ServedPortal, table_path: str) -> dict:
 
 def smaller(portal: ServedPortal, table_path: str) -> dict:
     prefix_redirect = httpx.get(portal.url + "/daten/portal/", timeout=30)
-    return {"/daten/portal/ -> Location": prefix_redirect.headers.get("location"),
-            "?_sort=nope": httpx.get(portal.url + table_path + "?_sort=nope", timeout=30).status_code,
-            **{path: httpx.get(portal.url + path, timeout=30).status_code
-               for path in ["/daten/-/threads", "/daten/-/versions", "/daten/-/patterns", "/daten/-/allow-debug"]}}
+    return {
+        "/daten/portal/ -> Location": prefix_redirect.headers.get("location"),
+        "?_sort=nope": httpx.get(portal.url + table_path + "?_sort=nope", timeout=30).status_code,
+        **{
+            path: httpx.get(portal.url + path, timeout=30).status_code
+            for path in ["/daten/-/threads", "/daten/-/versions", "/daten/-/patterns", "/daten/-/allow-debug"]
+        },
+    }
 
 
 def run(out: Path, blob_mb: int, table: str) -> dict:
@@ -279,11 +313,15 @@ def run(out: Path, blob_mb: int, table: str) -> dict:
         figures["memory"] = [
             memory_attack(portal, f"randomblob({size})", [sql_path(f"select randomblob({size})")]),
             memory_attack(portal, f"4 × randomblob({size // 2})", [sql_path(f"select randomblob({size // 2})")] * 4),
-            memory_attack(portal, f"printf('%.*c', {size // 3}, 'x')", [sql_path(f"select printf('%.*c', {size // 3}, 'x')")]),
+            memory_attack(
+                portal, f"printf('%.*c', {size // 3}, 'x')", [sql_path(f"select printf('%.*c', {size // 3}, 'x')")]
+            ),
             memory_attack(portal, "300 rows × 1 MB blob", [sql_path(blob_rows_sql(300, 1_000_000))]),
-            memory_attack(portal, "CSV of 300 rows × 1 MB, streamed",
-                          [sql_path(blob_rows_sql(300, 1_000_000).replace("randomblob", "zeroblob"), ".csv")
-                           + "&_stream=on"]),
+            memory_attack(
+                portal,
+                "CSV of 300 rows × 1 MB, streamed",
+                [sql_path(blob_rows_sql(300, 1_000_000).replace("randomblob", "zeroblob"), ".csv") + "&_stream=on"],
+            ),
         ]
         figures["starvation"] = starvation(portal, table_path)
     finally:
@@ -295,29 +333,43 @@ def run(out: Path, blob_mb: int, table: str) -> dict:
 def build_and_run(output: Path, blob_mb: int = 1000) -> dict:
     """Build the demo portal into `output`/serve-attacks and run the attacks on it (for run.py)."""
     out = output / "serve-attacks" / "build"
-    subprocess.run([sys.executable, "-m", "kommune", "build", "--out", str(out), "--quiet"], check=True,
-                   cwd=Path(__file__).resolve().parent.parent)
+    subprocess.run(
+        [sys.executable, "-m", "kommune", "build", "--out", str(out), "--quiet"],
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     return run(out, blob_mb, "service_beschwerden")
 
 
 def format_figures(figures: dict) -> str:
     """The figures as Markdown: one line per attack."""
-    lines = ["| Angriff auf kommune serve | Ergebnis |", "|---|---|",
-             f"| Host-Header + no-cache (Cache-Vergiftung) | {figures['poisoning']['evil_links_for_visitor']} "
-             "fremde Links für spätere Besucher |"]
+    lines = [
+        "| Angriff auf kommune serve | Ergebnis |",
+        "|---|---|",
+        f"| Host-Header + no-cache (Cache-Vergiftung) | {figures['poisoning']['evil_links_for_visitor']} "
+        "fremde Links für spätere Besucher |",
+    ]
     for attack in figures["memory"]:
-        lines.append(f"| {attack['attack']} | HTTP {attack['statuses']}, {attack['seconds']} s, "
-                     f"Spitze {attack['peak_rss_mb']} MB RSS (Ruhe {figures['baseline_rss_mb']} MB) |")
+        lines.append(
+            f"| {attack['attack']} | HTTP {attack['statuses']}, {attack['seconds']} s, "
+            f"Spitze {attack['peak_rss_mb']} MB RSS (Ruhe {figures['baseline_rss_mb']} MB) |"
+        )
     starving = figures["starvation"]
-    lines.append(f"| 20 parallele schwere Abfragen | {starving['heavy_statuses']} in {starving['heavy_total_seconds']} s; "
-                 f"Seite {starving['static_page_median_s']} s (max {starving['static_page_max_s']}), "
-                 f"Datasette-Tabelle {starving['datasette_page_median_s']} s (max {starving['datasette_page_max_s']}) |")
+    lines.append(
+        f"| 20 parallele schwere Abfragen | {starving['heavy_statuses']} in {starving['heavy_total_seconds']} s; "
+        f"Seite {starving['static_page_median_s']} s (max {starving['static_page_max_s']}), "
+        f"Datasette-Tabelle {starving['datasette_page_median_s']} s (max {starving['datasette_page_max_s']}) |"
+    )
     slow = figures["slow_headers"]
-    lines.append(f"| {slow['opened']} langsame Header bei 256 Dateien | nach {slow['waited_s']} s noch "
-                 f"{slow['still_open_after_s']} offen, {slow['too_many_open_files_lines']}× 'Too many open files', "
-                 f"Log {slow['log_bytes']} B |")
-    lines.append(f"| Sicherheits-Header | {sum(len(found) == 4 for found in figures['headers'].values())} von "
-                 f"{len(figures['headers'])} Antworten mit allen vier |")
+    lines.append(
+        f"| {slow['opened']} langsame Header bei 256 Dateien | nach {slow['waited_s']} s noch "
+        f"{slow['still_open_after_s']} offen, {slow['too_many_open_files_lines']}× 'Too many open files', "
+        f"Log {slow['log_bytes']} B |"
+    )
+    lines.append(
+        f"| Sicherheits-Header | {sum(len(found) == 4 for found in figures['headers'].values())} von "
+        f"{len(figures['headers'])} Antworten mit allen vier |"
+    )
     lines += [f"| {name} | {value} |" for name, value in figures["smaller"].items()]
     return "\n".join(lines)
 

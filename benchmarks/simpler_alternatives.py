@@ -44,14 +44,21 @@ publish_build(Path(release), Path(previous) if previous != "-" else None, cache_
 def _timed(command: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one child process (also printed at once: a long run may be cut short)."""
     wall, _, _ = run.run_child(command)
-    print(f"  workers={os.environ.get('KOMMUNE_WORKERS', '-')} wall {wall:.2f} s, CPU {run.LAST_CPU_SECONDS:.2f} s,"
-          f" load {os.getloadavg()[0]:.1f}: {' '.join(command[-3:])}", file=sys.stderr, flush=True)
+    print(
+        f"  workers={os.environ.get('KOMMUNE_WORKERS', '-')} wall {wall:.2f} s, CPU {run.LAST_CPU_SECONDS:.2f} s,"
+        f" load {os.getloadavg()[0]:.1f}: {' '.join(command[-3:])}",
+        file=sys.stderr,
+        flush=True,
+    )
     return wall, run.LAST_CPU_SECONDS
 
 
 def _median(figures: list[tuple[float, float]]) -> dict:
-    return {"wall_s": round(statistics.median(w for w, _ in figures), 2),
-            "cpu_s": round(statistics.median(c for _, c in figures), 2), "runs": len(figures)}
+    return {
+        "wall_s": round(statistics.median(w for w, _ in figures), 2),
+        "cpu_s": round(statistics.median(c for _, c in figures), 2),
+        "runs": len(figures),
+    }
 
 
 def parallel_reader(rows: int, repeat: int, work: Path) -> dict:
@@ -71,8 +78,11 @@ def parallel_reader(rows: int, repeat: int, work: Path) -> dict:
             os.environ["KOMMUNE_WORKERS"] = workers
             figures.append(_timed(kommune("build", "-C", str(portal), "-o", str(out), "--quiet")))
     os.environ.pop("KOMMUNE_WORKERS", None)
-    return {"rows": rows, "file_mb": round(raw.stat().st_size / 1e6, 1),
-            **{f"workers_{workers}": _median(figures) for workers, figures in sides.items()}}
+    return {
+        "rows": rows,
+        "file_mb": round(raw.stat().st_size / 1e6, 1),
+        **{f"workers_{workers}": _median(figures) for workers, figures in sides.items()},
+    }
 
 
 def parallel_statistics(rows: int, repeat: int, work: Path) -> dict:
@@ -131,9 +141,10 @@ def publisher_reuse(rows: int, repeat: int, work: Path) -> dict:
     changed = _kept_release(out, work / "release-changed")
     result: dict = {}
     for case, release, previous_release, cache in (
-            (f"{rows} rows, nothing changed", big_release, big_release, state_dir(big / "build") / "publish"),
-            ("demo, nothing changed", keep_first, keep_first, state_dir(out) / "publish"),
-            ("demo, one dataset changed", changed, keep_first, state_dir(out) / "publish")):
+        (f"{rows} rows, nothing changed", big_release, big_release, state_dir(big / "build") / "publish"),
+        ("demo, nothing changed", keep_first, keep_first, state_dir(out) / "publish"),
+        ("demo, one dataset changed", changed, keep_first, state_dir(out) / "publish"),
+    ):
         sides: dict[str, list[tuple[float, float]]] = {"with previous release": [], "from nothing": []}
         for _ in range(repeat):
             for side, figures in sides.items():
@@ -149,8 +160,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=400_000, help="rows of the generated CSV (part 1)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", type=Path, default=run.OUTPUT / "simpler-alternatives")
-    parser.add_argument("--only", choices=["build", "statistics", "reuse"], action="append",
-                        help="run only these measurements (repeatable; default: all)")
+    parser.add_argument(
+        "--only",
+        choices=["build", "statistics", "reuse"],
+        action="append",
+        help="run only these measurements (repeatable; default: all)",
+    )
     arguments = parser.parse_args(argv)
     arguments.output.mkdir(parents=True, exist_ok=True)
     chosen = arguments.only or ["build", "statistics", "reuse"]
@@ -160,8 +175,9 @@ def main(argv: list[str] | None = None) -> None:
         if name == "build":
             figures["parallel_reader_build"] = parallel_reader(arguments.rows, arguments.repeat, arguments.output)
         elif name == "statistics":
-            figures["parallel_reader_statistics"] = parallel_statistics(arguments.rows, arguments.repeat,
-                                                                        arguments.output)
+            figures["parallel_reader_statistics"] = parallel_statistics(
+                arguments.rows, arguments.repeat, arguments.output
+            )
         else:
             figures["publisher_reuse"] = publisher_reuse(arguments.rows, arguments.repeat, arguments.output)
     figures["load_average_after"] = os.getloadavg()

@@ -13,6 +13,7 @@ them (pipelines/build.py, pipelines/output.py, pipelines/package.py), `publish/`
         <resource>.csv/.json                     one pair per resource (pipelines/output.py)
         disclosure-audit.json AUDIT_FILE         the disclosure control's audit (service-records kind)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

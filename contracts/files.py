@@ -3,6 +3,7 @@
 The build records it in datapackage.json (`hash: "sha256:<hex>"`, Frictionless), the catalogue
 and CKAN read it from there, and the rebuild reuse compares it; all must hash the same way.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -10,6 +10,7 @@ build: templates escape it, and the checks of the pipeline report it where it ca
 Reporting periods: `YYYY` (year), `YYYY-Qn` (quarter), `YYYY-MM` (month) or `YYYY-MM-DD` (day).
 Anything else is an *unknown* period: it is shown as it is and treated as complete.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -19,8 +20,18 @@ from dataclasses import dataclass
 
 MISSING = "–"
 MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 )
 WEEKDAYS = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
 # How long after its end a period's figure still counts as recent: a month's figure is old once
@@ -126,13 +137,18 @@ class Period:
         if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
             year, quarter = int(match[1]), int(match[2])
             last_month = quarter * 3
-            return cls(text, "quarter", dt.date(year, last_month - 2, 1),
-                       dt.date(year, last_month, calendar.monthrange(year, last_month)[1]))
+            return cls(
+                text,
+                "quarter",
+                dt.date(year, last_month - 2, 1),
+                dt.date(year, last_month, calendar.monthrange(year, last_month)[1]),
+            )
         if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
             year, month = int(match[1]), int(match[2])
             if 1 <= month <= 12:
-                return cls(text, "month", dt.date(year, month, 1),
-                           dt.date(year, month, calendar.monthrange(year, month)[1]))
+                return cls(
+                    text, "month", dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+                )
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             try:
                 day = dt.date.fromisoformat(text)

@@ -4,6 +4,7 @@ The council's full-text index stores text folded this way (pipelines/oparl/searc
 site-wide search folds its index and every query the same way (publish/site/search.py);
 site_templates/static/council-search.js repeats `normalise` for the browser (keep them equal).
 """
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 into `build/portal.json` (`kpis`, `model_dump(mode="json")`), and as the KPI engine
 (publish/kpis.py) reads it back. The sentence placeholders are the ones the engine fills.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -4,6 +4,7 @@
 map's town boundary, the permit statistics); `pipelines.portal_rules` keeps declarations from
 colliding with them, so a clash is a declaration problem and never a failure while publishing.
 """
+
 from __future__ import annotations
 
 # publish/ names the tables it adds to portal.db with this prefix (portal_datasets,
@@ -18,6 +19,13 @@ PERMITS_TABLE = "baugenehmigungen"  # building-permit statistics on the planning
 # The columns the site reads from each table it finds by name.
 SITE_TABLES: dict[str, tuple[str, ...]] = {
     BOUNDARY_TABLE: ("geometrie", "name"),
-    PERMITS_TABLE: ("jahr", "gebaeudeart", "baugenehmigungen", "baufertigstellungen", "wohnungen_genehmigt",
-                    "wohnungen_fertiggestellt", "wohnflaeche_m2"),
+    PERMITS_TABLE: (
+        "jahr",
+        "gebaeudeart",
+        "baugenehmigungen",
+        "baufertigstellungen",
+        "wohnungen_genehmigt",
+        "wohnungen_fertiggestellt",
+        "wohnflaeche_m2",
+    ),
 }

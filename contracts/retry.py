@@ -8,6 +8,7 @@ for a permanent one, which is never retried. The wait doubles from `backoff` up 
 `max_backoff`; a server's Retry-After wins but is capped by `max_backoff` too, so a hostile or
 confused server cannot park a build for hours. tenacity runs the loop.
 """
+
 from __future__ import annotations
 
 import email.utils
@@ -56,8 +57,13 @@ class RetryPolicy:
             return min(max(retry_after, 0.0), self.max_backoff)
         return min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
 
-    def run(self, attempt: Callable[[], T], *, sleep: Callable[[float], None] | None = None,
-            before_retry: Callable[[Transient, float], None] | None = None) -> T:
+    def run(
+        self,
+        attempt: Callable[[], T],
+        *,
+        sleep: Callable[[float], None] | None = None,
+        before_retry: Callable[[Transient, float], None] | None = None,
+    ) -> T:
         """Call `attempt` until it returns, raises something other than `Transient`, or has
         failed transiently `retries + 1` times; then raises GaveUp. `before_retry` is told each
         transient failure and the wait before the next attempt (for logs, rewinding files).
@@ -74,10 +80,13 @@ class RetryPolicy:
                 before_retry(error, state.upcoming_sleep)
 
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.retries + 1), wait=wait,
+            stop=tenacity.stop_after_attempt(self.retries + 1),
+            wait=wait,
             sleep=sleep or (lambda seconds: time.sleep(seconds)),
-            retry=tenacity.retry_if_exception_type(Transient), before_sleep=before_sleep,
-            reraise=True)
+            retry=tenacity.retry_if_exception_type(Transient),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
         try:
             return retrying(attempt)
         except Transient as error:

@@ -12,6 +12,7 @@ terminator; readers that split lines like `str.splitlines` (U+0085, U+2028, U+20
 tab, form feed, file/group/record separators, a bare carriage return) would cut such a record
 in two. `QuotingWriter` quotes every field holding any of them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -95,4 +96,4 @@ class QuotingWriter:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._quoting.writerow(values)
-        self._file.write(self._buffer.getvalue()[:-len(LINE_BREAKS)] + self._terminator)
+        self._file.write(self._buffer.getvalue()[: -len(LINE_BREAKS)] + self._terminator)

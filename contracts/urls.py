@@ -8,6 +8,7 @@ and control characters, tabs and line breaks anywhere: `java\\tscript:`), so any
 character refuses the URL rather than being cleaned away; a URL without a scheme of its own is
 refused too (`&#106;avascript:` would be relative to the page, and sources give absolute URLs).
 """
+
 from __future__ import annotations
 
 import re
@@ -39,5 +40,4 @@ def safe_url(value: object) -> str | None:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unbalanced "[" in the host
         return None
-    return url if parts.netloc and url[len(scheme) + 1:].startswith("//") else None
-
+    return url if parts.netloc and url[len(scheme) + 1 :].startswith("//") else None

@@ -1,4 +1,5 @@
 """`kommune`: the command line. Thin: parse options, call one function, explain known errors."""
+
 from __future__ import annotations
 
 import sys
@@ -22,11 +23,21 @@ if TYPE_CHECKING:  # tqdm is imported only when a terminal shows the bar
     from tqdm import tqdm
 
 portal_dir_option = click.option(
-    "--portal-dir", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-    help="Portalverzeichnis mit datasets/ und metadata/.")
+    "--portal-dir",
+    "-C",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Portalverzeichnis mit datasets/ und metadata/.",
+)
 out_option = click.option(
-    "--out", "-o", type=click.Path(path_type=Path), default=portal.DEFAULT_OUT, show_default=True,
-    help="Ausgabeordner des Builds (ein Symlink auf die aktuelle Version).")
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=portal.DEFAULT_OUT,
+    show_default=True,
+    help="Ausgabeordner des Builds (ein Symlink auf die aktuelle Version).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,8 +68,9 @@ def build(datasets: tuple[str, ...], portal_dir: Path, out: Path, quiet: bool, s
 def validate(datasets: tuple[str, ...], portal_dir: Path, no_sources: bool, quiet: bool, strict: bool) -> None:
     """Deklarationen und Quellen prüfen, ohne etwas zu veröffentlichen."""
     with _explained_errors(), _progress_bar(quiet, verb="prüfe") as progress:
-        config, report = portal.validate(portal_dir, sources=not no_sources, only=list(datasets) or None,
-                                         progress=progress)
+        config, report = portal.validate(
+            portal_dir, sources=not no_sources, only=list(datasets) or None, progress=progress
+        )
     if report is None:
         count = len(config.datasets)
         click.echo(f"Deklarationen gültig: {count} {'Datensatz' if count == 1 else 'Datensätze'}.")
@@ -109,9 +121,15 @@ def publish() -> None:
 @click.option("--url", required=True, envvar="CKAN_URL", help="Adresse des CKAN (oder $CKAN_URL).")
 @out_option
 @click.option("--dry-run", is_flag=True, help="Nur zeigen, was angelegt, geändert (Feld für Feld) und gelöscht würde.")
-@click.option("--prune", is_flag=True, help="Datensätze löschen, die das Portal angelegt hat und die nicht mehr im Build sind.")
-@click.option("--upload/--link", default=False, show_default=True,
-              help="Dateien hochladen oder auf die festen Adressen des Portals verlinken.")
+@click.option(
+    "--prune", is_flag=True, help="Datensätze löschen, die das Portal angelegt hat und die nicht mehr im Build sind."
+)
+@click.option(
+    "--upload/--link",
+    default=False,
+    show_default=True,
+    help="Dateien hochladen oder auf die festen Adressen des Portals verlinken.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Keinen Fortschritt anzeigen.")
 def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, quiet: bool) -> None:
     """Build nach CKAN veröffentlichen; das API-Token kommt aus $CKAN_API_TOKEN."""
@@ -119,8 +137,14 @@ def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, 
     from publish.ckan import CkanError
 
     with _explained_errors(CkanError), _progress_bar(quiet, verb="veröffentliche") as progress:
-        report = portal.publish_ckan(out, url, dry_run=dry_run, prune=prune, upload=upload,
-                                     progress=(lambda done, total, name: progress(name)) if progress else None)
+        report = portal.publish_ckan(
+            out,
+            url,
+            dry_run=dry_run,
+            prune=prune,
+            upload=upload,
+            progress=(lambda done, total, name: progress(name)) if progress else None,
+        )
     for line in report.lines():
         failed = line.startswith("!")
         click.secho(line, fg="red" if failed else None, err=failed)
@@ -131,19 +155,25 @@ def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, 
 @main.command()
 @portal_dir_option
 @out_option
-@click.option("--shapes", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=f"Ordner mit den DCAT-AP.de-Shapes und Vokabularen (sonst ${SHAPES_ENV} "
-                   "oder ../shared/reference/dcat-ap-de).")
+@click.option(
+    "--shapes",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Ordner mit den DCAT-AP.de-Shapes und Vokabularen (sonst ${SHAPES_ENV} oder ../shared/reference/dcat-ap-de).",
+)
 def check(portal_dir: Path, out: Path, shapes: Path | None) -> None:
     """Den DCAT-AP.de-Katalog des Builds gegen die offiziellen SHACL-Shapes prüfen."""
     with _explained_errors():
         report = portal.check(portal_dir, out, shapes=shapes)
     for result in report.results:
-        click.secho(str(result), fg="red" if result.severity == "Violation" else "yellow",
-                    err=result.severity == "Violation")
+        click.secho(
+            str(result), fg="red" if result.severity == "Violation" else "yellow", err=result.severity == "Violation"
+        )
     violations, warnings = len(report.violations), len(report.warnings)
-    click.echo(f"DCAT-AP.de: {violations} {'Verstoß' if violations == 1 else 'Verstöße'}, "
-               f"{warnings} {'Warnung' if warnings == 1 else 'Warnungen'}.")
+    click.echo(
+        f"DCAT-AP.de: {violations} {'Verstoß' if violations == 1 else 'Verstöße'}, "
+        f"{warnings} {'Warnung' if warnings == 1 else 'Warnungen'}."
+    )
     if not report.conforms:
         sys.exit(1)
 
@@ -153,8 +183,16 @@ class _explained_errors:
     bugs keep their traceback."""
 
     def __init__(self, *extra: type[Exception]):
-        self.known = (BuildLocked, BuildMissing, CatalogueError, DatasetPublishFailed, ShapesNotFound, OutOfSpace,
-                      SettingInvalid, *extra)
+        self.known = (
+            BuildLocked,
+            BuildMissing,
+            CatalogueError,
+            DatasetPublishFailed,
+            ShapesNotFound,
+            OutOfSpace,
+            SettingInvalid,
+            *extra,
+        )
 
     def __enter__(self):
         return self
@@ -207,26 +245,35 @@ def _finish(report: BuildReport, strict: bool, quiet: bool, checking: bool = Fal
     for result in report.datasets:
         if result.status in ("stale", "failed"):
             kept = "letzter gültiger Stand bleibt online" if result.status == "stale" else "nicht veröffentlicht"
-            click.secho(f"FEHLER {result.id}: {result.summary}" + ("" if checking else f" ({kept})"), fg="red", err=True)
+            click.secho(
+                f"FEHLER {result.id}: {result.summary}" + ("" if checking else f" ({kept})"), fg="red", err=True
+            )
             for issue in result.issues[:20]:
                 click.echo(f"  - {issue.describe()}", err=True)
             if len(result.issues) > 20:
-                click.echo(f"  … und {len(result.issues) - 20} weitere (siehe {report.file or BUILD_REPORT_FILE})",
-                           err=True)
+                click.echo(
+                    f"  … und {len(result.issues) - 20} weitere (siehe {report.file or BUILD_REPORT_FILE})", err=True
+                )
         elif not quiet:
             click.echo(f"ok     {result.id}: {result.summary}, {result.rows} Zeilen, {result.seconds:.2f} s")
             deletions = result.details.get("deletions", {})
             if deletions:
                 click.echo("         gelöscht: " + ", ".join(f"{d['count']} {kind}" for kind, d in deletions.items()))
         for found in result.details.get("quality", []):
-            click.secho(f"Datenqualität {result.id}: {found['message']}: {found['count']}× "
-                        f"(z. B. {', '.join(found['examples'][:2])})", fg="yellow", err=True)
+            click.secho(
+                f"Datenqualität {result.id}: {found['message']}: {found['count']}× "
+                f"(z. B. {', '.join(found['examples'][:2])})",
+                fg="yellow",
+                err=True,
+            )
     for warning in report.warnings:
         click.secho(f"Hinweis {warning}", fg="yellow", err=True)
     if not quiet:
         verdict = "geprüft" if checking else "in Ordnung"
-        click.echo(f"{len(report.datasets) - len(failed)} von {len(report.datasets)} Datensätzen {verdict}"
-                   f"{', ' + str(len(failed)) + ' mit Fehlern' if checking and failed else ''}, {report.seconds:.1f} s.")
+        click.echo(
+            f"{len(report.datasets) - len(failed)} von {len(report.datasets)} Datensätzen {verdict}"
+            f"{', ' + str(len(failed)) + ' mit Fehlern' if checking and failed else ''}, {report.seconds:.1f} s."
+        )
     if report.file is not None:
         click.echo(f"Bericht: {report.file}", err=bool(failed))
     if failed or (strict and report.warnings):

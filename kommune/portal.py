@@ -2,6 +2,7 @@
 
 This is the one module that calls both the pipelines and the publishers.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,8 +61,10 @@ def build(
     except (OSError, sqlite3.OperationalError) as error:
         if not _disk_full(error):
             raise
-        raise OutOfSpace(f"Kein Platz mehr auf dem Datenträger ({error.__class__.__name__}: {error}); "
-                         f"der Build wurde abgebrochen, der bisherige Stand von {out} bleibt online") from error
+        raise OutOfSpace(
+            f"Kein Platz mehr auf dem Datenträger ({error.__class__.__name__}: {error}); "
+            f"der Build wurde abgebrochen, der bisherige Stand von {out} bleibt online"
+        ) from error
     return report
 
 
@@ -79,10 +82,19 @@ def _publish_isolating_datasets(release_dir: Path, previous: Path | None, cache_
             dataset_id = failure.dataset_id
             if dataset_id in left_out:
                 raise  # the dataset is gone and the step still fails on it: not the dataset's fault
-            issue = Issue(type="publish-error", message=f"{type(failure.error).__name__}: {failure.error}",
-                          expected=f"Bitte an das Portal-Team melden (Schritt: {failure.step})")
-            result = fail_after_build(report, release_dir, None if dataset_id in put_back else previous, dataset_id,
-                                      f"Veröffentlichen fehlgeschlagen ({failure.step})", [issue])
+            issue = Issue(
+                type="publish-error",
+                message=f"{type(failure.error).__name__}: {failure.error}",
+                expected=f"Bitte an das Portal-Team melden (Schritt: {failure.step})",
+            )
+            result = fail_after_build(
+                report,
+                release_dir,
+                None if dataset_id in put_back else previous,
+                dataset_id,
+                f"Veröffentlichen fehlgeschlagen ({failure.step})",
+                [issue],
+            )
             (put_back if result.status == "stale" else left_out).add(dataset_id)
 
 
@@ -95,9 +107,14 @@ def _disk_full(error: Exception) -> bool:
 VALIDATE_REPORT = "validate-report.json"
 
 
-def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[str] | None = None,
-             progress: Callable[[str], None] | None = None,
-             report_file: Path | str | None = None) -> tuple[PortalConfig, BuildReport | None]:
+def validate(
+    portal_dir: Path | str = ".",
+    *,
+    sources: bool = True,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    report_file: Path | str | None = None,
+) -> tuple[PortalConfig, BuildReport | None]:
     """Check every declaration, then, if `sources`, read and validate every source into a
     throwaway folder: nothing is published.
 
@@ -112,8 +129,7 @@ def validate(portal_dir: Path | str = ".", *, sources: bool = True, only: list[s
         return portal, None
     with tempfile.TemporaryDirectory(prefix="kommune-validate-") as scratch_name:
         scratch = Path(scratch_name)
-        report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress,
-                                done="geprüft")
+        report = build_datasets(portal, scratch / "release", None, scratch / "state", progress=progress, done="geprüft")
         target = Path(report_file) if report_file else Path(portal_dir) / VALIDATE_REPORT
         shutil.copyfile(scratch / "release" / BUILD_REPORT_FILE, target)
     report.file = target
@@ -137,8 +153,15 @@ def serve(out: Path | str = DEFAULT_OUT, host: str = "127.0.0.1", port: int = 80
     serve_build(Path(out), host=host, port=port)
 
 
-def publish_ckan(out: Path | str = DEFAULT_OUT, url: str = "", *, dry_run: bool = False, prune: bool = False,
-                 upload: bool = False, progress: Callable[[int, int, str], None] | None = None) -> PublishReport:
+def publish_ckan(
+    out: Path | str = DEFAULT_OUT,
+    url: str = "",
+    *,
+    dry_run: bool = False,
+    prune: bool = False,
+    upload: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> PublishReport:
     """Publish the current build to the CKAN at `url` (see publish.ckan.publish_ckan).
 
     The API token comes from $CKAN_API_TOKEN only; raises publish.ckan.CkanTokenMissing when it
@@ -156,8 +179,9 @@ def publish_ckan(out: Path | str = DEFAULT_OUT, url: str = "", *, dry_run: bool 
     return publish_to_ckan(build.root, url, token, dry_run=dry_run, prune=prune, upload=upload, progress=progress)
 
 
-def check(portal_dir: Path | str = ".", out: Path | str = DEFAULT_OUT, *,
-          shapes: Path | str | None = None) -> ShaclReport:
+def check(
+    portal_dir: Path | str = ".", out: Path | str = DEFAULT_OUT, *, shapes: Path | str | None = None
+) -> ShaclReport:
     """Validate the build's DCAT-AP.de catalogue against the official SHACL shapes.
 
     `shapes` (else $KOMMUNE_DCAT_SHAPES, else ../shared/reference/dcat-ap-de beside the portal)

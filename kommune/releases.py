@@ -4,6 +4,7 @@
 `os.replace` is atomic, so a reader (the server, a publisher) always sees either the
 old or the new portal, never a half-written one, even if the build is killed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,7 +104,9 @@ def _point(out: Path, target: Path) -> None:
 
 def _prune(releases: Path, keep: set) -> None:
     """Keep the newest few releases: a server may still read the previous one."""
-    finished = sorted((p for p in releases.iterdir() if p.is_dir() and not p.name.endswith(".tmp")), key=lambda p: p.stat().st_mtime)
+    finished = sorted(
+        (p for p in releases.iterdir() if p.is_dir() and not p.name.endswith(".tmp")), key=lambda p: p.stat().st_mtime
+    )
     for old in finished[:-KEEP_RELEASES]:
         if old not in keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -4,6 +4,7 @@ The story of one dataset: skip it if nothing changed since the last good build; 
 fetch, read, transform and validate it through its kind and write its files; if that fails,
 carry its last good version over, marked stale, and say exactly why.
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,9 +60,15 @@ class DatasetResult:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "status": self.status, "summary": self.summary, "seconds": round(self.seconds, 3),
-            "rows": self.rows, "issues": [i.to_dict() for i in self.issues], "warnings": self.warnings,
-            "last_success": self.last_success, **self.details,
+            "id": self.id,
+            "status": self.status,
+            "summary": self.summary,
+            "seconds": round(self.seconds, 3),
+            "rows": self.rows,
+            "issues": [i.to_dict() for i in self.issues],
+            "warnings": self.warnings,
+            "last_success": self.last_success,
+            **self.details,
         }
 
 
@@ -81,7 +88,11 @@ class BuildReport:
         return [f"{d.id}: {w}" for d in self.datasets for w in d.warnings]
 
     def to_dict(self) -> dict:
-        return {"started": self.started, "seconds": round(self.seconds, 3), "datasets": [d.to_dict() for d in self.datasets]}
+        return {
+            "started": self.started,
+            "seconds": round(self.seconds, 3),
+            "datasets": [d.to_dict() for d in self.datasets],
+        }
 
 
 def build_datasets(
@@ -125,69 +136,132 @@ def build_datasets(
     previous_report = _previous_report(previous_dir)
     for result in report.datasets:
         # source health: when this dataset last came through whole (ok or unchanged)
-        result.last_success = report.started if result.status in ("ok", "unchanged") \
+        result.last_success = (
+            report.started
+            if result.status in ("ok", "unchanged")
             else previous_report.get(result.id, {}).get("last_success")
+        )
     merged = {**(previous_report if only is not None else {}), **{d.id: d.to_dict() for d in report.datasets}}
-    (release_dir / BUILD_REPORT_FILE).write_text(json.dumps(
-        {"started": report.started, "seconds": round(report.seconds, 3),
-         "datasets": [merged[i] for i in sorted({*portal.datasets, *portal.invalid_datasets}) if i in merged]},
-        ensure_ascii=False, indent=2))
+    (release_dir / BUILD_REPORT_FILE).write_text(
+        json.dumps(
+            {
+                "started": report.started,
+                "seconds": round(report.seconds, 3),
+                "datasets": [merged[i] for i in sorted({*portal.datasets, *portal.invalid_datasets}) if i in merged],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     return report
 
 
-def _build_one(dataset: DatasetConfig, portal: PortalConfig, datasets_dir: Path, previous_datasets: Path | None,
-               state_dir: Path, http: HttpClient, done: str = "veröffentlicht") -> DatasetResult:
+def _build_one(
+    dataset: DatasetConfig,
+    portal: PortalConfig,
+    datasets_dir: Path,
+    previous_datasets: Path | None,
+    state_dir: Path,
+    http: HttpClient,
+    done: str = "veröffentlicht",
+) -> DatasetResult:
     started = time.monotonic()
     out_dir = datasets_dir / dataset.id
     previous = previous_datasets / dataset.id if previous_datasets else None
     previous_package = _read_package(previous) if previous else None
     content_hash = dataset_hash(dataset)
     warnings = _warnings(dataset)
-    if (previous is not None and previous_package and content_hash
-            and previous_package["kommune"].get("content_hash") == content_hash
-            and previous_package["kommune"].get("status") == "ok"
-            and _files_complete(previous, previous_package)):
+    if (
+        previous is not None
+        and previous_package
+        and content_hash
+        and previous_package["kommune"].get("content_hash") == content_hash
+        and previous_package["kommune"].get("status") == "ok"
+        and _files_complete(previous, previous_package)
+    ):
         _carry_over(previous, out_dir)
         warnings += _previous_personal_data_warnings(previous)  # the scan's findings still hold
         rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
-        return DatasetResult(dataset.id, "unchanged", "unverändert", warnings=warnings,
-                             seconds=time.monotonic() - started, rows=rows)
+        return DatasetResult(
+            dataset.id, "unchanged", "unverändert", warnings=warnings, seconds=time.monotonic() - started, rows=rows
+        )
     out_dir.mkdir(parents=True)
     ctx = RunContext(out_dir=out_dir, state_dir=state_dir / "datasets" / dataset.id, portal=portal, http=http)
     ctx.state_dir.mkdir(parents=True, exist_ok=True)
     try:
         resources = KINDS[dataset.kind].run(dataset, ctx)
     except DatasetFailed as failure:
-        return _keep_last_good(dataset.id, out_dir, previous, previous_package, failure.summary, failure.issues,
-                               warnings, started)
+        return _keep_last_good(
+            dataset.id, out_dir, previous, previous_package, failure.summary, failure.issues, warnings, started
+        )
     except OSError as error:
         if error.errno in DISK_FULL:
             raise  # not this dataset's fault: the build stops and the previous release stays
-        return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
-                               [_internal_issue(dataset.id, state_dir)], warnings, started)
+        return _keep_last_good(
+            dataset.id,
+            out_dir,
+            previous,
+            previous_package,
+            "Interner Fehler beim Verarbeiten",
+            [_internal_issue(dataset.id, state_dir)],
+            warnings,
+            started,
+        )
     except Exception:  # a bug or an unforeseen input must not take the other datasets down
-        return _keep_last_good(dataset.id, out_dir, previous, previous_package, "Interner Fehler beim Verarbeiten",
-                               [_internal_issue(dataset.id, state_dir)], warnings, started)
+        return _keep_last_good(
+            dataset.id,
+            out_dir,
+            previous,
+            previous_package,
+            "Interner Fehler beim Verarbeiten",
+            [_internal_issue(dataset.id, state_dir)],
+            warnings,
+            started,
+        )
     for resource in resources:
         resource.downloads = write_spreadsheet_copies(out_dir, resource)
     ctx.warnings += personal_data_warnings(dataset, out_dir, resources)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
-    package = describe_dataset(dataset, portal, resources, content_hash=content_hash, issued=issued,
-                               modified=_modified(previous_package, resources), warnings=ctx.warnings)
+    package = describe_dataset(
+        dataset,
+        portal,
+        resources,
+        content_hash=content_hash,
+        issued=issued,
+        modified=_modified(previous_package, resources),
+        warnings=ctx.warnings,
+    )
     _write_json(out_dir / PACKAGE_FILE, package)
     # no time of checking in here either: the build report says when the build ran
-    _write_json(out_dir / REPORT_FILE, {"valid": True, "issues": [], "rows": sum(r.row_count for r in resources),
-                                          "warnings": [w.to_dict() for w in ctx.warnings], **ctx.details})
+    _write_json(
+        out_dir / REPORT_FILE,
+        {
+            "valid": True,
+            "issues": [],
+            "rows": sum(r.row_count for r in resources),
+            "warnings": [w.to_dict() for w in ctx.warnings],
+            **ctx.details,
+        },
+    )
     warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
         shutil.copyfile(dataset.folder / "README.md", out_dir / "README.md")
     # Linked first: equal files are shared with the previous release even when its status is not ok.
-    unchanged = (previous is not None and previous_package is not None
-                 and _link_unchanged_files(out_dir, previous)
-                 and previous_package["kommune"].get("status") == "ok")
-    return DatasetResult(dataset.id, "unchanged" if unchanged else "ok", "unverändert" if unchanged else done,
-                         warnings=warnings, seconds=time.monotonic() - started,
-                         rows=sum(r.row_count for r in resources), details={**ctx.details, **ctx.run_facts})
+    unchanged = (
+        previous is not None
+        and previous_package is not None
+        and _link_unchanged_files(out_dir, previous)
+        and previous_package["kommune"].get("status") == "ok"
+    )
+    return DatasetResult(
+        dataset.id,
+        "unchanged" if unchanged else "ok",
+        "unverändert" if unchanged else done,
+        warnings=warnings,
+        seconds=time.monotonic() - started,
+        rows=sum(r.row_count for r in resources),
+        details={**ctx.details, **ctx.run_facts},
+    )
 
 
 def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> list[Issue]:
@@ -199,11 +273,18 @@ def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> 
     for resource in resources:
         with (out_dir / resource.csv.path).open(encoding="utf-8", newline="") as handle:
             findings = scan_published(csv.DictReader(handle), dataset.privacy.allow_values, allowed_kinds)
-        warnings += [Issue(type="personal-data", file=resource.csv.path, row=finding.first_row, field=finding.column,
-                           message=f"{finding.kind} in {finding.rows} veröffentlichten Zeilen der Spalte „{finding.column}“",
-                           expected="keine personenbezogenen Daten; öffentliche Kontaktdaten in dataset.yaml unter "
-                                    "privacy.allow_values oder privacy.allow_kinds freigeben")
-                     for finding in findings]
+        warnings += [
+            Issue(
+                type="personal-data",
+                file=resource.csv.path,
+                row=finding.first_row,
+                field=finding.column,
+                message=f"{finding.kind} in {finding.rows} veröffentlichten Zeilen der Spalte „{finding.column}“",
+                expected="keine personenbezogenen Daten; öffentliche Kontaktdaten in dataset.yaml unter "
+                "privacy.allow_values oder privacy.allow_kinds freigeben",
+            )
+            for finding in findings
+        ]
     return warnings
 
 
@@ -212,7 +293,9 @@ def _previous_personal_data_warnings(previous: Path) -> list[str]:
         report = json.loads((previous / REPORT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return [Issue(**warning).describe() for warning in report.get("warnings", []) if warning.get("type") == "personal-data"]
+    return [
+        Issue(**warning).describe() for warning in report.get("warnings", []) if warning.get("type") == "personal-data"
+    ]
 
 
 def _internal_issue(dataset_id: str, state_dir: Path) -> Issue:
@@ -228,13 +311,17 @@ def _internal_issue(dataset_id: str, state_dir: Path) -> Issue:
     except OSError:
         pass  # the terminal still has it
     print(f"Interner Fehler in {dataset_id} (Fehlerkennung {reference}):\n{details}", file=sys.stderr)
-    return Issue(type="internal-error",
-                 message="Die Quelle konnte wegen eines Fehlers im Portal nicht verarbeitet werden.",
-                 expected=f"Bitte an das Portal-Team melden, mit der Fehlerkennung {reference}: die Einzelheiten stehen "
-                          f"in der Ausgabe des Builds (Terminal) und in .build-state/fehler/{log.name}")
+    return Issue(
+        type="internal-error",
+        message="Die Quelle konnte wegen eines Fehlers im Portal nicht verarbeitet werden.",
+        expected=f"Bitte an das Portal-Team melden, mit der Fehlerkennung {reference}: die Einzelheiten stehen "
+        f"in der Ausgabe des Builds (Terminal) und in .build-state/fehler/{log.name}",
+    )
 
 
-def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, previous_datasets: Path | None) -> DatasetResult:
+def _declaration_failed(
+    dataset_id: str, problems: list, datasets_dir: Path, previous_datasets: Path | None
+) -> DatasetResult:
     """A dataset whose declaration has mistakes: reported like a broken source, last good version kept."""
     started = time.monotonic()
     issues = [Issue(type="config-error", file=p.file, field=p.key or None, message=p.message) for p in problems]
@@ -243,11 +330,19 @@ def _declaration_failed(dataset_id: str, problems: list, datasets_dir: Path, pre
         return DatasetResult(dataset_id, "failed", summary, issues, seconds=time.monotonic() - started)
     previous = previous_datasets / dataset_id if previous_datasets else None
     previous_package = _read_package(previous) if previous else None
-    return _keep_last_good(dataset_id, datasets_dir / dataset_id, previous, previous_package, summary, issues, [], started)
+    return _keep_last_good(
+        dataset_id, datasets_dir / dataset_id, previous, previous_package, summary, issues, [], started
+    )
 
 
-def fail_after_build(report: BuildReport, release_dir: Path, previous_dir: Path | None, dataset_id: str,
-                     summary: str, issues: list[Issue]) -> DatasetResult:
+def fail_after_build(
+    report: BuildReport,
+    release_dir: Path,
+    previous_dir: Path | None,
+    dataset_id: str,
+    summary: str,
+    issues: list[Issue],
+) -> DatasetResult:
     """A dataset built into `release_dir` that could not be published (a publisher failed on
     it): its version from `previous_dir` takes its place, marked stale, or, without one, it is
     left out (status failed). `report` and the release's build-report.json are updated."""
@@ -255,8 +350,16 @@ def fail_after_build(report: BuildReport, release_dir: Path, previous_dir: Path 
     previous = previous_dir / DATASETS_DIR / dataset_id if previous_dir else None
     previous_package = _read_package(previous) if previous else None
     own = next((d for d in report.datasets if d.id == dataset_id), None)
-    result = _keep_last_good(dataset_id, release_dir / DATASETS_DIR / dataset_id, previous, previous_package, summary,
-                             issues, own.warnings if own else [], started)
+    result = _keep_last_good(
+        dataset_id,
+        release_dir / DATASETS_DIR / dataset_id,
+        previous,
+        previous_package,
+        summary,
+        issues,
+        own.warnings if own else [],
+        started,
+    )
     report.datasets = [result if d.id == dataset_id else d for d in report.datasets] + ([] if own else [result])
     path = release_dir / BUILD_REPORT_FILE
     written = json.loads(path.read_text(encoding="utf-8"))
@@ -265,7 +368,9 @@ def fail_after_build(report: BuildReport, release_dir: Path, previous_dir: Path 
     return result
 
 
-def _keep_last_good(dataset_id, out_dir, previous, previous_package, summary, issues, warnings, started) -> DatasetResult:
+def _keep_last_good(
+    dataset_id, out_dir, previous, previous_package, summary, issues, warnings, started
+) -> DatasetResult:
     shutil.rmtree(out_dir, ignore_errors=True)
     report = {"valid": False, "summary": summary, "issues": [i.to_dict() for i in issues]}
     if previous_package is None:
@@ -351,8 +456,11 @@ def _files_complete(folder: Path, package: dict) -> bool:
     """Whether every file the package lists is still there with its recorded size: an earlier
     release that lost a file (by hand, a full disk) is built again, not carried over."""
     expected = [(r["path"], r.get("bytes")) for r in package["resources"]]
-    expected += [(r["kommune"]["json"]["path"], r["kommune"]["json"].get("bytes"))
-                 for r in package["resources"] if r.get("kommune", {}).get("json")]
+    expected += [
+        (r["kommune"]["json"]["path"], r["kommune"]["json"].get("bytes"))
+        for r in package["resources"]
+        if r.get("kommune", {}).get("json")
+    ]
     try:
         return all(size is None or (folder / name).stat().st_size == size for name, size in expected)
     except OSError:

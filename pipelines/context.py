@@ -1,4 +1,5 @@
 """What a source kind gets to work with while it runs one dataset."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -5,6 +5,7 @@ configuration: a town's editor fixes them in one round, not one per run. It sits
 both `pipelines.config` (the models) and `pipelines.kinds` (which build on the models), so
 neither imports the other's way back.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,13 @@ from pipelines.portal_rules import (
 )
 
 
-def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
-                set_aside_invalid_datasets: bool = False, check_kpi_queries: bool = True) -> PortalConfig:
+def load_portal(
+    portal_dir: Path | str,
+    only: list[str] | None = None,
+    *,
+    set_aside_invalid_datasets: bool = False,
+    check_kpi_queries: bool = True,
+) -> PortalConfig:
     """Read and validate `metadata/*.yaml` and every `datasets/*/dataset.yaml`.
 
     `only` limits which datasets are loaded (others are not read at all).
@@ -75,8 +81,13 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
     for folder in folders:
         label = f"datasets/{folder.name}/dataset.yaml"
         if not DATASET_ID.match(folder.name):
-            problems.append(ConfigProblem(
-                f"datasets/{folder.name}", "", "Ordnername ist keine gültige Datensatz-ID (a-z, 0-9, -; 2–63 Zeichen)"))
+            problems.append(
+                ConfigProblem(
+                    f"datasets/{folder.name}",
+                    "",
+                    "Ordnername ist keine gültige Datensatz-ID (a-z, 0-9, -; 2–63 Zeichen)",
+                )
+            )
             continue
         if not (folder / "dataset.yaml").exists():
             problems.append(ConfigProblem(label, "", "Datei fehlt"))
@@ -93,8 +104,11 @@ def load_portal(portal_dir: Path | str, only: list[str] | None = None, *,
         kind_name = raw_source.get("kind") if isinstance(raw_source, dict) else None
         kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
         if isinstance(raw_source, dict) and kind is None:
-            problems.append(ConfigProblem(label, "source.kind", f"unbekannte Quellenart „{kind_name}“; "
-                                                                f"bekannt: {', '.join(sorted(KINDS))}"))
+            problems.append(
+                ConfigProblem(
+                    label, "source.kind", f"unbekannte Quellenart „{kind_name}“; bekannt: {', '.join(sorted(KINDS))}"
+                )
+            )
         source_config, schema = None, None
         if kind is not None:
             source_config, source_problems = validate_model(kind.Source, raw_source, label, prefix="source")

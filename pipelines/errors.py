@@ -1,4 +1,5 @@
 """Errors the pipelines raise: each carries what a person needs to act on it."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass

@@ -3,6 +3,7 @@
 Every source kind fetches through this one client so that retry and caching rules are
 the same everywhere and a town's server is never hammered.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -108,10 +109,12 @@ class HttpClient:
                 # What Response.read() does, bounded in time and size (see _read_limited); the
                 # body is already decoded, so the copy must not announce a content encoding.
                 body = b"".join(self._read_limited(response, url))
-                kept = [(k, v) for k, v in response.headers.multi_items()
-                        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-                return httpx.Response(response.status_code, headers=kept, content=body,
-                                      request=response.request)
+                kept = [
+                    (k, v)
+                    for k, v in response.headers.multi_items()
+                    if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+                ]
+                return httpx.Response(response.status_code, headers=kept, content=body, request=response.request)
 
         return self._with_retries(attempt, url)
 
@@ -145,12 +148,16 @@ class HttpClient:
                 self._refuse_final_error(response, url)
                 self._stream_to(response, body.with_suffix(".part"), url)
                 os.replace(body.with_suffix(".part"), body)
-                meta_path.write_text(json.dumps({
-                    "url": url,
-                    "etag": response.headers.get("etag"),
-                    "last_modified": response.headers.get("last-modified"),
-                    "content_type": response.headers.get("content-type"),
-                }))
+                meta_path.write_text(
+                    json.dumps(
+                        {
+                            "url": url,
+                            "etag": response.headers.get("etag"),
+                            "last_modified": response.headers.get("last-modified"),
+                            "content_type": response.headers.get("content-type"),
+                        }
+                    )
+                )
                 return body
 
         return self._with_retries(attempt, url)
@@ -174,11 +181,13 @@ class HttpClient:
         """Raise Transient for a status worth another try, FetchError for any other 4xx/5xx."""
         status = response.status_code
         if status in RETRY_STATUS:
-            raise Transient(f"Server antwortete mit HTTP {status}", status,
-                            retry_after_seconds(response.headers.get("retry-after")))
+            raise Transient(
+                f"Server antwortete mit HTTP {status}", status, retry_after_seconds(response.headers.get("retry-after"))
+            )
         if status >= 400:
-            raise FetchError(url, f"Server antwortete mit HTTP {status}", status,
-                             b"".join(response.iter_bytes())[:65536])
+            raise FetchError(
+                url, f"Server antwortete mit HTTP {status}", status, b"".join(response.iter_bytes())[:65536]
+            )
 
     def _with_retries(self, attempt: Callable[[], T], url: str) -> T:
         try:
@@ -186,8 +195,9 @@ class HttpClient:
         except GaveUp as gave_up:
             last = gave_up.last
             if last.status is not None:
-                raise FetchError(url, f"Server antwortete nach {gave_up.attempts} Versuchen mit HTTP {last.status}",
-                                 last.status) from None
+                raise FetchError(
+                    url, f"Server antwortete nach {gave_up.attempts} Versuchen mit HTTP {last.status}", last.status
+                ) from None
             raise FetchError(url, last.reason) from None
 
     def cached_content_type(self, url: str) -> str | None:
@@ -218,8 +228,9 @@ class HttpClient:
         for chunk in response.iter_bytes():
             received += len(chunk)
             if time.monotonic() > deadline:
-                raise FetchError(url, f"Übertragung dauerte länger als {self.settings.total_timeout:g} s "
-                                      "(Server sendet zu langsam)")
+                raise FetchError(
+                    url, f"Übertragung dauerte länger als {self.settings.total_timeout:g} s (Server sendet zu langsam)"
+                )
             if received > self.settings.max_bytes:
                 raise FetchError(url, f"Antwort größer als {self.settings.max_bytes} Bytes")
             yield chunk
@@ -230,4 +241,3 @@ class HttpClient:
             if wait > 0:
                 time.sleep(wait)
         self._last_request = time.monotonic()
-

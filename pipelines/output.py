@@ -1,4 +1,5 @@
 """Writing a resource's rows as the published files: UTF-8 CSV and JSON, typed by its schema."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,8 +69,10 @@ class ResourceOutput:
                 "facets": self.facets,
                 "geometry": self.geometry,
                 "dates": {"start": self.dates[0], "end": self.dates[1]} if self.dates else None,
-                "downloads": {kind: {"path": info.path, "bytes": info.bytes, "hash": package_hash(info.sha256)}
-                              for kind, info in self.downloads.items()},
+                "downloads": {
+                    kind: {"path": info.path, "bytes": info.bytes, "hash": package_hash(info.sha256)}
+                    for kind, info in self.downloads.items()
+                },
             },
         }
 
@@ -134,7 +137,10 @@ def write_resource(
     temporal coverage, `ResourceOutput.dates`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
-    with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
+    with (
+        open(csv_path, "w", encoding="utf-8", newline="") as csv_file,
+        open(json_path, "w", encoding="utf-8") as json_file,
+    ):
         csv_file.write(_csv_header(schema))
         json_file.write("[")
         count, dates = _write_rows(csv_file, json_file, schema, rows, meta.pop("date_fields", ()))
@@ -152,21 +158,26 @@ class ResourcePart:
     dates: tuple[str, str] | None = None
 
 
-def write_resource_part(folder: Path, schema: dict, rows: Iterable[Mapping | Sequence],
-                        date_fields: Sequence[str] = ()) -> ResourcePart:
+def write_resource_part(
+    folder: Path, schema: dict, rows: Iterable[Mapping | Sequence], date_fields: Sequence[str] = ()
+) -> ResourcePart:
     """Write the rows of one part of a file (read by its own process) into `folder`, in the
     published form; `join_resource_parts` puts the parts together."""
     folder.mkdir(parents=True, exist_ok=True)
     handle, csv_name = tempfile.mkstemp(dir=folder, suffix=".csv")
     os.close(handle)
     json_path = Path(csv_name).with_suffix(".json")
-    with open(csv_name, "w", encoding="utf-8", newline="") as csv_file, open(json_path, "w", encoding="utf-8") as json_file:
+    with (
+        open(csv_name, "w", encoding="utf-8", newline="") as csv_file,
+        open(json_path, "w", encoding="utf-8") as json_file,
+    ):
         count, dates = _write_rows(csv_file, json_file, schema, rows, date_fields)
     return ResourcePart(csv_name, str(json_path), count, dates)
 
 
-def join_resource_parts(out_dir: Path, name: str, schema: dict, parts: Sequence[ResourcePart],
-                        **meta: Any) -> ResourceOutput:
+def join_resource_parts(
+    out_dir: Path, name: str, schema: dict, parts: Sequence[ResourcePart], **meta: Any
+) -> ResourceOutput:
     """`<name>.csv` and `<name>.json` from parts in file order: the same bytes `write_resource`
     writes for the same rows. The part files are removed."""
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
@@ -198,8 +209,13 @@ def date_range(ranges: Iterable[tuple[str, str] | None]) -> tuple[str, str] | No
     return (min(r[0] for r in present), max(r[1] for r in present)) if present else None
 
 
-def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterable[Mapping | Sequence],
-                date_fields: Sequence[str] = ()) -> tuple[int, tuple[str, str] | None]:
+def _write_rows(
+    csv_file: TextIO,
+    json_file: TextIO,
+    schema: dict,
+    rows: Iterable[Mapping | Sequence],
+    date_fields: Sequence[str] = (),
+) -> tuple[int, tuple[str, str] | None]:
     """The rows as CSV lines and as JSON objects, each after a line break and all but the
     first after a comma (no brackets); returns how many rows, and the earliest and latest
     value of `date_fields` (the first ten characters of their ISO text)."""
@@ -207,14 +223,18 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     dated = [index for index, f in enumerate(schema["fields"]) if f["name"] in date_fields]
     first: str | None = None
     last: str | None = None
-    needs_cell_text = [index for index, f in enumerate(schema["fields"])
-                       if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT]
+    needs_cell_text = [
+        index for index, f in enumerate(schema["fields"]) if f.get("type", "string") in _CSV_NEEDS_CELL_TEXT
+    ]
     # json.dumps (one shot) runs the C encoder; json.dump to a file would run the pure-Python one.
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=_json_default).encode
     text_fields = [index for index, f in enumerate(schema["fields"]) if f.get("type", "string") == "string"]
     # Text written by cell_text (JSON of objects and arrays) may hold U+2028 as it is.
-    break_fields = text_fields + [index for index in needs_cell_text
-                                  if schema["fields"][index].get("type") in ("object", "array", "geojson", "any")]
+    break_fields = text_fields + [
+        index
+        for index in needs_cell_text
+        if schema["fields"][index].get("type") in ("object", "array", "geojson", "any")
+    ]
     # Text is written spreadsheet_safe (a leading apostrophe before formula-like text;
     # publish.database undoes it) and quoted whenever it holds any line break.
     writer = QuotingWriter(csv_file)
@@ -222,7 +242,9 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     count = 0
     for row in rows:
         # type() first: an isinstance check against the Mapping ABC costs more than the row.
-        values = list(row) if type(row) in (list, tuple) or not isinstance(row, Mapping) else [row.get(n) for n in names]
+        values = (
+            list(row) if type(row) in (list, tuple) or not isinstance(row, Mapping) else [row.get(n) for n in names]
+        )
         json_file.write((",\n" if count else "\n") + encode(dict(zip(names, values, strict=True))))
         for index in needs_cell_text:
             values[index] = cell_text(values[index])
@@ -253,8 +275,15 @@ def _write_rows(csv_file: TextIO, json_file: TextIO, schema: dict, rows: Iterabl
     return count, (first, last) if first is not None and last is not None else None
 
 
-def _resource_output(name: str, schema: dict, count: int, csv_path: Path, json_path: Path,
-                     meta: dict[str, Any], dates: tuple[str, str] | None = None) -> ResourceOutput:
+def _resource_output(
+    name: str,
+    schema: dict,
+    count: int,
+    csv_path: Path,
+    json_path: Path,
+    meta: dict[str, Any],
+    dates: tuple[str, str] | None = None,
+) -> ResourceOutput:
     unknown = set(meta) - {"title", "description", "fts", "indexes", "facets", "geometry", "fts_tokenizer"}
     if unknown:
         raise TypeError(f"unknown resource fields: {sorted(unknown)}")

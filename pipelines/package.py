@@ -1,5 +1,6 @@
 """The data package a dataset's build folder carries: Frictionless descriptor plus the
 resolved portal metadata (publisher, licence URI, themes, …) that publishers need."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,19 +33,25 @@ def describe_dataset(
     warnings = [] if warnings is None else warnings
     declaration = f"datasets/{dataset.id}/dataset.yaml"
     licence = portal.licences[dataset.licence]
-    licence_links = {key: checked_url(str(value) if value else None, warnings, file="metadata/licences.yaml",
-                                      field=f"{dataset.licence}.{key}")
-                     for key, value in (("uri", licence.uri), ("url", licence.url))}
+    licence_links = {
+        key: checked_url(
+            str(value) if value else None, warnings, file="metadata/licences.yaml", field=f"{dataset.licence}.{key}"
+        )
+        for key, value in (("uri", licence.uri), ("url", licence.url))
+    }
     themes = portal.themes
     publisher = portal.publisher.model_dump(mode="json", exclude={"legal"})  # legal facts: portal pages only
     publisher.update(dataset.publisher)
     publisher["website"] = checked_url(publisher.get("website"), warnings, file=declaration, field="publisher.website")
     if isinstance(publisher.get("contact"), dict) and publisher["contact"].get("url") is not None:
-        publisher["contact"] = {**publisher["contact"], "url": checked_url(
-            publisher["contact"]["url"], warnings, file=declaration, field="publisher.contact.url")}
+        publisher["contact"] = {
+            **publisher["contact"],
+            "url": checked_url(publisher["contact"]["url"], warnings, file=declaration, field="publisher.contact.url"),
+        }
     source = dataset.source_config
-    source_url = checked_url(str(getattr(source, "url", None) or "") or None, warnings, file=declaration,
-                             field="source.url")
+    source_url = checked_url(
+        str(getattr(source, "url", None) or "") or None, warnings, file=declaration, field="source.url"
+    )
     return {
         "name": dataset.id,
         "title": dataset.title,
@@ -54,8 +61,10 @@ def describe_dataset(
         "resources": [resource.descriptor() for resource in resources],
         "kommune": {
             "family": dataset.family,
-            "themes": [{"code": code, "label": themes.data_themes[code].label, "uri": str(themes.data_themes[code].uri)}
-                       for code in dataset.themes],
+            "themes": [
+                {"code": code, "label": themes.data_themes[code].label, "uri": str(themes.data_themes[code].uri)}
+                for code in dataset.themes
+            ],
             "frequency": dataset.frequency,
             "publisher": publisher,
             "contact": publisher["contact"],
@@ -67,7 +76,8 @@ def describe_dataset(
             },
             "musterdatenkatalog": (
                 themes.musterdatenkatalog[dataset.musterdatenkatalog].model_dump(mode="json")
-                if dataset.musterdatenkatalog else None
+                if dataset.musterdatenkatalog
+                else None
             ),
             "licence": {"code": dataset.licence, **licence.model_dump(mode="json"), **licence_links},
             "sample": dataset.sample,

@@ -5,6 +5,7 @@
 `tests/test_docs.py` fails when the committed file differs from what the models give, so the
 reference cannot say what the loader rejects (as a hand-written example once did).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,8 +114,7 @@ def reference() -> str:
     lines = [_HEADER, "## The declaration", ""]
     seen: set[type[BaseModel]] = set()
     lines += _model_section("DatasetConfig", DatasetConfig, seen)
-    lines += ["## `source:` by kind", "",
-              "`source.kind` chooses the model that checks the rest of `source:`.", ""]
+    lines += ["## `source:` by kind", "", "`source.kind` chooses the model that checks the rest of `source:`.", ""]
     by_module: dict[str, list[str]] = {}
     for kind, module in KINDS.items():
         by_module.setdefault(module.Source.__module__, []).append(kind)

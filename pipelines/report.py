@@ -3,6 +3,7 @@
 Frictionless's error types and row/field numbers are kept; the message is German and the
 `expected` text is derived from the Table Schema (e.g. "Datum im Format TT.MM.JJJJ").
 """
+
 from __future__ import annotations
 
 from frictionless import Report
@@ -11,9 +12,18 @@ from pipelines.errors import Issue
 
 _FORMAT_WORDS = {"%d": "TT", "%m": "MM", "%Y": "JJJJ", "%y": "JJ", "%H": "hh", "%M": "mm", "%S": "ss"}
 _TYPE_WORDS = {
-    "string": "Text", "integer": "ganze Zahl", "number": "Zahl", "boolean": "Wahrheitswert",
-    "date": "Datum", "datetime": "Zeitpunkt", "time": "Uhrzeit", "year": "Jahr",
-    "yearmonth": "Jahr und Monat", "geojson": "GeoJSON-Geometrie", "object": "JSON-Objekt", "array": "JSON-Liste",
+    "string": "Text",
+    "integer": "ganze Zahl",
+    "number": "Zahl",
+    "boolean": "Wahrheitswert",
+    "date": "Datum",
+    "datetime": "Zeitpunkt",
+    "time": "Uhrzeit",
+    "year": "Jahr",
+    "yearmonth": "Jahr und Monat",
+    "geojson": "GeoJSON-Geometrie",
+    "object": "JSON-Objekt",
+    "array": "JSON-Liste",
 }
 
 
@@ -76,14 +86,15 @@ def _message(error: dict) -> str:
 
 # Frictionless's notes for unreadable files, retold in German (matched as substrings).
 _SOURCE_NOTES = {
-    "field larger than field limit": ("eine Zelle ist länger als 1.000.000 Zeichen "
-                                      "(nicht geschlossenes Anführungszeichen?)"),
+    "field larger than field limit": (
+        "eine Zelle ist länger als 1.000.000 Zeichen (nicht geschlossenes Anführungszeichen?)"
+    ),
     "the source is empty": "die Datei ist leer",
     "invalid excel file": "keine gültige Excel-Datei (.xlsx)",
     "does not have a sheet": "das Tabellenblatt aus `sheet:` gibt es in der Datei nicht (Name oder Nummer, 1 = erstes)",
     # ezodf's date-time cells with fractions of a second
     "unconverted data remains": "ein Zeitpunkt mit Sekundenbruchteilen ist nicht lesbar (die Zellen ohne Bruchteile "
-                                "formatieren)",
+    "formatieren)",
     "codec can't decode": "die Zeichenkodierung passt nicht (in dataset.yaml `encoding` angeben, z. B. cp1252)",
 }
 
@@ -106,7 +117,9 @@ def issues_from_report(report: Report, file: str, schema: dict | None = None) ->
     for task in report.to_descriptor().get("tasks", []) or [{}]:
         for error in task.get("errors", []):
             field = labels.get(error.get("fieldName"))
-            expected = describe_field(field) if field and error.get("type") in ("type-error", "constraint-error") else None
+            expected = (
+                describe_field(field) if field and error.get("type") in ("type-error", "constraint-error") else None
+            )
             if error.get("type") == "incorrect-label" and field is None and error.get("fieldNumber") and schema:
                 number = error["fieldNumber"] - 1
                 if number < len(schema["fields"]):
@@ -114,14 +127,16 @@ def issues_from_report(report: Report, file: str, schema: dict | None = None) ->
                     expected = f"Überschrift „{known.get('label', known['name'])}“"
             if error.get("type") in ("incorrect-label",) and field is not None:
                 expected = f"Überschrift „{field.get('label', field['name'])}“"
-            issues.append(Issue(
-                message=_message(error),
-                type=error.get("type", "error"),
-                file=file,
-                row=error.get("rowNumber"),
-                field=error.get("fieldName") or (error.get("label") if "label" in error.get("type", "") else None),
-                expected=expected,
-            ))
+            issues.append(
+                Issue(
+                    message=_message(error),
+                    type=error.get("type", "error"),
+                    file=file,
+                    row=error.get("rowNumber"),
+                    field=error.get("fieldName") or (error.get("label") if "label" in error.get("type", "") else None),
+                    expected=expected,
+                )
+            )
     for error in report.to_descriptor().get("errors", []):
         issues.append(Issue(message=_file_message(error), type=error.get("type", "error"), file=file))
     return issues

@@ -5,6 +5,7 @@ Written from the resource's JSON file (the original values, one object per line;
 carries apostrophes against formulas), once per build of the dataset; an unchanged dataset
 carries them over with its other files.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,10 +28,13 @@ def write_spreadsheet_copies(out_dir: Path, resource: ResourceOutput) -> dict[st
     # A geometry is GeoJSON text, often longer than a spreadsheet cell (32,767 characters)
     # and of no use there: the copies leave it out (CSV and JSON keep it).
     fields = [f for f in resource.schema["fields"] if f["name"] != resource.geometry]
-    written = {"csv_de": _write_german_csv(out_dir / f"{resource.name}.de.csv", fields, _rows(out_dir / resource.json.path))}
+    written = {
+        "csv_de": _write_german_csv(out_dir / f"{resource.name}.de.csv", fields, _rows(out_dir / resource.json.path))
+    }
     if resource.row_count <= XLSX_MAX_ROWS:
-        written["xlsx"] = _write_xlsx(out_dir / f"{resource.name}.xlsx", resource.title, fields,
-                                      _rows(out_dir / resource.json.path))
+        written["xlsx"] = _write_xlsx(
+            out_dir / f"{resource.name}.xlsx", resource.title, fields, _rows(out_dir / resource.json.path)
+        )
     return written
 
 
@@ -46,7 +50,11 @@ def _rows(json_path: Path) -> Iterator[dict]:
 def _german_cell(value: object, kind: str) -> str:
     if value is None:
         return ""
-    if kind in ("number", "integer") and isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool):
+    if (
+        kind in ("number", "integer")
+        and isinstance(value, (int, float, decimal.Decimal))
+        and not isinstance(value, bool)
+    ):
         return str(value).replace(".", ",")
     if isinstance(value, bool):
         return "ja" if value else "nein"
@@ -84,8 +92,10 @@ def _write_xlsx(path: Path, title: str, fields: list[dict], rows: Iterator[dict]
     names = [f["name"] for f in fields]
     kinds = [f.get("type", "string") for f in fields]
     # Text is text: never turned into a formula, a link or a number, whatever it looks like.
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     try:
         book.set_properties({"title": title, "created": FIXED_TIME})
         date_format = book.add_format({"num_format": "DD.MM.YYYY"})

@@ -1,4 +1,5 @@
 """Publishers: turn a build folder into portal.db, Datasette metadata and the site."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Reading a build folder: the one thing every publisher starts from."""
+
 from __future__ import annotations
 
 import json
@@ -64,6 +65,8 @@ class BuildFolder(BuildLayout):
     def row_url(self, table: str, key: str) -> str:
         """Datasette's page of one row, its primary key tilde-encoded as Datasette does
         (datasette.utils.tilde_encode; written out here so a build need not import Datasette)."""
-        encoded = "".join(chr(byte) if chr(byte) in _TILDE_SAFE else "+" if byte == 32 else f"~{byte:02X}"
-                          for byte in str(key).encode("utf-8"))
+        encoded = "".join(
+            chr(byte) if chr(byte) in _TILDE_SAFE else "+" if byte == 32 else f"~{byte:02X}"
+            for byte in str(key).encode("utf-8")
+        )
         return f"{self.table_url(table)}/{encoded}"

@@ -9,6 +9,7 @@ Two places apply it:
 - Datasette's CSV export, where values come from SQL of any shape: `CsvNeutraliser` rewrites the
   streamed response and exempts cells that read as plain numbers.
 """
+
 from __future__ import annotations
 
 import codecs

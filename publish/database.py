@@ -6,6 +6,7 @@ Rows go in through ``executemany`` with one tuple per row inside one transaction
 times faster than ``insert_all`` with a dict per row (benchmarks/, README "Benchmark").
 Indexes are built after the rows are in: one sort per index instead of a B-tree update per row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,9 +27,21 @@ from publish.datasette.facet_counts import FACET_COUNTS_TABLE, create_facet_coun
 from publish.geometry_index import create_rtree, rtree_name
 
 SQLITE_TYPES = {
-    "string": str, "integer": int, "number": float, "boolean": int, "date": str, "datetime": str,
-    "time": str, "year": int, "yearmonth": str, "duration": str, "geojson": str, "object": str,
-    "array": str, "geopoint": str, "any": str,
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": int,
+    "date": str,
+    "datetime": str,
+    "time": str,
+    "year": int,
+    "yearmonth": str,
+    "duration": str,
+    "geojson": str,
+    "object": str,
+    "array": str,
+    "geopoint": str,
+    "any": str,
 }
 DEFAULT_FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 PORTAL_DATASETS_TABLE = "portal_datasets"
@@ -74,8 +87,11 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
     path.unlink(missing_ok=True)
     shutil.copyfile(previous, path)  # a copy, never a link: the previous release stays as it was
     db = sqlite_utils.Database(path)
-    changed = [(dataset_id, resource) for dataset_id, resource in _resources_in_dependency_order(build)
-               if resource["name"] not in unchanged]
+    changed = [
+        (dataset_id, resource)
+        for dataset_id, resource in _resources_in_dependency_order(build)
+        if resource["name"] not in unchanged
+    ]
     with db.atomic():
         for name in [resource["name"] for _, resource in reversed(changed)] + [PORTAL_DATASETS_TABLE]:
             # Dropping a table drops its indexes and its rows in sqlite_stat1; its virtual
@@ -110,8 +126,11 @@ def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[
 def _shadow_tables(db: sqlite_utils.Database, table: str) -> list[str]:
     """The ordinary tables behind the table's full-text and R*Tree indexes."""
     prefixes = (f"{table}_fts_", f"{rtree_name(table)}_")
-    return [name for (name,) in db.conn.execute("select name from sqlite_master where type = 'table'")
-            if name.startswith(prefixes)]
+    return [
+        name
+        for (name,) in db.conn.execute("select name from sqlite_master where type = 'table'")
+        if name.startswith(prefixes)
+    ]
 
 
 def _resources_in_dependency_order(build: BuildFolder) -> list[tuple[str, dict]]:
@@ -124,8 +143,9 @@ def _resources_in_dependency_order(build: BuildFolder) -> list[tuple[str, dict]]
                 # clash only the build shows (a previous version kept for a failed dataset):
                 # the later dataset fails alone and the caller publishes again without it.
                 with for_dataset(package["name"], "Datenbank"):
-                    raise SchemaConflict(f"Tabelle {resource['name']} kommt in {by_name[resource['name']][0]} "
-                                         f"und {package['name']} vor")
+                    raise SchemaConflict(
+                        f"Tabelle {resource['name']} kommt in {by_name[resource['name']][0]} und {package['name']} vor"
+                    )
             by_name[resource["name"]] = (package["name"], resource)
     ordered: list[tuple[str, dict]] = []
     visiting: set[str] = set()
@@ -156,7 +176,8 @@ def load_resource(db: sqlite_utils.Database, resource: dict, rows: Iterable[Sequ
     _create_table(db, resource)
     names = [field["name"] for field in resource["schema"]["fields"]]
     insert = "INSERT INTO [{}] ({}) VALUES ({})".format(
-        resource["name"], ", ".join(f"[{name}]" for name in names), ", ".join("?" for _ in names))
+        resource["name"], ", ".join(f"[{name}]" for name in names), ", ".join("?" for _ in names)
+    )
     # executemany pulls one row at a time from the iterator: memory stays flat.
     return db.conn.executemany(insert, rows).rowcount
 
@@ -185,8 +206,11 @@ def _create_table(db: sqlite_utils.Database, resource: dict) -> None:
 
 def _rows(csv_path: Path, schema: dict) -> Iterator[list]:
     # Text columns need no cast; only the others pay for a function call per cell.
-    casts = [(index, cast) for index, cast in enumerate(_caster(f.get("type", "string")) for f in schema["fields"])
-             if cast is not str]
+    casts = [
+        (index, cast)
+        for index, cast in enumerate(_caster(f.get("type", "string")) for f in schema["fields"])
+        if cast is not str
+    ]
     with open(csv_path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
@@ -213,8 +237,12 @@ def index_resource(db: sqlite_utils.Database, resource: dict) -> None:
             table.create_index(columns, if_not_exists=True)
             existing.add(tuple(columns))
     if options.get("fts"):
-        table.enable_fts(options["fts"], tokenize=options.get("fts_tokenizer") or DEFAULT_FTS_TOKENIZER,
-                         create_triggers=False, replace=True)
+        table.enable_fts(
+            options["fts"],
+            tokenize=options.get("fts_tokenizer") or DEFAULT_FTS_TOKENIZER,
+            create_triggers=False,
+            replace=True,
+        )
 
 
 def _write_portal_datasets(db: sqlite_utils.Database, build: BuildFolder) -> None:

@@ -6,6 +6,7 @@ there becomes `DatasetPublishFailed` naming the dataset and the step, and the ca
 (`kommune.portal.build`) puts that dataset's previous version back, marked stale (or leaves it
 out when there is none), and publishes again.
 """
+
 from __future__ import annotations
 
 import errno

@@ -9,6 +9,7 @@ so Datasette needs no extension. Query it like:
     select p.* from bebauungsplaene p join bebauungsplaene_rtree r on p.rowid = r.id
     where r.max_x >= :west and r.min_x <= :east and r.max_y >= :south and r.min_y <= :north
 """
+
 from __future__ import annotations
 
 import sqlite_utils
@@ -42,6 +43,8 @@ def create_rtree(db: sqlite_utils.Database, resource: dict) -> str | None:
     with db.conn:
         db.execute(f"drop table if exists [{name}]")
         db.execute(f"create virtual table [{name}] using rtree(id, min_x, max_x, min_y, max_y)")
-        db.execute(f"insert into [{name}] select rowid, {', '.join(BBOX_COLUMNS)} from [{table}] "
-                   f"where {' and '.join(f'{column} is not null' for column in BBOX_COLUMNS)}")
+        db.execute(
+            f"insert into [{name}] select rowid, {', '.join(BBOX_COLUMNS)} from [{table}] "
+            f"where {' and '.join(f'{column} is not null' for column in BBOX_COLUMNS)}"
+        )
     return name

@@ -142,17 +142,25 @@ def _sentence(definition: KpiDefinition, result: KpiResult) -> str:
 
     period = Period.parse(current.period)
     text = definition.sentence.format(
-        value=german_number(current.value), period=period.name, when=period.when, unit=definition.unit,
+        value=german_number(current.value),
+        period=period.name,
+        when=period.when,
+        unit=definition.unit,
         target=german_number(definition.target),
-        target_date=german_date(definition.target_date), previous=number(result.previous),
+        target_date=german_date(definition.target_date),
+        previous=number(result.previous),
         year_ago=number(result.year_ago),
     )
     return text[:1].upper() + text[1:]  # "{when} wurden …" starts a sentence with "im …"
 
 
-def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
-             datasets: Mapping[str, Mapping[str, Any]], seconds: float = QUERY_SECONDS,
-             today: date | None = None) -> KpiResult:
+def evaluate(
+    definition: KpiDefinition,
+    connection: sqlite3.Connection,
+    datasets: Mapping[str, Mapping[str, Any]],
+    seconds: float = QUERY_SECONDS,
+    today: date | None = None,
+) -> KpiResult:
     """Compute one KPI as of `today` (default: the real today). Never raises for bad SQL or
     stale data: the result says why instead.
 
@@ -175,14 +183,23 @@ def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
         running = series[-1]
     complete = series[:-1] if running else series
     if not complete and running is not None:  # the only point of `series` is still running
-        return KpiResult(definition, available=False, running=running, series=series,
-                         reason=f"Der erste Zeitraum ({Period.parse(running.period).name}) läuft noch; "
-                                "verglichen wird erst, wenn er abgeschlossen ist.")
+        return KpiResult(
+            definition,
+            available=False,
+            running=running,
+            series=series,
+            reason=f"Der erste Zeitraum ({Period.parse(running.period).name}) läuft noch; "
+            "verglichen wird erst, wenn er abgeschlossen ist.",
+        )
     by_period = {point.period: point for point in complete}
     current = complete[-1]
     current_period = Period.parse(current.period)
     result = KpiResult(
-        definition, available=True, series=series, current_point=current, running=running,
+        definition,
+        available=True,
+        series=series,
+        current_point=current,
+        running=running,
         old=not definition.point_in_time and current_period.is_old(today),
         previous=complete[-2] if len(complete) > 1 else None,
         year_ago=by_period.get(year_earlier(current.period) or ""),
@@ -190,19 +207,27 @@ def evaluate(definition: KpiDefinition, connection: sqlite3.Connection,
     if current_period.kind == "year":
         result.year_ago = None  # the previous period is the year before: say it once
     if definition.target is not None:
-        result.target_progress = target_progress(current.value, definition.target, definition.higher_is_better is not False)
+        result.target_progress = target_progress(
+            current.value, definition.target, definition.higher_is_better is not False
+        )
     result.sentence = _sentence(definition, result)
     if definition.breakdown_sql:
         try:
-            result.breakdown = [(str(label), None if value is None else float(value))
-                                for label, value in _fetch(connection, definition.breakdown_sql, seconds, "label")]
+            result.breakdown = [
+                (str(label), None if value is None else float(value))
+                for label, value in _fetch(connection, definition.breakdown_sql, seconds, "label")
+            ]
         except (sqlite3.Error, KpiDefinitionError) as error:
             result.breakdown_problem = f"Die Aufschlüsselung ist fehlgeschlagen: {error}"
     return result
 
 
-def evaluate_all(definitions: list[Mapping[str, Any]], database: Path,
-                 datasets: Mapping[str, Mapping[str, Any]], today: date | None = None) -> list[KpiResult]:
+def evaluate_all(
+    definitions: list[Mapping[str, Any]],
+    database: Path,
+    datasets: Mapping[str, Mapping[str, Any]],
+    today: date | None = None,
+) -> list[KpiResult]:
     """Compute every KPI of `portal.json["kpis"]` against `database` as of `today`, in declared order.
 
     A missing database makes every KPI unavailable. Raises KpiDefinitionError for a
@@ -214,8 +239,10 @@ def evaluate_all(definitions: list[Mapping[str, Any]], database: Path,
             raise sqlite3.OperationalError(f"Datenbank fehlt: {database.name}")
         connection = open_readonly(database)
     except sqlite3.Error as error:
-        return [KpiResult(definition, available=False, reason=f"Die Datenbank ist nicht lesbar: {error}")
-                for definition in parsed]
+        return [
+            KpiResult(definition, available=False, reason=f"Die Datenbank ist nicht lesbar: {error}")
+            for definition in parsed
+        ]
     try:
         return [evaluate(definition, connection, datasets, today=today) for definition in parsed]
     finally:

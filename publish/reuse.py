@@ -11,6 +11,7 @@ An output is reused only while the previous release still holds it as recorded (
 modification time, inode); anything missing or altered is rebuilt in full, so a build
 repairs a damaged release.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -80,8 +81,9 @@ class ReusePlan:
         return self.previous_database is not None and self.recorded.get("database") == self.database
 
     def catalogue_unchanged(self) -> bool:
-        return (self.recorded.get("catalogue") == self.catalogue
-                and all(self.still_recorded(name) for name in CATALOGUE_OUTPUTS))
+        return self.recorded.get("catalogue") == self.catalogue and all(
+            self.still_recorded(name) for name in CATALOGUE_OUTPUTS
+        )
 
 
 def plan_reuse(build: BuildFolder, previous: Path | None) -> ReusePlan:
@@ -93,16 +95,33 @@ def plan_reuse(build: BuildFolder, previous: Path | None) -> ReusePlan:
     files = _input_files(build.root, recorded.get("files", {}))
     code = _code_version()
     order = [package["name"] for package in build.packages]
-    tables = {resource["name"]: _digest(code, json.dumps(resource, sort_keys=True),
-                                        files.get(f"datasets/{package['name']}/{resource['path']}", {}).get("sha256"))
-              for package in build.packages for resource in package["resources"]}
+    tables = {
+        resource["name"]: _digest(
+            code,
+            json.dumps(resource, sort_keys=True),
+            files.get(f"datasets/{package['name']}/{resource['path']}", {}).get("sha256"),
+        )
+        for package in build.packages
+        for resource in package["resources"]
+    }
     # portal_datasets is written from the packages' metadata; table order decides foreign keys.
-    database = _digest(code, json.dumps(sorted(tables.items())), json.dumps(order),
-                       json.dumps([{k: v for k, v in package.items() if k != "resources"} for package in build.packages],
-                                  sort_keys=True))
+    database = _digest(
+        code,
+        json.dumps(sorted(tables.items())),
+        json.dumps(order),
+        json.dumps(
+            [{k: v for k, v in package.items() if k != "resources"} for package in build.packages], sort_keys=True
+        ),
+    )
     catalogue = _digest(code, json.dumps(order), json.dumps(sorted((k, v["sha256"]) for k, v in files.items())))
-    plan = ReusePlan(previous=previous if recorded else None, files=files, tables=tables, database=database,
-                     catalogue=catalogue, recorded=recorded)
+    plan = ReusePlan(
+        previous=previous if recorded else None,
+        files=files,
+        tables=tables,
+        database=database,
+        catalogue=catalogue,
+        recorded=recorded,
+    )
     old_tables = recorded.get("tables", {})
     # A foreign key is declared only towards a table that exists (publish.database): with another
     # set of tables an incremental update could differ from a full build, so it is not tried.
@@ -123,10 +142,19 @@ def reuse_file(previous: Path, target_root: Path, name: str) -> None:
 
 def write_manifest(build: BuildFolder, plan: ReusePlan) -> Path:
     """Record this release's fingerprints and how its outputs look on disk now."""
-    outputs = {name: _stat_record(build.root / name) for name in (DATABASE_OUTPUT, INSPECT_OUTPUT, *CATALOGUE_OUTPUTS)
-               if (build.root / name).is_file()}
-    manifest = {"format": MANIFEST_FORMAT, "files": plan.files, "tables": plan.tables, "database": plan.database,
-                "catalogue": plan.catalogue, "outputs": outputs}
+    outputs = {
+        name: _stat_record(build.root / name)
+        for name in (DATABASE_OUTPUT, INSPECT_OUTPUT, *CATALOGUE_OUTPUTS)
+        if (build.root / name).is_file()
+    }
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "files": plan.files,
+        "tables": plan.tables,
+        "database": plan.database,
+        "catalogue": plan.catalogue,
+        "outputs": outputs,
+    }
     path = build.root / MANIFEST
     path.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     return path

@@ -78,8 +78,9 @@ def yearly_demand(connection: sqlite3.Connection, where: StatisticsTable, row_la
     return None if not months or total is None else int(total)
 
 
-def rank_services(services: Sequence[Mapping[str, Any]], demand: Mapping[str, int | None],
-                  settings: Mapping[str, Any] | None = None) -> tuple[list[RoadmapEntry], list[RoadmapEntry]]:
+def rank_services(
+    services: Sequence[Mapping[str, Any]], demand: Mapping[str, int | None], settings: Mapping[str, Any] | None = None
+) -> tuple[list[RoadmapEntry], list[RoadmapEntry]]:
     """Rank the services below the level; return (ranked, listed apart).
 
     `demand` maps service id → yearly demand (None or absent: unknown, counted as 0 in the
@@ -104,10 +105,14 @@ def rank_services(services: Sequence[Mapping[str, Any]], demand: Mapping[str, in
         (entry for entry in entries if not entry[0]["complexity"].get("personal_appearance")),
         key=lambda entry: (-entry[5], -(entry[1] or 0), entry[0]["name"]),
     )
-    apart = sorted((entry for entry in entries if entry[0]["complexity"].get("personal_appearance")),
-                   key=lambda entry: entry[0]["name"])
+    apart = sorted(
+        (entry for entry in entries if entry[0]["complexity"].get("personal_appearance")),
+        key=lambda entry: entry[0]["name"],
+    )
     return (
-        [RoadmapEntry(*entry[:3], entry[3], round(entry[4], 3), round(entry[5], 3), rank)
-         for rank, entry in enumerate(ranked, start=1)],
+        [
+            RoadmapEntry(*entry[:3], entry[3], round(entry[4], 3), round(entry[5], 3), rank)
+            for rank, entry in enumerate(ranked, start=1)
+        ],
         [RoadmapEntry(*entry[:3], entry[3], round(entry[4], 3), round(entry[5], 3), None) for entry in apart],
     )

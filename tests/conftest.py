@@ -1,4 +1,5 @@
 """Shared fixtures: real portal folders, real builds, real servers on 127.0.0.1."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,10 @@ fields:
 
 def dataset_yaml(source: str, title: str = "Testdaten", extra: str = "") -> str:
     """A minimal valid dataset.yaml with the given `source` (YAML flow mapping)."""
-    return (f"title: {title}\ndescription: Ein kleiner Datensatz für Tests.\nlicence: dl-by-de/2.0\n"
-            f"themes: [GOVE]\nkeywords: [Test]\nfrequency: MONTHLY\nsource: {source}\n{extra}")
+    return (
+        f"title: {title}\ndescription: Ein kleiner Datensatz für Tests.\nlicence: dl-by-de/2.0\n"
+        f"themes: [GOVE]\nkeywords: [Test]\nfrequency: MONTHLY\nsource: {source}\n{extra}"
+    )
 
 
 def free_port() -> int:
@@ -49,11 +52,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_kommune(*args: str, cwd: Path | None = None, check: bool = False, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_kommune(
+    *args: str, cwd: Path | None = None, check: bool = False, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess."""
-    result = subprocess.run([sys.executable, "-m", "kommune", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", "kommune", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"kommune {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"kommune {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -75,8 +84,14 @@ class PortalDir:
         shutil.copytree(REPO / "datasets" / dataset_id, target)
         return target
 
-    def add(self, dataset_id: str, dataset_yaml: str, schema_yaml: str | None = None, files: dict[str, bytes] | None = None,
-            readme: str = "Beschreibung in einfacher Sprache.\n") -> Path:
+    def add(
+        self,
+        dataset_id: str,
+        dataset_yaml: str,
+        schema_yaml: str | None = None,
+        files: dict[str, bytes] | None = None,
+        readme: str = "Beschreibung in einfacher Sprache.\n",
+    ) -> Path:
         folder = self.root / "datasets" / dataset_id
         (folder / "sample").mkdir(parents=True)
         (folder / "dataset.yaml").write_text(dataset_yaml, encoding="utf-8")
@@ -95,8 +110,14 @@ def portal_dir(tmp_path) -> PortalDir:
 
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -162,8 +183,13 @@ def start_server(out: Path) -> Server:
     # Every test talks to the server from 127.0.0.1, as one client: a visitor's allowance for
     # own SQL would soon refuse them (the rate limit has its own test, tests/publish/server/test_attacks.py).
     generous = {**os.environ, "KOMMUNE_SQL_BURST": "10000", "KOMMUNE_SQL_PER_MINUTE": "100000"}
-    process = subprocess.Popen([sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, text=True, env=generous)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=generous,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

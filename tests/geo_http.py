@@ -1,5 +1,6 @@
 """A real HTTP server on 127.0.0.1 (port 0) for geodata tests: answers each GET with what
 `respond(path, params)` returns and records the requests it received."""
+
 from __future__ import annotations
 
 import threading

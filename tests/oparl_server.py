@@ -55,9 +55,16 @@ class OParlTestServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/oparl/v1.1"
         recorded_base = self.recording.base
-        rewritten = json.loads(json.dumps({"system": self.recording.system, "body": self.recording.body,
-                                           "lists": self.recording.lists, "tombstones": self.recording.tombstones})
-                               .replace(recorded_base, self.base))
+        rewritten = json.loads(
+            json.dumps(
+                {
+                    "system": self.recording.system,
+                    "body": self.recording.body,
+                    "lists": self.recording.lists,
+                    "tombstones": self.recording.tombstones,
+                }
+            ).replace(recorded_base, self.base)
+        )
         self.recording = Recording(page_size=self.recording.page_size, **rewritten)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -152,8 +159,13 @@ class OParlTestServer:
                 if fault and fault.loop and isinstance(answer, dict) and "links" in answer:
                     answer = dict(answer, links=dict(answer["links"], next=answer["links"]["first"]))
                 if fault and fault.extra_elements and isinstance(answer, dict) and "pagination" in answer:
-                    answer = dict(answer, pagination=dict(answer["pagination"], totalElements=answer["pagination"]
-                                                          ["totalElements"] + fault.extra_elements))
+                    answer = dict(
+                        answer,
+                        pagination=dict(
+                            answer["pagination"],
+                            totalElements=answer["pagination"]["totalElements"] + fault.extra_elements,
+                        ),
+                    )
                 body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
                 if fault and fault.truncate:
                     body = body[: len(body) // 2]

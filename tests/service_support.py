@@ -82,7 +82,11 @@ def published_truth(records: list[dict], source: dict, period_field: str, value_
         return mapping.get(record[field], record[field])
 
     def period(day):
-        return f"{day.year:04d}-{day.month:02d}" if period_field == "monat" else f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+        return (
+            f"{day.year:04d}-{day.month:02d}"
+            if period_field == "monat"
+            else f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+        )
 
     totals: dict[str, dict[str, int]] = {row_field: {}, column_field: {}}
     for record in records:
@@ -90,10 +94,17 @@ def published_truth(records: list[dict], source: dict, period_field: str, value_
             totals[field][label(record, field)] = totals[field].get(label(record, field), 0) + 1
     truth: dict = {}
     for record in records:
-        keys = [label(record, field) if totals[field][label(record, field)] >= threshold else "Sonstige"
-                for field in (row_field, column_field)]
+        keys = [
+            label(record, field) if totals[field][label(record, field)] >= threshold else "Sonstige"
+            for field in (row_field, column_field)
+        ]
         when = period(record[source["month"]])
-        for row, column in ((keys[0], keys[1]), (keys[0], "Insgesamt"), ("Insgesamt", keys[1]), ("Insgesamt", "Insgesamt")):
+        for row, column in (
+            (keys[0], keys[1]),
+            (keys[0], "Insgesamt"),
+            ("Insgesamt", keys[1]),
+            ("Insgesamt", "Insgesamt"),
+        ):
             cell = truth.setdefault((when, row, column), {"n": 0})
             cell["n"] += 1
             for measure in source.get("measures", []):
@@ -106,8 +117,9 @@ def published_truth(records: list[dict], source: dict, period_field: str, value_
     return truth
 
 
-def attack_period(rows: list[dict], period_field: str, row_field: str, column_field: str, measures: list[dict],
-                  truth: dict) -> list[tuple[str, tuple, float, float, float]]:
+def attack_period(
+    rows: list[dict], period_field: str, row_field: str, column_field: str, measures: list[dict], truth: dict
+) -> list[tuple[str, tuple, float, float, float]]:
     """Every hidden value of one period's published rows as (kind, key, true value, low, high).
 
     The attacker's linear system: every published count, mean and share (a rounded mean is
@@ -124,12 +136,16 @@ def attack_period(rows: list[dict], period_field: str, row_field: str, column_fi
     labels_r = sorted({r for r, _ in listed} - {"Insgesamt"}) + ["Insgesamt"]
     labels_c = sorted({c for _, c in listed} - {"Insgesamt"}) + ["Insgesamt"]
     cells = [(r, c) for r in labels_r for c in labels_c]
-    quantities = ["n"] + [f"s:{m['name']}" for m in measures] + [f"w:{m['name']}" for m in measures if m.get("within_days") is not None]
+    quantities = (
+        ["n"]
+        + [f"s:{m['name']}" for m in measures]
+        + [f"w:{m['name']}" for m in measures if m.get("within_days") is not None]
+    )
     index = {(q, cell): i for i, (q, cell) in enumerate((q, cell) for q in quantities for cell in cells)}
     bounds: list[tuple[int, int | None]] = []  # None: no upper bound
     hidden: list[tuple[str, Any, float]] = []
     inequalities: list[tuple[Any, Any]] = []
-    for (q, cell) in index:
+    for q, cell in index:
         row = listed.get(cell)
         true = truth.get((period, *cell), {"n": 0})
         if row is None:
@@ -183,8 +199,15 @@ def attack_period(rows: list[dict], period_field: str, row_field: str, column_fi
         for sign in (1, -1):
             objective = np.zeros(len(index))
             objective[index[key]] = sign
-            result = linprog(objective, A_ub=a_ub if inequalities else None, b_ub=b_ub, A_eq=a_eq,
-                             b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
+            result = linprog(
+                objective,
+                A_ub=a_ub if inequalities else None,
+                b_ub=b_ub,
+                A_eq=a_eq,
+                b_eq=np.zeros(len(equations)),
+                bounds=bounds,
+                method="highs",
+            )
             if result.status == 3:
                 ends.append(-sign * np.inf)
                 continue

@@ -3,6 +3,7 @@
 A package that only arrives as a dependency of another one can vanish with that one's next
 release; `pip install -e .` on a fresh machine would then build a portal that fails at import.
 """
+
 from __future__ import annotations
 
 import ast
@@ -71,8 +72,10 @@ def undeclared(packages: tuple[str, ...], declared: set[str]) -> list[str]:
         if not provided_by:
             problems.append(f"{module} (imported in {places[0]}) is not installed by any declared package")
         elif not provided_by & declared:
-            problems.append(f"{module} (imported in {places[0]}) comes from {', '.join(sorted(provided_by))}, "
-                            "which pyproject.toml does not declare")
+            problems.append(
+                f"{module} (imported in {places[0]}) comes from {', '.join(sorted(provided_by))}, "
+                "which pyproject.toml does not declare"
+            )
     return problems
 
 
@@ -99,6 +102,7 @@ def test_the_scan_sees_imports_inside_functions(tmp_path, monkeypatch):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "late.py").write_text(
         "import os\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import yaml\n"
-        "def f():\n    from markdown_it import MarkdownIt\n    import numpy.linalg\n    from . import sibling\n")
+        "def f():\n    from markdown_it import MarkdownIt\n    import numpy.linalg\n    from . import sibling\n"
+    )
     monkeypatch.setattr(sys.modules[__name__], "REPO", tmp_path)
     assert set(imported_modules("demo")) == {"yaml", "markdown_it", "numpy"}

@@ -1,5 +1,6 @@
 """The docs say what the code does: each test fails when a model, registry or contract changes
 and the docs in docs/ were not changed with it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,8 +22,9 @@ ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 
 
 def test_the_dataset_yaml_reference_is_what_the_models_give():
-    assert REFERENCE.read_text(encoding="utf-8") == reference(), \
+    assert REFERENCE.read_text(encoding="utf-8") == reference(), (
         "docs/dataset-yaml.md is out of date: run python -m pipelines.reference --write"
+    )
 
 
 def _yaml_block_after(heading: str) -> str:
@@ -52,15 +54,17 @@ def test_the_example_declaration_names_every_kind():
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_registered_kind_is_described(kind):
-    assert re.search(rf"^(- |\| ).*`{re.escape(kind)}`", ARCHITECTURE, re.M), \
+    assert re.search(rf"^(- |\| ).*`{re.escape(kind)}`", ARCHITECTURE, re.M), (
         f"docs/architecture.md has no paragraph or table row on the source kind `{kind}`"
+    )
 
 
 @pytest.mark.parametrize("section", [module.__name__ for module in SECTIONS])
 def test_every_site_section_is_described(section):
     path = section.replace(".", "/") + ".py"
-    assert f"`{path}`" in ARCHITECTURE or f"({path.rsplit('/', 1)[1]})" in ARCHITECTURE, \
+    assert f"`{path}`" in ARCHITECTURE or f"({path.rsplit('/', 1)[1]})" in ARCHITECTURE, (
         f"docs/architecture.md does not name the site section {path}"
+    )
 
 
 @pytest.mark.parametrize("page_type", [page.name for page in PAGE_TYPES])

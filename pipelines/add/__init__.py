@@ -5,6 +5,7 @@ propose the source declaration and schema, write `datasets/<id>/` with `dataset.
 `schema.yaml`, a `README.md` draft and the file in `sample/`, and say what was decided, what
 could not be decided and what the town must still write.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -38,8 +39,9 @@ class AddResult:
     to_write: list[str] = field(default_factory=list)
 
 
-def add_dataset(portal_dir: Path | str, location: str, *, dataset_id: str | None = None,
-                http_settings: HttpSettings | None = None) -> AddResult:
+def add_dataset(
+    portal_dir: Path | str, location: str, *, dataset_id: str | None = None, http_settings: HttpSettings | None = None
+) -> AddResult:
     """Draft `datasets/<id>/` in `portal_dir` from a local file/folder or an http(s) URL.
 
     Raises AddFailed when the location cannot be read, no drafter recognises the file, the
@@ -132,8 +134,9 @@ _DraftDumper.add_representer(list, _represent_list)
 
 
 def _dump(data: object) -> str:
-    return yaml.dump(data, Dumper=_DraftDumper, allow_unicode=True, sort_keys=False, width=100,
-                     default_flow_style=False)
+    return yaml.dump(
+        data, Dumper=_DraftDumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
 
 
 def _write_declaration(folder: Path, draft: Draft, source: dict, title: str, licence: str) -> None:
@@ -155,12 +158,16 @@ def _write_declaration(folder: Path, draft: Draft, source: dict, title: str, lic
     header = "# Entwurf von `kommune add`: description, licence, themes und keywords prüfen und ergänzen.\n"
     (folder / "dataset.yaml").write_text(header + _dump(declaration), encoding="utf-8")
     if draft.schema is not None:
-        schema_header = ("# Frictionless Table Schema. `name` ist der Spaltenname im Portal, `label` die Überschrift "
-                         "in der Quelldatei.\n")
+        schema_header = (
+            "# Frictionless Table Schema. `name` ist der Spaltenname im Portal, `label` die Überschrift "
+            "in der Quelldatei.\n"
+        )
         (folder / "schema.yaml").write_text(schema_header + _dump(draft.schema), encoding="utf-8")
     columns = ""
     if draft.schema is not None:
-        columns = "\n## Spalten\n\n" + "\n".join(
-            f"- **{f['title']}** (`{f['name']}`): {f['description']}" for f in draft.schema["fields"]) + "\n"
-    (folder / "README.md").write_text(
-        f"# {title}\n\n{DRAFT_DESCRIPTION}\n{columns}", encoding="utf-8")
+        columns = (
+            "\n## Spalten\n\n"
+            + "\n".join(f"- **{f['title']}** (`{f['name']}`): {f['description']}" for f in draft.schema["fields"])
+            + "\n"
+        )
+    (folder / "README.md").write_text(f"# {title}\n\n{DRAFT_DESCRIPTION}\n{columns}", encoding="utf-8")

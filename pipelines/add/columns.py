@@ -6,6 +6,7 @@ Every decision is safe for the build: a column is typed only when every value ca
 values disagree (two date forms, an English number among German ones) it stays text and the
 disagreement is reported as undecided.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,13 +25,15 @@ from pipelines.checks.german_values import (
 
 SPACE = " \t"
 # Headings of number columns that are codes, not amounts: never summed, leading zeros matter.
-_CODE_HEADING = re.compile(r"(?i)(\bplz\b|postleitzahl|schl(ü|ue)ssel|\bags\b|\bgkz\b|kennziffer|\bars\b|konto|nummer|\bnr\b)")
+_CODE_HEADING = re.compile(
+    r"(?i)(\bplz\b|postleitzahl|schl(ü|ue)ssel|\bags\b|\bgkz\b|kennziffer|\bars\b|konto|nummer|\bnr\b)"
+)
 
 
 @dataclass
 class ColumnDraft:
-    field: dict                       # type and its options (no name/title)
-    decided: str | None = None        # German, for the terminal
+    field: dict  # type and its options (no name/title)
+    decided: str | None = None  # German, for the terminal
     undecided: str | None = None
     notes: list[str] = dataclasses.field(default_factory=list)
 
@@ -61,35 +64,50 @@ def _numbers(values: list[str], heading: str, delimiter: str, padded: bool) -> C
         return None
     kinds = set(shapes)
     if "english-grouped" in kinds:
-        return ColumnDraft({"type": "string"}, undecided=(
-            f"„{heading}“ enthält Zahlen in englischer Schreibweise (1,234.56): als Text übernommen; "
-            "wenn es Zahlen sind, type: number mit groupChar: \",\" angeben"))
+        return ColumnDraft(
+            {"type": "string"},
+            undecided=(
+                f"„{heading}“ enthält Zahlen in englischer Schreibweise (1,234.56): als Text übernommen; "
+                'wenn es Zahlen sind, type: number mit groupChar: "," angeben'
+            ),
+        )
     multi_group = any(v.count(".") > 1 for v in values)
     if "decimal-comma" in kinds:
         if "decimal-dot" in kinds:
-            return ColumnDraft({"type": "string"}, undecided=(
-                f"„{heading}“ mischt Dezimalkomma und Dezimalpunkt: als Text übernommen"))
-        return ColumnDraft({"type": "number", "decimalChar": ",", "groupChar": "."},
-                           decided=f"„{heading}“: Zahl mit Dezimalkomma (1.234,56)")
+            return ColumnDraft(
+                {"type": "string"}, undecided=(f"„{heading}“ mischt Dezimalkomma und Dezimalpunkt: als Text übernommen")
+            )
+        return ColumnDraft(
+            {"type": "number", "decimalChar": ",", "groupChar": "."},
+            decided=f"„{heading}“: Zahl mit Dezimalkomma (1.234,56)",
+        )
     if "decimal-dot" in kinds:
         if multi_group:
-            return ColumnDraft({"type": "string"}, undecided=(
-                f"„{heading}“ mischt Tausenderpunkte und Dezimalpunkte: als Text übernommen"))
+            return ColumnDraft(
+                {"type": "string"},
+                undecided=(f"„{heading}“ mischt Tausenderpunkte und Dezimalpunkte: als Text übernommen"),
+            )
         return ColumnDraft({"type": "number"}, decided=f"„{heading}“: Zahl mit Dezimalpunkt (51.96)")
     if "grouped" in kinds:
         if multi_group or delimiter == ";":
-            return ColumnDraft({"type": "integer", "groupChar": "."},
-                               decided=f"„{heading}“: ganze Zahl mit Tausenderpunkt (1.234.567)")
+            return ColumnDraft(
+                {"type": "integer", "groupChar": "."}, decided=f"„{heading}“: ganze Zahl mit Tausenderpunkt (1.234.567)"
+            )
         grouped = next(v for v, s in zip(values, shapes, strict=True) if s == "grouped")
-        return ColumnDraft({"type": "number"}, undecided=(
-            f"„{heading}“: „{grouped}“ kann 1,234 oder 1234 "
-            "bedeuten; als Zahl mit Dezimalpunkt gelesen (bei Tausenderpunkt: type: integer, groupChar: \".\")"))
+        return ColumnDraft(
+            {"type": "number"},
+            undecided=(
+                f"„{heading}“: „{grouped}“ kann 1,234 oder 1234 "
+                'bedeuten; als Zahl mit Dezimalpunkt gelesen (bei Tausenderpunkt: type: integer, groupChar: ".")'
+            ),
+        )
     # Only plain integers from here on.
     if _CODE_HEADING.search(heading):
         return ColumnDraft({"type": "string"}, decided=f"„{heading}“: Kennziffer (Postleitzahl, Schlüssel), als Text")
     if any(len(v.lstrip("+-")) > 1 and v.lstrip("+-").startswith("0") for v in values):
-        return ColumnDraft({"type": "string"},
-                           decided=f"„{heading}“: Kennziffer mit führender Null, als Text (die Null bleibt)")
+        return ColumnDraft(
+            {"type": "string"}, decided=f"„{heading}“: Kennziffer mit führender Null, als Text (die Null bleibt)"
+        )
     if all(YEAR.match(v) for v in values) and "jahr" in heading.lower():
         return ColumnDraft({"type": "integer"}, decided=f"„{heading}“: Jahreszahl (ganze Zahl)")
     if any(len(v.lstrip("+-")) > 15 for v in values):
@@ -106,20 +124,29 @@ def _dates(values: list[str], heading: str, delimiter: str, padded: bool) -> Col
         shapes.add(shape)
     if len(shapes) > 1:
         forms = ", ".join(sorted("JJJJ-MM" if s == "year-month" else DATE_FORMATS[s][2] for s in shapes))
-        return ColumnDraft({"type": "string"}, undecided=(
-            f"„{heading}“ hat gemischte Datumsformen ({forms}): als Text übernommen; für ein Datum die Werte "
-            "vereinheitlichen und type: date mit format angeben"))
+        return ColumnDraft(
+            {"type": "string"},
+            undecided=(
+                f"„{heading}“ hat gemischte Datumsformen ({forms}): als Text übernommen; für ein Datum die Werte "
+                "vereinheitlichen und type: date mit format angeben"
+            ),
+        )
     shape = shapes.pop()
     if shape == "year-month":
-        return ColumnDraft({"type": "string", "constraints": {"pattern": "[0-9]{4}-[0-9]{2}"}},
-                           decided=f"„{heading}“: Jahr und Monat (JJJJ-MM), als Text im Format JJJJ-MM")
+        return ColumnDraft(
+            {"type": "string", "constraints": {"pattern": "[0-9]{4}-[0-9]{2}"}},
+            decided=f"„{heading}“: Jahr und Monat (JJJJ-MM), als Text im Format JJJJ-MM",
+        )
     _, fmt, words = DATE_FORMATS[shape]
     if fmt is None:
-        return ColumnDraft({"type": "string"}, undecided=(
-            f"„{heading}“: Datum in der Form {words} ist mehrdeutig: als Text übernommen"))
+        return ColumnDraft(
+            {"type": "string"},
+            undecided=(f"„{heading}“: Datum in der Form {words} ist mehrdeutig: als Text übernommen"),
+        )
     if padded:
-        return ColumnDraft({"type": "string"}, undecided=(
-            f"„{heading}“: Datumswerte mit Leerzeichen am Rand: als Text übernommen"))
+        return ColumnDraft(
+            {"type": "string"}, undecided=(f"„{heading}“: Datumswerte mit Leerzeichen am Rand: als Text übernommen")
+        )
     descriptor = {"type": "date"} if shape == "iso" else {"type": "date", "format": fmt}
     return ColumnDraft(descriptor, decided=f"„{heading}“: Datum ({words})")
 
@@ -129,5 +156,6 @@ def _booleans(values: list[str], heading: str, delimiter: str, padded: bool) -> 
     trues, falses = distinct & set(TRUE_WORDS), distinct & set(FALSE_WORDS)
     if not trues or not falses or distinct - trues - falses or padded:
         return None
-    return ColumnDraft({"type": "boolean", "trueValues": sorted(trues), "falseValues": sorted(falses)},
-                       decided=f"„{heading}“: ja/nein")
+    return ColumnDraft(
+        {"type": "boolean", "trueValues": sorted(trues), "falseValues": sorted(falses)}, decided=f"„{heading}“: ja/nein"
+    )

@@ -6,6 +6,7 @@ kinds that need one, and in plain German what it decided and what it could not d
 add command does everything around it (dataset folder, copy to `sample/`, `path:`/`url:`,
 titles, README draft, printing), so a new format is one module in `pipelines/add/drafters/`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,10 @@ from pathlib import Path
 from typing import Protocol
 
 #: Written into a draft's description: it builds, and the build warns until the town replaces it.
-DRAFT_DESCRIPTION = ("Entwurf: Diese Beschreibung fehlt noch. Bitte in einfacher Sprache ergänzen, was die Daten "
-                     "zeigen, woher sie stammen und wie oft sie aktualisiert werden.")
+DRAFT_DESCRIPTION = (
+    "Entwurf: Diese Beschreibung fehlt noch. Bitte in einfacher Sprache ergänzen, was die Daten "
+    "zeigen, woher sie stammen und wie oft sie aktualisiert werden."
+)
 
 
 @dataclass(frozen=True)

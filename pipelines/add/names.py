@@ -1,5 +1,6 @@
 """Names the portal needs, drafted from what a file calls things: dataset ids, column names,
 German titles."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ guesses `,` and one column for such files (see ../shared/reference/samples/SOURC
 region is found here from the rows themselves; the result is declared with Frictionless's
 dialect keys (`headerRows`, `commentRows`), which the build then reads as usual.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -33,7 +34,7 @@ class TextTable:
     encoding: str
     delimiter: str
     rows: list[list[str]]
-    header_rows: list[int]       # record numbers of the heading, [] when there is none
+    header_rows: list[int]  # record numbers of the heading, [] when there is none
     first_data_row: int
     last_data_row: int
     width: int
@@ -41,7 +42,7 @@ class TextTable:
 
     @property
     def data(self) -> list[list[str]]:
-        return self.rows[self.first_data_row - 1:self.last_data_row]
+        return self.rows[self.first_data_row - 1 : self.last_data_row]
 
     def skipped_rows(self) -> list[int]:
         """Records outside the heading and the data block."""
@@ -116,9 +117,16 @@ def read_text_table(path: Path) -> TextTable:
     if not rows:
         raise NotATable("die Datei ist leer")
     header_rows, first_data, end, width = locate_table(rows)
-    return TextTable(encoding=encoding, delimiter=delimiter, rows=rows, header_rows=header_rows,
-                     first_data_row=first_data, last_data_row=end, width=width,
-                     notes=[f"Zeichenkodierung: {encoding_note}"] + notes)
+    return TextTable(
+        encoding=encoding,
+        delimiter=delimiter,
+        rows=rows,
+        header_rows=header_rows,
+        first_data_row=first_data,
+        last_data_row=end,
+        width=width,
+        notes=[f"Zeichenkodierung: {encoding_note}"] + notes,
+    )
 
 
 def locate_table(rows: list[list[str]]) -> tuple[list[int], int, int, int]:
@@ -134,14 +142,20 @@ def locate_table(rows: list[list[str]]) -> tuple[list[int], int, int, int]:
     start, end = block
     header_rows = [start]
     data_rows = rows[start:end]  # after the first heading row (0-based slice)
-    tail = data_rows[len(data_rows) // 2:] or data_rows
-    value_columns = [c for c in range(width)
-                     if sum(_is_value(r[c]) for r in tail) > 0.8 * max(1, sum(bool(r[c].strip()) for r in tail))
-                     and any(r[c].strip() for r in tail)]
+    tail = data_rows[len(data_rows) // 2 :] or data_rows
+    value_columns = [
+        c
+        for c in range(width)
+        if sum(_is_value(r[c]) for r in tail) > 0.8 * max(1, sum(bool(r[c].strip()) for r in tail))
+        and any(r[c].strip() for r in tail)
+    ]
     candidate = start + 1  # a further heading row: text where the data has numbers or dates
-    while (value_columns and candidate < end
-           and not any(_is_value(rows[candidate - 1][c]) for c in value_columns)
-           and any(rows[candidate - 1][c].strip() for c in value_columns)):
+    while (
+        value_columns
+        and candidate < end
+        and not any(_is_value(rows[candidate - 1][c]) for c in value_columns)
+        and any(rows[candidate - 1][c].strip() for c in value_columns)
+    ):
         header_rows.append(candidate)
         candidate += 1
     first_data = header_rows[-1] + 1

@@ -4,15 +4,16 @@ a date in one of the common forms, ja/nein, a code with leading zeros.
 One definition, used where a schema is drafted (`pipelines/add/`) and where a text field is
 checked for values that should have been declared as numbers or dates (the lazy-path guard).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-_GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")             # 1.596.852.249 (or an English 1.234?)
+_GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")  # 1.596.852.249 (or an English 1.234?)
 _PLAIN_INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")  # -999.999.999,99  51,964164
-_DECIMAL_DOT = re.compile(r"^[+-]?\d*\.\d+$")                       # 51.923733
+_DECIMAL_DOT = re.compile(r"^[+-]?\d*\.\d+$")  # 51.923733
 _GROUPED_COMMA_DECIMAL_DOT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234.56 (English)
 
 DATE_FORMATS = {

@@ -4,6 +4,7 @@ Frictionless removes the group character anywhere in a number, so with `decimalC
 and `groupChar: "."` an English `1,234.56` is read as 1.23456 and `2.5` as 25: silently
 wrong values. This check looks at the raw cells and reports such numbers as type errors.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,11 @@ class grouped_numbers(Check):
             group_char = getattr(field, "group_char", "")
             # Only numbers: Frictionless's integer type has no groupChar and refuses `1.000` itself.
             if field.type == "number" and group_char and getattr(field, "bare_number", True):
-                self._patterns[number] = (field.name, group_char,
-                                          grouped_number_pattern(getattr(field, "decimal_char", "."), group_char))
+                self._patterns[number] = (
+                    field.name,
+                    group_char,
+                    grouped_number_pattern(getattr(field, "decimal_char", "."), group_char),
+                )
         return []
 
     def validate_row(self, row) -> Iterable[errors.Error]:
@@ -48,5 +52,9 @@ class grouped_numbers(Check):
             if row[field_name] is not None and not pattern.match(cell):
                 yield errors.TypeError(
                     note=f"Tausendertrennzeichen „{group_char}“ nicht in Dreiergruppen",
-                    cells=[str(c) for c in cells], row_number=row.row_number,
-                    cell=cell, field_name=field_name, field_number=number)
+                    cells=[str(c) for c in cells],
+                    row_number=row.row_number,
+                    cell=cell,
+                    field_name=field_name,
+                    field_number=number,
+                )

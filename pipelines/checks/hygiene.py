@@ -6,6 +6,7 @@ as text when the type was not declared (the lazy-path guard).
 
 Nothing here changes data: it counts and points at row and field; the reader trims.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -21,7 +22,8 @@ from pipelines.errors import Issue
 SPACE = " \t"
 MOJIBAKE = re.compile(
     "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u2013\u2014\u2018-\u201e\u2020-\u2022"
-    "\u2026\u2030\u2039\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]")
+    "\u2026\u2030\u2039\u203a\u20ac\u2122]|â€|Â[\u00a0-\u00bf]"
+)
 REPLACEMENT = "\ufffd"
 #: Characters Python's str.splitlines() (and many readers) treat as a line break, besides CR/LF.
 LINE_BREAKERS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -39,10 +41,10 @@ def trim_text(value: str) -> str | None:
 
 @dataclass
 class Hygiene:
-    trimmed: Counter = field(default_factory=Counter)            # field → values with spaces/TABs around
+    trimmed: Counter = field(default_factory=Counter)  # field → values with spaces/TABs around
     headings_trimmed: list[str] = field(default_factory=list)
     problems: dict = field(default_factory=lambda: defaultdict(list))  # (kind, field) → rows
-    samples: dict = field(default_factory=lambda: defaultdict(list))   # text field → values
+    samples: dict = field(default_factory=lambda: defaultdict(list))  # text field → values
     samples_wanted: bool = True
 
     def issues(self, file: str, text_fields: set[str], trim: bool) -> list[Issue]:
@@ -50,34 +52,68 @@ class Hygiene:
         issues = []
         for name, count in self.trimmed.items():
             done = "entfernt" if trim else "behalten (trim: false)"
-            issues.append(Issue(type="trimmed-values", file=file, field=name,
-                                message=f"{count} Werte mit Leerzeichen oder Tabulatoren am Rand: {done}"))
+            issues.append(
+                Issue(
+                    type="trimmed-values",
+                    file=file,
+                    field=name,
+                    message=f"{count} Werte mit Leerzeichen oder Tabulatoren am Rand: {done}",
+                )
+            )
         for heading in self.headings_trimmed:
-            issues.append(Issue(type="trimmed-label", file=file, field=heading.strip(SPACE),
-                                message=f"Spaltenüberschrift „{heading}“ hat Leerzeichen oder Tabulatoren am Rand: ignoriert"))
-        words = {"mojibake": ("Text sieht doppelt kodiert aus (z. B. „Ã¤“ statt „ä“)",
-                              "die Datei in der richtigen Kodierung exportieren (UTF-8 oder encoding angeben)"),
-                 "replacement": ("Ersatzzeichen „\ufffd“: ein Zeichen ging bei einer früheren Umwandlung verloren",
-                                 "die Datei aus dem Ursprungssystem neu exportieren"),
-                 "line-breaker": ("Steuerzeichen, das manche Programme als Zeilenumbruch lesen (U+0085, U+2028 o. Ä.)",
-                                  "das Zeichen in der Quelle entfernen")}
+            issues.append(
+                Issue(
+                    type="trimmed-label",
+                    file=file,
+                    field=heading.strip(SPACE),
+                    message=f"Spaltenüberschrift „{heading}“ hat Leerzeichen oder Tabulatoren am Rand: ignoriert",
+                )
+            )
+        words = {
+            "mojibake": (
+                "Text sieht doppelt kodiert aus (z. B. „Ã¤“ statt „ä“)",
+                "die Datei in der richtigen Kodierung exportieren (UTF-8 oder encoding angeben)",
+            ),
+            "replacement": (
+                "Ersatzzeichen „\ufffd“: ein Zeichen ging bei einer früheren Umwandlung verloren",
+                "die Datei aus dem Ursprungssystem neu exportieren",
+            ),
+            "line-breaker": (
+                "Steuerzeichen, das manche Programme als Zeilenumbruch lesen (U+0085, U+2028 o. Ä.)",
+                "das Zeichen in der Quelle entfernen",
+            ),
+        }
         for (kind, name), rows in self.problems.items():
             message, expected = words[kind]
             for row in rows[:SHOWN_PER_FIELD]:
                 more = f" ({len(rows)} Werte in diesem Feld)" if len(rows) > 1 else ""
-                issues.append(Issue(type=kind, file=file, row=row, field=name, message=message + more, expected=expected))
+                issues.append(
+                    Issue(type=kind, file=file, row=row, field=name, message=message + more, expected=expected)
+                )
         for name in sorted(text_fields):
             hint = declared_type_hint(self.samples.get(name, []))
             if hint:
-                issues.append(Issue(type="undeclared-type", file=file, field=name,
-                                    message="fast alle Werte sind Zahlen oder Daten, werden aber als Text veröffentlicht",
-                                    expected=f"in schema.yaml {hint}"))
+                issues.append(
+                    Issue(
+                        type="undeclared-type",
+                        file=file,
+                        field=name,
+                        message="fast alle Werte sind Zahlen oder Daten, werden aber als Text veröffentlicht",
+                        expected=f"in schema.yaml {hint}",
+                    )
+                )
         return issues
 
 
-def scan_delimited(path: Path, encoding: str | None, delimiter: str, field_names: list[str],
-                   header_rows: list[int] | None, comment_rows: list[int] | None,
-                   text_fields: set[str]) -> Hygiene:
+def scan_delimited(
+    path: Path,
+    encoding: str | None,
+    delimiter: str,
+    field_names: list[str],
+    header_rows: list[int] | None,
+    comment_rows: list[int] | None,
+    text_fields: set[str],
+) -> Hygiene:
     """Look at every raw cell of a delimited file, read as the csv kind reads it: records
     numbered as Frictionless numbers rows, heading rows and comment rows left out."""
     found = Hygiene()
@@ -88,8 +124,9 @@ def scan_delimited(path: Path, encoding: str | None, delimiter: str, field_names
     def data_rows():
         with open(path, encoding=encoding or "utf-8", errors="replace", newline="") as handle:
             # Frictionless reads UTF-8 files with a BOM the same way (utf-8-sig).
-            if ((encoding or "").replace("_", "-").lower() in ("utf-8", "utf8")
-                    and handle.read(1) != codecs.BOM_UTF8.decode("utf-8")):
+            if (encoding or "").replace("_", "-").lower() in ("utf-8", "utf8") and handle.read(
+                1
+            ) != codecs.BOM_UTF8.decode("utf-8"):
                 handle.seek(0)
             for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
                 if number in headings:
@@ -128,8 +165,7 @@ def _scan_block(found: Hygiene, block: list, names: list[str], text_fields: set[
     if not block:
         return
     text = "\n".join("\x00".join(cells) for _, cells in block)
-    if (_SUSPECT.search(text) or text.startswith(" ") or text.endswith(" ")
-            or any(mark in text for mark in _PADDED)):
+    if _SUSPECT.search(text) or text.startswith(" ") or text.endswith(" ") or any(mark in text for mark in _PADDED):
         for number, cells in block:
             _look_at_row(found, number, names, cells, text_fields)
     block.clear()
@@ -140,7 +176,8 @@ def _sample(found: Hygiene, number: int, names: list[str], cells: list[str], tex
         if name in text_fields and cell and len(found.samples[name]) < GUARD_SAMPLE:
             found.samples[name].append(cell.strip(SPACE))
     found.samples_wanted = number < 10 * GUARD_SAMPLE and any(
-        len(found.samples[name]) < GUARD_SAMPLE for name in text_fields)
+        len(found.samples[name]) < GUARD_SAMPLE for name in text_fields
+    )
 
 
 def _look_at_row(found: Hygiene, number: int, names: list[str], cells: list[str], text_fields: set[str]) -> None:

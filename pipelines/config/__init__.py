@@ -3,6 +3,7 @@
 The models only: `pipelines.declarations.load_portal` reads and checks a portal with them
 and with the source kinds (`pipelines.kinds`), which themselves build on these models.
 """
+
 from __future__ import annotations
 
 from pydantic import BaseModel, RootModel
@@ -25,4 +26,7 @@ REQUIRED_METADATA: dict[str, type[BaseModel]] = {
 OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 # Further portal-wide files (e.g. the service register) register their model here;
 # they end up validated in PortalConfig.extra and in build/portal.json.
-EXTRA_METADATA: dict[str, type[BaseModel]] = {"services": ServiceRegister, "accessibility_results": AccessibilityResults}
+EXTRA_METADATA: dict[str, type[BaseModel]] = {
+    "services": ServiceRegister,
+    "accessibility_results": AccessibilityResults,
+}

@@ -1,4 +1,5 @@
 """The typed shape of `datasets/<id>/dataset.yaml`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,19 @@ DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 Frequency = Literal[
-    "CONT", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY", "BIMONTHLY", "QUARTERLY",
-    "BIANNUAL", "ANNUAL", "BIENNIAL", "IRREG", "NEVER", "UNKNOWN",
+    "CONT",
+    "DAILY",
+    "WEEKLY",
+    "BIWEEKLY",
+    "MONTHLY",
+    "BIMONTHLY",
+    "QUARTERLY",
+    "BIANNUAL",
+    "ANNUAL",
+    "BIENNIAL",
+    "IRREG",
+    "NEVER",
+    "UNKNOWN",
 ]
 Family = Literal["rat", "bauen", "service", "allgemein"]
 

@@ -1,4 +1,5 @@
 """The part every file-based source declaration shares: where the file is."""
+
 from __future__ import annotations
 
 from pathlib import PurePosixPath
@@ -35,5 +36,10 @@ class FileSource(BaseModel):
         """A problem when the declared `path` does not exist in the dataset folder."""
         if self.path is None or (dataset.folder / self.path).exists():
             return []
-        return [ConfigProblem(f"datasets/{dataset.id}/dataset.yaml", "source.path",
-                              f"Datei {self.path} gibt es nicht im Datensatzordner")]
+        return [
+            ConfigProblem(
+                f"datasets/{dataset.id}/dataset.yaml",
+                "source.path",
+                f"Datei {self.path} gibt es nicht im Datensatzordner",
+            )
+        ]

@@ -1,4 +1,5 @@
 """The typed shape of the portal-wide files in `metadata/`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -161,8 +162,10 @@ class PortalConfig(BaseModel):
             "themes": self.themes.model_dump(mode="json"),
             "site": self.site.model_dump(mode="json"),
             "kpis": [kpi.model_dump(mode="json") for kpi in self.kpis],
-            **{name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-               for name, value in self.extra.items()},
+            **{
+                name: value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+                for name, value in self.extra.items()
+            },
         }
 
 

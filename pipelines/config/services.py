@@ -46,7 +46,9 @@ class Service(StrictModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: str
-    leika_id: str | None = Field(default=None, pattern=r"^\d{14}$", description="Leistungsschlüssel (LeiKa), 14 Ziffern")
+    leika_id: str | None = Field(
+        default=None, pattern=r"^\d{14}$", description="Leistungsschlüssel (LeiKa), 14 Ziffern"
+    )
     office: str
     maturity_level: int = Field(ge=0, le=4)
     maturity_since: datetime.date

@@ -1,4 +1,5 @@
 """Turning pydantic's validation errors into problems a town's editor can act on."""
+
 from __future__ import annotations
 
 from typing import TypeVar
@@ -19,7 +20,9 @@ def key_path(location: tuple) -> str:
     return ".".join(str(part) for part in location if not str(part).startswith("function-"))
 
 
-def validate_model(model: type[Model], data: object, file: str, prefix: str = "") -> tuple[Model | None, list[ConfigProblem]]:
+def validate_model(
+    model: type[Model], data: object, file: str, prefix: str = ""
+) -> tuple[Model | None, list[ConfigProblem]]:
     """Validate `data` against `model`; every error becomes a ConfigProblem naming file and key."""
     try:
         return model.model_validate(data), []

@@ -1,4 +1,5 @@
 """Reading declaration files: YAML that is small, plain and safe."""
+
 from __future__ import annotations
 
 from pathlib import Path

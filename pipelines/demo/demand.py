@@ -41,14 +41,28 @@ CITIZEN_OFFICE_SERVICES = (
 
 SPERRMUELL_SERVICES = (("Sperrmüllabholung", 80), ("Elektrogroßgeräte-Abholung", 20), ("Kühlgeräte-Abholung", 7))
 SPERRMUELL_ITEMS = (
-    "Sofa, zwei Sessel", "Kleiderschrank zerlegt", "Matratze und Lattenrost", "Waschmaschine",
-    "Kühlschrank mit Gefrierfach", "Gartenmöbel", "Teppich, Regal", "Trockner", "Küchenzeile",
-    "Bettgestell, Kommode", "Gefriertruhe", "Fernsehschrank",
+    "Sofa, zwei Sessel",
+    "Kleiderschrank zerlegt",
+    "Matratze und Lattenrost",
+    "Waschmaschine",
+    "Kühlschrank mit Gefrierfach",
+    "Gartenmöbel",
+    "Teppich, Regal",
+    "Trockner",
+    "Küchenzeile",
+    "Bettgestell, Kommode",
+    "Gefriertruhe",
+    "Fernsehschrank",
 )
 BESCHWERDE_CATEGORIES = (
-    ("Straßen und Wege", 8, 12), ("Grünflächen und Bäume", 6, 10), ("Abfall und Sauberkeit", 7, 6),
-    ("Lärm", 3, 14), ("Verkehr und Parken", 5, 9), ("Bürgerservice", 3, 5),
-    ("Spielplätze", 2, 11), ("Sonstiges", 2, 8),
+    ("Straßen und Wege", 8, 12),
+    ("Grünflächen und Bäume", 6, 10),
+    ("Abfall und Sauberkeit", 7, 6),
+    ("Lärm", 3, 14),
+    ("Verkehr und Parken", 5, 9),
+    ("Bürgerservice", 3, 5),
+    ("Spielplätze", 2, 11),
+    ("Sonstiges", 2, 8),
 )
 BESCHWERDE_TEXTS = (
     "Schlagloch vor dem Haus {address}, bitte dringend reparieren.",
@@ -61,7 +75,15 @@ BESCHWERDE_TEXTS = (
     "Termin im Bürgerbüro wurde kurzfristig abgesagt, bitte melden: {phone}",
 )
 BEMERKUNGEN = (
-    "", "", "", "", "", "", "Unterlagen unvollständig, Nachreichung vereinbart",
-    "Kunde bittet um Rückruf unter {phone}", "{name} bringt Geburtsurkunde nach",
-    "Bestätigung an {email} gesendet", "Abholung durch Bevollmächtigte(n)",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "Unterlagen unvollständig, Nachreichung vereinbart",
+    "Kunde bittet um Rückruf unter {phone}",
+    "{name} bringt Geburtsurkunde nach",
+    "Bestätigung an {email} gesendet",
+    "Abholung durch Bevollmächtigte(n)",
 )

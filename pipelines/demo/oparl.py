@@ -69,18 +69,40 @@ class Generator(PeopleAndBody):
 
     # --- meetings --------------------------------------------------------------------------------
     def build_meetings(self) -> None:
-        self.town_hall = self.stamp({
-            "id": self.new_id("location"), "type": SCHEMA + "Location",
-            "description": "Rathaus Werne, Ratssaal", "streetAddress": "Konrad-Adenauer-Platz 1", "room": "Ratssaal",
-            "postalCode": "59368", "locality": "Werne",
-            "geojson": {"type": "Feature", "geometry": {"type": "Point", "coordinates": [7.6338, 51.6631]},
-                        "properties": {"name": "Rathaus Werne"}}}, dt.datetime(2020, 1, 1, tzinfo=BERLIN))
-        self.meeting_room = self.stamp({
-            "id": self.new_id("location"), "type": SCHEMA + "Location",
-            "description": "Rathaus Werne, Sitzungsraum 1", "streetAddress": "Konrad-Adenauer-Platz 1",
-            "room": "Sitzungsraum 1", "postalCode": "59368", "locality": "Werne",
-            "geojson": {"type": "Feature", "geometry": {"type": "Point", "coordinates": [7.6340, 51.6629]},
-                        "properties": {"name": "Rathaus Werne"}}}, dt.datetime(2020, 1, 1, tzinfo=BERLIN))
+        self.town_hall = self.stamp(
+            {
+                "id": self.new_id("location"),
+                "type": SCHEMA + "Location",
+                "description": "Rathaus Werne, Ratssaal",
+                "streetAddress": "Konrad-Adenauer-Platz 1",
+                "room": "Ratssaal",
+                "postalCode": "59368",
+                "locality": "Werne",
+                "geojson": {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [7.6338, 51.6631]},
+                    "properties": {"name": "Rathaus Werne"},
+                },
+            },
+            dt.datetime(2020, 1, 1, tzinfo=BERLIN),
+        )
+        self.meeting_room = self.stamp(
+            {
+                "id": self.new_id("location"),
+                "type": SCHEMA + "Location",
+                "description": "Rathaus Werne, Sitzungsraum 1",
+                "streetAddress": "Konrad-Adenauer-Platz 1",
+                "room": "Sitzungsraum 1",
+                "postalCode": "59368",
+                "locality": "Werne",
+                "geojson": {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [7.6340, 51.6629]},
+                    "properties": {"name": "Rathaus Werne"},
+                },
+            },
+            dt.datetime(2020, 1, 1, tzinfo=BERLIN),
+        )
         plans = [(COUNCIL[0], COUNCIL[2])] + [(c[0], c[2]) for c in COMMITTEES]
         for short, per_year in plans:
             org = self.by_short[short]
@@ -104,31 +126,54 @@ class Generator(PeopleAndBody):
     def add_meeting(self, org: dict, start: dt.datetime, number: int) -> dict:
         now = RECORDED
         cancelled = self.random.random() < 0.03
-        meeting: dict[str, Any] = {"id": self.new_id("meeting"), "type": SCHEMA + "Meeting",
-                   "name": f"{number}. Sitzung des {_genitive(org['name'])}",
-                   "meetingState": "abgesagt" if cancelled else ("durchgeführt" if start < now else
-                                                                  ("eingeladen" if start - now < dt.timedelta(days=21) else "geplant")),
-                   "cancelled": cancelled,
-                   "start": iso(start), "end": iso(start + dt.timedelta(hours=2 if org["shortName"] != "RAT" else 3)),
-                   "location": self.town_hall if org["shortName"] == "RAT" else self.meeting_room,
-                   "organization": [org["id"]], "agendaItem": [], "auxiliaryFile": []}
+        meeting: dict[str, Any] = {
+            "id": self.new_id("meeting"),
+            "type": SCHEMA + "Meeting",
+            "name": f"{number}. Sitzung des {_genitive(org['name'])}",
+            "meetingState": "abgesagt"
+            if cancelled
+            else (
+                "durchgeführt" if start < now else ("eingeladen" if start - now < dt.timedelta(days=21) else "geplant")
+            ),
+            "cancelled": cancelled,
+            "start": iso(start),
+            "end": iso(start + dt.timedelta(hours=2 if org["shortName"] != "RAT" else 3)),
+            "location": self.town_hall if org["shortName"] == "RAT" else self.meeting_room,
+            "organization": [org["id"]],
+            "agendaItem": [],
+            "auxiliaryFile": [],
+        }
         meeting["_start"] = start
         if start - now < dt.timedelta(days=14):
             invited = start - dt.timedelta(days=10)
-            meeting["invitation"] = self.file("Einladung", f"einladung-{self.counters['meeting']}.pdf", invited,
-                                              f"Einladung zur {meeting['name']} am {german_date(start)} um {german_time(start)} Uhr.")
+            meeting["invitation"] = self.file(
+                "Einladung",
+                f"einladung-{self.counters['meeting']}.pdf",
+                invited,
+                f"Einladung zur {meeting['name']} am {german_date(start)} um {german_time(start)} Uhr.",
+            )
         self.stamp(meeting, start - dt.timedelta(days=30), start - dt.timedelta(days=10))
         self.meetings.append(meeting)
         self.meetings_by_org.setdefault(org["shortName"], []).append(meeting)
         return meeting
 
-    def file(self, name: str, file_name: str, date: dt.datetime, text: str | None = None, mime: str = "application/pdf") -> dict:
+    def file(
+        self, name: str, file_name: str, date: dt.datetime, text: str | None = None, mime: str = "application/pdf"
+    ) -> dict:
         file_id = self.new_id("file")
         number = file_id.rsplit("/", 1)[1]
-        file = {"id": file_id, "type": SCHEMA + "File", "name": name, "fileName": file_name, "mimeType": mime,
-                "date": date.date().isoformat(), "size": self.random.randint(40_000, 2_400_000),
-                "accessUrl": f"{BASE}/file/{number}/access", "downloadUrl": f"{BASE}/file/{number}/download",
-                "fileLicense": LICENSE}
+        file = {
+            "id": file_id,
+            "type": SCHEMA + "File",
+            "name": name,
+            "fileName": file_name,
+            "mimeType": mime,
+            "date": date.date().isoformat(),
+            "size": self.random.randint(40_000, 2_400_000),
+            "accessUrl": f"{BASE}/file/{number}/access",
+            "downloadUrl": f"{BASE}/file/{number}/download",
+            "fileLicense": LICENSE,
+        }
         if text:
             file["text"] = text
         return self.stamp(file, date)
@@ -140,21 +185,39 @@ class Generator(PeopleAndBody):
                 return meeting
         return None
 
-    def add_paper(self, title: str, paper_type: str, date: dt.datetime, path: list[str], text: str,
-                  originator: dict | None = None, agreed: bool = False) -> dict:
+    def add_paper(
+        self,
+        title: str,
+        paper_type: str,
+        date: dt.datetime,
+        path: list[str],
+        text: str,
+        originator: dict | None = None,
+        agreed: bool = False,
+    ) -> dict:
         """A paper with its consultations along `path`; `agreed` makes every vote pass
         (development plans must reach the state the shared plan table gives them)."""
         paper_id = self.new_id("paper")
         self.references[date.year] = self.references.get(date.year, 0) + 1
         reference = f"{self.references[date.year]:03d}/{date.year}"
-        paper: dict[str, Any] = {"id": paper_id, "type": SCHEMA + "Paper", "body": BODY_ID, "name": title, "reference": reference,
-                 "date": date.date().isoformat(), "paperType": paper_type, "consultation": [], "auxiliaryFile": []}
+        paper: dict[str, Any] = {
+            "id": paper_id,
+            "type": SCHEMA + "Paper",
+            "body": BODY_ID,
+            "name": title,
+            "reference": reference,
+            "date": date.date().isoformat(),
+            "paperType": paper_type,
+            "consultation": [],
+            "auxiliaryFile": [],
+        }
         if originator is not None:
             paper["originatorOrganization"] = [originator["id"]]
         else:
             paper["underDirectionOf"] = [self.by_short[path[0]]["id"]]
-        paper["mainFile"] = self.file(f"{paper_type} {reference}", f"vorlage-{reference.replace('/', '-')}.pdf", date,
-                                      f"{title}. {text}")
+        paper["mainFile"] = self.file(
+            f"{paper_type} {reference}", f"vorlage-{reference.replace('/', '-')}.pdf", date, f"{title}. {text}"
+        )
         if self.random.random() < 0.35:
             paper["auxiliaryFile"].append(self.file("Anlage 1", f"anlage-1-{reference.replace('/', '-')}.pdf", date))
         after = date
@@ -164,12 +227,22 @@ class Generator(PeopleAndBody):
             if meeting is None:
                 break
             authoritative = position == len(path) - 1 and paper_type != "Mitteilungsvorlage"
-            role = "Kenntnisnahme" if paper_type in ("Mitteilungsvorlage", "Anfrage") else ("Entscheidung" if authoritative else "Vorberatung")
+            role = (
+                "Kenntnisnahme"
+                if paper_type in ("Mitteilungsvorlage", "Anfrage")
+                else ("Entscheidung" if authoritative else "Vorberatung")
+            )
             consultation_id = self.new_id("consultation")
             item = self.agenda_item(meeting, title, paper, consultation_id, role, agreed)
-            consultation = {"id": consultation_id, "type": SCHEMA + "Consultation", "agendaItem": item["id"],
-                            "meeting": meeting["id"], "organization": [self.by_short[short]["id"]],
-                            "authoritative": authoritative, "role": role}
+            consultation = {
+                "id": consultation_id,
+                "type": SCHEMA + "Consultation",
+                "agendaItem": item["id"],
+                "meeting": meeting["id"],
+                "organization": [self.by_short[short]["id"]],
+                "authoritative": authoritative,
+                "role": role,
+            }
             self.stamp(consultation, date, meeting["_start"] + dt.timedelta(days=2))
             paper["consultation"].append(consultation)
             after = meeting["_start"]
@@ -178,11 +251,17 @@ class Generator(PeopleAndBody):
         self.papers.append(paper)
         return paper
 
-    def agenda_item(self, meeting: dict, title: str, paper: dict, consultation_id: str, role: str,
-                    agreed: bool = False) -> dict:
+    def agenda_item(
+        self, meeting: dict, title: str, paper: dict, consultation_id: str, role: str, agreed: bool = False
+    ) -> dict:
         held = meeting["_start"] < RECORDED
-        item = {"id": self.new_id("agendaitem"), "type": SCHEMA + "AgendaItem", "name": title, "public": True,
-                "consultation": consultation_id}
+        item = {
+            "id": self.new_id("agendaitem"),
+            "type": SCHEMA + "AgendaItem",
+            "name": title,
+            "public": True,
+            "consultation": consultation_id,
+        }
         if held:
             if role == "Kenntnisnahme":
                 item["result"] = "zur Kenntnis genommen"
@@ -190,10 +269,13 @@ class Generator(PeopleAndBody):
                 item["result"] = "ungeändert beschlossen"
             else:
                 item["result"] = self.random.choices(
-                    ["ungeändert beschlossen", "geändert beschlossen", "abgelehnt", "vertagt"], [70, 15, 8, 7])[0]
+                    ["ungeändert beschlossen", "geändert beschlossen", "abgelehnt", "vertagt"], [70, 15, 8, 7]
+                )[0]
                 if item["result"] == "geändert beschlossen":
-                    item["resolutionText"] = (f"Der Beschluss wird mit der Maßgabe gefasst, dass die Verwaltung bis zur "
-                                              f"nächsten Sitzung berichtet (vgl. Drucksache Nr. {paper['reference']}).")
+                    item["resolutionText"] = (
+                        f"Der Beschluss wird mit der Maßgabe gefasst, dass die Verwaltung bis zur "
+                        f"nächsten Sitzung berichtet (vgl. Drucksache Nr. {paper['reference']})."
+                    )
         self.stamp(item, meeting["_start"] - dt.timedelta(days=12), meeting["_start"] + dt.timedelta(days=2))
         meeting["agendaItem"].append(item)
         return item
@@ -210,31 +292,48 @@ class Generator(PeopleAndBody):
                 # different topics within one meeting: two papers of the same title would confuse
                 for template in self.random.sample(TOPICS[topic], min(len(TOPICS[topic]), self.random.randint(2, 4))):
                     year = start.year
-                    title = template.format(year=year if "Haushalt" not in template else year + (1 if start.month > 8 else 0),
-                                            prev=year - 1, next=year + 1)
+                    title = template.format(
+                        year=year if "Haushalt" not in template else year + (1 if start.month > 8 else 0),
+                        prev=year - 1,
+                        next=year + 1,
+                    )
                     paper_type = self.random.choices(["Beschlussvorlage", "Mitteilungsvorlage"], [60, 40])[0]
-                    path = [short] if paper_type == "Mitteilungsvorlage" else ([short, "RAT"] if short != "HFA" else ["HFA", "RAT"])
+                    path = (
+                        [short]
+                        if paper_type == "Mitteilungsvorlage"
+                        else ([short, "RAT"] if short != "HFA" else ["HFA", "RAT"])
+                    )
                     date = start - dt.timedelta(days=self.random.randint(14, 28))
-                    text = self.random.choice([
-                        "Die Verwaltung legt den Sachstand dar und empfiehlt die Zustimmung.",
-                        "Die finanziellen Auswirkungen sind im Haushalt berücksichtigt.",
-                        "Die Beteiligung der Öffentlichkeit ist erfolgt; die Stellungnahmen sind beigefügt.",
-                        "Unter TOP 4 der letzten Sitzung wurde ein Bericht erbeten, der hiermit vorgelegt wird.",
-                    ])
+                    text = self.random.choice(
+                        [
+                            "Die Verwaltung legt den Sachstand dar und empfiehlt die Zustimmung.",
+                            "Die finanziellen Auswirkungen sind im Haushalt berücksichtigt.",
+                            "Die Beteiligung der Öffentlichkeit ist erfolgt; die Stellungnahmen sind beigefügt.",
+                            "Unter TOP 4 der letzten Sitzung wurde ein Bericht erbeten, der hiermit vorgelegt wird.",
+                        ]
+                    )
                     self.add_paper(title, paper_type, date, path, text)
                 if self.random.random() < 0.3:
                     faction = self.random.choice(factions)
                     topic_title = self.random.choice(ANTRAG_TOPICS)
-                    self.add_paper(f"Antrag der {faction['name'].replace(' im Rat der Stadt Werne', '')}: {topic_title}",
-                                   "Antrag", start - dt.timedelta(days=20), [short, "RAT"],
-                                   "Die Verwaltung wird beauftragt, die Umsetzung zu prüfen und über Kosten zu berichten.",
-                                   originator=faction)
+                    self.add_paper(
+                        f"Antrag der {faction['name'].replace(' im Rat der Stadt Werne', '')}: {topic_title}",
+                        "Antrag",
+                        start - dt.timedelta(days=20),
+                        [short, "RAT"],
+                        "Die Verwaltung wird beauftragt, die Umsetzung zu prüfen und über Kosten zu berichten.",
+                        originator=faction,
+                    )
         # the budget statute is decided by the council every year
         for year in (2025, 2026):
-            self.add_paper(f"Haushaltssatzung {year + 1} – Einbringung des Entwurfs", "Beschlussvorlage",
-                           dt.datetime(year, 9, 15, 10, tzinfo=BERLIN), ["RAT", "HFA", "RAT"],
-                           f"Der Entwurf der Haushaltssatzung {year + 1} wird eingebracht; vgl. Drucksache Nr. 123/{year}.",
-                           agreed=True)
+            self.add_paper(
+                f"Haushaltssatzung {year + 1} – Einbringung des Entwurfs",
+                "Beschlussvorlage",
+                dt.datetime(year, 9, 15, 10, tzinfo=BERLIN),
+                ["RAT", "HFA", "RAT"],
+                f"Der Entwurf der Haushaltssatzung {year + 1} wird eingebracht; vgl. Drucksache Nr. 123/{year}.",
+                agreed=True,
+            )
 
     def finish_meetings(self) -> None:
         """Frame each agenda: opening, minutes, papers, reports, non-public part; minutes files."""
@@ -243,8 +342,10 @@ class Generator(PeopleAndBody):
             start = meeting["_start"]
             items = meeting["agendaItem"]
             held = start < RECORDED
-            frame_before = [("Eröffnung der Sitzung und Feststellung der Beschlussfähigkeit", None),
-                            ("Genehmigung der Niederschrift der letzten Sitzung", "genehmigt" if held else None)]
+            frame_before = [
+                ("Eröffnung der Sitzung und Feststellung der Beschlussfähigkeit", None),
+                ("Genehmigung der Niederschrift der letzten Sitzung", "genehmigt" if held else None),
+            ]
             frame_after = [("Mitteilungen der Verwaltung", None), ("Anfragen der Ausschussmitglieder", None)]
             extra = []
             if non_public and held and self.random.random() < 0.12:
@@ -259,8 +360,14 @@ class Generator(PeopleAndBody):
             for name, resolution, _public in extra:
                 item = self.frame_item(meeting, name, "beschlossen", public=False)
                 item["resolutionText"] = resolution
-                item["auxiliaryFile"] = [self.file("Vorlage nichtöffentlich", f"vorlage-nö-{item['id'].rsplit('/', 1)[1]}.pdf",
-                                                   start - dt.timedelta(days=10), resolution)]
+                item["auxiliaryFile"] = [
+                    self.file(
+                        "Vorlage nichtöffentlich",
+                        f"vorlage-nö-{item['id'].rsplit('/', 1)[1]}.pdf",
+                        start - dt.timedelta(days=10),
+                        resolution,
+                    )
+                ]
                 new_items.append(item)
             for order, item in enumerate(new_items):
                 item["order"] = order
@@ -271,8 +378,11 @@ class Generator(PeopleAndBody):
                 published = start + dt.timedelta(days=delay)
                 if published < RECORDED and self.random.random() < 0.9:
                     meeting["resultsProtocol"] = self.file(
-                        "Niederschrift (öffentlicher Teil)", f"niederschrift-{meeting['id'].rsplit('/', 1)[1]}.pdf", published,
-                        f"Niederschrift über die {meeting['name']} am {german_date(start)}.")
+                        "Niederschrift (öffentlicher Teil)",
+                        f"niederschrift-{meeting['id'].rsplit('/', 1)[1]}.pdf",
+                        published,
+                        f"Niederschrift über die {meeting['name']} am {german_date(start)}.",
+                    )
                     self.stamp(meeting, start - dt.timedelta(days=30), published)
             if meeting["cancelled"]:
                 meeting["agendaItem"] = []
@@ -299,18 +409,29 @@ class Generator(PeopleAndBody):
             if not paper["auxiliaryFile"]:
                 del paper["auxiliaryFile"]
         system, body = self.system_and_body()
-        return {"system": system, "body": body, "organizations": self.organizations, "persons": self.persons,
-                "meetings": self.meetings, "papers": self.papers, "deleted": self.tombstones()}
+        return {
+            "system": system,
+            "body": body,
+            "organizations": self.organizations,
+            "persons": self.persons,
+            "meetings": self.meetings,
+            "papers": self.papers,
+            "deleted": self.tombstones(),
+        }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "datasets" / "ratsinformation" / "sample")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[2] / "datasets" / "ratsinformation" / "sample"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, content in Generator(args.seed).build().items():
-        (args.out / f"{name}.json").write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (args.out / f"{name}.json").write_text(
+            json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     print(f"geschrieben: {args.out}")
 
 

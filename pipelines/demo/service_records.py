@@ -74,8 +74,12 @@ def _progress(index: int) -> float:
 
 def _fill(template: str, person: Person, neighbour: Person) -> str:
     return template.format(
-        address=person.address, street=person.street, phone=person.phone, email=person.email,
-        name=person.full_name, neighbour=neighbour.full_name,
+        address=person.address,
+        street=person.street,
+        phone=person.phone,
+        email=person.email,
+        name=person.full_name,
+        neighbour=neighbour.full_name,
     )
 
 
@@ -110,7 +114,9 @@ def buergerbuero_rows(rng: random.Random, people: list[Person], scale: float = 1
                     channel = "Post"
                 else:
                     # Appointments replace walk-ins over the three years.
-                    channel = "Vor Ort mit Termin" if rng.random() < 0.55 + 0.3 * _progress(index) else "Vor Ort ohne Termin"
+                    channel = (
+                        "Vor Ort mit Termin" if rng.random() < 0.55 + 0.3 * _progress(index) else "Vor Ort ohne Termin"
+                    )
                 if channel == "Vor Ort ohne Termin":
                     wait = _german_decimal(max(1.0, rng.gauss(38 - 14 * _progress(index), 12)))
                 elif channel == "Vor Ort mit Termin":
@@ -121,11 +127,23 @@ def buergerbuero_rows(rng: random.Random, people: list[Person], scale: float = 1
                 person = rng.choice(people)
                 note = _fill(rng.choice(BEMERKUNGEN), person, person)
                 yield [
-                    f"BB-{first.year}-{number:06d}", german_date(day),
+                    f"BB-{first.year}-{number:06d}",
+                    german_date(day),
                     f"{rng.randint(8, 17):02d}:{rng.choice((0, 10, 20, 30, 40, 50)):02d}",
-                    service.name, channel, wait, str(rng.randint(low, high)),
-                    person.last_name, person.first_name, person.birth_date, person.street,
-                    person.house_number, POSTCODE, TOWN, person.email, person.phone, note,
+                    service.name,
+                    channel,
+                    wait,
+                    str(rng.randint(low, high)),
+                    person.last_name,
+                    person.first_name,
+                    person.birth_date,
+                    person.street,
+                    person.house_number,
+                    POSTCODE,
+                    TOWN,
+                    person.email,
+                    person.phone,
+                    note,
                 ]
 
 
@@ -151,12 +169,21 @@ def sperrmuell_rows(rng: random.Random, people: list[Person], scale: float = 1.0
                     channel, days = "Papierkarte", rng.randint(12, 26)
                 person = rng.choice(people)
                 yield [
-                    f"SP-{number:06d}", german_date(received), service, channel,
+                    f"SP-{number:06d}",
+                    german_date(received),
+                    service,
+                    channel,
                     german_date(received + timedelta(days=days)),
                     "Überweisung" if channel == "Online-Formular" else "Bar",
-                    _german_decimal(25.0 if service == "Sperrmüllabholung" else 15.0, 2), person.district,
-                    person.last_name, person.first_name, person.street, person.house_number, POSTCODE,
-                    person.phone, person.email if channel == "Online-Formular" else "",
+                    _german_decimal(25.0 if service == "Sperrmüllabholung" else 15.0, 2),
+                    person.district,
+                    person.last_name,
+                    person.first_name,
+                    person.street,
+                    person.house_number,
+                    POSTCODE,
+                    person.phone,
+                    person.email if channel == "Online-Formular" else "",
                     rng.choice(SPERRMUELL_ITEMS),
                 ]
 
@@ -181,31 +208,89 @@ def beschwerden_rows(rng: random.Random, people: list[Person], scale: float = 1.
                     resolved_text = german_date(resolved)
                 person, neighbour = rng.choice(people), rng.choice(people)
                 yield [
-                    f"BS-{number:05d}", german_date(received), category, channel, resolved_text, status,
+                    f"BS-{number:05d}",
+                    german_date(received),
+                    category,
+                    channel,
+                    resolved_text,
+                    status,
                     _fill(rng.choice(BESCHWERDE_TEXTS), person, neighbour),
-                    person.last_name, person.first_name, person.street, person.house_number, POSTCODE,
-                    TOWN, person.email, person.phone,
+                    person.last_name,
+                    person.first_name,
+                    person.street,
+                    person.house_number,
+                    POSTCODE,
+                    TOWN,
+                    person.email,
+                    person.phone,
                 ]
 
 
 EXPORTS = {
     "service-buergerbuero": (
         "buergerbuero.csv",
-        ["vorgangsnummer", "datum", "uhrzeit", "leistung", "kanal", "wartezeit_minuten", "bearbeitungstage",
-         "nachname", "vorname", "geburtsdatum", "strasse", "hausnummer", "plz", "ort", "email", "telefon",
-         "bemerkung"],
+        [
+            "vorgangsnummer",
+            "datum",
+            "uhrzeit",
+            "leistung",
+            "kanal",
+            "wartezeit_minuten",
+            "bearbeitungstage",
+            "nachname",
+            "vorname",
+            "geburtsdatum",
+            "strasse",
+            "hausnummer",
+            "plz",
+            "ort",
+            "email",
+            "telefon",
+            "bemerkung",
+        ],
         buergerbuero_rows,
     ),
     "service-sperrmuell": (
         "sperrmuell.csv",
-        ["antragsnummer", "eingangsdatum", "leistung", "kanal", "abholtermin", "zahlungsart", "gebuehr_eur",
-         "ortsteil", "nachname", "vorname", "strasse", "hausnummer", "plz", "telefon", "email", "gegenstaende"],
+        [
+            "antragsnummer",
+            "eingangsdatum",
+            "leistung",
+            "kanal",
+            "abholtermin",
+            "zahlungsart",
+            "gebuehr_eur",
+            "ortsteil",
+            "nachname",
+            "vorname",
+            "strasse",
+            "hausnummer",
+            "plz",
+            "telefon",
+            "email",
+            "gegenstaende",
+        ],
         sperrmuell_rows,
     ),
     "service-beschwerden": (
         "beschwerden.csv",
-        ["fallnummer", "eingangsdatum", "kategorie", "kanal", "erledigt_am", "status", "beschwerdetext",
-         "nachname", "vorname", "strasse", "hausnummer", "plz", "ort", "email", "telefon"],
+        [
+            "fallnummer",
+            "eingangsdatum",
+            "kategorie",
+            "kanal",
+            "erledigt_am",
+            "status",
+            "beschwerdetext",
+            "nachname",
+            "vorname",
+            "strasse",
+            "hausnummer",
+            "plz",
+            "ort",
+            "email",
+            "telefon",
+        ],
         beschwerden_rows,
     ),
 }

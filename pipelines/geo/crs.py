@@ -6,6 +6,7 @@ legacy `crs` member of GeoJSON 2008 (`urn:ogc:def:crs:EPSG::25832`) and deliver 
 UTM 32N coordinates. A declaration in `dataset.yaml` wins over the embedded member, for
 sources that embed none or a wrong one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -109,13 +110,18 @@ def to_wgs84(crs: pyproj.CRS):
     return transform
 
 
-def area_of_use(crs: pyproj.CRS, margin_degrees: float = DEFAULT_AREA_MARGIN_DEGREES
-                ) -> tuple[float, float, float, float]:
+def area_of_use(
+    crs: pyproj.CRS, margin_degrees: float = DEFAULT_AREA_MARGIN_DEGREES
+) -> tuple[float, float, float, float]:
     """(west, south, east, north) in degrees where `crs` is meant to be used, widened by
     `margin_degrees` and clipped to the globe. A CRS without a declared area is global."""
     area = crs.area_of_use
     if area is None:
         return (-180.0, -90.0, 180.0, 90.0)
     west, south, east, north = area.bounds
-    return (max(-180.0, west - margin_degrees), max(-90.0, south - margin_degrees),
-            min(180.0, east + margin_degrees), min(90.0, north + margin_degrees))
+    return (
+        max(-180.0, west - margin_degrees),
+        max(-90.0, south - margin_degrees),
+        min(180.0, east + margin_degrees),
+        min(90.0, north + margin_degrees),
+    )

@@ -4,6 +4,7 @@ For every feature: find its id, check and (if declared) repair its geometry in t
 CRS, transform it to WGS84 and check it lies where the CRS is used. Problems are collected
 for all features, so a report names every broken feature at once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -54,10 +55,14 @@ def feature_id(feature: dict, position: int, id_property: str | None) -> str:
     return f"Objekt {position}"
 
 
-def prepare_features(document: dict, declared_crs: str | None = None, repair: bool = False,
-                     id_property: str | None = None,
-                     area_margin_degrees: float = DEFAULT_AREA_MARGIN_DEGREES,
-                     allowed_types: tuple[str, ...] = POLYGONAL) -> PreparedFeatures:
+def prepare_features(
+    document: dict,
+    declared_crs: str | None = None,
+    repair: bool = False,
+    id_property: str | None = None,
+    area_margin_degrees: float = DEFAULT_AREA_MARGIN_DEGREES,
+    allowed_types: tuple[str, ...] = POLYGONAL,
+) -> PreparedFeatures:
     """Check, repair (if `repair`) and transform every feature of `document` to WGS84.
 
     Features with problems are left out of `features` and described in `problems`;
@@ -73,10 +78,17 @@ def prepare_features(document: dict, declared_crs: str | None = None, repair: bo
     for position, feature in enumerate(document.get("features", []), start=1):
         identifier = feature_id(feature, position, id_property)
         if identifier in seen:
-            problems.append(FeatureProblem(identifier, "duplicate-id",
-                                           f"Die Kennung {identifier!r} kommt mehrfach vor.",
-                                           "eine eindeutige Kennung je Objekt", False,
-                                           id_property or "id", position))
+            problems.append(
+                FeatureProblem(
+                    identifier,
+                    "duplicate-id",
+                    f"Die Kennung {identifier!r} kommt mehrfach vor.",
+                    "eine eindeutige Kennung je Objekt",
+                    False,
+                    id_property or "id",
+                    position,
+                )
+            )
             continue
         seen.add(identifier)
         checked = check_geometry(identifier, feature.get("geometry"), repair, allowed_types)
@@ -88,8 +100,9 @@ def prepare_features(document: dict, declared_crs: str | None = None, repair: bo
         if outside:
             problems.append(replace(outside, position=position))
             continue
-        prepared.append(PreparedFeature(identifier, dict(feature.get("properties") or {}),
-                                        geometry, checked.repairs, position))
+        prepared.append(
+            PreparedFeature(identifier, dict(feature.get("properties") or {}), geometry, checked.repairs, position)
+        )
     return PreparedFeatures(crs, prepared, problems)
 
 
@@ -98,7 +111,7 @@ def geometry_columns(geometry: BaseGeometry) -> dict:
     bounding box in degrees, and its area in hectares on the GRS80 ellipsoid."""
     rounded = shapely.transform(geometry, lambda coordinates: numpy.round(coordinates, COORDINATE_DECIMALS))
     if rounded.is_empty or not rounded.is_valid:  # rounding can fold a sliver: snap safely instead
-        rounded = shapely.set_precision(geometry, 10 ** -COORDINATE_DECIMALS)
+        rounded = shapely.set_precision(geometry, 10**-COORDINATE_DECIMALS)
     west, south, east, north = geometry.bounds
     area_m2 = abs(_GEOD.geometry_area_perimeter(geometry)[0])
     return {

@@ -10,6 +10,7 @@ Problems found (each reported with the feature's id):
 Unclosed rings and invalid geometries can be repaired when the dataset declares the step
 `make-valid`; the repair is then recorded. The other problems are never repaired.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -68,27 +69,38 @@ def _close_rings(raw: dict) -> dict:
 
     if raw["type"] == "Polygon":
         return {"type": "Polygon", "coordinates": [close(ring) for ring in raw["coordinates"]]}
-    return {"type": "MultiPolygon",
-            "coordinates": [[close(ring) for ring in polygon] for polygon in raw["coordinates"]]}
+    return {
+        "type": "MultiPolygon",
+        "coordinates": [[close(ring) for ring in polygon] for polygon in raw["coordinates"]],
+    }
 
 
 def _polygonal_part(geometry: BaseGeometry) -> BaseGeometry:
     """make_valid may return lines or points beside the areas; a plan keeps its areas."""
     if geometry.geom_type in POLYGONAL:
         return geometry
-    parts = [part for part in getattr(geometry, "geoms", [])
-             if part.geom_type in POLYGONAL]
+    parts = [part for part in getattr(geometry, "geoms", []) if part.geom_type in POLYGONAL]
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _empty(feature_id: str) -> CheckedGeometry:
-    return CheckedGeometry(None, [FeatureProblem(
-        feature_id, "empty-geometry", "Das Objekt hat keine Geometrie.",
-        "eine Fläche (Polygon oder MultiPolygon) mit Koordinaten", False)])
+    return CheckedGeometry(
+        None,
+        [
+            FeatureProblem(
+                feature_id,
+                "empty-geometry",
+                "Das Objekt hat keine Geometrie.",
+                "eine Fläche (Polygon oder MultiPolygon) mit Koordinaten",
+                False,
+            )
+        ],
+    )
 
 
-def check_geometry(feature_id: str, raw: dict | None, repair: bool = False,
-                   allowed_types: tuple[str, ...] = POLYGONAL) -> CheckedGeometry:
+def check_geometry(
+    feature_id: str, raw: dict | None, repair: bool = False, allowed_types: tuple[str, ...] = POLYGONAL
+) -> CheckedGeometry:
     """Check one GeoJSON geometry (source CRS) and, when `repair` is set, repair what can be.
 
     Never raises for bad geometry: problems are returned. With `repair`, unclosed rings are
@@ -98,10 +110,18 @@ def check_geometry(feature_id: str, raw: dict | None, repair: bool = False,
     if not raw or not raw.get("coordinates"):
         return _empty(feature_id)
     if raw.get("type") not in allowed_types:
-        return CheckedGeometry(None, [FeatureProblem(
-            feature_id, "unsupported-geometry",
-            f"Geometrietyp {raw.get('type')!r} wird hier nicht angenommen.",
-            " oder ".join(allowed_types), False)])
+        return CheckedGeometry(
+            None,
+            [
+                FeatureProblem(
+                    feature_id,
+                    "unsupported-geometry",
+                    f"Geometrietyp {raw.get('type')!r} wird hier nicht angenommen.",
+                    " oder ".join(allowed_types),
+                    False,
+                )
+            ],
+        )
     problems: list[FeatureProblem] = []
     repairs: list[str] = []
     open_rings = [ring for ring in _rings(raw) if not _ring_is_closed(ring)]
@@ -111,18 +131,34 @@ def check_geometry(feature_id: str, raw: dict | None, repair: bool = False,
             raw = _close_rings(raw)
             repairs.append(f"{len(open_rings)} nicht geschlossene(r) Ring(e) geschlossen")
         else:
-            return CheckedGeometry(None, [FeatureProblem(
-                feature_id, "unclosed-ring",
-                f"{len(open_rings)} Ring(e) der Fläche sind nicht geschlossen "
-                "(der letzte Punkt ist nicht der erste).",
-                "geschlossene Ringe mit mindestens 4 Punkten, erster = letzter Punkt",
-                closable)])
+            return CheckedGeometry(
+                None,
+                [
+                    FeatureProblem(
+                        feature_id,
+                        "unclosed-ring",
+                        f"{len(open_rings)} Ring(e) der Fläche sind nicht geschlossen "
+                        "(der letzte Punkt ist nicht der erste).",
+                        "geschlossene Ringe mit mindestens 4 Punkten, erster = letzter Punkt",
+                        closable,
+                    )
+                ],
+            )
     try:
         geometry = shape(raw)
     except (ValueError, TypeError, shapely.errors.GEOSException) as error:
-        return CheckedGeometry(None, [FeatureProblem(
-            feature_id, "invalid-geometry", f"Die Geometrie ist nicht lesbar: {error}",
-            "gültiges GeoJSON (RFC 7946)", False)])
+        return CheckedGeometry(
+            None,
+            [
+                FeatureProblem(
+                    feature_id,
+                    "invalid-geometry",
+                    f"Die Geometrie ist nicht lesbar: {error}",
+                    "gültiges GeoJSON (RFC 7946)",
+                    False,
+                )
+            ],
+        )
     if geometry.is_empty:
         return _empty(feature_id)
     if not geometry.is_valid:
@@ -135,20 +171,31 @@ def check_geometry(feature_id: str, raw: dict | None, repair: bool = False,
                 repairs.append(f"Geometrie repariert (make-valid): {german} ({reason})")
                 geometry = repaired
             else:
-                problems.append(FeatureProblem(
-                    feature_id, "invalid-geometry",
-                    f"{german} ({reason}); die Reparatur ergab keine Fläche.",
-                    "eine gültige Fläche ohne Selbstüberschneidung", False))
+                problems.append(
+                    FeatureProblem(
+                        feature_id,
+                        "invalid-geometry",
+                        f"{german} ({reason}); die Reparatur ergab keine Fläche.",
+                        "eine gültige Fläche ohne Selbstüberschneidung",
+                        False,
+                    )
+                )
         else:
-            problems.append(FeatureProblem(
-                feature_id, "invalid-geometry", f"{german} ({reason}).",
-                "eine gültige Fläche ohne Selbstüberschneidung "
-                "(oder den Schritt make-valid deklarieren)", True))
+            problems.append(
+                FeatureProblem(
+                    feature_id,
+                    "invalid-geometry",
+                    f"{german} ({reason}).",
+                    "eine gültige Fläche ohne Selbstüberschneidung (oder den Schritt make-valid deklarieren)",
+                    True,
+                )
+            )
     return CheckedGeometry(None if problems else geometry, problems, repairs)
 
 
 def transform_geometry(geometry: BaseGeometry, transform) -> BaseGeometry:
     """`geometry` with every coordinate passed through `transform(xs, ys) -> (xs, ys)`."""
+
     def apply(coordinates: numpy.ndarray) -> numpy.ndarray:
         xs, ys = transform(coordinates[:, 0], coordinates[:, 1])
         return numpy.column_stack([xs, ys])
@@ -156,21 +203,30 @@ def transform_geometry(geometry: BaseGeometry, transform) -> BaseGeometry:
     return shapely.transform(geometry, apply)
 
 
-def outside_area_problem(feature_id: str, geometry_wgs84: BaseGeometry, crs_label: str,
-                         bounds: tuple[float, float, float, float]) -> FeatureProblem | None:
+def outside_area_problem(
+    feature_id: str, geometry_wgs84: BaseGeometry, crs_label: str, bounds: tuple[float, float, float, float]
+) -> FeatureProblem | None:
     """A problem when any transformed coordinate is not finite or lies outside `bounds`."""
     coordinates = shapely.get_coordinates(geometry_wgs84)
     lons, lats = coordinates[:, 0], coordinates[:, 1]
     west, south, east, north = bounds
-    inside = (numpy.isfinite(lons) & numpy.isfinite(lats) & (lons >= west) & (lons <= east)
-              & (lats >= south) & (lats <= north))
+    inside = (
+        numpy.isfinite(lons)
+        & numpy.isfinite(lats)
+        & (lons >= west)
+        & (lons <= east)
+        & (lats >= south)
+        & (lats <= north)
+    )
     if inside.all():
         return None
     first = int(numpy.argmin(inside))
     return FeatureProblem(
-        feature_id, "outside-crs-area",
+        feature_id,
+        "outside-crs-area",
         f"{int((~inside).sum())} Koordinate(n) liegen außerhalb des Gebiets, für das "
         f"{crs_label} gilt (erste: Punkt {first + 1}). Stimmt das angegebene "
         "Koordinatensystem? Grad-Angaben in einer Datei, die EPSG:25832 angibt, landen hier.",
-        f"Koordinaten in {crs_label} innerhalb von {west:.1f}–{east:.1f}° Ost, "
-        f"{south:.1f}–{north:.1f}° Nord", False)
+        f"Koordinaten in {crs_label} innerhalb von {west:.1f}–{east:.1f}° Ost, {south:.1f}–{north:.1f}° Nord",
+        False,
+    )

@@ -5,6 +5,7 @@ Why pyogrio and not fiona, pyshp or an own parser: docs/decisions/geodata-reader
 Attribute values become plain Python values (numbers, text, ISO dates); geometries stay in
 the source CRS, which the caller decides (the `.prj`, the `srsName`, or a declaration).
 """
+
 from __future__ import annotations
 
 import json
@@ -46,11 +47,14 @@ def read_layer(path: Path, layer: str | None = None, encoding: str | None = None
     from pyogrio.raw import read
 
     try:
-        meta, _, geometries, values = read(str(path), layer=layer, encoding=encoding, datetime_as_string=True,
-                                           **open_options)
+        meta, _, geometries, values = read(
+            str(path), layer=layer, encoding=encoding, datetime_as_string=True, **open_options
+        )
     except UnicodeDecodeError as error:
-        raise LayerUnreadable(f"Texte sind nicht in {encoding or 'der angenommenen Kodierung'} geschrieben "
-                              f"(Byte 0x{error.object[error.start]:02x})") from error
+        raise LayerUnreadable(
+            f"Texte sind nicht in {encoding or 'der angenommenen Kodierung'} geschrieben "
+            f"(Byte 0x{error.object[error.start]:02x})"
+        ) from error
     except (DataSourceError, DataLayerError, FieldError, GeometryError) as error:
         raise LayerUnreadable(f"GDAL kann {path.name} nicht lesen (beschädigt oder unvollständig?)") from error
     names = [str(name) for name in meta["fields"]]
@@ -61,7 +65,12 @@ def read_layer(path: Path, layer: str | None = None, encoding: str | None = None
         texts = shapely.to_geojson(shapely.from_wkb(geometries)) if geometries is not None else []
     except shapely.errors.GEOSException as error:
         raise LayerUnreadable("eine Geometrie ist nicht lesbar (Kreisbögen oder beschädigte Daten?)") from error
-    features = [{"type": "Feature", "properties": {name: column[index] for name, column in zip(names, columns, strict=True)},
-                 "geometry": json.loads(text) if text is not None else None}
-                for index, text in enumerate(texts)]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {name: column[index] for name, column in zip(names, columns, strict=True)},
+            "geometry": json.loads(text) if text is not None else None,
+        }
+        for index, text in enumerate(texts)
+    ]
     return Layer({"type": "FeatureCollection", "features": features}, meta.get("crs"), names)

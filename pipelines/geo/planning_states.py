@@ -10,6 +10,7 @@ Sources name states in two ways, both accepted by `resolve_state`:
 - German words as town GIS exports write them ("rechtskräftig", "Offenlage", ...).
 A dataset may add its own values in `dataset.yaml` (`state_values`), which win over both.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,22 +30,51 @@ class PlanningState:
 
 # Order follows the procedure of the Baugesetzbuch (§§ 2-10 BauGB); the end states follow.
 STATES: tuple[PlanningState, ...] = (
-    PlanningState("aufstellungsbeschluss", "Aufstellungsbeschluss", "#56b4e9", 1, True,
-                  "Der Rat hat beschlossen, den Plan aufzustellen."),
-    PlanningState("fruehzeitige-beteiligung", "Frühzeitige Beteiligung", "#0072b2", 2, True,
-                  "Bürgerinnen, Bürger und Behörden können sich früh zu den Zielen äußern."),
-    PlanningState("im-verfahren", "Im Verfahren", "#7f7fbf", 3, True,
-                  "Der Entwurf wird erarbeitet oder überarbeitet."),
-    PlanningState("offenlage", "Offenlage", "#e69f00", 4, True,
-                  "Der Entwurf liegt öffentlich aus; jede Person kann Stellung nehmen."),
-    PlanningState("satzungsbeschluss", "Satzungsbeschluss", "#cc79a7", 5, True,
-                  "Der Rat hat den Plan beschlossen; er wird mit der Bekanntmachung gültig."),
-    PlanningState("rechtskraeftig", "Rechtskräftig", "#009e73", 6, False,
-                  "Der Plan ist in Kraft und gilt für Bauvorhaben."),
-    PlanningState("aufgehoben", "Aufgehoben", "#999999", 7, False,
-                  "Der Plan wurde aufgehoben und gilt nicht mehr."),
-    PlanningState("eingestellt", "Verfahren eingestellt", "#666666", 8, False,
-                  "Das Verfahren wurde beendet, ohne dass der Plan in Kraft trat."),
+    PlanningState(
+        "aufstellungsbeschluss",
+        "Aufstellungsbeschluss",
+        "#56b4e9",
+        1,
+        True,
+        "Der Rat hat beschlossen, den Plan aufzustellen.",
+    ),
+    PlanningState(
+        "fruehzeitige-beteiligung",
+        "Frühzeitige Beteiligung",
+        "#0072b2",
+        2,
+        True,
+        "Bürgerinnen, Bürger und Behörden können sich früh zu den Zielen äußern.",
+    ),
+    PlanningState("im-verfahren", "Im Verfahren", "#7f7fbf", 3, True, "Der Entwurf wird erarbeitet oder überarbeitet."),
+    PlanningState(
+        "offenlage",
+        "Offenlage",
+        "#e69f00",
+        4,
+        True,
+        "Der Entwurf liegt öffentlich aus; jede Person kann Stellung nehmen.",
+    ),
+    PlanningState(
+        "satzungsbeschluss",
+        "Satzungsbeschluss",
+        "#cc79a7",
+        5,
+        True,
+        "Der Rat hat den Plan beschlossen; er wird mit der Bekanntmachung gültig.",
+    ),
+    PlanningState(
+        "rechtskraeftig", "Rechtskräftig", "#009e73", 6, False, "Der Plan ist in Kraft und gilt für Bauvorhaben."
+    ),
+    PlanningState("aufgehoben", "Aufgehoben", "#999999", 7, False, "Der Plan wurde aufgehoben und gilt nicht mehr."),
+    PlanningState(
+        "eingestellt",
+        "Verfahren eingestellt",
+        "#666666",
+        8,
+        False,
+        "Das Verfahren wurde beendet, ohne dass der Plan in Kraft trat.",
+    ),
 )
 
 STATES_BY_KEY: dict[str, PlanningState] = {state.key: state for state in STATES}
@@ -52,17 +82,17 @@ STATES_BY_KEY: dict[str, PlanningState] = {state.key: state for state in STATES}
 # XPlanung rechtsstand codes (BP_Rechtsstand and FP_Rechtsstand share these numbers).
 XPLANUNG_CODES: dict[str, str] = {
     "1000": "aufstellungsbeschluss",
-    "2000": "im-verfahren",              # Entwurf
+    "2000": "im-verfahren",  # Entwurf
     "2100": "fruehzeitige-beteiligung",  # FruehzeitigeBehoerdenBeteiligung
     "2200": "fruehzeitige-beteiligung",  # FruehzeitigeOeffentlichkeitsBeteiligung
-    "2300": "im-verfahren",              # BehoerdenBeteiligung
-    "2400": "offenlage",                 # OeffentlicheAuslegung
-    "3000": "satzungsbeschluss",         # Satzung (BP) / Plan (FP)
-    "4000": "rechtskraeftig",            # InkraftGetreten (BP) / Wirksamkeit (FP)
-    "4500": "rechtskraeftig",            # TeilweiseUntergegangen: still in force in part
-    "5000": "aufgehoben",                # Untergegangen
-    "50000": "aufgehoben",               # Aufgehoben
-    "50100": "aufgehoben",               # AusserKraft
+    "2300": "im-verfahren",  # BehoerdenBeteiligung
+    "2400": "offenlage",  # OeffentlicheAuslegung
+    "3000": "satzungsbeschluss",  # Satzung (BP) / Plan (FP)
+    "4000": "rechtskraeftig",  # InkraftGetreten (BP) / Wirksamkeit (FP)
+    "4500": "rechtskraeftig",  # TeilweiseUntergegangen: still in force in part
+    "5000": "aufgehoben",  # Untergegangen
+    "50000": "aufgehoben",  # Aufgehoben
+    "50100": "aufgehoben",  # AusserKraft
 }
 
 # German words as they appear in town exports, normalised by `_normalise`.

@@ -4,6 +4,7 @@ Which source property holds what is declared in `dataset.yaml` (`PlanAttributes`
 in code, because every town's GIS names them differently: XPlanGML says `nummer`,
 `rechtsstand`, `inkrafttretensDatum`; the NRW inventory says `nr`, `stand`, `datum`.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,15 +48,15 @@ class PlanAttributes(BaseModel):
     name: str
     plan_type: str | None = None
     plan_type_default: str = "Bebauungsplan"
-    municipality: str | None = None        # Gemeinde (XPlanung: gemeindeName)
+    municipality: str | None = None  # Gemeinde (XPlanung: gemeindeName)
     state: str
     state_values: dict[str, str] = {}
-    decision_date: str | None = None       # Aufstellungsbeschluss
+    decision_date: str | None = None  # Aufstellungsbeschluss
     display_start_date: str | None = None  # Beginn der Offenlage (öffentliche Auslegung)
     display_end_date: str | None = None
-    adoption_date: str | None = None       # Satzungsbeschluss
-    in_force_date: str | None = None       # Inkrafttreten (Bekanntmachung)
-    repeal_date: str | None = None         # Aufhebung / Außerkrafttreten
+    adoption_date: str | None = None  # Satzungsbeschluss
+    in_force_date: str | None = None  # Inkrafttreten (Bekanntmachung)
+    repeal_date: str | None = None  # Aufhebung / Außerkrafttreten
     documents: list[DocumentLink] = []
 
     @field_validator("state_values")
@@ -63,8 +64,7 @@ class PlanAttributes(BaseModel):
     def _known_state_keys(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted({key for key in value.values() if key not in STATES_BY_KEY})
         if unknown:
-            raise ValueError(f"unknown planning state keys {unknown}; "
-                             f"known: {[state.key for state in STATES]}")
+            raise ValueError(f"unknown planning state keys {unknown}; known: {[state.key for state in STATES]}")
         return {str(source): key for source, key in value.items()}
 
 
@@ -79,36 +79,93 @@ DATE_COLUMNS = {
 
 PLAN_SCHEMA: dict = {
     "fields": [
-        {"name": "id", "type": "string", "title": "Kennung", "constraints": {"required": True, "unique": True},
-         "description": "Dauerhafte Kennung des Plans aus dem Geoinformationssystem der Stadt."},
-        {"name": "nummer", "type": "string", "title": "Plannummer",
-         "description": "Nummer des Bebauungsplans bzw. der Flächennutzungsplan-Änderung (z. B. 42, FNP 27)."},
+        {
+            "name": "id",
+            "type": "string",
+            "title": "Kennung",
+            "constraints": {"required": True, "unique": True},
+            "description": "Dauerhafte Kennung des Plans aus dem Geoinformationssystem der Stadt.",
+        },
+        {
+            "name": "nummer",
+            "type": "string",
+            "title": "Plannummer",
+            "description": "Nummer des Bebauungsplans bzw. der Flächennutzungsplan-Änderung (z. B. 42, FNP 27).",
+        },
         {"name": "name", "type": "string", "title": "Name", "description": "Name des Plans."},
-        {"name": "planart", "type": "string", "title": "Planart",
-         "description": "Art des Plans, z. B. Bebauungsplan oder Änderung des Flächennutzungsplans."},
-        {"name": "gemeinde", "type": "string", "title": "Gemeinde",
-         "description": "Gemeinde, deren Plan es ist (leer, wenn die Quelle es nicht angibt)."},
-        {"name": "verfahrensstand", "type": "string", "title": "Verfahrensstand (Schlüssel)",
-         "constraints": {"required": True, "enum": [state.key for state in STATES]},
-         "description": "Stand des Verfahrens als fester Schlüssel (für Abfragen)."},
-        {"name": "verfahrensstand_text", "type": "string", "title": "Verfahrensstand",
-         "description": "Stand des Verfahrens in Worten."},
-        {"name": "im_verfahren", "type": "boolean", "title": "Im Verfahren",
-         "description": "Ja, solange der Plan aufgestellt, aber noch nicht in Kraft ist."},
-        {"name": "aufstellungsbeschluss", "type": "date", "title": "Aufstellungsbeschluss",
-         "description": "Tag, an dem der Rat beschlossen hat, den Plan aufzustellen."},
-        {"name": "offenlage_beginn", "type": "date", "title": "Offenlage ab",
-         "description": "Erster Tag der öffentlichen Auslegung des Entwurfs."},
-        {"name": "offenlage_ende", "type": "date", "title": "Offenlage bis",
-         "description": "Letzter Tag der öffentlichen Auslegung des Entwurfs."},
-        {"name": "satzungsbeschluss", "type": "date", "title": "Satzungsbeschluss",
-         "description": "Tag, an dem der Rat den Plan als Satzung beschlossen hat."},
-        {"name": "inkrafttreten", "type": "date", "title": "Inkrafttreten",
-         "description": "Tag, an dem der Plan mit der Bekanntmachung in Kraft trat."},
-        {"name": "aufhebung", "type": "date", "title": "Aufhebung",
-         "description": "Tag, an dem der Plan aufgehoben wurde oder außer Kraft trat."},
-        {"name": "dokumente", "type": "string", "title": "Dokumente (JSON)",
-         "description": "Liste der Plandokumente als JSON: [{\"titel\": ..., \"url\": ...}]"},
+        {
+            "name": "planart",
+            "type": "string",
+            "title": "Planart",
+            "description": "Art des Plans, z. B. Bebauungsplan oder Änderung des Flächennutzungsplans.",
+        },
+        {
+            "name": "gemeinde",
+            "type": "string",
+            "title": "Gemeinde",
+            "description": "Gemeinde, deren Plan es ist (leer, wenn die Quelle es nicht angibt).",
+        },
+        {
+            "name": "verfahrensstand",
+            "type": "string",
+            "title": "Verfahrensstand (Schlüssel)",
+            "constraints": {"required": True, "enum": [state.key for state in STATES]},
+            "description": "Stand des Verfahrens als fester Schlüssel (für Abfragen).",
+        },
+        {
+            "name": "verfahrensstand_text",
+            "type": "string",
+            "title": "Verfahrensstand",
+            "description": "Stand des Verfahrens in Worten.",
+        },
+        {
+            "name": "im_verfahren",
+            "type": "boolean",
+            "title": "Im Verfahren",
+            "description": "Ja, solange der Plan aufgestellt, aber noch nicht in Kraft ist.",
+        },
+        {
+            "name": "aufstellungsbeschluss",
+            "type": "date",
+            "title": "Aufstellungsbeschluss",
+            "description": "Tag, an dem der Rat beschlossen hat, den Plan aufzustellen.",
+        },
+        {
+            "name": "offenlage_beginn",
+            "type": "date",
+            "title": "Offenlage ab",
+            "description": "Erster Tag der öffentlichen Auslegung des Entwurfs.",
+        },
+        {
+            "name": "offenlage_ende",
+            "type": "date",
+            "title": "Offenlage bis",
+            "description": "Letzter Tag der öffentlichen Auslegung des Entwurfs.",
+        },
+        {
+            "name": "satzungsbeschluss",
+            "type": "date",
+            "title": "Satzungsbeschluss",
+            "description": "Tag, an dem der Rat den Plan als Satzung beschlossen hat.",
+        },
+        {
+            "name": "inkrafttreten",
+            "type": "date",
+            "title": "Inkrafttreten",
+            "description": "Tag, an dem der Plan mit der Bekanntmachung in Kraft trat.",
+        },
+        {
+            "name": "aufhebung",
+            "type": "date",
+            "title": "Aufhebung",
+            "description": "Tag, an dem der Plan aufgehoben wurde oder außer Kraft trat.",
+        },
+        {
+            "name": "dokumente",
+            "type": "string",
+            "title": "Dokumente (JSON)",
+            "description": 'Liste der Plandokumente als JSON: [{"titel": ..., "url": ...}]',
+        },
         *GEOMETRY_FIELDS,
     ],
     "primaryKey": ["id"],
@@ -149,8 +206,9 @@ def _documents(properties: dict, links: list[DocumentLink], warnings: list[Issue
     return documents
 
 
-def plan_row(feature_id: str, properties: dict, attributes: PlanAttributes, warnings: list[Issue] | None = None
-             ) -> tuple[dict, list[FeatureProblem]]:
+def plan_row(
+    feature_id: str, properties: dict, attributes: PlanAttributes, warnings: list[Issue] | None = None
+) -> tuple[dict, list[FeatureProblem]]:
     """The plan-table columns (without geometry) for one feature, and its attribute problems.
     Document links refused by the URL allow-list are left out and appended to `warnings`."""
     problems: list[FeatureProblem] = []
@@ -165,12 +223,18 @@ def plan_row(feature_id: str, properties: dict, attributes: PlanAttributes, warn
     raw_state = properties.get(attributes.state)
     try:
         state = resolve_state(raw_state, attributes.state_values)
-        row.update(verfahrensstand=state.key, verfahrensstand_text=state.label,
-                   im_verfahren=state.in_procedure)
+        row.update(verfahrensstand=state.key, verfahrensstand_text=state.label, im_verfahren=state.in_procedure)
     except UnknownPlanningState:
-        problems.append(FeatureProblem(
-            feature_id, "state-error", f"Unbekannter Verfahrensstand {raw_state!r}.",
-            expected_values_text(), False, attributes.state))
+        problems.append(
+            FeatureProblem(
+                feature_id,
+                "state-error",
+                f"Unbekannter Verfahrensstand {raw_state!r}.",
+                expected_values_text(),
+                False,
+                attributes.state,
+            )
+        )
     for option, column in DATE_COLUMNS.items():
         property_name = getattr(attributes, option)
         raw = properties.get(property_name) if property_name else None
@@ -178,19 +242,30 @@ def plan_row(feature_id: str, properties: dict, attributes: PlanAttributes, warn
             row[column] = parse_date(raw)
         except ValueError:
             row[column] = None
-            problems.append(FeatureProblem(
-                feature_id, "date-error", f"{raw!r} ist kein Datum.",
-                "Datum als TT.MM.JJJJ oder JJJJ-MM-TT", False, property_name))
+            problems.append(
+                FeatureProblem(
+                    feature_id,
+                    "date-error",
+                    f"{raw!r} ist kein Datum.",
+                    "Datum als TT.MM.JJJJ oder JJJJ-MM-TT",
+                    False,
+                    property_name,
+                )
+            )
     if row["nummer"] is None:
-        problems.append(FeatureProblem(feature_id, "constraint-error", "Die Plannummer fehlt.",
-                                       "eine Plannummer", False, attributes.number))
+        problems.append(
+            FeatureProblem(
+                feature_id, "constraint-error", "Die Plannummer fehlt.", "eine Plannummer", False, attributes.number
+            )
+        )
     documents = _documents(properties, attributes.documents, [] if warnings is None else warnings)
     row["dokumente"] = json.dumps(documents, ensure_ascii=False)
     return row, problems
 
 
-def plan_rows(prepared: PreparedFeatures, attributes: PlanAttributes, warnings: list[Issue] | None = None
-              ) -> tuple[list[dict], list[FeatureProblem]]:
+def plan_rows(
+    prepared: PreparedFeatures, attributes: PlanAttributes, warnings: list[Issue] | None = None
+) -> tuple[list[dict], list[FeatureProblem]]:
     """Rows of the plan table for every prepared feature, and all problems found
     (geometry problems from `prepared` first). A feature with a problem yields no row.
     Refused document links go to `warnings` (see plan_row), with the feature's position as row."""
@@ -202,8 +277,10 @@ def plan_rows(prepared: PreparedFeatures, attributes: PlanAttributes, warnings: 
         refused: list[Issue] = []
         row, row_problems = plan_row(feature.feature_id, feature.properties, attributes, refused)
         if warnings is not None:
-            warnings.extend(replace(issue, row=feature.position, message=f"Objekt „{feature.feature_id}“: {issue.message}")
-                            for issue in refused)
+            warnings.extend(
+                replace(issue, row=feature.position, message=f"Objekt „{feature.feature_id}“: {issue.message}")
+                for issue in refused
+            )
         problems.extend(replace(problem, position=feature.position) for problem in row_problems)
         if not row_problems:
             rows.append({**row, **geometry_columns(feature.geometry)})

@@ -1,4 +1,5 @@
 """The one shape in which geodata problems are reported, feature by feature."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

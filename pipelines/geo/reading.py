@@ -3,6 +3,7 @@
 HTTP goes through a `fetch(url, params) -> bytes` callable so that the portal's HTTP client
 (timeouts, retries, cache) is used in builds and anything else in library use.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,15 @@ def parse_feature_collection(data: bytes | str, source: str) -> dict:
     except json.JSONDecodeError as error:
         raise GeoJsonError(f"{source}: kein gültiges JSON (Zeile {error.lineno}, Spalte {error.colno})") from error
     except UnicodeDecodeError as error:
-        raise GeoJsonError(f"{source}: kein UTF-8-Text (Byte 0x{error.object[error.start]:02x} "
-                           f"an Stelle {error.start})") from error
+        raise GeoJsonError(
+            f"{source}: kein UTF-8-Text (Byte 0x{error.object[error.start]:02x} an Stelle {error.start})"
+        ) from error
     if not isinstance(document, dict):
         raise GeoJsonError(f"{source}: erwartet wurde ein GeoJSON-Objekt, kein {type(document).__name__}")
     if document.get("type") == "Feature":
         return {"type": "FeatureCollection", "features": [document]}
     if document.get("type") != "FeatureCollection" or not isinstance(document.get("features"), list):
-        raise GeoJsonError(f"{source}: erwartet wurde eine GeoJSON-FeatureCollection "
-                           f"(type = {document.get('type')!r})")
+        raise GeoJsonError(f"{source}: erwartet wurde eine GeoJSON-FeatureCollection (type = {document.get('type')!r})")
     for position, feature in enumerate(document["features"], start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             raise GeoJsonError(f"{source}: Objekt {position} ist kein GeoJSON-Feature")

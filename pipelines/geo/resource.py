@@ -6,6 +6,7 @@ attributes of development plans, `columns` copies any other properties as text. 
 problems fail the dataset with one issue per feature (feature id in `row`), unless the
 dataset declares the step `make-valid`, which repairs what can be repaired and records it.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -41,8 +42,10 @@ class FeatureSettings(BaseModel):
 
 def wants_repair(steps: list) -> bool:
     """Whether the dataset's steps declare `make-valid`."""
-    return any((step.get("type") if isinstance(step, dict) else getattr(step, "type", None)) == REPAIR_STEP
-               for step in steps or [])
+    return any(
+        (step.get("type") if isinstance(step, dict) else getattr(step, "type", None)) == REPAIR_STEP
+        for step in steps or []
+    )
 
 
 def plan_schema() -> dict:
@@ -51,21 +54,35 @@ def plan_schema() -> dict:
     schema = {**PLAN_SCHEMA, "fields": [dict(field) for field in PLAN_SCHEMA["fields"]]}
     for field in schema["fields"]:
         if field["name"] == "verfahrensstand":
-            field["categories"] = [{"value": state.key, "label": state.label, "colour": state.colour,
-                                    "order": state.order, "inProcedure": state.in_procedure}
-                                   for state in STATES]
+            field["categories"] = [
+                {
+                    "value": state.key,
+                    "label": state.label,
+                    "colour": state.colour,
+                    "order": state.order,
+                    "inProcedure": state.in_procedure,
+                }
+                for state in STATES
+            ]
     return schema
 
 
 def _issue(source: str, problem: FeatureProblem) -> Issue:
     # `row` is the feature's place in the source; its id leads the message, since an id
     # is what a GIS user searches for.
-    return Issue(file=source, row=problem.position, field=problem.field, type=problem.type,
-                 message=f"Objekt „{problem.feature_id}“: {problem.message}", expected=problem.expected)
+    return Issue(
+        file=source,
+        row=problem.position,
+        field=problem.field,
+        type=problem.type,
+        message=f"Objekt „{problem.feature_id}“: {problem.message}",
+        expected=problem.expected,
+    )
 
 
-def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: str,
-               warnings: list[Issue] | None = None) -> tuple[dict, list[dict], list[tuple[str, str]]]:
+def build_rows(
+    document: dict, settings: FeatureSettings, repair: bool, source: str, warnings: list[Issue] | None = None
+) -> tuple[dict, list[dict], list[tuple[str, str]]]:
     """(schema, rows, repairs) for the document. Raises `DatasetFailed` listing every
     problem (feature position as row, feature id in the message) when any feature cannot
     be published. Plan document links refused by the URL allow-list go to `warnings`."""
@@ -74,12 +91,12 @@ def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: 
     from pipelines.geo.features import geometry_columns, prepare_features
 
     try:
-        prepared = prepare_features(document, settings.crs, repair, settings.id_property,
-                                    settings.area_margin_degrees)
+        prepared = prepare_features(document, settings.crs, repair, settings.id_property, settings.area_margin_degrees)
     except UnknownCrs as error:
-        raise DatasetFailed(f"{source}: Koordinatensystem unbekannt",
-                            [Issue(file=source, field="crs", type="crs-error",
-                                   message=str(error), expected="z. B. EPSG:25832")]) from error
+        raise DatasetFailed(
+            f"{source}: Koordinatensystem unbekannt",
+            [Issue(file=source, field="crs", type="crs-error", message=str(error), expected="z. B. EPSG:25832")],
+        ) from error
     if settings.plans:
         schema = plan_schema()
         refused: list[Issue] = []
@@ -87,18 +104,30 @@ def build_rows(document: dict, settings: FeatureSettings, repair: bool, source: 
         if warnings is not None:
             warnings.extend(replace(issue, file=source) for issue in refused)
     else:
-        schema = {"fields": [{"name": "id", "type": "string", "title": "Kennung"},
-                             *({"name": column, "type": "string"} for column in settings.columns),
-                             *GEOMETRY_FIELDS], "primaryKey": ["id"]}
+        schema = {
+            "fields": [
+                {"name": "id", "type": "string", "title": "Kennung"},
+                *({"name": column, "type": "string"} for column in settings.columns),
+                *GEOMETRY_FIELDS,
+            ],
+            "primaryKey": ["id"],
+        }
         problems = list(prepared.problems)
-        rows = [{"id": feature.feature_id,
-                 **{column: _text(feature.properties.get(prop)) for column, prop in settings.columns.items()},
-                 **geometry_columns(feature.geometry)} for feature in prepared.features]
+        rows = [
+            {
+                "id": feature.feature_id,
+                **{column: _text(feature.properties.get(prop)) for column, prop in settings.columns.items()},
+                **geometry_columns(feature.geometry),
+            }
+            for feature in prepared.features
+        ]
     if problems:
         broken = len({problem.feature_id for problem in problems})
         hint = "" if repair else " Reparierbare Fehler behebt der Schritt make-valid."
-        raise DatasetFailed(f"{source}: {broken} Objekt(e) fehlerhaft, nichts veröffentlicht.{hint}",
-                            [_issue(source, problem) for problem in problems])
+        raise DatasetFailed(
+            f"{source}: {broken} Objekt(e) fehlerhaft, nichts veröffentlicht.{hint}",
+            [_issue(source, problem) for problem in problems],
+        )
     return schema, rows, prepared.repairs
 
 

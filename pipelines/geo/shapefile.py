@@ -7,6 +7,7 @@ on the first umlaut, read as Latin-1 they turn „ and € into control characte
 carry a non-standard false easting (UTM with the zone number in front, 32500000): pyproj
 reads the parameters as written, so nothing is matched to a "nearest" EPSG code.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -17,9 +18,20 @@ from pathlib import Path
 # DBF byte 29, "language driver ID", as ArcGIS and GDAL write it (dBASE/ESRI table). Only
 # the ids that occur in German data; 0 means "not set".
 LANGUAGE_DRIVERS = {
-    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x57: "cp1252", 0x58: "cp1252", 0x59: "cp1252",
-    0x64: "cp852", 0x65: "cp866", 0x7D: "cp1255", 0x7E: "cp1256", 0xC8: "cp1250", 0xC9: "cp1251",
-    0xCA: "cp1254", 0xCB: "cp1253",
+    0x01: "cp437",
+    0x02: "cp850",
+    0x03: "cp1252",
+    0x57: "cp1252",
+    0x58: "cp1252",
+    0x59: "cp1252",
+    0x64: "cp852",
+    0x65: "cp866",
+    0x7D: "cp1255",
+    0x7E: "cp1256",
+    0xC8: "cp1250",
+    0xC9: "cp1251",
+    0xCA: "cp1254",
+    0xCB: "cp1253",
 }
 SIDE_FILES = (".shx", ".dbf", ".prj", ".cpg")
 
@@ -41,15 +53,21 @@ def find_shp(location: Path, layer: str | None = None) -> Path:
         if location.suffix.lower() != ".shp":
             raise ShapefileProblem(f"{location.name} ist keine .shp-Datei")
         return location
-    candidates = sorted(path for path in location.rglob("*") if path.suffix.lower() == ".shp"
-                        and not any(part.startswith(("__MACOSX", ".")) for part in path.relative_to(location).parts))
+    candidates = sorted(
+        path
+        for path in location.rglob("*")
+        if path.suffix.lower() == ".shp"
+        and not any(part.startswith(("__MACOSX", ".")) for part in path.relative_to(location).parts)
+    )
     if layer:
         candidates = [path for path in candidates if path.stem == layer]
     if len(candidates) == 1:
         return candidates[0]
     names = ", ".join(path.stem for path in candidates) or "keine"
-    raise ShapefileProblem(f"{'mehrere' if candidates else 'keine'} .shp-Dateien gefunden ({names})"
-                           + ("; source.layer wählt eine aus" if candidates else ""))
+    raise ShapefileProblem(
+        f"{'mehrere' if candidates else 'keine'} .shp-Dateien gefunden ({names})"
+        + ("; source.layer wählt eine aus" if candidates else "")
+    )
 
 
 def unpack_zip(archive: Path, target: Path) -> Path:
@@ -104,8 +122,9 @@ def dbf_encoding(shp: Path, declared: str | None = None) -> Encoding:
         label = cpg.read_text(encoding="ascii", errors="replace")
         codec = _codec(label)
         if codec is None:
-            raise ShapefileProblem(f"{cpg.name} nennt die unbekannte Kodierung „{label.strip()}“; "
-                                   "source.encoding angeben, z. B. cp1252")
+            raise ShapefileProblem(
+                f"{cpg.name} nennt die unbekannte Kodierung „{label.strip()}“; source.encoding angeben, z. B. cp1252"
+            )
         return Encoding(codec, "laut .cpg")
     dbf = _side_file(shp, ".dbf")
     if dbf is None:

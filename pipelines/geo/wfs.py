@@ -6,6 +6,7 @@ differently, so it is a setting. Large layers are read page by page (`startIndex
 `count`) when the service says it implements result paging (`ImplementsResultPaging` in
 its capabilities) or when paging is switched on explicitly.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,11 @@ def exception_text(body: bytes) -> str | None:
         return None
     if "ExceptionReport" not in _local(root.tag):
         return None
-    texts = [" ".join(element.itertext()).strip() for element in root.iter()
-             if _local(element.tag) in ("ExceptionText", "ServiceException")]
+    texts = [
+        " ".join(element.itertext()).strip()
+        for element in root.iter()
+        if _local(element.tag) in ("ExceptionText", "ServiceException")
+    ]
     return "; ".join(text for text in texts if text) or "ExceptionReport ohne Text"
 
 
@@ -67,7 +71,9 @@ def supports_paging(capabilities: bytes) -> bool:
     try:
         root = ElementTree.fromstring(capabilities)
     except ElementTree.ParseError as error:
-        raise WfsError(f"GetCapabilities ist kein XML (Zeile {error.position[0]}, Spalte {error.position[1]})") from error
+        raise WfsError(
+            f"GetCapabilities ist kein XML (Zeile {error.position[0]}, Spalte {error.position[1]})"
+        ) from error
     for element in root.iter():
         if _local(element.tag) == "Constraint" and element.get("name") == "ImplementsResultPaging":
             values = [child.text or "" for child in element.iter() if _local(child.tag) == "DefaultValue"]
@@ -77,8 +83,12 @@ def supports_paging(capabilities: bytes) -> bool:
 
 def get_feature_params(settings: WfsSettings, start_index: int | None) -> dict[str, str]:
     """The query parameters of one GetFeature request (a page when `start_index` is set)."""
-    params = {"service": "WFS", "version": settings.version, "request": "GetFeature",
-              "outputFormat": settings.output_format}
+    params = {
+        "service": "WFS",
+        "version": settings.version,
+        "request": "GetFeature",
+        "outputFormat": settings.output_format,
+    }
     if settings.version == "2.0.0":
         params["typeNames"] = settings.type_name
     else:
@@ -116,8 +126,9 @@ def read_wfs(settings: WfsSettings, fetch: Fetch) -> dict:
     """
     paging = settings.paging == "on"
     if settings.paging == "auto":
-        capabilities = fetch(settings.url, {"service": "WFS", "version": settings.version,
-                                            "request": "GetCapabilities"})
+        capabilities = fetch(
+            settings.url, {"service": "WFS", "version": settings.version, "request": "GetCapabilities"}
+        )
         paging = supports_paging(capabilities)
     if not paging:
         return _page(settings, fetch, None)
@@ -130,13 +141,14 @@ def read_wfs(settings: WfsSettings, fetch: Fetch) -> dict:
         for feature in page["features"]:
             key = _feature_key(feature)
             if key in seen:
-                raise WfsError(f"Der Dienst liefert Objekt {key} doppelt (Seite {page_number + 1}); "
-                               "er ignoriert offenbar startIndex. paging: off setzen.")
+                raise WfsError(
+                    f"Der Dienst liefert Objekt {key} doppelt (Seite {page_number + 1}); "
+                    "er ignoriert offenbar startIndex. paging: off setzen."
+                )
             seen.add(key)
         features.extend(page["features"])
         matched = page.get("numberMatched", page.get("totalFeatures"))
-        if len(page["features"]) < settings.page_size or (
-                isinstance(matched, int) and len(features) >= matched):
+        if len(page["features"]) < settings.page_size or (isinstance(matched, int) and len(features) >= matched):
             break
     else:
         raise WfsError(f"Mehr als {MAX_PAGES} Seiten: Abbruch.")

@@ -7,6 +7,7 @@ beside the file it reads, so it always reads a copy in a work folder — never t
 Which element holds which column is fixed by the XPlanung standard, so the mapping lives
 here (`XPLAN_ATTRIBUTES`), not in each dataset's declaration.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,10 +23,18 @@ SUPPORTED_MAJOR_VERSIONS = (4, 5, 6)
 
 # Derived properties (lower case) are filled by `_derived`; the others are XPlanGML elements.
 XPLAN_ATTRIBUTES = PlanAttributes(
-    id="gml_id", number="plannummer", name="name", plan_type="planart", state="rechtsstand",
-    municipality="gemeindeName", decision_date="aufstellungsbeschlussDatum",
-    display_start_date="auslegungsStartDatum", display_end_date="auslegungsEndDatum",
-    adoption_date="beschluss", in_force_date="inkrafttreten", repeal_date="untergangsDatum",
+    id="gml_id",
+    number="plannummer",
+    name="name",
+    plan_type="planart",
+    state="rechtsstand",
+    municipality="gemeindeName",
+    decision_date="aufstellungsbeschlussDatum",
+    display_start_date="auslegungsStartDatum",
+    display_end_date="auslegungsEndDatum",
+    adoption_date="beschluss",
+    in_force_date="inkrafttreten",
+    repeal_date="untergangsDatum",
 )
 
 
@@ -59,8 +68,9 @@ def _derived(properties: dict, plan_type: str) -> dict:
     plain["plannummer"] = plain.get("nummer") or plain.get("name")  # Hamburg names its plans by number
     plain["planart"] = plan_type
     # Satzung (BP), Rechtsverordnung (Hamburg, Berlin) or Planbeschluss (FP)
-    plain["beschluss"] = (plain.get("satzungsbeschlussDatum") or plain.get("rechtsverordnungsDatum")
-                          or plain.get("planbeschlussDatum"))
+    plain["beschluss"] = (
+        plain.get("satzungsbeschlussDatum") or plain.get("rechtsverordnungsDatum") or plain.get("planbeschlussDatum")
+    )
     plain["inkrafttreten"] = plain.get("inkrafttretensDatum") or plain.get("wirksamkeitsDatum")
     return plain
 
@@ -103,4 +113,8 @@ def read_plans(path: Path, work_dir: Path) -> tuple[dict, str | None, str]:
         found = ", ".join(sorted(layers)[:8]) or "keine Objekte"
         raise NotXPlan(f"die Datei enthält keinen BP_Plan und keinen FP_Plan (gefunden: {found})")
     crs_names.discard(None)
-    return {"type": "FeatureCollection", "features": features}, (crs_names.pop() if len(crs_names) == 1 else None), version
+    return (
+        {"type": "FeatureCollection", "features": features},
+        (crs_names.pop() if len(crs_names) == 1 else None),
+        version,
+    )

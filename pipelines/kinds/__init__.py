@@ -1,4 +1,5 @@
 """Source kinds: one module per kind, each implementing `pipelines.kinds.contract.SourceKind`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,8 +38,11 @@ def load_schema(folder: Path, label: str) -> tuple[dict | None, list[ConfigProbl
         return None, problems
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
         return None, [ConfigProblem(label, "fields", "Liste der Felder fehlt")]
-    problems = [ConfigProblem(label, f"fields.{index}", "jedes Feld ist ein Objekt mit name und type")
-                for index, field in enumerate(descriptor["fields"]) if not isinstance(field, dict)]
+    problems = [
+        ConfigProblem(label, f"fields.{index}", "jedes Feld ist ein Objekt mit name und type")
+        for index, field in enumerate(descriptor["fields"])
+        if not isinstance(field, dict)
+    ]
     problems += field_problems(descriptor, label)
     try:
         problems += [

@@ -4,6 +4,7 @@ A kind is a module. mypy checks each module in the registry against `SourceKind`
 can implement protocols), and tests/pipelines/kinds/test_contract.py checks the same at run
 time, so a kind cannot leave a member out and have the loader or the build guess a default.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -72,8 +73,9 @@ class SourceKind(Protocol):
 FOLDER_NAME = "Ordnername"  # `named_by` of a table named after its dataset's folder
 
 
-def single_table(dataset: DatasetConfig, columns: tuple[str, ...] | None = None,
-                 resource: str | None = None) -> list[DeclaredTable]:
+def single_table(
+    dataset: DatasetConfig, columns: tuple[str, ...] | None = None, resource: str | None = None
+) -> list[DeclaredTable]:
     """`tables` of a kind that publishes one table: named `source.resource` where the kind has
     that key and it is set, else after the dataset's folder (`-` becomes `_`)."""
     if resource:
@@ -100,4 +102,3 @@ def schema_columns(schema: Mapping | None) -> tuple[str, ...] | None:
 def no_inputs(dataset: DatasetConfig, /) -> list[Path]:
     """`inputs` of every kind that reads nothing outside the dataset folder."""
     return []
-

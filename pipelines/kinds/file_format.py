@@ -4,6 +4,7 @@ JSON"), and for choosing a kind.
 
 Only the content counts, never the file name: a town's server names a GeoJSON `export.csv`.
 """
+
 from __future__ import annotations
 
 import re
@@ -93,14 +94,32 @@ def refuse_other_format(path: Path, declared_kind: str, shown_name: str, encodin
     if found.kind in _READS[declared_kind] or (found.label == "leer" and declared_kind in _TABLES):
         return  # an empty table gets Frictionless's own report
     what = "keine Tabelle, sondern " if declared_kind in _TABLES else ""
-    fix = (f"kind: {found.kind} deklarieren (oder die richtige Datei angeben)" if found.kind
-           else "die richtige Datei angeben (diese enthält keine Daten in einem lesbaren Format)")
-    raise DatasetFailed(f"{shown_name} ist {found.label}, deklariert ist {declared_kind}", [Issue(
-        type="format-error", file=shown_name, message=f"Datei ist {what}{found.label}, deklariert ist {declared_kind}",
-        expected=fix)])
+    fix = (
+        f"kind: {found.kind} deklarieren (oder die richtige Datei angeben)"
+        if found.kind
+        else "die richtige Datei angeben (diese enthält keine Daten in einem lesbaren Format)"
+    )
+    raise DatasetFailed(
+        f"{shown_name} ist {found.label}, deklariert ist {declared_kind}",
+        [
+            Issue(
+                type="format-error",
+                file=shown_name,
+                message=f"Datei ist {what}{found.label}, deklariert ist {declared_kind}",
+                expected=fix,
+            )
+        ],
+    )
 
 
 _TABLES = ("csv", "service-records")
 # declared kind -> the formats it reads
-_READS = {"csv": ("csv",), "service-records": ("csv",), "ods": ("ods",), "json": ("json", "geojson"), "geojson": ("geojson",),
-          "shapefile": ("shapefile",), "xplan": ("xplan",)}
+_READS = {
+    "csv": ("csv",),
+    "service-records": ("csv",),
+    "ods": ("ods",),
+    "json": ("json", "geojson"),
+    "geojson": ("geojson",),
+    "shapefile": ("shapefile",),
+    "xplan": ("xplan",),
+}

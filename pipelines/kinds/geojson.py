@@ -11,6 +11,7 @@ source:
 steps: [{type: make-valid}]   # optional: repair what can be repaired, and report it
 ```
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -49,8 +50,16 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         try:
             data = local.read_bytes()
         except OSError:
-            raise DatasetFailed("Quelldatei nicht lesbar", [Issue(type="scheme-error", file=shown_name,
-                                                                  message="die Datei kann nicht gelesen werden (Zugriffsrechte?)")]) from None
+            raise DatasetFailed(
+                "Quelldatei nicht lesbar",
+                [
+                    Issue(
+                        type="scheme-error",
+                        file=shown_name,
+                        message="die Datei kann nicht gelesen werden (Zugriffsrechte?)",
+                    )
+                ],
+            ) from None
     else:
         shown_name = str(source.url)
         try:
@@ -58,11 +67,19 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             local = ctx.http.download(shown_name)
             data = local.read_bytes()
         except FetchError as error:
-            raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=shown_name)]) from error
+            raise DatasetFailed(
+                "Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=shown_name)]
+            ) from error
     try:
         document = parse_feature_collection(data, shown_name)
     except GeoJsonError as error:
         refuse_other_format(local, "geojson", shown_name)  # "Datei ist XPlanGML 5.2, deklariert ist geojson"
-        raise DatasetFailed("Quelle ist kein GeoJSON", [Issue(type="format-error", file=shown_name, message=str(error),
-                                                               expected="eine GeoJSON-FeatureCollection")]) from error
+        raise DatasetFailed(
+            "Quelle ist kein GeoJSON",
+            [
+                Issue(
+                    type="format-error", file=shown_name, message=str(error), expected="eine GeoJSON-FeatureCollection"
+                )
+            ],
+        ) from error
     return write_features(dataset, ctx, document, source, shown_name)

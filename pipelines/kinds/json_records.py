@@ -14,6 +14,7 @@ The schema (`schema.yaml`) names the columns by their key in a record (`label`, 
 when they agree) and casts numbers and dates written as text (`"39,20"` with
 `decimalChar: ","`) like a CSV. Keys no column reads are a warning, never silently dropped.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -69,9 +70,15 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     source: Source | None = dataset.source_config
     if source and dataset.table_schema:
         labels = {field.get("label", field.get("name")) for field in dataset.table_schema["fields"]}
-        problems += [ConfigProblem(f"datasets/{dataset.id}/dataset.yaml", f"source.columns.{label}",
-                                   "keine Spalte im Schema hat diesen Namen oder label")
-                     for label in source.columns if label not in labels]
+        problems += [
+            ConfigProblem(
+                f"datasets/{dataset.id}/dataset.yaml",
+                f"source.columns.{label}",
+                "keine Spalte im Schema hat diesen Namen oder label",
+            )
+            for label in source.columns
+            if label not in labels
+        ]
     return problems
 
 
@@ -81,22 +88,39 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     table = ctx.out_dir / f".{dataset.table_name()}.json.csv"
     try:
         text = decode_text(path.read_bytes(), source.encoding, shown_name)
-        records = (parse_json_lines(text, shown_name) if source.resolved_format() == "jsonl"
-                   else parse_json(text, shown_name, source.records))
-        unread, records_with_unread = write_records_csv(records, dataset.required_schema(), source.columns, table, shown_name)
+        records = (
+            parse_json_lines(text, shown_name)
+            if source.resolved_format() == "jsonl"
+            else parse_json(text, shown_name, source.records)
+        )
+        unread, records_with_unread = write_records_csv(
+            records, dataset.required_schema(), source.columns, table, shown_name
+        )
     except JsonSourceError as error:
         table.unlink(missing_ok=True)
         raise DatasetFailed(error.summary, error.issues) from error
     if unread:
-        ctx.warnings.append(Issue(type="unread-keys", file=shown_name,
-                                  message=f"Schlüssel ohne Spalte im Schema werden nicht veröffentlicht: {', '.join(unread)} "
-                                          f"(in bis zu {records_with_unread} Datensätzen)",
-                                  expected="die Schlüssel im Schema ergänzen, wenn sie veröffentlicht werden sollen"))
+        ctx.warnings.append(
+            Issue(
+                type="unread-keys",
+                file=shown_name,
+                message=f"Schlüssel ohne Spalte im Schema werden nicht veröffentlicht: {', '.join(unread)} "
+                f"(in bis zu {records_with_unread} Datensätzen)",
+                expected="die Schlüssel im Schema ergänzen, wenn sie veröffentlicht werden sollen",
+            )
+        )
     try:
         return tabular.read_validate_write(
-            dataset, tabular.Source(kind="csv", path=table.name, encoding="utf-8", delimiter=","), ctx, table, shown_name)
+            dataset,
+            tabular.Source(kind="csv", path=table.name, encoding="utf-8", delimiter=","),
+            ctx,
+            table,
+            shown_name,
+        )
     except DatasetFailed as failure:
-        raise DatasetFailed(failure.summary, [_in_source_terms(issue, records.lines) for issue in failure.issues]) from failure
+        raise DatasetFailed(
+            failure.summary, [_in_source_terms(issue, records.lines) for issue in failure.issues]
+        ) from failure
     finally:
         table.unlink(missing_ok=True)
 

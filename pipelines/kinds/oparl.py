@@ -19,6 +19,7 @@ JSON, a `next` loop, fewer objects than `pagination.totalElements`) or an unreac
 fails the dataset, naming the URL and page, and its last good version stays online; the
 harvest state is kept so the next run resumes. An invalid object is a warning naming its URL.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -48,8 +49,13 @@ NEEDS_SCHEMA = False  # the kind brings its own Table Schemas (pipelines/oparl/t
 # names of council members and of places, street addresses of meeting rooms and those named in
 # papers, and the regional key (12 digits, which look like a phone number). Private details never
 # get this far (pipelines/oparl/privacy.py). A dataset's own `privacy.allow_kinds` adds to this.
-PUBLIC_DATA = {"name": ["Name"], "street_address": ["Straßenadresse"], "description": ["Straßenadresse"],
-               "search_text": ["Straßenadresse"], "rgs": ["Telefonnummer"]}
+PUBLIC_DATA = {
+    "name": ["Name"],
+    "street_address": ["Straßenadresse"],
+    "description": ["Straßenadresse"],
+    "search_text": ["Straßenadresse"],
+    "rgs": ["Telefonnummer"],
+}
 inputs = no_inputs
 
 
@@ -57,10 +63,13 @@ def local(dataset: DatasetConfig) -> bool:
     return dataset.source_config.recording is not None  # answered from the dataset folder
 
 
-EXPECTED = {"object": "ein Objekt nach OParl 1.0/1.1", "page": "eine lesbare Listenseite",
-            "loop": "eine Seitenfolge ohne Wiederholung",
-            "count": "so viele Objekte, wie pagination.totalElements ankündigt",
-            "reference": "ein abrufbares Objekt hinter jedem Verweis"}
+EXPECTED = {
+    "object": "ein Objekt nach OParl 1.0/1.1",
+    "page": "eine lesbare Listenseite",
+    "loop": "eine Seitenfolge ohne Wiederholung",
+    "count": "so viele Objekte, wie pagination.totalElements ankündigt",
+    "reference": "ein abrufbares Objekt hinter jedem Verweis",
+}
 
 
 class Source(BaseModel):
@@ -81,7 +90,8 @@ class Source(BaseModel):
             portal_settings,
             timeout=portal_settings.timeout if self.timeout_seconds is None else self.timeout_seconds,
             retries=portal_settings.retries if self.retries is None else self.retries,
-            min_interval=max(portal_settings.min_interval, 1.0 / self.requests_per_second))
+            min_interval=max(portal_settings.min_interval, 1.0 / self.requests_per_second),
+        )
 
     @field_validator("recording")
     @classmethod
@@ -95,8 +105,13 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     """The recording folder, if declared, must exist and hold a system."""
     source: Source = dataset.source_config
     if source.recording and not (dataset.folder / source.recording / "system.json").is_file():
-        return [ConfigProblem(f"datasets/{dataset.id}/dataset.yaml", "source.recording",
-                              f"im Ordner {source.recording} fehlt system.json (eine aufgezeichnete OParl-Schnittstelle)")]
+        return [
+            ConfigProblem(
+                f"datasets/{dataset.id}/dataset.yaml",
+                "source.recording",
+                f"im Ordner {source.recording} fehlt system.json (eine aufgezeichnete OParl-Schnittstelle)",
+            )
+        ]
     return []
 
 
@@ -122,41 +137,71 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             with HttpClient(ctx.state_dir / "http-cache", source.http_settings(ctx.http.settings)) as http:
                 result = Harvester(HttpJsonFetcher(http), system_url, state_dir=ctx.state_dir).run()
     except RecordingError as error:
-        raise DatasetFailed("Die aufgezeichnete OParl-Schnittstelle ist unvollständig",
-                            [Issue(str(error), type="source-error", file=source.recording)]) from None
+        raise DatasetFailed(
+            "Die aufgezeichnete OParl-Schnittstelle ist unvollständig",
+            [Issue(str(error), type="source-error", file=source.recording)],
+        ) from None
     except HarvestFailed as error:
-        raise DatasetFailed("Das Ratsinformationssystem ist nicht abrufbar",
-                            [Issue(error.message, type="source-error", file=error.url,
-                                   expected="eine erreichbare OParl-Schnittstelle (System und Liste der Körperschaften)")]) from None
+        raise DatasetFailed(
+            "Das Ratsinformationssystem ist nicht abrufbar",
+            [
+                Issue(
+                    error.message,
+                    type="source-error",
+                    file=error.url,
+                    expected="eine erreichbare OParl-Schnittstelle (System und Liste der Körperschaften)",
+                )
+            ],
+        ) from None
 
-    issues = [Issue(issue.message, type=f"oparl-{issue.kind}", file=issue.url, expected=EXPECTED[issue.kind])
-              for issue in result.issues]
+    issues = [
+        Issue(issue.message, type=f"oparl-{issue.kind}", file=issue.url, expected=EXPECTED[issue.kind])
+        for issue in result.issues
+    ]
     if result.incomplete:
-        raise DatasetFailed(f"Die OParl-Schnittstelle lieferte {len(result.incomplete)} "
-                            f"{'Liste' if len(result.incomplete) == 1 else 'Listen'} nicht vollständig; "
-                            "nichts davon wird veröffentlicht",
-                            sorted(issues, key=lambda issue: issue.type == "oparl-object")) from None
+        raise DatasetFailed(
+            f"Die OParl-Schnittstelle lieferte {len(result.incomplete)} "
+            f"{'Liste' if len(result.incomplete) == 1 else 'Listen'} nicht vollständig; "
+            "nichts davon wird veröffentlicht",
+            sorted(issues, key=lambda issue: issue.type == "oparl-object"),
+        ) from None
     ctx.warnings.extend(issues)
-    ctx.progress(f"{result.objects_received} Objekte in {result.pages} Abrufen "
-                 f"({'Änderungen' if result.incremental else 'vollständig'}), {len(result.store)} gespeichert")
+    ctx.progress(
+        f"{result.objects_received} Objekte in {result.pages} Abrufen "
+        f"({'Änderungen' if result.incremental else 'vollständig'}), {len(result.store)} gespeichert"
+    )
     if not any(stored.type == "Body" for stored in result.store.objects.values()):
-        raise DatasetFailed("Die OParl-Schnittstelle liefert keine Körperschaft",
-                            [Issue("keine Körperschaft (Body) gefunden", type="source-error", file=system_url)])
+        raise DatasetFailed(
+            "Die OParl-Schnittstelle liefert keine Körperschaft",
+            [Issue("keine Körperschaft (Body) gefunden", type="source-error", file=system_url)],
+        )
     findings = quality_findings(result.store, [i.url for i in result.issues if i.kind == "object"])
     if findings:
         ctx.details["quality"] = findings
     ctx.run_facts["harvest"] = {
-        "incremental": result.incremental, "requests": result.pages, "objects_received": result.objects_received,
+        "incremental": result.incremental,
+        "requests": result.pages,
+        "objects_received": result.objects_received,
         "objects": dict(sorted(Counter(stored.type for stored in result.store.objects.values()).items())),
     }
     if result.deletions:
-        ctx.run_facts["deletions"] = {kind: {"count": len(ids), "examples": ids[:100]}
-                                      for kind, ids in sorted(result.deletions.items())}
+        ctx.run_facts["deletions"] = {
+            kind: {"count": len(ids), "examples": ids[:100]} for kind, ids in sorted(result.deletions.items())
+        }
         ctx.progress("gelöscht: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in sorted(result.deletions.items())))
     return [
-        write_resource(ctx.out_dir, table.name, table.schema, table.rows, title=table.title,
-                       description=table.description, fts=table.fts, indexes=table.indexes, facets=table.facets,
-                       fts_tokenizer=FTS_TOKENIZER if table.fts else None, date_fields=table.date_fields)
+        write_resource(
+            ctx.out_dir,
+            table.name,
+            table.schema,
+            table.rows,
+            title=table.title,
+            description=table.description,
+            fts=table.fts,
+            indexes=table.indexes,
+            facets=table.facets,
+            fts_tokenizer=FTS_TOKENIZER if table.fts else None,
+            date_fields=table.date_fields,
+        )
         for table in build_tables(result.store, today=dt.date.today(), warnings=ctx.warnings)
     ]
-

@@ -27,6 +27,7 @@ source:
   threshold: 5
 ```
 """
+
 from __future__ import annotations
 
 import json
@@ -91,8 +92,14 @@ class MeasureConfig(Strict):
         return self
 
     def measure(self) -> Measure:
-        return Measure(self.name, field=self.field, start_field=self.start, end_field=self.end,
-                       statistics=tuple(self.statistics), within_days=self.within_days)
+        return Measure(
+            self.name,
+            field=self.field,
+            start_field=self.start,
+            end_field=self.end,
+            statistics=tuple(self.statistics),
+            within_days=self.within_days,
+        )
 
 
 class PersonalFields(Strict):
@@ -138,16 +145,25 @@ class Source(FileSource):
         return self
 
     def spec(self) -> AggregateSpec:
-        return AggregateSpec(self.month, self.rows, self.columns, tuple(m.measure() for m in self.measures),
-                             weight_field=self.count)
+        return AggregateSpec(
+            self.month, self.rows, self.columns, tuple(m.measure() for m in self.measures), weight_field=self.count
+        )
 
     def rules(self) -> DisclosureRules:
         personal = self.personal
         protection = self.protection
-        return DisclosureRules(self.threshold, tuple(personal.identifiers), tuple(personal.free_text),
-                               personal.first_name, personal.last_name, protection.sum_percent,
-                               protection.min_cases_for_extreme_share, protection.groups, protection.quarters,
-                               protection.max_hidden_share)
+        return DisclosureRules(
+            self.threshold,
+            tuple(personal.identifiers),
+            tuple(personal.free_text),
+            personal.first_name,
+            personal.last_name,
+            protection.sum_percent,
+            protection.min_cases_for_extreme_share,
+            protection.groups,
+            protection.quarters,
+            protection.max_hidden_share,
+        )
 
 
 def check(dataset: DatasetConfig) -> list[ConfigProblem]:
@@ -157,7 +173,11 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
     source: Source = dataset.source_config
     problems = source.missing_file(dataset)
     types = {field["name"]: field.get("type", "string") for field in (dataset.table_schema or {}).get("fields", [])}
-    wanted: dict[str, tuple[str, ...]] = {source.month: ("date",), source.rows: ("string",), source.columns: ("string",)}
+    wanted: dict[str, tuple[str, ...]] = {
+        source.month: ("date",),
+        source.rows: ("string",),
+        source.columns: ("string",),
+    }
     for measure in source.measures:
         for name in (measure.start, measure.end):
             if name:
@@ -172,51 +192,98 @@ def check(dataset: DatasetConfig) -> list[ConfigProblem]:
         if name not in types:
             problems.append(ConfigProblem(label, "source", f"Feld „{name}“ fehlt in schema.yaml"))
         elif types[name] not in allowed:
-            problems.append(ConfigProblem(f"datasets/{dataset.id}/schema.yaml", name,
-                                          f"Typ {types[name]}, erwartet: {' oder '.join(allowed)}"))
+            problems.append(
+                ConfigProblem(
+                    f"datasets/{dataset.id}/schema.yaml", name, f"Typ {types[name]}, erwartet: {' oder '.join(allowed)}"
+                )
+            )
     personal = set(source.personal.identifiers) | set(source.personal.free_text)
     for name in source.spec().source_fields():
         if name in personal:
-            problems.append(ConfigProblem(label, "source", f"„{name}“ ist personenbezogen und darf nicht ausgewertet werden"))
+            problems.append(
+                ConfigProblem(label, "source", f"„{name}“ ist personenbezogen und darf nicht ausgewertet werden")
+            )
     return problems
 
 
 PERIOD_FIELDS = {
-    "monat": {"name": "monat", "type": "yearmonth", "title": "Monat", "description": "Kalendermonat (JJJJ-MM).",
-              "constraints": {"required": True}},
-    "quartal": {"name": "quartal", "type": "string", "title": "Quartal", "description": "Kalenderquartal (JJJJ-Qn).",
-                "constraints": {"required": True, "pattern": "[0-9]{4}-Q[1-4]"}},
+    "monat": {
+        "name": "monat",
+        "type": "yearmonth",
+        "title": "Monat",
+        "description": "Kalendermonat (JJJJ-MM).",
+        "constraints": {"required": True},
+    },
+    "quartal": {
+        "name": "quartal",
+        "type": "string",
+        "title": "Quartal",
+        "description": "Kalenderquartal (JJJJ-Qn).",
+        "constraints": {"required": True, "pattern": "[0-9]{4}-Q[1-4]"},
+    },
 }
 
 
 def published_schema(source: Source, period_field: str = "monat") -> dict:
     """The Table Schema of the published aggregates (per month or quarter), with German titles."""
+
     def title(name: str) -> str:
         return source.titles.get(name, name.replace("_", " ").capitalize())
 
     fields = [
         PERIOD_FIELDS[period_field],
-        {"name": source.rows, "type": "string", "title": title(source.rows),
-         "description": f"„{TOTAL}“ ist die Summe über alle Werte.", "constraints": {"required": True}},
-        {"name": source.columns, "type": "string", "title": title(source.columns),
-         "description": f"„{TOTAL}“ ist die Summe über alle Werte.", "constraints": {"required": True}},
-        {"name": "anzahl", "type": "integer", "title": "Anzahl Fälle",
-         "description": "Leer, wenn die Zelle zum Schutz kleiner Fallzahlen gesperrt ist."},
+        {
+            "name": source.rows,
+            "type": "string",
+            "title": title(source.rows),
+            "description": f"„{TOTAL}“ ist die Summe über alle Werte.",
+            "constraints": {"required": True},
+        },
+        {
+            "name": source.columns,
+            "type": "string",
+            "title": title(source.columns),
+            "description": f"„{TOTAL}“ ist die Summe über alle Werte.",
+            "constraints": {"required": True},
+        },
+        {
+            "name": "anzahl",
+            "type": "integer",
+            "title": "Anzahl Fälle",
+            "description": "Leer, wenn die Zelle zum Schutz kleiner Fallzahlen gesperrt ist.",
+        },
     ]
     for config in source.measures:
         measure = config.measure()
         unit = f" ({config.unit})" if config.unit else ""
         if measure.mean_column:
-            fields.append({"name": measure.mean_column, "type": "number", "title": f"{config.title}: Mittelwert{unit}",
-                           "description": f"Leer bei weniger als {source.threshold} Werten oder wenn der Wert "
-                                          "zum Schutz kleiner Fallzahlen gesperrt ist."})
+            fields.append(
+                {
+                    "name": measure.mean_column,
+                    "type": "number",
+                    "title": f"{config.title}: Mittelwert{unit}",
+                    "description": f"Leer bei weniger als {source.threshold} Werten oder wenn der Wert "
+                    "zum Schutz kleiner Fallzahlen gesperrt ist.",
+                }
+            )
         if measure.share_column:
-            fields.append({"name": measure.share_column, "type": "number",
-                           "title": f"{config.title}: Anteil bis {measure.within_days} Tage (%)",
-                           "description": "Anteil der Fälle in Prozent; offene Fälle zählen als nicht erledigt. "
-                                          "Leer, wenn der Anteil zum Schutz kleiner Fallzahlen gesperrt ist."})
-    fields.append({"name": "gesperrt", "type": "boolean", "title": "Gesperrt",
-                   "description": "Ja, wenn die Werte dieser Zelle zum Schutz kleiner Fallzahlen nicht veröffentlicht werden."})
+            fields.append(
+                {
+                    "name": measure.share_column,
+                    "type": "number",
+                    "title": f"{config.title}: Anteil bis {measure.within_days} Tage (%)",
+                    "description": "Anteil der Fälle in Prozent; offene Fälle zählen als nicht erledigt. "
+                    "Leer, wenn der Anteil zum Schutz kleiner Fallzahlen gesperrt ist.",
+                }
+            )
+    fields.append(
+        {
+            "name": "gesperrt",
+            "type": "boolean",
+            "title": "Gesperrt",
+            "description": "Ja, wenn die Werte dieser Zelle zum Schutz kleiner Fallzahlen nicht veröffentlicht werden.",
+        }
+    )
     return {"fields": fields, "primaryKey": [period_field, source.rows, source.columns]}
 
 
@@ -235,30 +302,58 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     ctx.progress(f"werte {shown_name} aus")
     try:
         with csv_field_limit():  # overlong cells are errors, as in the csv kind
-            protected = protect_collected(collect_records(path, source, raw_schema), spec, rules, source_columns=header,
-                                          state_dir=ctx.state_dir)
+            protected = protect_collected(
+                collect_records(path, source, raw_schema), spec, rules, source_columns=header, state_dir=ctx.state_dir
+            )
     except InvalidTable as invalid:
         raise DatasetFailed(f"Fehler in {shown_name}", _issues(invalid, shown_name, raw_schema)) from None
     except (DisclosureConfigError, AggregateInputError, UnprotectableCell, FormChanged) as error:
-        raise DatasetFailed("Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)]) from error
+        raise DatasetFailed(
+            "Datenschutzprüfung nicht bestanden", [Issue(message=str(error), file=shown_name)]
+        ) from error
     except PersonalDataFound as found:
-        raise DatasetFailed("Personenbezogene Daten in der Auswertung gefunden", [
-            Issue(type="pii-found", file=shown_name, row=finding.row, field=finding.column,
-                  message=f"{finding.kind} in einer zu veröffentlichenden Spalte",
-                  expected="keine personenbezogenen Daten (Feld in personal.identifiers eintragen)")
-            for finding in found.findings[:100]
-        ]) from None  # the finding's context would carry nothing more, and no values
+        raise DatasetFailed(
+            "Personenbezogene Daten in der Auswertung gefunden",
+            [
+                Issue(
+                    type="pii-found",
+                    file=shown_name,
+                    row=finding.row,
+                    field=finding.column,
+                    message=f"{finding.kind} in einer zu veröffentlichenden Spalte",
+                    expected="keine personenbezogenen Daten (Feld in personal.identifiers eintragen)",
+                )
+                for finding in found.findings[:100]
+            ],
+        ) from None  # the finding's context would carry nothing more, and no values
     if not protected.rows:
-        raise DatasetFailed("Keine Datensätze", [Issue(type="blank-table", file=shown_name, message="Die Datei enthält keine Datensätze")])
+        raise DatasetFailed(
+            "Keine Datensätze",
+            [Issue(type="blank-table", file=shown_name, message="Die Datei enthält keine Datensätze")],
+        )
     name = dataset.table_name()
-    audit = {"dataset": dataset.id, "table": name, "row_field": source.rows, "column_field": source.columns,
-             "total_label": TOTAL, **protected.audit}
+    audit = {
+        "dataset": dataset.id,
+        "table": name,
+        "row_field": source.rows,
+        "column_field": source.columns,
+        "total_label": TOTAL,
+        **protected.audit,
+    }
     (ctx.out_dir / AUDIT_FILE).write_text(json.dumps(audit, ensure_ascii=False, indent=2), encoding="utf-8")
-    return [write_resource(
-        ctx.out_dir, name, published_schema(source, protected.audit["period"]), protected.rows, title=dataset.title,
-        description=dataset.description, facets=[source.columns, source.rows], indexes=[[protected.audit["period"]]],
-        date_fields=[protected.audit["period"]],
-    )]
+    return [
+        write_resource(
+            ctx.out_dir,
+            name,
+            published_schema(source, protected.audit["period"]),
+            protected.rows,
+            title=dataset.title,
+            description=dataset.description,
+            facets=[source.columns, source.rows],
+            indexes=[[protected.audit["period"]]],
+            date_fields=[protected.audit["period"]],
+        )
+    ]
 
 
 def collect_records(path, source: Source, raw_schema: dict) -> CollectedRecords:
@@ -270,19 +365,24 @@ def collect_records(path, source: Source, raw_schema: dict) -> CollectedRecords:
     """
     spec, rules = source.spec(), source.rules()
     names = [field["name"] for field in raw_schema["fields"]]
-    keep = list(dict.fromkeys(spec.source_fields() + [
-        name for name in (source.personal.first_name, source.personal.last_name) if name]))
+    keep = list(
+        dict.fromkeys(
+            spec.source_fields() + [name for name in (source.personal.first_name, source.personal.last_name) if name]
+        )
+    )
     consume = partial(_collect_part, [names.index(name) for name in keep], keep, spec, rules)
-    parts = consume_valid_rows(path, raw_schema, consume, encoding=source.encoding,
-                               dialect={"csv": {"delimiter": source.delimiter}})
+    parts = consume_valid_rows(
+        path, raw_schema, consume, encoding=source.encoding, dialect={"csv": {"delimiter": source.delimiter}}
+    )
     collected = parts[0]
     for part in parts[1:]:
         collected.merge(part)
     return collected
 
 
-def _collect_part(positions: list[int], keep: list[str], spec: AggregateSpec, rules: DisclosureRules,
-                  rows: Iterator[list[Any]]) -> CollectedRecords:
+def _collect_part(
+    positions: list[int], keep: list[str], spec: AggregateSpec, rules: DisclosureRules, rows: Iterator[list[Any]]
+) -> CollectedRecords:
     # Tuples of plain values, not the reader's lists: the cyclic garbage collector stops
     # tracking such tuples at once, whereas a batch of live lists made it walk the whole
     # heap again and again (1.4 s of 5 s per million records, measured).
@@ -303,20 +403,31 @@ def _issues(invalid: InvalidTable, shown_name: str, raw_schema: dict) -> list[Is
     """Frictionless's errors as issues with row, field and what was expected — without the
     cell values that Frictionless's own messages quote."""
     fields = {field["name"]: field for field in raw_schema["fields"]}
-    words = {"type-error": "hat nicht den erwarteten Typ", "constraint-error": "verletzt eine Bedingung",
-             "missing-cell": "Zelle fehlt (die Zeile hat zu wenige Spalten)",
-             "extra-cell": "überzählige Zelle (die Zeile hat zu viele Spalten)",
-             "missing-label": "Spalte fehlt in der Datei", "extra-label": "Spalte steht nicht im Schema",
-             "incorrect-label": "Spaltenüberschrift passt nicht zum Schema", "blank-row": "leere Zeile"}
+    words = {
+        "type-error": "hat nicht den erwarteten Typ",
+        "constraint-error": "verletzt eine Bedingung",
+        "missing-cell": "Zelle fehlt (die Zeile hat zu wenige Spalten)",
+        "extra-cell": "überzählige Zelle (die Zeile hat zu viele Spalten)",
+        "missing-label": "Spalte fehlt in der Datei",
+        "extra-label": "Spalte steht nicht im Schema",
+        "incorrect-label": "Spaltenüberschrift passt nicht zum Schema",
+        "blank-row": "leere Zeile",
+    }
     issues = []
     for error in invalid.errors[:MAX_ISSUES]:
         descriptor = error.to_descriptor()
         field_name = descriptor.get("fieldName")
         kind = descriptor.get("type") or "error"
-        issues.append(Issue(
-            type=kind, file=shown_name, row=descriptor.get("rowNumber"), field=field_name,
-            message=f"Feld „{field_name}“ {words.get(kind, 'ist fehlerhaft')}" if field_name
-            else words.get(kind, "Fehler in der Datei"),
-            expected=describe_field(fields[field_name]) if field_name in fields else None,
-        ))
+        issues.append(
+            Issue(
+                type=kind,
+                file=shown_name,
+                row=descriptor.get("rowNumber"),
+                field=field_name,
+                message=f"Feld „{field_name}“ {words.get(kind, 'ist fehlerhaft')}"
+                if field_name
+                else words.get(kind, "Fehler in der Datei"),
+                expected=describe_field(fields[field_name]) if field_name in fields else None,
+            )
+        )
     return issues

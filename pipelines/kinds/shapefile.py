@@ -11,6 +11,7 @@ source:
   plans: {number: PLAN_NR, name: BEZEICHNUN, state: RECHTSST}   # or columns: {published: DBF_FIELD}
 ```
 """
+
 from __future__ import annotations
 
 import shutil
@@ -62,8 +63,10 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     unpacked = ctx.out_dir / ".shapefile"
 
     def failed(summary: str, message: str, expected: str, field: str | None = None) -> DatasetFailed:
-        return DatasetFailed(f"{shown_name}: {summary}", [Issue(type="format-error", file=shown_name, field=field,
-                                                                message=message, expected=expected)])
+        return DatasetFailed(
+            f"{shown_name}: {summary}",
+            [Issue(type="format-error", file=shown_name, field=field, message=message, expected=expected)],
+        )
 
     try:
         if path.is_file() and zipfile.is_zipfile(path):
@@ -75,27 +78,45 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         encoding = dbf_encoding(shp, source.encoding)
         crs_text = source.crs or prj_text(shp)
         if crs_text is None:
-            raise failed("Koordinatensystem unbekannt", f"zu {shp.name} gibt es keine .prj-Datei",
-                         "die .prj-Datei mitliefern oder source.crs angeben, z. B. EPSG:25832", "crs")
+            raise failed(
+                "Koordinatensystem unbekannt",
+                f"zu {shp.name} gibt es keine .prj-Datei",
+                "die .prj-Datei mitliefern oder source.crs angeben, z. B. EPSG:25832",
+                "crs",
+            )
         try:
             crs_label = parse_crs(crs_text).name
         except UnknownCrs:
-            raise failed("Koordinatensystem unbekannt", f"pyproj kann {'source.crs' if source.crs else shp.stem + '.prj'} "
-                         "nicht lesen", "eine gültige .prj-Datei oder source.crs, z. B. EPSG:25832", "crs") from None
-        ctx.progress(f"{dataset.id}: {shp.name}, Kodierung {encoding.name} ({encoding.origin}), "
-                     f"Koordinatensystem {crs_label}")
+            raise failed(
+                "Koordinatensystem unbekannt",
+                f"pyproj kann {'source.crs' if source.crs else shp.stem + '.prj'} nicht lesen",
+                "eine gültige .prj-Datei oder source.crs, z. B. EPSG:25832",
+                "crs",
+            ) from None
+        ctx.progress(
+            f"{dataset.id}: {shp.name}, Kodierung {encoding.name} ({encoding.origin}), Koordinatensystem {crs_label}"
+        )
         layer = read_layer(shp, encoding=encoding.name)
     except ShapefileProblem as problem:
-        raise failed("Shapefile unvollständig", str(problem), "ein Shapefile mit .shp, .shx, .dbf und .prj") from problem
+        raise failed(
+            "Shapefile unvollständig", str(problem), "ein Shapefile mit .shp, .shx, .dbf und .prj"
+        ) from problem
     except LayerUnreadable as problem:
-        raise failed("Shapefile nicht lesbar", f"{problem} (Kodierung {encoding.name}, {encoding.origin})",
-                     "die richtige Kodierung als source.encoding angeben, z. B. cp1252 oder utf-8") from problem
+        raise failed(
+            "Shapefile nicht lesbar",
+            f"{problem} (Kodierung {encoding.name}, {encoding.origin})",
+            "die richtige Kodierung als source.encoding angeben, z. B. cp1252 oder utf-8",
+        ) from problem
     finally:
         shutil.rmtree(unpacked, ignore_errors=True)
     missing = sorted(_declared_properties(source) - set(layer.fields))
     if missing:
-        raise failed("Felder fehlen", f"diese deklarierten Felder gibt es in {shp.name} nicht: {', '.join(missing)}",
-                     f"Feldnamen aus der .dbf (höchstens 10 Zeichen): {', '.join(layer.fields)}", "columns")
+        raise failed(
+            "Felder fehlen",
+            f"diese deklarierten Felder gibt es in {shp.name} nicht: {', '.join(missing)}",
+            f"Feldnamen aus der .dbf (höchstens 10 Zeichen): {', '.join(layer.fields)}",
+            "columns",
+        )
     return write_features(dataset, ctx, layer.document, source.model_copy(update={"crs": crs_text}), shown_name)
 
 
@@ -103,7 +124,10 @@ def _declared_properties(source: Source) -> set[str]:
     """The DBF fields the declaration reads (plan attributes, columns, the id)."""
     names = set(source.columns.values()) | ({source.id_property} if source.id_property else set())
     if source.plans:
-        names |= {value for key, value in source.plans.model_dump().items()
-                  if isinstance(value, str) and key not in ("plan_type_default",)}
+        names |= {
+            value
+            for key, value in source.plans.model_dump().items()
+            if isinstance(value, str) and key not in ("plan_type_default",)
+        }
         names |= {link.property for link in source.plans.documents}
     return names

@@ -4,6 +4,7 @@ Each guard refuses a file that would otherwise take the build down (a zip bomb, 
 that swallows the rest of the file) or be misread (an HTML error page served as CSV), with a
 German report naming the file.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -26,14 +27,27 @@ MAX_XLSX_UNPACKED_BYTES = 1 << 30
 MAX_XLSX_RATIO = 200
 RATIO_CHECKED_ABOVE_BYTES = 10 << 20
 
-_NOT_DATA_TYPES = ("text/html", "application/xhtml", "application/json", "application/pdf", "image/", "video/", "audio/")
+_NOT_DATA_TYPES = (
+    "text/html",
+    "application/xhtml",
+    "application/json",
+    "application/pdf",
+    "image/",
+    "video/",
+    "audio/",
+)
 _NOT_SPREADSHEET_TYPES = ("text/",)
-_EXPECTED_TYPES = {"csv": "text/csv", "json": "application/json",
-                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   "ods": "application/vnd.oasis.opendocument.spreadsheet"}
+_EXPECTED_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
 # spreadsheet kind -> (name in messages, what the file should be)
-_SPREADSHEETS = {"xlsx": ("XLSX", "eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei"),
-                 "ods": ("ODS", "eine mit LibreOffice oder Excel gespeicherte .ods-Datei")}
+_SPREADSHEETS = {
+    "xlsx": ("XLSX", "eine mit Excel oder LibreOffice gespeicherte .xlsx-Datei"),
+    "ods": ("ODS", "eine mit LibreOffice oder Excel gespeicherte .ods-Datei"),
+}
 
 
 def check_spreadsheet_container(path: Path, shown_name: str, kind: str = "xlsx") -> None:
@@ -49,29 +63,59 @@ def check_zip_container(path: Path, shown_name: str, what: str, expected: str) -
     """Refuse a ZIP-packed source (`what`: "XLSX", "Shapefile-ZIP") that is no ZIP, or that
     would unpack to more than the limits allow. Raises DatasetFailed naming the member at fault."""
     if not zipfile.is_zipfile(path):
-        raise DatasetFailed(f"{shown_name} ist keine {what}-Datei", [Issue(
-            type="format-error", file=shown_name, message=f"die Datei ist kein {what}-Container (ZIP) oder abgeschnitten",
-            expected=expected)])
+        raise DatasetFailed(
+            f"{shown_name} ist keine {what}-Datei",
+            [
+                Issue(
+                    type="format-error",
+                    file=shown_name,
+                    message=f"die Datei ist kein {what}-Container (ZIP) oder abgeschnitten",
+                    expected=expected,
+                )
+            ],
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
-            type="format-error", file=shown_name, message="das Inhaltsverzeichnis der ZIP-Datei ist nicht lesbar",
-            expected=f"eine vollständige {what}-Datei")]) from None
+        raise DatasetFailed(
+            f"{shown_name} ist beschädigt",
+            [
+                Issue(
+                    type="format-error",
+                    file=shown_name,
+                    message="das Inhaltsverzeichnis der ZIP-Datei ist nicht lesbar",
+                    expected=f"eine vollständige {what}-Datei",
+                )
+            ],
+        ) from None
     total = sum(member.file_size for member in members)
     if total > MAX_XLSX_UNPACKED_BYTES:
-        raise DatasetFailed(f"{shown_name} entpackt zu groß", [Issue(
-            type="source-error", file=shown_name,
-            message=f"die Datei würde auf {total:,} Bytes entpackt (ZIP-Bombe?)".replace(",", "."),
-            expected=f"höchstens {MAX_XLSX_UNPACKED_BYTES:,} Bytes entpackt".replace(",", "."))])
+        raise DatasetFailed(
+            f"{shown_name} entpackt zu groß",
+            [
+                Issue(
+                    type="source-error",
+                    file=shown_name,
+                    message=f"die Datei würde auf {total:,} Bytes entpackt (ZIP-Bombe?)".replace(",", "."),
+                    expected=f"höchstens {MAX_XLSX_UNPACKED_BYTES:,} Bytes entpackt".replace(",", "."),
+                )
+            ],
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_CHECKED_ABOVE_BYTES and ratio > MAX_XLSX_RATIO:
-            raise DatasetFailed(f"{shown_name} ist verdächtig stark gepackt", [Issue(
-                type="source-error", file=shown_name,
-                message=f"{member.filename} ist {ratio:.0f}-fach gepackt (ZIP-Bombe?)",
-                expected=f"höchstens {MAX_XLSX_RATIO}-fach gepackte Dateien")])
+            raise DatasetFailed(
+                f"{shown_name} ist verdächtig stark gepackt",
+                [
+                    Issue(
+                        type="source-error",
+                        file=shown_name,
+                        message=f"{member.filename} ist {ratio:.0f}-fach gepackt (ZIP-Bombe?)",
+                        expected=f"höchstens {MAX_XLSX_RATIO}-fach gepackte Dateien",
+                    )
+                ],
+            )
 
 
 def check_content_type(content_type: str | None, kind: str, url: str) -> None:
@@ -80,12 +124,23 @@ def check_content_type(content_type: str | None, kind: str, url: str) -> None:
     if not content_type:
         return
     media_type = content_type.split(";")[0].strip().lower()
-    refused = tuple(prefix for prefix in _NOT_DATA_TYPES + (_NOT_SPREADSHEET_TYPES if kind in _SPREADSHEETS else ())
-                    if kind not in _EXPECTED_TYPES or not _EXPECTED_TYPES[kind].startswith(prefix))
+    refused = tuple(
+        prefix
+        for prefix in _NOT_DATA_TYPES + (_NOT_SPREADSHEET_TYPES if kind in _SPREADSHEETS else ())
+        if kind not in _EXPECTED_TYPES or not _EXPECTED_TYPES[kind].startswith(prefix)
+    )
     if media_type.startswith(refused):
-        raise DatasetFailed("Quelle liefert keine Tabelle", [Issue(
-            type="format-error", file=url, message=f"der Server lieferte „{media_type}“ statt einer {kind.upper()}-Datei",
-            expected=_EXPECTED_TYPES.get(kind, "text/csv"))])
+        raise DatasetFailed(
+            "Quelle liefert keine Tabelle",
+            [
+                Issue(
+                    type="format-error",
+                    file=url,
+                    message=f"der Server lieferte „{media_type}“ statt einer {kind.upper()}-Datei",
+                    expected=_EXPECTED_TYPES.get(kind, "text/csv"),
+                )
+            ],
+        )
 
 
 @contextmanager
@@ -129,10 +184,17 @@ def check_ods_cells(path: Path, shown_name: str) -> None:
     try:
         _count_ods_cells(path, shown_name, etree)
     except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile, EOFError, zlib.error, OSError):
-        raise DatasetFailed(f"{shown_name} ist beschädigt", [Issue(
-            type="format-error", file=shown_name,
-            message="der Tabelleninhalt (content.xml) der ODS-Datei fehlt oder ist beschädigt",
-            expected="eine vollständige, mit LibreOffice oder Excel gespeicherte .ods-Datei")]) from None
+        raise DatasetFailed(
+            f"{shown_name} ist beschädigt",
+            [
+                Issue(
+                    type="format-error",
+                    file=shown_name,
+                    message="der Tabelleninhalt (content.xml) der ODS-Datei fehlt oder ist beschädigt",
+                    expected="eine vollständige, mit LibreOffice oder Excel gespeicherte .ods-Datei",
+                )
+            ],
+        ) from None
 
 
 def _count_ods_cells(path: Path, shown_name: str, etree) -> None:
@@ -147,8 +209,13 @@ def _count_ods_cells(path: Path, shown_name: str, etree) -> None:
 
     table, rows, width, cells = "?", 0, 0, 0
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
-        events = etree.iterparse(content, events=("start", "end"), tag=(f"{{{_TABLE_NS}}}table", f"{{{_TABLE_NS}}}table-row"),
-                                 resolve_entities=False, no_network=True)
+        events = etree.iterparse(
+            content,
+            events=("start", "end"),
+            tag=(f"{{{_TABLE_NS}}}table", f"{{{_TABLE_NS}}}table-row"),
+            resolve_entities=False,
+            no_network=True,
+        )
         for event, element in events:
             if element.tag == f"{{{_TABLE_NS}}}table":
                 if event == "start":
@@ -175,16 +242,31 @@ def _count_ods_cells(path: Path, shown_name: str, etree) -> None:
             while element.getprevious() is not None:  # streamed: read rows leave no empty elements behind
                 del element.getparent()[0]
             if cells + rows * width > MAX_ODS_CELLS:
-                raise DatasetFailed(f"{shown_name} ist für das ODS-Lesemodul zu groß", [Issue(
-                    type="source-error", file=shown_name,
-                    message=f"Tabellenblatt „{table}“ hat mehr als {MAX_ODS_CELLS:,} Zellen".replace(",", "."),
-                    expected="eine kleinere Tabelle, oder die Tabelle als CSV oder XLSX speichern")])
+                raise DatasetFailed(
+                    f"{shown_name} ist für das ODS-Lesemodul zu groß",
+                    [
+                        Issue(
+                            type="source-error",
+                            file=shown_name,
+                            message=f"Tabellenblatt „{table}“ hat mehr als {MAX_ODS_CELLS:,} Zellen".replace(",", "."),
+                            expected="eine kleinere Tabelle, oder die Tabelle als CSV oder XLSX speichern",
+                        )
+                    ],
+                )
 
 
 def _refuse_repeated(shown_name: str, table: str, row: int, what: str) -> None:
-    raise DatasetFailed(f"{shown_name}: zusammengefasste Zeilen oder Zellen", [Issue(
-        type="format-error", file=shown_name, row=row,
-        message=f"Tabellenblatt „{table}“, Zeile {row}: {what} sind in der Datei zusammengefasst gespeichert; "
+    raise DatasetFailed(
+        f"{shown_name}: zusammengefasste Zeilen oder Zellen",
+        [
+            Issue(
+                type="format-error",
+                file=shown_name,
+                row=row,
+                message=f"Tabellenblatt „{table}“, Zeile {row}: {what} sind in der Datei zusammengefasst gespeichert; "
                 "das ODS-Lesemodul läse sie nur einmal",
-        expected=f"weniger als {ODS_COLLAPSED_REPEAT} gleiche Zeilen oder Zellen in Folge, "
-                 "oder die Tabelle als CSV oder XLSX speichern")])
+                expected=f"weniger als {ODS_COLLAPSED_REPEAT} gleiche Zeilen oder Zellen in Folge, "
+                "oder die Tabelle als CSV oder XLSX speichern",
+            )
+        ],
+    )

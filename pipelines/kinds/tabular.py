@@ -1,5 +1,6 @@
 """CSV, XLSX and ODS sources: read with the declared or detected dialect, apply Frictionless
 steps, validate against the Table Schema, write the cleaned table."""
+
 from __future__ import annotations
 
 import codecs
@@ -101,8 +102,9 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         return read_validate_write(dataset, source, ctx, path, shown_name)
 
 
-def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path,
-                        shown_name: str) -> list[ResourceOutput]:
+def read_validate_write(
+    dataset: DatasetConfig, source: Source, ctx: RunContext, path: Path, shown_name: str
+) -> list[ResourceOutput]:
     """Apply the steps, validate `path` against the dataset's schema and write the table.
 
     Shared with the kinds that turn their source into a CSV first (`json`). Raises
@@ -121,22 +123,29 @@ def read_validate_write(dataset: DatasetConfig, source: Source, ctx: RunContext,
         # header/comment rows), gets Frictionless's own report (pipelines/reading/checked.py).
         # Files written before an error are discarded with the release's dataset folder.
         converters = {**PUBLISHED_FORM, "string": trim_text} if source.trim else PUBLISHED_FORM
-        parts = consume_valid_rows(_open(path, source, source_schema), None,
-                                   partial(write_resource_part, parts_folder, _published(published_schema),
-                                           date_fields=dataset.temporal.fields),
-                                   converters=converters, limit_errors=COUNTED_ISSUES)
+        parts = consume_valid_rows(
+            _open(path, source, source_schema),
+            None,
+            partial(
+                write_resource_part, parts_folder, _published(published_schema), date_fields=dataset.temporal.fields
+            ),
+            converters=converters,
+            limit_errors=COUNTED_ISSUES,
+        )
         ctx.warnings.extend(_hygiene(path, source, published_schema, shown_name))
-        return [join_resource_parts(
-            ctx.out_dir,
-            name,
-            _published(published_schema),
-            parts,
-            title=dataset.title,
-            description=dataset.description,
-            fts=dataset.table.fts,
-            indexes=dataset.table.indexes,
-            facets=dataset.table.facets,
-        )]
+        return [
+            join_resource_parts(
+                ctx.out_dir,
+                name,
+                _published(published_schema),
+                parts,
+                title=dataset.title,
+                description=dataset.description,
+                fts=dataset.table.fts,
+                indexes=dataset.table.indexes,
+                facets=dataset.table.facets,
+            )
+        ]
     except InvalidTable as invalid:
         issues = issues_from_report(invalid.report, shown_name, published_schema)
         raise DatasetFailed(counted_summary(len(issues), shown_name), issues[:MAX_REPORTED_ISSUES]) from invalid
@@ -159,12 +168,25 @@ def counted_summary(count: int, shown_name: str) -> str:
 def _hygiene(path: Path, source: Source, schema: dict, shown_name: str) -> list[Issue]:
     """Warnings about what the valid file still carries (pipelines/checks/hygiene.py)."""
     names = [f["name"] for f in schema["fields"]]
-    text_fields = {f["name"] for f in schema["fields"]
-                   if f.get("type", "string") == "string" and not f.get("constraints", {}).get("pattern")}
+    text_fields = {
+        f["name"]
+        for f in schema["fields"]
+        if f.get("type", "string") == "string" and not f.get("constraints", {}).get("pattern")
+    }
     if source.kind == "csv":
-        found = scan_delimited(path, source.encoding or _detected_encoding(path, source), source.delimiter or ",",
-                               names, source.header_rows, source.comment_rows, text_fields) \
-            if source.delimiter else _scan_with_frictionless(path, source, names, text_fields)
+        found = (
+            scan_delimited(
+                path,
+                source.encoding or _detected_encoding(path, source),
+                source.delimiter or ",",
+                names,
+                source.header_rows,
+                source.comment_rows,
+                text_fields,
+            )
+            if source.delimiter
+            else _scan_with_frictionless(path, source, names, text_fields)
+        )
     else:
         found = _scan_with_frictionless(path, source, names, text_fields)
     return found.issues(shown_name, text_fields, source.trim)
@@ -187,9 +209,14 @@ def fetch_source(dataset: DatasetConfig, source: FileSource, ctx: RunContext) ->
     if source.path is not None:
         path = (dataset.folder / source.path).resolve()
         if not path.is_relative_to(dataset.folder.resolve()):
-            raise DatasetFailed("Quelldatei liegt außerhalb des Datensatzordners", [Issue(message="unzulässiger Pfad", file=source.path)])
+            raise DatasetFailed(
+                "Quelldatei liegt außerhalb des Datensatzordners",
+                [Issue(message="unzulässiger Pfad", file=source.path)],
+            )
         if not path.exists():
-            raise DatasetFailed("Quelldatei fehlt", [Issue(type="scheme-error", message="Datei nicht gefunden", file=source.path)])
+            raise DatasetFailed(
+                "Quelldatei fehlt", [Issue(type="scheme-error", message="Datei nicht gefunden", file=source.path)]
+            )
         refuse_other_format(path, source.kind, source.path, getattr(source, "encoding", None))
         return path, source.path
     url = str(source.url)
@@ -197,7 +224,9 @@ def fetch_source(dataset: DatasetConfig, source: FileSource, ctx: RunContext) ->
         ctx.progress(f"lade {url}")
         path = ctx.http.download(url)
     except FetchError as error:
-        raise DatasetFailed("Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)]) from error
+        raise DatasetFailed(
+            "Quelle nicht abrufbar", [Issue(type="source-error", message=error.reason, file=url)]
+        ) from error
     check_content_type(ctx.http.cached_content_type(url), source.kind, url)
     suffix = _DOWNLOAD_SUFFIXES.get(source.kind, ".csv")  # readers that go by the file name see the right one
     linked = path.with_suffix(suffix)
@@ -219,16 +248,33 @@ def check_encoding(path: Path, encoding: str, shown_name: str) -> None:
                 line += chunk[: error.start].count(b"\n")
                 raise DatasetFailed(
                     f"{shown_name} ist nicht in {encoding} kodiert",
-                    [Issue(type="encoding-error", file=shown_name, row=line,
-                           message=f"Byte 0x{chunk[error.start]:02x} ist in {encoding} kein gültiges Zeichen",
-                           expected=f"Text in der Kodierung {encoding} (oder die richtige Kodierung in dataset.yaml angeben)")]) from error
+                    [
+                        Issue(
+                            type="encoding-error",
+                            file=shown_name,
+                            row=line,
+                            message=f"Byte 0x{chunk[error.start]:02x} ist in {encoding} kein gültiges Zeichen",
+                            expected=f"Text in der Kodierung {encoding} "
+                            "(oder die richtige Kodierung in dataset.yaml angeben)",
+                        )
+                    ],
+                ) from error
             line += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise DatasetFailed(f"{shown_name} endet mitten in einem Zeichen",
-                                [Issue(type="encoding-error", file=shown_name, row=line,
-                                       message="Datei endet mitten in einem Zeichen (abgeschnitten?)", expected=encoding)]) from None
+            raise DatasetFailed(
+                f"{shown_name} endet mitten in einem Zeichen",
+                [
+                    Issue(
+                        type="encoding-error",
+                        file=shown_name,
+                        row=line,
+                        message="Datei endet mitten in einem Zeichen (abgeschnitten?)",
+                        expected=encoding,
+                    )
+                ],
+            ) from None
 
 
 def _open(path: Path, source: Source, schema: dict | None = None) -> TableResource:
@@ -265,8 +311,10 @@ def _apply_steps(resource: TableResource, dataset: DatasetConfig, shown_name: st
         resource.transform(Pipeline(steps=steps)).write(str(target))
     except FrictionlessException as error:
         target.unlink(missing_ok=True)
-        raise DatasetFailed("Verarbeitungsschritt fehlgeschlagen",
-                            [Issue(type=error.error.type, file=shown_name, message=error.error.message)]) from error
+        raise DatasetFailed(
+            "Verarbeitungsschritt fehlgeschlagen",
+            [Issue(type=error.error.type, file=shown_name, message=error.error.message)],
+        ) from error
     return target
 
 

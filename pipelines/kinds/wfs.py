@@ -14,6 +14,7 @@ source:
   id_property: …, plans: {…} or columns: {…}, crs: …   # as for kind geojson
 ```
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ inputs = no_inputs
 
 def local(dataset: DatasetConfig) -> bool:
     return False  # a web service: asked every build
+
 
 tables = geodata_table
 
@@ -64,8 +66,16 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     try:
         document = read_wfs(source, fetch)
     except FetchError as error:
-        raise DatasetFailed("WFS nicht abrufbar", [Issue(type="source-error", file=shown_name, message=error.reason)]) from error
+        raise DatasetFailed(
+            "WFS nicht abrufbar", [Issue(type="source-error", file=shown_name, message=error.reason)]
+        ) from error
     except WfsError as error:
-        raise DatasetFailed("WFS-Antwort unbrauchbar", [Issue(type="source-error", file=shown_name, message=str(error),
-                                                             expected="GeoJSON-Antwort auf GetFeature")]) from error
+        raise DatasetFailed(
+            "WFS-Antwort unbrauchbar",
+            [
+                Issue(
+                    type="source-error", file=shown_name, message=str(error), expected="GeoJSON-Antwort auf GetFeature"
+                )
+            ],
+        ) from error
     return write_features(dataset, ctx, document, source, shown_name)

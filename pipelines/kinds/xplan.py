@@ -11,6 +11,7 @@ source:
 Each BP_Plan and FP_Plan becomes a row of the plan table (the same table the geojson and
 wfs kinds write), so every plan dataset appears on the planning map.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -67,21 +68,49 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     try:
         document, srs_name, version = read_plans(path, ctx.out_dir / ".xplan")
     except NotXPlan as problem:
-        raise DatasetFailed(f"{shown_name} ist kein lesbarer XPlanGML-Plan", [Issue(
-            type="format-error", file=shown_name, message=f"Die Datei ist {describe_file(path)}: {problem}",
-            expected="eine XPlanGML-Datei (4.x bis 6.x) mit BP_Plan oder FP_Plan")]) from problem
+        raise DatasetFailed(
+            f"{shown_name} ist kein lesbarer XPlanGML-Plan",
+            [
+                Issue(
+                    type="format-error",
+                    file=shown_name,
+                    message=f"Die Datei ist {describe_file(path)}: {problem}",
+                    expected="eine XPlanGML-Datei (4.x bis 6.x) mit BP_Plan oder FP_Plan",
+                )
+            ],
+        ) from problem
     except LayerUnreadable as problem:
-        raise DatasetFailed(f"{shown_name} ist nicht lesbar", [Issue(
-            type="format-error", file=shown_name, message=str(problem),
-            expected="eine gültige XPlanGML-Datei (z. B. mit dem XPlanValidator prüfen)")]) from problem
+        raise DatasetFailed(
+            f"{shown_name} ist nicht lesbar",
+            [
+                Issue(
+                    type="format-error",
+                    file=shown_name,
+                    message=str(problem),
+                    expected="eine gültige XPlanGML-Datei (z. B. mit dem XPlanValidator prüfen)",
+                )
+            ],
+        ) from problem
     crs = source.crs or srs_name
     if crs is None:
-        raise DatasetFailed(f"{shown_name}: Koordinatensystem unbekannt", [Issue(
-            type="crs-error", file=shown_name, field="crs",
-            message="die Geometrien der Pläne nennen kein (oder kein einheitliches) srsName",
-            expected="srsName an den Geometrien oder source.crs, z. B. EPSG:25832")])
+        raise DatasetFailed(
+            f"{shown_name}: Koordinatensystem unbekannt",
+            [
+                Issue(
+                    type="crs-error",
+                    file=shown_name,
+                    field="crs",
+                    message="die Geometrien der Pläne nennen kein (oder kein einheitliches) srsName",
+                    expected="srsName an den Geometrien oder source.crs, z. B. EPSG:25832",
+                )
+            ],
+        )
     ctx.progress(f"{dataset.id}: XPlanGML {version}, {len(document['features'])} Plan/Pläne, Koordinatensystem {crs}")
-    settings = FeatureSettings(crs=crs, id_property=XPLAN_ATTRIBUTES.id, area_margin_degrees=source.area_margin_degrees,
-                               resource=source.resource,
-                               plans=source.plan_attributes())
+    settings = FeatureSettings(
+        crs=crs,
+        id_property=XPLAN_ATTRIBUTES.id,
+        area_margin_degrees=source.area_margin_degrees,
+        resource=source.resource,
+        plans=source.plan_attributes(),
+    )
     return write_features(dataset, ctx, document, settings, shown_name)

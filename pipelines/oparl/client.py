@@ -47,5 +47,6 @@ class HttpJsonFetcher:
         try:
             return policy.run(attempt)
         except GaveUp as gave_up:
-            raise FetchError(url, f"Antwort ist kein gültiges JSON ({gave_up.last.reason}), "
-                                  f"{gave_up.attempts} Versuche") from None
+            raise FetchError(
+                url, f"Antwort ist kein gültiges JSON ({gave_up.last.reason}), {gave_up.attempts} Versuche"
+            ) from None

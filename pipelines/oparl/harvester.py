@@ -48,9 +48,14 @@ BODY_LISTS = (
 SWEPT_TYPES = {"Organization", "Person", "Meeting", "Paper"}
 # References the pages need resolved (where a meeting takes place, who decides); a target that
 # no list delivered is fetched on its own, and named as a warning when that fails.
-REFERENCES = {"Body": ("location",), "Meeting": ("location", "organization"), "Organization": ("location",),
-              "Paper": ("location", "underDirectionOf", "originatorOrganization"),
-              "Membership": ("organization", "onBehalfOf"), "Consultation": ("meeting",)}
+REFERENCES = {
+    "Body": ("location",),
+    "Meeting": ("location", "organization"),
+    "Organization": ("location",),
+    "Paper": ("location", "underDirectionOf", "originatorOrganization"),
+    "Membership": ("organization", "onBehalfOf"),
+    "Consultation": ("meeting",),
+}
 MAX_REFERENCE_FETCHES = 100
 
 
@@ -153,8 +158,11 @@ class Harvester:
 
         system = self._fetch_object(self.system_url, result, required=True)
         if not isinstance(system, models.System):
-            raise HarvestFailed(self.system_url, f"liefert ein {type(system).__name__}-Objekt, kein System "
-                                                 "(bitte die System-URL der OParl-Schnittstelle angeben)")
+            raise HarvestFailed(
+                self.system_url,
+                f"liefert ein {type(system).__name__}-Objekt, kein System "
+                "(bitte die System-URL der OParl-Schnittstelle angeben)",
+            )
         self._ingest(system, result)
         bodies_complete, bodies = self._walk(system.body, None, result)
         if not bodies and not bodies_complete:
@@ -214,10 +222,16 @@ class Harvester:
         items = 0
         while url:
             if url in visited:
-                result.issues.append(HarvestIssue(url, "Schleife in der Seitenfolge: `links.next` zeigt auf eine schon gelesene Seite", "loop"))
+                result.issues.append(
+                    HarvestIssue(
+                        url, "Schleife in der Seitenfolge: `links.next` zeigt auf eine schon gelesene Seite", "loop"
+                    )
+                )
                 return False, received
             if len(visited) >= self.max_pages_per_list:
-                result.issues.append(HarvestIssue(url, f"mehr als {self.max_pages_per_list} Seiten: abgebrochen", "loop"))
+                result.issues.append(
+                    HarvestIssue(url, f"mehr als {self.max_pages_per_list} Seiten: abgebrochen", "loop")
+                )
                 return False, received
             visited.add(url)
             if self.progress:
@@ -247,9 +261,14 @@ class Harvester:
             links = page.get("links")
             url = (links.get("next") if isinstance(links, dict) else None) or None
         if announced is not None and items < announced:
-            result.issues.append(HarvestIssue(
-                list_url, f"die Liste kündigt {announced} Objekte an (pagination.totalElements), "
-                           f"geliefert wurden {items} in {len(visited)} Seiten", "count"))
+            result.issues.append(
+                HarvestIssue(
+                    list_url,
+                    f"die Liste kündigt {announced} Objekte an (pagination.totalElements), "
+                    f"geliefert wurden {items} in {len(visited)} Seiten",
+                    "count",
+                )
+            )
             return False, received
         return True, received
 
@@ -282,8 +301,12 @@ class Harvester:
             for prop in REFERENCES.get(stored.type, ()):
                 value = stored.data.get(prop)
                 for target in value if isinstance(value, list) else [value]:
-                    if isinstance(target, str) and target.startswith(origin + "/") \
-                            and target not in result.store and target not in skipped:
+                    if (
+                        isinstance(target, str)
+                        and target.startswith(origin + "/")
+                        and target not in result.store
+                        and target not in skipped
+                    ):
                         missing.setdefault(target, object_id)
         for target, referrer in list(missing.items())[:MAX_REFERENCE_FETCHES]:
             try:
@@ -291,8 +314,9 @@ class Harvester:
                 result.pages += 1
             except (FetchError, models.InvalidObject) as error:
                 reason = error.reason if isinstance(error, FetchError) else error.message
-                result.issues.append(HarvestIssue(target, f"referenziert von {referrer}, aber nicht abrufbar: {reason}",
-                                                  "reference"))
+                result.issues.append(
+                    HarvestIssue(target, f"referenziert von {referrer}, aber nicht abrufbar: {reason}", "reference")
+                )
                 continue
             if obj.deleted:
                 continue

@@ -72,8 +72,11 @@ def _point(geojson: Any) -> tuple[float, float] | None:
 def coordinates_swapped(geojson: Any) -> bool:
     """Whether a point was written as [latitude, longitude] (and lon_lat swaps it back)."""
     point = _point(geojson)
-    return point is not None and _LATITUDE_BAND[0] <= point[0] <= _LATITUDE_BAND[1] \
+    return (
+        point is not None
+        and _LATITUDE_BAND[0] <= point[0] <= _LATITUDE_BAND[1]
         and _LONGITUDE_BAND[0] <= point[1] <= _LONGITUDE_BAND[1]
+    )
 
 
 def lon_lat(geojson: Any) -> tuple[float, float] | None:

@@ -242,8 +242,20 @@ class System(OParlObject):
 
 MODELS: dict[str, type[OParlObject]] = {
     model.__name__: model
-    for model in (System, Body, LegislativeTerm, Organization, Person, Membership, Meeting,
-                  AgendaItem, Paper, Consultation, File, Location)
+    for model in (
+        System,
+        Body,
+        LegislativeTerm,
+        Organization,
+        Person,
+        Membership,
+        Meeting,
+        AgendaItem,
+        Paper,
+        Consultation,
+        File,
+        Location,
+    )
 }
 
 

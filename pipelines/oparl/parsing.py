@@ -40,9 +40,12 @@ def parse_salvaging(data: Any, url: str) -> tuple[OParlObject, list[InvalidObjec
                     container, key, obj, path = embedded
                     del container[key]
                     own_id = obj.get("id")
-                    where = own_id if isinstance(own_id, str) and own_id.startswith("http") else \
-                        f"{parent_id}#{'.'.join(str(p) for p in path)}"
-                    inner = ".".join(str(p) for p in problem["loc"][len(path):]) or "(Objekt)"
+                    where = (
+                        own_id
+                        if isinstance(own_id, str) and own_id.startswith("http")
+                        else f"{parent_id}#{'.'.join(str(p) for p in path)}"
+                    )
+                    inner = ".".join(str(p) for p in problem["loc"][len(path) :]) or "(Objekt)"
                     dropped.append(InvalidObject(where, f"{inner}: {problem['msg']} (eingebettet in {parent_id})"))
                     break  # positions in lists shift: validate again before the next repair
             else:
@@ -58,8 +61,7 @@ def _without_deletion_markers(data: Any) -> Any:
     `{"id": …, "deleted": true}`): the parent's new version simply no longer holds them, and
     the store forgets embedded objects that a new version of their parent leaves out."""
     if isinstance(data, dict):
-        return {key: _without_deletion_markers(value) for key, value in data.items()
-                if not is_deletion_marker(value)}
+        return {key: _without_deletion_markers(value) for key, value in data.items() if not is_deletion_marker(value)}
     if isinstance(data, list):
         return [_without_deletion_markers(value) for value in data if not is_deletion_marker(value)]
     return data

@@ -23,8 +23,22 @@ from pipelines.oparl import models
 NON_PUBLIC_PATTERN = re.compile(r"nicht[\s_-]*(?:ö|oe|o)ffentlich|\bnö\b|vertraulich", re.IGNORECASE)
 
 PERSON_FIELDS = frozenset(
-    {"id", "type", "body", "name", "familyName", "givenName", "formOfAddress", "affix", "title",
-     "membership", "created", "modified", "deleted", "web"}
+    {
+        "id",
+        "type",
+        "body",
+        "name",
+        "familyName",
+        "givenName",
+        "formOfAddress",
+        "affix",
+        "title",
+        "membership",
+        "created",
+        "modified",
+        "deleted",
+        "web",
+    }
 )
 BODY_DROPPED_FIELDS = frozenset({"contactEmail", "contactName"})
 

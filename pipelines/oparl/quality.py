@@ -20,8 +20,12 @@ MAX_EXAMPLES = 5
 
 def finding(kind: str, message: str, examples: list[str], count: int | None = None) -> dict[str, Any]:
     """One finding as published in report.json: type, German message, count, a few examples."""
-    return {"type": kind, "message": message, "count": len(examples) if count is None else count,
-            "examples": examples[:MAX_EXAMPLES]}
+    return {
+        "type": kind,
+        "message": message,
+        "count": len(examples) if count is None else count,
+        "examples": examples[:MAX_EXAMPLES],
+    }
 
 
 def quality_findings(store: ObjectStore, invalid_objects: Iterable[str] = ()) -> list[dict[str, Any]]:
@@ -33,17 +37,29 @@ def quality_findings(store: ObjectStore, invalid_objects: Iterable[str] = ()) ->
         data = stored.data
         if stored.type == "Location" and models.coordinates_swapped(data.get("geojson")):
             swapped.append(object_id)
-        if stored.type == "Body" and data.get("ags") is not None and models.municipality_key(data["ags"]) != data["ags"]:
+        if (
+            stored.type == "Body"
+            and data.get("ags") is not None
+            and models.municipality_key(data["ags"]) != data["ags"]
+        ):
             keys.append(f"{object_id} ({data['ags']} → {models.municipality_key(data['ags'])})")
         for name in data.get(models.TRIMMED, ()):
             trimmed.append(f"{object_id} ({name})")
     invalid = sorted(set(invalid_objects))
     findings = [
-        finding("swapped-coordinates", "Koordinaten als [Breite, Länge] statt [Länge, Breite] geliefert; "
-                                       "für die Karte getauscht", swapped),
-        finding("municipality-key", "Amtlicher Gemeindeschlüssel ohne führende Null geliefert; "
-                                    "auf acht Stellen ergänzt", keys),
+        finding(
+            "swapped-coordinates",
+            "Koordinaten als [Breite, Länge] statt [Länge, Breite] geliefert; für die Karte getauscht",
+            swapped,
+        ),
+        finding(
+            "municipality-key",
+            "Amtlicher Gemeindeschlüssel ohne führende Null geliefert; auf acht Stellen ergänzt",
+            keys,
+        ),
         finding("stray-whitespace", "Leerzeichen am Anfang oder Ende eines Feldes entfernt", trimmed),
-        finding("invalid-object", "Objekte ohne Pflichtfelder oder mit ungültigen Werten nicht veröffentlicht", invalid),
+        finding(
+            "invalid-object", "Objekte ohne Pflichtfelder oder mit ungültigen Werten nicht veröffentlicht", invalid
+        ),
     ]
     return [f for f in findings if f["count"]]

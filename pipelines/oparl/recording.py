@@ -138,8 +138,13 @@ class Recording:
         objects = self.lists[list_name]
         victim = next(o for o in objects if o["id"] == object_id)
         objects.remove(victim)
-        tombstone = {"id": object_id, "type": victim["type"], "created": victim.get("created"), "deleted": True,
-                     "modified": when.isoformat()}
+        tombstone = {
+            "id": object_id,
+            "type": victim["type"],
+            "created": victim.get("created"),
+            "deleted": True,
+            "modified": when.isoformat(),
+        }
         if not with_type:
             del tombstone["type"]
             self.untyped_tombstones[object_id] = list_name
@@ -170,12 +175,17 @@ class Recording:
         objects = [o for o in self.list_objects(name) if not o.get("deleted")]
         if modified_since is not None:
             objects = [o for o in objects if (_parse_time(o.get("modified")) or modified_since) >= modified_since]
-            kind = {"papers": "Paper", "meetings": "Meeting", "persons": "Person", "organizations": "Organization"}.get(name)
-            objects += [t for t in self.tombstones
-                        if (t.get("type", "").endswith("/" + str(kind)) or self.untyped_tombstones.get(t["id"]) == name)
-                        and (_parse_time(t.get("modified")) or modified_since) >= modified_since]
+            kind = {"papers": "Paper", "meetings": "Meeting", "persons": "Person", "organizations": "Organization"}.get(
+                name
+            )
+            objects += [
+                t
+                for t in self.tombstones
+                if (t.get("type", "").endswith("/" + str(kind)) or self.untyped_tombstones.get(t["id"]) == name)
+                and (_parse_time(t.get("modified")) or modified_since) >= modified_since
+            ]
         total_pages = max(1, -(-len(objects) // self.page_size))
-        chunk = objects[(page - 1) * self.page_size: page * self.page_size]
+        chunk = objects[(page - 1) * self.page_size : page * self.page_size]
         query = {"modified_since": modified_since.isoformat()} if modified_since else {}
 
         def link(number: int) -> str:
@@ -186,8 +196,12 @@ class Recording:
             links["next"] = link(page + 1)
         return {
             "data": chunk,
-            "pagination": {"totalElements": len(objects), "elementsPerPage": self.page_size,
-                           "currentPage": page, "totalPages": total_pages},
+            "pagination": {
+                "totalElements": len(objects),
+                "elementsPerPage": self.page_size,
+                "currentPage": page,
+                "totalPages": total_pages,
+            },
             "links": links,
         }
 
@@ -200,8 +214,11 @@ class Recording:
         if path == self.system["id"]:
             return self.system
         if path == self.system["body"]:
-            return {"data": [self.body], "pagination": {"totalElements": 1, "elementsPerPage": 1,
-                    "currentPage": 1, "totalPages": 1}, "links": {}}
+            return {
+                "data": [self.body],
+                "pagination": {"totalElements": 1, "elementsPerPage": 1, "currentPage": 1, "totalPages": 1},
+                "links": {},
+            }
         if path == self.body["id"]:
             return self.body
         for name in TOP_LEVEL_LISTS + FLAT_LISTS:

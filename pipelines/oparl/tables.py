@@ -47,8 +47,7 @@ def _date_part(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def build_tables(store: ObjectStore, today: dt.date | None = None,
-                 warnings: list[Issue] | None = None) -> list[Table]:
+def build_tables(store: ObjectStore, today: dt.date | None = None, warnings: list[Issue] | None = None) -> list[Table]:
     """Rows for every OParl table from a harvested store, in the order of SCHEMAS.
 
     References to objects not in the store are emptied so foreign keys always hold. A link
@@ -61,10 +60,19 @@ def build_tables(store: ObjectStore, today: dt.date | None = None,
         return checked_url(obj.get(key), warnings, file=obj["id"], field=key)
 
     known: dict[str, set[str]] = {name: set() for name in SCHEMAS}
-    type_table = {"Body": "oparl_body", "LegislativeTerm": "oparl_legislative_term", "Organization": "oparl_organization",
-                  "Person": "oparl_person", "Membership": "oparl_membership", "Location": "oparl_location",
-                  "Meeting": "oparl_meeting", "Paper": "oparl_paper", "AgendaItem": "oparl_agenda_item",
-                  "Consultation": "oparl_consultation", "File": "oparl_file"}
+    type_table = {
+        "Body": "oparl_body",
+        "LegislativeTerm": "oparl_legislative_term",
+        "Organization": "oparl_organization",
+        "Person": "oparl_person",
+        "Membership": "oparl_membership",
+        "Location": "oparl_location",
+        "Meeting": "oparl_meeting",
+        "Paper": "oparl_paper",
+        "AgendaItem": "oparl_agenda_item",
+        "Consultation": "oparl_consultation",
+        "File": "oparl_file",
+    }
     for stored in store.objects.values():
         if stored.type in type_table:
             known[type_table[stored.type]].add(stored.data["id"])
@@ -72,7 +80,12 @@ def build_tables(store: ObjectStore, today: dt.date | None = None,
     def ref(table: str) -> Callable[[Any], str | None]:
         return lambda value: value if (value := _first(value)) in known[table] else None
 
-    body, org, person, location = ref("oparl_body"), ref("oparl_organization"), ref("oparl_person"), ref("oparl_location")
+    body, org, person, location = (
+        ref("oparl_body"),
+        ref("oparl_organization"),
+        ref("oparl_person"),
+        ref("oparl_location"),
+    )
     meeting, paper, agenda_item = ref("oparl_meeting"), ref("oparl_paper"), ref("oparl_agenda_item")
     organizations = {o["id"]: o for o in store.of_type("Organization")}
     files = {f["id"]: f for f in store.of_type("File")}
@@ -87,83 +100,201 @@ def build_tables(store: ObjectStore, today: dt.date | None = None,
     for b in store.of_type("Body"):
         loc = store.get(b.get("location", "")) if isinstance(b.get("location"), str) else None
         lon, lat = point(loc.data) if loc else (None, None)
-        rows["oparl_body"].append({"id": b["id"], "name": b.get("name"), "short_name": b.get("shortName"),
-                                   "classification": b.get("classification"), "ags": models.municipality_key(b.get("ags")), "rgs": b.get("rgs"),
-                                   "website": link(b, "website"), "license": link(b, "license"), "longitude": lon,
-                                   "latitude": lat, "web": link(b, "web"), "modified": b.get("modified")})
+        rows["oparl_body"].append(
+            {
+                "id": b["id"],
+                "name": b.get("name"),
+                "short_name": b.get("shortName"),
+                "classification": b.get("classification"),
+                "ags": models.municipality_key(b.get("ags")),
+                "rgs": b.get("rgs"),
+                "website": link(b, "website"),
+                "license": link(b, "license"),
+                "longitude": lon,
+                "latitude": lat,
+                "web": link(b, "web"),
+                "modified": b.get("modified"),
+            }
+        )
     for t in store.of_type("LegislativeTerm"):
-        rows["oparl_legislative_term"].append({"id": t["id"], "body": body(t.get("body")), "name": t.get("name"),
-                                               "start_date": t.get("startDate"), "end_date": t.get("endDate"),
-                                               "modified": t.get("modified")})
+        rows["oparl_legislative_term"].append(
+            {
+                "id": t["id"],
+                "body": body(t.get("body")),
+                "name": t.get("name"),
+                "start_date": t.get("startDate"),
+                "end_date": t.get("endDate"),
+                "modified": t.get("modified"),
+            }
+        )
     for o in organizations.values():
-        rows["oparl_organization"].append({"id": o["id"], "body": body(o.get("body")), "name": o.get("name"),
-                                           "short_name": o.get("shortName"), "organization_type": o.get("organizationType"),
-                                           "classification": o.get("classification"), "start_date": o.get("startDate"),
-                                           "end_date": o.get("endDate"), "website": link(o, "website"), "web": link(o, "web"),
-                                           "modified": o.get("modified")})
+        rows["oparl_organization"].append(
+            {
+                "id": o["id"],
+                "body": body(o.get("body")),
+                "name": o.get("name"),
+                "short_name": o.get("shortName"),
+                "organization_type": o.get("organizationType"),
+                "classification": o.get("classification"),
+                "start_date": o.get("startDate"),
+                "end_date": o.get("endDate"),
+                "website": link(o, "website"),
+                "web": link(o, "web"),
+                "modified": o.get("modified"),
+            }
+        )
     for p in store.of_type("Person"):
-        rows["oparl_person"].append({"id": p["id"], "body": body(p.get("body")), "name": p.get("name"),
-                                     "family_name": p.get("familyName"), "given_name": p.get("givenName"),
-                                     "title": " ".join(p.get("title", [])) or None, "form_of_address": p.get("formOfAddress"),
-                                     "affix": p.get("affix"), "faction": _faction(p["id"], memberships, organizations, today),
-                                     "web": link(p, "web"), "modified": p.get("modified")})
+        rows["oparl_person"].append(
+            {
+                "id": p["id"],
+                "body": body(p.get("body")),
+                "name": p.get("name"),
+                "family_name": p.get("familyName"),
+                "given_name": p.get("givenName"),
+                "title": " ".join(p.get("title", [])) or None,
+                "form_of_address": p.get("formOfAddress"),
+                "affix": p.get("affix"),
+                "faction": _faction(p["id"], memberships, organizations, today),
+                "web": link(p, "web"),
+                "modified": p.get("modified"),
+            }
+        )
     for m in memberships:
-        rows["oparl_membership"].append({"id": m["id"], "person": person(m.get("person")), "organization": org(m.get("organization")),
-                                         "role": m.get("role"), "voting_right": m.get("votingRight"),
-                                         "start_date": m.get("startDate"), "end_date": m.get("endDate"),
-                                         "on_behalf_of": org(m.get("onBehalfOf")), "modified": m.get("modified")})
+        rows["oparl_membership"].append(
+            {
+                "id": m["id"],
+                "person": person(m.get("person")),
+                "organization": org(m.get("organization")),
+                "role": m.get("role"),
+                "voting_right": m.get("votingRight"),
+                "start_date": m.get("startDate"),
+                "end_date": m.get("endDate"),
+                "on_behalf_of": org(m.get("onBehalfOf")),
+                "modified": m.get("modified"),
+            }
+        )
     for place in store.of_type("Location"):
         lon, lat = point(place)
-        rows["oparl_location"].append({"id": place["id"], "description": place.get("description"),
-                                       "street_address": place.get("streetAddress"), "room": place.get("room"),
-                                       "postal_code": place.get("postalCode"), "locality": place.get("locality"),
-                                       "sub_locality": place.get("subLocality"), "longitude": lon, "latitude": lat,
-                                       "modified": place.get("modified")})
+        rows["oparl_location"].append(
+            {
+                "id": place["id"],
+                "description": place.get("description"),
+                "street_address": place.get("streetAddress"),
+                "room": place.get("room"),
+                "postal_code": place.get("postalCode"),
+                "locality": place.get("locality"),
+                "sub_locality": place.get("subLocality"),
+                "longitude": lon,
+                "latitude": lat,
+                "modified": place.get("modified"),
+            }
+        )
     for mt in sorted(store.of_type("Meeting"), key=lambda m: (m.get("start") or "", m["id"])):
         minutes = files.get(mt.get("resultsProtocol", ""))
-        rows["oparl_meeting"].append({"id": mt["id"], "name": mt.get("name"), "organization": org(mt.get("organization")),
-                                      "meeting_state": mt.get("meetingState"), "cancelled": bool(mt.get("cancelled")),
-                                      "start": mt.get("start"), "end": mt.get("end"), "location": location(mt.get("location")),
-                                      "minutes_date": (minutes or {}).get("date") or _date_part((minutes or {}).get("created")),
-                                      "web": link(mt, "web"), "modified": mt.get("modified")})
+        rows["oparl_meeting"].append(
+            {
+                "id": mt["id"],
+                "name": mt.get("name"),
+                "organization": org(mt.get("organization")),
+                "meeting_state": mt.get("meetingState"),
+                "cancelled": bool(mt.get("cancelled")),
+                "start": mt.get("start"),
+                "end": mt.get("end"),
+                "location": location(mt.get("location")),
+                "minutes_date": (minutes or {}).get("date") or _date_part((minutes or {}).get("created")),
+                "web": link(mt, "web"),
+                "modified": mt.get("modified"),
+            }
+        )
     for pp in sorted(store.of_type("Paper"), key=lambda p: (p.get("date") or "", p["id"])):
         main_text = (files.get(pp.get("mainFile", "")) or {}).get("text")
-        rows["oparl_paper"].append({"id": pp["id"], "body": body(pp.get("body")), "reference": pp.get("reference"),
-                                    "name": pp.get("name"), "paper_type": pp.get("paperType"), "date": pp.get("date"),
-                                    "under_direction_of": org(pp.get("underDirectionOf")),
-                                    "originator_organization": org(pp.get("originatorOrganization")),
-                                    "search_text": search.search_text(pp.get("name"), pp.get("reference"), main_text),
-                                    "web": link(pp, "web"), "modified": pp.get("modified")})
+        rows["oparl_paper"].append(
+            {
+                "id": pp["id"],
+                "body": body(pp.get("body")),
+                "reference": pp.get("reference"),
+                "name": pp.get("name"),
+                "paper_type": pp.get("paperType"),
+                "date": pp.get("date"),
+                "under_direction_of": org(pp.get("underDirectionOf")),
+                "originator_organization": org(pp.get("originatorOrganization")),
+                "search_text": search.search_text(pp.get("name"), pp.get("reference"), main_text),
+                "web": link(pp, "web"),
+                "modified": pp.get("modified"),
+            }
+        )
     for ai in sorted(store.of_type("AgendaItem"), key=lambda a: (a.get("meeting") or "", a.get("order") or 0)):
         consultation = consultations.get(ai.get("consultation", ""))
-        rows["oparl_agenda_item"].append({"id": ai["id"], "meeting": meeting(ai.get("meeting")), "sort_order": ai.get("order"),
-                                          "number": ai.get("number"), "name": ai.get("name"),
-                                          "paper": paper((consultation or {}).get("paper")), "result": ai.get("result"),
-                                          "resolution_text": ai.get("resolutionText"), "start": ai.get("start"),
-                                          "search_text": search.search_text(ai.get("name"), ai.get("resolutionText")),
-                                          "web": link(ai, "web"), "modified": ai.get("modified")})
+        rows["oparl_agenda_item"].append(
+            {
+                "id": ai["id"],
+                "meeting": meeting(ai.get("meeting")),
+                "sort_order": ai.get("order"),
+                "number": ai.get("number"),
+                "name": ai.get("name"),
+                "paper": paper((consultation or {}).get("paper")),
+                "result": ai.get("result"),
+                "resolution_text": ai.get("resolutionText"),
+                "start": ai.get("start"),
+                "search_text": search.search_text(ai.get("name"), ai.get("resolutionText")),
+                "web": link(ai, "web"),
+                "modified": ai.get("modified"),
+            }
+        )
     for c in consultations.values():
-        rows["oparl_consultation"].append({"id": c["id"], "paper": paper(c.get("paper")), "meeting": meeting(c.get("meeting")),
-                                           "agenda_item": agenda_item(c.get("agendaItem")),
-                                           "organization": org(c.get("organization")), "authoritative": c.get("authoritative"),
-                                           "role": c.get("role"), "modified": c.get("modified")})
+        rows["oparl_consultation"].append(
+            {
+                "id": c["id"],
+                "paper": paper(c.get("paper")),
+                "meeting": meeting(c.get("meeting")),
+                "agenda_item": agenda_item(c.get("agendaItem")),
+                "organization": org(c.get("organization")),
+                "authoritative": c.get("authoritative"),
+                "role": c.get("role"),
+                "modified": c.get("modified"),
+            }
+        )
     for f in files.values():
-        rows["oparl_file"].append({"id": f["id"], "name": f.get("name"), "file_name": f.get("fileName"),
-                                   "mime_type": f.get("mimeType"), "date": f.get("date"), "size": f.get("size"),
-                                   "role": FILE_ROLES.get(f.get("_role", ""), "Dokument"), "paper": paper(f.get("paper")),
-                                   "meeting": meeting(f.get("meeting")), "agenda_item": agenda_item(f.get("agendaItem")),
-                                   "access_url": link(f, "accessUrl"), "download_url": link(f, "downloadUrl"),
-                                   "text": f.get("text"), "modified": f.get("modified")})
-    return [Table(name, title, description, schema, rows[name], FTS.get(name, []), INDEXES.get(name, []),
-                  FACETS.get(name, []), COVERAGE_FIELDS.get(name, []))
-            for name, (title, description, schema) in SCHEMAS.items()]
+        rows["oparl_file"].append(
+            {
+                "id": f["id"],
+                "name": f.get("name"),
+                "file_name": f.get("fileName"),
+                "mime_type": f.get("mimeType"),
+                "date": f.get("date"),
+                "size": f.get("size"),
+                "role": FILE_ROLES.get(f.get("_role", ""), "Dokument"),
+                "paper": paper(f.get("paper")),
+                "meeting": meeting(f.get("meeting")),
+                "agenda_item": agenda_item(f.get("agendaItem")),
+                "access_url": link(f, "accessUrl"),
+                "download_url": link(f, "downloadUrl"),
+                "text": f.get("text"),
+                "modified": f.get("modified"),
+            }
+        )
+    return [
+        Table(
+            name,
+            title,
+            description,
+            schema,
+            rows[name],
+            FTS.get(name, []),
+            INDEXES.get(name, []),
+            FACETS.get(name, []),
+            COVERAGE_FIELDS.get(name, []),
+        )
+        for name, (title, description, schema) in SCHEMAS.items()
+    ]
 
 
 COVERAGE_FIELDS = {"oparl_meeting": ["start"], "oparl_paper": ["date"]}
 
 
-def _faction(person_id: str, memberships: Iterable[dict[str, Any]], organizations: dict[str, dict[str, Any]],
-             today: dt.date) -> str | None:
+def _faction(
+    person_id: str, memberships: Iterable[dict[str, Any]], organizations: dict[str, dict[str, Any]], today: dt.date
+) -> str | None:
     """Names of the factions or parties a person belongs to today, joined by ", ".
 
     Members of a faction count first; a person sent to a committee on behalf of a faction

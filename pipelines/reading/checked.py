@@ -96,9 +96,7 @@ def check_csv(
     return _check_with_frictionless(source, options, limit_errors, "the fast path found errors")
 
 
-def _check_with_frictionless(
-    source: TableSource, options: ReadOptions, limit_errors: int, reason: str
-) -> TableCheck:
+def _check_with_frictionless(source: TableSource, options: ReadOptions, limit_errors: int, reason: str) -> TableCheck:
     report = frictionless_report(source, **options, limit_errors=limit_errors)
     task = report.tasks[0] if report.tasks else None
     return TableCheck(
@@ -168,21 +166,31 @@ def consume_valid_rows(
         path, reader_options = _part_reading_of(source)
     else:
         path = Path(source)
-        reader_options = dict(schema=schema.to_descriptor() if isinstance(schema, Schema) else schema,
-                              encoding=encoding, dialect=dict(dialect) if dialect else None)
+        reader_options = dict(
+            schema=schema.to_descriptor() if isinstance(schema, Schema) else schema,
+            encoding=encoding,
+            dialect=dict(dialect) if dialect else None,
+        )
     if path is not None and reader_options["encoding"]:
         dialect_descriptor = reader_options["dialect"] or {}
         quote_char = dialect_descriptor.get("csv", {}).get("quoteChar", '"')
-        parts = file_parts.split_into_parts(path, reader_options["encoding"], quote_char, parallel.workers_wanted(),
-                                          min_part_bytes)
+        parts = file_parts.split_into_parts(
+            path, reader_options["encoding"], quote_char, parallel.workers_wanted(), min_part_bytes
+        )
         if len(parts) > 1:
             try:
-                return parallel.consume_parts(path, dict(reader_options, converters=converters, error_limit=limit_errors),
-                                              parts, consume)
+                return parallel.consume_parts(
+                    path, dict(reader_options, converters=converters, error_limit=limit_errors), parts, consume
+                )
             except parallel.PartFailed:
                 pass  # the one-piece reading below finds the problem with file-wide row numbers
-    return [consume(iter_valid_rows(source, schema, encoding=encoding, dialect=dialect, converters=converters,
-                                    limit_errors=limit_errors))]
+    return [
+        consume(
+            iter_valid_rows(
+                source, schema, encoding=encoding, dialect=dialect, converters=converters, limit_errors=limit_errors
+            )
+        )
+    ]
 
 
 def _part_reading_of(resource: Resource) -> tuple[Path | None, dict[str, Any]]:
@@ -191,8 +199,10 @@ def _part_reading_of(resource: Resource) -> tuple[Path | None, dict[str, Any]]:
     if resource.format != "csv" or resource.scheme != "file" or not resource.normpath:
         return None, {}
     return Path(resource.normpath), dict(
-        schema=resource.schema.to_descriptor(), encoding=resource.encoding,
-        dialect=resource.dialect.to_descriptor() or None)
+        schema=resource.schema.to_descriptor(),
+        encoding=resource.encoding,
+        dialect=resource.dialect.to_descriptor() or None,
+    )
 
 
 def _iter_with_frictionless(

@@ -95,12 +95,7 @@ class FieldCaster:
     def _choose_lookup(self) -> Callable[[str, Any], Any]:
         field = self.field
         only_required = set(field.constraints) <= {"required"}
-        if (
-            field.type == "string"
-            and field.format == "default"
-            and only_required
-            and self.convert in (None, trim_text)
-        ):
+        if field.type == "string" and field.format == "default" and only_required and self.convert in (None, trim_text):
             # Trimming is inline too: text columns rarely repeat, so a cache would not pay.
             self._inline_kind = "string"
             return self._plain_string_lookup()

@@ -111,13 +111,9 @@ class FastCsvReader:
         ]
         self.field_names = [caster.name for caster in self.casters]
         self._unique_positions = [
-            index
-            for index, field in enumerate(self.schema.fields)
-            if field.constraints.get("unique")
+            index for index, field in enumerate(self.schema.fields) if field.constraints.get("unique")
         ]
-        self._primary_key_positions = [
-            self.field_names.index(name) for name in self.schema.primary_key
-        ]
+        self._primary_key_positions = [self.field_names.index(name) for name in self.schema.primary_key]
 
     @property
     def valid(self) -> bool:
@@ -130,9 +126,7 @@ class FastCsvReader:
         except UnicodeDecodeError as exception:
             self.errors.append(errors.EncodingError(note=str(exception)))
         except csv.Error as exception:
-            self.errors.append(
-                errors.SourceError(note=f"CSV-Fehler nach Zeile {self.row_count + 1}: {exception}")
-            )
+            self.errors.append(errors.SourceError(note=f"CSV-Fehler nach Zeile {self.row_count + 1}: {exception}"))
 
     def _rows(self) -> Iterator[list[Any]]:
         casters = self.casters
@@ -169,17 +163,13 @@ class FastCsvReader:
                         row_errors = []
                         values = self._check_row(row_number, cells, row_errors)
                     if unique_checks:
-                        row_errors = self._check_unique(
-                            row_number, cells, values, unique_checks, row_errors
-                        )
+                        row_errors = self._check_unique(row_number, cells, values, unique_checks, row_errors)
                     if single_key is not None and values[single_key] == next_key:
                         next_key += 1
                     elif primary_keys is not None:
                         if single_key is not None:
                             primary_keys.extend_run_to(next_key)
-                        row_errors = self._check_primary_key(
-                            row_number, cells, values, primary_keys, row_errors
-                        )
+                        row_errors = self._check_primary_key(row_number, cells, values, primary_keys, row_errors)
                         next_key = primary_keys.next_in_run()
                     if checked_slowly:
                         # After the row's own errors, as Frictionless runs its checks.
@@ -201,8 +191,9 @@ class FastCsvReader:
             return open(self.path, encoding=self.encoding, newline="")
         return open_part_text(self.path, self.part, self.encoding)
 
-    def _check_grouped(self, row_number: int, cells: list[str], values: list[Any],
-                       row_errors: list[Error] | None) -> list[Error] | None:
+    def _check_grouped(
+        self, row_number: int, cells: list[str], values: list[Any], row_errors: list[Error] | None
+    ) -> list[Error] | None:
         """The grouped-numbers check (pipelines/checks/grouped_numbers.py) on one row."""
         for index, caster in enumerate(self.casters):
             pattern = caster.group_pattern
@@ -212,10 +203,16 @@ class FastCsvReader:
             if cell.strip() in caster.missing_values or cell.strip() == "" or pattern.match(cell):
                 continue
             row_errors = list(row_errors or [])
-            row_errors.append(errors.TypeError(
-                note=f"Tausendertrennzeichen „{caster.group_char}“ nicht in Dreiergruppen",
-                cells=list(map(_to_str, cells)), row_number=row_number, cell=cell,
-                field_name=caster.name, field_number=caster.number))
+            row_errors.append(
+                errors.TypeError(
+                    note=f"Tausendertrennzeichen „{caster.group_char}“ nicht in Dreiergruppen",
+                    cells=list(map(_to_str, cells)),
+                    row_number=row_number,
+                    cell=cell,
+                    field_name=caster.name,
+                    field_number=caster.number,
+                )
+            )
         return row_errors
 
     def _resolve_misses(self, values: list[Any], cells: list[str]) -> list[Any] | None:
@@ -322,7 +319,5 @@ class FastCsvReader:
         else:
             return row_errors
         row_errors = row_errors or []
-        row_errors.append(
-            errors.PrimaryKeyError(note=note, cells=list(map(_to_str, cells)), row_number=row_number)
-        )
+        row_errors.append(errors.PrimaryKeyError(note=note, cells=list(map(_to_str, cells)), row_number=row_number))
         return row_errors

@@ -57,8 +57,9 @@ def open_part_text(path: Path, part: FilePart, encoding: str) -> io.TextIOBase:
     return io.TextIOWrapper(io.BufferedReader(_Window(path, part)), encoding=encoding, newline="")
 
 
-def split_into_parts(path: Path, encoding: str, quote_char: str | None, parts: int,
-                     min_part_bytes: int | None = None) -> list[FilePart]:
+def split_into_parts(
+    path: Path, encoding: str, quote_char: str | None, parts: int, min_part_bytes: int | None = None
+) -> list[FilePart]:
     """Cut ``path`` at line breaks into up to ``parts`` parts of at least ``min_part_bytes``
     (default ``MIN_PART_BYTES``).
 

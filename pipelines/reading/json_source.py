@@ -7,6 +7,7 @@ of the file — is refused with the line and the fix, never guessed at. Each rec
 row by the schema's column labels; a value inside a nested object is reached only by a path
 the dataset declares (`adresse.plz`), so nothing is flattened by accident.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,10 @@ from pipelines.errors import Issue
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
-_FIX_CONCATENATED = ("die Objekte in eckige Klammern [ … ] einschließen und durch Kommas trennen, "
-                     "oder je Zeile genau ein Objekt ohne Komma schreiben und format: jsonl angeben")
+_FIX_CONCATENATED = (
+    "die Objekte in eckige Klammern [ … ] einschließen und durch Kommas trennen, "
+    "oder je Zeile genau ein Objekt ohne Komma schreiben und format: jsonl angeben"
+)
 _FIX_TRAILING_COMMA = "das Komma vor dem schließenden ] oder } (bzw. am Dateiende) entfernen"
 
 
@@ -48,27 +51,43 @@ def _line_of(text: str, position: int) -> int:
 
 def _syntax_issue(text: str, error: json.JSONDecodeError, shown_name: str, line_offset: int = 0) -> Issue:
     """A German description of a JSON syntax error, naming the near-JSON mistakes by their fix."""
-    before = text[:error.pos].rstrip()
+    before = text[: error.pos].rstrip()
     line = error.lineno + line_offset
     if error.msg == "Extra data":
-        rest = text[error.pos:].lstrip(" \t\r\n,")
+        rest = text[error.pos :].lstrip(" \t\r\n,")
         if rest.startswith(("{", "[")):
-            return Issue(type="format-error", file=shown_name, row=line,
-                         message=f"nach dem ersten Objekt folgt in Zeile {line}, Spalte {error.colno} ein weiteres "
-                                 "ohne umschließende Liste (aneinandergehängte Objekte sind kein JSON)",
-                         expected=_FIX_CONCATENATED)
-        return Issue(type="format-error", file=shown_name, row=line,
-                     message=f"nach dem Ende des JSON-Dokuments folgt in Zeile {line}, Spalte {error.colno} weiterer Text",
-                     expected="genau ein JSON-Dokument je Datei")
-    if before.endswith(",") and text[error.pos:error.pos + 1] in ("]", "}", ""):
+            return Issue(
+                type="format-error",
+                file=shown_name,
+                row=line,
+                message=f"nach dem ersten Objekt folgt in Zeile {line}, Spalte {error.colno} ein weiteres "
+                "ohne umschließende Liste (aneinandergehängte Objekte sind kein JSON)",
+                expected=_FIX_CONCATENATED,
+            )
+        return Issue(
+            type="format-error",
+            file=shown_name,
+            row=line,
+            message=f"nach dem Ende des JSON-Dokuments folgt in Zeile {line}, Spalte {error.colno} weiterer Text",
+            expected="genau ein JSON-Dokument je Datei",
+        )
+    if before.endswith(",") and text[error.pos : error.pos + 1] in ("]", "}", ""):
         comma_line = _line_of(text, len(before) - 1) + line_offset
-        return Issue(type="format-error", file=shown_name, row=comma_line,
-                     message=f"überzähliges Komma in Zeile {comma_line} vor "
-                             f"{'dem Dateiende' if error.pos >= len(text.rstrip()) else 'einem schließenden ' + text[error.pos]}",
-                     expected=_FIX_TRAILING_COMMA)
-    return Issue(type="format-error", file=shown_name, row=line,
-                 message=f"kein gültiges JSON in Zeile {line}, Spalte {error.colno}",
-                 expected="gültiges JSON (z. B. mit einem JSON-Prüfprogramm die Stelle ansehen)")
+        return Issue(
+            type="format-error",
+            file=shown_name,
+            row=comma_line,
+            message=f"überzähliges Komma in Zeile {comma_line} vor "
+            f"{'dem Dateiende' if error.pos >= len(text.rstrip()) else 'einem schließenden ' + text[error.pos]}",
+            expected=_FIX_TRAILING_COMMA,
+        )
+    return Issue(
+        type="format-error",
+        file=shown_name,
+        row=line,
+        message=f"kein gültiges JSON in Zeile {line}, Spalte {error.colno}",
+        expected="gültiges JSON (z. B. mit einem JSON-Prüfprogramm die Stelle ansehen)",
+    )
 
 
 def decode_text(data: bytes, encoding: str, shown_name: str) -> str:
@@ -77,11 +96,19 @@ def decode_text(data: bytes, encoding: str, shown_name: str) -> str:
         return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise JsonSourceError(f"{shown_name} ist nicht in {encoding} kodiert", [Issue(
-            type="encoding-error", file=shown_name, row=line,
-            message=f"Byte 0x{data[error.start]:02x} in Zeile {line} ist in {encoding} kein gültiges Zeichen",
-            expected=f"Text in der Kodierung {encoding} "
-                     "(oder die richtige Kodierung als source.encoding angeben)")]) from error
+        raise JsonSourceError(
+            f"{shown_name} ist nicht in {encoding} kodiert",
+            [
+                Issue(
+                    type="encoding-error",
+                    file=shown_name,
+                    row=line,
+                    message=f"Byte 0x{data[error.start]:02x} in Zeile {line} ist in {encoding} kein gültiges Zeichen",
+                    expected=f"Text in der Kodierung {encoding} "
+                    "(oder die richtige Kodierung als source.encoding angeben)",
+                )
+            ],
+        ) from error
 
 
 def parse_json_lines(text: str, shown_name: str) -> Records:
@@ -109,15 +136,15 @@ def _skip_space(text: str, position: int) -> int:
 def _top_level_array_lines(text: str) -> list[int] | None:
     """The line on which each element of a top-level array starts (None if the text is no array)."""
     position = _skip_space(text, 0)
-    if text[position:position + 1] != "[":
+    if text[position : position + 1] != "[":
         return None
     decoder, lines = json.JSONDecoder(), []
     position = _skip_space(text, position + 1)
-    while text[position:position + 1] not in ("]", ""):
+    while text[position : position + 1] not in ("]", ""):
         lines.append(_line_of(text, position))
         _, position = decoder.raw_decode(text, position)
         position = _skip_space(text, position)
-        if text[position:position + 1] == ",":
+        if text[position : position + 1] == ",":
             position = _skip_space(text, position + 1)
     return lines
 
@@ -127,7 +154,9 @@ def load_document(text: str, shown_name: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise JsonSourceError(f"{shown_name} ist kein gültiges JSON", [_syntax_issue(text, error, shown_name)]) from error
+        raise JsonSourceError(
+            f"{shown_name} ist kein gültiges JSON", [_syntax_issue(text, error, shown_name)]
+        ) from error
 
 
 def parse_json(text: str, shown_name: str, records_path: str | None) -> Records:
@@ -135,27 +164,50 @@ def parse_json(text: str, shown_name: str, records_path: str | None) -> Records:
     document = load_document(text, shown_name)
     found = document
     walked: list[str] = []
-    for key in (records_path.split(".") if records_path else []):
+    for key in records_path.split(".") if records_path else []:
         if isinstance(found, dict) and key in found:
             found = found[key]
         elif isinstance(found, list) and key.isdigit() and int(key) < len(found):
             found = found[int(key)]
         else:
             where = ".".join(walked) or "oberste Ebene"
-            keys = ", ".join(sorted(map(str, found))[:12]) if isinstance(found, dict) else "(keine Schlüssel: eine Liste oder ein Wert)"
-            raise JsonSourceError(f"{shown_name}: Pfad „{records_path}“ fehlt", [Issue(
-                type="format-error", file=shown_name, field="records",
-                message=f"„{key}“ gibt es unter {where} nicht; dort stehen: {keys}",
-                expected="source.records: der Pfad zur Liste der Datensätze, Schlüssel durch Punkte getrennt")])
+            keys = (
+                ", ".join(sorted(map(str, found))[:12])
+                if isinstance(found, dict)
+                else "(keine Schlüssel: eine Liste oder ein Wert)"
+            )
+            raise JsonSourceError(
+                f"{shown_name}: Pfad „{records_path}“ fehlt",
+                [
+                    Issue(
+                        type="format-error",
+                        file=shown_name,
+                        field="records",
+                        message=f"„{key}“ gibt es unter {where} nicht; dort stehen: {keys}",
+                        expected="source.records: der Pfad zur Liste der Datensätze, Schlüssel durch Punkte getrennt",
+                    )
+                ],
+            )
         walked.append(key)
     if not isinstance(found, list):
-        hint = (f" Die Liste steht vermutlich unter einem dieser Schlüssel: {', '.join(sorted(found)[:12])}"
-                if isinstance(found, dict) else "")
-        raise JsonSourceError(f"{shown_name}: keine Liste von Datensätzen", [Issue(
-            type="format-error", file=shown_name, field="records",
-            message=f"an der Stelle „{records_path or 'oberste Ebene'}“ steht keine Liste, sondern "
+        hint = (
+            f" Die Liste steht vermutlich unter einem dieser Schlüssel: {', '.join(sorted(found)[:12])}"
+            if isinstance(found, dict)
+            else ""
+        )
+        raise JsonSourceError(
+            f"{shown_name}: keine Liste von Datensätzen",
+            [
+                Issue(
+                    type="format-error",
+                    file=shown_name,
+                    field="records",
+                    message=f"an der Stelle „{records_path or 'oberste Ebene'}“ steht keine Liste, sondern "
                     f"{'ein Objekt' if isinstance(found, dict) else 'ein einzelner Wert'}.{hint}",
-            expected="source.records: der Pfad zur Liste der Datensätze")])
+                    expected="source.records: der Pfad zur Liste der Datensätze",
+                )
+            ],
+        )
     return Records(found, _top_level_array_lines(text) if not records_path else None)
 
 
@@ -183,8 +235,9 @@ def _cell_text(value, field: dict) -> str:
     return str(value)
 
 
-def write_records_csv(records: Records, schema: dict, columns: dict[str, str], target: Path,
-                      shown_name: str) -> tuple[list[str], int]:
+def write_records_csv(
+    records: Records, schema: dict, columns: dict[str, str], target: Path, shown_name: str
+) -> tuple[list[str], int]:
     """Write the records as a UTF-8 CSV whose header is the schema's labels; return the record
     keys no column reads (for a warning) and how many records had them.
 
@@ -204,9 +257,15 @@ def write_records_csv(records: Records, schema: dict, columns: dict[str, str], t
         for number, record in enumerate(records.items, start=1):
             line = records.lines[number - 1] if records.lines else None
             if not isinstance(record, dict):
-                issues.append(Issue(type="format-error", file=shown_name, row=line,
-                                    message=f"Datensatz {number} ist kein Objekt, sondern {type(record).__name__}",
-                                    expected="eine Liste von Objekten {\"spalte\": wert, …}"))
+                issues.append(
+                    Issue(
+                        type="format-error",
+                        file=shown_name,
+                        row=line,
+                        message=f"Datensatz {number} ist kein Objekt, sondern {type(record).__name__}",
+                        expected='eine Liste von Objekten {"spalte": wert, …}',
+                    )
+                )
                 continue
             for key in record.keys() - read_keys:
                 unread[key] = unread.get(key, 0) + 1
@@ -214,11 +273,22 @@ def write_records_csv(records: Records, schema: dict, columns: dict[str, str], t
             for field, label, path in zip(fields, labels, paths, strict=True):
                 value = _lookup(record, path)
                 if isinstance(value, (dict, list)) and field.get("type") not in ("object", "array", "geojson", "any"):
-                    nested = ", ".join(f"{label}.{key}" for key in list(value)[:5]) if isinstance(value, dict) else f"{label}.0"
-                    issues.append(Issue(type="format-error", file=shown_name, field=label, row=line,
-                                        message=f"Datensatz {number}: „{label}“ enthält ein verschachteltes "
-                                                f"{'Objekt' if isinstance(value, dict) else 'Liste'}",
-                                        expected=f"in source.columns den Pfad zum Wert angeben, z. B. {nested}"))
+                    nested = (
+                        ", ".join(f"{label}.{key}" for key in list(value)[:5])
+                        if isinstance(value, dict)
+                        else f"{label}.0"
+                    )
+                    issues.append(
+                        Issue(
+                            type="format-error",
+                            file=shown_name,
+                            field=label,
+                            row=line,
+                            message=f"Datensatz {number}: „{label}“ enthält ein verschachteltes "
+                            f"{'Objekt' if isinstance(value, dict) else 'Liste'}",
+                            expected=f"in source.columns den Pfad zum Wert angeben, z. B. {nested}",
+                        )
+                    )
                     value = None
                 row.append(_cell_text(value, field))
             writer.writerow(row)

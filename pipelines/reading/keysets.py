@@ -118,7 +118,8 @@ class SeenKeys:
         if mine_others & their_others:
             return True
         return any(_bit_set(their_blocks, key) for key in mine_others) or any(
-            _bit_set(mine_blocks, key) for key in their_others)
+            _bit_set(mine_blocks, key) for key in their_others
+        )
 
     def _blocks_and_others(self) -> tuple[dict[int, bytearray], set[Hashable]]:
         """The keys as bitmap blocks plus a set, the run written into the blocks."""
@@ -139,7 +140,7 @@ class SeenKeys:
             low = max(start, number << _BLOCK_BITS) & _BLOCK_MASK
             high = min(end - (number << _BLOCK_BITS), _BLOCK_SIZE)
             if high > low:
-                block[low >> 3: high >> 3] = b"\xff" * ((high - low) >> 3)
+                block[low >> 3 : high >> 3] = b"\xff" * ((high - low) >> 3)
         return blocks, others
 
 

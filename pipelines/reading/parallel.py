@@ -59,8 +59,9 @@ class PartFailed(Exception):
     """A part was invalid or could not be combined: read the whole file in one process."""
 
 
-def consume_parts(path: Path, reader_options: Mapping[str, Any], parts: list[FilePart],
-                  consume: Callable[[Iterator[list[Any]]], T]) -> list[T]:
+def consume_parts(
+    path: Path, reader_options: Mapping[str, Any], parts: list[FilePart], consume: Callable[[Iterator[list[Any]]], T]
+) -> list[T]:
     """Read every part in its own process and return ``consume``'s results in file order.
 
     ``reader_options`` are FastCsvReader's keyword arguments (schema as a descriptor,
@@ -83,8 +84,9 @@ def consume_parts(path: Path, reader_options: Mapping[str, Any], parts: list[Fil
     return [part.result for part in results]  # type: ignore[misc]
 
 
-def _read_part(path: Path, options: dict[str, Any], part: FilePart,
-               consume: Callable[[Iterator[list[Any]]], T]) -> PartResult[T]:
+def _read_part(
+    path: Path, options: dict[str, Any], part: FilePart, consume: Callable[[Iterator[list[Any]]], T]
+) -> PartResult[T]:
     reader = FastCsvReader(path, **options, part=part)
     rows = iter(reader)
     result = consume(rows)
@@ -96,7 +98,7 @@ def _read_part(path: Path, options: dict[str, Any], part: FilePart,
 
 def _check_keys_across_parts(keys_per_part: list[list[Any]]) -> None:
     for index, keys in enumerate(keys_per_part):
-        for later in keys_per_part[index + 1:]:
+        for later in keys_per_part[index + 1 :]:
             for mine, theirs in zip(keys, later, strict=False):
                 if mine is not None and theirs is not None and mine.shares_a_key_with(theirs):
                     raise PartFailed("ein Schlüssel kommt in zwei Teilen der Datei vor")

@@ -49,9 +49,7 @@ def as_resource(
             options["schema"] = Schema.from_descriptor(dict(schema))
         else:
             schema_path = Path(schema).resolve()
-            options["schema"] = Schema.from_descriptor(
-                schema_path.name, basepath=str(schema_path.parent)
-            )
+            options["schema"] = Schema.from_descriptor(schema_path.name, basepath=str(schema_path.parent))
     if encoding:
         options["encoding"] = encoding
     if dialect:
@@ -87,9 +85,9 @@ def refuse_unsupported(resource: TableResource) -> list[Error]:
     if control.null_sequence:
         reasons.append("nullSequence")
     header_errors = resource.header.errors
-    if {error.type for error in header_errors} - _LABEL_ERRORS_WE_MIRROR or len(
-        resource.labels
-    ) != len(resource.schema.fields):
+    if {error.type for error in header_errors} - _LABEL_ERRORS_WE_MIRROR or len(resource.labels) != len(
+        resource.schema.fields
+    ):
         reasons.append("header differs from the schema")
     if not resource.labels:
         reasons.append("empty source")

@@ -132,8 +132,9 @@ class CellStats:
         for measure in spec.measures:
             summary = self.measures.get(measure.name, MeasureSummary())
             if measure.mean_column:
-                values[measure.mean_column] = (round(summary.total / summary.count, 1)
-                                               if summary.count >= max(1, min_values) else None)
+                values[measure.mean_column] = (
+                    round(summary.total / summary.count, 1) if summary.count >= max(1, min_values) else None
+                )
             if measure.share_column:
                 values[measure.share_column] = round(100.0 * summary.within / self.count, 1) if self.count else None
         return values
@@ -225,8 +226,9 @@ class MonthlyAggregator:
         column = batch[weight_field]
         for index, value in enumerate(column):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
-                raise AggregateInputError(self.records + index + 1, weight_field,
-                                          "Anzahl fehlt oder ist keine ganze Zahl ≥ 0")
+                raise AggregateInputError(
+                    self.records + index + 1, weight_field, "Anzahl fehlt oder ist keine ganze Zahl ≥ 0"
+                )
         return np.fromiter(column, dtype=np.int64, count=size)
 
     def _codes_of_months(self, days: Sequence[Any]) -> np.ndarray | None:
@@ -255,8 +257,13 @@ class MonthlyAggregator:
             return label is None or label == "" or label == spec.total_label
 
         candidates = []
-        for order, (name, is_bad) in enumerate(((spec.month_field, lambda day: not isinstance(day, date)),
-                                                (spec.row_field, bad_label), (spec.column_field, bad_label))):
+        for order, (name, is_bad) in enumerate(
+            (
+                (spec.month_field, lambda day: not isinstance(day, date)),
+                (spec.row_field, bad_label),
+                (spec.column_field, bad_label),
+            )
+        ):
             values = batch[name]
             if any(map(is_bad, values)):
                 candidates.append((_first_bad(values, is_bad), order, name))
@@ -286,9 +293,13 @@ class MonthlyAggregator:
 
     def merge(self, other: MonthlyAggregator) -> None:
         """Add everything `other` counted (same spec; its records count after this one's)."""
-        month_map = np.array([self._month_codes.setdefault(name, len(self._month_codes))
-                              for name, _ in sorted(other._month_codes.items(), key=lambda item: item[1])],
-                             dtype=np.int64)
+        month_map = np.array(
+            [
+                self._month_codes.setdefault(name, len(self._month_codes))
+                for name, _ in sorted(other._month_codes.items(), key=lambda item: item[1])
+            ],
+            dtype=np.int64,
+        )
         label_maps = []
         for mine, theirs in zip(self._label_codes, other._label_codes, strict=False):
             mapping = np.zeros(len(theirs) + 1, dtype=np.int64)  # code 0 is the total in both
@@ -337,8 +348,11 @@ class MonthlyAggregator:
             total = np.full_like(cells, _TOTAL_CODE)
             # One kind of margin at a time: memory stays at a few copies of the pairs.
             for margin in ((month, row, total), (month, total, column), (month, total, total)):
-                found.update(summaries_per_cell(*reduce_pairs([(_cell_codes(*margin), values, value_counts)]),
-                                        measure.within_days))
+                found.update(
+                    summaries_per_cell(
+                        *reduce_pairs([(_cell_codes(*margin), values, value_counts)]), measure.within_days
+                    )
+                )
             summaries[measure.name] = found
         month_names = {code: name for name, code in self._month_codes.items()}
         label_names = [{code: label for label, code in known.items()} for known in self._label_codes]
@@ -346,7 +360,11 @@ class MonthlyAggregator:
             names[_TOTAL_CODE] = self.spec.total_label
         tables: dict[str, MonthTable] = {}
         for cell, count in counts.items():
-            month_code, row_code, column_code = cell >> (2 * _CODE_BITS), (cell >> _CODE_BITS) & (_CODE_LIMIT - 1), cell & (_CODE_LIMIT - 1)
+            month_code, row_code, column_code = (
+                cell >> (2 * _CODE_BITS),
+                (cell >> _CODE_BITS) & (_CODE_LIMIT - 1),
+                cell & (_CODE_LIMIT - 1),
+            )
             name = month_names[month_code]
             table = tables.get(name)
             if table is None:

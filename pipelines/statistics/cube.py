@@ -108,10 +108,12 @@ def rare_labels(cube: Cube, axis: int, below: float) -> set[str]:
 
 def recode(cube: Cube, axis: int, mapping: Mapping[str, str]) -> Cube:
     """Replace labels on one axis (1 rows, 2 columns) by `mapping`; others stay."""
+
     def change(key: Key) -> Key:
         parts = list(key)
         parts[axis] = mapping.get(parts[axis], parts[axis])
         return (parts[0], parts[1], parts[2])
+
     return cube.relabel(change)
 
 

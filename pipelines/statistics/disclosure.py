@@ -137,15 +137,21 @@ def collect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRule
     return collected
 
 
-def protect(batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRules,
-            source_columns: Sequence[str] | None = None) -> ProtectedTable:
+def protect(
+    batches: Iterable[Batch], spec: AggregateSpec, rules: DisclosureRules, source_columns: Sequence[str] | None = None
+) -> ProtectedTable:
     """Turn raw records, as column batches, into publishable aggregates plus an audit:
     `collect`, then `protect_collected`, with the errors of both."""
     return protect_collected(collect(batches, spec, rules), spec, rules, source_columns)
 
 
-def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: DisclosureRules,
-                      source_columns: Sequence[str] | None = None, state_dir: Path | None = None) -> ProtectedTable:
+def protect_collected(
+    collected: CollectedRecords,
+    spec: AggregateSpec,
+    rules: DisclosureRules,
+    source_columns: Sequence[str] | None = None,
+    state_dir: Path | None = None,
+) -> ProtectedTable:
     """Coarsen, suppress, scan and audit what `collect` gathered.
 
     `source_columns` are all columns of the source, for the audit's list of dropped fields;
@@ -159,15 +165,29 @@ def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: D
     aggregator, scanner = collected.aggregator, collected.scanner
     seen_fields = set(source_columns) if source_columns is not None else collected.seen_fields
     released = Released.load(state_dir) if state_dir is not None else None
-    chosen = choose_form(Cube.from_aggregator(aggregator, spec), spec, rules.protection(),
-                         {name: dict(groups) for name, groups in rules.groups.items()},
-                         rules.allow_quarters, rules.max_hidden_share, released.form if released else None)
+    chosen = choose_form(
+        Cube.from_aggregator(aggregator, spec),
+        spec,
+        rules.protection(),
+        {name: dict(groups) for name, groups in rules.groups.items()},
+        rules.allow_quarters,
+        rules.max_hidden_share,
+        released.form if released else None,
+    )
     rows = chosen.rows
     columns = chosen.columns
     series: dict[str, Any] = {}
     if state_dir is not None:
-        rows, state, series = finalise(list(chosen.name), chosen.period_field, spec.row_field, spec.column_field,
-                                       columns, rows, chosen.audit["period_tallies"], released)
+        rows, state, series = finalise(
+            list(chosen.name),
+            chosen.period_field,
+            spec.row_field,
+            spec.column_field,
+            columns,
+            rows,
+            chosen.audit["period_tallies"],
+            released,
+        )
     findings = scanner.scan_rows(rows, columns)
     if findings:
         raise PersonalDataFound(findings)
@@ -183,10 +203,16 @@ def protect_collected(collected: CollectedRecords, spec: AggregateSpec, rules: D
         },
         **{key: value for key, value in chosen.audit.items() if key != "period_tallies"},
         **series,
-        "rule": SUPPRESSION_RULE.format(below=rules.threshold - 1, threshold=rules.threshold, percent=f"{rules.sum_percent:g}",
-                                        extreme=rules.min_cases_for_extreme_share),
+        "rule": SUPPRESSION_RULE.format(
+            below=rules.threshold - 1,
+            threshold=rules.threshold,
+            percent=f"{rules.sum_percent:g}",
+            extreme=rules.min_cases_for_extreme_share,
+        ),
         "pii_scan": {
-            "columns": columns, "rows": len(rows), "findings": 0,
+            "columns": columns,
+            "rows": len(rows),
+            "findings": 0,
             "kinds": ["E-Mail-Adresse", "Telefonnummer", "Straßenadresse", "Name"],
         },
     }

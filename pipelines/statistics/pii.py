@@ -68,10 +68,13 @@ def first_names() -> frozenset[str]:
         for line in handle:
             if line[:1] in "#=":
                 continue
-            frequencies = [line[_COUNTRY_COLUMNS + column:_COUNTRY_COLUMNS + column + 1]
-                           for column in MIN_FIRST_NAME_FREQUENCY]
-            if any(frequency in _FREQUENCY_DIGITS and int(frequency, 16) >= least
-                   for frequency, least in zip(frequencies, MIN_FIRST_NAME_FREQUENCY.values(), strict=True)):
+            frequencies = [
+                line[_COUNTRY_COLUMNS + column : _COUNTRY_COLUMNS + column + 1] for column in MIN_FIRST_NAME_FREQUENCY
+            ]
+            if any(
+                frequency in _FREQUENCY_DIGITS and int(frequency, 16) >= least
+                for frequency, least in zip(frequencies, MIN_FIRST_NAME_FREQUENCY.values(), strict=True)
+            ):
                 name = line[3:29].strip()
                 if " " not in name and "+" not in name:
                     names.add(name)
@@ -102,8 +105,9 @@ class PiiScanner:
     @property
     def _name_pairs(self) -> set[tuple[str, str]]:
         if self._folded is None:
-            self._folded = {(str(first).casefold(), str(last).casefold())
-                            for first, last in self._learned if first and last}
+            self._folded = {
+                (str(first).casefold(), str(last).casefold()) for first, last in self._learned if first and last
+            }
         return self._folded
 
     def learn_names(self, first_names: Iterable[Any], last_names: Iterable[Any]) -> None:
@@ -211,8 +215,11 @@ class ColumnFinding:
     first_row: int
 
 
-def scan_published(rows: Iterable[Mapping[str, Any]], allowed_values: Sequence[str] = (),
-                   allowed_kinds: Mapping[str, Sequence[str]] | None = None) -> list[ColumnFinding]:
+def scan_published(
+    rows: Iterable[Mapping[str, Any]],
+    allowed_values: Sequence[str] = (),
+    allowed_kinds: Mapping[str, Sequence[str]] | None = None,
+) -> list[ColumnFinding]:
     """Scan the text values of published rows (row numbers from 1) with the patterns and
     the first-name list; per column and kind one finding.
 

@@ -110,8 +110,11 @@ class PeriodProblem:
         quantity = self.quantities[name]
         if quantity.kind == SUM:
             return [name]
-        return [other.name for other in self.quantities.values()
-                if other.name == CASES or other.at_most == CASES or other.name == name]
+        return [
+            other.name
+            for other in self.quantities.values()
+            if other.name == CASES or other.at_most == CASES or other.name == name
+        ]
 
     def intervals(self, keys: Iterable[Key]) -> dict[Key, Interval]:
         """Smallest and largest possible value of each key (integers for counts).
@@ -126,10 +129,12 @@ class PeriodProblem:
         for key in keys:
             by_component.setdefault(tuple(self._component(key[0])), []).append(key)
         for names, wanted in by_component.items():
-            index = {(name, cell): position for position, (name, cell) in
-                     enumerate((name, cell) for name in names for cell in self.cells)}
+            index = {
+                (name, cell): position
+                for position, (name, cell) in enumerate((name, cell) for name in names for cell in self.cells)
+            }
             lower, upper = [], []
-            for (name, cell) in index:
+            for name, cell in index:
                 if (name, cell) in self.hidden:
                     # A hidden count is known to be ≥ 1 (zeros are not listed) unless it is one
                     # of the zeros hidden in a line whose cases sit in one cell.
@@ -143,24 +148,44 @@ class PeriodProblem:
             rows: list[tuple[list[int], list[float], float]] = []  # (columns, coefficients, row's upper bound)
             for name in names:
                 for members, margin in self.table.lines():
-                    rows.append(([index[(name, member)] for member in members] + [index[(name, margin)]],
-                                 [1.0] * len(members) + [-1.0], 0.0))
+                    rows.append(
+                        (
+                            [index[(name, member)] for member in members] + [index[(name, margin)]],
+                            [1.0] * len(members) + [-1.0],
+                            0.0,
+                        )
+                    )
             inequalities = []
             for name in names:
                 bound_by = self.quantities[name].at_most
                 if bound_by in names:
-                    inequalities += [([index[(name, cell)], index[(bound_by, cell)]], [1.0, -1.0], 0.0)
-                                     for cell in self.cells
-                                     if (name, cell) in self.hidden or (bound_by, cell) in self.hidden]
+                    inequalities += [
+                        ([index[(name, cell)], index[(bound_by, cell)]], [1.0, -1.0], 0.0)
+                        for cell in self.cells
+                        if (name, cell) in self.hidden or (bound_by, cell) in self.hidden
+                    ]
             solver = highspy.Highs()
             solver.setOptionValue("output_flag", False)
             size = len(index)
-            solver.addCols(size, np.zeros(size), np.array(lower), np.array(upper), 0, np.array([], dtype=np.int32),
-                           np.array([], dtype=np.int32), np.array([]))
+            solver.addCols(
+                size,
+                np.zeros(size),
+                np.array(lower),
+                np.array(upper),
+                0,
+                np.array([], dtype=np.int32),
+                np.array([], dtype=np.int32),
+                np.array([]),
+            )
             for equal, group in ((True, rows), (False, inequalities)):
                 for columns, coefficients, high in group:
-                    solver.addRow(high if equal else -highspy.kHighsInf, high, len(columns),
-                                  np.array(columns, dtype=np.int32), np.array(coefficients))
+                    solver.addRow(
+                        high if equal else -highspy.kHighsInf,
+                        high,
+                        len(columns),
+                        np.array(columns, dtype=np.int32),
+                        np.array(coefficients),
+                    )
             for key in wanted:
                 position = index[key]
                 ends = []
@@ -177,7 +202,9 @@ class PeriodProblem:
                     elif status == highspy.HighsModelStatus.kOptimal:
                         ends.append(float(solver.getSolution().col_value[position]))
                     else:
-                        raise RuntimeError(f"Lineares Programm für {key} nicht lösbar: {solver.modelStatusToString(status)}")
+                        raise RuntimeError(
+                            f"Lineares Programm für {key} nicht lösbar: {solver.modelStatusToString(status)}"
+                        )
                 solver.changeColCost(position, 0.0)
                 low, high = ends
                 if self.quantities[key[0]].kind == COUNT:  # whole cases: round inwards
@@ -190,8 +217,11 @@ class PeriodProblem:
         """Hidden values (except `skip`) whose interval is too narrow, and all intervals computed."""
         todo = sorted(self.hidden - skip)
         found = self.intervals(todo)
-        failing = [key for key in todo if not rule.protected(self.quantities[key[0]].kind, self.value(key),
-                                                            found[key].low, found[key].high)]
+        failing = [
+            key
+            for key in todo
+            if not rule.protected(self.quantities[key[0]].kind, self.value(key), found[key].low, found[key].high)
+        ]
         return failing, found
 
     def candidates(self, key: Key) -> list[Key]:
@@ -206,8 +236,13 @@ class PeriodProblem:
         def open_(other: Cell) -> bool:
             return (name, other) not in self.hidden and other not in fixed and table.counts[other] > 0
 
-        options = {other for members, margin in table.lines() if cell in members + [margin]
-                   for other in members + [margin] if open_(other)}
+        options = {
+            other
+            for members, margin in table.lines()
+            if cell in members + [margin]
+            for other in members + [margin]
+            if open_(other)
+        }
         if not options:  # its lines are used up: widening any other line can still add slack
             options = {other for other in self.cells if open_(other)}
         lines = [members + [margin] for members, margin in table.lines()]
@@ -215,12 +250,24 @@ class PeriodProblem:
         def closes_cycle(other: Cell) -> bool:
             # A value whose other line already hides something makes a rectangle of hidden
             # values: each can move against the others without touching anything published.
-            return any(other in line and cell not in line and any((name, third) in self.hidden for third in line)
-                       for line in lines)
+            return any(
+                other in line and cell not in line and any((name, third) in self.hidden for third in line)
+                for line in lines
+            )
 
-        return [(name, other) for other in sorted(options, key=lambda other: (
-            other == (table.total, table.total), table.is_margin(other), not closes_cycle(other),
-            self.value((name, other)), other))]
+        return [
+            (name, other)
+            for other in sorted(
+                options,
+                key=lambda other: (
+                    other == (table.total, table.total),
+                    table.is_margin(other),
+                    not closes_cycle(other),
+                    self.value((name, other)),
+                    other,
+                ),
+            )
+        ]
 
 
 def _single_hidden(problem: PeriodProblem) -> Key | None:

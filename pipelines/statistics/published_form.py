@@ -80,8 +80,15 @@ def _quantities(spec: AggregateSpec, table: dict, shape: Table, rule: Protection
                 known[cell] = (count * (mean - 0.05), count * (mean + 0.05))
             elif count > 0:
                 primary.add((f"{measure.name}:summe", cell))
-        quantities.append(Quantity(f"{measure.name}:summe", SUM, sums, known,
-                                   fixed=frozenset(cell for cell, count in values.items() if count == 0)))
+        quantities.append(
+            Quantity(
+                f"{measure.name}:summe",
+                SUM,
+                sums,
+                known,
+                fixed=frozenset(cell for cell, count in values.items() if count == 0),
+            )
+        )
         if measure.within_days is None:
             continue
         within = {cell: vector[layout.within(position)] for cell, vector in table.items()}
@@ -89,8 +96,11 @@ def _quantities(spec: AggregateSpec, table: dict, shape: Table, rule: Protection
         for cell, inside in within.items():
             total = cases[cell]
             outside = total - inside
-            if (0 < inside < threshold or 0 < outside < threshold
-                    or (total and (inside == 0 or outside == 0) and total < rule.min_cases_for_extreme_share)):
+            if (
+                0 < inside < threshold
+                or 0 < outside < threshold
+                or (total and (inside == 0 or outside == 0) and total < rule.min_cases_for_extreme_share)
+            ):
                 primary.add((f"{measure.name}:anteil", cell))
             elif total:
                 share = published_share(inside, total)
@@ -103,8 +113,14 @@ class TooMuchHidden(Exception):
     """The form hides more cells than allowed; trying it further is wasted work."""
 
 
-def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tuple[str, ...],
-                 period_field: str, max_hidden_cells: float = float("inf")) -> PublishedForm:
+def protect_form(
+    cube: Cube,
+    spec: AggregateSpec,
+    rule: ProtectionRule,
+    name: tuple[str, ...],
+    period_field: str,
+    max_hidden_cells: float = float("inf"),
+) -> PublishedForm:
     """Protect every period table of `cube`; rows and audit of the result.
 
     Raises TooMuchHidden as soon as more than `max_hidden_cells` cells are hidden, and
@@ -127,13 +143,18 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
         problem = PeriodProblem(shape, quantities, primary)
         primary_cells = {cell for name_, cell in problem.hidden if name_ == CASES}
         intervals = protect_period(problem, rule)
-        per_period[period] = {"primary": len(primary_cells),
-                              "secondary": sum(1 for key in problem.hidden if key[0] == CASES) - len(primary_cells)}
+        per_period[period] = {
+            "primary": len(primary_cells),
+            "secondary": sum(1 for key in problem.hidden if key[0] == CASES) - len(primary_cells),
+        }
         for key, interval in intervals.items():
             kind = problem.quantities[key[0]].kind
             value = problem.value(key)
-            measure_ = interval.width if kind == COUNT else (
-                min(value - interval.low, interval.high - value) / value * 100 if value else float("inf"))
+            measure_ = (
+                interval.width
+                if kind == COUNT
+                else (min(value - interval.low, interval.high - value) / value * 100 if value else float("inf"))
+            )
             so_far = narrowest[kind]
             if so_far is None or measure_ < so_far:
                 narrowest[kind] = measure_
@@ -144,8 +165,12 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
             if vector[0] == 0 and not hidden:
                 continue  # an absent combination is a zero; zeros are not listed (unless hidden)
             tallies["cells"] += 1
-            row: dict[str, Any] = {period_field: period, spec.row_field: cell[0], spec.column_field: cell[1],
-                   "anzahl": None if hidden else int(vector[0])}
+            row: dict[str, Any] = {
+                period_field: period,
+                spec.row_field: cell[0],
+                spec.column_field: cell[1],
+                "anzahl": None if hidden else int(vector[0]),
+            }
             for position, measure in enumerate(spec.measures):
                 values = vector[layout.values(position)]
                 if measure.mean_column:
@@ -154,7 +179,8 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
                 if measure.share_column:
                     shown = (f"{measure.name}:anteil", cell) not in problem.hidden
                     row[measure.share_column] = (
-                        published_share(vector[layout.within(position)], vector[0]) if shown else None)
+                        published_share(vector[layout.within(position)], vector[0]) if shown else None
+                    )
             row["gesperrt"] = hidden
             rows.append(row)
             if hidden:
@@ -178,7 +204,7 @@ def protect_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, name: tu
         "period_tallies": per_period,
         "protection_check": {
             "method": "Lineare Optimierung über alle veröffentlichten Anzahlen, Summen, Mittelwerte und Anteile "
-                      "(mit ihrer Rundung): kleinster und größter möglicher Wert jedes gesperrten Werts",
+            "(mit ihrer Rundung): kleinster und größter möglicher Wert jedes gesperrten Werts",
             "cells_checked": len(hidden_cells),
             "values_checked": tallies["values_hidden"] + hidden_total,
             "recoverable": 0,
@@ -201,11 +227,17 @@ def base_cube(cube: Cube, threshold: int) -> tuple[Cube, int]:
     return cube, recoded
 
 
-def candidate_forms(cube: Cube, groups: Mapping[str, Mapping[str, Sequence[str]]], spec: AggregateSpec,
-                    allow_quarters: bool) -> list[tuple[tuple[str, ...], Cube, str]]:
+def candidate_forms(
+    cube: Cube, groups: Mapping[str, Mapping[str, Sequence[str]]], spec: AggregateSpec, allow_quarters: bool
+) -> list[tuple[tuple[str, ...], Cube, str]]:
     """Every declared coarsening and combination, finest first: (name, cube, period field)."""
-    steps = [step for step in COARSENINGS if (step == "quarter" and allow_quarters)
-             or (step == "rows" and groups.get(spec.row_field)) or (step == "columns" and groups.get(spec.column_field))]
+    steps = [
+        step
+        for step in COARSENINGS
+        if (step == "quarter" and allow_quarters)
+        or (step == "rows" and groups.get(spec.row_field))
+        or (step == "columns" and groups.get(spec.column_field))
+    ]
     forms = []
     for size in range(len(steps) + 1):
         for chosen in combinations(steps, size):
@@ -226,8 +258,15 @@ def listed_cells(cube: Cube, total: str) -> int:
     return sum(1 for period in cube.periods() for vector in cube.period_table(period, total).values() if vector[0] > 0)
 
 
-def choose_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, groups: Mapping[str, Mapping[str, Sequence[str]]],
-                allow_quarters: bool, max_hidden_share: float, pinned: list[str] | None = None) -> PublishedForm:
+def choose_form(
+    cube: Cube,
+    spec: AggregateSpec,
+    rule: ProtectionRule,
+    groups: Mapping[str, Mapping[str, Sequence[str]]],
+    allow_quarters: bool,
+    max_hidden_share: float,
+    pinned: list[str] | None = None,
+) -> PublishedForm:
     """The finest candidate form whose hidden share is at most `max_hidden_share`, else the
     candidate with the smallest hidden share; its audit says how many labels became "Sonstige".
     With `pinned` (the form of an earlier release) only that form is made."""
@@ -242,8 +281,9 @@ def choose_form(cube: Cube, spec: AggregateSpec, rule: ProtectionRule, groups: M
         cells = listed_cells(coarse, spec.total_label)
         try:
             # Stop a form once it cannot reach the target; the coarsest form is always finished.
-            form = protect_form(coarse, spec, rule, name, period_field,
-                                float("inf") if last else max_hidden_share * cells)
+            form = protect_form(
+                coarse, spec, rule, name, period_field, float("inf") if last else max_hidden_share * cells
+            )
         except TooMuchHidden:
             tried.append({"form": list(name), "hidden_share_above": max_hidden_share})
             continue

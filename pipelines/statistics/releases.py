@@ -54,9 +54,16 @@ class Released:
         temporary.replace(state_dir / STATE_FILE)  # atomic: a crash leaves the old state
 
 
-def finalise(form_name: list[str], period_field: str, row_field: str, column_field: str, columns: list[str],
-             rows: list[dict[str, Any]], tallies: dict[str, dict[str, int]],
-             released: Released | None) -> tuple[list[dict[str, Any]], Released, dict]:
+def finalise(
+    form_name: list[str],
+    period_field: str,
+    row_field: str,
+    column_field: str,
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    tallies: dict[str, dict[str, int]],
+    released: Released | None,
+) -> tuple[list[dict[str, Any]], Released, dict]:
     """The rows of this release: released periods unchanged, new closed periods as computed,
     the open period left out. Returns rows, the state to save, and the audit entries that
     describe the released rows (cells, hidden share, hidden cells, `releases`).
@@ -66,7 +73,8 @@ def finalise(form_name: list[str], period_field: str, row_field: str, column_fie
     if released is not None and (released.form != form_name or released.period_field != period_field):
         raise FormChanged(
             f"Die Veröffentlichungsform {form_name} weicht von der früheren ({released.form}) ab: frühere "
-            f"Zeiträume blieben sonst nicht unverändert. Für eine neue Reihe {STATE_FILE} im Build-Zustand löschen.")
+            f"Zeiträume blieben sonst nicht unverändert. Für eine neue Reihe {STATE_FILE} im Build-Zustand löschen."
+        )
     state = released or Released(form_name, period_field, columns)
     before = len(state.periods)
     by_period: dict[str, list[dict[str, Any]]] = {}
@@ -93,11 +101,13 @@ def finalise(form_name: list[str], period_field: str, row_field: str, column_fie
         "months": len(state.periods),
         "cells": len(final),
         "cells_published": len(final) - len(hidden),
-        "cells_suppressed": {reason: sum(entry[reason] for entry in state.periods.values())
-                             for reason in ("primary", "secondary")},
+        "cells_suppressed": {
+            reason: sum(entry[reason] for entry in state.periods.values()) for reason in ("primary", "secondary")
+        },
         "hidden_share": round(len(hidden) / len(final), 4) if final else 0.0,
-        "suppressed_cells": [{"monat": row[period_field], "zeile": row[row_field], "spalte": row[column_field]}
-                             for row in hidden],
+        "suppressed_cells": [
+            {"monat": row[period_field], "zeile": row[row_field], "spalte": row[column_field]} for row in hidden
+        ],
         "releases": audit,
     }
     return final, state, summary

@@ -35,7 +35,9 @@ class Table:
         """
         rows = tuple(sorted({row for row, _ in counts if row != total}))
         columns = tuple(sorted({column for _, column in counts if column != total}))
-        full = {(row, column): int(counts.get((row, column), 0)) for row in rows + (total,) for column in columns + (total,)}
+        full = {
+            (row, column): int(counts.get((row, column), 0)) for row in rows + (total,) for column in columns + (total,)
+        }
         table = cls(rows, columns, total, full)
         for members, margin in table.lines():
             if sum(full[cell] for cell in members) != full[margin]:

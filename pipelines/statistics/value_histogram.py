@@ -84,7 +84,8 @@ class ValueHistogram:
             return
         parts = [self._compacted] + [
             (cells, values, np.ones(len(cells), dtype=np.int64) if counts is None else counts)
-            for cells, values, counts in self._raw]
+            for cells, values, counts in self._raw
+        ]
         # Dropped here, so that only `parts` holds the arrays and reduce_pairs can free them early.
         self._raw, self._raw_pairs, self._compacted = [], 0, _no_pairs()
         self._compacted = reduce_pairs(parts)
@@ -98,16 +99,20 @@ class ValueHistogram:
         return len(self._compacted[0]) + self._raw_pairs
 
 
-def summaries_per_cell(cells: np.ndarray, values: np.ndarray, counts: np.ndarray,
-               within_days: int | None) -> dict[int, MeasureSummary]:
+def summaries_per_cell(
+    cells: np.ndarray, values: np.ndarray, counts: np.ndarray, within_days: int | None
+) -> dict[int, MeasureSummary]:
     """Count, sum, values within the limit and median per cell, from sorted (cell, value, count) pairs."""
     if len(cells) == 0:
         return {}
     starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
     per_cell = np.add.reduceat(counts, starts)
     totals = np.add.reduceat(values * counts, starts)
-    within = (np.add.reduceat(np.where(values <= within_days, counts, 0), starts)
-              if within_days is not None else np.zeros(len(starts), dtype=np.int64))
+    within = (
+        np.add.reduceat(np.where(values <= within_days, counts, 0), starts)
+        if within_days is not None
+        else np.zeros(len(starts), dtype=np.int64)
+    )
     cumulative = np.cumsum(counts)
     before = cumulative[starts] - counts[starts]  # values in all earlier cells
     # Ranks are 0-based within the cell; the pair holding rank k is the first whose

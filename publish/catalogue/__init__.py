@@ -5,6 +5,7 @@ describe the same datasets with the same URLs, sizes and checksums; this module 
 them once from ``build/portal.json`` and ``build/datasets/<id>/datapackage.json`` so the
 three cannot drift apart.
 """
+
 from publish.catalogue.model import (
     SAMPLE_NOTE,
     Agent,
@@ -17,5 +18,16 @@ from publish.catalogue.model import (
 )
 from publish.catalogue.reader import file_digest, file_format, read_catalogue
 
-__all__ = ["SAMPLE_NOTE", "Agent", "Catalogue", "CatalogueError", "Contact", "DatasetEntry",
-           "Distribution", "Licence", "file_digest", "file_format", "read_catalogue"]
+__all__ = [
+    "SAMPLE_NOTE",
+    "Agent",
+    "Catalogue",
+    "CatalogueError",
+    "Contact",
+    "DatasetEntry",
+    "Distribution",
+    "Licence",
+    "file_digest",
+    "file_format",
+    "read_catalogue",
+]

@@ -1,4 +1,5 @@
 """The catalogue's parts: datasets, their distributions, licence, publisher, contact."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Reading ``build/`` into the Catalogue."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -101,8 +102,9 @@ def _contact(contact: dict | None) -> Contact:
     contact = contact or {}
     if not (contact.get("email") or contact.get("url")):
         raise CatalogueError("Kontakt: E-Mail oder Webadresse fehlt (metadata/publisher.yaml)")
-    return Contact(name=contact.get("name") or "", email=contact.get("email"), url=contact.get("url"),
-                   phone=contact.get("phone"))
+    return Contact(
+        name=contact.get("name") or "", email=contact.get("email"), url=contact.get("url"), phone=contact.get("phone")
+    )
 
 
 def dataset_landing_page(base_url: str, dataset_id: str) -> str:
@@ -114,13 +116,23 @@ def _file_distribution(path: Path, described: dict, landing: str, title: str, de
     size, sha256 = _size_and_sha256(path, described)
     file_type, media_type = file_format(path)
     url = landing + path.name
-    return Distribution(key=path.name, title=f"{title} ({file_type})", description=description,
-                        access_url=url, download_url=url, file_type=file_type, media_type=media_type,
-                        byte_size=size, sha256=sha256, path=path)
+    return Distribution(
+        key=path.name,
+        title=f"{title} ({file_type})",
+        description=description,
+        access_url=url,
+        download_url=url,
+        file_type=file_type,
+        media_type=media_type,
+        byte_size=size,
+        sha256=sha256,
+        path=path,
+    )
 
 
-def _distributions(build: BuildFolder, package: dict, landing: str,
-                   datasette_url: str) -> tuple[list[Distribution], list[str]]:
+def _distributions(
+    build: BuildFolder, package: dict, landing: str, datasette_url: str
+) -> tuple[list[Distribution], list[str]]:
     folder = build.dataset_dir(package["name"])
     distributions: list[Distribution] = []
     tables: list[str] = []
@@ -130,20 +142,32 @@ def _distributions(build: BuildFolder, package: dict, landing: str,
         distributions.append(_file_distribution(folder / resource["path"], resource, landing, title, description))
         json_copy = (resource.get("kommune") or {}).get("json")
         if json_copy:
-            distributions.append(_file_distribution(folder / json_copy["path"], json_copy, landing, title,
-                                                    description))
+            distributions.append(_file_distribution(folder / json_copy["path"], json_copy, landing, title, description))
         tables.append(resource["name"])
-        distributions.append(Distribution(
-            key=f"api:{resource['name']}", title=f"{title} (Datasette-API)",
-            description="Abfragen, filtern und exportieren über die Datasette-API (JSON, CSV, SQL).",
-            access_url=f"{datasette_url}/{resource['name']}", download_url=None,
-            file_type="JSON", media_type="application/json", is_api=True,
-        ))
-    descriptor = _file_distribution(folder / PACKAGE_FILE, {}, landing,
-                                    "Datenpaket-Beschreibung", "Schema, Lizenz und Herkunft aller Dateien "
-                                    "dieses Datensatzes (Frictionless Data Package).")
-    distributions.append(Distribution(**{**descriptor.__dict__, "title": "Datenpaket-Beschreibung (JSON)",
-                                         "conforms_to": DATA_PACKAGE_SPEC}))
+        distributions.append(
+            Distribution(
+                key=f"api:{resource['name']}",
+                title=f"{title} (Datasette-API)",
+                description="Abfragen, filtern und exportieren über die Datasette-API (JSON, CSV, SQL).",
+                access_url=f"{datasette_url}/{resource['name']}",
+                download_url=None,
+                file_type="JSON",
+                media_type="application/json",
+                is_api=True,
+            )
+        )
+    descriptor = _file_distribution(
+        folder / PACKAGE_FILE,
+        {},
+        landing,
+        "Datenpaket-Beschreibung",
+        "Schema, Lizenz und Herkunft aller Dateien dieses Datensatzes (Frictionless Data Package).",
+    )
+    distributions.append(
+        Distribution(
+            **{**descriptor.__dict__, "title": "Datenpaket-Beschreibung (JSON)", "conforms_to": DATA_PACKAGE_SPEC}
+        )
+    )
     return distributions, tables
 
 
@@ -213,7 +237,9 @@ def read_catalogue(build: BuildFolder | Path | str) -> Catalogue:
         publisher=_agent(publisher),
         contact=_contact(publisher.get("contact")),
         licence=_licence((portal.get("licences") or {}).get(licence_code), licence_code),
-        themes={code: theme["label"] for code, theme in ((portal.get("themes") or {}).get("data_themes") or {}).items()},
+        themes={
+            code: theme["label"] for code, theme in ((portal.get("themes") or {}).get("data_themes") or {}).items()
+        },
         datasets=[_checked_entry(build, package, base_url, datasette_url) for package in build.packages],
     )
 

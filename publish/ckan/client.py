@@ -1,4 +1,5 @@
 """A ckanapi client that retries transient errors, counts writes and never leaks the token."""
+
 from __future__ import annotations
 
 import logging
@@ -58,8 +59,15 @@ def _is_transient(error: Exception) -> bool:
     if isinstance(error, (requests.ConnectionError, requests.Timeout)):
         return True
     if isinstance(error, ckanapi.CKANAPIError) and not isinstance(
-            error, (ckanapi.ValidationError, ckanapi.NotFound, ckanapi.NotAuthorized,
-                    ckanapi.SearchError, ckanapi.SearchQueryError)):
+        error,
+        (
+            ckanapi.ValidationError,
+            ckanapi.NotFound,
+            ckanapi.NotAuthorized,
+            ckanapi.SearchError,
+            ckanapi.SearchQueryError,
+        ),
+    ):
         # ckanapi raises the bare CKANAPIError with the HTTP status for non-JSON answers.
         match = _ANSWER_STATUS.match(str(error))
         return match is not None and int(match[1]) in RETRY_STATUS
@@ -77,8 +85,16 @@ class CkanClient:
     write calls, ``calls`` every call by action name.
     """
 
-    def __init__(self, url: str, token: str | None, *, retries: int = 3, backoff: float = 0.5,
-                 timeout: float = 30.0, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        url: str,
+        token: str | None,
+        *,
+        retries: int = 3,
+        backoff: float = 0.5,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.url = url.rstrip("/")
         self._token = token
         self._remote = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="offene-kommune/ckan")
@@ -99,16 +115,17 @@ class CkanClient:
             self.calls[action] += 1
             try:
                 return self._remote.call_action(
-                    action, data or {}, files=files, requests_kwargs={"timeout": self._timeout})
+                    action, data or {}, files=files, requests_kwargs={"timeout": self._timeout}
+                )
             except ckanapi.NotFound as error:
                 raise CkanNotFound(self.safe(f"CKAN kennt das Objekt nicht ({action}): {error}")) from None
             except ckanapi.ValidationError as error:
                 details = error.error_dict if isinstance(error.error_dict, dict) else str(error)
-                raise CkanRejected(self.safe(f"CKAN lehnt {action} ab: {_format_details(details)}"),
-                                   details) from None
+                raise CkanRejected(self.safe(f"CKAN lehnt {action} ab: {_format_details(details)}"), details) from None
             except ckanapi.NotAuthorized as error:
-                raise CkanRejected(self.safe(f"CKAN verweigert {action}: keine Berechtigung ({error})"),
-                                   self.safe(str(error))) from None
+                raise CkanRejected(
+                    self.safe(f"CKAN verweigert {action}: keine Berechtigung ({error})"), self.safe(str(error))
+                ) from None
             except Exception as error:  # noqa: BLE001 - sorted into transient/permanent below
                 if not _is_transient(error):
                     raise CkanError(self.safe(f"CKAN-Aufruf {action} fehlgeschlagen: {error}")) from None
@@ -122,9 +139,12 @@ class CkanClient:
         try:
             result = self._policy.run(attempt, sleep=self._sleep, before_retry=before_retry)
         except GaveUp as gave_up:
-            raise CkanUnavailable(self.safe(
-                f"CKAN unter {self.url} antwortet nicht ({action}, {gave_up.attempts} Versuche): "
-                f"{gave_up.last.reason}")) from None
+            raise CkanUnavailable(
+                self.safe(
+                    f"CKAN unter {self.url} antwortet nicht ({action}, {gave_up.attempts} Versuche): "
+                    f"{gave_up.last.reason}"
+                )
+            ) from None
         if is_write(action):
             self.writes += 1
         return result

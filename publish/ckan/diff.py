@@ -1,4 +1,5 @@
 """Field-by-field difference between the dataset CKAN holds and the one we would send."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,8 +7,22 @@ from dataclasses import dataclass
 from publish.ckan.mapping import HASH_KEY, RESOURCE_KEY, extras_of
 
 PACKAGE_FIELDS = ("title", "notes", "url", "license_id", "private")
-RESOURCE_FIELDS = ("name", "description", "url", "format", "mimetype", "license", "size", "hash",
-                   "download_url", "access_url", "uri", "status", "conforms_to", "access_services")
+RESOURCE_FIELDS = (
+    "name",
+    "description",
+    "url",
+    "format",
+    "mimetype",
+    "license",
+    "size",
+    "hash",
+    "download_url",
+    "access_url",
+    "uri",
+    "status",
+    "conforms_to",
+    "access_services",
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +77,7 @@ def package_changes(current: dict | None, desired: dict, *, compare_urls: bool =
     for key in sorted(set(old_resources) | set(new_resources), key=str):
         old, new = old_resources.get(key), new_resources.get(key)
         if old is None or new is None:
-            changes.append(FieldChange(f"resources[{key}]", "vorhanden" if old else None,
-                                       "vorhanden" if new else None))
+            changes.append(FieldChange(f"resources[{key}]", "vorhanden" if old else None, "vorhanden" if new else None))
             continue
         for name in RESOURCE_FIELDS:
             if name == "url" and not compare_urls:

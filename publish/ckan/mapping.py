@@ -7,6 +7,7 @@ so CKAN's own DCAT output carries the same metadata as our catalogue: extras suc
 and IANA URIs, ``license`` as DCAT-AP.de licence URI, ``size``, ``hash``. ``uri`` extras
 make CKAN use our catalogue's URIs as subjects, so both catalogues name the same things.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,16 +49,18 @@ def organization_dict(catalogue: Catalogue) -> dict:
         "name": organization_name(catalogue),
         "title": publisher.name,
         "description": f"{publisher.name} (Amtlicher Gemeindeschlüssel {publisher.ags}). "
-                       f"Veröffentlicht über {catalogue.base_url}/",
-        "extras": _extras({
-            "ags": publisher.ags,
-            "political_geocoding_uri": publisher.political_geocoding_uri,
-            "publisher_type": PUBLISHER_TYPE + publisher.type,
-            "homepage": publisher.homepage,
-            "contact_name": contact.name,
-            "contact_email": contact.email,
-            "contact_url": contact.url,
-        }),
+        f"Veröffentlicht über {catalogue.base_url}/",
+        "extras": _extras(
+            {
+                "ags": publisher.ags,
+                "political_geocoding_uri": publisher.political_geocoding_uri,
+                "publisher_type": PUBLISHER_TYPE + publisher.type,
+                "homepage": publisher.homepage,
+                "contact_name": contact.name,
+                "contact_email": contact.email,
+                "contact_url": contact.url,
+            }
+        ),
     }
 
 
@@ -103,12 +106,16 @@ def _resource(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, upl
         resource["conforms_to"] = json.dumps([dist.conforms_to])
     if dist.is_api:
         resource["resource_type"] = "api"
-        resource["access_services"] = json.dumps([{
-            "uri": str(service_uri(catalogue)),
-            "title": f"Datasette-API {catalogue.title}",
-            "endpoint_url": [catalogue.datasette_url],
-            "endpoint_description": "https://docs.datasette.io/en/stable/json_api.html",
-        }])
+        resource["access_services"] = json.dumps(
+            [
+                {
+                    "uri": str(service_uri(catalogue)),
+                    "title": f"Datasette-API {catalogue.title}",
+                    "endpoint_url": [catalogue.datasette_url],
+                    "endpoint_description": "https://docs.datasette.io/en/stable/json_api.html",
+                }
+            ]
+        )
     return resource
 
 

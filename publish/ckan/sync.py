@@ -5,6 +5,7 @@ dataset whose hash matches is not written again. A dataset is written in one cal
 mode) or, when files are uploaded, the hash is written last, so a run that breaks off
 leaves the old hash behind and the next run repairs the dataset.
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,9 +71,11 @@ class PublishReport:
             out.append(f"! {name}: FEHLER: {message}")
         for name in self.not_attempted:
             out.append(f"! {name}: nicht versucht, CKAN war nicht erreichbar")
-        summary = (f"{len(self.created)} neu, {len(self.updated)} geändert, {len(self.unchanged)} unverändert, "
-                   f"{len(self.removed)} gelöscht, {len(self.failed) + len(self.not_attempted)} fehlgeschlagen"
-                   f"{'' if self.dry_run else f', {self.writes} Schreibzugriffe'}")
+        summary = (
+            f"{len(self.created)} neu, {len(self.updated)} geändert, {len(self.unchanged)} unverändert, "
+            f"{len(self.removed)} gelöscht, {len(self.failed) + len(self.not_attempted)} fehlgeschlagen"
+            f"{'' if self.dry_run else f', {self.writes} Schreibzugriffe'}"
+        )
         out.append(("Probelauf (nichts geändert): " if self.dry_run else "") + summary)
         return out
 
@@ -116,9 +119,11 @@ def _ensure(client: CkanClient, report: PublishReport, kind: str, desired: dict,
                 raise
         return
     wanted_extras = {e["key"]: e["value"] for e in desired.get("extras", [])}
-    differs = (current.get("title") != desired["title"]
-               or current.get("description") != desired["description"]
-               or extras_of(current) != wanted_extras)
+    differs = (
+        current.get("title") != desired["title"]
+        or current.get("description") != desired["description"]
+        or extras_of(current) != wanted_extras
+    )
     if differs:
         report.setup.append(f"~ {label}: {would}geändert")
         if not dry_run:
@@ -128,13 +133,11 @@ def _ensure(client: CkanClient, report: PublishReport, kind: str, desired: dict,
 def _with_resource_ids(desired: dict, current: dict) -> dict:
     """Keep CKAN's resource ids (and so their URLs) for resources we update."""
     ids = {r.get(RESOURCE_KEY): r["id"] for r in current.get("resources") or [] if r.get(RESOURCE_KEY)}
-    resources = [{**r, "id": ids[r[RESOURCE_KEY]]} if r[RESOURCE_KEY] in ids else r
-                 for r in desired["resources"]]
+    resources = [{**r, "id": ids[r[RESOURCE_KEY]]} if r[RESOURCE_KEY] in ids else r for r in desired["resources"]]
     return {**desired, "id": current["id"], "state": "active", "resources": resources}
 
 
-def _write_package(client: CkanClient, desired: dict, current: dict | None,
-                   files: dict[str, Path]) -> None:
+def _write_package(client: CkanClient, desired: dict, current: dict | None, files: dict[str, Path]) -> None:
     """Create or update one dataset; with ``files`` upload them and write the hash last."""
     staged = {**desired, "extras": [e for e in desired["extras"] if e["key"] != HASH_KEY]} if files else desired
     if current is None:
@@ -156,8 +159,7 @@ def _write_package(client: CkanClient, desired: dict, current: dict | None,
     by_key = {r.get(RESOURCE_KEY): r for r in written["resources"]}
     for key, path in files.items():
         with path.open("rb") as handle:
-            client.call("resource_patch", {"id": by_key[key]["id"], "url": path.name},
-                        files={"upload": handle})
+            client.call("resource_patch", {"id": by_key[key]["id"], "url": path.name}, files={"upload": handle})
     client.call("package_patch", {"id": written["id"], "extras": desired["extras"]})
 
 
@@ -174,9 +176,17 @@ def _ours_in_ckan(client: CkanClient, organization: str) -> list[str]:
     """Names of datasets in the organisation that this portal created."""
     names, start = [], 0
     while True:
-        result = _object(client, "package_search", {
-            "fq": f'organization:{organization} AND extras_{MANAGED_BY_KEY}:"{MANAGED_BY_VALUE}"',
-            "include_private": True, "rows": 500, "start": start, "fl": "name"})
+        result = _object(
+            client,
+            "package_search",
+            {
+                "fq": f'organization:{organization} AND extras_{MANAGED_BY_KEY}:"{MANAGED_BY_VALUE}"',
+                "include_private": True,
+                "rows": 500,
+                "start": start,
+                "fl": "name",
+            },
+        )
         names += [r["name"] for r in result["results"]]
         start += 500
         if start >= result["count"]:
@@ -185,13 +195,20 @@ def _ours_in_ckan(client: CkanClient, organization: str) -> list[str]:
 
 def _declared(build: BuildFolder, catalogue: Catalogue) -> set[str]:
     """Datasets the build knows, including failed ones that have no version to publish yet."""
-    return {entry.id for entry in catalogue.datasets} | {
-        entry["id"] for entry in build.report.get("datasets", [])}
+    return {entry.id for entry in catalogue.datasets} | {entry["id"] for entry in build.report.get("datasets", [])}
 
 
-def publish_ckan(build_dir: BuildFolder | Path, url: str, token: str | None, *, dry_run: bool = False,
-                 prune: bool = False, upload: bool = False, progress: Progress | None = None,
-                 client: CkanClient | None = None) -> PublishReport:
+def publish_ckan(
+    build_dir: BuildFolder | Path,
+    url: str,
+    token: str | None,
+    *,
+    dry_run: bool = False,
+    prune: bool = False,
+    upload: bool = False,
+    progress: Progress | None = None,
+    client: CkanClient | None = None,
+) -> PublishReport:
     """Publish what ``build_dir`` holds to the CKAN at ``url``.
 
     ``token`` is a CKAN API token with rights to create the organisation, groups and
@@ -244,15 +261,24 @@ def publish_ckan(build_dir: BuildFolder | Path, url: str, token: str | None, *, 
     return report
 
 
-def _sync_one(client: CkanClient, report: PublishReport, name: str, desired: dict,
-              files: dict[str, Path], dry_run: bool, upload: bool) -> None:
+def _sync_one(
+    client: CkanClient,
+    report: PublishReport,
+    name: str,
+    desired: dict,
+    files: dict[str, Path],
+    dry_run: bool,
+    upload: bool,
+) -> None:
     current = _show(client, "package_show", name)
     if current is not None and extras_of(current).get(MANAGED_BY_KEY) != MANAGED_BY_VALUE:
-        raise CkanRejected(f"Name {name!r} ist in CKAN schon von einem Datensatz belegt, "
-                           "den das Portal nicht angelegt hat; nichts geändert", {})
+        raise CkanRejected(
+            f"Name {name!r} ist in CKAN schon von einem Datensatz belegt, "
+            "den das Portal nicht angelegt hat; nichts geändert",
+            {},
+        )
     wanted_hash = extras_of(desired)[HASH_KEY]
-    if current is not None and current.get("state") == "active" \
-            and extras_of(current).get(HASH_KEY) == wanted_hash:
+    if current is not None and current.get("state") == "active" and extras_of(current).get(HASH_KEY) == wanted_hash:
         report.unchanged.append(name)
         return
     report.changes[name] = package_changes(current, desired, compare_urls=not upload)
@@ -265,8 +291,9 @@ def _sync_one(client: CkanClient, report: PublishReport, name: str, desired: dic
             raise
 
 
-def _prune(client: CkanClient, report: PublishReport, organization: str, declared: set[str],
-           prune: bool, dry_run: bool) -> None:
+def _prune(
+    client: CkanClient, report: PublishReport, organization: str, declared: set[str], prune: bool, dry_run: bool
+) -> None:
     if dry_run and _show(client, "organization_show", organization) is None:
         return
     for name in sorted(set(_ours_in_ckan(client, organization)) - declared):

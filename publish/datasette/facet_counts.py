@@ -6,6 +6,7 @@ table without filters always gives the same counts within a release, so the buil
 in `portal_facet_counts`, in the order Datasette shows them (`count desc, value`), and
 `publish.datasette.facets` answers unfiltered facets from there.
 """
+
 from __future__ import annotations
 
 import sqlite_utils
@@ -32,11 +33,13 @@ def store_facet_counts(db: sqlite_utils.Database, resource: dict) -> int:
     stored = 0
     with db.conn:  # commits: the build closes the database right after
         for column in resource.get("kommune", {}).get("facets", []):
-            cursor = db.execute(f"""
+            cursor = db.execute(
+                f"""
                 INSERT INTO [{FACET_COUNTS_TABLE}] (table_name, column_name, rank, value, count)
                 SELECT ?, ?, row_number() OVER (ORDER BY count DESC, value), value, count FROM (
                     SELECT [{column}] AS value, count(*) AS count FROM [{table}]
                     WHERE [{column}] IS NOT NULL GROUP BY [{column}] ORDER BY count DESC, value LIMIT {VALUES_KEPT})""",
-                [table, column])
+                [table, column],
+            )
             stored += cursor.rowcount
     return stored

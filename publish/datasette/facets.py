@@ -11,6 +11,7 @@ Datasette registers its facet classes as the built-in plugin `datasette.facets`;
 type "column" would both run, so `register()` takes that plugin's place with this module
 (Datasette's date and array facets unchanged).
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,11 @@ from publish.datasette.facet_counts import FACET_COUNTS_TABLE, VALUES_KEPT
 BUILT_IN_FACETS = "datasette.facets"
 PLUGIN_NAME = "offene-kommune-facets"
 # Datasette 0.65's per-column facet SQL (facets.py, ColumnFacet.facet_results).
-_FACET_SQL = re.compile(r"^\s*select (?P<column>.+?) as value, count\(\*\) as count from \(.*\)\s*where .+ is not null"
-                        r"\s*group by .+ order by count desc, value limit (?P<limit>\d+)\s*$", re.S)
+_FACET_SQL = re.compile(
+    r"^\s*select (?P<column>.+?) as value, count\(\*\) as count from \(.*\)\s*where .+ is not null"
+    r"\s*group by .+ order by count desc, value limit (?P<limit>\d+)\s*$",
+    re.S,
+)
 
 
 def register() -> None:
@@ -75,7 +79,8 @@ class StoredCountsColumnFacet(ColumnFacet):
             return {}
         rows = await database.execute(
             f"select column_name, count(*) from [{FACET_COUNTS_TABLE}] where table_name = ? group by column_name",
-            [self.table])
+            [self.table],
+        )
         return {row[0]: row[1] for row in rows}
 
 
@@ -102,5 +107,7 @@ class _StoredFacetQueries:
                     database,
                     f"select value, count from [{FACET_COUNTS_TABLE}] where table_name = ? and column_name = ?"
                     " order by rank limit ?",
-                    [self._table, column, limit], **options)
+                    [self._table, column, limit],
+                    **options,
+                )
         return await self._datasette.execute(database, sql, params, **options)

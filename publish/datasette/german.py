@@ -5,6 +5,7 @@ syntax error') and adds its own ("Statement must be a SELECT", an HTML "SQL quer
 long" page). Citizens read the German sentence; the original message stays beside it (marked
 English) because it names the exact spot. JSON answers keep Datasette's messages for machines.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,44 +21,65 @@ class GermanError:
 
 
 _PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"no such table: (?P<name>.+)", re.I),
-     "Die Tabelle „{name}“ gibt es in der Datenbank nicht. Die vorhandenen Tabellen stehen in der Übersicht."),
-    (re.compile(r"no such column: (?P<name>.+)", re.I),
-     "Die Spalte „{name}“ gibt es in den abgefragten Tabellen nicht."),
-    (re.compile(r"no such function: (?P<name>.+)", re.I),
-     "Die Funktion „{name}“ kennt die Datenbank nicht."),
-    (re.compile(r'near "(?P<name>.*)": syntax error', re.I),
-     "Die Abfrage enthält einen Schreibfehler (SQL-Syntaxfehler) bei „{name}“."),
-    (re.compile(r"incomplete input", re.I),
-     "Die Abfrage ist unvollständig, zum Beispiel fehlt eine schließende Klammer oder ein Anführungszeichen."),
-    (re.compile(r"unrecognized token: (?P<name>.+)", re.I),
-     "Die Abfrage enthält ein unbekanntes Zeichen: {name}."),
-    (re.compile(r"ambiguous column name: (?P<name>.+)", re.I),
-     "Die Spalte „{name}“ kommt in mehreren Tabellen vor; nennen Sie die Tabelle davor (tabelle.spalte)."),
-    (re.compile(r"Statement must be a SELECT", re.I),
-     "Hier sind nur lesende Abfragen erlaubt: Die Abfrage muss mit SELECT oder WITH beginnen."),
-    (re.compile(r"Statement contained a disallowed PRAGMA", re.I),
-     "Diese PRAGMA-Anweisung ist nicht erlaubt; erlaubt sind nur lesende Abfragen."),
-    (re.compile(r"You can only execute one statement at a time", re.I),
-     "Bitte nur eine Abfrage auf einmal ausführen (ohne Semikolon dazwischen)."),
-    (re.compile(r"Cannot sort table by (?P<name>.+)", re.I),
-     "Nach „{name}“ kann diese Tabelle nicht sortiert werden: Die Spalte gibt es nicht oder sie ist nicht sortierbar."),
-    (re.compile(r"Cannot use _sort and _sort_desc at the same time", re.I),
-     "Bitte nur eine Sortierung angeben: aufsteigend (_sort) oder absteigend (_sort_desc)."),
-    (re.compile(r"_size must be a positive integer", re.I),
-     "Die Zahl der Zeilen je Seite (_size) muss eine positive ganze Zahl sein."),
-    (re.compile(r"_size must be <= (?P<name>\d+)", re.I),
-     "Höchstens {name} Zeilen je Seite (_size) sind möglich."),
-    (re.compile(r"interrupted", re.I),
-     "Die Abfrage hat zu lange gedauert und wurde abgebrochen."),
+    (
+        re.compile(r"no such table: (?P<name>.+)", re.I),
+        "Die Tabelle „{name}“ gibt es in der Datenbank nicht. Die vorhandenen Tabellen stehen in der Übersicht.",
+    ),
+    (
+        re.compile(r"no such column: (?P<name>.+)", re.I),
+        "Die Spalte „{name}“ gibt es in den abgefragten Tabellen nicht.",
+    ),
+    (re.compile(r"no such function: (?P<name>.+)", re.I), "Die Funktion „{name}“ kennt die Datenbank nicht."),
+    (
+        re.compile(r'near "(?P<name>.*)": syntax error', re.I),
+        "Die Abfrage enthält einen Schreibfehler (SQL-Syntaxfehler) bei „{name}“.",
+    ),
+    (
+        re.compile(r"incomplete input", re.I),
+        "Die Abfrage ist unvollständig, zum Beispiel fehlt eine schließende Klammer oder ein Anführungszeichen.",
+    ),
+    (re.compile(r"unrecognized token: (?P<name>.+)", re.I), "Die Abfrage enthält ein unbekanntes Zeichen: {name}."),
+    (
+        re.compile(r"ambiguous column name: (?P<name>.+)", re.I),
+        "Die Spalte „{name}“ kommt in mehreren Tabellen vor; nennen Sie die Tabelle davor (tabelle.spalte).",
+    ),
+    (
+        re.compile(r"Statement must be a SELECT", re.I),
+        "Hier sind nur lesende Abfragen erlaubt: Die Abfrage muss mit SELECT oder WITH beginnen.",
+    ),
+    (
+        re.compile(r"Statement contained a disallowed PRAGMA", re.I),
+        "Diese PRAGMA-Anweisung ist nicht erlaubt; erlaubt sind nur lesende Abfragen.",
+    ),
+    (
+        re.compile(r"You can only execute one statement at a time", re.I),
+        "Bitte nur eine Abfrage auf einmal ausführen (ohne Semikolon dazwischen).",
+    ),
+    (
+        re.compile(r"Cannot sort table by (?P<name>.+)", re.I),
+        "Nach „{name}“ kann diese Tabelle nicht sortiert werden: Die Spalte gibt es nicht oder sie ist nicht "
+        "sortierbar.",
+    ),
+    (
+        re.compile(r"Cannot use _sort and _sort_desc at the same time", re.I),
+        "Bitte nur eine Sortierung angeben: aufsteigend (_sort) oder absteigend (_sort_desc).",
+    ),
+    (
+        re.compile(r"_size must be a positive integer", re.I),
+        "Die Zahl der Zeilen je Seite (_size) muss eine positive ganze Zahl sein.",
+    ),
+    (re.compile(r"_size must be <= (?P<name>\d+)", re.I), "Höchstens {name} Zeilen je Seite (_size) sind möglich."),
+    (re.compile(r"interrupted", re.I), "Die Abfrage hat zu lange gedauert und wurde abgebrochen."),
 ]
 
 
 def time_limit_sentence(limit_ms: int) -> str:
     seconds = f"{limit_ms / 1000:g}".replace(".", ",")
     unit = "Sekunde" if seconds == "1" else "Sekunden"
-    return (f"Die Abfrage hat länger als {seconds} {unit} gedauert und wurde abgebrochen. Schränken Sie sie ein, "
-            "zum Beispiel mit WHERE oder LIMIT, oder laden Sie die ganze Tabelle als CSV herunter.")
+    return (
+        f"Die Abfrage hat länger als {seconds} {unit} gedauert und wurde abgebrochen. Schränken Sie sie ein, "
+        "zum Beispiel mit WHERE oder LIMIT, oder laden Sie die ganze Tabelle als CSV herunter."
+    )
 
 
 def german_error(message: str | None, *, title: str | None = None, time_limit_ms: int = 1000) -> GermanError:

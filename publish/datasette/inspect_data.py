@@ -5,6 +5,7 @@ With it Datasette 0.65 takes the row count of an unfiltered table page from the 
 running `select count(*)` (views/table.py), and the database hash (shown on /daten/, the ETag of
 the database download) without reading the whole file on the first request of a release.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,14 @@ def write_inspect_data(build: BuildFolder) -> Path:
         counts = {name: connection.execute(f"select count(*) from [{name}]").fetchone()[0] for name in names}
     finally:
         connection.close()
-    data = {path.stem: {
-        "hash": inspect_hash(path),
-        "size": path.stat().st_size,
-        "file": path.name,  # the release folder is renamed after the build
-        "tables": {name: {"count": count} for name, count in counts.items()},
-    }}
+    data = {
+        path.stem: {
+            "hash": inspect_hash(path),
+            "size": path.stat().st_size,
+            "file": path.name,  # the release folder is renamed after the build
+            "tables": {name: {"count": count} for name, count in counts.items()},
+        }
+    }
     target = inspect_path(build)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, indent=2), encoding="utf-8")

@@ -1,5 +1,6 @@
 """Datasette's metadata for portal.db: German titles and descriptions for the database,
 every table and every column, with licence, source, last update and the KPI canned queries."""
+
 from __future__ import annotations
 
 import json
@@ -66,7 +67,8 @@ def datasette_metadata(build: BuildFolder) -> dict:
     tables[FACET_COUNTS_TABLE] = {"hidden": True}  # the build's stored facet counts (publish/datasette/facet_counts.py)
     tables[PORTAL_DATASETS_TABLE] = {
         "title": "Datensätze des Portals",
-        "description": "Welche Datensätze das Portal veröffentlicht, wie oft sie erneuert werden sollen und wann sie zuletzt erneuert wurden.",
+        "description": "Welche Datensätze das Portal veröffentlicht, wie oft sie erneuert werden sollen "
+        "und wann sie zuletzt erneuert wurden.",
         "source": publisher["name"],
         "license": licence["title"],
         "license_url": licence["uri"],

@@ -6,6 +6,7 @@ release Datasette serves. Datasette learns nothing about the portal from its arg
 the database file, and that lies in the release folder next to `portal.json`, so the plugin
 finds the metadata there. A Datasette instance that does not serve a build gets nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -83,7 +84,8 @@ def _serves_build(datasette) -> bool:
 def prepare_jinja2_environment(env, datasette):
     """`german_error(message, title)` for the query page (publish/datasette/german.py)."""
     env.globals["german_error"] = lambda message, title=None: german_error(
-        message, title=title, time_limit_ms=datasette.setting("sql_time_limit_ms"))
+        message, title=title, time_limit_ms=datasette.setting("sql_time_limit_ms")
+    )
 
 
 @hookimpl
@@ -120,9 +122,19 @@ def handle_exception(datasette, request, exception):
     sql = request.args.get("sql") if status == 400 else None
 
     async def render():
-        html = await datasette.render_template(["error.html"], {
-            "ok": False, "error": german.original, "german": german, "status": status, "title": None,
-            "sql": sql, "form_action": datasette.urls.path(request.path)}, request=request)
+        html = await datasette.render_template(
+            ["error.html"],
+            {
+                "ok": False,
+                "error": german.original,
+                "german": german,
+                "status": status,
+                "title": None,
+                "sql": sql,
+                "form_action": datasette.urls.path(request.path),
+            },
+            request=request,
+        )
         return Response.html(html, status=status)
 
     return render
@@ -135,7 +147,9 @@ def _bad_sort_as_400(exception) -> None:
     takes status and message from the exception)."""
     if exception.status != 500:
         return
-    if re.fullmatch(r"Cannot sort table by (.+)", exception.message, flags=re.DOTALL) \
-            or exception.message == "Cannot use _sort and _sort_desc at the same time":
+    if (
+        re.fullmatch(r"Cannot sort table by (.+)", exception.message, flags=re.DOTALL)
+        or exception.message == "Cannot use _sort and _sort_desc at the same time"
+    ):
         exception.status = 400
         exception.message = german_error(exception.message).sentence

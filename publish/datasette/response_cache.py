@@ -13,6 +13,7 @@ change what the others receive.
 Every answer that went through the cache carries `ETag` and `Cache-Control: no-cache`: clients
 may keep it but ask again each time, and get `304 Not Modified` while the release is unchanged.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -175,8 +176,9 @@ class _Recorder:
         start = self._started()
         entry = CachedResponse(
             status=start["status"],
-            headers=tuple((name, value) for name, value in start.get("headers", [])
-                          if name.lower() not in _DROPPED_HEADERS),
+            headers=tuple(
+                (name, value) for name, value in start.get("headers", []) if name.lower() not in _DROPPED_HEADERS
+            ),
             body=body,
             etag=b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"',
         )

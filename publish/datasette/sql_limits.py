@@ -20,6 +20,7 @@ or Python holds the bytes:
 Each refusal reaches the visitor as a German message (HTTP 400), through Datasette's own
 error handling of failed queries.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,12 +41,18 @@ HEAP_LIMIT_BYTES = 256 * 2**20
 #: What a non-text, non-blob value costs in a fetched row (a Python int or float object).
 _SCALAR_BYTES = 32
 
-VALUE_TOO_BIG = (f"Ein einzelner Wert der Abfrage wäre größer als {VALUE_LIMIT_BYTES // 2**20} MB geworden. "
-                 "So große Werte liefert dieses Portal nicht aus.")
-RESULT_TOO_BIG = (f"Das Ergebnis der Abfrage ist größer als {RESULT_LIMIT_BYTES // 2**20} MB. Bitte weniger Zeilen "
-                  "oder Spalten abfragen (LIMIT, WHERE) oder den Datensatz als Datei herunterladen.")
-OUT_OF_MEMORY = ("Die Abfrage braucht mehr Arbeitsspeicher, als das Portal einer Abfrage gibt. Bitte die Abfrage "
-                 "vereinfachen oder den Datensatz als Datei herunterladen.")
+VALUE_TOO_BIG = (
+    f"Ein einzelner Wert der Abfrage wäre größer als {VALUE_LIMIT_BYTES // 2**20} MB geworden. "
+    "So große Werte liefert dieses Portal nicht aus."
+)
+RESULT_TOO_BIG = (
+    f"Das Ergebnis der Abfrage ist größer als {RESULT_LIMIT_BYTES // 2**20} MB. Bitte weniger Zeilen "
+    "oder Spalten abfragen (LIMIT, WHERE) oder den Datensatz als Datei herunterladen."
+)
+OUT_OF_MEMORY = (
+    "Die Abfrage braucht mehr Arbeitsspeicher, als das Portal einer Abfrage gibt. Bitte die Abfrage "
+    "vereinfachen oder den Datensatz als Datei herunterladen."
+)
 
 # SQLite's own messages for its limits, and the German one each becomes.
 _GERMAN = {"string or blob too big": VALUE_TOO_BIG, "out of memory": OUT_OF_MEMORY}

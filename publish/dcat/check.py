@@ -8,6 +8,7 @@ VALIDATING.md; in short: five shape files form the shapes graph, the vocabularie
 merged into the data graph (their ``skos:inScheme`` triples are what the vocabulary
 checks look at), and only results about nodes of our own data count.
 """
+
 from __future__ import annotations
 
 import functools
@@ -84,7 +85,8 @@ def _require(reference_dir: Path, relative: str) -> Path:
     if not path.is_file():
         raise ShapesNotFound(
             f"{path} fehlt: die offiziellen DCAT-AP.de-3.0-Shapes werden in {reference_dir} erwartet "
-            f"(Einstellung --shapes oder {SHAPES_ENV})")
+            f"(Einstellung --shapes oder {SHAPES_ENV})"
+        )
     return path
 
 
@@ -139,7 +141,11 @@ def check_graph(data: Graph, reference_dir: Path) -> ShaclReport:
     merged += load_vocabularies(reference_dir)
     merged += data
     _conforms, report_graph, _text_report = validate(
-        merged, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True,
+        merged,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=False,
+        allow_warnings=True,
         inplace=True,
     )
     own_nodes = set(data.subjects()) | set(data.objects())
@@ -150,15 +156,18 @@ def check_graph(data: Graph, reference_dir: Path) -> ShaclReport:
             continue
         severity = _text(report_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         messages = [str(m) for m in report_graph.objects(result, SH.resultMessage)]
-        german = [str(m) for m in report_graph.objects(result, SH.resultMessage)
-                  if getattr(m, "language", None) == "de"]
-        results.append(ShaclResult(
-            severity=severity,
-            focus=_text(focus),
-            path=_text(report_graph.value(result, SH.resultPath)),
-            value=_text(report_graph.value(result, SH.value)),
-            message=(german or messages or [""])[0],
-        ))
+        german = [
+            str(m) for m in report_graph.objects(result, SH.resultMessage) if getattr(m, "language", None) == "de"
+        ]
+        results.append(
+            ShaclResult(
+                severity=severity,
+                focus=_text(focus),
+                path=_text(report_graph.value(result, SH.resultPath)),
+                value=_text(report_graph.value(result, SH.value)),
+                message=(german or messages or [""])[0],
+            )
+        )
     # The same value node reached from several datasets gives identical results: report it once.
     unique = sorted(set(results), key=lambda r: (r.severity, r.focus, r.path, r.message))
     return ShaclReport(unique)

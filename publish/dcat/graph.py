@@ -5,6 +5,7 @@ Konventionen GovData checks: licence on every distribution (K32), attribution te
 BY licences (K35), download URL also as access URL (K39), spatial coverage mirrored from
 the political geocoding (K11), Musterdatenkatalog as ``dct:references``.
 """
+
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -55,8 +56,16 @@ def service_uri(catalogue: Catalogue) -> URIRef:
 
 def _bind(graph: Graph) -> None:
     for prefix, namespace in {
-        "dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "dcatde": DCATDE, "dcatap": DCATAP,
-        "vcard": VCARD, "spdx": SPDX, "adms": ADMS, "skos": SKOS, "xsd": XSD,
+        "dcat": DCAT,
+        "dct": DCTERMS,
+        "foaf": FOAF,
+        "dcatde": DCATDE,
+        "dcatap": DCATAP,
+        "vcard": VCARD,
+        "spdx": SPDX,
+        "adms": ADMS,
+        "skos": SKOS,
+        "xsd": XSD,
     }.items():
         graph.bind(prefix, namespace, override=True)
 
@@ -99,8 +108,9 @@ def _add_location(graph: Graph, entry: DatasetEntry) -> URIRef:
     return location
 
 
-def _add_distribution(graph: Graph, catalogue: Catalogue, entry: DatasetEntry,
-                      dist: Distribution, service: URIRef) -> URIRef:
+def _add_distribution(
+    graph: Graph, catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, service: URIRef
+) -> URIRef:
     node = distribution_uri(catalogue, entry, dist)
     graph.add((node, RDF.type, DCAT.Distribution))
     graph.add((node, DCTERMS.title, Literal(dist.title, lang="de")))
@@ -133,8 +143,7 @@ def _add_distribution(graph: Graph, catalogue: Catalogue, entry: DatasetEntry,
     return node
 
 
-def _add_dataset(graph: Graph, catalogue: Catalogue, entry: DatasetEntry,
-                 publisher: URIRef, service: URIRef) -> URIRef:
+def _add_dataset(graph: Graph, catalogue: Catalogue, entry: DatasetEntry, publisher: URIRef, service: URIRef) -> URIRef:
     node = dataset_uri(catalogue, entry)
     graph.add((node, RDF.type, DCAT.Dataset))
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
@@ -192,8 +201,7 @@ def build_graph(catalogue: Catalogue) -> Graph:
     _bind(graph)
     catalog = catalogue_uri(catalogue)
     publisher = publisher_uri(catalogue)
-    _add_agent(graph, publisher, catalogue.publisher.name, catalogue.publisher.type,
-               catalogue.publisher.homepage)
+    _add_agent(graph, publisher, catalogue.publisher.name, catalogue.publisher.type, catalogue.publisher.homepage)
 
     graph.add((catalog, RDF.type, DCAT.Catalog))
     graph.add((catalog, DCTERMS.title, Literal(catalogue.title, lang="de")))
@@ -217,9 +225,16 @@ def build_graph(catalogue: Catalogue) -> Graph:
     graph.add((catalog, DCAT.service, service))
     graph.add((service, RDF.type, DCAT.DataService))
     graph.add((service, DCTERMS.title, Literal(f"Datasette-API {catalogue.title}", lang="de")))
-    graph.add((service, DCTERMS.description, Literal(
-        "Lesende JSON-API über alle Tabellen des Portals: filtern, sortieren, SQL-Abfragen, CSV-Export.",
-        lang="de")))
+    graph.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                "Lesende JSON-API über alle Tabellen des Portals: filtern, sortieren, SQL-Abfragen, CSV-Export.",
+                lang="de",
+            ),
+        )
+    )
     graph.add((service, DCAT.endpointURL, URIRef(catalogue.datasette_url)))
     graph.add((service, DCAT.endpointDescription, DATASETTE_DOCS))
     graph.add((service, DCTERMS.publisher, publisher))

@@ -1,4 +1,5 @@
 """Write the DCAT-AP.de catalogue into ``build/`` as Turtle, RDF/XML and JSON-LD."""
+
 from __future__ import annotations
 
 import mimetypes

@@ -4,6 +4,7 @@ addresses in the access log, and the words /datenschutz/ uses to describe that l
 The privacy statement is rendered from these constants, so it cannot promise less or other
 than the server does: change the log here and the statement changes with it.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -17,8 +18,12 @@ LOGGED_FIELDS = (
     "den Statuscode der Antwort (z. B. 200 für „gefunden“)",
     "den Zeitpunkt der Anfrage (vom Protokolldienst des Servers hinzugefügt)",
 )
-NOT_LOGGED = ("keine vollständige IP-Adresse", "keine Cookies oder Kennungen", "keinen Browser-Typ (User-Agent)",
-              "keine Herkunftsseite (Referrer)")
+NOT_LOGGED = (
+    "keine vollständige IP-Adresse",
+    "keine Cookies oder Kennungen",
+    "keinen Browser-Typ (User-Agent)",
+    "keine Herkunftsseite (Referrer)",
+)
 
 
 def shorten_address(address: str) -> str:

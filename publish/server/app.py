@@ -4,6 +4,7 @@ The build folder is a symlink that a rebuild swaps; the app notices the swap on 
 request and switches to the new release as a whole (site, database and metadata together),
 while requests already running finish on the old one.
 """
+
 from __future__ import annotations
 
 import json
@@ -149,13 +150,21 @@ class PortalApp:
         site = build.portal.get("site", {})
         configured_base = str(site.get("base_url") or "")
         # A development base_url (loopback) is right on one port only: links follow where this server listens.
-        public_base = self.address if not configured_base or served_address.is_development_address(configured_base) \
+        public_base = (
+            self.address
+            if not configured_base or served_address.is_development_address(configured_base)
             else configured_base
-        return _Release(root=root, site=StaticFiles(directory=build.site_dir, html=True), datasette=datasette.app(),
-                        prefix=build.datasette_path, instance=datasette,
-                        origin=_origin(public_base),
-                        policy=content_security_policy((site.get("map") or {}).get("tile_url")),
-                        address_swap=served_address.replacement(configured_base, self.address))
+        )
+        return _Release(
+            root=root,
+            site=StaticFiles(directory=build.site_dir, html=True),
+            datasette=datasette.app(),
+            prefix=build.datasette_path,
+            instance=datasette,
+            origin=_origin(public_base),
+            policy=content_security_policy((site.get("map") or {}).get("tile_url")),
+            address_swap=served_address.replacement(configured_base, self.address),
+        )
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -180,13 +189,16 @@ class PortalApp:
         release.active += 1  # one event loop: no lock needed between requests
         try:
             if path.startswith(prefix) or path == prefix.rstrip("/"):
-                if path[len(prefix) - 1:].removesuffix(".json").rstrip("/") in DEBUG_PATHS:
+                if path[len(prefix) - 1 :].removesuffix(".json").rstrip("/") in DEBUG_PATHS:
                     await _site_404(release, scope, receive, send)
                     return
 
                 async def datasette(scope, receive, send):
-                    await release.datasette(_without_prefix(scope, prefix), receive,
-                                            neutralising_send(path, _prefixed_redirects(send, prefix)))
+                    await release.datasette(
+                        _without_prefix(scope, prefix),
+                        receive,
+                        neutralising_send(path, _prefixed_redirects(send, prefix)),
+                    )
 
                 async def cached(scope, receive, send):
                     await release.cache.serve(datasette, scope, receive, send)
@@ -199,7 +211,9 @@ class PortalApp:
             if search_route.handles(scope):
                 await search_route.answer(release.root, scope, receive, send)
                 return
-            await _site_with_404(release, scope, receive, served_address.rewriting_send(scope, send, release.address_swap))
+            await _site_with_404(
+                release, scope, receive, served_address.rewriting_send(scope, send, release.address_swap)
+            )
         finally:
             release.active -= 1
             release.close_when_idle()
@@ -226,8 +240,15 @@ def _prefixed_redirects(send, prefix: str):
 
     async def send_with_prefix(message: dict) -> None:
         if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
-            headers = [(name, base + value if name.lower() == b"location" and value.startswith(b"/")
-                        and not value.startswith(base + b"/") else value) for name, value in message.get("headers", [])]
+            headers = [
+                (
+                    name,
+                    base + value
+                    if name.lower() == b"location" and value.startswith(b"/") and not value.startswith(base + b"/")
+                    else value,
+                )
+                for name, value in message.get("headers", [])
+            ]
             message = {**message, "headers": headers}
         await send(message)
 
@@ -259,7 +280,9 @@ async def _site_with_404(release: _Release, scope, receive, send) -> None:
 
 
 async def _site_404(release: _Release, scope, receive, send) -> None:
-    await FileResponse(release.root / SITE_DIR / "404.html", status_code=404, media_type="text/html")(scope, receive, send)
+    await FileResponse(release.root / SITE_DIR / "404.html", status_code=404, media_type="text/html")(
+        scope, receive, send
+    )
 
 
 def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:

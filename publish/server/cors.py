@@ -5,6 +5,7 @@ chart, a civic-tech app) may read the JSON and CSV of Datasette and the publishe
 the browser. HTML pages are left out: nobody needs to read them cross-origin, and Datasette's
 forms carry a CSRF token. The header allows no credentials (`*` forbids them in browsers).
 """
+
 from __future__ import annotations
 
 ALLOW_ORIGIN = (b"access-control-allow-origin", b"*")
@@ -12,6 +13,7 @@ ALLOW_ORIGIN = (b"access-control-allow-origin", b"*")
 
 def cors_send(send):
     """Wrap an ASGI `send`: every answer that is not an HTML page gets `ALLOW_ORIGIN` once."""
+
     async def wrapped(message):
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))

@@ -7,6 +7,7 @@ file limit legitimate requests timed out while the log filled with "Too many ope
 `HEADER_TIMEOUT_S` after it opened (or after the previous response), and refuses connections
 beyond `max_connections()` with a bare 503 before they can pile up to the file limit.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -13,6 +13,7 @@ queue, 503 – both with a German message and Retry-After – instead of piling 
 Clients are told apart by address. Behind a reverse proxy that is the proxy's own address unless
 uvicorn trusts its X-Forwarded-For (`FORWARDED_ALLOW_IPS`, see docs/production.md).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,10 +33,14 @@ class GateRefused(Exception):
         self.message, self.status, self.retry_after = message, status, retry_after
 
 
-RATE_LIMITED = ("Zu viele eigene SQL-Abfragen in kurzer Zeit. Bitte etwas warten und es dann erneut versuchen; "
-                "die Tabellen und Downloads sind davon nicht betroffen.")
-QUEUE_FULL = ("Gerade laufen zu viele SQL-Abfragen. Bitte in einigen Sekunden erneut versuchen; "
-              "die Tabellen und Downloads sind davon nicht betroffen.")
+RATE_LIMITED = (
+    "Zu viele eigene SQL-Abfragen in kurzer Zeit. Bitte etwas warten und es dann erneut versuchen; "
+    "die Tabellen und Downloads sind davon nicht betroffen."
+)
+QUEUE_FULL = (
+    "Gerade laufen zu viele SQL-Abfragen. Bitte in einigen Sekunden erneut versuchen; "
+    "die Tabellen und Downloads sind davon nicht betroffen."
+)
 
 
 #: Half the cores: SQL that runs into the time limit keeps a core busy for its whole second, and
@@ -60,8 +65,10 @@ class QueryGate:
     @staticmethod
     def applies_to(scope: dict) -> bool:
         """Requests carrying their own SQL (`sql=` in the query string), whatever the format."""
-        return any(name == "sql" for name, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"),
-                                                           keep_blank_values=True))
+        return any(
+            name == "sql"
+            for name, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        )
 
     async def serve(self, app, scope, receive, send) -> None:
         """Run `app` for the request once a slot is free, or answer the refusal."""
@@ -83,7 +90,8 @@ class QueryGate:
             return
         queue = self._waiting.get(client)
         if sum(len(q) for q in self._waiting.values()) >= self.max_waiting or (
-                queue is not None and len(queue) >= self.max_waiting_per_client):
+            queue is not None and len(queue) >= self.max_waiting_per_client
+        ):
             raise GateRefused(QUEUE_FULL, 503, 5)
         turn = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(client, deque()).append(turn)
@@ -155,9 +163,18 @@ async def _send_refusal(scope: dict, send, refusal: GateRefused) -> None:
     else:
         body, media_type = refusal.message, b"text/plain; charset=utf-8"
     encoded = body.encode("utf-8")
-    await send({"type": "http.response.start", "status": refusal.status,
-                "headers": [(b"content-type", media_type), (b"content-length", str(len(encoded)).encode()),
-                            (b"retry-after", str(refusal.retry_after).encode()), (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": refusal.status,
+            "headers": [
+                (b"content-type", media_type),
+                (b"content-length", str(len(encoded)).encode()),
+                (b"retry-after", str(refusal.retry_after).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": encoded})
 
 
@@ -177,6 +194,6 @@ def gate_from_environment(environ) -> QueryGate:
                 settings[name] = 0
             if settings[name] < 1:
                 raise ValueError(f"{variable}={environ[variable]!r} ist keine ganze Zahl ab 1")
-    return QueryGate(burst=settings.get("burst", QueryGate.burst),
-                     per_minute=settings.get("per_minute", QueryGate.per_minute))
-
+    return QueryGate(
+        burst=settings.get("burst", QueryGate.burst), per_minute=settings.get("per_minute", QueryGate.per_minute)
+    )

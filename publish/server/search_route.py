@@ -4,6 +4,7 @@ The build wrote the index (`suche/index.json`) and the page template; this rende
 with the results of `publish.site.search.find` for the release being served. The index is read
 once per release (a release folder never changes) and the query is only ever matched as text.
 """
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ portal's own origin. `data:` images stay allowed: Leaflet's and Datasette's styl
 inline SVG icons. A map tile server configured in metadata/site.yaml (`map.tile_url`) is the one
 foreign origin a page may load images from.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -18,16 +19,18 @@ def content_security_policy(tile_url: str | None = None) -> str:
         parts = urlsplit(tile_url.replace("{", "").replace("}", ""))
         if parts.scheme in ("http", "https") and parts.netloc:
             images.append(f"{parts.scheme}://{parts.netloc}")
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"img-src {' '.join(images)}",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {' '.join(images)}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def security_headers(policy: str) -> list[tuple[bytes, bytes]]:

@@ -8,6 +8,7 @@ configured address is a loopback one, the server swaps it for the address it lis
 files it sends. The address comes from the command line, never from a request's Host header:
 a visitor chooses that header, and links in a feed must not be theirs to choose.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -16,8 +17,14 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # Any address: the server does not know which name visitors use, so link to the machine itself.
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 # What the site serves with absolute links in it (feeds, calendars, catalogue and its page).
-REWRITTEN_MEDIA_TYPES = (b"text/html", b"application/atom+xml", b"text/calendar", b"text/turtle",
-                         b"application/rdf+xml", b"application/ld+json")
+REWRITTEN_MEDIA_TYPES = (
+    b"text/html",
+    b"application/atom+xml",
+    b"text/calendar",
+    b"text/turtle",
+    b"application/rdf+xml",
+    b"application/ld+json",
+)
 
 
 def is_development_address(base_url: str) -> bool:

@@ -1,4 +1,5 @@
 """The static site: each section renders its pages into build/site/."""
+
 from __future__ import annotations
 
 import shutil
@@ -23,8 +24,12 @@ def render_site(build: BuildFolder, template_cache: Path | None = None, previous
     if out_dir.exists():
         shutil.rmtree(out_dir)
     static = templates_dir() / "static"
-    site = SiteContext(build=build, out_dir=out_dir, template_cache=template_cache,
-                       previous_dir=previous / SITE_DIR if previous else None)
+    site = SiteContext(
+        build=build,
+        out_dir=out_dir,
+        template_cache=template_cache,
+        previous_dir=previous / SITE_DIR if previous else None,
+    )
     for asset in sorted(p for p in static.rglob("*") if p.is_file()):
         site.store(out_dir / "static" / asset.relative_to(static), asset.read_bytes())
     for section in SECTIONS:

@@ -1,6 +1,7 @@
 """The catalogue page (/katalog/): which dataset is published where – site, Datasette, CKAN,
 DCAT-AP.de – with the metadata harvesters (Open.NRW, GovData) read; and the catalogue files
 at stable addresses (/catalog.ttl, /catalog.rdf, /catalog.jsonld)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,7 @@ def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[Ca
             ckan_url=f"{ckan_url.rstrip('/')}/dataset/{entry.id}" if ckan_url else None,
             dcat_uri=str(dataset_uri(catalogue, entry)),
             themes=[catalogue.themes.get(code, code) for code in entry.themes],
-            formats=sorted({FORMAT_NAMES.get(d.file_type, d.file_type) for d in entry.distributions
-                            if not d.is_api}),
+            formats=sorted({FORMAT_NAMES.get(d.file_type, d.file_type) for d in entry.distributions if not d.is_api}),
         )
         for entry in catalogue.datasets
     ]
@@ -41,8 +41,10 @@ def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[Ca
 
 def catalogue_files(catalogue: Catalogue) -> list[dict[str, str]]:
     """The machine-readable catalogue files with their URLs and media types."""
-    return [{"name": name, "url": f"{catalogue.base_url}/{name}", "media_type": media_type}
-            for name, (_fmt, media_type) in CATALOGUE_FILES.items()]
+    return [
+        {"name": name, "url": f"{catalogue.base_url}/{name}", "media_type": media_type}
+        for name, (_fmt, media_type) in CATALOGUE_FILES.items()
+    ]
 
 
 def render(site: SiteContext) -> None:
@@ -50,5 +52,12 @@ def render(site: SiteContext) -> None:
     for name in CATALOGUE_FILES:
         site.publish_file(site.build.root / name, name)
     ckan_url = (site.portal.get("site") or {}).get("ckan_url")
-    site.write_page("katalog", "catalogue.html", catalogue=catalogue, rows=catalogue_rows(catalogue, ckan_url),
-                    files=catalogue_files(catalogue), catalogue_uri=str(catalogue_uri(catalogue)), ckan_url=ckan_url)
+    site.write_page(
+        "katalog",
+        "catalogue.html",
+        catalogue=catalogue,
+        rows=catalogue_rows(catalogue, ckan_url),
+        files=catalogue_files(catalogue),
+        catalogue_uri=str(catalogue_uri(catalogue)),
+        ckan_url=ckan_url,
+    )

@@ -69,8 +69,10 @@ def _svg_open(identifier: str, width: int, height: int, title: str, description:
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", colour: str = TEXT_COLOUR) -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT_SIZE}" '
-            f'fill="{colour}">{escape(text)}</text>')
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT_SIZE}" '
+        f'fill="{colour}">{escape(text)}</text>'
+    )
 
 
 def _y_axis(ticks: list[float], y, left: float, right: float, unit: str) -> list[str]:
@@ -78,8 +80,10 @@ def _y_axis(ticks: list[float], y, left: float, right: float, unit: str) -> list
     repeated on every tick made the labels too wide for the margin: "ebäude")."""
     parts = []
     for tick in ticks:
-        parts.append(f'<line x1="{left}" x2="{right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                     f'stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
         parts.append(_text(left - 6, y(tick) + 4, german_number(tick), "end"))
     if unit:
         parts.append(_text(2, FONT_SIZE, unit))  # x=2: a glyph like "T" overhangs its origin
@@ -120,8 +124,16 @@ def _left_margin(ticks: list[float]) -> float:
     return math.ceil(max(text_width(german_number(tick)) for tick in ticks)) + 10
 
 
-def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: str, unit: str = "",
-               target: float | None = None, running: bool = False, narrow: bool = False) -> Markup:
+def line_chart(
+    series: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    description: str,
+    unit: str = "",
+    target: float | None = None,
+    running: bool = False,
+    narrow: bool = False,
+) -> Markup:
     """An SVG line chart of `series` [(period, value), …] with an optional dashed target line.
 
     `title` and `description` become the SVG's accessible name and description. `running`
@@ -151,23 +163,37 @@ def line_chart(series: Sequence[tuple[str, float]], *, title: str, description: 
 
     parts = _svg_open(identifier, width, height, title, description)
     parts += _y_axis(ticks, y, left, right, unit)
-    parts += _period_labels([short_period(period) for period, _ in series], [x(i) for i in range(len(series))],
-                            width, height - MARGIN_BOTTOM + 18)
+    parts += _period_labels(
+        [short_period(period) for period, _ in series],
+        [x(i) for i in range(len(series))],
+        width,
+        height - MARGIN_BOTTOM + 18,
+    )
     if target is not None:
-        parts.append(f'<line x1="{left}" x2="{right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
-                     f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
         label_y = y(target) - 6 if y(target) - 6 - FONT_SIZE > 0 else y(target) + FONT_SIZE + 4
-        parts.append(_text(right, label_y, f"Ziel {german_number(target)}{chr(0xa0) + unit if unit else ''}",
-                           "end", TARGET_COLOUR))
+        parts.append(
+            _text(
+                right, label_y, f"Ziel {german_number(target)}{chr(0xA0) + unit if unit else ''}", "end", TARGET_COLOUR
+            )
+        )
     final = len(series) - 1 if running and len(series) > 1 else len(series)
     points = " ".join(f"{x(index):.1f},{y(value):.1f}" for index, (_, value) in enumerate(series[:final]))
-    parts.append(f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2.5" '
-                 f'stroke-linejoin="round"/>')
+    parts.append(
+        f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2.5" stroke-linejoin="round"/>'
+    )
     if final < len(series):
-        parts.append(f'<line x1="{x(final - 1):.1f}" y1="{y(series[final - 1][1]):.1f}" x2="{x(final):.1f}" '
-                     f'y2="{y(series[final][1]):.1f}" stroke="{LINE_COLOUR}" stroke-width="2" stroke-dasharray="2 4"/>')
-        parts.append(f'<circle cx="{x(final):.1f}" cy="{y(series[final][1]):.1f}" r="4" fill="#ffffff" '
-                     f'stroke="{LINE_COLOUR}" stroke-width="2"/>')
+        parts.append(
+            f'<line x1="{x(final - 1):.1f}" y1="{y(series[final - 1][1]):.1f}" x2="{x(final):.1f}" '
+            f'y2="{y(series[final][1]):.1f}" stroke="{LINE_COLOUR}" stroke-width="2" stroke-dasharray="2 4"/>'
+        )
+        parts.append(
+            f'<circle cx="{x(final):.1f}" cy="{y(series[final][1]):.1f}" r="4" fill="#ffffff" '
+            f'stroke="{LINE_COLOUR}" stroke-width="2"/>'
+        )
     else:
         parts.append(f'<circle cx="{x(len(series) - 1):.1f}" cy="{y(series[-1][1]):.1f}" r="4" fill="{LINE_COLOUR}"/>')
     parts.append("</svg>")
@@ -184,8 +210,10 @@ def sparkline(values: Sequence[float], *, running: bool = False) -> Markup:
     spread = (high - low) or 1.0
 
     def point(index: int, value: float) -> tuple[float, float]:
-        return (pad + (width - 2 * pad) * index / (len(values) - 1),
-                height - pad - (height - 2 * pad) * (value - low) / spread)
+        return (
+            pad + (width - 2 * pad) * index / (len(values) - 1),
+            height - pad - (height - 2 * pad) * (value - low) / spread,
+        )
 
     coordinates = [point(index, value) for index, value in enumerate(values)]
     solid = coordinates[:-1] if running else coordinates
@@ -193,14 +221,18 @@ def sparkline(values: Sequence[float], *, running: bool = False) -> Markup:
     cx, cy = coordinates[-1]
     if running:
         (px, py) = coordinates[-2]
-        end = (f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{cx:.1f}" y2="{cy:.1f}" stroke="{LINE_COLOUR}" stroke-width="1.5" '
-               f'stroke-dasharray="2 3"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#ffffff" '
-               f'stroke="{LINE_COLOUR}" stroke-width="1.5"/>')
+        end = (
+            f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{cx:.1f}" y2="{cy:.1f}" stroke="{LINE_COLOUR}" stroke-width="1.5" '
+            f'stroke-dasharray="2 3"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#ffffff" '
+            f'stroke="{LINE_COLOUR}" stroke-width="1.5"/>'
+        )
     else:
         end = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{LINE_COLOUR}"/>'
-    return Markup(f'<svg class="sparkline" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false" '
-                  f'xmlns="http://www.w3.org/2000/svg"><polyline points="{line}" fill="none" stroke="{LINE_COLOUR}" '
-                  f'stroke-width="2" stroke-linejoin="round"/>{end}</svg>')
+    return Markup(
+        f'<svg class="sparkline" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false" '
+        f'xmlns="http://www.w3.org/2000/svg"><polyline points="{line}" fill="none" stroke="{LINE_COLOUR}" '
+        f'stroke-width="2" stroke-linejoin="round"/>{end}</svg>'
+    )
 
 
 @dataclass(frozen=True)
@@ -212,8 +244,9 @@ class Series:
     values: list[float | None]
 
 
-def grouped_bar_chart(categories: Sequence[str], series: Sequence[Series], *, title: str, description: str,
-                      unit: str = "") -> Markup:
+def grouped_bar_chart(
+    categories: Sequence[str], series: Sequence[Series], *, title: str, description: str, unit: str = ""
+) -> Markup:
     """An SVG chart with one group of bars per category and one bar per series, a y axis
     on round ticks and a legend. Each bar has a tooltip (`<title>`) with its number.
 
@@ -245,13 +278,17 @@ def grouped_bar_chart(categories: Sequence[str], series: Sequence[Series], *, ti
             value = entry.values[index]
             if value is None:
                 continue
-            parts.append(f'<rect x="{start + position * bar_width:.1f}" y="{y(value):.1f}" width="{bar_width * 0.95:.1f}" '
-                         f'height="{y(0) - y(value):.1f}" fill="{entry.colour}"><title>{escape(category)}, '
-                         f'{escape(entry.label)}: {escape(german_number(value) + suffix)}</title></rect>')
+            parts.append(
+                f'<rect x="{start + position * bar_width:.1f}" y="{y(value):.1f}" width="{bar_width * 0.95:.1f}" '
+                f'height="{y(0) - y(value):.1f}" fill="{entry.colour}"><title>{escape(category)}, '
+                f"{escape(entry.label)}: {escape(german_number(value) + suffix)}</title></rect>"
+            )
         parts.append(_text(start + group_width * 0.4, y(0) + 16, category, "middle"))
     for position, entry in enumerate(series):
         x = left + position * 200
-        parts.append(f'<rect x="{x}" y="{HEIGHT - 22}" width="12" height="12" fill="{entry.colour}"/>'
-                     f'<text x="{x + 18}" y="{HEIGHT - 12}" font-size="12" fill="{TEXT_COLOUR}">{escape(entry.label)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{HEIGHT - 22}" width="12" height="12" fill="{entry.colour}"/>'
+            f'<text x="{x + 18}" y="{HEIGHT - 12}" font-size="12" fill="{TEXT_COLOUR}">{escape(entry.label)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

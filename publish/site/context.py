@@ -1,4 +1,5 @@
 """What every site section renders with: templates, the build, and one way to write a page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,18 +19,40 @@ from publish.build_folder import BuildFolder
 from publish.database import open_readonly
 
 TYPE_WORDS = {
-    "string": "Text", "integer": "Ganzzahl", "number": "Zahl", "boolean": "Ja/Nein", "date": "Datum",
-    "datetime": "Zeitpunkt", "time": "Uhrzeit", "year": "Jahr", "yearmonth": "Monat", "geojson": "Geometrie (GeoJSON)",
-    "object": "JSON-Objekt", "array": "JSON-Liste", "any": "beliebig",
+    "string": "Text",
+    "integer": "Ganzzahl",
+    "number": "Zahl",
+    "boolean": "Ja/Nein",
+    "date": "Datum",
+    "datetime": "Zeitpunkt",
+    "time": "Uhrzeit",
+    "year": "Jahr",
+    "yearmonth": "Monat",
+    "geojson": "Geometrie (GeoJSON)",
+    "object": "JSON-Objekt",
+    "array": "JSON-Liste",
+    "any": "beliebig",
 }
 FAMILY_WORDS = {
-    "rat": "Rat und Politik", "bauen": "Bauen und Planen", "service": "Verwaltungsservice", "allgemein": "Stadt und Verwaltung",
+    "rat": "Rat und Politik",
+    "bauen": "Bauen und Planen",
+    "service": "Verwaltungsservice",
+    "allgemein": "Stadt und Verwaltung",
 }
 FREQUENCY_WORDS = {
-    "CONT": "laufend", "DAILY": "täglich", "WEEKLY": "wöchentlich", "BIWEEKLY": "alle zwei Wochen",
-    "MONTHLY": "monatlich", "BIMONTHLY": "alle zwei Monate", "QUARTERLY": "vierteljährlich",
-    "BIANNUAL": "halbjährlich", "ANNUAL": "jährlich", "BIENNIAL": "alle zwei Jahre", "IRREG": "unregelmäßig",
-    "NEVER": "nicht mehr", "UNKNOWN": "unbekannt",
+    "CONT": "laufend",
+    "DAILY": "täglich",
+    "WEEKLY": "wöchentlich",
+    "BIWEEKLY": "alle zwei Wochen",
+    "MONTHLY": "monatlich",
+    "BIMONTHLY": "alle zwei Monate",
+    "QUARTERLY": "vierteljährlich",
+    "BIANNUAL": "halbjährlich",
+    "ANNUAL": "jährlich",
+    "BIENNIAL": "alle zwei Jahre",
+    "IRREG": "unregelmäßig",
+    "NEVER": "nicht mehr",
+    "UNKNOWN": "unbekannt",
 }
 
 
@@ -75,27 +98,31 @@ class SiteContext:
             bytecode_cache=_bytecode_cache(self.template_cache),
         )
         markdown = MarkdownIt("commonmark", {"html": False}).enable("table")  # READMEs use pipe tables
-        env.filters.update({
-            "date_de": german_date,
-            "datetime_de": german_datetime,
-            "time_de": german_time,
-            "number_de": german_number,
-            "filesize": file_size,
-            "type_de": lambda t: TYPE_WORDS.get(t, t),
-            "family_de": lambda f: FAMILY_WORDS.get(f, f),
-            "frequency_de": lambda f: FREQUENCY_WORDS.get(f, f),
-            "safe_url": safe_url,  # contracts/urls.py: links from data
-            "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown_below_h1(markdown, text)),
-        })
-        env.globals.update({
-            "portal": self.build.portal,
-            "site": self.build.portal["site"],
-            "publisher": self.build.portal["publisher"],
-            "datasette": self.build.datasette_path,
-            "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
-            "table_url": self.build.table_url,
-            "built": dt.datetime.now(dt.UTC),
-        })
+        env.filters.update(
+            {
+                "date_de": german_date,
+                "datetime_de": german_datetime,
+                "time_de": german_time,
+                "number_de": german_number,
+                "filesize": file_size,
+                "type_de": lambda t: TYPE_WORDS.get(t, t),
+                "family_de": lambda f: FAMILY_WORDS.get(f, f),
+                "frequency_de": lambda f: FREQUENCY_WORDS.get(f, f),
+                "safe_url": safe_url,  # contracts/urls.py: links from data
+                "markdown": lambda text: jinja2.utils.markupsafe.Markup(markdown_below_h1(markdown, text)),
+            }
+        )
+        env.globals.update(
+            {
+                "portal": self.build.portal,
+                "site": self.build.portal["site"],
+                "publisher": self.build.portal["publisher"],
+                "datasette": self.build.datasette_path,
+                "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
+                "table_url": self.build.table_url,
+                "built": dt.datetime.now(dt.UTC),
+            }
+        )
         return env
 
     @cached_property
@@ -111,7 +138,12 @@ class SiteContext:
         return self.build.portal
 
     def table_exists(self, name: str) -> bool:
-        return self.db.execute("select 1 from sqlite_master where type in ('table','view') and name = ?", (name,)).fetchone() is not None
+        return (
+            self.db.execute(
+                "select 1 from sqlite_master where type in ('table','view') and name = ?", (name,)
+            ).fetchone()
+            is not None
+        )
 
     def write_page(self, url_path: str, template: str, **context) -> Path:
         """Render `template` to `<url_path>/index.html` (url_path like "datensaetze/abc")."""

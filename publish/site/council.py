@@ -5,6 +5,7 @@ Reads only the `oparl_*` tables of portal.db; renders nothing when no council da
 published. Page addresses come from OParl ids (`council_data.page_paths`), so links stay valid
 from build to build.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,18 @@ PAPERS_FEED = "rat/vorlagen.atom"
 
 # The tables the pages read: all come from one `oparl` dataset. A portal that has only some
 # of them (hand-made CSV tables with these names) gets no council section rather than a crash.
-REQUIRED_TABLES = ("oparl_body", "oparl_organization", "oparl_person", "oparl_membership", "oparl_location",
-                   "oparl_meeting", "oparl_paper", "oparl_agenda_item", "oparl_consultation", "oparl_file")
+REQUIRED_TABLES = (
+    "oparl_body",
+    "oparl_organization",
+    "oparl_person",
+    "oparl_membership",
+    "oparl_location",
+    "oparl_meeting",
+    "oparl_paper",
+    "oparl_agenda_item",
+    "oparl_consultation",
+    "oparl_file",
+)
 
 
 def render(site: SiteContext) -> None:
@@ -42,54 +53,88 @@ def _render(site: SiteContext, package: dict | None) -> None:
     # meeting times are stored as recorded, with the local offset: compare in local time
     now_iso = now.isoformat(timespec="seconds")
     paths = council_data.page_paths(db)
-    common = {"paths": paths, "sample": bool(package and package["kommune"].get("sample")),
-              "dataset_url": f"/datensaetze/{package['name']}/" if package else None}
+    common = {
+        "paths": paths,
+        "sample": bool(package and package["kommune"].get("sample")),
+        "dataset_url": f"/datensaetze/{package['name']}/" if package else None,
+    }
     meetings = council_data.meetings(db)
     papers = council_data.papers(db)
     committees = council_data.committees(db)
     bodies = council_data.bodies(db)
 
     entry = next((e for e in site.build.report.get("datasets", []) if package and e["id"] == package["name"]), None)
-    source = {"health": health(entry, package["kommune"]["frequency"], now) if package else None,
-              "tables": [(r["title"], r.get("kommune", {}).get("rows", 0)) for r in package["resources"]] if package else [],
-              "status": package["kommune"]["status"] if package else None}
-    site.write_page("rat", "council/overview.html", body=bodies[0] if bodies else None, committees=committees,
-                    source=source,
-                    next_meetings=council_data.next_meetings(db, now_iso),
-                    decisions=council_data.latest_decisions(db, now_iso),
-                    paper_count=len(papers), meeting_count=len(meetings), **common)
+    source = {
+        "health": health(entry, package["kommune"]["frequency"], now) if package else None,
+        "tables": [(r["title"], r.get("kommune", {}).get("rows", 0)) for r in package["resources"]] if package else [],
+        "status": package["kommune"]["status"] if package else None,
+    }
+    site.write_page(
+        "rat",
+        "council/overview.html",
+        body=bodies[0] if bodies else None,
+        committees=committees,
+        source=source,
+        next_meetings=council_data.next_meetings(db, now_iso),
+        decisions=council_data.latest_decisions(db, now_iso),
+        paper_count=len(papers),
+        meeting_count=len(meetings),
+        **common,
+    )
     site.write_page("rat/sitzungen", "council/meetings.html", meetings=meetings, **common)
     site.write_page("rat/vorlagen", "council/papers.html", papers=papers, **common)
     site.write_page("rat/suche", "council/search.html", **common)
-    site.write_bytes("rat/suche/index.json", json.dumps(council_data.search_index(db, paths), ensure_ascii=False,
-                                                        separators=(",", ":")).encode("utf-8"))
+    site.write_bytes(
+        "rat/suche/index.json",
+        json.dumps(council_data.search_index(db, paths), ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    )
     for meeting in meetings:
-        site.write_page(paths[meeting["id"]], "council/meeting.html", **council_data.meeting_page(db, meeting["id"]), **common)
+        site.write_page(
+            paths[meeting["id"]], "council/meeting.html", **council_data.meeting_page(db, meeting["id"]), **common
+        )
     for paper in papers:
         site.write_page(paths[paper["id"]], "council/paper.html", **council_data.paper_page(db, paper["id"]), **common)
     for organization in committees:
-        site.write_page(paths[organization["id"]], "council/committee.html",
-                        **council_data.committee_page(db, organization["id"]), **common)
+        site.write_page(
+            paths[organization["id"]],
+            "council/committee.html",
+            **council_data.committee_page(db, organization["id"]),
+            **common,
+        )
     _feeds(site, meetings, papers, committees, paths, now)
 
 
-def _feeds(site: SiteContext, meetings: list[dict], papers: list[dict], committees: list[dict],
-           paths: dict[str, str], now: dt.datetime) -> None:
+def _feeds(
+    site: SiteContext,
+    meetings: list[dict],
+    papers: list[dict],
+    committees: list[dict],
+    paths: dict[str, str],
+    now: dt.datetime,
+) -> None:
     base_url = str(site.portal["site"]["base_url"])
     town = site.portal["publisher"]["name"]
     db = site.db
     agenda = council_data.agenda_names(db)
-    site.write_bytes(ALL_MEETINGS_CALENDAR, council_feeds.meetings_calendar(
-        council_feeds.upcoming(meetings, now), f"Sitzungen – {town}", base_url, paths, agenda))
+    site.write_bytes(
+        ALL_MEETINGS_CALENDAR,
+        council_feeds.meetings_calendar(
+            council_feeds.upcoming(meetings, now), f"Sitzungen – {town}", base_url, paths, agenda
+        ),
+    )
     for organization in committees:
         held = council_data.meetings(db, organization["id"])
         if not held:
             continue  # a faction or group that never meets offers no (always empty) calendar
         own = council_feeds.upcoming(held, now)
-        site.write_bytes(paths[organization["id"]] + "sitzungen.ics", council_feeds.meetings_calendar(
-            own, f"{organization['name']} – Sitzungen", base_url, paths, agenda))
+        site.write_bytes(
+            paths[organization["id"]] + "sitzungen.ics",
+            council_feeds.meetings_calendar(own, f"{organization['name']} – Sitzungen", base_url, paths, agenda),
+        )
     newest = papers[:FEED_PAPERS]
     modified = (council_feeds.parse_time(p.get("modified")) for p in newest)
     updated = max((time for time in modified if time is not None), default=now)
-    site.write_bytes(PAPERS_FEED, council_feeds.papers_atom(newest, f"Neue Vorlagen – {town}", base_url, PAPERS_FEED,
-                                                            paths, updated=updated))
+    site.write_bytes(
+        PAPERS_FEED,
+        council_feeds.papers_atom(newest, f"Neue Vorlagen – {town}", base_url, PAPERS_FEED, paths, updated=updated),
+    )

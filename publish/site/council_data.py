@@ -75,13 +75,21 @@ def bodies(db: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def committees(db: sqlite3.Connection) -> list[dict[str, Any]]:
     """Council, committees and factions with their current member count, council first."""
-    found = _all(db, """
+    found = _all(
+        db,
+        """
         select o.*, (select count(distinct ms.person) from oparl_membership ms where ms.organization = o.id
                      and (ms.end_date is null or ms.end_date >= date('now'))) as member_count,
                (select count(*) from oparl_meeting mt where mt.organization = o.id) as meeting_count
-        from oparl_organization o""")
-    return sorted(found, key=lambda o: (0 if o["classification"] == "Rat" else 1 if o["organization_type"] == "Gremium" else 2,
-                                        german_sort_key(o["name"])))
+        from oparl_organization o""",
+    )
+    return sorted(
+        found,
+        key=lambda o: (
+            0 if o["classification"] == "Rat" else 1 if o["organization_type"] == "Gremium" else 2,
+            german_sort_key(o["name"]),
+        ),
+    )
 
 
 def meetings(db: sqlite3.Connection, organization: str | None = None) -> list[dict[str, Any]]:
@@ -91,7 +99,9 @@ def meetings(db: sqlite3.Connection, organization: str | None = None) -> list[di
 
 
 def next_meetings(db: sqlite3.Connection, now_iso: str, limit: int = 8) -> list[dict[str, Any]]:
-    return _all(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.start >= ? order by m.start limit ?", now_iso, limit)
+    return _all(
+        db, f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.start >= ? order by m.start limit ?", now_iso, limit
+    )
 
 
 def latest_decisions(db: sqlite3.Connection, now_iso: str, limit: int = 10) -> list[dict[str, Any]]:
@@ -100,45 +110,64 @@ def latest_decisions(db: sqlite3.Connection, now_iso: str, limit: int = 10) -> l
 
     Most systems never send `authoritative`; only a consultation that says it is not the
     deciding one (a committee's recommendation) is left out."""
-    return _all(db, """
+    return _all(
+        db,
+        """
         select a.name, coalesce(a.result, a.resolution_text) as result, a.paper, p.reference as paper_reference,
                m.id as meeting, m.name as meeting_name, m.start as meeting_start
         from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting
         left join oparl_paper p on p.id = a.paper
         where (a.result is not null or a.resolution_text is not null) and m.start < ?
           and not exists (select 1 from oparl_consultation c where c.agenda_item = a.id and c.authoritative = 0)
-        order by m.start desc, a.sort_order limit ?""", now_iso, limit)
+        order by m.start desc, a.sort_order limit ?""",
+        now_iso,
+        limit,
+    )
 
 
 def meeting_page(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
     """One meeting with its public agenda (papers and files per item) and its own files."""
     meeting = _one(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.id = ?", meeting_id)
-    items = _all(db, """
+    items = _all(
+        db,
+        """
         select a.*, p.reference as paper_reference, p.name as paper_name, p.paper_type
         from oparl_agenda_item a left join oparl_paper p on p.id = a.paper
-        where a.meeting = ? order by a.sort_order, a.id""", meeting_id)
+        where a.meeting = ? order by a.sort_order, a.id""",
+        meeting_id,
+    )
     for item in items:
         item["files"] = _all(db, "select * from oparl_file where agenda_item = ? order by name", item["id"])
         if item["paper"]:
-            item["files"] += _all(db, "select * from oparl_file where paper = ? order by role desc, name", item["paper"])
+            item["files"] += _all(
+                db, "select * from oparl_file where paper = ? order by role desc, name", item["paper"]
+            )
     files = _all(db, "select * from oparl_file where meeting = ? order by role, name", meeting_id)
     return {"meeting": meeting, "items": items, "files": files}
 
 
 def paper_page(db: sqlite3.Connection, paper_id: str) -> dict[str, Any]:
     """One paper with its path through the committees (consultations in meeting order) and files."""
-    paper = _one(db, """
+    paper = _one(
+        db,
+        """
         select p.*, o.name as under_direction_of_name, oo.name as originator_name
         from oparl_paper p left join oparl_organization o on o.id = p.under_direction_of
-        left join oparl_organization oo on oo.id = p.originator_organization where p.id = ?""", paper_id)
-    consultations = _all(db, """
+        left join oparl_organization oo on oo.id = p.originator_organization where p.id = ?""",
+        paper_id,
+    )
+    consultations = _all(
+        db,
+        """
         select c.role, c.authoritative, c.organization, o.name as organization_name, c.meeting, m.name as meeting_name,
                m.start as meeting_start, m.cancelled as meeting_cancelled, a.result, a.resolution_text,
                a.number as agenda_number
         from oparl_consultation c left join oparl_meeting m on m.id = c.meeting
         left join oparl_organization o on o.id = c.organization
         left join oparl_agenda_item a on a.id = c.agenda_item
-        where c.paper = ? order by m.start is null, m.start, c.id""", paper_id)
+        where c.paper = ? order by m.start is null, m.start, c.id""",
+        paper_id,
+    )
     files = _all(db, "select * from oparl_file where paper = ? order by role desc, name", paper_id)
     return {"paper": paper, "consultations": consultations, "files": files}
 
@@ -152,11 +181,15 @@ def _role_rank(role: str | None) -> int:
 def committee_page(db: sqlite3.Connection, organization_id: str) -> dict[str, Any]:
     """One committee or faction with its current members (role, faction) and its meetings."""
     organization = _one(db, "select * from oparl_organization where id = ?", organization_id)
-    members = _all(db, """
+    members = _all(
+        db,
+        """
         select p.id, p.name, p.family_name, p.title, p.form_of_address, p.faction, ms.role, ms.voting_right,
                ms.start_date, ms.end_date
         from oparl_membership ms join oparl_person p on p.id = ms.person
-        where ms.organization = ? and (ms.end_date is null or ms.end_date >= date('now'))""", organization_id)
+        where ms.organization = ? and (ms.end_date is null or ms.end_date >= date('now'))""",
+        organization_id,
+    )
     members.sort(key=lambda m: (_role_rank(m["role"]), german_sort_key(m["family_name"]), german_sort_key(m["name"])))
     return {"organization": organization, "members": members, "meetings": meetings(db, organization_id)}
 
@@ -180,12 +213,31 @@ def search_index(db: sqlite3.Connection, paths: dict[str, str]) -> list[dict[str
     searches exactly what the database's full-text index holds; `p` is the page path.
     """
     entries = []
-    for p in _all(db, "select id, reference, name, paper_type, date, search_text from oparl_paper order by date desc, id"):
-        entries.append({"t": " – ".join(x for x in (p["reference"], p["name"]) if x), "p": paths[p["id"]],
-                        "k": p["paper_type"] or "Vorlage", "d": german_date(p["date"]) if p["date"] else "", "s": p["search_text"] or ""})
-    for a in _all(db, """select a.name, a.search_text, a.meeting, m.name as meeting_name, m.start
+    for p in _all(
+        db, "select id, reference, name, paper_type, date, search_text from oparl_paper order by date desc, id"
+    ):
+        entries.append(
+            {
+                "t": " – ".join(x for x in (p["reference"], p["name"]) if x),
+                "p": paths[p["id"]],
+                "k": p["paper_type"] or "Vorlage",
+                "d": german_date(p["date"]) if p["date"] else "",
+                "s": p["search_text"] or "",
+            }
+        )
+    for a in _all(
+        db,
+        """select a.name, a.search_text, a.meeting, m.name as meeting_name, m.start
                           from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting
-                          where a.resolution_text is not null order by m.start desc, a.sort_order"""):
-        entries.append({"t": a["name"], "p": paths[a["meeting"]], "k": f"Beschluss, {a['meeting_name']}",
-                        "d": german_date(a["start"]) if a["start"] else "", "s": a["search_text"] or ""})
+                          where a.resolution_text is not null order by m.start desc, a.sort_order""",
+    ):
+        entries.append(
+            {
+                "t": a["name"],
+                "p": paths[a["meeting"]],
+                "k": f"Beschluss, {a['meeting_name']}",
+                "d": german_date(a["start"]) if a["start"] else "",
+                "s": a["search_text"] or "",
+            }
+        )
     return entries

@@ -31,12 +31,18 @@ def parse_time(value: str | None) -> dt.datetime | None:
 
 def upcoming(meetings: Iterable[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
     """Meetings that start at or after `now`, earliest first (cancelled ones included)."""
-    return sorted((m for m in meetings if (parse_time(m.get("start")) or now - dt.timedelta(1)) >= now),
-                  key=lambda m: m["start"])
+    return sorted(
+        (m for m in meetings if (parse_time(m.get("start")) or now - dt.timedelta(1)) >= now), key=lambda m: m["start"]
+    )
 
 
-def meetings_calendar(meetings: Iterable[dict[str, Any]], title: str, site_url: str,
-                      page_url: dict[str, str], agenda: dict[str, list[str]]) -> bytes:
+def meetings_calendar(
+    meetings: Iterable[dict[str, Any]],
+    title: str,
+    site_url: str,
+    page_url: dict[str, str],
+    agenda: dict[str, list[str]],
+) -> bytes:
     """An iCalendar (RFC 5545) file with one event per meeting.
 
     `page_url` maps meeting ids to site paths, `agenda` to the names of their public agenda
@@ -76,8 +82,14 @@ def meetings_calendar(meetings: Iterable[dict[str, Any]], title: str, site_url: 
     return calendar.to_ical()
 
 
-def papers_atom(papers: Iterable[dict[str, Any]], title: str, site_url: str, feed_path: str,
-                page_url: dict[str, str], updated: dt.datetime) -> bytes:
+def papers_atom(
+    papers: Iterable[dict[str, Any]],
+    title: str,
+    site_url: str,
+    feed_path: str,
+    page_url: dict[str, str],
+    updated: dt.datetime,
+) -> bytes:
     """An Atom feed (RFC 4287) of papers, newest first; entry ids are the OParl ids.
 
     `updated` is the feed's own timestamp (the newest paper's modification, so that an
@@ -97,7 +109,9 @@ def papers_atom(papers: Iterable[dict[str, Any]], title: str, site_url: str, fee
         entry = feed.add_entry()
         entry.id(paper["id"])
         entry.title(" – ".join(part for part in (paper.get("reference"), paper.get("name")) if part))
-        stamp = parse_time(paper.get("modified")) or parse_time((paper.get("date") or "") + "T00:00:00+00:00") or updated
+        stamp = (
+            parse_time(paper.get("modified")) or parse_time((paper.get("date") or "") + "T00:00:00+00:00") or updated
+        )
         entry.updated(stamp)
         if paper.get("date"):
             entry.published(parse_time(paper["date"] + "T00:00:00+00:00"))

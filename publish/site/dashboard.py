@@ -5,6 +5,7 @@ Every number on these pages comes from `metadata/kpis.yaml` run against `portal.
 (publish.kpis) or from the build folder; each links to the canned query, the datasets and
 the build report behind it.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,27 +21,48 @@ from publish.site.context import SiteContext
 
 KPI_PAGES = "digitalisierung/kennzahlen"  # one page per KPI below this path
 # A running period in a sentence: "Der Dezember 2026 läuft noch …" (article and noun per kind).
-RUNNING_WORDS = {"month": ("Der", "der Monat"), "quarter": ("Das", "das Quartal"), "year": ("Das Jahr", "das Jahr"),
-                 "day": ("Der", "der Tag")}
+RUNNING_WORDS = {
+    "month": ("Der", "der Monat"),
+    "quarter": ("Das", "das Quartal"),
+    "year": ("Das Jahr", "das Jahr"),
+    "day": ("Der", "der Tag"),
+}
 
 
 def render(site: SiteContext) -> None:
     packages = {package["name"]: package for package in site.packages}
     audits = _audits(site)
-    results = evaluate_all(site.portal.get("kpis", []), site.build.database,
-                           {name: package["kommune"] for name, package in packages.items()})
+    results = evaluate_all(
+        site.portal.get("kpis", []),
+        site.build.database,
+        {name: package["kommune"] for name, package in packages.items()},
+    )
     cards = [_card(site, result, packages) for result in results]
     headline = [card for card in cards if card["definition"].headline] or cards[:6]
-    site.write_page("digitalisierung", "dashboard.html", headline=headline,
-                    others=[card for card in cards if card not in headline],
-                    available=sum(result.available for result in results), total=len(results))
+    site.write_page(
+        "digitalisierung",
+        "dashboard.html",
+        headline=headline,
+        others=[card for card in cards if card not in headline],
+        available=sum(result.available for result in results),
+        total=len(results),
+    )
     for card in cards:
         site.write_page(f"{KPI_PAGES}/{card['definition'].id}", "kpi.html", card=card)
     ranked, apart, settings = _roadmap(site, audits)
-    site.write_page("digitalisierung/fahrplan", "roadmap.html", ranked=ranked, apart=apart, settings=settings,
-                    services=(site.portal.get("services") or {}).get("services", []))
-    site.write_page("digitalisierung/datenschutz", "disclosure.html",
-                    audits=[_audit_view(site, audit, packages.get(audit["dataset"])) for audit in audits])
+    site.write_page(
+        "digitalisierung/fahrplan",
+        "roadmap.html",
+        ranked=ranked,
+        apart=apart,
+        settings=settings,
+        services=(site.portal.get("services") or {}).get("services", []),
+    )
+    site.write_page(
+        "digitalisierung/datenschutz",
+        "disclosure.html",
+        audits=[_audit_view(site, audit, packages.get(audit["dataset"])) for audit in audits],
+    )
 
 
 def change_text(result: KpiResult, change: float | None, against: str | None) -> dict | None:
@@ -52,8 +74,12 @@ def change_text(result: KpiResult, change: float | None, against: str | None) ->
         verdict = "" if change else "unverändert"
     else:
         verdict = "unverändert" if better is None else ("besser" if better else "schlechter")
-    return {"amount": result.definition.change_amount(change), "against": german_period(against),
-            "verdict": verdict, "better": better}
+    return {
+        "amount": result.definition.change_amount(change),
+        "against": german_period(against),
+        "verdict": verdict,
+        "better": better,
+    }
 
 
 def target_status(result: KpiResult) -> dict | None:
@@ -65,24 +91,41 @@ def target_status(result: KpiResult) -> dict | None:
     reached = result.target_progress >= 100
     goal = definition.amount(definition.target)
     deadline = f" bis {german_date(definition.target_date)}" if definition.target_date else ""
-    words = (f"Ziel {goal}{deadline} erreicht" if reached
-             else f"Ziel {goal}{deadline}: zu {german_number(result.target_progress, 0)}\u00a0% erreicht")
-    return {"reached": reached, "words": words, "progress": result.target_progress,
-            # The ring: a circle with pathLength 100 drawn with this much dash (site_templates/_kpi.html).
-            "dash": f"{result.target_progress:.0f} 100"}
+    words = (
+        f"Ziel {goal}{deadline} erreicht"
+        if reached
+        else f"Ziel {goal}{deadline}: zu {german_number(result.target_progress, 0)}\u00a0% erreicht"
+    )
+    return {
+        "reached": reached,
+        "words": words,
+        "progress": result.target_progress,
+        # The ring: a circle with pathLength 100 drawn with this much dash (site_templates/_kpi.html).
+        "dash": f"{result.target_progress:.0f} 100",
+    }
 
 
 def _card(site: SiteContext, result: KpiResult, packages: dict) -> dict:
     definition = result.definition
     query_url = site.build.table_url(definition.id)
     card = {
-        "result": result, "definition": definition,
+        "result": result,
+        "definition": definition,
         "page_url": f"/{KPI_PAGES}/{definition.id}/",
-        "query_url": query_url, "csv_url": f"{query_url}.csv", "json_url": f"{query_url}.json?_shape=array",
-        "breakdown_url": site.build.table_url(breakdown_query_name(definition.id)) if definition.breakdown_sql else None,
-        "datasets": [{"id": name, "title": packages[name]["title"] if name in packages else name,
-                      "stale": name in packages and packages[name]["kommune"].get("status") == "stale"}
-                     for name in definition.datasets],
+        "query_url": query_url,
+        "csv_url": f"{query_url}.csv",
+        "json_url": f"{query_url}.json?_shape=array",
+        "breakdown_url": site.build.table_url(breakdown_query_name(definition.id))
+        if definition.breakdown_sql
+        else None,
+        "datasets": [
+            {
+                "id": name,
+                "title": packages[name]["title"] if name in packages else name,
+                "stale": name in packages and packages[name]["kommune"].get("status") == "stale",
+            }
+            for name in definition.datasets
+        ],
         "unit": definition.unit,
         "value_heading": "Anteil in %" if definition.unit == "%" else definition.unit,
     }
@@ -90,31 +133,57 @@ def _card(site: SiteContext, result: KpiResult, packages: dict) -> dict:
         running = Period.parse(result.running.period)
         article, noun = RUNNING_WORDS[running.kind]
         amount = definition.amount(result.running.value)
-        card["running"] = {"name": running.name, "amount": amount,
-                           "note": f"{article} {running.name} läuft noch: bisher {amount}. Verglichen wird erst, "
-                                   f"wenn {noun} abgeschlossen ist."}
+        card["running"] = {
+            "name": running.name,
+            "amount": amount,
+            "note": f"{article} {running.name} läuft noch: bisher {amount}. Verglichen wird erst, "
+            f"wenn {noun} abgeschlossen ist.",
+        }
     current = result.current  # None unless the KPI has a value for a complete period
     if current is not None:
         period = Period.parse(current.period)
         series = [(point.period, point.value) for point in result.series]
         running_flag = result.running is not None
-        charts = {size: line_chart(series, title=definition.title, description=result.sentence, unit=definition.unit,
-                                   target=definition.target, running=running_flag, narrow=size == "narrow")
-                  for size in ("wide", "narrow")} if len(series) > 1 else {}
+        charts = (
+            {
+                size: line_chart(
+                    series,
+                    title=definition.title,
+                    description=result.sentence,
+                    unit=definition.unit,
+                    target=definition.target,
+                    running=running_flag,
+                    narrow=size == "narrow",
+                )
+                for size in ("wide", "narrow")
+            }
+            if len(series) > 1
+            else {}
+        )
         rows = table_rows(series)
         if running_flag:
             rows[-1] = (f"{rows[-1][0]} (bisher)", rows[-1][1])
-        card.update({
-            "value": german_number(current.value), "amount": definition.amount(current.value),
-            "period": period.name, "when": period.when,
-            "previous": change_text(result, result.change_previous, result.previous.period if result.previous else None),
-            "year_ago": change_text(result, result.change_year, result.year_ago.period if result.year_ago else None),
-            "target": target_status(result),
-            "sparkline": sparkline([value for _, value in series[-24:]], running=running_flag),
-            "charts": charts,
-            "table": rows,
-            "breakdown": [(label, "gesperrt" if value is None else german_number(value)) for label, value in result.breakdown],
-        })
+        card.update(
+            {
+                "value": german_number(current.value),
+                "amount": definition.amount(current.value),
+                "period": period.name,
+                "when": period.when,
+                "previous": change_text(
+                    result, result.change_previous, result.previous.period if result.previous else None
+                ),
+                "year_ago": change_text(
+                    result, result.change_year, result.year_ago.period if result.year_ago else None
+                ),
+                "target": target_status(result),
+                "sparkline": sparkline([value for _, value in series[-24:]], running=running_flag),
+                "charts": charts,
+                "table": rows,
+                "breakdown": [
+                    (label, "gesperrt" if value is None else german_number(value)) for label, value in result.breakdown
+                ],
+            }
+        )
     return card
 
 
@@ -131,7 +200,8 @@ def _audits(site: SiteContext) -> list[dict]:
 def _audit_view(site: SiteContext, audit: dict, package: dict | None) -> dict:
     per_month = Counter(cell["monat"] for cell in audit["suppressed_cells"])
     return {
-        "audit": audit, "title": package["title"] if package else audit["dataset"],
+        "audit": audit,
+        "title": package["title"] if package else audit["dataset"],
         "stale": bool(package and package["kommune"].get("status") == "stale"),
         "json_url": f"/datensaetze/{audit['dataset']}/{AUDIT_FILE}",
         "table_url": site.build.table_url(audit["table"]),
@@ -144,8 +214,12 @@ def _roadmap(site: SiteContext, audits: list[dict]) -> tuple[list, list, dict]:
     register = site.portal.get("services") or {}
     services = register.get("services", [])
     settings = register.get("roadmap") or {}
-    tables = {audit["dataset"]: StatisticsTable(audit["table"], audit["row_field"], audit["column_field"],
-                                                audit["total_label"]) for audit in audits}
+    tables = {
+        audit["dataset"]: StatisticsTable(
+            audit["table"], audit["row_field"], audit["column_field"], audit["total_label"]
+        )
+        for audit in audits
+    }
     demand = {}
     for service in services:
         link = service.get("statistics")

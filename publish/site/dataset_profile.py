@@ -6,6 +6,7 @@ table; the most frequent values from one GROUP BY per text column, which on a bi
 cost seconds per build, so above `FULL_PROFILE_ROWS` they come from the facet counts the
 database publisher stored (publish/datasette/facet_counts.py) or are left out.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -94,10 +95,17 @@ def profile_table(db: sqlite3.Connection, resource: dict) -> TableProfile | None
     rows = db.execute(f"select count(*) from {_quoted(table)}").fetchone()[0]
     columns = _summaries(db, table, shown, rows)
     select = ", ".join(_quoted(f["name"]) for f in shown) or "1"
-    preview = [[german_cell(value, f.get("type", "string")) for value, f in zip(row, shown, strict=False)]
-               for row in db.execute(f"select {select} from {_quoted(table)} order by rowid limit {PREVIEW_ROWS}")]
-    return TableProfile(table=table, rows=rows, columns=columns,
-                        preview_columns=[f.get("title") or f["name"] for f in shown], preview=preview)
+    preview = [
+        [german_cell(value, f.get("type", "string")) for value, f in zip(row, shown, strict=False)]
+        for row in db.execute(f"select {select} from {_quoted(table)} order by rowid limit {PREVIEW_ROWS}")
+    ]
+    return TableProfile(
+        table=table,
+        rows=rows,
+        columns=columns,
+        preview_columns=[f.get("title") or f["name"] for f in shown],
+        preview=preview,
+    )
 
 
 def _summaries(db: sqlite3.Connection, table: str, fields: list[dict], rows: int) -> list[ColumnSummary]:
@@ -106,21 +114,30 @@ def _summaries(db: sqlite3.Connection, table: str, fields: list[dict], rows: int
     parts = []
     for f in fields:
         column = _quoted(f["name"])
-        parts += [f"sum({column} is null or {column} = '')", f"min({column})", f"max({column})",
-                  "sum(" + " or ".join(f"{column} = ?" for _ in TOTAL_LABELS) + ")"]
+        parts += [
+            f"sum({column} is null or {column} = '')",
+            f"min({column})",
+            f"max({column})",
+            "sum(" + " or ".join(f"{column} = ?" for _ in TOTAL_LABELS) + ")",
+        ]
     params = [label for _ in fields for label in TOTAL_LABELS]
     values = db.execute(f"select {', '.join(parts)} from {_quoted(table)}", params).fetchone()
     facet_counts = _stored_facet_counts(db, table) if rows > FULL_PROFILE_ROWS else {}
     summaries = []
     for index, f in enumerate(fields):
-        empty, lowest, highest, totals = values[index * 4:index * 4 + 4]
+        empty, lowest, highest, totals = values[index * 4 : index * 4 + 4]
         kind = f.get("type", "string")
-        summary = ColumnSummary(name=f["name"], title=f.get("title") or f["name"], type=kind,
-                                empty_share=(empty or 0) / rows if rows else 0.0, total_rows=totals or 0)
+        summary = ColumnSummary(
+            name=f["name"],
+            title=f.get("title") or f["name"],
+            type=kind,
+            empty_share=(empty or 0) / rows if rows else 0.0,
+            total_rows=totals or 0,
+        )
         if kind in RANGED_TYPES and lowest is not None:
             summary.lowest, summary.highest = german_cell(lowest, kind), german_cell(highest, kind)
         if kind in COUNTED_TYPES:
-            counted = (facet_counts.get(f["name"]) if rows > FULL_PROFILE_ROWS else _top_values(db, table, f["name"]))
+            counted = facet_counts.get(f["name"]) if rows > FULL_PROFILE_ROWS else _top_values(db, table, f["name"])
             summary.top = [(german_cell(value, kind), count) for value, count in (counted or [])]
         summaries.append(summary)
     return summaries
@@ -128,9 +145,13 @@ def _summaries(db: sqlite3.Connection, table: str, fields: list[dict], rows: int
 
 def _top_values(db: sqlite3.Connection, table: str, column: str) -> list[tuple]:
     quoted = _quoted(column)
-    return [tuple(row) for row in db.execute(
-        f"select {quoted}, count(*) as n from {_quoted(table)} where {quoted} is not null and {quoted} != '' "
-        f"group by {quoted} order by n desc, {quoted} limit {TOP_VALUES}")]
+    return [
+        tuple(row)
+        for row in db.execute(
+            f"select {quoted}, count(*) as n from {_quoted(table)} where {quoted} is not null and {quoted} != '' "
+            f"group by {quoted} order by n desc, {quoted} limit {TOP_VALUES}"
+        )
+    ]
 
 
 def _stored_facet_counts(db: sqlite3.Connection, table: str) -> dict[str, list[tuple]]:
@@ -138,8 +159,10 @@ def _stored_facet_counts(db: sqlite3.Connection, table: str) -> dict[str, list[t
         return {}
     counts: dict[str, list[tuple]] = {}
     for column, value, count in db.execute(
-            f"select column_name, value, count from {FACET_COUNTS_TABLE} where table_name = ? and rank <= ? "
-            "and value is not null and value != '' order by column_name, rank", (table, TOP_VALUES)):
+        f"select column_name, value, count from {FACET_COUNTS_TABLE} where table_name = ? and rank <= ? "
+        "and value is not null and value != '' order by column_name, rank",
+        (table, TOP_VALUES),
+    ):
         counts.setdefault(column, []).append((value, count))
     return counts
 

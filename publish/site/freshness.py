@@ -5,6 +5,7 @@ unchanged (`last_success`). A dataset is overdue ("veraltet") when that lies fur
 than its declared frequency allows; the margins are those of the KPI `datensaetze-aktuell`
 in metadata/kpis.yaml (a day's grace on top of the rhythm).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,17 @@ from zoneinfo import ZoneInfo
 # Times are shown as a reader in the town reads a clock.
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
-ALLOWED_AGE_DAYS = {"DAILY": 2, "WEEKLY": 8, "BIWEEKLY": 15, "MONTHLY": 32, "BIMONTHLY": 62, "QUARTERLY": 93,
-                    "BIANNUAL": 184, "ANNUAL": 367, "BIENNIAL": 732}
+ALLOWED_AGE_DAYS = {
+    "DAILY": 2,
+    "WEEKLY": 8,
+    "BIWEEKLY": 15,
+    "MONTHLY": 32,
+    "BIMONTHLY": 62,
+    "QUARTERLY": 93,
+    "BIANNUAL": 184,
+    "ANNUAL": 367,
+    "BIENNIAL": 732,
+}
 
 
 def health(entry: dict[str, Any] | None, frequency: str | None, now: dt.datetime) -> dict[str, Any]:
@@ -26,8 +36,11 @@ def health(entry: dict[str, Any] | None, frequency: str | None, now: dt.datetime
     if last is None:
         return {"last_success": None, "age": "noch nie", "overdue": allowed is not None}
     age = now - last
-    return {"last_success": last.astimezone(LOCAL_TIME), "age": german_age(age),
-            "overdue": allowed is not None and age > dt.timedelta(days=allowed)}
+    return {
+        "last_success": last.astimezone(LOCAL_TIME),
+        "age": german_age(age),
+        "overdue": allowed is not None and age > dt.timedelta(days=allowed),
+    }
 
 
 def german_age(age: dt.timedelta) -> str:

@@ -6,6 +6,7 @@ server logs from publish.server.access_log, the third parties from the site conf
 conformity status from the browser suite's results (`metadata/accessibility_results.yaml`):
 so the pages say what is true for this portal, not a template's promises.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -20,12 +21,21 @@ FULLY, PARTIALLY, NOT_ASSESSED = "vollständig vereinbar", "teilweise vereinbar"
 def render(site: SiteContext) -> None:
     legal = site.portal["publisher"]["legal"]
     site.write_page("impressum", "legal/impressum.html", legal=legal)
-    site.write_page("datenschutz", "legal/datenschutz.html", legal=legal, logged=LOGGED_FIELDS, not_logged=NOT_LOGGED,
-                    third_parties=third_parties(site.portal["site"]))
-    site.write_page("barrierefreiheit", "legal/barrierefreiheit.html", legal=legal,
-                    accessibility=legal["accessibility"],
-                    conformity=conformity(site.portal.get("accessibility_results"),
-                                          legal["accessibility"]["known_limitations"]))
+    site.write_page(
+        "datenschutz",
+        "legal/datenschutz.html",
+        legal=legal,
+        logged=LOGGED_FIELDS,
+        not_logged=NOT_LOGGED,
+        third_parties=third_parties(site.portal["site"]),
+    )
+    site.write_page(
+        "barrierefreiheit",
+        "legal/barrierefreiheit.html",
+        legal=legal,
+        accessibility=legal["accessibility"],
+        conformity=conformity(site.portal.get("accessibility_results"), legal["accessibility"]["known_limitations"]),
+    )
 
 
 def third_parties(site_config: dict) -> list[dict]:
@@ -34,9 +44,13 @@ def third_parties(site_config: dict) -> list[dict]:
     tile_url = (site_config.get("map") or {}).get("tile_url")
     if not tile_url:
         return []
-    return [{"host": urlsplit(tile_url.replace("{s}", "a")).hostname or tile_url,
-             "purpose": "Kartenkacheln (Hintergrundkarte) der Kartenansichten",
-             "attribution": (site_config.get("map") or {}).get("attribution")}]
+    return [
+        {
+            "host": urlsplit(tile_url.replace("{s}", "a")).hostname or tile_url,
+            "purpose": "Kartenkacheln (Hintergrundkarte) der Kartenansichten",
+            "attribution": (site_config.get("map") or {}).get("attribution"),
+        }
+    ]
 
 
 def conformity(results: dict | None, limitations: list[dict]) -> dict:
@@ -46,10 +60,20 @@ def conformity(results: dict | None, limitations: list[dict]) -> dict:
     (the failing page types are listed as limitations). Otherwise fully conformant *as far as
     tested*; the page names the method, so the claim is never larger than the test."""
     if not results or not results.get("pages"):
-        return {"status": NOT_ASSESSED, "sentence": "Die Vereinbarkeit dieses Portals mit den Anforderungen ist noch nicht bewertet.",
-                "failing": [], "results": None, "violations": 0}
+        return {
+            "status": NOT_ASSESSED,
+            "sentence": "Die Vereinbarkeit dieses Portals mit den Anforderungen ist noch nicht bewertet.",
+            "failing": [],
+            "results": None,
+            "violations": 0,
+        }
     failing = [page for page in results["pages"] if any(page["violations"].values())]
     violations = sum(sum(page["violations"].values()) for page in results["pages"])
     status = PARTIALLY if failing or limitations else FULLY
-    return {"status": status, "sentence": f"Dieses Portal ist mit den Anforderungen {status}.",
-            "failing": failing, "results": results, "violations": violations}
+    return {
+        "status": status,
+        "sentence": f"Dieses Portal ist mit den Anforderungen {status}.",
+        "failing": failing,
+        "results": results,
+        "violations": violations,
+    }

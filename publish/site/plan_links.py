@@ -10,6 +10,7 @@ Reads the OParl tables `oparl_paper`, `oparl_agenda_item`, `oparl_meeting` (and
 `oparl_consultation` where present) from portal.db; when they are absent, every plan simply
 has no links.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,8 @@ _BPLAN = re.compile(
     r"\b(?:Bebauungsplan(?:es|s|entwurf(?:es|s)?|verfahren(?:s)?)?|B-Plan(?:es|s)?(?:-Verfahren)?|BPlan)"
     r"(?:\s*(?:Nr\.?|Nummer)\s*|\s+)?(?P<number>0*\d+[a-z]?(?![\d/]|\.\d))?"
     rf"(?:{QUOTED_NAME})?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _FNP_WORD = r"(?:Flächennutzungsplan(?:es|s)?|FNP)"
 _FNP = re.compile(
     rf"(?:\b(?P<n1>\d+)\.\s*Änderung\s+des\s+{_FNP_WORD}"
@@ -31,7 +33,8 @@ _FNP = re.compile(
     rf"|\b{_FNP_WORD}(?:-?\s*[äÄ]nderung)?\s*(?:Nr\.?|Nummer)\s*(?P<n3>\d+)"
     rf"|\bFNP[-\s]?(?P<n4>\d+)\b(?!\s*/))"
     rf"(?:{QUOTED_NAME})?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,7 @@ def find_references(text: str | None) -> list[PlanReference]:
     for match in _BPLAN.finditer(text):
         number, name = match.group("number"), _clean(match.group("name"))
         if number or name:
-            found.append((match.start(), PlanReference(
-                "bplan", _normal_number(number) if number else None, name)))
+            found.append((match.start(), PlanReference("bplan", _normal_number(number) if number else None, name)))
     return [reference for _, reference in sorted(found, key=lambda item: item[0])]
 
 
@@ -95,7 +97,7 @@ def refers_to(reference: PlanReference, plan: PlanReference, plan_name: str | No
 
 @dataclass
 class CouncilLinks:
-    papers: list[dict] = field(default_factory=list)    # id, name, reference, date
+    papers: list[dict] = field(default_factory=list)  # id, name, reference, date
     meetings: list[dict] = field(default_factory=list)  # id, name, start, agenda_items[]
 
 
@@ -123,16 +125,25 @@ def council_links(db: sqlite3.Connection, plans: list[dict]) -> dict[str, Counci
     whose texts refer to it. Papers are ordered by date, meetings by start; a plan nobody
     referred to gets empty lists. Raises only `sqlite3.Error` for a broken database."""
     links = {plan["id"]: CouncilLinks() for plan in plans}
-    identities = [(plan["id"], plan_identity(plan["nummer"], plan.get("planart")), plan.get("name"))
-                  for plan in plans if plan.get("nummer")]
+    identities = [
+        (plan["id"], plan_identity(plan["nummer"], plan.get("planart")), plan.get("name"))
+        for plan in plans
+        if plan.get("nummer")
+    ]
 
     def matching(*texts: str | None) -> set[str]:
         references = [ref for text in texts for ref in find_references(text)]
-        return {plan_id for plan_id, identity, name in identities
-                if any(refers_to(ref, identity, name) for ref in references)}
+        return {
+            plan_id
+            for plan_id, identity, name in identities
+            if any(refers_to(ref, identity, name) for ref in references)
+        }
 
-    papers = _rows(db, "oparl_paper", {"id": ("id",), "name": ("name",), "reference": ("reference",),
-                                       "date": ("date",), "text": ("text", "body")})
+    papers = _rows(
+        db,
+        "oparl_paper",
+        {"id": ("id",), "name": ("name",), "reference": ("reference",), "date": ("date",), "text": ("text", "body")},
+    )
     paper_plans: dict[str, set[str]] = {}
     for paper in papers:
         hits = matching(paper["name"], paper["text"])
@@ -140,16 +151,36 @@ def council_links(db: sqlite3.Connection, plans: list[dict]) -> dict[str, Counci
         for plan_id in hits:
             links[plan_id].papers.append({key: paper[key] for key in ("id", "name", "reference", "date")})
 
-    meetings = {row["id"]: row for row in _rows(db, "oparl_meeting", {
-        "id": ("id",), "name": ("name",), "start": ("start", "start_date", "date")})}
-    items = _rows(db, "oparl_agenda_item", {
-        "id": ("id",), "meeting": ("meeting", "meeting_id"), "number": ("number",), "name": ("name",),
-        "resolution": ("resolution_text", "resolutionText", "result"),
-        "paper": ("paper", "paper_id"), "consultation": ("consultation", "consultation_id")})
+    meetings = {
+        row["id"]: row
+        for row in _rows(
+            db, "oparl_meeting", {"id": ("id",), "name": ("name",), "start": ("start", "start_date", "date")}
+        )
+    }
+    items = _rows(
+        db,
+        "oparl_agenda_item",
+        {
+            "id": ("id",),
+            "meeting": ("meeting", "meeting_id"),
+            "number": ("number",),
+            "name": ("name",),
+            "resolution": ("resolution_text", "resolutionText", "result"),
+            "paper": ("paper", "paper_id"),
+            "consultation": ("consultation", "consultation_id"),
+        },
+    )
     items_by_id = {item["id"]: item for item in items}
-    consultations = _rows(db, "oparl_consultation", {
-        "id": ("id",), "paper": ("paper", "paper_id"), "meeting": ("meeting", "meeting_id"),
-        "agenda_item": ("agenda_item", "agendaItem", "agenda_item_id")})
+    consultations = _rows(
+        db,
+        "oparl_consultation",
+        {
+            "id": ("id",),
+            "paper": ("paper", "paper_id"),
+            "meeting": ("meeting", "meeting_id"),
+            "agenda_item": ("agenda_item", "agendaItem", "agenda_item_id"),
+        },
+    )
     consultation_paper = {row["id"]: row["paper"] for row in consultations}
     meeting_items: dict[tuple[str, str], list[dict]] = {}
 

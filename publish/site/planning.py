@@ -5,6 +5,7 @@ with it) and the building-permit statistics with a chart and a table.
 Everything works without JavaScript (list, legend, filter pages per state, tables); the map is
 added by the self-hosted Leaflet and loads tiles only when `site.map.tile_url` is configured.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,34 +52,64 @@ def render(site: SiteContext) -> None:
         "states": states,
         "map_settings": site.portal["site"].get("map") or {},
         "has_boundary": boundary is not None,
-        "sample": any(package["kommune"].get("sample") for package in site.packages
-                      if package["name"] in {table["dataset"] for table in tables} | {area["dataset"] for area in areas}
-                      | set(_datasets_with(site, PERMITS_TABLE))),
+        "sample": any(
+            package["kommune"].get("sample")
+            for package in site.packages
+            if package["name"]
+            in {table["dataset"] for table in tables}
+            | {area["dataset"] for area in areas}
+            | set(_datasets_with(site, PERMITS_TABLE))
+        ),
         "plan_sources": [{**table, "table_url": site.build.table_url(table["table"])} for table in tables],
         "areas": areas,
         "permits_dataset": next(iter(_datasets_with(site, PERMITS_TABLE)), None),
     }
-    site.write_page(BASE, "planning.html", plans=plans, all_count=len(plans), active_state=None,
-                    permits=permits, permits_chart=_permits_chart(permits), **common)
+    site.write_page(
+        BASE,
+        "planning.html",
+        plans=plans,
+        all_count=len(plans),
+        active_state=None,
+        permits=permits,
+        permits_chart=_permits_chart(permits),
+        **common,
+    )
     for state in states:
         chosen = [plan for plan in plans if plan["verfahrensstand"] == state["value"]]
-        site.write_page(f"{BASE}/stand/{state['value']}", "planning.html", plans=chosen, all_count=len(plans),
-                        active_state=state, permits=None, permits_chart=None, **common)
+        site.write_page(
+            f"{BASE}/stand/{state['value']}",
+            "planning.html",
+            plans=chosen,
+            all_count=len(plans),
+            active_state=state,
+            permits=None,
+            permits_chart=None,
+            **common,
+        )
     links = council_links(site.db, plans)
     council_pages = page_paths(site.db) if all(site.table_exists(table) for table in COUNCIL_PAGE_TABLES) else {}
     for plan in plans:
         council = _council_view(site, links.get(plan["id"], CouncilLinks()), council_pages)
         with for_dataset(plan["dataset"], "Website"):  # a plan's page is its dataset's
-            site.write_page(f"{BASE}/plaene/{plan['slug']}", "plan.html", plan=plan, council=council,
-                            path=path_through_council(plan["timeline"], council["meetings"]),
-                            council_data=table_exists(site.db, "oparl_paper"),
-                            row_url=site.build.row_url(plan["table"], plan["id"]),
-                            plans_dataset=plan["dataset"], **common)
+            site.write_page(
+                f"{BASE}/plaene/{plan['slug']}",
+                "plan.html",
+                plan=plan,
+                council=council,
+                path=path_through_council(plan["timeline"], council["meetings"]),
+                council_data=table_exists(site.db, "oparl_paper"),
+                row_url=site.build.row_url(plan["table"], plan["id"]),
+                plans_dataset=plan["dataset"],
+                **common,
+            )
 
 
 def _datasets_with(site: SiteContext, *tables: str) -> list[str]:
-    return [package["name"] for package in site.packages
-            if any(resource["name"] in tables for resource in package["resources"])]
+    return [
+        package["name"]
+        for package in site.packages
+        if any(resource["name"] in tables for resource in package["resources"])
+    ]
 
 
 def _write_json(site: SiteContext, relative: str, data: dict) -> None:
@@ -95,16 +126,22 @@ def _permits_chart(permits: dict | None) -> str | None:
     first, last = years[0]["jahr"], years[-1]["jahr"]
     return grouped_bar_chart(
         [str(year["jahr"]) for year in years],
-        [Series("Genehmigte Gebäude", PERMIT_COLOURS["genehmigungen"], [y["genehmigungen"] for y in years]),
-         Series("Fertiggestellte Gebäude", PERMIT_COLOURS["fertigstellungen"], [y["fertigstellungen"] for y in years])],
+        [
+            Series("Genehmigte Gebäude", PERMIT_COLOURS["genehmigungen"], [y["genehmigungen"] for y in years]),
+            Series(
+                "Fertiggestellte Gebäude", PERMIT_COLOURS["fertigstellungen"], [y["fertigstellungen"] for y in years]
+            ),
+        ],
         title=f"Baugenehmigungen und Baufertigstellungen {first}–{last}",
         description=f"Säulendiagramm: genehmigte und fertiggestellte Gebäude je Jahr von {first} bis {last}. "
-                    "Die Zahlen stehen auch in der Tabelle unter dem Diagramm.")
+        "Die Zahlen stehen auch in der Tabelle unter dem Diagramm.",
+    )
 
 
 def _council_view(site: SiteContext, links: CouncilLinks, council_pages: dict[str, str]) -> dict:
     """Papers and meetings with links to their council pages (`/rat/…`, rendered by the council
     section before this one), or to their Datasette rows where the council section made none."""
+
     def url(table: str, key: str) -> str:
         return f"/{council_pages[key]}" if key in council_pages else site.build.row_url(table, key)
 

@@ -7,6 +7,7 @@ demo), every other area table of the building family (shown on the map beside th
 `stadtgrenze` (town boundary) and `baugenehmigungen` (permit statistics); each may be absent,
 and the pages then say so.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,10 @@ AREA_NAME_COLUMNS = ("name", "bezeichnung", "titel", "nummer")
 
 
 def table_exists(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("select 1 from sqlite_master where type in ('table', 'view') and name = ?",
-                      (name,)).fetchone() is not None
+    return (
+        db.execute("select 1 from sqlite_master where type in ('table', 'view') and name = ?", (name,)).fetchone()
+        is not None
+    )
 
 
 def _geometry_tables(packages: list[dict]):
@@ -40,16 +43,22 @@ def _geometry_tables(packages: list[dict]):
 
 def plan_tables(packages: list[dict]) -> list[dict]:
     """Every table with the plan schema: [{dataset, title, table}], in package order."""
-    return [{"dataset": package["name"], "title": package.get("title") or package["name"], "table": resource["name"]}
-            for package, resource, is_plan in _geometry_tables(packages) if is_plan]
+    return [
+        {"dataset": package["name"], "title": package.get("title") or package["name"], "table": resource["name"]}
+        for package, resource, is_plan in _geometry_tables(packages)
+        if is_plan
+    ]
 
 
 def area_tables(packages: list[dict]) -> list[dict]:
     """The other tables with a geometry in the building family (areas declared by columns)."""
-    return [{"dataset": package["name"], "title": package.get("title") or package["name"], "table": resource["name"]}
-            for package, resource, is_plan in _geometry_tables(packages)
-            if not is_plan and package.get("kommune", {}).get("family") == BUILDING_FAMILY
-            and resource["name"] != BOUNDARY_TABLE]  # the boundary is the map's frame, not an area
+    return [
+        {"dataset": package["name"], "title": package.get("title") or package["name"], "table": resource["name"]}
+        for package, resource, is_plan in _geometry_tables(packages)
+        if not is_plan
+        and package.get("kommune", {}).get("family") == BUILDING_FAMILY
+        and resource["name"] != BOUNDARY_TABLE
+    ]  # the boundary is the map's frame, not an area
 
 
 def planning_states(packages: list[dict], db: sqlite3.Connection) -> list[dict]:
@@ -72,8 +81,13 @@ def planning_states(packages: list[dict], db: sqlite3.Connection) -> list[dict]:
             continue
         for value, label in db.execute(f'select distinct verfahrensstand, verfahrensstand_text from "{table}"'):
             if value not in states:
-                states[value] = {"value": value, "label": label or value, "colour": UNKNOWN_COLOUR,
-                                 "order": 99, "inProcedure": False}
+                states[value] = {
+                    "value": value,
+                    "label": label or value,
+                    "colour": UNKNOWN_COLOUR,
+                    "order": 99,
+                    "inProcedure": False,
+                }
                 ordered.append(states[value])
     return ordered
 
@@ -92,8 +106,9 @@ def plan_slug(plan: dict) -> str:
     number = (plan.get("nummer") or plan["id"]).strip()
     is_fnp = number.upper().startswith("FNP") or "flächennutzungsplan" in (plan.get("planart") or "").casefold()
     number = re.sub(r"^FNP\s*", "", number, flags=re.IGNORECASE)
-    cleaned = re.sub(r"[^a-z0-9]+", "-", number.lower().replace("ä", "ae").replace("ö", "oe")
-                     .replace("ü", "ue").replace("ß", "ss")).strip("-")
+    cleaned = re.sub(
+        r"[^a-z0-9]+", "-", number.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    ).strip("-")
     return f"{'fnp-aenderung' if is_fnp else 'bebauungsplan'}-{cleaned or 'ohne-nummer'}"
 
 
@@ -126,9 +141,17 @@ def path_through_council(steps: list[dict], meetings: list[dict]) -> list[dict]:
     """The procedure steps and the council meetings that dealt with the plan in one list by
     date; steps not reached yet (no date) follow in their procedural order."""
     dated = [{**step, "kind": "step"} for step in steps if step.get("date")]
-    dated += [{"kind": "meeting", "label": meeting["name"], "date": str(meeting["start"] or "")[:10] or None,
-               "url": meeting.get("url"), "agenda_items": meeting.get("agenda_items", [])}
-              for meeting in meetings if meeting.get("start")]
+    dated += [
+        {
+            "kind": "meeting",
+            "label": meeting["name"],
+            "date": str(meeting["start"] or "")[:10] or None,
+            "url": meeting.get("url"),
+            "agenda_items": meeting.get("agenda_items", []),
+        }
+        for meeting in meetings
+        if meeting.get("start")
+    ]
     dated.sort(key=lambda entry: (str(entry["date"]), entry["kind"] == "step"))
     return dated + [{**step, "kind": "step"} for step in steps if not step.get("date")]
 
@@ -138,13 +161,17 @@ def displayed_state(plan: dict, state: dict, today: dt.date) -> dict:
     public display period has ended is no longer open for comments, so it says so."""
     ended = plan.get("offenlage_ende")
     if state.get("value") == "offenlage" and ended and str(ended)[:10] < today.isoformat():
-        return {**state, "label": f"Offenlage beendet am {german_date(str(ended))}",
-                "description": "Die öffentliche Auslegung ist beendet; die Stellungnahmen werden ausgewertet."}
+        return {
+            **state,
+            "label": f"Offenlage beendet am {german_date(str(ended))}",
+            "description": "Die öffentliche Auslegung ist beendet; die Stellungnahmen werden ausgewertet.",
+        }
     return state
 
 
-def load_plans(db: sqlite3.Connection, states: list[dict], tables: list[dict],
-               today: dt.date | None = None) -> list[dict]:
+def load_plans(
+    db: sqlite3.Connection, states: list[dict], tables: list[dict], today: dt.date | None = None
+) -> list[dict]:
     """Every plan of every plan table (`plan_tables`) with its state (label, colour; see displayed_state),
     documents, slug, title and timeline, and `table`, `dataset` and `key` (its id, unless
     another table has a plan with the same id: then dataset-prefixed); slugs stay unique."""
@@ -160,8 +187,14 @@ def load_plans(db: sqlite3.Connection, states: list[dict], tables: list[dict],
         names = [column[0] for column in cursor.description]
         for values in cursor:
             plan = dict(zip(names, values, strict=True), table=table["table"], dataset=table["dataset"])
-            plan["state"] = displayed_state(plan, by_value.get(plan["verfahrensstand"], {
-                "value": plan["verfahrensstand"], "label": plan["verfahrensstand_text"], "colour": UNKNOWN_COLOUR}), today)
+            plan["state"] = displayed_state(
+                plan,
+                by_value.get(
+                    plan["verfahrensstand"],
+                    {"value": plan["verfahrensstand"], "label": plan["verfahrensstand_text"], "colour": UNKNOWN_COLOUR},
+                ),
+                today,
+            )
             plan["documents"] = json.loads(plan.get("dokumente") or "[]")
             plan["key"] = plan["id"] if plan["id"] not in keys else f"{table['dataset']}:{plan['id']}"
             keys.add(plan["key"])
@@ -188,35 +221,73 @@ def load_areas(db: sqlite3.Connection, tables: list[dict]) -> list[dict]:
         columns = [row[1] for row in db.execute(f'pragma table_info("{table["table"]}")')]
         name = next((column for column in AREA_NAME_COLUMNS if column in columns), "id")
         for identifier, label, geometry in db.execute(
-                f'select id, "{name}", geometrie from "{table["table"]}" order by "{name}"'):
-            areas.append({"key": f"{table['dataset']}:{identifier}", "id": identifier, "name": label or identifier,
-                          "dataset": table["dataset"], "dataset_title": table["title"], "geometrie": geometry,
-                          "url": f"/datensaetze/{table['dataset']}/"})
+            f'select id, "{name}", geometrie from "{table["table"]}" order by "{name}"'
+        ):
+            areas.append(
+                {
+                    "key": f"{table['dataset']}:{identifier}",
+                    "id": identifier,
+                    "name": label or identifier,
+                    "dataset": table["dataset"],
+                    "dataset_title": table["title"],
+                    "geometrie": geometry,
+                    "url": f"/datensaetze/{table['dataset']}/",
+                }
+            )
     return areas
 
 
 def plans_geojson(plans: list[dict], areas: Sequence[dict] = ()) -> dict:
     """A FeatureCollection for the map: geometry plus what the popup and colours need; the
     areas of other datasets in a neutral colour, their dataset's title in the popup."""
-    return {"type": "FeatureCollection", "features": [
-        *({"type": "Feature", "geometry": json.loads(plan["geometrie"]),
-           "properties": {"id": plan["key"], "titel": plan["title"], "url": plan["url"],
-                          "farbe": plan["state"]["colour"], "verfahrensstand": plan["verfahrensstand"],
-                          "verfahrensstand_text": plan["state"]["label"]}}
-          for plan in plans if plan.get("geometrie")),
-        *({"type": "Feature", "geometry": json.loads(area["geometrie"]),
-           "properties": {"id": area["key"], "titel": area["name"], "url": area["url"], "farbe": AREA_COLOUR,
-                          "verfahrensstand": None, "verfahrensstand_text": area["dataset_title"]}}
-          for area in areas if area.get("geometrie")),
-    ]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            *(
+                {
+                    "type": "Feature",
+                    "geometry": json.loads(plan["geometrie"]),
+                    "properties": {
+                        "id": plan["key"],
+                        "titel": plan["title"],
+                        "url": plan["url"],
+                        "farbe": plan["state"]["colour"],
+                        "verfahrensstand": plan["verfahrensstand"],
+                        "verfahrensstand_text": plan["state"]["label"],
+                    },
+                }
+                for plan in plans
+                if plan.get("geometrie")
+            ),
+            *(
+                {
+                    "type": "Feature",
+                    "geometry": json.loads(area["geometrie"]),
+                    "properties": {
+                        "id": area["key"],
+                        "titel": area["name"],
+                        "url": area["url"],
+                        "farbe": AREA_COLOUR,
+                        "verfahrensstand": None,
+                        "verfahrensstand_text": area["dataset_title"],
+                    },
+                }
+                for area in areas
+                if area.get("geometrie")
+            ),
+        ],
+    }
 
 
 def boundary_geojson(db: sqlite3.Connection) -> dict | None:
     """The town boundary as a FeatureCollection, or None without the table."""
     if not table_exists(db, BOUNDARY_TABLE):
         return None
-    features = [{"type": "Feature", "geometry": json.loads(geometry), "properties": {"name": name}}
-                for geometry, name in db.execute(f"select geometrie, name from {BOUNDARY_TABLE}") if geometry]
+    features = [
+        {"type": "Feature", "geometry": json.loads(geometry), "properties": {"name": name}}
+        for geometry, name in db.execute(f"select geometrie, name from {BOUNDARY_TABLE}")
+        if geometry
+    ]
     return {"type": "FeatureCollection", "features": features} if features else None
 
 
@@ -225,15 +296,34 @@ def permit_statistics(db: sqlite3.Connection) -> dict | None:
     by building type; None without the table."""
     if not table_exists(db, PERMITS_TABLE):
         return None
-    years = [dict(zip(("jahr", "genehmigungen", "fertigstellungen", "wohnungen_genehmigt",
-                       "wohnungen_fertiggestellt", "wohnflaeche_m2"), row, strict=True))
-             for row in db.execute(
-                 f"select jahr, sum(baugenehmigungen), sum(baufertigstellungen), sum(wohnungen_genehmigt), "
-                 f"sum(wohnungen_fertiggestellt), sum(wohnflaeche_m2) from {PERMITS_TABLE} "
-                 f"group by jahr order by jahr")]
+    years = [
+        dict(
+            zip(
+                (
+                    "jahr",
+                    "genehmigungen",
+                    "fertigstellungen",
+                    "wohnungen_genehmigt",
+                    "wohnungen_fertiggestellt",
+                    "wohnflaeche_m2",
+                ),
+                row,
+                strict=True,
+            )
+        )
+        for row in db.execute(
+            f"select jahr, sum(baugenehmigungen), sum(baufertigstellungen), sum(wohnungen_genehmigt), "
+            f"sum(wohnungen_fertiggestellt), sum(wohnflaeche_m2) from {PERMITS_TABLE} "
+            f"group by jahr order by jahr"
+        )
+    ]
     latest = years[-1]["jahr"] if years else None
-    by_type = [dict(zip(("gebaeudeart", "baugenehmigungen", "baufertigstellungen", "wohnungen_genehmigt"), row, strict=True))
-               for row in db.execute(
-                   f"select gebaeudeart, baugenehmigungen, baufertigstellungen, wohnungen_genehmigt "
-                   f"from {PERMITS_TABLE} where jahr = ? order by baugenehmigungen desc", (latest,))]
+    by_type = [
+        dict(zip(("gebaeudeart", "baugenehmigungen", "baufertigstellungen", "wohnungen_genehmigt"), row, strict=True))
+        for row in db.execute(
+            f"select gebaeudeart, baugenehmigungen, baufertigstellungen, wohnungen_genehmigt "
+            f"from {PERMITS_TABLE} where jahr = ? order by baugenehmigungen desc",
+            (latest,),
+        )
+    ]
     return {"years": years, "latest": latest, "latest_by_type": by_type}

@@ -7,6 +7,7 @@ title, `k` kind, `p` page path, `d` detail, `s` folded search text) and the empt
 search works without JavaScript (publish/server/search_route.py). Every word of a query must occur in
 an entry's folded text (contracts/german_folding.py: "Strasse" finds "Straße").
 """
+
 from __future__ import annotations
 
 import json
@@ -44,22 +45,47 @@ def search_entries(site: SiteContext) -> list[dict]:
     """Every searchable page of the site once, datasets first (they are what the portal is for)."""
     entries = [_dataset_entry(package) for package in site.packages]
     entries += [_kpi_entry(site, kpi) for kpi in site.portal.get("kpis", [])]
-    entries += [_entry(plan["title"], "Plan", plan["url"], plan["state"]["label"], plan["title"], plan.get("nummer"),
-                       plan.get("planart"), plan["state"]["label"])
-                for plan in load_plans(site.db, planning_states(site.packages, site.db), plan_tables(site.packages))]
+    entries += [
+        _entry(
+            plan["title"],
+            "Plan",
+            plan["url"],
+            plan["state"]["label"],
+            plan["title"],
+            plan.get("nummer"),
+            plan.get("planart"),
+            plan["state"]["label"],
+        )
+        for plan in load_plans(site.db, planning_states(site.packages, site.db), plan_tables(site.packages))
+    ]
     if all(site.table_exists(table) for table in council.REQUIRED_TABLES):
         paths = council_data.page_paths(site.db)
         for meeting in reversed(council_data.meetings(site.db)):  # newest first
             date = german_date(meeting["start"]) if meeting["start"] else None
-            entries.append(_entry(meeting["name"], "Sitzung", "/" + paths[meeting["id"]], date, meeting["name"],
-                                  meeting["organization_name"], meeting["location_description"], date))
+            entries.append(
+                _entry(
+                    meeting["name"],
+                    "Sitzung",
+                    "/" + paths[meeting["id"]],
+                    date,
+                    meeting["name"],
+                    meeting["organization_name"],
+                    meeting["location_description"],
+                    date,
+                )
+            )
         entries += [{**entry, "p": "/" + entry["p"]} for entry in council_data.search_index(site.db, paths)]
     return entries
 
 
 def _entry(title: str, kind: str, path: str, detail: str | None, *searched: str | None) -> dict:
-    return {"t": title, "k": kind, "p": path, "d": _shortened(detail or ""),
-            "s": normalise(" ".join(part for part in searched if part))}
+    return {
+        "t": title,
+        "k": kind,
+        "p": path,
+        "d": _shortened(detail or ""),
+        "s": normalise(" ".join(part for part in searched if part)),
+    }
 
 
 def _shortened(text: str) -> str:
@@ -69,11 +95,21 @@ def _shortened(text: str) -> str:
 
 
 def _dataset_entry(package: dict) -> dict:
-    columns = [field.get("title") or field["name"] for resource in package["resources"]
-               for field in resource.get("schema", {}).get("fields", [])]
-    return _entry(package.get("title") or package["name"], "Datensatz", f"/datensaetze/{package['name']}/",
-                  package.get("description"), package.get("title"), package.get("description"),
-                  *package.get("keywords", []), *columns)
+    columns = [
+        field.get("title") or field["name"]
+        for resource in package["resources"]
+        for field in resource.get("schema", {}).get("fields", [])
+    ]
+    return _entry(
+        package.get("title") or package["name"],
+        "Datensatz",
+        f"/datensaetze/{package['name']}/",
+        package.get("description"),
+        package.get("title"),
+        package.get("description"),
+        *package.get("keywords", []),
+        *columns,
+    )
 
 
 def _kpi_entry(site: SiteContext, kpi: dict) -> dict:

@@ -36,9 +36,15 @@ def test_whole_benchmark_on_a_small_file(tmp_path):
     assert run.main(["--sizes", "1000,2000", "--output", str(tmp_path), "--no-portal", "--no-oparl"]) == 0
     report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     paths = {result["path"] for result in report["results"]}
-    assert {"fast-path", "fast-path-in-parts", "service-statistics", "sqlite3-import", "sqlite3-import-indexed",
-            "frictionless-validate",
-            "frictionless-row-stream"} <= paths
+    assert {
+        "fast-path",
+        "fast-path-in-parts",
+        "service-statistics",
+        "sqlite3-import",
+        "sqlite3-import-indexed",
+        "frictionless-validate",
+        "frictionless-row-stream",
+    } <= paths
     floor = [r for r in report["results"] if r["path"] == "sqlite3-import"]
     assert all(result["ratio_to_floor"] == 1.0 for result in floor)
     assert all(result["rows"] in (1000, 2000) and result["wall_s"] > 0 for result in report["results"])

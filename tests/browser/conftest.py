@@ -5,6 +5,7 @@ the demo portal served by a real `kommune serve` subprocess; axe-core comes from
 Without Chromium or axe-core the suite skips with the reason, unless KOMMUNE_REQUIRE_BROWSER=1
 (set by .ci/run): then it fails, so CI cannot pass without having run it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,9 @@ VIEWPORTS = {"desktop": DESKTOP, "telefon": PHONE}
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_SCRIPT.exists():
-        browser_part_missing(f"axe-core missing at {AXE_SCRIPT} (run `npm ci --prefix tests/browser`; `make test` does it)")
+        browser_part_missing(
+            f"axe-core missing at {AXE_SCRIPT} (run `npm ci --prefix tests/browser`; `make test` does it)"
+        )
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
@@ -49,8 +52,11 @@ class Visit:
     @property
     def foreign_requests(self) -> list[str]:
         own = urlsplit(self.url).netloc
-        return [r["url"] for r in self.requests if urlsplit(r["url"]).scheme not in ("data", "blob", "about")
-                and urlsplit(r["url"]).netloc != own]
+        return [
+            r["url"]
+            for r in self.requests
+            if urlsplit(r["url"]).scheme not in ("data", "blob", "about") and urlsplit(r["url"]).netloc != own
+        ]
 
     @property
     def transferred_bytes(self) -> int:
@@ -71,16 +77,27 @@ class Portal:
         except NoExamplePage as reason:
             pytest.skip(f"{page_type.name}: {reason}")
 
-    def visit(self, page_type: PageType, viewport: dict = DESKTOP, javascript: bool = True,
-              prepare: Callable[[object], None] | None = None, bypass_csp: bool = False) -> Visit:
+    def visit(
+        self,
+        page_type: PageType,
+        viewport: dict = DESKTOP,
+        javascript: bool = True,
+        prepare: Callable[[object], None] | None = None,
+        bypass_csp: bool = False,
+    ) -> Visit:
         """Open the page type's example page in a new context (empty cache, no cookies);
         `prepare(page)` runs before the page loads (listeners, init scripts); `bypass_csp` lets
         the page ignore the portal's Content-Security-Policy (to test what lies behind it).
 
         Requests to any host but the portal's are recorded and then aborted, so a leak fails
         the privacy test without ever reaching another server."""
-        context = self.browser.new_context(viewport=viewport, java_script_enabled=javascript, locale="de-DE",
-                                           service_workers="block", bypass_csp=bypass_csp)
+        context = self.browser.new_context(
+            viewport=viewport,
+            java_script_enabled=javascript,
+            locale="de-DE",
+            service_workers="block",
+            bypass_csp=bypass_csp,
+        )
         self._contexts.append(context)
         page = context.new_page()
         address = self.address(page_type)
@@ -96,8 +113,13 @@ class Portal:
 
         def finished(request):
             sizes = request.sizes()
-            requests.append({"url": request.url, "type": request.resource_type,
-                             "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"]})
+            requests.append(
+                {
+                    "url": request.url,
+                    "type": request.resource_type,
+                    "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                }
+            )
 
         def failed(request):
             requests.append({"url": request.url, "type": request.resource_type, "bytes": 0, "failed": request.failure})
@@ -142,9 +164,13 @@ class Findings:
         if not self.rows:
             return None
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "browser-findings.json").write_text(json.dumps(self.rows, indent=2, ensure_ascii=False), encoding="utf-8")
-        lines = ["| Seitentyp | Adresse | axe (WCAG 2.1 AA) Desktop / Telefon | übertragen | Anfragen |",
-                 "|---|---|---|---|---|"]
+        (folder / "browser-findings.json").write_text(
+            json.dumps(self.rows, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        lines = [
+            "| Seitentyp | Adresse | axe (WCAG 2.1 AA) Desktop / Telefon | übertragen | Anfragen |",
+            "|---|---|---|---|---|",
+        ]
         for name, row in self.rows.items():
             axe = " / ".join(_axe_cell(row.get(f"axe_{viewport}")) for viewport in VIEWPORTS)
             weight = f"{row['bytes'] / 1024:.1f} KB" if "bytes" in row else "–"
@@ -181,13 +207,24 @@ def write_accessibility_results(findings: Findings, target: Path = ACCESSIBILITY
     if not all(f"axe_{viewport}" in rows.get(page.name, {}) for page in PAGE_TYPES for viewport in VIEWPORTS):
         return None
     version = json.loads((HERE / "node_modules" / "axe-core" / "package.json").read_text(encoding="utf-8"))["version"]
-    pages = [{"name": page.name, "path": rows[page.name].get("path", ""),
-              "violations": {viewport: rows[page.name][f"axe_{viewport}"] for viewport in VIEWPORTS}}
-             for page in PAGE_TYPES]
-    record = {"checked": dt.date.today().isoformat(), "tool": f"axe-core {version}", "standard": "WCAG 2.1 AA",
-              "pages": pages}
-    header = ("# Geschrieben von der Browser-Testsuite (tests/browser) nach einem vollständigen Lauf; nicht von Hand\n"
-              "# ändern. /barrierefreiheit/ leitet daraus den Stand der Vereinbarkeit ab.\n")
+    pages = [
+        {
+            "name": page.name,
+            "path": rows[page.name].get("path", ""),
+            "violations": {viewport: rows[page.name][f"axe_{viewport}"] for viewport in VIEWPORTS},
+        }
+        for page in PAGE_TYPES
+    ]
+    record = {
+        "checked": dt.date.today().isoformat(),
+        "tool": f"axe-core {version}",
+        "standard": "WCAG 2.1 AA",
+        "pages": pages,
+    }
+    header = (
+        "# Geschrieben von der Browser-Testsuite (tests/browser) nach einem vollständigen Lauf; nicht von Hand\n"
+        "# ändern. /barrierefreiheit/ leitet daraus den Stand der Vereinbarkeit ab.\n"
+    )
     target.write_text(header + yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 

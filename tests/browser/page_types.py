@@ -4,6 +4,7 @@ A new page type (council meeting, plan, dashboard …) is one more line in PAGE_
 address depends on the data, `path` is a function of the build, so the suite follows whatever
 the demo portal contains instead of hard-coding ids.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,11 +51,13 @@ def _first_theme(build: BuildFolder) -> str:
 
 def _first_page_under(folder: str) -> Callable[[BuildFolder], str]:
     """The first page (in name order) of a section with one page per thing, e.g. a meeting."""
+
     def path(build: BuildFolder) -> str:
         pages = sorted(p.parent for p in (build.site_dir / folder).glob("*/index.html"))
         if not pages:
             raise NoExamplePage(f"the build has no page under /{folder}/")
         return "/" + pages[0].relative_to(build.site_dir).as_posix() + "/"
+
     return path
 
 
@@ -80,7 +83,9 @@ def _first_row(build: BuildFolder) -> str:
     table = _first_table(build)
     connection = sqlite3.connect(f"file:{build.database}?mode=ro", uri=True)
     try:
-        keys = [row[1] for row in sorted(connection.execute(f'pragma table_info("{table}")'), key=lambda r: r[5]) if row[5]]
+        keys = [
+            row[1] for row in sorted(connection.execute(f'pragma table_info("{table}")'), key=lambda r: r[5]) if row[5]
+        ]
         columns = ", ".join(f'"{key}"' for key in keys) if keys else "rowid"
         first = connection.execute(f'select {columns} from "{table}" order by {columns} limit 1').fetchone()
     finally:
@@ -98,7 +103,9 @@ def _faceted_table(build: BuildFolder) -> str:
             for facet in options.get("facets", []):
                 connection = sqlite3.connect(f"file:{build.database}?mode=ro", uri=True)
                 try:
-                    value = connection.execute(f'select "{facet}" from "{table}" where "{facet}" is not null limit 1').fetchone()
+                    value = connection.execute(
+                        f'select "{facet}" from "{table}" where "{facet}" is not null limit 1'
+                    ).fetchone()
                 finally:
                     connection.close()
                 if value is not None:
@@ -139,7 +146,10 @@ FAILING_QUERIES = {
 
 def _failing_query(sql: str) -> Callable[[BuildFolder], str]:
     def path(build: BuildFolder) -> str:
-        return f"{build.datasette_path}portal?" + urlencode({"sql": sql.format(table=_first_table(build))}, quote_via=quote)
+        return f"{build.datasette_path}portal?" + urlencode(
+            {"sql": sql.format(table=_first_table(build))}, quote_via=quote
+        )
+
     return path
 
 
@@ -183,7 +193,9 @@ PAGE_TYPES: list[PageType] = [
     PageType("datasette-zeile", _first_row),
     PageType("datasette-abfrage", _query),
     PageType("datasette-gespeicherte-abfrage", _canned_query),
-    PageType("datasette-abfragefehler", lambda b: f"{b.datasette_path}portal?sql=select+*+from+gibt_es_nicht", status=400),
+    PageType(
+        "datasette-abfragefehler", lambda b: f"{b.datasette_path}portal?sql=select+*+from+gibt_es_nicht", status=400
+    ),
     *[PageType(f"datasette-fehler-{name}", _failing_query(sql), status=400) for name, sql in FAILING_QUERIES.items()],
     PageType("datasette-nicht-gefunden", lambda b: f"{b.datasette_path}portal/gibt_es_nicht", status=404),
 ]

@@ -1,4 +1,5 @@
 """axe-core at WCAG 2.1 AA on every page type, at desktop and phone width: zero violations."""
+
 from __future__ import annotations
 
 from itertools import pairwise
@@ -27,7 +28,8 @@ def run_axe(page, axe_source: str) -> list[dict]:
 
 def describe(violations: list[dict]) -> str:
     return "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"    {n['target']}: {n['failureSummary']}" for n in v["nodes"][:5])
+        f"- {v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    {n['target']}: {n['failureSummary']}" for n in v["nodes"][:5])
         for v in violations
     )
 
@@ -50,13 +52,18 @@ def test_axe_does_report_a_known_violation(portal, axe_source):
     assert {"html-has-lang", "label", "image-alt"} <= rules
 
 
-HEADINGS = "() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => [Number(h.tagName[1]), h.textContent.trim()])"
+HEADINGS = (
+    "() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
+    ".map((h) => [Number(h.tagName[1]), h.textContent.trim()])"
+)
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=[p.name for p in PAGE_TYPES])
 def test_one_h1_and_no_skipped_heading_levels(portal, page_type):
     """Screen-reader users jump through a page by its headings: one h1, then no level skipped."""
     headings = portal.visit(page_type).page.evaluate(HEADINGS)
-    assert [text for level, text in headings if level == 1] and len([1 for level, _ in headings if level == 1]) == 1, headings
+    assert [text for level, text in headings if level == 1] and len([1 for level, _ in headings if level == 1]) == 1, (
+        headings
+    )
     skips = [(previous, current) for previous, current in pairwise(headings) if current[0] > previous[0] + 1]
     assert skips == [], f"heading levels skipped: {skips}"

@@ -1,6 +1,7 @@
 """Charts and maps have a text or table alternative: a graphic (canvas, a large SVG or image role,
 a map container) must sit in a figure or section that also holds a table (open or folded away in
 <details>), or name with aria-describedby/aria-labelledby a sentence that says what it shows."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,12 +18,15 @@ GRAPHICS_WITHOUT_ALTERNATIVE = """() => {
     .filter((el, _, all) => !all.some((other) => other !== el && other.contains(el)))
     .filter((el) => { const box = el.getBoundingClientRect(); return box.width >= 64 && box.height >= 64; });
   const described = (el) => {
-    const ids = ((el.getAttribute('aria-describedby') || '') + ' ' + (el.getAttribute('aria-labelledby') || '')).split(/\\s+/);
-    const text = ids.filter(Boolean).map((id) => (document.getElementById(id) || {textContent: ''}).textContent.trim()).join(' ');
+    const ids = ((el.getAttribute('aria-describedby') || '') + ' '
+      + (el.getAttribute('aria-labelledby') || '')).split(/\\s+/);
+    const text = ids.filter(Boolean)
+      .map((id) => (document.getElementById(id) || {textContent: ''}).textContent.trim()).join(' ');
     return text.length >= 40;  // a sentence, not just a title
   };
   const tableNearby = (el) => {
-    for (let box = el.closest('figure, section'); box; box = box.parentElement && box.parentElement.closest('figure, section')) {
+    for (let box = el.closest('figure, section'); box;
+         box = box.parentElement && box.parentElement.closest('figure, section')) {
       if (box.querySelector('table')) return true;
     }
     return false;
@@ -45,6 +49,9 @@ def test_the_check_catches_a_chart_without_alternative(portal):
         <details><summary>Werte</summary><table><tr><td>1</td></tr></table></details></section>
       <figure><canvas width="200" height="100" aria-describedby="satz"></canvas>
         <figcaption id="satz">Die Zahl der Anträge stieg im Jahr 2026 von 10 auf 20.</figcaption></figure>
-      <figure><canvas id="ohne" width="200" height="100" aria-labelledby="kurz"></canvas><figcaption id="kurz">Anträge</figcaption></figure>
+      <figure><canvas id="ohne" width="200" height="100" aria-labelledby="kurz"></canvas>
+        <figcaption id="kurz">Anträge</figcaption></figure>
     </main>""")
-    assert page.evaluate(GRAPHICS_WITHOUT_ALTERNATIVE) == ['<canvas id="ohne" width="200" height="100" aria-labelledby="kurz"></canvas>']
+    assert page.evaluate(GRAPHICS_WITHOUT_ALTERNATIVE) == [
+        '<canvas id="ohne" width="200" height="100" aria-labelledby="kurz"></canvas>'
+    ]

@@ -1,5 +1,6 @@
 """Charts at phone and desktop width: every label lies inside its SVG box (nothing clipped, as
 "ebäude" or "2026-Q" once were) and chart text renders at a legible size."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,10 +33,14 @@ def kpi_pages(build) -> list[str]:
 
 def outside(chart: dict) -> list[str]:
     box = chart["box"]
-    return [f"„{t['text']}“ ({t['left']:.0f}–{t['right']:.0f} in {box['left']:.0f}–{box['right']:.0f})"
-            for t in chart["texts"]
-            if t["left"] < box["left"] - 0.5 or t["right"] > box["right"] + 0.5
-            or t["top"] < box["top"] - 0.5 or t["bottom"] > box["bottom"] + 0.5]
+    return [
+        f"„{t['text']}“ ({t['left']:.0f}–{t['right']:.0f} in {box['left']:.0f}–{box['right']:.0f})"
+        for t in chart["texts"]
+        if t["left"] < box["left"] - 0.5
+        or t["right"] > box["right"] + 0.5
+        or t["top"] < box["top"] - 0.5
+        or t["bottom"] > box["bottom"] + 0.5
+    ]
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
@@ -55,7 +60,6 @@ def test_every_kpi_chart_keeps_its_labels_inside_and_legible(portal, served_buil
 
 def test_the_measurement_notices_a_clipped_label(portal):
     """The check itself works: a label moved past the right edge is reported."""
-    page = portal.visit(PageType("k", "/digitalisierung/kennzahlen/"
-                                 + portal.build.portal["kpis"][0]["id"] + "/")).page
+    page = portal.visit(PageType("k", "/digitalisierung/kennzahlen/" + portal.build.portal["kpis"][0]["id"] + "/")).page
     page.evaluate("document.querySelector('.chart-wide svg.chart text').setAttribute('x', '700')")
     assert any(outside(chart) for chart in page.evaluate(MEASURE))

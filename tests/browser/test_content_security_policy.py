@@ -6,6 +6,7 @@ breaks the page quietly. Chromium reports each refusal as a `securitypolicyviola
 the test collects them from the first byte of the page on (an init script, which the policy
 does not govern) and expects none.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,8 @@ from tests.browser.page_types import PAGE_TYPES
 _COLLECT = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(
-  `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile || ''}:${event.lineNumber})`));
+  `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} `
+  + `(${event.sourceFile || ''}:${event.lineNumber})`));
 """
 
 
@@ -31,7 +33,9 @@ def _violations(visit) -> list[str]:
 def test_page_type_loads_without_csp_violation(portal, page_type):
     visit = portal.visit(page_type, prepare=_collect_violations)
     assert visit.status == page_type.status
-    assert "script-src 'self'" in visit.page.evaluate("fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+    assert "script-src 'self'" in visit.page.evaluate(
+        "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
+    )
     assert _violations(visit) == [], f"{visit.url}: {_violations(visit)}"
 
 

@@ -1,5 +1,6 @@
 """Keyboard use: German page language, a working skip link, every interactive element reachable
 with Tab and visibly focused."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,7 +51,10 @@ def test_page_language_is_german(portal, page_type):
 def test_skip_link_is_first_and_jumps_to_the_content(portal, page_type):
     page = portal.visit(page_type).page
     page.keyboard.press("Tab")
-    first = page.evaluate("() => ({text: document.activeElement.textContent.trim(), top: document.activeElement.getBoundingClientRect().top})")
+    first = page.evaluate(
+        "() => "
+        "({text: document.activeElement.textContent.trim(), top: document.activeElement.getBoundingClientRect().top})"
+    )
     assert first["text"] == "Zum Inhalt springen"
     assert first["top"] >= 0, "the skip link stays off screen when focused"
     page.keyboard.press("Enter")
@@ -78,7 +82,10 @@ def test_tab_reaches_every_interactive_element_with_a_visible_focus(portal, page
             problems.append(f"no visible focus ring: {focus['html']}")
         if not focus["onScreen"]:
             problems.append(f"focused but off screen: {focus['html']}")
-    missing = [page.evaluate("(i) => document.querySelector(`[data-keyboard-index='${i}']`).outerHTML.slice(0, 120)", index)
-               for index in map(str, range(expected)) if index not in reached]
+    missing = [
+        page.evaluate("(i) => document.querySelector(`[data-keyboard-index='${i}']`).outerHTML.slice(0, 120)", index)
+        for index in map(str, range(expected))
+        if index not in reached
+    ]
     assert problems == []
     assert missing == [], f"not reachable with Tab: {missing}"

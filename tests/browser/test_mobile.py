@@ -1,5 +1,6 @@
 """Phone and desktop width: no horizontal scrolling at 360 px; screenshots of every page type
 under test-output/screenshots/ for people to look at."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,8 @@ TOO_WIDE = """() => {
   return [...document.body.querySelectorAll('*')]
     .filter((el) => el.getBoundingClientRect().right > width + 1 && !inScroller(el))
     .slice(0, 8)
-    .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`);
+    .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}`
+      + ` right=${Math.round(el.getBoundingClientRect().right)}`);
 }"""
 
 
@@ -26,7 +28,9 @@ def test_phone_width_needs_no_horizontal_scrolling(portal, page_type):
     page = portal.visit(page_type, viewport=PHONE).page
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     client_width = page.evaluate("document.documentElement.clientWidth")
-    assert scroll_width <= client_width, f"page is {scroll_width} px wide at {client_width} px: {page.evaluate(TOO_WIDE)}"
+    assert scroll_width <= client_width, (
+        f"page is {scroll_width} px wide at {client_width} px: {page.evaluate(TOO_WIDE)}"
+    )
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))

@@ -1,5 +1,6 @@
 """Privacy in practice: a page asks no host but the portal's own for anything and sets no
 cookie (what /datenschutz/ promises)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The site-wide search as a visitor uses it: type a word on the home page, press Enter, read
 the results, all in Chromium with JavaScript switched off (the server answers /suche/?q=)."""
+
 from __future__ import annotations
 
 from tests.browser.page_types import PageType

@@ -1,5 +1,6 @@
 """Weight per page type (transferred bytes, request count, within a budget) and pages that read
 fully without JavaScript."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,13 +21,18 @@ MAIN_TEXT = """() => {
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
 def test_page_weight_stays_within_budget(portal, page_type, findings):
     visit = portal.visit(page_type)
-    findings.record(page_type.name, path=page_type.url_path(portal.build), bytes=visit.transferred_bytes,
-                    requests=len(visit.requests))
+    findings.record(
+        page_type.name,
+        path=page_type.url_path(portal.build),
+        bytes=visit.transferred_bytes,
+        requests=len(visit.requests),
+    )
     failed = [r for r in visit.requests if r.get("failed")]
     assert failed == [], f"requests failed: {failed}"
     assert len(visit.requests) <= page_type.max_requests, [r["url"] for r in visit.requests]
     assert visit.transferred_bytes <= page_type.max_kilobytes * 1024, sorted(
-        ((r["bytes"], r["url"]) for r in visit.requests), reverse=True)
+        ((r["bytes"], r["url"]) for r in visit.requests), reverse=True
+    )
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)

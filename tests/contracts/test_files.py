@@ -19,5 +19,6 @@ def test_a_missing_file_raises(tmp_path):
 
 def test_a_package_hash_names_its_algorithm_and_reads_back():
     from contracts.files import hex_of_package_hash, package_hash
+
     assert package_hash("ab12") == "sha256:ab12" and hex_of_package_hash("sha256:ab12") == "ab12"
     assert hex_of_package_hash("md5:ab12") is None

@@ -1,5 +1,6 @@
 """The one German folding both the council index and the site-wide search use, and the German
 name order built on it."""
+
 from __future__ import annotations
 
 from contracts.german_folding import german_sort_key, normalise, query_words
@@ -22,6 +23,15 @@ def test_query_words_drop_short_words():
 def test_names_sort_the_german_way():
     names = ["Krampe", "Kötter", "Zander", "Özdemir", "Adler", "Kosta", "Müller", "Mueller", "Muster"]
     # DIN 5007-2 reads ö as oe, so "Kötter" (koetter) also comes before "Kosta".
-    assert sorted(names, key=german_sort_key) == ["Adler", "Kötter", "Kosta", "Krampe", "Mueller", "Müller", "Muster",
-                                                   "Özdemir", "Zander"]
+    assert sorted(names, key=german_sort_key) == [
+        "Adler",
+        "Kötter",
+        "Kosta",
+        "Krampe",
+        "Mueller",
+        "Müller",
+        "Muster",
+        "Özdemir",
+        "Zander",
+    ]
     assert sorted(["Kötter", "Krampe"]) == ["Krampe", "Kötter"]  # what a plain sort did

@@ -1,4 +1,5 @@
 """Reporting periods: kinds, running versus complete, German names, old data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,24 +11,37 @@ from contracts.german import Period, german_period, short_period
 TODAY = dt.date(2026, 12, 7)
 
 
-@pytest.mark.parametrize("text, when, name", [
-    ("2026", "im Jahr 2026", "2026"),
-    ("2026-Q4", "im 4. Quartal 2026", "4. Quartal 2026"),
-    ("2026-10", "im Oktober 2026", "Oktober 2026"),
-    ("2026-03", "im März 2026", "März 2026"),
-    ("2026-11-25", "am 25.11.2026", "25.11.2026"),
-    ("2025/26", "in 2025/26", "2025/26"),
-])
+@pytest.mark.parametrize(
+    "text, when, name",
+    [
+        ("2026", "im Jahr 2026", "2026"),
+        ("2026-Q4", "im 4. Quartal 2026", "4. Quartal 2026"),
+        ("2026-10", "im Oktober 2026", "Oktober 2026"),
+        ("2026-03", "im März 2026", "März 2026"),
+        ("2026-11-25", "am 25.11.2026", "25.11.2026"),
+        ("2025/26", "in 2025/26", "2025/26"),
+    ],
+)
 def test_every_period_kind_reads_as_correct_german(text, when, name):
     period = Period.parse(text)
     assert (period.when, period.name) == (when, name)
     assert german_period(text) == name
 
 
-@pytest.mark.parametrize("text, running", [
-    ("2026-12", True), ("2026-11", False), ("2026-Q4", True), ("2026-Q3", False),
-    ("2026", True), ("2025", False), ("2026-12-07", True), ("2026-12-06", False), ("2027-01", False),
-])
+@pytest.mark.parametrize(
+    "text, running",
+    [
+        ("2026-12", True),
+        ("2026-11", False),
+        ("2026-Q4", True),
+        ("2026-Q3", False),
+        ("2026", True),
+        ("2025", False),
+        ("2026-12-07", True),
+        ("2026-12-06", False),
+        ("2027-01", False),
+    ],
+)
 def test_a_period_runs_while_today_lies_inside_it(text, running):
     period = Period.parse(text)
     assert period.is_running(TODAY) is running

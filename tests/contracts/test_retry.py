@@ -1,4 +1,5 @@
 """The one retry policy against a real HTTP server on 127.0.0.1 that fails a set number of times."""
+
 from __future__ import annotations
 
 import threading
@@ -61,8 +62,11 @@ def fetch(url: str) -> str:
     """One attempt the way the portal's clients make it: retry statuses become Transient."""
     response = httpx.get(url)
     if response.status_code in RETRY_STATUS:
-        raise Transient(f"HTTP {response.status_code}", response.status_code,
-                        retry_after_seconds(response.headers.get("retry-after")))
+        raise Transient(
+            f"HTTP {response.status_code}",
+            response.status_code,
+            retry_after_seconds(response.headers.get("retry-after")),
+        )
     response.raise_for_status()
     return response.text
 
@@ -99,8 +103,11 @@ def test_a_final_error_is_not_retried(serve):
 def test_before_retry_hears_each_failure_and_wait(serve):
     server = serve(failures=2, status=500)
     heard: list[tuple[int | None, float]] = []
-    RetryPolicy(retries=2, backoff=0.25).run(lambda: fetch(server.url), sleep=lambda _: None,
-                                             before_retry=lambda error, wait: heard.append((error.status, wait)))
+    RetryPolicy(retries=2, backoff=0.25).run(
+        lambda: fetch(server.url),
+        sleep=lambda _: None,
+        before_retry=lambda error, wait: heard.append((error.status, wait)),
+    )
     assert heard == [(500, 0.25), (500, 0.5)]
 
 

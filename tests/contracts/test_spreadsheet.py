@@ -1,4 +1,5 @@
 """The one rule for CSV text: formula-like cells get an apostrophe, every line break is quoted."""
+
 from __future__ import annotations
 
 import csv
@@ -17,11 +18,30 @@ from contracts.spreadsheet import (
     spreadsheet_safe,
 )
 
-FORMULAS = ['=HYPERLINK("http://127.0.0.1:9/x";"Klick")', "-2+3+cmd|' /C calc'!A0", "@SUMME(A1:A9)", "+49 2389 71-0",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://127.0.0.1:9/x";"Klick")',
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUMME(A1:A9)",
+    "+49 2389 71-0",
+    "\t=1+1",
+    "\r=1+1",
+]
 # The gaps of issue 15 (OWASP CSV injection): `;` and whitespace of any kind before the trigger.
-OWASP_GAPS = [";=1+1", ";;=cmd|' /C calc'!A0", "\n=1+1", " =1+1", "   -2+3", "\t\t@SUMME(A1)", " \t+1+1",
-              "\u00a0=1+1", "\u3000=1+1", "\u2028=1", "\x85@x", "; =1", "\nNord"]
+OWASP_GAPS = [
+    ";=1+1",
+    ";;=cmd|' /C calc'!A0",
+    "\n=1+1",
+    " =1+1",
+    "   -2+3",
+    "\t\t@SUMME(A1)",
+    " \t+1+1",
+    "\u00a0=1+1",
+    "\u3000=1+1",
+    "\u2028=1",
+    "\x85@x",
+    "; =1",
+    "\nNord",
+]
 
 
 def test_formula_cells_get_an_apostrophe_and_numbers_stay_numbers():
@@ -75,8 +95,10 @@ def breaks_outside_quotes(text: str, terminator: str) -> list[str]:
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"]))
 
 
-@given(st.lists(st.lists(st.one_of(_TEXT, st.none(), st.integers()), min_size=3, max_size=3), max_size=5),
-       st.sampled_from(["\n", "\r\n"]))
+@given(
+    st.lists(st.lists(st.one_of(_TEXT, st.none(), st.integers()), min_size=3, max_size=3), max_size=5),
+    st.sampled_from(["\n", "\r\n"]),
+)
 def test_quoting_writer_quotes_every_line_break_and_reads_back(rows, terminator):
     out = io.StringIO()
     writer = QuotingWriter(out, lineterminator=terminator)

@@ -1,5 +1,6 @@
 """Building the portal: a failing dataset fails alone, its last good version stays, and
 the swap to a new release is atomic even when the build is killed."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,12 @@ fields:
 
 
 def add_csv(portal_dir, dataset_id, content: str, title="Testdaten"):
-    return portal_dir.add(dataset_id, dataset_yaml(title=title, source='{kind: csv, path: sample/d.csv, delimiter: ";"}'),
-                          SCHEMA, {"sample/d.csv": content.encode("utf-8")})
+    return portal_dir.add(
+        dataset_id,
+        dataset_yaml(title=title, source='{kind: csv, path: sample/d.csv, delimiter: ";"}'),
+        SCHEMA,
+        {"sample/d.csv": content.encode("utf-8")},
+    )
 
 
 def test_broken_dataset_keeps_its_last_good_version_everywhere(portal_dir):
@@ -40,7 +45,9 @@ def test_broken_dataset_keeps_its_last_good_version_everywhere(portal_dir):
     assert [d.status for d in first.datasets] == ["ok", "ok"]
 
     (broken / "sample" / "d.csv").write_text("Datum;Betrag;Ort\n31.02.2024;1,00;Nord\n", encoding="utf-8")
-    (portal_dir.root / "datasets" / "gut" / "sample" / "d.csv").write_text(GOOD + "26.01.2020;3,00;West\n", encoding="utf-8")
+    (portal_dir.root / "datasets" / "gut" / "sample" / "d.csv").write_text(
+        GOOD + "26.01.2020;3,00;West\n", encoding="utf-8"
+    )
     second = portal.build(portal_dir.root, portal_dir.out)
     statuses = {d.id: d.status for d in second.datasets}
     assert statuses == {"gut": "ok", "wird-kaputt": "stale"}
@@ -65,7 +72,9 @@ def test_broken_dataset_keeps_its_last_good_version_everywhere(portal_dir):
 
 def test_dataset_that_never_worked_is_reported_and_others_publish(portal_dir):
     add_csv(portal_dir, "gut", GOOD)
-    portal_dir.add("fehlt", dataset_yaml(title="Fehlt", source='{kind: csv, url: "http://127.0.0.1:9/nichts.csv"}'), SCHEMA)
+    portal_dir.add(
+        "fehlt", dataset_yaml(title="Fehlt", source='{kind: csv, url: "http://127.0.0.1:9/nichts.csv"}'), SCHEMA
+    )
     report = portal.build(portal_dir.root, portal_dir.out)
     statuses = {d.id: d.status for d in report.datasets}
     assert statuses == {"gut": "ok", "fehlt": "failed"}
@@ -91,7 +100,9 @@ def test_unchanged_datasets_are_carried_over_not_rebuilt(portal_dir):
     add_csv(portal_dir, "eins", GOOD)
     add_csv(portal_dir, "zwei", GOOD)
     portal.build(portal_dir.root, portal_dir.out)
-    first_modified = json.loads((portal_dir.out / "datasets" / "eins" / "datapackage.json").read_text())["kommune"]["modified"]
+    first_modified = json.loads((portal_dir.out / "datasets" / "eins" / "datapackage.json").read_text())["kommune"][
+        "modified"
+    ]
     (portal_dir.root / "datasets" / "zwei" / "sample" / "d.csv").write_text(GOOD + "27.01.2020;1,00;Ost\n")
     report = portal.build(portal_dir.root, portal_dir.out)
     assert {d.id: d.status for d in report.datasets} == {"eins": "unchanged", "zwei": "ok"}
@@ -120,7 +131,10 @@ def test_building_named_datasets_carries_the_others_over(portal_dir):
     report = portal.build(portal_dir.root, portal_dir.out, only=["zwei"])
     assert [d.id for d in report.datasets] == ["zwei"]
     assert (portal_dir.out / "datasets" / "eins" / "eins.csv").exists()
-    assert {d["id"] for d in json.loads((portal_dir.out / "build-report.json").read_text())["datasets"]} == {"eins", "zwei"}
+    assert {d["id"] for d in json.loads((portal_dir.out / "build-report.json").read_text())["datasets"]} == {
+        "eins",
+        "zwei",
+    }
 
 
 class _SlowSource(BaseHTTPRequestHandler):
@@ -163,8 +177,17 @@ def test_build_killed_midway_leaves_the_previous_portal_intact(portal_dir):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowSource)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        portal_dir.add("langsam", dataset_yaml(title="Langsam", source=f'{{kind: csv, url: "http://127.0.0.1:{server.server_port}/d.csv", delimiter: ";"}}'), SCHEMA)
-        process = subprocess.Popen([sys.executable, "-m", "kommune", "build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out)])
+        portal_dir.add(
+            "langsam",
+            dataset_yaml(
+                title="Langsam",
+                source=f'{{kind: csv, url: "http://127.0.0.1:{server.server_port}/d.csv", delimiter: ";"}}',
+            ),
+            SCHEMA,
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kommune", "build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out)]
+        )
         assert _SlowSource.requested.wait(60), "build never fetched the slow source"
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
@@ -249,8 +272,10 @@ def test_build_killed_at_random_moments_always_leaves_the_old_or_the_new_portal_
     assert not list(releases_dir(portal_dir.out).glob("*.tmp"))
     assert not list(portal_dir.root.glob(".build.link-*"))
     assert len([p for p in releases_dir(portal_dir.out).iterdir() if p.is_dir()]) <= 3
-    print(f"\n{KILLS} kills survived (full build {full_build:.1f} s): {outcomes['old']} left the old version, "
-          f"{outcomes['new']} the new one")
+    print(
+        f"\n{KILLS} kills survived (full build {full_build:.1f} s): {outcomes['old']} left the old version, "
+        f"{outcomes['new']} the new one"
+    )
     assert sum(outcomes.values()) == KILLS
 
 
@@ -259,7 +284,9 @@ def small_disk(tmp_path):
     """A real 24 MB tmpfs (needs root, as in CI); skips where mounting is not allowed."""
     mount_point = tmp_path / "klein"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a size-limited tmpfs here: {mounted.stderr.strip()}")
     yield mount_point
@@ -312,14 +339,19 @@ def test_an_unforeseen_exception_never_reaches_the_report_only_its_reference(por
         raise AttributeError("'JsonResource' object has no attribute 'header' in /srv/geheim/pfad.py")
 
     monkeypatch.setattr(tabular_kind, "run", broken)
-    portal_dir.add("kaputt", dataset_yaml("{kind: csv, path: sample/d.csv}"),
-                   "fields:\n  - {name: a, type: string, title: A, description: A}\n", files={"sample/d.csv": b"a\n1\n"})
+    portal_dir.add(
+        "kaputt",
+        dataset_yaml("{kind: csv, path: sample/d.csv}"),
+        "fields:\n  - {name: a, type: string, title: A, description: A}\n",
+        files={"sample/d.csv": b"a\n1\n"},
+    )
     (result,) = portal.build(portal_dir.root, portal_dir.out).datasets
     assert result.status == "failed"
     (issue,) = result.issues
     reference = issue.expected.split("Fehlerkennung ")[1].split(":")[0]
-    published = (portal_dir.out / "datasets" / "kaputt" / "report.json").read_text() + \
-        (portal_dir.out / "build-report.json").read_text()
+    published = (portal_dir.out / "datasets" / "kaputt" / "report.json").read_text() + (
+        portal_dir.out / "build-report.json"
+    ).read_text()
     assert "AttributeError" not in published and "JsonResource" not in published and "/srv/" not in published
     assert reference in published and "Fehlers im Portal" in published
     assert "JsonResource" in capsys.readouterr().err  # the terminal has the details
@@ -330,8 +362,11 @@ def test_an_unforeseen_exception_never_reaches_the_report_only_its_reference(por
 def test_personal_data_in_any_kind_warns_with_column_and_rows_and_strict_fails(portal_dir):
     """The csv kind has no disclosure control of its own; the scan after writing still finds
     an e-mail address and a name, and the allow-list in dataset.yaml silences public ones."""
-    folder = add_csv(portal_dir, "kontakte", "Datum;Betrag;Ort\n24.01.2020;1,00;Sabine Brinkmann\n"
-                                             "25.01.2020;2,50;info@werne.de\n26.01.2020;2,50;Nord\n")
+    folder = add_csv(
+        portal_dir,
+        "kontakte",
+        "Datum;Betrag;Ort\n24.01.2020;1,00;Sabine Brinkmann\n25.01.2020;2,50;info@werne.de\n26.01.2020;2,50;Nord\n",
+    )
     result = run_kommune("build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
     assert result.returncode == 0, result.stderr
     strict = run_kommune("build", "-q", "--strict", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
@@ -340,7 +375,10 @@ def test_personal_data_in_any_kind_warns_with_column_and_rows_and_strict_fails(p
     assert "E-Mail-Adresse in 1 veröffentlichten Zeilen" in strict.stderr
     assert "Brinkmann" not in strict.stderr and "info@werne.de" not in strict.stderr
     yaml_path = folder / "dataset.yaml"
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8")
-                         + "privacy: {allow_values: [info@werne.de], allow_kinds: {ort: [Name]}}\n", encoding="utf-8")
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8")
+        + "privacy: {allow_values: [info@werne.de], allow_kinds: {ort: [Name]}}\n",
+        encoding="utf-8",
+    )
     allowed = run_kommune("build", "-q", "--strict", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
     assert allowed.returncode == 0, allowed.stderr

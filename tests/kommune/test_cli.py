@@ -1,4 +1,5 @@
 """The command line is thin: help on every command, known errors as readable messages."""
+
 from __future__ import annotations
 
 import fcntl
@@ -75,8 +76,12 @@ def test_progress_on_a_terminal_is_a_bar_naming_each_dataset(portal_dir):
     # A new pseudo-terminal is 0 columns wide, and tqdm cuts its bar to the width: 24x80 as a console.
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     try:
-        process = subprocess.Popen([sys.executable, "-m", "kommune", "validate", "-C", str(portal_dir.root)],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kommune", "validate", "-C", str(portal_dir.root)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+        )
         os.close(secondary)
         shown = b""
         while True:

@@ -1,5 +1,6 @@
 """`kommune validate` reports every problem of every dataset in one run, with true counts,
 says "geprüft" (nothing is published) and writes its own report file and names it."""
+
 from __future__ import annotations
 
 import json
@@ -15,15 +16,26 @@ fields:
 
 def test_validate_counts_every_error_and_names_its_report(portal_dir):
     rows = "Datum;Betrag\n" + "".join(f"xx;{n}\n" for n in range(368))
-    portal_dir.add("viele", dataset_yaml('{kind: csv, path: sample/a.csv, delimiter: ";"}'), SCHEMA,
-                   {"sample/a.csv": rows.encode()})
+    portal_dir.add(
+        "viele",
+        dataset_yaml('{kind: csv, path: sample/a.csv, delimiter: ";"}'),
+        SCHEMA,
+        {"sample/a.csv": rows.encode()},
+    )
     # Schema missing, an upper-case name would have been the next round, and a missing file.
     portal_dir.add("kaputt", dataset_yaml("{kind: csv, path: sample/fehlt.csv}"), None)
-    portal_dir.add("namen", dataset_yaml('{kind: csv, path: sample/a.csv, delimiter: ";"}'),
-                   SCHEMA.replace("name: datum", "name: Datum").replace("title: Betrag, ", ""),
-                   {"sample/a.csv": b"Datum;Betrag\n01.01.2024;1\n"})
-    portal_dir.add("gut", dataset_yaml('{kind: csv, path: sample/a.csv, delimiter: ";"}'), SCHEMA,
-                   {"sample/a.csv": b"Datum;Betrag\n01.01.2024;1\n"})
+    portal_dir.add(
+        "namen",
+        dataset_yaml('{kind: csv, path: sample/a.csv, delimiter: ";"}'),
+        SCHEMA.replace("name: datum", "name: Datum").replace("title: Betrag, ", ""),
+        {"sample/a.csv": b"Datum;Betrag\n01.01.2024;1\n"},
+    )
+    portal_dir.add(
+        "gut",
+        dataset_yaml('{kind: csv, path: sample/a.csv, delimiter: ";"}'),
+        SCHEMA,
+        {"sample/a.csv": b"Datum;Betrag\n01.01.2024;1\n"},
+    )
     result = run_kommune("validate", "-C", str(portal_dir.root), "--quiet")
     assert result.returncode == 1
     assert "368 Fehler in sample/a.csv, die ersten 200 gezeigt" in result.stderr

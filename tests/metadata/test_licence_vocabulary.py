@@ -1,5 +1,6 @@
 """metadata/licences.yaml holds the complete DCAT-AP.de licence vocabulary (checked against the
 official vocabulary file where it lies), so a town can name any licence GovData knows."""
+
 from __future__ import annotations
 
 import rdflib

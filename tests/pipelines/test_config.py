@@ -1,4 +1,5 @@
 """Declarations are validated as a whole: every mistake in every file is reported at once."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,10 +26,24 @@ def test_demo_portal_declarations_are_valid():
 def test_several_mistakes_in_several_files_are_all_reported(portal_dir):
     publisher = portal_dir.root / "metadata" / "publisher.yaml"
     publisher.write_text(publisher.read_text().replace('"05978040"', '"5978040"'))
-    portal_dir.add("a-bad-licence", GOOD_DATASET.replace("dl-by-de/2.0", "dl-by-xx"), GOOD_SCHEMA, {"sample/data.csv": b"nummer\n1\n"})
-    portal_dir.add("b-missing-title", GOOD_DATASET.replace("title: Testdaten\n", "").replace("frequency: MONTHLY", "frequency: sometimes"),
-                   GOOD_SCHEMA, {"sample/data.csv": b"nummer\n1\n"})
-    portal_dir.add("c-unknown-key", GOOD_DATASET + "colour: blue\n", GOOD_SCHEMA.replace("integer", "integr"), {"sample/data.csv": b"nummer\n1\n"})
+    portal_dir.add(
+        "a-bad-licence",
+        GOOD_DATASET.replace("dl-by-de/2.0", "dl-by-xx"),
+        GOOD_SCHEMA,
+        {"sample/data.csv": b"nummer\n1\n"},
+    )
+    portal_dir.add(
+        "b-missing-title",
+        GOOD_DATASET.replace("title: Testdaten\n", "").replace("frequency: MONTHLY", "frequency: sometimes"),
+        GOOD_SCHEMA,
+        {"sample/data.csv": b"nummer\n1\n"},
+    )
+    portal_dir.add(
+        "c-unknown-key",
+        GOOD_DATASET + "colour: blue\n",
+        GOOD_SCHEMA.replace("integer", "integr"),
+        {"sample/data.csv": b"nummer\n1\n"},
+    )
     portal_dir.add("d-unknown-kind", GOOD_DATASET.replace("kind: csv", "kind: pdf"), GOOD_SCHEMA)
     portal_dir.add("e-missing-file", GOOD_DATASET.replace("data.csv", "nope.csv"), GOOD_SCHEMA)
     portal_dir.add("Bad Name", GOOD_DATASET, GOOD_SCHEMA)
@@ -50,8 +65,12 @@ def test_several_mistakes_in_several_files_are_all_reported(portal_dir):
 
 
 def test_yaml_aliases_and_invalid_utf8_are_refused(portal_dir):
-    portal_dir.add("aliases", GOOD_DATASET.replace("keywords: [Test]", "keywords: &k [Test]\nextra_keywords: *k"), GOOD_SCHEMA,
-                   {"sample/data.csv": b"nummer\n1\n"})
+    portal_dir.add(
+        "aliases",
+        GOOD_DATASET.replace("keywords: [Test]", "keywords: &k [Test]\nextra_keywords: *k"),
+        GOOD_SCHEMA,
+        {"sample/data.csv": b"nummer\n1\n"},
+    )
     folder = portal_dir.add("latin1", "", GOOD_SCHEMA, {"sample/data.csv": b"nummer\n1\n"})
     (folder / "dataset.yaml").write_bytes(GOOD_DATASET.replace("Testdaten", "Straße").encode("cp1252"))
     with pytest.raises(ConfigError) as caught:
@@ -83,8 +102,10 @@ def test_validate_refuses_a_portal_without_its_legal_facts(portal_dir):
     with pytest.raises(ConfigError) as caught:
         load_portal(portal_dir.root)
     found = {(p.file, p.key) for p in caught.value.problems}
-    assert {("metadata/publisher.yaml", "legal.data_protection_officer"),
-            ("metadata/publisher.yaml", "legal.accessibility.enforcement")} <= found
+    assert {
+        ("metadata/publisher.yaml", "legal.data_protection_officer"),
+        ("metadata/publisher.yaml", "legal.accessibility.enforcement"),
+    } <= found
 
     del data["legal"]
     publisher.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -98,9 +119,17 @@ def test_more_headline_kpis_than_fit_one_screen_are_refused(portal_dir):
 
     kpis = (REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8")
     (portal_dir.root / "metadata" / "kpis.yaml").write_text(
-        kpis.replace("  higher_is_better: false\n", "  higher_is_better: false\n  headline: true\n"), encoding="utf-8")
-    for folder in ("leistungsverzeichnis", "service-buergerbuero", "service-sperrmuell", "service-beschwerden",
-                   "ratsinformation", "bebauungsplaene", "baugenehmigungen"):
+        kpis.replace("  higher_is_better: false\n", "  higher_is_better: false\n  headline: true\n"), encoding="utf-8"
+    )
+    for folder in (
+        "leistungsverzeichnis",
+        "service-buergerbuero",
+        "service-sperrmuell",
+        "service-beschwerden",
+        "ratsinformation",
+        "bebauungsplaene",
+        "baugenehmigungen",
+    ):
         portal_dir.add_demo(folder)
     with pytest.raises(ConfigError) as caught:
         load_portal(portal_dir.root)

@@ -1,5 +1,6 @@
 """Sources over HTTP against a real server on 127.0.0.1 that misbehaves on purpose: each fault
 fails its own dataset with a clear German report and the last good version stays online."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,12 @@ from pipelines.http import FetchError, HttpClient, HttpSettings
 from tests.conftest import GERMAN_SCHEMA, dataset_yaml
 
 GOOD_CSV = "Datum;Betrag;Ort\n24.01.2020;1.234,56;Nord\n25.01.2020;-2,50;Süd\n".encode()
-FAST = {"KOMMUNE_HTTP_TIMEOUT": "0.5", "KOMMUNE_HTTP_RETRIES": "1", "KOMMUNE_HTTP_BACKOFF": "0.05",
-        "KOMMUNE_HTTP_TOTAL_TIMEOUT": "2"}
+FAST = {
+    "KOMMUNE_HTTP_TIMEOUT": "0.5",
+    "KOMMUNE_HTTP_RETRIES": "1",
+    "KOMMUNE_HTTP_BACKOFF": "0.05",
+    "KOMMUNE_HTTP_TOTAL_TIMEOUT": "2",
+}
 
 
 class FaultyServer(ThreadingHTTPServer):
@@ -51,7 +56,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         if name == "schleife":
             return self._send(302, b"", "text/plain", {"Location": self.path})
         if name == "html-statt-csv":
-            return self._send(200, b"<!DOCTYPE html><html><body>Wartungsarbeiten</body></html>", "text/html; charset=utf-8")
+            return self._send(
+                200, b"<!DOCTYPE html><html><body>Wartungsarbeiten</body></html>", "text/html; charset=utf-8"
+            )
         if name == "tropfen":
             self.send_response(200)
             self.send_header("Content-Type", "text/csv")
@@ -103,13 +110,21 @@ FAULTS = {
 }
 
 
-def test_each_http_fault_fails_its_dataset_alone_and_the_last_good_version_stays(portal_dir, faulty_server, monkeypatch):
+def test_each_http_fault_fails_its_dataset_alone_and_the_last_good_version_stays(
+    portal_dir, faulty_server, monkeypatch
+):
     for name, value in FAST.items():
         monkeypatch.setenv(name, value)
-    portal_dir.add("lokal", dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'), GERMAN_SCHEMA,
-                   {"sample/d.csv": GOOD_CSV})
+    portal_dir.add(
+        "lokal",
+        dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'),
+        GERMAN_SCHEMA,
+        {"sample/d.csv": GOOD_CSV},
+    )
     for name in FAULTS:
-        portal_dir.add(name, dataset_yaml(f'{{kind: csv, url: "{faulty_server.url}/{name}.csv", delimiter: ";"}}'), GERMAN_SCHEMA)
+        portal_dir.add(
+            name, dataset_yaml(f'{{kind: csv, url: "{faulty_server.url}/{name}.csv", delimiter: ";"}}'), GERMAN_SCHEMA
+        )
     first = portal.build(portal_dir.root, portal_dir.out)
     assert {d.status for d in first.datasets} == {"ok"}
 
@@ -146,8 +161,10 @@ def test_settings_come_from_the_environment():
 
 def test_json_get_from_a_dripping_server_ends_at_the_total_deadline(faulty_server, tmp_path):
     faulty_server.faulty = True
-    with (HttpClient(tmp_path, HttpSettings(timeout=0.5, retries=0, total_timeout=1)) as client,
-          pytest.raises(FetchError, match="länger als 1 s")):
+    with (
+        HttpClient(tmp_path, HttpSettings(timeout=0.5, retries=0, total_timeout=1)) as client,
+        pytest.raises(FetchError, match="länger als 1 s"),
+    ):
         client.get_json(f"{faulty_server.url}/tropfen")
 
 

@@ -2,6 +2,7 @@
 subpackages and top-level modules, counting imports inside functions too (a late import is
 how a cycle hides). pipelines.config holds the declaration models, pipelines.kinds builds on
 them, pipelines.declarations loads a portal with both."""
+
 from __future__ import annotations
 
 import ast
@@ -86,10 +87,20 @@ def test_no_import_cycle_between_the_parts_of_pipelines():
 
 
 def test_config_and_kinds_import_alone_in_a_fresh_interpreter():
-    for module in ("pipelines.config", "pipelines.config.dataset", "pipelines.kinds", "pipelines.kinds.contract",
-                   "pipelines.declarations"):
+    for module in (
+        "pipelines.config",
+        "pipelines.config.dataset",
+        "pipelines.kinds",
+        "pipelines.kinds.contract",
+        "pipelines.declarations",
+    ):
         result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, cwd=REPO)
         assert result.returncode == 0, (module, result.stderr)
-    loaded = subprocess.run([sys.executable, "-c", "import sys, pipelines.config; print(sorted(sys.modules))"],
-                            capture_output=True, text=True, cwd=REPO, check=True).stdout
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, pipelines.config; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    ).stdout
     assert "pipelines.kinds" not in loaded

@@ -1,4 +1,5 @@
 """checked_url: the allow-list applied to source data, with a warning per refused URL."""
+
 from __future__ import annotations
 
 from pipelines.errors import Issue

@@ -1,4 +1,5 @@
 """Datasette's CSV export passes through the shared rule (contracts.spreadsheet) as it streams."""
+
 from __future__ import annotations
 
 import csv
@@ -15,15 +16,18 @@ from tests.contracts.test_spreadsheet import breaks_outside_quotes
 _CELL = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
 
 
-@given(st.integers(min_value=1, max_value=4).flatmap(  # every record as wide as the header, as Datasette writes
-           lambda width: st.lists(st.lists(_CELL, min_size=width, max_size=width), min_size=1, max_size=6)),
-       st.integers(min_value=1, max_value=7))
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(  # every record as wide as the header, as Datasette writes
+        lambda width: st.lists(st.lists(_CELL, min_size=width, max_size=width), min_size=1, max_size=6)
+    ),
+    st.integers(min_value=1, max_value=7),
+)
 def test_stream_rewriter_matches_rewriting_the_whole_file(rows, chunk_size):
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     data = out.getvalue().encode()
     neutraliser = CsvNeutraliser()
-    chunks = [neutraliser.feed(data[i:i + chunk_size]) for i in range(0, len(data), chunk_size)]
+    chunks = [neutraliser.feed(data[i : i + chunk_size]) for i in range(0, len(data), chunk_size)]
     result = (b"".join(chunks) + neutraliser.feed(b"", final=True)).decode()
     expected = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert list(csv.reader(io.StringIO(result, newline=""))) == [[neutralise_cell(c) for c in row] for row in expected]

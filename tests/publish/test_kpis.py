@@ -15,8 +15,10 @@ def database(tmp_path):
     path = tmp_path / "portal.db"
     connection = sqlite3.connect(path)
     connection.execute("create table anteil (monat text, wert real)")
-    rows = [(f"{year}-{month:02d}", 10.0 + index) for index, (year, month) in
-            enumerate((year, month) for year in (2025, 2026) for month in range(1, 13))]
+    rows = [
+        (f"{year}-{month:02d}", 10.0 + index)
+        for index, (year, month) in enumerate((year, month) for year in (2025, 2026) for month in range(1, 13))
+    ]
     connection.executemany("insert into anteil values (?, ?)", rows[:22])  # up to 2026-10
     connection.execute("insert into anteil values ('2026-11', null)")  # a suppressed month
     connection.commit()
@@ -26,9 +28,14 @@ def database(tmp_path):
 
 def definition(**overrides):
     data = {
-        "id": "online-share", "title": "Online-Anteil", "unit": "%", "higher_is_better": True,
-        "sentence": "{value} % im {period}; Ziel {target} % bis {target_date}.", "target": 50,
-        "target_date": "2027-12-31", "datasets": ["service-sperrmuell"],
+        "id": "online-share",
+        "title": "Online-Anteil",
+        "unit": "%",
+        "higher_is_better": True,
+        "sentence": "{value} % im {period}; Ziel {target} % bis {target_date}.",
+        "target": 50,
+        "target_date": "2027-12-31",
+        "datasets": ["service-sperrmuell"],
         "sql": "select monat as period, wert as value from anteil order by period",
     }
     data.update(overrides)
@@ -77,14 +84,18 @@ def test_wrong_columns_and_empty_results(database):
 
 
 def test_queries_cannot_write(database):
-    [result] = evaluate_all([definition(sql="delete from anteil returning monat as period, wert as value")], database, OK)
+    [result] = evaluate_all(
+        [definition(sql="delete from anteil returning monat as period, wert as value")], database, OK
+    )
     assert not result.available
     assert sqlite3.connect(database).execute("select count(*) from anteil").fetchone()[0] == 23
 
 
 def test_runaway_query_is_stopped(database):
-    slow = ("with recursive n(i) as (select 1 union all select i + 1 from n) "
-            "select i as period, i as value from n order by i")
+    slow = (
+        "with recursive n(i) as (select 1 union all select i + 1 from n) "
+        "select i as period, i as value from n order by i"
+    )
     connection = sqlite3.connect(database)
     result = evaluate(KpiDefinition.from_dict(definition(sql=slow)), connection, OK, seconds=0.2)
     assert not result.available and "Zeitlimit" in result.reason
@@ -114,8 +125,7 @@ def test_breakdown_rows_and_a_failing_breakdown_does_not_hide_the_value(database
 
 
 def test_named_parameters_are_bound_empty_so_the_sql_chooses_its_default(database):
-    breakdown = ("select monat as label, wert as value from anteil "
-                 "where monat = coalesce(nullif(:monat, ''), '2026-10')")
+    breakdown = "select monat as label, wert as value from anteil where monat = coalesce(nullif(:monat, ''), '2026-10')"
     [result] = evaluate_all([definition(breakdown_sql=breakdown)], database, OK)
     assert result.breakdown == [("2026-10", 31.0)]
 
@@ -144,8 +154,13 @@ def test_yearly_figures_compare_once_and_old_data_say_so(tmp_path):
     connection.executemany("insert into jahre values (?, ?)", [("2004", 5), ("2005", 6), ("2006", 4)])
     connection.commit()
     connection.close()
-    kpi = definition(sql="select jahr as period, n as value from jahre order by period", unit="Pläne",
-                     unit_singular="Plan", sentence="{when} waren es {value} {unit}.", target=None)
+    kpi = definition(
+        sql="select jahr as period, n as value from jahre order by period",
+        unit="Pläne",
+        unit_singular="Plan",
+        sentence="{when} waren es {value} {unit}.",
+        target=None,
+    )
     [result] = evaluate_all([kpi], path, OK, today=date(2026, 12, 7))
     assert result.sentence == "Im Jahr 2006 waren es 4 Pläne."
     assert result.previous.period == "2005" and result.year_ago is None  # the same comparison once

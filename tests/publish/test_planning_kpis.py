@@ -1,4 +1,5 @@
 """The building-and-planning KPIs of metadata/kpis.yaml, run against the demo portal.db."""
+
 import sqlite3
 
 import pytest
@@ -32,4 +33,6 @@ def test_permits_per_year(demo_build):
     rows = run(demo_build, "baugenehmigungen-pro-jahr")
     assert [period for period, _ in rows] == [str(year) for year in range(2015, 2025)]
     db = sqlite3.connect(demo_build / "portal.db")
-    assert rows[-1][1] == db.execute("select sum(baugenehmigungen) from baugenehmigungen where jahr = 2024").fetchone()[0]
+    assert (
+        rows[-1][1] == db.execute("select sum(baugenehmigungen) from baugenehmigungen where jahr = 2024").fetchone()[0]
+    )

@@ -1,6 +1,7 @@
 """Reusing the previous release's portal.db and catalogue (publish/reuse.py): a rebuild gives
 the same content as publishing from nothing, a changed dataset's new values appear everywhere
 while the other tables are kept, and a damaged previous release is repaired."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,11 @@ from publish.datasette.facet_counts import FACET_COUNTS_TABLE
 from publish.dcat import CATALOGUE_FILES
 
 DATASETS = ("haushalt-ergebnisplan", "kita-plaetze", "bebauungsplaene")  # plain, full-text, R*Tree
-TABLES = {"haushalt-ergebnisplan": "haushalt_ergebnisplan", "kita-plaetze": "kita_plaetze",
-          "bebauungsplaene": "bebauungsplaene"}
+TABLES = {
+    "haushalt-ergebnisplan": "haushalt_ergebnisplan",
+    "kita-plaetze": "kita_plaetze",
+    "bebauungsplaene": "bebauungsplaene",
+}
 OUTPUTS = ("portal.db", "datasette", "site", *CATALOGUE_FILES, reuse.MANIFEST)
 
 
@@ -64,7 +68,9 @@ def assert_same_as_published_from_nothing(release: Path, tmp_path: Path) -> None
     assert database_content(release / "portal.db") == database_content(fresh / "portal.db")
     for name, (rdf_format, _media_type) in CATALOGUE_FILES.items():
         # The same graph: RDF/XML names blank nodes anew on every run, so bytes may differ.
-        graphs = [Graph().parse(folder / name, format=rdf_format.removeprefix("pretty-")) for folder in (release, fresh)]
+        graphs = [
+            Graph().parse(folder / name, format=rdf_format.removeprefix("pretty-")) for folder in (release, fresh)
+        ]
         assert len(graphs[0]) > 0 and isomorphic(*graphs), name
     assert (release / "datasette" / "metadata.json").read_text() == (fresh / "datasette" / "metadata.json").read_text()
     inspected = [json.loads((folder / reuse.INSPECT_OUTPUT).read_text())["portal"] for folder in (release, fresh)]
@@ -86,7 +92,9 @@ def test_unchanged_rebuild_links_portal_db_and_catalogue_and_equals_a_full_publi
 
 def _change_budget(folder: Path) -> str:
     path = folder / "sample" / "ergebnisplan.csv"
-    path.write_bytes(path.read_bytes().replace("Innere Verwaltung".encode("cp1252"), "Innere Verwaltung und IT".encode("cp1252")))
+    path.write_bytes(
+        path.read_bytes().replace("Innere Verwaltung".encode("cp1252"), "Innere Verwaltung und IT".encode("cp1252"))
+    )
     return "select count(*) from haushalt_ergebnisplan where bezeichnung = 'Innere Verwaltung und IT'"
 
 
@@ -106,14 +114,19 @@ def _change_plans(folder: Path) -> str:
     document = json.loads(path.read_text(encoding="utf-8"))
     document["features"][0]["properties"]["name"] = "Innenstadt Nord"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    return ("select count(*) from bebauungsplaene p join bebauungsplaene_rtree r on p.rowid = r.id"
-            " where p.name = 'Innenstadt Nord'")
+    return (
+        "select count(*) from bebauungsplaene p join bebauungsplaene_rtree r on p.rowid = r.id"
+        " where p.name = 'Innenstadt Nord'"
+    )
 
 
-@pytest.mark.parametrize("dataset_id, change", [("haushalt-ergebnisplan", _change_budget),
-                                                ("kita-plaetze", _change_daycare),
-                                                ("bebauungsplaene", _change_plans)])
-def test_one_changed_dataset_reloads_only_its_table_and_its_values_appear_everywhere(built, tmp_path, dataset_id, change):
+@pytest.mark.parametrize(
+    "dataset_id, change",
+    [("haushalt-ergebnisplan", _change_budget), ("kita-plaetze", _change_daycare), ("bebauungsplaene", _change_plans)],
+)
+def test_one_changed_dataset_reloads_only_its_table_and_its_values_appear_everywhere(
+    built, tmp_path, dataset_id, change
+):
     first = built.out.resolve()
     query = change(built.root / "datasets" / dataset_id)
     report = portal.build(built.root, built.out)

@@ -12,9 +12,18 @@ from tests.service_support import PROJECT
 
 
 def service(identifier, level=1, identification="niedrig", payment=False, written=False, appearance=False, others=()):
-    return {"id": identifier, "name": identifier.title(), "maturity_level": level,
-            "complexity": {"identification": identification, "payment_required": payment, "written_form": written,
-                           "personal_appearance": appearance, "other_authorities": list(others)}}
+    return {
+        "id": identifier,
+        "name": identifier.title(),
+        "maturity_level": level,
+        "complexity": {
+            "identification": identification,
+            "payment_required": payment,
+            "written_form": written,
+            "personal_appearance": appearance,
+            "other_authorities": list(others),
+        },
+    }
 
 
 def test_formula_ranks_high_demand_and_simple_services_first():
@@ -56,7 +65,11 @@ def test_bundled_register_keeps_services_already_online_off_the_roadmap():
 def test_yearly_demand_sums_the_last_twelve_months_of_totals(tmp_path):
     connection = sqlite3.connect(tmp_path / "portal.db")
     connection.execute("create table sperrmuell_monat (monat text, leistung text, kanal text, anzahl integer)")
-    rows = [(f"{year}-{month:02d}", "Sperrmüllabholung", "Insgesamt", 100) for year in (2025, 2026) for month in range(1, 11)]
+    rows = [
+        (f"{year}-{month:02d}", "Sperrmüllabholung", "Insgesamt", 100)
+        for year in (2025, 2026)
+        for month in range(1, 11)
+    ]
     rows += [("2026-10", "Sperrmüllabholung", "Telefon", 7), ("2026-09", "Sperrmüllabholung", "Insgesamt", None)]
     connection.executemany("insert into sperrmuell_monat values (?, ?, ?, ?)", rows)
     where = StatisticsTable("sperrmuell_monat", "leistung", "kanal", "Insgesamt")
@@ -67,6 +80,12 @@ def test_yearly_demand_sums_the_last_twelve_months_of_totals(tmp_path):
 
 
 def test_complexity_points_add_up():
-    points = {"identification": {"keine": 0, "niedrig": 1, "substanziell": 2, "hoch": 3},
-              "payment_required": 1, "written_form": 2, "per_other_authority": 1}
-    assert complexity_of(service("x", identification="hoch", payment=True, written=True, others=["a", "b"]), points) == 8
+    points = {
+        "identification": {"keine": 0, "niedrig": 1, "substanziell": 2, "hoch": 3},
+        "payment_required": 1,
+        "written_form": 2,
+        "per_other_authority": 1,
+    }
+    assert (
+        complexity_of(service("x", identification="hoch", payment=True, written=True, others=["a", "b"]), points) == 8
+    )

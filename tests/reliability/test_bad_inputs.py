@@ -1,5 +1,6 @@
 """The bad-input corpus (tests/corpus/NOTES.md): every broken file fails its own dataset with a
 readable German report, the good dataset next to it publishes, and nothing prints a traceback."""
+
 from __future__ import annotations
 
 import json
@@ -58,16 +59,26 @@ def add_corpus_file(portal_dir, name: str) -> str:
         folder = portal_dir.add(dataset_id, "", GERMAN_SCHEMA, {"sample/d.csv": GOOD.encode()})
         (folder / "dataset.yaml").write_bytes(data)
     elif name.endswith(".xlsx"):
-        portal_dir.add(dataset_id, dataset_yaml("{kind: xlsx, path: sample/d.xlsx}"), GERMAN_SCHEMA, {"sample/d.xlsx": data})
+        portal_dir.add(
+            dataset_id, dataset_yaml("{kind: xlsx, path: sample/d.xlsx}"), GERMAN_SCHEMA, {"sample/d.xlsx": data}
+        )
     else:
-        portal_dir.add(dataset_id, dataset_yaml('{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}'),
-                       GERMAN_SCHEMA, {"sample/d.csv": data})
+        portal_dir.add(
+            dataset_id,
+            dataset_yaml('{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}'),
+            GERMAN_SCHEMA,
+            {"sample/d.csv": data},
+        )
     return dataset_id
 
 
 def add_good(portal_dir, dataset_id: str = "gut") -> Path:
-    return portal_dir.add(dataset_id, dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'), GERMAN_SCHEMA,
-                          {"sample/d.csv": GOOD.encode()})
+    return portal_dir.add(
+        dataset_id,
+        dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'),
+        GERMAN_SCHEMA,
+        {"sample/d.csv": GOOD.encode()},
+    )
 
 
 def report_of(out: Path) -> dict:
@@ -153,14 +164,22 @@ def test_dataset_ids_with_spaces_and_dots_never_become_paths(portal_dir, tmp_pat
         assert "Traceback" not in refused.stderr
 
 
-@pytest.mark.parametrize("content", [
-    "Datum;Betrag;Ort\n24.01.2020;1,00;" + "x" * 2_000_000 + "\n",
-    "Datum;Betrag;Ort\n24.01.2020;1,00;\"Nord\n" + "25.01.2020;2,00;Süd\n" * 100_000,
-], ids=["2-mb-cell", "unclosed-quote"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Datum;Betrag;Ort\n24.01.2020;1,00;" + "x" * 2_000_000 + "\n",
+        'Datum;Betrag;Ort\n24.01.2020;1,00;"Nord\n' + "25.01.2020;2,00;Süd\n" * 100_000,
+    ],
+    ids=["2-mb-cell", "unclosed-quote"],
+)
 def test_overlong_cells_fail_with_a_hint(portal_dir, content):
     add_good(portal_dir)
-    portal_dir.add("lang", dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'), GERMAN_SCHEMA,
-                   {"sample/d.csv": content.encode()})
+    portal_dir.add(
+        "lang",
+        dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'),
+        GERMAN_SCHEMA,
+        {"sample/d.csv": content.encode()},
+    )
     report = portal.build(portal_dir.root, portal_dir.out)
     result = {d.id: d for d in report.datasets}
     assert result["gut"].status == "ok" and result["lang"].status == "failed"
@@ -186,8 +205,13 @@ def build_measuring_peak(portal_dir) -> tuple[int, str, int]:
     """Run `kommune build` in a subprocess; return (exit code, stderr, peak resident bytes)."""
     if not Path("/proc/self/status").is_file():
         pytest.skip("needs Linux /proc to measure the build's peak memory")
-    result = subprocess.run([sys.executable, "-c", _PEAK_WRAPPER, "build", "-q", "-C", str(portal_dir.root),
-                             "-o", str(portal_dir.out)], capture_output=True, text=True, cwd=REPO, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK_WRAPPER, "build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=900,
+    )
     peak = re.search(r"PEAK_KB=(\d+)", result.stderr)
     assert peak, result.stderr
     return result.returncode, result.stderr, int(peak.group(1)) * 1024
@@ -195,8 +219,10 @@ def build_measuring_peak(portal_dir) -> tuple[int, str, int]:
 
 def write_zip_bomb(path: Path, unpacked_mb: int = 300) -> None:
     """A real XLSX (the demo's) whose first sheet is padded with `unpacked_mb` MB of spaces."""
-    with zipfile.ZipFile(REPO / "datasets" / "kita-plaetze" / "sample" / "kitas.xlsx") as demo, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+    with (
+        zipfile.ZipFile(REPO / "datasets" / "kita-plaetze" / "sample" / "kitas.xlsx") as demo,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
         for member in demo.infolist():
             data = demo.read(member)
             if member.filename != "xl/worksheets/sheet1.xml":
@@ -216,7 +242,9 @@ def test_xlsx_zip_bomb_is_refused_before_unpacking(portal_dir, tmp_path):
     bomb = tmp_path / "bombe.xlsx"
     write_zip_bomb(bomb)
     assert bomb.stat().st_size < 2_000_000
-    portal_dir.add("bombe", dataset_yaml("{kind: xlsx, path: sample/d.xlsx}"), GERMAN_SCHEMA, {"sample/d.xlsx": bomb.read_bytes()})
+    portal_dir.add(
+        "bombe", dataset_yaml("{kind: xlsx, path: sample/d.xlsx}"), GERMAN_SCHEMA, {"sample/d.xlsx": bomb.read_bytes()}
+    )
     _, stderr, peak = build_measuring_peak(portal_dir)
     assert "Traceback" not in stderr
     report = report_of(portal_dir.out)
@@ -231,7 +259,9 @@ def test_a_200_mb_file_is_streamed_not_loaded_into_memory(portal_dir, tmp_path):
     size = 200 * 1000 * 1000
     row = "24.01.2020;1.234,56;" + "Straße " * 140 + "\n"
     rows = size // len(row.encode()) + 1
-    folder = portal_dir.add("gross", dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";", encoding: utf-8}'), GERMAN_SCHEMA)
+    folder = portal_dir.add(
+        "gross", dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";", encoding: utf-8}'), GERMAN_SCHEMA
+    )
     with open(folder / "sample" / "d.csv", "w", encoding="utf-8") as handle:
         handle.write("Datum;Betrag;Ort\n")
         for _ in range(rows):

@@ -6,6 +6,7 @@ link of the council meeting and paper pages with a dialog handler: nothing fires
 
 Real parts throughout: the bundled OParl recording and GeoJSON plans with hostile values
 written into them, a real `kommune build`, a real `kommune serve` and Debian's chromium."""
+
 from __future__ import annotations
 
 import html
@@ -37,9 +38,15 @@ FORMS = [
     "VBScript:msgbox('{m}')",
 ]
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
-OPARL_URL_FIELDS = {"File": ["accessUrl", "downloadUrl"], "Body": ["website", "web", "license"],
-                    "Organization": ["website", "web"], "Person": ["web"], "Meeting": ["web"], "Paper": ["web"],
-                    "AgendaItem": ["web"]}
+OPARL_URL_FIELDS = {
+    "File": ["accessUrl", "downloadUrl"],
+    "Body": ["website", "web", "license"],
+    "Organization": ["website", "web"],
+    "Person": ["web"],
+    "Meeting": ["web"],
+    "Paper": ["web"],
+    "AgendaItem": ["web"],
+}
 PLAN_DOCUMENT_FIELDS = ["scanurl", "begruendurl", "texturl"]
 
 
@@ -102,19 +109,32 @@ def hostile_links(tmp_path_factory):
         for field in PLAN_DOCUMENT_FIELDS:
             feature["properties"][field] = inject(field)
     (plans / "sample" / "bebauungsplaene.geojson").write_text(json.dumps(document), encoding="utf-8")
-    declaration = dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}') + yaml.safe_dump({"publisher": {
-        "website": inject("publisher.website"),
-        "contact": {"name": "Bürgerbüro", "email": "buergerbuero@werne.example", "url": inject("publisher.contact.url")}}})
-    portal_dir.add("deklaration", declaration, GERMAN_SCHEMA,
-                   {"sample/d.csv": b"Datum;Betrag;Ort\n24.01.2020;1,00;Nord\n"})
+    declaration = dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}') + yaml.safe_dump(
+        {
+            "publisher": {
+                "website": inject("publisher.website"),
+                "contact": {
+                    "name": "Bürgerbüro",
+                    "email": "buergerbuero@werne.example",
+                    "url": inject("publisher.contact.url"),
+                },
+            }
+        }
+    )
+    portal_dir.add(
+        "deklaration", declaration, GERMAN_SCHEMA, {"sample/d.csv": b"Datum;Betrag;Ort\n24.01.2020;1,00;Nord\n"}
+    )
     report = portal.build(portal_dir.root, portal_dir.out)
     yield portal_dir, report, inject
 
 
 def test_no_built_file_carries_a_hostile_link(hostile_links):
     portal_dir, report, _ = hostile_links
-    assert {d.id: d.status for d in report.datasets} == {"ratsinformation": "ok", "bebauungsplaene": "ok",
-                                                         "deklaration": "ok"}
+    assert {d.id: d.status for d in report.datasets} == {
+        "ratsinformation": "ok",
+        "bebauungsplaene": "ok",
+        "deklaration": "ok",
+    }
     out = portal_dir.out.resolve()
     found: dict[str, list[str]] = {}
     pages = 0
@@ -128,6 +148,7 @@ def test_no_built_file_carries_a_hostile_link(hostile_links):
             bad = bad_strings(json.loads(path.read_text(encoding="utf-8")))
         elif path.suffix == ".csv":
             import csv
+
             with open(path, encoding="utf-8", newline="") as handle:
                 bad = [cell for row in csv.reader(handle) for cell in row if is_bad(cell)]
         elif path.suffix in (".ttl", ".rdf", ".ics", ".atom", ".xml"):
@@ -160,11 +181,15 @@ def test_what_ckan_would_receive_has_no_hostile_link(hostile_links):
 
 def test_every_refused_link_is_a_warning_in_its_dataset_report(hostile_links):
     portal_dir, _, inject = hostile_links
-    reports = {d: json.loads((portal_dir.out / "datasets" / d / "report.json").read_text())
-               for d in ("ratsinformation", "bebauungsplaene", "deklaration")}
+    reports = {
+        d: json.loads((portal_dir.out / "datasets" / d / "report.json").read_text())
+        for d in ("ratsinformation", "bebauungsplaene", "deklaration")
+    }
     refused = {d: [w for w in r["warnings"] if w["type"] == "unsafe-url"] for d, r in reports.items()}
     # Every field was fed and each one had refusals reported, naming the field.
-    assert {w["field"] for w in refused["ratsinformation"]} == {f for fields in OPARL_URL_FIELDS.values() for f in fields}
+    assert {w["field"] for w in refused["ratsinformation"]} == {
+        f for fields in OPARL_URL_FIELDS.values() for f in fields
+    }
     assert {w["field"] for w in refused["bebauungsplaene"]} == set(PLAN_DOCUMENT_FIELDS)
     assert {w["field"] for w in refused["deklaration"]} == {"publisher.website", "publisher.contact.url"}
     # Plans are published one row per feature: every injected value is refused and counted once.
@@ -216,7 +241,9 @@ def test_nothing_fires_in_chromium_on_council_meeting_and_paper_pages(hostile_li
                 if href is None or href.startswith(("/", "#")):
                     continue
                 page = context.new_page()
-                page.on("dialog", lambda dialog, path=path: (dialogs.append(f"{path}: {dialog.message}"), dialog.dismiss()))
+                page.on(
+                    "dialog", lambda dialog, path=path: (dialogs.append(f"{path}: {dialog.message}"), dialog.dismiss())
+                )
                 page.goto(own + path)
                 page.locator("main a").nth(index).click(no_wait_after=True, timeout=5000)
                 page.wait_for_timeout(200)

@@ -3,6 +3,7 @@ dataset alone, with its previous version kept online and marked stale; never the
 (issue 15, point 5). Real builds through the CLI, real files; the faults are real inputs: a
 README.md saved in Windows-1252 (the site reads it as UTF-8) and published files damaged on
 disk between two builds."""
+
 from __future__ import annotations
 
 import json

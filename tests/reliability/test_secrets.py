@@ -1,5 +1,6 @@
 """Secrets come from the environment and go nowhere else: not into build/, the build state,
 the served pages and Datasette's introspection endpoints, the server log or the build's output."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,21 @@ import pytest
 from tests.conftest import REPO, PortalDir, start_server, stop_server
 
 CANARIES = {"CKAN_API_TOKEN": "ckan-token-canary-5f1d9a", "DATASETTE_SECRET": "datasette-secret-canary-7c2e41"}
-INTROSPECTION = ["/", "/bericht/", "/daten/", "/daten/-/settings.json", "/daten/-/config.json", "/daten/-/metadata.json",
-                 "/daten/-/versions.json", "/daten/-/plugins.json", "/daten/-/actor.json", "/daten/-/threads.json",
-                 "/daten/-/databases.json", "/daten/portal.json?sql=select+1", "/gibt-es-nicht/"]
+INTROSPECTION = [
+    "/",
+    "/bericht/",
+    "/daten/",
+    "/daten/-/settings.json",
+    "/daten/-/config.json",
+    "/daten/-/metadata.json",
+    "/daten/-/versions.json",
+    "/daten/-/plugins.json",
+    "/daten/-/actor.json",
+    "/daten/-/threads.json",
+    "/daten/-/databases.json",
+    "/daten/portal.json?sql=select+1",
+    "/gibt-es-nicht/",
+]
 
 
 def files_containing(root: Path, secret: bytes) -> list[str]:
@@ -32,8 +45,14 @@ def test_tokens_in_the_environment_appear_nowhere(tmp_path):
     portal_dir = PortalDir(tmp_path / "portal")
     portal_dir.add_demo("haushalt-ergebnisplan")
     environment = {**os.environ, **CANARIES}
-    build = subprocess.run([sys.executable, "-m", "kommune", "build", "-C", str(portal_dir.root), "-o", str(portal_dir.out)],
-                           capture_output=True, text=True, env=environment, cwd=REPO, timeout=300)
+    build = subprocess.run(
+        [sys.executable, "-m", "kommune", "build", "-C", str(portal_dir.root), "-o", str(portal_dir.out)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr
     previous = {name: os.environ.get(name) for name in CANARIES}
     os.environ.update(CANARIES)  # start_server passes the test's environment on to `kommune serve`
@@ -74,8 +93,11 @@ class _TokenEchoingCkan(BaseHTTPRequestHandler):
             body, status, kind = f"<html><body>Internal error for {token}</body></html>".encode(), 500, "text/html"
         else:
             status = int(type(self).mode)
-            error = {"message": f"Token {token} ist nicht berechtigt", "__type": "Authorization Error"} if status == 403 \
+            error = (
+                {"message": f"Token {token} ist nicht berechtigt", "__type": "Authorization Error"}
+                if status == 403
                 else {"name": [f"bereits vergeben ({token})"], "__type": "Validation Error"}
+            )
             body, kind = json.dumps({"success": False, "error": error, "help": token}).encode(), "application/json"
         self.send_response(status)
         self.send_header("Content-Type", kind)
@@ -93,8 +115,12 @@ class _TokenEchoingCkan(BaseHTTPRequestHandler):
 def small_build(tmp_path_factory) -> Path:
     portal_dir = PortalDir(tmp_path_factory.mktemp("geheim") / "portal")
     portal_dir.add_demo("haushalt-ergebnisplan")
-    subprocess.run([sys.executable, "-m", "kommune", "build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out)],
-                   check=True, cwd=REPO, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "kommune", "build", "-q", "-C", str(portal_dir.root), "-o", str(portal_dir.out)],
+        check=True,
+        cwd=REPO,
+        timeout=300,
+    )
     return portal_dir.root
 
 
@@ -106,9 +132,15 @@ def test_ckan_token_is_redacted_even_when_the_server_echoes_it(small_build, mode
     server = ThreadingHTTPServer(("127.0.0.1", 0), _TokenEchoingCkan)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        published = subprocess.run(command + ["publish", "ckan", "--url", f"http://127.0.0.1:{server.server_port}",
-                                              "-o", str(small_build / "build")],
-                                   capture_output=True, text=True, env=environment, cwd=REPO, timeout=300)
+        published = subprocess.run(
+            command
+            + ["publish", "ckan", "--url", f"http://127.0.0.1:{server.server_port}", "-o", str(small_build / "build")],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=REPO,
+            timeout=300,
+        )
     finally:
         server.shutdown()
         server.server_close()

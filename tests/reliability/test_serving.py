@@ -4,6 +4,7 @@ Dataset content is user-controlled: it must reach browsers escaped and spreadshe
 Datasette must stay read-only, time-limited and closed to the file system; and a rebuild that
 swaps the database underneath must not fail a single request.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,10 +25,12 @@ from tests.conftest import GERMAN_SCHEMA, REPO, PortalDir, dataset_yaml, start_s
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SCRIPT = '<script>alert("xss")</script>'
-HOSTILE_YAML = dataset_yaml('{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}',
-                            title="Titel <script>alert(1)</script>").replace(
-    "keywords: [Test]", 'keywords: ["<img src=x onerror=alert(2)>"]')
-HOSTILE_SCHEMA = GERMAN_SCHEMA.replace("title: Ort, description: Ortsteil.", 'title: "<b>Ort</b>", description: "<script>alert(3)</script>"')
+HOSTILE_YAML = dataset_yaml(
+    '{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}', title="Titel <script>alert(1)</script>"
+).replace("keywords: [Test]", 'keywords: ["<img src=x onerror=alert(2)>"]')
+HOSTILE_SCHEMA = GERMAN_SCHEMA.replace(
+    "title: Ort, description: Ortsteil.", 'title: "<b>Ort</b>", description: "<script>alert(3)</script>"'
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +38,21 @@ def hostile_portal(tmp_path_factory):
     """A portal whose data, declarations and error reports carry HTML and formulas."""
     portal_dir = PortalDir(tmp_path_factory.mktemp("feindlich") / "portal")
     for name in ("formula-injection", "html-in-text"):
-        portal_dir.add(name, HOSTILE_YAML if name == "html-in-text" else
-                       dataset_yaml('{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}'),
-                       HOSTILE_SCHEMA, {"sample/d.csv": (CORPUS / f"{name}.csv").read_bytes()},
-                       readme=f"Beschreibung {SCRIPT} [Link](javascript:alert(4))\n")
-    portal_dir.add("kaputt", dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'), GERMAN_SCHEMA,
-                   {"sample/d.csv": f"Datum;Betrag;Ort\n{SCRIPT};1,00;Nord\n".encode()})
+        portal_dir.add(
+            name,
+            HOSTILE_YAML
+            if name == "html-in-text"
+            else dataset_yaml('{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}'),
+            HOSTILE_SCHEMA,
+            {"sample/d.csv": (CORPUS / f"{name}.csv").read_bytes()},
+            readme=f"Beschreibung {SCRIPT} [Link](javascript:alert(4))\n",
+        )
+    portal_dir.add(
+        "kaputt",
+        dataset_yaml('{kind: csv, path: sample/d.csv, delimiter: ";"}'),
+        GERMAN_SCHEMA,
+        {"sample/d.csv": f"Datum;Betrag;Ort\n{SCRIPT};1,00;Nord\n".encode()},
+    )
     portal.build(portal_dir.root, portal_dir.out)
     server = start_server(portal_dir.out)
     yield portal_dir, server
@@ -79,9 +91,18 @@ def test_formula_cells_are_neutralised_in_every_csv_download(hostile_portal):
 
 def test_html_in_content_is_escaped_on_the_site_and_in_datasette(hostile_portal):
     _, server = hostile_portal
-    pages = ["/", "/datensaetze/", "/datensaetze/html-in-text/", "/bericht/", "/datensaetze/kaputt/",
-             "/daten/portal/html_in_text", "/daten/portal/html_in_text?_sort=ort", "/daten/portal",
-             "/daten/portal/html_in_text/1", "/daten/portal?sql=select+ort+from+html_in_text"]
+    pages = [
+        "/",
+        "/datensaetze/",
+        "/datensaetze/html-in-text/",
+        "/bericht/",
+        "/datensaetze/kaputt/",
+        "/daten/portal/html_in_text",
+        "/daten/portal/html_in_text?_sort=ort",
+        "/daten/portal",
+        "/daten/portal/html_in_text/1",
+        "/daten/portal?sql=select+ort+from+html_in_text",
+    ]
     for path in pages:
         response = server.get(path)
         assert response.status_code in (200, 404), path
@@ -105,9 +126,14 @@ def test_datasette_cannot_write_or_reach_files(hostile_portal):
     database = portal_dir.out / "portal.db"
     before = hashlib.sha256(database.read_bytes()).hexdigest()
     attempts = [
-        "delete from formula_injection", "update formula_injection set ort = 'x'", "drop table formula_injection",
-        "insert into formula_injection (ort) values ('x')", "attach database '/etc/passwd' as geheim",
-        "select load_extension('/tmp/x')", "select readfile('/etc/passwd')", "pragma writable_schema = 1",
+        "delete from formula_injection",
+        "update formula_injection set ort = 'x'",
+        "drop table formula_injection",
+        "insert into formula_injection (ort) values ('x')",
+        "attach database '/etc/passwd' as geheim",
+        "select load_extension('/tmp/x')",
+        "select readfile('/etc/passwd')",
+        "pragma writable_schema = 1",
         "vacuum into '/tmp/kopie.db'",
     ]
     for sql in attempts:
@@ -119,10 +145,18 @@ def test_datasette_cannot_write_or_reach_files(hostile_portal):
     assert "Traceback" not in server.output() and "locals" not in server.output()
     assert server.get("/daten/portal/formula_injection.json?_shape=array").json()[0]["ort"].startswith("=")
     assert hashlib.sha256(database.read_bytes()).hexdigest() == before
-    for path in ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/static/../../../../etc/passwd",
-                 "/static/..%2f..%2f..%2f..%2fetc%2fpasswd", "/daten/-/static/../../../../../etc/passwd",
-                 "/daten/-/static-portal/..%2f..%2f..%2f..%2fetc%2fpasswd", "/datensaetze/..%2f..%2fportal.db",
-                 "/../portal.db", "/%2e%2e/datasette/metadata.json", "/daten/portal.db/../../../etc/passwd"]:
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/../../../../etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/daten/-/static/../../../../../etc/passwd",
+        "/daten/-/static-portal/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/datensaetze/..%2f..%2fportal.db",
+        "/../portal.db",
+        "/%2e%2e/datasette/metadata.json",
+        "/daten/portal.db/../../../etc/passwd",
+    ]:
         status, body, location = raw_get(server, path)
         assert b"root:x:0:0" not in body and not body.startswith(b"SQLite format 3"), path
         assert status in (302, 400, 404), (path, status)
@@ -143,18 +177,29 @@ CLIENT_INTERVAL_SECONDS = 0.04
 
 def test_load_while_rebuilds_swap_the_database_underneath(tmp_path):
     """Bounded load (at most LOAD_REQUESTS requests and LOAD_SECONDS, 4 clients, 127.0.0.1 only) for
-    as long as REBUILDS real `kommune build` runs swap the release one after another. Zero failed requests; throughput and p95
-    are reported (printed and written to test-output/reliability/load-during-swap.json)."""
+    as long as REBUILDS real `kommune build` runs swap the release one after another. Zero failed
+    requests; throughput and p95 are reported (printed and written to test-output/reliability/load-during-swap.json)."""
     portal_dir = PortalDir(tmp_path / "portal")
     for dataset_id in ("haushalt-ergebnisplan", "kita-plaetze"):
         portal_dir.add_demo(dataset_id)
-    counter = portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"),
-                             "fields:\n  - {name: n, type: integer, title: N, description: Zahl.}\n", {"sample/d.csv": b"n\n1\n"})
+    counter = portal_dir.add(
+        "zaehler",
+        dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"),
+        "fields:\n  - {name: n, type: integer, title: N, description: Zahl.}\n",
+        {"sample/d.csv": b"n\n1\n"},
+    )
     portal.build(portal_dir.root, portal_dir.out)
     server = start_server(portal_dir.out)
-    paths = ["/", "/datensaetze/", "/datensaetze/kita-plaetze/", "/daten/portal/kita_plaetze",
-             "/daten/portal/zaehler.json?_shape=array", "/daten/portal/haushalt_ergebnisplan.csv",
-             "/datensaetze/haushalt-ergebnisplan/haushalt_ergebnisplan.csv", "/bericht/"]
+    paths = [
+        "/",
+        "/datensaetze/",
+        "/datensaetze/kita-plaetze/",
+        "/daten/portal/kita_plaetze",
+        "/daten/portal/zaehler.json?_shape=array",
+        "/daten/portal/haushalt_ergebnisplan.csv",
+        "/datensaetze/haushalt-ergebnisplan/haushalt_ergebnisplan.csv",
+        "/bericht/",
+    ]
     latencies: list[float] = []
     failures: list[str] = []
     versions_seen: set[int] = set()
@@ -190,8 +235,21 @@ def test_load_while_rebuilds_swap_the_database_underneath(tmp_path):
         try:
             for version in range(2, REBUILDS + 2):
                 (counter / "sample" / "d.csv").write_text("n\n" + "".join(f"{n}\n" for n in range(version)))
-                subprocess.run([sys.executable, "-m", "kommune", "build", "-q", "-C", str(portal_dir.root),
-                                "-o", str(portal_dir.out)], check=True, timeout=LOAD_SECONDS)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "kommune",
+                        "build",
+                        "-q",
+                        "-C",
+                        str(portal_dir.root),
+                        "-o",
+                        str(portal_dir.out),
+                    ],
+                    check=True,
+                    timeout=LOAD_SECONDS,
+                )
         finally:
             rebuilding.clear()
 
@@ -206,10 +264,16 @@ def test_load_while_rebuilds_swap_the_database_underneath(tmp_path):
         stop_server(server)
     seconds = time.perf_counter() - started
     p95 = statistics.quantiles(latencies, n=20)[-1]
-    figures = {"requests": len(latencies), "failed": len(failures), "seconds": round(seconds, 2),
-               "requests_per_second": round(len(latencies) / seconds, 1), "p95_ms": round(p95 * 1000, 1),
-               "median_ms": round(statistics.median(latencies) * 1000, 1), "rebuilds": REBUILDS,
-               "versions_seen": sorted(versions_seen)}
+    figures = {
+        "requests": len(latencies),
+        "failed": len(failures),
+        "seconds": round(seconds, 2),
+        "requests_per_second": round(len(latencies) / seconds, 1),
+        "p95_ms": round(p95 * 1000, 1),
+        "median_ms": round(statistics.median(latencies) * 1000, 1),
+        "rebuilds": REBUILDS,
+        "versions_seen": sorted(versions_seen),
+    }
     output = REPO / "test-output" / "reliability"
     output.mkdir(parents=True, exist_ok=True)
     (output / "load-during-swap.json").write_text(json.dumps(figures, indent=2))

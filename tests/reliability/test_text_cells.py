@@ -1,5 +1,6 @@
 """Any character in a text cell round-trips: source → cleaned CSV → portal.db (issue 15, point 5),
 and the published CSV has a line break outside quotes only at the end of a record (issue 16)."""
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,13 @@ from tests.conftest import GERMAN_SCHEMA, dataset_yaml, run_kommune
 from tests.contracts.test_spreadsheet import breaks_outside_quotes
 from tests.reliability.test_bad_inputs import add_good, report_of
 
-SCHEMA = {"fields": [{"name": "nr", "type": "integer"}, {"name": "text", "type": "string"},
-                     {"name": "daten", "type": "object"}]}
+SCHEMA = {
+    "fields": [
+        {"name": "nr", "type": "integer"},
+        {"name": "text", "type": "string"},
+        {"name": "daten", "type": "object"},
+    ]
+}
 # Any character a Python str can hold and UTF-8 can write (surrogates cannot be encoded).
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"]))
 
@@ -35,8 +41,10 @@ def test_any_text_round_trips_through_the_published_csv_into_sqlite(tmp_path, ce
     load_resource(db, resource, _rows(tmp_path / "t.csv", SCHEMA))
     stored = db.conn.execute("select nr, text, daten from t order by nr").fetchall()
     # An empty text is a missing value in CSV, as everywhere in the portal.
-    assert stored == [(index, text or None, json.dumps({"k": other}, ensure_ascii=False, separators=(",", ":")))
-                      for index, (text, other) in enumerate(cells)]
+    assert stored == [
+        (index, text or None, json.dumps({"k": other}, ensure_ascii=False, separators=(",", ":")))
+        for index, (text, other) in enumerate(cells)
+    ]
 
 
 def test_line_breaks_of_every_kind_in_a_source_are_published_whole(portal_dir):
@@ -49,8 +57,12 @@ def test_line_breaks_of_every_kind_in_a_source_are_published_whole(portal_dir):
     writer.writerow(["Datum", "Betrag", "Ort"])
     for day, text in enumerate(texts, start=1):
         writer.writerow([f"{day:02d}.01.2020", "1,00", text])
-    portal_dir.add("umbrueche", dataset_yaml('{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}'),
-                   GERMAN_SCHEMA, {"sample/d.csv": body.getvalue().encode("utf-8")})
+    portal_dir.add(
+        "umbrueche",
+        dataset_yaml('{kind: csv, path: sample/d.csv, encoding: utf-8, delimiter: ";"}'),
+        GERMAN_SCHEMA,
+        {"sample/d.csv": body.getvalue().encode("utf-8")},
+    )
     add_good(portal_dir)
     result = run_kommune("build", "-C", str(portal_dir.root), "--out", str(portal_dir.out))
     assert result.returncode == 0, result.stdout + result.stderr

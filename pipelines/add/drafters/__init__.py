@@ -2,6 +2,7 @@
 
 Add a format by writing a module with a `DRAFTER` object and adding one line here.
 """
+
 from __future__ import annotations
 
 from pipelines.add.draft import Drafter, Probe

@@ -1,6 +1,7 @@
 """Shapefiles (a `.shp`, a folder or a `.zip`) → the `shapefile` kind, and XPlanGML plans →
 the `xplan` kind. Both are read here exactly as the build reads them (pipelines/geo/), so what
 the draft promises — encoding, CRS, fields, plans — is what the build will find."""
+
 from __future__ import annotations
 
 import tempfile
@@ -32,14 +33,15 @@ class ShapefileDrafter:
 
         with tempfile.TemporaryDirectory(prefix="kommune-shp-") as scratch:
             try:
-                location = (unpack_zip(probe.path, Path(scratch)) if zipfile.is_zipfile(probe.path)
-                            else probe.path)
+                location = unpack_zip(probe.path, Path(scratch)) if zipfile.is_zipfile(probe.path) else probe.path
                 shp = find_shp(location)
                 encoding = dbf_encoding(shp)
                 prj = prj_text(shp)
                 if prj is None:
-                    raise DraftFailed(f"zu {shp.name} fehlt die .prj-Datei mit dem Koordinatensystem; "
-                                      "die .prj mitliefern (oder nach dem Entwurf source.crs angeben)")
+                    raise DraftFailed(
+                        f"zu {shp.name} fehlt die .prj-Datei mit dem Koordinatensystem; "
+                        "die .prj mitliefern (oder nach dem Entwurf source.crs angeben)"
+                    )
                 crs = parse_crs(prj)
                 layer = read_layer(shp, encoding=encoding.name)
             except ShapefileProblem as problem:
@@ -47,18 +49,24 @@ class ShapefileDrafter:
             except UnknownCrs as problem:
                 raise DraftFailed(f"{shp.stem}.prj: {problem}") from problem
             except LayerUnreadable as problem:
-                raise DraftFailed(f"{problem} (Kodierung {encoding.name}, {encoding.origin}); "
-                                  "nach dem Entwurf source.encoding angeben") from problem
+                raise DraftFailed(
+                    f"{problem} (Kodierung {encoding.name}, {encoding.origin}); "
+                    "nach dem Entwurf source.encoding angeben"
+                ) from problem
         features = layer.document["features"]
         types = {(feature["geometry"] or {}).get("type") for feature in features}
         if not features or not types <= set(_AREA_TYPES):
-            raise DraftFailed(f"{shp.name} enthält {', '.join(sorted(map(str, types))) or 'keine Objekte'}; "
-                              "das Portal veröffentlicht Flächen (Polygone)")
+            raise DraftFailed(
+                f"{shp.name} enthält {', '.join(sorted(map(str, types))) or 'keine Objekte'}; "
+                "das Portal veröffentlicht Flächen (Polygone)"
+            )
         _refuse_misplaced(layer.document, prj, shp.name)
-        decided = [f"Shapefile {shp.name} mit {len(features)} Flächen und {len(layer.fields)} Feldern",
-                   f"Zeichenkodierung: {encoding.name} ({encoding.origin})",
-                   f"Koordinatensystem aus {shp.stem}.prj: {crs.name} (es gelten die Parameter der .prj"
-                   + (f"; am nächsten kommt EPSG:{crs.to_epsg()})" if crs.to_epsg() else "; kein EPSG-Code)")]
+        decided = [
+            f"Shapefile {shp.name} mit {len(features)} Flächen und {len(layer.fields)} Feldern",
+            f"Zeichenkodierung: {encoding.name} ({encoding.origin})",
+            f"Koordinatensystem aus {shp.stem}.prj: {crs.name} (es gelten die Parameter der .prj"
+            + (f"; am nächsten kommt EPSG:{crs.to_epsg()})" if crs.to_epsg() else "; kein EPSG-Code)"),
+        ]
         undecided = []
         source: dict = {"kind": "shapefile"}
         if len({path.stem for path in location.rglob("*.shp")} if location.is_dir() else {shp.stem}) > 1:
@@ -70,14 +78,24 @@ class ShapefileDrafter:
         else:
             undecided.append("kein Feld mit eindeutigen Werten: die Flächen werden nach ihrer Stellung gezählt")
         reserved = ["id", *(field["name"] for field in GEOMETRY_FIELDS)]
-        names = column_names(reserved + layer.fields)[len(reserved):]
+        names = column_names(reserved + layer.fields)[len(reserved) :]
         source["columns"] = dict(zip(names, layer.fields, strict=True))
-        decided.append("Feldnamen (in .dbf höchstens 10 Zeichen) auf Spaltennamen abgebildet: "
-                       + ", ".join(f"{field} → {name}" for name, field in source["columns"].items() if name != field))
-        undecided.append("alle Felder als Text veröffentlicht; sind es Bebauungspläne, statt columns: plans: "
-                         "mit Nummer, Name und Rechtsstand angeben (siehe README, „Geodaten“)")
-        return Draft(source=source, decided=decided, undecided=undecided, steps=[{"type": "make-valid"}],
-                     family="bauen", themes=["REGI"])
+        decided.append(
+            "Feldnamen (in .dbf höchstens 10 Zeichen) auf Spaltennamen abgebildet: "
+            + ", ".join(f"{field} → {name}" for name, field in source["columns"].items() if name != field)
+        )
+        undecided.append(
+            "alle Felder als Text veröffentlicht; sind es Bebauungspläne, statt columns: plans: "
+            "mit Nummer, Name und Rechtsstand angeben (siehe README, „Geodaten“)"
+        )
+        return Draft(
+            source=source,
+            decided=decided,
+            undecided=undecided,
+            steps=[{"type": "make-valid"}],
+            family="bauen",
+            themes=["REGI"],
+        )
 
 
 def _refuse_misplaced(document: dict, crs: str, shown_name: str) -> None:
@@ -88,8 +106,10 @@ def _refuse_misplaced(document: dict, crs: str, shown_name: str) -> None:
     problems = prepare_features(document, crs, repair=True).problems
     if problems:
         first = problems[0]
-        raise DraftFailed(f"{shown_name}: {len(problems)} Fläche(n) nicht veröffentlichbar, z. B. „{first.feature_id}“: "
-                          f"{first.message}")
+        raise DraftFailed(
+            f"{shown_name}: {len(problems)} Fläche(n) nicht veröffentlichbar, z. B. „{first.feature_id}“: "
+            f"{first.message}"
+        )
 
 
 class XPlanDrafter:
@@ -110,9 +130,11 @@ class XPlanDrafter:
             except (NotXPlan, LayerUnreadable) as problem:
                 raise DraftFailed(str(problem)) from problem
         plans = [feature["properties"] for feature in document["features"]]
-        decided = [f"XPlanGML {version} mit {len(plans)} Plan/Plänen: "
-                   + ", ".join(f"{plan['planart']} {plan.get('plannummer') or ''}".strip() for plan in plans[:5]),
-                   "Nummer, Name, Rechtsstand, Daten, Gemeinde und Geltungsbereich nach dem XPlanung-Standard"]
+        decided = [
+            f"XPlanGML {version} mit {len(plans)} Plan/Plänen: "
+            + ", ".join(f"{plan['planart']} {plan.get('plannummer') or ''}".strip() for plan in plans[:5]),
+            "Nummer, Name, Rechtsstand, Daten, Gemeinde und Geltungsbereich nach dem XPlanung-Standard",
+        ]
         undecided = []
         if crs:
             decided.append(f"Koordinatensystem aus srsName: {crs}")
@@ -121,8 +143,14 @@ class XPlanDrafter:
         if any(not plan.get("nummer") for plan in plans):
             undecided.append("ohne xplan:nummer dient der Name als Plannummer")
         title = f"{plans[0]['planart']} {plans[0]['name']}" if len(plans) == 1 and plans[0].get("name") else None
-        return Draft(source={"kind": "xplan", **({} if crs else {"crs": None})}, decided=decided, undecided=undecided,
-                     family="bauen", themes=["REGI"], title=title)
+        return Draft(
+            source={"kind": "xplan", **({} if crs else {"crs": None})},
+            decided=decided,
+            undecided=undecided,
+            family="bauen",
+            themes=["REGI"],
+            title=title,
+        )
 
 
 SHAPEFILE_DRAFTER = ShapefileDrafter()

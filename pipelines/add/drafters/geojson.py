@@ -1,4 +1,5 @@
 """GeoJSON feature collections → the `geojson` kind, every property published as text."""
+
 from __future__ import annotations
 
 import json
@@ -36,22 +37,32 @@ class GeoJsonDrafter:
         decided = [f"GeoJSON mit {len(features)} Objekten und {len(properties)} Eigenschaften"]
         undecided = []
         crs = ((document.get("crs") or {}).get("properties") or {}).get("name")
-        decided.append(f"Koordinatensystem aus der Datei: {crs}" if crs
-                       else "kein crs-Eintrag: WGS84 (RFC 7946) angenommen")
+        decided.append(
+            f"Koordinatensystem aus der Datei: {crs}" if crs else "kein crs-Eintrag: WGS84 (RFC 7946) angenommen"
+        )
         reserved = ["id", *(f["name"] for f in GEOMETRY_FIELDS)]
-        names = column_names(reserved + properties)[len(reserved):]
+        names = column_names(reserved + properties)[len(reserved) :]
         source: dict = {"kind": "geojson", "crs": None}
         id_property = unique_id_property(features, properties)
         if id_property:
             source["id_property"] = id_property
             decided.append(f"Kennung der Objekte: Eigenschaft „{id_property}“")
         else:
-            undecided.append("keine Eigenschaft mit eindeutigen Werten: Kennung ist die id des Objekts oder seine Stellung")
+            undecided.append(
+                "keine Eigenschaft mit eindeutigen Werten: Kennung ist die id des Objekts oder seine Stellung"
+            )
         source["columns"] = dict(zip(names, properties, strict=True))
         decided.append("alle Eigenschaften als Text veröffentlicht; Geometrie in WGS84 umgerechnet")
         decided.append("ungültige Geometrien werden repariert (Schritt make-valid), jede Reparatur steht im Bericht")
-        return Draft(source=source, schema=None, decided=decided, undecided=undecided,
-                     steps=[{"type": "make-valid"}], family="bauen", themes=["REGI"])
+        return Draft(
+            source=source,
+            schema=None,
+            decided=decided,
+            undecided=undecided,
+            steps=[{"type": "make-valid"}],
+            family="bauen",
+            themes=["REGI"],
+        )
 
 
 def unique_id_property(features: list, properties: list[str]) -> str | None:

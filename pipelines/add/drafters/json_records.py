@@ -6,6 +6,7 @@ declared path (`adresse.plz`), lists stay JSON text. Each column is typed from i
 in a spreadsheet: native numbers and booleans as they are, text by the German reading of
 `draft_column` ("39,20" a number, "07.03.2022" a date, "01067" a code).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -50,12 +51,14 @@ class JsonDrafter:
             raise DraftFailed(f"{first.message}. Abhilfe: {first.expected}") from error
         items = [item for item in records.items if isinstance(item, dict)]
         if not items:
-            raise DraftFailed("die Datei enthält keine Liste von Objekten ({\"spalte\": wert, …})")
+            raise DraftFailed('die Datei enthält keine Liste von Objekten ({"spalte": wert, …})')
         if len(items) < len(records.items):
             raise DraftFailed(f"{len(records.items) - len(items)} Einträge der Liste sind keine Objekte")
         paths = _column_paths(items)
-        decided = [f"{'JSON Lines' if lines else 'JSON'} mit {len(items)} Datensätzen"
-                   + (f" unter „{records_path}“" if records_path else "")]
+        decided = [
+            f"{'JSON Lines' if lines else 'JSON'} mit {len(items)} Datensätzen"
+            + (f" unter „{records_path}“" if records_path else "")
+        ]
         undecided: list[str] = []
         source: dict = {"kind": "json"}
         if lines and probe.suffix not in JSON_LINES_SUFFIXES:
@@ -71,8 +74,13 @@ class JsonDrafter:
         fields = []
         for number, (column_name, heading, path) in enumerate(zip(names, headings, paths, strict=True), start=1):
             drafted = _column([_value(item, path) for item in items], heading)
-            field = {"name": column_name, **({"label": heading} if heading != column_name else {}), **drafted.field,
-                     "title": title_from_heading(heading, number), "description": f"Wert „{heading}“ der Quelldatei."}
+            field = {
+                "name": column_name,
+                **({"label": heading} if heading != column_name else {}),
+                **drafted.field,
+                "title": title_from_heading(heading, number),
+                "description": f"Wert „{heading}“ der Quelldatei.",
+            }
             fields.append(field)
             decided += [note for note in (drafted.decided, *drafted.notes) if note]
             undecided += [drafted.undecided] if drafted.undecided else []

@@ -1,6 +1,7 @@
 """Spreadsheets (XLSX, ODS) → the `xlsx` and `ods` kinds. Cells come typed (numbers, dates,
 text), read by Frictionless exactly as the build reads them; text cells are drafted like CSV
 cells."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,13 +41,19 @@ class SpreadsheetDrafter:
 
     def draft(self, probe: Probe) -> Draft:
         if probe.suffix in self.refused_suffixes:
-            raise DraftFailed(f"{probe.suffix[1:].upper()}-Dateien liest das Portal noch nicht: in der Tabellenkalkulation "
-                              "„Speichern unter“ als Excel-Arbeitsmappe (.xlsx), OpenDocument-Tabelle (.ods) oder CSV "
-                              "wählen und diese Datei angeben")
+            raise DraftFailed(
+                f"{probe.suffix[1:].upper()}-Dateien liest das Portal noch nicht: in der Tabellenkalkulation "
+                "„Speichern unter“ als Excel-Arbeitsmappe (.xlsx), OpenDocument-Tabelle (.ods) oder CSV "
+                "wählen und diese Datei angeben"
+            )
         sheets = self.sheet_names(probe)
         try:
-            resource = TableResource(probe.path.name, basepath=str(probe.path.parent), format=self.kind,
-                                dialect=Dialect(header=False, controls=[SPREADSHEET_CONTROLS[self.kind](sheet=1)]))
+            resource = TableResource(
+                probe.path.name,
+                basepath=str(probe.path.parent),
+                format=self.kind,
+                dialect=Dialect(header=False, controls=[SPREADSHEET_CONTROLS[self.kind](sheet=1)]),
+            )
             typed = [list(row) for row in resource.read_cells()]
         except FrictionlessException as error:
             raise DraftFailed(f"keine lesbare {self.label} ({error.error.note or error.error.message})") from error
@@ -57,14 +64,23 @@ class SpreadsheetDrafter:
             header_rows, first, last, width = locate_table(text_rows)
         except NotATable as error:
             raise DraftFailed(f"Die Datei ist keine lesbare Tabelle: {error}") from error
-        table = TextTable(encoding="", delimiter="", rows=text_rows, header_rows=header_rows,
-                          first_data_row=first, last_data_row=last, width=width)
+        table = TextTable(
+            encoding="",
+            delimiter="",
+            rows=text_rows,
+            header_rows=header_rows,
+            first_data_row=first,
+            last_data_row=last,
+            width=width,
+        )
         decided = [f"{self.label}, Tabellenblatt „{sheets[0]}“" if sheets else self.label]
         draft_undecided = []
         if len(sheets) > 1:
-            draft_undecided.append(f"die Datei hat {len(sheets)} Tabellenblätter ({', '.join(sheets)}); übernommen ist das "
-                                   "erste, ein anderes mit sheet: in dataset.yaml wählen")
-        data = typed[first - 1:last]
+            draft_undecided.append(
+                f"die Datei hat {len(sheets)} Tabellenblätter ({', '.join(sheets)}); übernommen ist das "
+                "erste, ein anderes mit sheet: in dataset.yaml wählen"
+            )
+        data = typed[first - 1 : last]
 
         def column(number: int, heading: str) -> ColumnDraft:
             return _typed_column([row[number - 1] for row in data], heading)
@@ -96,7 +112,9 @@ def _ods_sheet_names(probe: Probe) -> list[str]:
         check_ods_cells(probe.path, probe.path.name)
     except DatasetFailed as error:
         issue = error.issues[0]
-        raise DraftFailed(f"keine lesbare OpenDocument-Tabelle: {issue.message} (erwartet: {issue.expected})") from error
+        raise DraftFailed(
+            f"keine lesbare OpenDocument-Tabelle: {issue.message} (erwartet: {issue.expected})"
+        ) from error
     try:
         return list(ezodf.opendoc(str(probe.path)).sheets.names())
     except Exception as error:  # ezodf raises many kinds (zipfile, lxml, its own) for a broken file
@@ -129,13 +147,19 @@ def _typed_column(cells: list, heading: str) -> ColumnDraft:
             return ColumnDraft({"type": "date"}, decided=f"„{heading}“: Datum")
         return ColumnDraft({"type": "datetime"}, decided=f"„{heading}“: Zeitpunkt")
     kind_names = ", ".join(sorted(k.__name__ for k in kinds))
-    return ColumnDraft({"type": "any"}, undecided=(
-        f"„{heading}“ mischt Zellen verschiedener Art ({kind_names}): unverändert "
-        "übernommen; einheitlich formatieren und einen Typ angeben"))
+    return ColumnDraft(
+        {"type": "any"},
+        undecided=(
+            f"„{heading}“ mischt Zellen verschiedener Art ({kind_names}): unverändert "
+            "übernommen; einheitlich formatieren und einen Typ angeben"
+        ),
+    )
 
 
-XLSX_DRAFTER = SpreadsheetDrafter("xlsx", (".xlsx", ".xlsm"), b"xl/", "Excel-Arbeitsmappe", _xlsx_sheet_names,
-                                  refused_suffixes=(".xls",))
+XLSX_DRAFTER = SpreadsheetDrafter(
+    "xlsx", (".xlsx", ".xlsm"), b"xl/", "Excel-Arbeitsmappe", _xlsx_sheet_names, refused_suffixes=(".xls",)
+)
 # The mimetype member comes first and uncompressed (OpenDocument 1.2, part 3, 3.3).
-ODS_DRAFTER = SpreadsheetDrafter("ods", (".ods",), b"application/vnd.oasis.opendocument.spreadsheet",
-                                 "OpenDocument-Tabelle", _ods_sheet_names)
+ODS_DRAFTER = SpreadsheetDrafter(
+    "ods", (".ods",), b"application/vnd.oasis.opendocument.spreadsheet", "OpenDocument-Tabelle", _ods_sheet_names
+)

@@ -1,4 +1,5 @@
 """Delimited text files (CSV, TSV, `;`-separated German exports) → the `csv` kind."""
+
 from __future__ import annotations
 
 from pipelines.add.columns import SPACE, draft_column
@@ -58,9 +59,12 @@ def draft_text_table(table: TextTable) -> Draft:
     draft = draft_layout(table, source, decided, column)
     garbled = next((cell for row in table.data for cell in row if MOJIBAKE.search(cell)), None)
     if garbled:
-        draft.undecided.insert(0, f"Text sieht doppelt kodiert aus („{garbled[:40]}“): die Datei wurde schon "
-                                  "falsch umgewandelt, bevor sie hierher kam; besser neu exportieren "
-                                  "(der Bau warnt mit Zeile und Feld)")
+        draft.undecided.insert(
+            0,
+            f"Text sieht doppelt kodiert aus („{garbled[:40]}“): die Datei wurde schon "
+            "falsch umgewandelt, bevor sie hierher kam; besser neu exportieren "
+            "(der Bau warnt mit Zeile und Feld)",
+        )
     return draft
 
 
@@ -69,8 +73,7 @@ def draft_layout(table: TextTable, source: dict, decided: list[str], column) -> 
     field of a column (a ColumnDraft)."""
     headings = headings_of(table)
     undecided: list[str] = []
-    one_clean_heading = (len(table.header_rows) == 1 and all(headings)
-                         and len(set(headings)) == len(headings))
+    one_clean_heading = len(table.header_rows) == 1 and all(headings) and len(set(headings)) == len(headings)
     if one_clean_heading:
         decided.append(f"Überschriften in Zeile {table.header_rows[0]}")
         if table.header_rows != [1]:
@@ -79,10 +82,15 @@ def draft_layout(table: TextTable, source: dict, decided: list[str], column) -> 
     else:
         # Frictionless refuses blank and repeated headings, and joins heading rows into
         # labels no one would type: the columns are taken by position instead.
-        why = ("Überschrift über mehrere Zeilen" if len(table.header_rows) > 1
-               else "leere oder doppelte Spaltenüberschriften")
-        decided.append(f"Überschriften in Zeile {', '.join(map(str, table.header_rows))} ({why}): "
-                       "Spalten werden nach ihrer Stellung gelesen")
+        why = (
+            "Überschrift über mehrere Zeilen"
+            if len(table.header_rows) > 1
+            else "leere oder doppelte Spaltenüberschriften"
+        )
+        decided.append(
+            f"Überschriften in Zeile {', '.join(map(str, table.header_rows))} ({why}): "
+            "Spalten werden nach ihrer Stellung gelesen"
+        )
         source["header_rows"] = []
         skipped = sorted(set(table.header_rows) | set(table.skipped_rows()))
     if skipped:
@@ -93,14 +101,18 @@ def draft_layout(table: TextTable, source: dict, decided: list[str], column) -> 
             decided.append(f"{len(before)} Zeilen vor der Tabelle übersprungen")
         if after:
             decided.append(f"{len(after)} Zeilen nach der Tabelle übersprungen (Fußnoten, Leerzeilen)")
-            undecided.append("die Zeilen nach der Tabelle werden nach ihrer Nummer übersprungen: "
-                             "kommt die Datei künftig mit mehr Zeilen, comment_rows in dataset.yaml anpassen")
+            undecided.append(
+                "die Zeilen nach der Tabelle werden nach ihrer Nummer übersprungen: "
+                "kommt die Datei künftig mit mehr Zeilen, comment_rows in dataset.yaml anpassen"
+            )
     names = column_names(headings)
     fields = []
     for number, (name, heading) in enumerate(zip(names, headings, strict=True), start=1):
         drafted = column(number, heading or f"Spalte {number}")
         title = title_from_heading(heading, number)
-        described = f"Spalte „{heading}“ der Quelldatei." if heading else f"Spalte {number} der Quelldatei (ohne Überschrift)."
+        described = (
+            f"Spalte „{heading}“ der Quelldatei." if heading else f"Spalte {number} der Quelldatei (ohne Überschrift)."
+        )
         field = {"name": name}
         if heading and heading != name:
             field["label"] = heading

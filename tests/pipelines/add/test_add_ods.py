@@ -4,6 +4,7 @@ The files are generated here with ezodf (installed with frictionless[ods]); the 
 values are compared with an independent read of the file's content.xml (stdlib XML parser,
 not the ezodf reader the build uses). Broken files are declared `kind: ods` by hand and must
 fail alone with a German report, and so does a `sheet:` the file lacks."""
+
 from __future__ import annotations
 
 import csv
@@ -67,8 +68,7 @@ def _independent_read(path: Path, sheet: str) -> list[list[str]]:
     for row in table.iter(f"{{{TABLE}}}table-row"):
         cells = []
         for cell in row:
-            value = (cell.get(f"{{{OFFICE}}}value") or cell.get(f"{{{OFFICE}}}date-value")
-                     or "".join(cell.itertext()))
+            value = cell.get(f"{{{OFFICE}}}value") or cell.get(f"{{{OFFICE}}}date-value") or "".join(cell.itertext())
             cells += [value] * int(cell.get(f"{{{TABLE}}}number-columns-repeated", "1"))
         if any(cells):
             rows += [cells] * int(row.get(f"{{{TABLE}}}number-rows-repeated", "1"))
@@ -90,18 +90,33 @@ def built(tmp_path_factory):
     _write_ods(good)
     added = run_kommune("add", str(good), "-C", str(portal.root))
     # The second sheet, chosen with `sheet:` as for XLSX.
-    portal.add("vorjahr", dataset_yaml("{kind: ods, path: sample/v.ods, sheet: Vorjahr}"),
-               "fields:\n  - {name: ortsteil, label: Ortsteil, type: string, title: Ortsteil, description: Name.}\n"
-               "  - {name: einwohner, label: Einwohner, type: integer, title: Einwohner, description: Anzahl.}\n",
-               {"sample/v.ods": good.read_bytes()})
+    portal.add(
+        "vorjahr",
+        dataset_yaml("{kind: ods, path: sample/v.ods, sheet: Vorjahr}"),
+        "fields:\n  - {name: ortsteil, label: Ortsteil, type: string, title: Ortsteil, description: Name.}\n"
+        "  - {name: einwohner, label: Einwohner, type: integer, title: Einwohner, description: Anzahl.}\n",
+        {"sample/v.ods": good.read_bytes()},
+    )
     broken_schema = "fields:\n  - {name: a, type: string, title: A, description: A.}\n"
-    portal.add("falsches-blatt", dataset_yaml("{kind: ods, path: sample/v.ods, sheet: Fehlt}"), broken_schema,
-               {"sample/v.ods": good.read_bytes()})
+    portal.add(
+        "falsches-blatt",
+        dataset_yaml("{kind: ods, path: sample/v.ods, sheet: Fehlt}"),
+        broken_schema,
+        {"sample/v.ods": good.read_bytes()},
+    )
     data = good.read_bytes()
-    portal.add("abgeschnitten", dataset_yaml("{kind: ods, path: sample/d.ods}"), broken_schema,
-               {"sample/d.ods": data[: len(data) // 2]})
-    portal.add("umbenannt", dataset_yaml("{kind: ods, path: sample/d.ods}"), broken_schema,
-               {"sample/d.ods": "Ortsteil;Einwohner\nStockum;1.234\n".encode("cp1252")})
+    portal.add(
+        "abgeschnitten",
+        dataset_yaml("{kind: ods, path: sample/d.ods}"),
+        broken_schema,
+        {"sample/d.ods": data[: len(data) // 2]},
+    )
+    portal.add(
+        "umbenannt",
+        dataset_yaml("{kind: ods, path: sample/d.ods}"),
+        broken_schema,
+        {"sample/d.ods": "Ortsteil;Einwohner\nStockum;1.234\n".encode("cp1252")},
+    )
     build = run_kommune("build", "-C", str(portal.root), "-o", str(portal.out), "--quiet", timeout=600)
     return portal, good, added, build
 
@@ -119,8 +134,12 @@ def test_each_dataset_publishes_or_fails_alone(built):
     portal, _, _, build = built
     report = json.loads((portal.out / "build-report.json").read_text())
     assert {d["id"]: d["status"] for d in report["datasets"]} == {
-        "ortsteile": "ok", "vorjahr": "ok", "abgeschnitten": "failed", "umbenannt": "failed",
-        "falsches-blatt": "failed"}, build.stderr
+        "ortsteile": "ok",
+        "vorjahr": "ok",
+        "abgeschnitten": "failed",
+        "umbenannt": "failed",
+        "falsches-blatt": "failed",
+    }, build.stderr
 
 
 def test_published_values_match_an_independent_read(built):
@@ -128,13 +147,18 @@ def test_published_values_match_an_independent_read(built):
     rows, package = _published(portal, "ortsteile")
     fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
     assert [fields[n]["type"] for n in ("ortsteil", "einwohner", "flaeche_km2", "stichtag", "plz")] == [
-        "string", "integer", "number", "date", "string"]
+        "string",
+        "integer",
+        "number",
+        "date",
+        "string",
+    ]
     source = _independent_read(good, "Ortsteile")
     assert source[0] == [TITLE] + [""] * (len(HEADINGS) - 1)
     assert source[1] == HEADINGS
     table = source[2:]
     assert len(rows) == len(table) == len(ROWS)
-    assert [r["ortsteil"] for r in rows] == [t[0] for t in table]            # umlauts as in the file
+    assert [r["ortsteil"] for r in rows] == [t[0] for t in table]  # umlauts as in the file
     assert sum(int(r["einwohner"]) for r in rows) == sum(int(t[1].replace(".", "")) for t in table)
     assert sum(Decimal(r["flaeche_km2"]) for r in rows) == sum(Decimal(t[2]) for t in table)
     assert [r["stichtag"] for r in rows] == [t[3] for t in table]
@@ -149,12 +173,24 @@ def test_the_sheet_is_chosen_by_name(built):
     assert [(r["ortsteil"], r["einwohner"]) for r in rows] == [(t[0], t[1]) for t in source[1:]]
 
 
-@pytest.mark.parametrize("dataset_id, file, what, fix", [
-    ("abgeschnitten", "sample/d.ods", "Datei ist eine beschädigte ZIP-Datei, deklariert ist ods", "die richtige Datei angeben"),
-    ("umbenannt", "sample/d.ods", "Datei ist Text (CSV), deklariert ist ods", "kind: csv deklarieren"),
-    ("falsches-blatt", "sample/v.ods",
-     "das Tabellenblatt aus `sheet:` gibt es in der Datei nicht (Name oder Nummer, 1 = erstes)", ""),
-])
+@pytest.mark.parametrize(
+    "dataset_id, file, what, fix",
+    [
+        (
+            "abgeschnitten",
+            "sample/d.ods",
+            "Datei ist eine beschädigte ZIP-Datei, deklariert ist ods",
+            "die richtige Datei angeben",
+        ),
+        ("umbenannt", "sample/d.ods", "Datei ist Text (CSV), deklariert ist ods", "kind: csv deklarieren"),
+        (
+            "falsches-blatt",
+            "sample/v.ods",
+            "das Tabellenblatt aus `sheet:` gibt es in der Datei nicht (Name oder Nummer, 1 = erstes)",
+            "",
+        ),
+    ],
+)
 def test_a_broken_ods_fails_alone_with_a_german_report(built, dataset_id, file, what, fix):
     portal, _, _, _ = built
     report = json.loads((portal.out / "build-report.json").read_text())
@@ -171,6 +207,8 @@ def test_add_refuses_a_truncated_ods_in_german(built, tmp_path):
     (tmp_path / "kaputt.ods").write_bytes(data[: len(data) // 2])
     result = run_kommune("add", str(tmp_path / "kaputt.ods"), "-C", str(portal.root))
     assert result.returncode != 0
-    assert "keine lesbare OpenDocument-Tabelle: die Datei ist kein ODS-Container (ZIP) oder abgeschnitten" in result.stderr
+    assert (
+        "keine lesbare OpenDocument-Tabelle: die Datei ist kein ODS-Container (ZIP) oder abgeschnitten" in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert not (portal.root / "datasets" / "kaputt").exists()

@@ -2,6 +2,7 @@
 mixed date forms, TAB at the end of every line, integer amounts with thousands dots, codes
 with leading zeros, headings with spaces, double-encoded text, U+0085, and a hand-written
 schema that leaves German numbers as text (the lazy path)."""
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,13 @@ def _quirky_csv() -> bytes:
 def _messy_text_csv() -> bytes:
     # Windows-1252 file whose text was once UTF-8 read as Windows-1252 („â€ž“), plus U+0085
     # (NEL: some readers break the line there) and a replacement character.
-    lines = ["Nr;Text;Menge", "1;Sch\u00f6ne Stra\u00dfe;3", "2;â€žZitatâ€œ;4", "3;Zeile\u0085Umbruch;5",
-             "4;kaputt \ufffd;6"]
+    lines = [
+        "Nr;Text;Menge",
+        "1;Sch\u00f6ne Stra\u00dfe;3",
+        "2;â€žZitatâ€œ;4",
+        "3;Zeile\u0085Umbruch;5",
+        "4;kaputt \ufffd;6",
+    ]
     return "\n".join(lines).encode("utf-8")
 
 
@@ -67,8 +73,12 @@ def built(tmp_path_factory):
     # The lazy path: a schema written by hand that leaves `Betrag` as text.
     lazy_schema = GERMAN_SCHEMA.replace('type: number, decimalChar: ",", groupChar: "."', "type: string")
     rows = "Datum;Betrag;Ort\n" + "".join(f"0{d}.01.2024;{d}.234,5{d};Mitte\n" for d in range(1, 8))
-    portal.add("lazy", dataset_yaml('{kind: csv, path: sample/b.csv, delimiter: ";"}'), lazy_schema,
-               {"sample/b.csv": rows.encode()})
+    portal.add(
+        "lazy",
+        dataset_yaml('{kind: csv, path: sample/b.csv, delimiter: ";"}'),
+        lazy_schema,
+        {"sample/b.csv": rows.encode()},
+    )
     kept = dataset_yaml('{kind: csv, path: sample/k.csv, delimiter: ";", trim: false}')
     portal.add("kept", kept, GERMAN_SCHEMA, {"sample/k.csv": b"Datum;Betrag;Ort\n01.01.2024;1,5;  Mitte \n"})
     build = run_kommune("build", "-C", str(portal.root), "-o", str(portal.out), "--quiet", timeout=600)
@@ -87,22 +97,29 @@ def test_all_quirky_datasets_publish(built):
     portal, _, build = built
     report = json.loads((portal.out / "build-report.json").read_text())
     assert {d["id"]: d["status"] for d in report["datasets"]} == {
-        "quirks": "ok", "messy": "ok", "lazy": "ok", "kept": "ok", "kitas": "ok"}, build.stderr
+        "quirks": "ok",
+        "messy": "ok",
+        "lazy": "ok",
+        "kept": "ok",
+        "kitas": "ok",
+    }, build.stderr
 
 
 def test_quirks_are_read_the_german_way(built):
     portal, outputs, _ = built
     rows, package, report = _published(portal, "quirks")
     fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
-    assert [r["bezirk"] for r in rows] == ["01", "02", "10", "11"]          # leading zero kept
+    assert [r["bezirk"] for r in rows] == ["01", "02", "10", "11"]  # leading zero kept
     assert fields["bezirk"]["type"] == "string"
     assert fields["betrag_eur"]["type"] == "integer"
     assert sum(int(r["betrag_eur"]) for r in rows) == 1234 + 12345678 - 5000 + 17
-    assert sum(Decimal(r["anteil"]) for r in rows) == Decimal("39.20") - Decimal("0.5") + Decimal("1000.25") + Decimal("0.75")
+    assert sum(Decimal(r["anteil"]) for r in rows) == Decimal("39.20") - Decimal("0.5") + Decimal("1000.25") + Decimal(
+        "0.75"
+    )
     assert [r["aktiv"] for r in rows] == ["true", "false", "true", "false"]
     assert fields["datum"]["type"] == "string"  # mixed forms: kept as text, and said so
     assert "gemischte Datumsformen" in outputs["quirks.csv"]
-    assert [r["link"] for r in rows] == [row[-1] for row in ROWS]           # the TAB is gone
+    assert [r["link"] for r in rows] == [row[-1] for row in ROWS]  # the TAB is gone
     trimmed = [w for w in report["warnings"] if w["type"] == "trimmed-values"]
     assert [(w["field"], w["message"].split()[0]) for w in trimmed] == [("link", "4")]
     assert "UTF-8 mit BOM" in outputs["quirks.csv"]

@@ -1,6 +1,7 @@
 """Every real file in ../shared/reference/samples that `kommune add` handles goes through
 `kommune add` and `kommune build` with no edit; the published values are compared with an
 independent parse of the file (layout written down here by reading each file, not detected)."""
+
 from __future__ import annotations
 
 import csv
@@ -77,7 +78,7 @@ def test_published_values_equal_an_independent_parse(built, reference_dir, name)
     encoding, delimiter, first, count, umlaut_text = SAMPLES[name]
     raw = (reference_dir / "samples" / name).read_bytes().decode(encoding)
     records = list(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter))
-    data = records[first - 1:first - 1 + count]
+    data = records[first - 1 : first - 1 + count]
     dataset = portal.out / "datasets" / _id(name)
     package = json.loads((dataset / "datapackage.json").read_text())
     resource = package["resources"][0]
@@ -89,8 +90,10 @@ def test_published_values_equal_an_independent_parse(built, reference_dir, name)
         column = [row[field["name"]] for row in published]
         if field["type"] in ("integer", "number"):
             # The published CSV has plain numbers: `.` decimals, no thousands separators.
-            expected = sum((_number(r[position], delimiter) for r in data
-                            if r[position].strip() not in ("", "-", ".", "x")), Decimal(0))
+            expected = sum(
+                (_number(r[position], delimiter) for r in data if r[position].strip() not in ("", "-", ".", "x")),
+                Decimal(0),
+            )
             assert sum((Decimal(v) for v in column if v), Decimal(0)) == expected, field["name"]
         if field["type"] == "string":
             assert all(v == v.strip(" \t") for v in column), field["name"]

@@ -1,5 +1,6 @@
 """`kommune add URL`: the file is fetched from a real server on 127.0.0.1, the URL stays the
 source (nothing copied to sample/), and the build fetches it again. Also what add refuses."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,9 @@ def test_a_url_stays_the_source_and_builds(portal_dir):
     assert len(requests) >= 2  # drafted from one download, built from another
     published = (portal_dir.out / "datasets" / "einwohner" / "einwohner.csv").read_text(encoding="utf-8")
     assert published.splitlines() == ["stadtteil,einwohner,flaeche_km2", "Mitte,12345,4.5", "Stockum,3210,12.25"]
-    schema = json.loads((portal_dir.out / "datasets" / "einwohner" / "datapackage.json").read_text())["resources"][0]["schema"]
+    schema = json.loads((portal_dir.out / "datasets" / "einwohner" / "datapackage.json").read_text())["resources"][0][
+        "schema"
+    ]
     assert [f.get("label") for f in schema["fields"]] == [None, None, None]  # labels stay in schema.yaml only
 
 

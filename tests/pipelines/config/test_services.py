@@ -11,13 +11,20 @@ from tests.service_support import PROJECT
 
 
 def load_register() -> ServiceRegister:
-    return ServiceRegister.model_validate(yaml.safe_load((PROJECT / "metadata" / "services.yaml").read_text(encoding="utf-8")))
+    return ServiceRegister.model_validate(
+        yaml.safe_load((PROJECT / "metadata" / "services.yaml").read_text(encoding="utf-8"))
+    )
 
 
 def service(**overrides):
     data = {
-        "id": "sperrmuell", "name": "Sperrmüllabholung", "office": "Kommunalbetrieb", "maturity_level": 1,
-        "maturity_since": "2018-01-01", "eid": False, "online_payment": False,
+        "id": "sperrmuell",
+        "name": "Sperrmüllabholung",
+        "office": "Kommunalbetrieb",
+        "maturity_level": 1,
+        "maturity_since": "2018-01-01",
+        "eid": False,
+        "online_payment": False,
         "complexity": {"identification": "niedrig", "payment_required": True, "written_form": False},
     }
     data.update(overrides)
@@ -53,9 +60,17 @@ def test_online_claims_need_a_link():
 
 def test_online_payment_needs_a_fee():
     with pytest.raises(pydantic.ValidationError, match="payment_required"):
-        ServiceRegister.model_validate({"services": [service(
-            online_payment=True, online_link="https://example.org/",
-            complexity={"identification": "keine", "payment_required": False, "written_form": False})]})
+        ServiceRegister.model_validate(
+            {
+                "services": [
+                    service(
+                        online_payment=True,
+                        online_link="https://example.org/",
+                        complexity={"identification": "keine", "payment_required": False, "written_form": False},
+                    )
+                ]
+            }
+        )
 
 
 def test_every_mistake_is_reported_at_once():
@@ -75,7 +90,9 @@ def test_portal_validation_reports_register_mistakes_with_file_and_key(portal_di
     from pipelines.errors import ConfigError
 
     path = portal_dir.root / "metadata" / "services.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("maturity_level: 1", "maturity_level: 9", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("maturity_level: 1", "maturity_level: 9", 1), encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as raised:
         load_portal(portal_dir.root)
     assert "metadata/services.yaml: services.0.maturity_level" in str(raised.value)

@@ -1,5 +1,6 @@
 """Reading declarations: LibYAML's fast parser gives the same data as the pure-Python safe
 loader, and anchors, aliases and syntax errors are still refused with the Python loader's message."""
+
 from __future__ import annotations
 
 from pathlib import Path

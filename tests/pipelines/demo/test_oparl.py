@@ -8,8 +8,12 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_generator_reproduces_the_committed_sample(tmp_path):
-    subprocess.run([sys.executable, "-m", "pipelines.demo.oparl", "--out", str(tmp_path)],
-                   check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "pipelines.demo.oparl", "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     committed = ROOT / "datasets" / "ratsinformation" / "sample"
     written = sorted(p.name for p in tmp_path.glob("*.json"))
     assert written == sorted(p.name for p in committed.glob("*.json"))

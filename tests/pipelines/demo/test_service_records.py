@@ -12,7 +12,9 @@ def test_committed_samples_are_exactly_what_the_seeded_generator_writes(tmp_path
     counts = write_demo_samples(tmp_path)
     for dataset_id, (filename, _, _) in EXPORTS.items():
         generated = (tmp_path / dataset_id / "sample" / filename).read_bytes()
-        assert generated == raw_path(dataset_id).read_bytes(), f"{dataset_id}: run python -m pipelines.demo.service_records datasets"
+        assert generated == raw_path(dataset_id).read_bytes(), (
+            f"{dataset_id}: run python -m pipelines.demo.service_records datasets"
+        )
         assert counts[dataset_id] == generated.count(b"\r\n") - 1
 
 
@@ -37,7 +39,9 @@ def test_samples_are_small_and_in_german_dialect():
 def test_personal_fields_are_present_for_the_privacy_rules_to_act_on():
     complaints = read_raw("service-beschwerden")
     assert all(record["email"].endswith(("example.com", "example.org", "example.net")) for record in complaints)
-    assert any("@" in record["beschwerdetext"] or re.search(r"\d{4,}", record["beschwerdetext"]) for record in complaints)
+    assert any(
+        "@" in record["beschwerdetext"] or re.search(r"\d{4,}", record["beschwerdetext"]) for record in complaints
+    )
 
 
 def test_bulky_waste_online_share_grows_over_the_three_years():

@@ -1,4 +1,5 @@
 """CRS detection and the transformation to WGS84, checked against an independent formula."""
+
 import math
 
 import pytest
@@ -18,14 +19,18 @@ def utm_to_geographic(easting: float, northing: float, zone: int) -> tuple[float
     k0 = 0.9996
     xi = northing / (k0 * big_a)
     eta = (easting - 500_000.0) / (k0 * big_a)
-    beta = [n / 2 - 2 * n**2 / 3 + 37 * n**3 / 96 - n**4 / 360,
-            n**2 / 48 + n**3 / 15 - 437 * n**4 / 1440,
-            17 * n**3 / 480 - 37 * n**4 / 840,
-            4397 * n**4 / 161280]
-    delta = [2 * n - 2 * n**2 / 3 - 2 * n**3 + 116 * n**4 / 45,
-             7 * n**2 / 3 - 8 * n**3 / 5 - 227 * n**4 / 45,
-             56 * n**3 / 15 - 136 * n**4 / 35,
-             4279 * n**4 / 630]
+    beta = [
+        n / 2 - 2 * n**2 / 3 + 37 * n**3 / 96 - n**4 / 360,
+        n**2 / 48 + n**3 / 15 - 437 * n**4 / 1440,
+        17 * n**3 / 480 - 37 * n**4 / 840,
+        4397 * n**4 / 161280,
+    ]
+    delta = [
+        2 * n - 2 * n**2 / 3 - 2 * n**3 + 116 * n**4 / 45,
+        7 * n**2 / 3 - 8 * n**3 / 5 - 227 * n**4 / 45,
+        56 * n**3 / 15 - 136 * n**4 / 35,
+        4279 * n**4 / 630,
+    ]
     xi_p = xi - sum(b * math.sin(2 * j * xi) * math.cosh(2 * j * eta) for j, b in enumerate(beta, 1))
     eta_p = eta - sum(b * math.cos(2 * j * xi) * math.sinh(2 * j * eta) for j, b in enumerate(beta, 1))
     chi = math.asin(math.sin(xi_p) / math.cosh(eta_p))
@@ -41,12 +46,15 @@ def metres_apart(lon1, lat1, lon2, lat2) -> float:
     return math.hypot(north, east)
 
 
-@pytest.mark.parametrize("easting, northing", [
-    (405_520.0, 5_724_440.0),   # Werne, market place
-    (400_000.0, 5_727_000.0),   # Werne, west
-    (565_463.986, 5_936_206.747),  # Hamburg, Rotherbaum 27 (XPlanGML sample)
-    (300_000.0, 5_650_000.0),   # Aachen area, west of the zone's 6° E edge
-])
+@pytest.mark.parametrize(
+    "easting, northing",
+    [
+        (405_520.0, 5_724_440.0),  # Werne, market place
+        (400_000.0, 5_727_000.0),  # Werne, west
+        (565_463.986, 5_936_206.747),  # Hamburg, Rotherbaum 27 (XPlanGML sample)
+        (300_000.0, 5_650_000.0),  # Aachen area, west of the zone's 6° E edge
+    ],
+)
 def test_utm32_to_wgs84_matches_kruger_series_to_the_centimetre(easting, northing):
     transform = to_wgs84(parse_crs("urn:ogc:def:crs:EPSG::25832"))
     lons, lats = transform([easting], [northing])
@@ -63,8 +71,11 @@ def test_werne_centre_lands_in_werne():
 
 
 def test_legacy_crs_member_is_read():
-    document = {"type": "FeatureCollection", "features": [],
-                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}}}
+    document = {
+        "type": "FeatureCollection",
+        "features": [],
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+    }
     found = source_crs(document)
     assert found.origin == "embedded"
     assert found.crs.to_epsg() == 25832

@@ -1,5 +1,6 @@
 """Each kind of invalid geometry is reported with the feature's id, and repaired only by
 the declared make-valid step — never published silently."""
+
 import pytest
 import shapely
 
@@ -14,9 +15,14 @@ CRS = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}}
 
 def collection(*geometries, ids=None):
     ids = ids or [f"plan-{index}" for index in range(1, len(geometries) + 1)]
-    return {"type": "FeatureCollection", "crs": CRS, "features": [
-        {"type": "Feature", "id": identifier, "properties": {}, "geometry": geometry}
-        for identifier, geometry in zip(ids, geometries, strict=True)]}
+    return {
+        "type": "FeatureCollection",
+        "crs": CRS,
+        "features": [
+            {"type": "Feature", "id": identifier, "properties": {}, "geometry": geometry}
+            for identifier, geometry in zip(ids, geometries, strict=True)
+        ],
+    }
 
 
 def polygon(*rings):
@@ -31,8 +37,9 @@ def test_valid_polygon_passes_and_is_transformed_to_degrees():
     assert 7.6 < west < east < 7.7 and 51.6 < south < north < 51.7
 
 
-@pytest.mark.parametrize("geometry", [None, {"type": "Polygon", "coordinates": []},
-                                      {"type": "MultiPolygon", "coordinates": []}])
+@pytest.mark.parametrize(
+    "geometry", [None, {"type": "Polygon", "coordinates": []}, {"type": "MultiPolygon", "coordinates": []}]
+)
 def test_empty_geometry_is_rejected_even_with_repair(geometry):
     prepared = prepare_features(collection(geometry, ids=["BP-7"]), repair=True)
     assert prepared.features == []
@@ -80,8 +87,7 @@ def test_self_intersection_is_repaired_by_make_valid_keeping_the_area():
 
 def test_degrees_in_a_file_claiming_utm_are_rejected_as_outside_the_crs_area():
     degrees = [[7.63, 51.66], [7.64, 51.66], [7.64, 51.67], [7.63, 51.67], [7.63, 51.66]]
-    prepared = prepare_features(collection(polygon(SQUARE), polygon(degrees),
-                                           ids=["ok", "BP-99"]), repair=True)
+    prepared = prepare_features(collection(polygon(SQUARE), polygon(degrees), ids=["ok", "BP-99"]), repair=True)
     assert [feature.feature_id for feature in prepared.features] == ["ok"]
     (problem,) = prepared.problems
     assert (problem.feature_id, problem.type, problem.repairable) == ("BP-99", "outside-crs-area", False)
@@ -113,10 +119,12 @@ def test_features_without_id_are_named_by_position():
 
 
 def test_all_broken_features_are_reported_at_once():
-    prepared = prepare_features(collection(None, polygon(BOWTIE), polygon(SQUARE[:-1]),
-                                           ids=["a", "b", "c"]))
+    prepared = prepare_features(collection(None, polygon(BOWTIE), polygon(SQUARE[:-1]), ids=["a", "b", "c"]))
     assert sorted((p.feature_id, p.type) for p in prepared.problems) == [
-        ("a", "empty-geometry"), ("b", "invalid-geometry"), ("c", "unclosed-ring")]
+        ("a", "empty-geometry"),
+        ("b", "invalid-geometry"),
+        ("c", "unclosed-ring"),
+    ]
 
 
 def test_hole_outside_shell_is_invalid():
@@ -130,5 +138,6 @@ def test_geometry_columns_hold_geojson_and_a_matching_bbox():
     columns = geometry_columns(feature.geometry)
     stored = shapely.from_geojson(columns["geometrie"])
     assert stored.bounds == pytest.approx(
-        (columns["bbox_west"], columns["bbox_sued"], columns["bbox_ost"], columns["bbox_nord"]), abs=1e-7)
+        (columns["bbox_west"], columns["bbox_sued"], columns["bbox_ost"], columns["bbox_nord"]), abs=1e-7
+    )
     assert columns["flaeche_ha"] == pytest.approx(1.0, rel=0.002)  # 100 m × 100 m in UTM

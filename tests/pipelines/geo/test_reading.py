@@ -13,12 +13,15 @@ def test_bom_and_single_feature_are_accepted():
     assert document["features"] == [FEATURE]
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("{not json", "kein gültiges JSON"),
-    ("[1, 2]", "GeoJSON-Objekt"),
-    ('{"type": "Polygon", "coordinates": []}', "FeatureCollection"),
-    ('{"type": "FeatureCollection", "features": [{"type": "Point"}]}', "Objekt 1"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("{not json", "kein gültiges JSON"),
+        ("[1, 2]", "GeoJSON-Objekt"),
+        ('{"type": "Polygon", "coordinates": []}', "FeatureCollection"),
+        ('{"type": "FeatureCollection", "features": [{"type": "Point"}]}', "Objekt 1"),
+    ],
+)
 def test_not_geojson_is_reported_with_the_source(text, fragment):
     with pytest.raises(GeoJsonError, match=fragment) as raised:
         parse_feature_collection(text, "plaene.geojson")

@@ -6,10 +6,19 @@ from pipelines.geo.resource import FeatureSettings, build_rows, plan_schema, wan
 
 E, N = 405_500.0, 5_724_400.0
 SQUARE = [[E, N], [E + 100, N], [E + 100, N + 100], [E, N + 100], [E, N]]
-DOCUMENT = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:25832"}},
-            "features": [{"type": "Feature", "id": "a", "properties": {"bez": "Nord", "n": 1},
-                          "geometry": {"type": "Polygon", "coordinates": [SQUARE]}},
-                         {"type": "Feature", "id": "b", "properties": {"bez": "Süd"}, "geometry": None}]}
+DOCUMENT = {
+    "type": "FeatureCollection",
+    "crs": {"type": "name", "properties": {"name": "EPSG:25832"}},
+    "features": [
+        {
+            "type": "Feature",
+            "id": "a",
+            "properties": {"bez": "Nord", "n": 1},
+            "geometry": {"type": "Polygon", "coordinates": [SQUARE]},
+        },
+        {"type": "Feature", "id": "b", "properties": {"bez": "Süd"}, "geometry": None},
+    ],
+}
 
 
 def test_generic_columns_are_text_beside_the_geometry_columns():
@@ -40,8 +49,13 @@ def test_plans_and_columns_exclude_each_other():
 
 def test_plan_schema_carries_the_vocabulary():
     field = next(f for f in plan_schema()["fields"] if f["name"] == "verfahrensstand")
-    assert field["categories"][0] == {"value": "aufstellungsbeschluss", "label": "Aufstellungsbeschluss",
-                                      "colour": "#56b4e9", "order": 1, "inProcedure": True}
+    assert field["categories"][0] == {
+        "value": "aufstellungsbeschluss",
+        "label": "Aufstellungsbeschluss",
+        "colour": "#56b4e9",
+        "order": 1,
+        "inProcedure": True,
+    }
 
 
 def test_make_valid_is_read_from_the_declared_steps():

@@ -1,4 +1,5 @@
 """The WFS source against a real HTTP server on 127.0.0.1 serving recorded-style responses."""
+
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ def geoserver(capabilities: str = "capabilities-paging.xml", ignore_start_index:
             return 200, "application/json", fixture("getfeature-all.json")
         start = "0" if ignore_start_index else params["startindex"]
         return 200, "application/json;charset=UTF-8", fixture(f"getfeature-start-{start}.json")
+
     return respond
 
 
@@ -66,8 +68,7 @@ def test_paging_off_skips_capabilities():
 
 def test_exception_report_becomes_a_readable_error():
     with serving(geoserver()) as (url, _), pytest.raises(WfsError, match="BP_Plaene unknown"):
-        read_wfs(WfsSettings(url=f"{url}/geoserver/wfs", type_name="bplan:BP_Plaene",
-                             paging="off"), fetch_any_status)
+        read_wfs(WfsSettings(url=f"{url}/geoserver/wfs", type_name="bplan:BP_Plaene", paging="off"), fetch_any_status)
 
 
 def test_service_ignoring_start_index_is_detected_instead_of_looping():
@@ -76,14 +77,17 @@ def test_service_ignoring_start_index_is_detected_instead_of_looping():
 
 
 def test_html_instead_of_geojson_is_an_error_naming_the_output_format():
-    with (serving(lambda path, params: (200, "text/html", b"<html><body>Wartung</body></html>")) as (url, _),
-          pytest.raises(WfsError, match="outputFormat")):
+    with (
+        serving(lambda path, params: (200, "text/html", b"<html><body>Wartung</body></html>")) as (url, _),
+        pytest.raises(WfsError, match="outputFormat"),
+    ):
         read_wfs(settings(url, paging="off"), fetch)
 
 
 def test_wfs_1_1_uses_its_own_parameter_names():
-    params = get_feature_params(WfsSettings(url="http://x", type_name="t", version="1.1.0",
-                                            page_size=50), start_index=100)
+    params = get_feature_params(
+        WfsSettings(url="http://x", type_name="t", version="1.1.0", page_size=50), start_index=100
+    )
     assert params["typeName"] == "t" and params["maxFeatures"] == "50" and params["startIndex"] == "100"
 
 

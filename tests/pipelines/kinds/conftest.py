@@ -1,4 +1,5 @@
 """Fixtures shared by the kinds' tests (a conftest, so that pytest finds them without imports)."""
+
 from __future__ import annotations
 
 import time

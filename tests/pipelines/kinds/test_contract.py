@@ -1,6 +1,7 @@
 """Every registered kind implements pipelines.kinds.contract.SourceKind explicitly (mypy checks
 the same statically: the registry is typed `dict[str, SourceKind]`), and every file-based
 kind takes its path/url rule from the one FileSource model."""
+
 from __future__ import annotations
 
 import inspect
@@ -54,32 +55,49 @@ def test_every_kind_with_a_path_extends_file_source():
     assert all(issubclass(KINDS[name].Source, FileSource) for name in with_path)
 
 
-@pytest.mark.parametrize("location, message", [
-    ({}, "genau eines von path"),
-    ({"path": "a.csv", "url": "https://example.org/a.csv"}, "genau eines von path"),
-    ({"path": "/etc/passwd"}, "im Datensatzordner"),
-    ({"path": "sample/../../a.csv"}, "im Datensatzordner"),
-])
+@pytest.mark.parametrize(
+    "location, message",
+    [
+        ({}, "genau eines von path"),
+        ({"path": "a.csv", "url": "https://example.org/a.csv"}, "genau eines von path"),
+        ({"path": "/etc/passwd"}, "im Datensatzordner"),
+        ({"path": "sample/../../a.csv"}, "im Datensatzordner"),
+    ],
+)
 def test_file_source_takes_exactly_one_location_inside_the_folder(location, message):
     with pytest.raises(ValidationError, match=message):
         FileSource.model_validate({"kind": "csv", **location})
 
 
 def test_file_source_names_a_missing_file(tmp_path):
-    dataset = DatasetConfig.model_validate({
-        "title": "Test", "description": "Ein Datensatz für Tests.", "licence": "x", "themes": ["GOVE"],
-        "frequency": "NEVER", "source": {}})
+    dataset = DatasetConfig.model_validate(
+        {
+            "title": "Test",
+            "description": "Ein Datensatz für Tests.",
+            "licence": "x",
+            "themes": ["GOVE"],
+            "frequency": "NEVER",
+            "source": {},
+        }
+    )
     dataset.id, dataset.folder = "probe", tmp_path
     (tmp_path / "da.csv").write_text("a\n")
     assert FileSource(kind="csv", path="da.csv").missing_file(dataset) == []
-    problem, = FileSource(kind="csv", path="fehlt.csv").missing_file(dataset)
+    (problem,) = FileSource(kind="csv", path="fehlt.csv").missing_file(dataset)
     assert (problem.file, problem.key) == ("datasets/probe/dataset.yaml", "source.path")
 
 
 def test_single_table_kinds_name_their_table_after_the_folder_or_source_resource(tmp_path):
-    dataset = DatasetConfig.model_validate({
-        "title": "Test", "description": "Ein Datensatz für Tests.", "licence": "x", "themes": ["GOVE"],
-        "frequency": "NEVER", "source": {"kind": "geojson", "path": "a.geojson"}})
+    dataset = DatasetConfig.model_validate(
+        {
+            "title": "Test",
+            "description": "Ein Datensatz für Tests.",
+            "licence": "x",
+            "themes": ["GOVE"],
+            "frequency": "NEVER",
+            "source": {"kind": "geojson", "path": "a.geojson"},
+        }
+    )
     dataset.id, dataset.folder = "bau-flaechen", Path(tmp_path)
     dataset.source_config = KINDS["geojson"].Source.model_validate(dataset.source)
     assert KINDS["geojson"].tables(dataset) == [DeclaredTable("bau_flaechen", "Ordnername", None)]

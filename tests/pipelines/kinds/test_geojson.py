@@ -1,5 +1,6 @@
 """The geojson kind end to end: declaration → build → portal.db, with broken geometry
 failing the dataset (last good version kept) unless make-valid is declared."""
+
 import json
 import sqlite3
 
@@ -17,19 +18,31 @@ PLANS = "{number: nr, name: name, state: stand, decision_date: aufst}"
 
 
 def collection(*rings, ids=("BP-1", "BP-2")):
-    return json.dumps({"type": "FeatureCollection",
-                       "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
-                       "features": [{"type": "Feature", "id": ident,
-                                     "properties": {"nr": str(index), "name": f"Plan {index}", "stand": 4000,
-                                                    "aufst": "01.02.2020"},
-                                     "geometry": {"type": "Polygon", "coordinates": [ring]}}
-                                    for index, (ident, ring) in enumerate(zip(ids, rings, strict=True), start=1)]}).encode()
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": ident,
+                    "properties": {"nr": str(index), "name": f"Plan {index}", "stand": 4000, "aufst": "01.02.2020"},
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                }
+                for index, (ident, ring) in enumerate(zip(ids, rings, strict=True), start=1)
+            ],
+        }
+    ).encode()
 
 
 def add_plans(portal_dir, data: bytes, steps: str = "", source_extra: str = ""):
-    return portal_dir.add("plaene", dataset_yaml(
-        f"{{kind: geojson, path: sample/p.geojson, plans: {PLANS}{source_extra}}}", title="Pläne", extra=steps),
-        files={"sample/p.geojson": data})
+    return portal_dir.add(
+        "plaene",
+        dataset_yaml(
+            f"{{kind: geojson, path: sample/p.geojson, plans: {PLANS}{source_extra}}}", title="Pläne", extra=steps
+        ),
+        files={"sample/p.geojson": data},
+    )
 
 
 def test_demo_plans_build_into_portal_db_with_rtree(portal_dir):
@@ -40,10 +53,13 @@ def test_demo_plans_build_into_portal_db_with_rtree(portal_dir):
     assert db.execute("select count(*) from bebauungsplaene").fetchone() == (12,)
     # R*Tree window around plan 42 "Wohnen am Hagen" finds it and nothing far away
     west, south, east, north = db.execute(
-        "select bbox_west, bbox_sued, bbox_ost, bbox_nord from bebauungsplaene where nummer = '42'").fetchone()
-    found = db.execute("select p.nummer from bebauungsplaene p join bebauungsplaene_rtree r on p.rowid = r.id "
-                       "where r.max_x >= ? and r.min_x <= ? and r.max_y >= ? and r.min_y <= ?",
-                       (west, east, south, north)).fetchall()
+        "select bbox_west, bbox_sued, bbox_ost, bbox_nord from bebauungsplaene where nummer = '42'"
+    ).fetchone()
+    found = db.execute(
+        "select p.nummer from bebauungsplaene p join bebauungsplaene_rtree r on p.rowid = r.id "
+        "where r.max_x >= ? and r.min_x <= ? and r.max_y >= ? and r.min_y <= ?",
+        (west, east, south, north),
+    ).fetchall()
     assert found == [("42",)]
     package = json.loads((portal_dir.out / "datasets" / "bebauungsplaene" / "datapackage.json").read_text())
     resource = package["resources"][0]
@@ -87,8 +103,9 @@ def test_degrees_claiming_utm_fail_even_with_make_valid(portal_dir):
 def test_geojson_from_url_over_real_http(portal_dir):
     body = collection(SQUARE, SQUARE)
     with serving(lambda path, params: (200, "application/geo+json", body)) as (url, requests):
-        portal_dir.add("plaene", dataset_yaml(
-            f"{{kind: geojson, url: '{url}/plaene.geojson', plans: {PLANS}}}", title="Pläne"))
+        portal_dir.add(
+            "plaene", dataset_yaml(f"{{kind: geojson, url: '{url}/plaene.geojson', plans: {PLANS}}}", title="Pläne")
+        )
         result = portal.build(portal_dir.root, portal_dir.out).datasets[0]
     assert result.status == "ok" and result.rows == 2
     assert requests[0][0] == "/plaene.geojson"
@@ -102,14 +119,24 @@ def test_generic_columns_for_other_areas(portal_dir):
     assert ags == "05978040" and "synthetisch" in name
 
 
-@pytest.mark.parametrize("source, steps, fragment", [
-    (f"{{kind: geojson, path: sample/p.geojson, plans: {PLANS}}}", "steps: [{type: field-remove, names: [x]}]\n",
-     "make-valid"),
-    ("{kind: geojson, path: sample/p.geojson, plans: {number: n, name: m, state: s, state_values: {'9': vielleicht}}}",
-     "", "unknown planning state"),
-    ("{kind: geojson, path: sample/fehlt.geojson}", "", "fehlt.geojson"),
-    ("{kind: geojson, path: sample/p.geojson, url: 'https://x.example/p.geojson'}", "", "genau eines"),
-])
+@pytest.mark.parametrize(
+    "source, steps, fragment",
+    [
+        (
+            f"{{kind: geojson, path: sample/p.geojson, plans: {PLANS}}}",
+            "steps: [{type: field-remove, names: [x]}]\n",
+            "make-valid",
+        ),
+        (
+            "{kind: geojson, path: sample/p.geojson, "
+            "plans: {number: n, name: m, state: s, state_values: {'9': vielleicht}}}",
+            "",
+            "unknown planning state",
+        ),
+        ("{kind: geojson, path: sample/fehlt.geojson}", "", "fehlt.geojson"),
+        ("{kind: geojson, path: sample/p.geojson, url: 'https://x.example/p.geojson'}", "", "genau eines"),
+    ],
+)
 def test_declaration_mistakes_are_reported(portal_dir, source, steps, fragment):
     portal_dir.add("plaene", dataset_yaml(source, title="Pläne", extra=steps), files={"sample/p.geojson": b"{}"})
     with pytest.raises(ConfigError) as raised:

@@ -1,5 +1,6 @@
 """The json kind end to end: declaration → build → portal.db, compared with an independent
 parse of the file; near-JSON refused with line and fix, the other datasets still publishing."""
+
 import json
 import sqlite3
 from pathlib import Path
@@ -12,12 +13,14 @@ HEILBRONN = SAMPLES / "heilbronn_kfz-zulassung_wartezeiten_2016-07.json"
 MOERS = SAMPLES / "moers_buergerservice_wartezeiten_2014-KW36.json"
 WAIT_SCHEMA = "fields:\n" + "".join(
     f"  - {{name: {name}, type: integer, title: {name.title()}, description: {name}}}\n"
-    for name in ("year", "week", "weekday", "hour", "wait"))
+    for name in ("year", "week", "weekday", "hour", "wait")
+)
 
 
 def add_json(portal_dir, dataset_id, data: bytes, schema=WAIT_SCHEMA, source_extra="", name="sample/daten.json"):
-    return portal_dir.add(dataset_id, dataset_yaml(f"{{kind: json, path: {name}{source_extra}}}"), schema,
-                          files={name: data})
+    return portal_dir.add(
+        dataset_id, dataset_yaml(f"{{kind: json, path: {name}{source_extra}}}"), schema, files={name: data}
+    )
 
 
 def test_heilbronn_waiting_times_publish_as_in_the_file(portal_dir):
@@ -62,12 +65,28 @@ NESTED_SCHEMA = """fields:
 
 
 def test_records_at_a_path_nested_values_by_declaration_numbers_in_strings(portal_dir):
-    document = {"stand": "2024-01", "daten": {"eintraege": [
-        {"amt": "Bürgerbüro Süd", "adresse": {"plz": "01067"}, "wartezeit": "39,20", "offen": True, "intern": 1},
-        {"amt": "Straßenverkehrsamt", "adresse": {"plz": "59368"}, "wartezeit": 12.5, "offen": False},
-    ]}}
-    add_json(portal_dir, "aemter", json.dumps(document, ensure_ascii=False).encode(), NESTED_SCHEMA,
-             ", records: daten.eintraege, columns: {postleitzahl: adresse.plz}")
+    document = {
+        "stand": "2024-01",
+        "daten": {
+            "eintraege": [
+                {
+                    "amt": "Bürgerbüro Süd",
+                    "adresse": {"plz": "01067"},
+                    "wartezeit": "39,20",
+                    "offen": True,
+                    "intern": 1,
+                },
+                {"amt": "Straßenverkehrsamt", "adresse": {"plz": "59368"}, "wartezeit": 12.5, "offen": False},
+            ]
+        },
+    }
+    add_json(
+        portal_dir,
+        "aemter",
+        json.dumps(document, ensure_ascii=False).encode(),
+        NESTED_SCHEMA,
+        ", records: daten.eintraege, columns: {postleitzahl: adresse.plz}",
+    )
     (result,) = portal.build(portal_dir.root, portal_dir.out).datasets
     assert result.status == "ok", result.issues
     assert any("intern" in warning for warning in result.warnings)  # an unread key is never dropped silently
@@ -101,12 +120,16 @@ def test_records_path_that_misses_lists_the_keys_there(portal_dir):
 
 
 def test_bom_and_umlauts_in_json_lines(portal_dir):
-    schema = ("fields:\n  - {name: amt, type: string, title: Amt, description: Amt}\n"
-              "  - {name: anzahl, type: integer, title: Anzahl, description: Anzahl}\n")
+    schema = (
+        "fields:\n  - {name: amt, type: string, title: Amt, description: Amt}\n"
+        "  - {name: anzahl, type: integer, title: Anzahl, description: Anzahl}\n"
+    )
     text = '\ufeff{"amt": "Bürgerbüro", "anzahl": 3}\n{"amt": "Straßenverkehrsamt „Nord“", "anzahl": 4}\n'
     add_json(portal_dir, "zeilen", text.encode("utf-8"), schema, name="sample/daten.jsonl")
     (result,) = portal.build(portal_dir.root, portal_dir.out).datasets
     assert result.status == "ok", result.issues
     db = sqlite3.connect(portal_dir.out / "portal.db")
     assert db.execute("select amt, anzahl from zeilen order by anzahl").fetchall() == [
-        ("Bürgerbüro", 3), ("Straßenverkehrsamt „Nord“", 4)]
+        ("Bürgerbüro", 3),
+        ("Straßenverkehrsamt „Nord“", 4),
+    ]

@@ -1,5 +1,6 @@
 """The oparl kind through the real build: a real OParl server on 127.0.0.1, incremental
 builds, warnings for broken objects, failure and stale carry-over for an unreachable system."""
+
 from __future__ import annotations
 
 import copy
@@ -14,14 +15,28 @@ from pipelines.errors import ConfigError
 from publish.database import open_readonly
 from tests.conftest import dataset_yaml
 
-OPARL_TABLES = {"oparl_body", "oparl_organization", "oparl_person", "oparl_membership", "oparl_meeting",
-                "oparl_agenda_item", "oparl_paper", "oparl_consultation", "oparl_file", "oparl_location",
-                "oparl_legislative_term"}
+OPARL_TABLES = {
+    "oparl_body",
+    "oparl_organization",
+    "oparl_person",
+    "oparl_membership",
+    "oparl_meeting",
+    "oparl_agenda_item",
+    "oparl_paper",
+    "oparl_consultation",
+    "oparl_file",
+    "oparl_location",
+    "oparl_legislative_term",
+}
 
 
 def add_rat(portal_dir, url: str, extra: str = "") -> None:
-    portal_dir.add("rat", dataset_yaml(f"{{kind: oparl, url: '{url}', requests_per_second: 50, retries: 1{extra}}}",
-                                       title="Ratsinformationen"))
+    portal_dir.add(
+        "rat",
+        dataset_yaml(
+            f"{{kind: oparl, url: '{url}', requests_per_second: 50, retries: 1{extra}}}", title="Ratsinformationen"
+        ),
+    )
 
 
 def report_of(out, dataset_id="rat"):
@@ -38,8 +53,10 @@ def test_harvest_over_http_publishes_every_table_with_foreign_keys(portal_dir, s
     assert db.execute("select count(*) from oparl_paper").fetchone()[0] == len(server.recording.lists["papers"])
     assert db.execute("pragma foreign_key_check").fetchall() == []
     assert "trigram" in db.execute("select sql from sqlite_master where name = 'oparl_paper_fts'").fetchone()[0]
-    hits = db.execute("select name from oparl_paper where rowid in (select rowid from oparl_paper_fts "
-                      "where oparl_paper_fts match ?)", ('"strassen"',)).fetchall()
+    hits = db.execute(
+        "select name from oparl_paper where rowid in (select rowid from oparl_paper_fts where oparl_paper_fts match ?)",
+        ('"strassen"',),
+    ).fetchall()
     assert any("Straßen" in row[0] for row in hits)
     package = json.loads((portal_dir.out / "datasets" / "rat" / "datapackage.json").read_text())
     assert package["kommune"]["source"] == {"kind": "oparl", "url": server.system_url}
@@ -107,10 +124,17 @@ def test_http_limits_come_from_kommune_http_unless_the_declaration_sets_them():
     from pipelines.http import HttpSettings
     from pipelines.kinds.oparl import Source
 
-    portal_limits = HttpSettings.from_environment({"KOMMUNE_HTTP_TIMEOUT": "5", "KOMMUNE_HTTP_RETRIES": "0",
-                                                   "KOMMUNE_HTTP_MAX_BYTES": "1000", "KOMMUNE_HTTP_MIN_INTERVAL": "2"})
+    portal_limits = HttpSettings.from_environment(
+        {
+            "KOMMUNE_HTTP_TIMEOUT": "5",
+            "KOMMUNE_HTTP_RETRIES": "0",
+            "KOMMUNE_HTTP_MAX_BYTES": "1000",
+            "KOMMUNE_HTTP_MIN_INTERVAL": "2",
+        }
+    )
     plain = Source(kind="oparl", url="https://ris.example/oparl/system").http_settings(portal_limits)
     assert (plain.timeout, plain.retries, plain.max_bytes, plain.min_interval) == (5.0, 0, 1000, 2.0)
-    declared = Source(kind="oparl", url="https://ris.example/oparl/system", retries=3, timeout_seconds=60,
-                      requests_per_second=0.25).http_settings(portal_limits)
+    declared = Source(
+        kind="oparl", url="https://ris.example/oparl/system", retries=3, timeout_seconds=60, requests_per_second=0.25
+    ).http_settings(portal_limits)
     assert (declared.timeout, declared.retries, declared.min_interval) == (60.0, 3, 4.0)

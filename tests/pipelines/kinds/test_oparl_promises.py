@@ -2,6 +2,7 @@
 OParl server on 127.0.0.1 (tests/oparl_server.py) with the quirks of real systems switched on:
 deletions in every form, complete or not at all, unchanged means unchanged, decisions without
 `authoritative`, coverage from the data, data-quality findings and source health."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +30,11 @@ def count(out, table: str, where: str = "1", *params) -> int:
 
 def fingerprint(folder) -> dict[str, tuple[int, int, str]]:
     """(inode, modification time, sha256) of every file below `folder`."""
-    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def page(out, path: str) -> str:
@@ -63,7 +67,8 @@ def test_a_deletion_marker_without_type_removes_the_meeting_its_agenda_and_its_p
 
 
 def test_a_page_failing_mid_full_harvest_publishes_nothing_then_keeps_the_last_good_version(
-        portal_dir, server, no_waiting):
+    portal_dir, server, no_waiting
+):
     add_rat(portal_dir, server.system_url)
     server.fail("/papers?page=3", 503, times=-1)
     first = portal.build(portal_dir.root, portal_dir.out)
@@ -98,7 +103,8 @@ def test_a_page_failing_mid_full_harvest_publishes_nothing_then_keeps_the_last_g
 
 
 def test_a_page_failing_mid_incremental_harvest_keeps_the_state_and_the_next_run_resumes(
-        portal_dir, server, no_waiting):
+    portal_dir, server, no_waiting
+):
     add_rat(portal_dir, server.system_url)
     portal.build(portal_dir.root, portal_dir.out)
     renamed = []
@@ -149,7 +155,9 @@ def test_an_unchanged_source_rewrites_nothing_and_one_changed_paper_only_its_tab
     # report), but every page that comes out the same is the previous file, not a new one
     pages_again = fingerprint(portal_dir.out.resolve() / "site")
     rewritten_pages = {name for name in pages_again if pages_again[name] != pages.get(name)}
-    assert not {name for name in rewritten_pages if name.startswith(("datensaetze/rat/", "rat/sitzungen/", "rat/vorlagen/"))}
+    assert not {
+        name for name in rewritten_pages if name.startswith(("datensaetze/rat/", "rat/sitzungen/", "rat/vorlagen/"))
+    }
     assert len(rewritten_pages) < len(pages) / 10
 
     paper = dict(server.recording.lists["papers"][4], name="Neuer Titel", modified=now().isoformat())
@@ -159,7 +167,13 @@ def test_an_unchanged_source_rewrites_nothing_and_one_changed_paper_only_its_tab
     after = fingerprint(portal_dir.out.resolve() / "datasets" / "rat")
     rewritten = sorted(name for name in after if after[name] != before.get(name))
     # the table and its copies for spreadsheet users (German CSV, XLSX)
-    assert rewritten == ["datapackage.json", "oparl_paper.csv", "oparl_paper.de.csv", "oparl_paper.json", "oparl_paper.xlsx"]
+    assert rewritten == [
+        "datapackage.json",
+        "oparl_paper.csv",
+        "oparl_paper.de.csv",
+        "oparl_paper.json",
+        "oparl_paper.xlsx",
+    ]
 
 
 def fingerprint_of(path) -> tuple[int, int, str]:
@@ -180,9 +194,14 @@ def test_quirks_of_real_systems_are_repaired_and_reported(portal_dir, server):
     lon, lat = db.execute("select longitude, latitude from oparl_location where id = ?", (swapped[0],)).fetchone()
     assert 5.5 < lon < 15.5 and 47 < lat < 55.5
     results = db.execute("select count(*) from oparl_agenda_item where result is not null").fetchone()[0]
-    assert results and db.execute("select count(*) from oparl_consultation where authoritative is not null").fetchone()[0] == 0
+    assert (
+        results
+        and db.execute("select count(*) from oparl_consultation where authoritative is not null").fetchone()[0] == 0
+    )
 
-    findings = {f["type"]: f for f in json.loads((portal_dir.out / "datasets" / "rat" / "report.json").read_text())["quality"]}
+    findings = {
+        f["type"]: f for f in json.loads((portal_dir.out / "datasets" / "rat" / "report.json").read_text())["quality"]
+    }
     # the demo's body location is written [lat, lon] already
     assert findings["swapped-coordinates"]["count"] == len(swapped) + 1
     assert set(swapped) < set(findings["swapped-coordinates"]["examples"])
@@ -191,9 +210,11 @@ def test_quirks_of_real_systems_are_repaired_and_reported(portal_dir, server):
 
     overview = page(portal_dir.out, "rat")
     assert "Noch keine Beschlüsse" not in overview
-    newest = db.execute("select a.name, a.result from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting "
-                        "where a.result is not null and m.start < ? order by m.start desc, a.sort_order limit 1",
-                        (now().astimezone().isoformat(timespec="seconds"),)).fetchone()
+    newest = db.execute(
+        "select a.name, a.result from oparl_agenda_item a join oparl_meeting m on m.id = a.meeting "
+        "where a.result is not null and m.start < ? order by m.start desc, a.sort_order limit 1",
+        (now().astimezone().isoformat(timespec="seconds"),),
+    ).fetchone()
     decisions = overview.split("Neueste Beschlüsse")[1].split("<h2>")[0]
     first = decisions.split("<li>")[1]
     assert newest[0] in first and f"<em>{newest[1]}</em>" in first
@@ -205,10 +226,14 @@ def test_coverage_comes_from_the_data_and_the_source_health_is_shown(portal_dir,
     add_rat(portal_dir, server.system_url)
     portal.build(portal_dir.root, portal_dir.out)
     db = open_readonly(portal_dir.out / "portal.db")
-    first = min(db.execute("select min(substr(start, 1, 10)) from oparl_meeting").fetchone()[0],
-                db.execute("select min(date) from oparl_paper").fetchone()[0])
-    last = max(db.execute("select max(substr(start, 1, 10)) from oparl_meeting").fetchone()[0],
-               db.execute("select max(date) from oparl_paper").fetchone()[0])
+    first = min(
+        db.execute("select min(substr(start, 1, 10)) from oparl_meeting").fetchone()[0],
+        db.execute("select min(date) from oparl_paper").fetchone()[0],
+    )
+    last = max(
+        db.execute("select max(substr(start, 1, 10)) from oparl_meeting").fetchone()[0],
+        db.execute("select max(date) from oparl_paper").fetchone()[0],
+    )
     temporal = json.loads((portal_dir.out / "datasets" / "rat" / "datapackage.json").read_text())["kommune"]["temporal"]
     assert temporal == {"start": first, "end": last, "source": "data"}
     catalogue = (portal_dir.out / "catalog.ttl").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
 """The service-records kind: raw exports in, only disclosure-controlled aggregates out."""
+
 from __future__ import annotations
 
 import json
@@ -11,10 +12,12 @@ from kommune import portal
 from tests.conftest import dataset_yaml
 from tests.service_support import distinctive_personal_values, raw_path, read_raw
 
-SOURCE = ('{kind: service-records, path: sample/export.csv, encoding: cp1252, '
-          'month: datum, rows: leistung, columns: kanal, measures: [{name: wartezeit, field: minuten, title: Wartezeit}], '
-          'personal: {identifiers: [name, email], free_text: [notiz], first_name: vorname, last_name: name}, '
-          'protection: {quarters: false}}')  # one month and the open one: a quarter would be open too
+SOURCE = (
+    "{kind: service-records, path: sample/export.csv, encoding: cp1252, "
+    "month: datum, rows: leistung, columns: kanal, measures: [{name: wartezeit, field: minuten, title: Wartezeit}], "
+    "personal: {identifiers: [name, email], free_text: [notiz], first_name: vorname, last_name: name}, "
+    "protection: {quarters: false}}"
+)  # one month and the open one: a quarter would be open too
 RAW_SCHEMA = """\
 fields:
   - {name: datum, type: date, format: "%d.%m.%Y", title: Datum, description: Tag., constraints: {required: true}}
@@ -31,8 +34,12 @@ HEADER = "datum;leistung;kanal;minuten;vorname;name;email;notiz\r\n"
 
 def export(rows: int = 30, extra: str = "") -> bytes:
     """January's records, and one in February: the open month, which is never published."""
-    lines = [f"{day % 28 + 1:02d}.01.2026;Pass;{'Online' if day % 3 else 'Vor Ort'};{day % 20},5;Jana;Kortmann;jana.k@example.org;"
-             f"Rückruf 0151 2345678\r\n" for day in range(rows)]
+    lines = [
+        f"{day % 28 + 1:02d}.01.2026;Pass;{'Online' if day % 3 else 'Vor Ort'};{day % 20},5;"
+        "Jana;Kortmann;jana.k@example.org;"
+        f"Rückruf 0151 2345678\r\n"
+        for day in range(rows)
+    ]
     february = "02.02.2026;Pass;Vor Ort;3,5;Jana;Kortmann;jana.k@example.org;\r\n"
     return (HEADER + "".join(lines) + extra + february).encode("cp1252")
 
@@ -55,7 +62,12 @@ def test_demo_complaints_publish_aggregates_and_audit(portal_dir):
 
 
 def test_bad_records_fail_the_dataset_with_row_and_field_but_no_values(portal_dir):
-    portal_dir.add("statistik", dataset_yaml(SOURCE), RAW_SCHEMA, files={"sample/export.csv": export(extra="31.02.2026;Pass;Online;;Jana;Kortmann;jana.k@example.org;\r\n")})
+    portal_dir.add(
+        "statistik",
+        dataset_yaml(SOURCE),
+        RAW_SCHEMA,
+        files={"sample/export.csv": export(extra="31.02.2026;Pass;Online;;Jana;Kortmann;jana.k@example.org;\r\n")},
+    )
     report = portal.build(portal_dir.root, portal_dir.out)
     [result] = report.datasets
     assert result.status == "failed"
@@ -67,7 +79,9 @@ def test_bad_records_fail_the_dataset_with_row_and_field_but_no_values(portal_di
 
 def test_personal_data_in_a_published_column_fails_the_dataset(portal_dir):
     """The town forgot to declare the e-mail column and used it as a dimension."""
-    source = SOURCE.replace("columns: kanal", "columns: email").replace("identifiers: [name, email]", "identifiers: [name]")
+    source = SOURCE.replace("columns: kanal", "columns: email").replace(
+        "identifiers: [name, email]", "identifiers: [name]"
+    )
     portal_dir.add("statistik", dataset_yaml(source), RAW_SCHEMA, files={"sample/export.csv": export()})
     [result] = portal.build(portal_dir.root, portal_dir.out).datasets
     assert result.status == "failed" and result.issues[0].type == "pii-found"
@@ -93,13 +107,21 @@ def test_channels_rarer_than_the_threshold_become_sonstige_and_the_open_month_is
     portal_dir.add("statistik", dataset_yaml(SOURCE), RAW_SCHEMA, files={"sample/export.csv": export(rows=7)})
     [result] = portal.build(portal_dir.root, portal_dir.out).datasets
     assert result.status == "ok"
-    rows = {(service, channel): (count, hidden, wait) for service, channel, count, hidden, wait in
-            sqlite3.connect(portal_dir.out / "portal.db").execute(
-                "select leistung, kanal, anzahl, gesperrt, wartezeit_mittel from statistik")}
+    rows = {
+        (service, channel): (count, hidden, wait)
+        for service, channel, count, hidden, wait in sqlite3.connect(portal_dir.out / "portal.db").execute(
+            "select leistung, kanal, anzahl, gesperrt, wartezeit_mittel from statistik"
+        )
+    }
     # 7 records in January (3 on site, 4 online) and 1 on site in February (open, withheld):
     # both channels have fewer than 5 cases over the whole export, so they become "Sonstige"
     # and their names appear nowhere; January's 7 cases are then published in one cell.
-    assert set(rows) == {("Pass", "Sonstige"), ("Pass", "Insgesamt"), ("Insgesamt", "Sonstige"), ("Insgesamt", "Insgesamt")}
+    assert set(rows) == {
+        ("Pass", "Sonstige"),
+        ("Pass", "Insgesamt"),
+        ("Insgesamt", "Sonstige"),
+        ("Insgesamt", "Insgesamt"),
+    }
     assert rows[("Pass", "Insgesamt")] == (7, 0, 3.5)
 
 
@@ -108,7 +130,7 @@ TOKEN = re.compile(r"[\w@.+\-]+")
 
 def _ngrams(text: str, sizes: set[int]) -> set[str]:
     tokens = TOKEN.findall(text)
-    return {" ".join(tokens[start:start + size]) for size in sizes for start in range(len(tokens) - size + 1)}
+    return {" ".join(tokens[start : start + size]) for size in sizes for start in range(len(tokens) - size + 1)}
 
 
 def test_no_generated_personal_value_anywhere_in_build_or_portal_db(demo_build):
@@ -126,7 +148,9 @@ def test_no_generated_personal_value_anywhere_in_build_or_portal_db(demo_build):
     long_texts = sorted({text for text in texts if text and len(text) > 30})[:150]
     # Control: the same search finds the values in a raw export, so an empty result means something.
     raw = raw_path("service-beschwerden").read_bytes().decode("cp1252")
-    assert len(personal & _ngrams(raw, sizes)) > 1000 and all(text in raw for text in long_texts[:5] if "Beschwerde" in text)
+    assert len(personal & _ngrams(raw, sizes)) > 1000 and all(
+        text in raw for text in long_texts[:5] if "Beschwerde" in text
+    )
     root = demo_build.resolve()
     files = [path for path in root.rglob("*") if path.is_file()]
     assert (root / "portal.db") in files and len(files) > 50
@@ -154,8 +178,12 @@ def test_schema_must_type_the_fields_the_statistics_read(portal_dir):
     from pipelines.errors import ConfigError
 
     schema = RAW_SCHEMA.replace('{name: datum, type: date, format: "%d.%m.%Y"', "{name: datum, type: string")
-    portal_dir.add("statistik", dataset_yaml(SOURCE.replace("field: minuten", "field: fehlt")), schema,
-                   files={"sample/export.csv": export()})
+    portal_dir.add(
+        "statistik",
+        dataset_yaml(SOURCE.replace("field: minuten", "field: fehlt")),
+        schema,
+        files={"sample/export.csv": export()},
+    )
     with pytest.raises(ConfigError) as raised:
         load_portal(portal_dir.root)
     text = str(raised.value)
@@ -172,11 +200,19 @@ def test_a_big_export_read_in_parts_publishes_what_one_piece_publishes(tmp_path,
     records = generate(tmp_path / "records.csv", 5_000, seed=11)
     raw_schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     declared = Source(
-        kind="service-records", path="records.csv", encoding="cp1252", delimiter=";",
-        month="eingang", rows="leistung", columns="kanal",
-        measures=[{"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Dauer", "unit": "Tage"},
-                  {"name": "wartezeit_min", "field": "wartezeit_min", "title": "Wartezeit", "unit": "Minuten"}],
-        personal={"identifiers": ["vorgang_id", "stadtteil"]}, threshold=5,
+        kind="service-records",
+        path="records.csv",
+        encoding="cp1252",
+        delimiter=";",
+        month="eingang",
+        rows="leistung",
+        columns="kanal",
+        measures=[
+            {"name": "bearbeitungstage", "field": "bearbeitungstage", "title": "Dauer", "unit": "Tage"},
+            {"name": "wartezeit_min", "field": "wartezeit_min", "title": "Wartezeit", "unit": "Minuten"},
+        ],
+        personal={"identifiers": ["vorgang_id", "stadtteil"]},
+        threshold=5,
     )
 
     def published(workers: str):

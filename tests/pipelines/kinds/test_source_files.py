@@ -1,5 +1,6 @@
 """Guards before a tabular reader: ZIP directory limits for XLSX and ODS, repeated rows and
 cells of ODS, content types of downloads."""
+
 from __future__ import annotations
 
 import zipfile
@@ -36,12 +37,21 @@ def test_highly_compressed_members_are_refused(tmp_path, monkeypatch):
     assert "sheet1.xml" in failure.value.issues[0].message
 
 
-@pytest.mark.parametrize("content_type, kind, refused", [
-    ("text/html; charset=utf-8", "csv", True), ("application/json", "csv", True), ("text/csv", "csv", False),
-    ("text/plain", "csv", False), ("application/octet-stream", "xlsx", False), (None, "csv", False),
-    ("text/csv", "xlsx", True), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", False),
-    ("text/csv", "ods", True), ("application/vnd.oasis.opendocument.spreadsheet", "ods", False),
-])
+@pytest.mark.parametrize(
+    "content_type, kind, refused",
+    [
+        ("text/html; charset=utf-8", "csv", True),
+        ("application/json", "csv", True),
+        ("text/csv", "csv", False),
+        ("text/plain", "csv", False),
+        ("application/octet-stream", "xlsx", False),
+        (None, "csv", False),
+        ("text/csv", "xlsx", True),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", False),
+        ("text/csv", "ods", True),
+        ("application/vnd.oasis.opendocument.spreadsheet", "ods", False),
+    ],
+)
 def test_content_types(content_type, kind, refused):
     if refused:
         with pytest.raises(DatasetFailed, match="keine Tabelle"):
@@ -52,11 +62,13 @@ def test_content_types(content_type, kind, refused):
 
 def _ods(path, rows_xml: str) -> None:
     """An ODS whose only table holds `rows_xml` (table:table-row elements)."""
-    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
-               f'<table:table table:name="Daten">{rows_xml}</table:table>'
-               '</office:spreadsheet></office:body></office:document-content>')
+    content = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        f'<table:table table:name="Daten">{rows_xml}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
     write_zip(path, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": content.encode()})
 
 
@@ -75,15 +87,22 @@ def _cell(text: str | None, repeat: int = 1) -> str:
 def test_ods_filler_rows_and_short_repeats_pass(tmp_path):
     # LibreOffice's million empty rows and thousand empty cells are read once, which loses nothing.
     path = tmp_path / "gut.ods"
-    _ods(path, _row(_cell("a"), _cell("b")) + _row(_cell("1"), _cell("1"), repeat=31)
-         + _row(_cell(None, repeat=16384), repeat=1_048_000))
+    _ods(
+        path,
+        _row(_cell("a"), _cell("b"))
+        + _row(_cell("1"), _cell("1"), repeat=31)
+        + _row(_cell(None, repeat=16384), repeat=1_048_000),
+    )
     check_ods_cells(path, "gut.ods")
 
 
-@pytest.mark.parametrize("rows_xml, found", [
-    (_row(_cell("a")) + _row(_cell("1"), repeat=40), "Zeile 2: 40 gleiche Zeilen untereinander"),
-    (_row(_cell("a")) + _row(_cell("x", repeat=32)), "Zeile 2: 32 gleiche Zellen nebeneinander"),
-])
+@pytest.mark.parametrize(
+    "rows_xml, found",
+    [
+        (_row(_cell("a")) + _row(_cell("1"), repeat=40), "Zeile 2: 40 gleiche Zeilen untereinander"),
+        (_row(_cell("a")) + _row(_cell("x", repeat=32)), "Zeile 2: 32 gleiche Zellen nebeneinander"),
+    ],
+)
 def test_ods_content_the_reader_would_read_once_is_refused(tmp_path, rows_xml, found):
     path = tmp_path / "zusammengefasst.ods"
     _ods(path, rows_xml)
@@ -101,10 +120,16 @@ def test_ods_cells_are_counted_with_repeats_expanded(tmp_path, monkeypatch):
         check_ods_cells(path, "gross.ods")
 
 
-@pytest.mark.parametrize("members", [
-    {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"},
-    {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office:document-content xmlns:of"},
-])
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"},
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": b"<office:document-content xmlns:of",
+        },
+    ],
+)
 def test_ods_without_readable_content_fails_in_german(tmp_path, members):
     path = tmp_path / "kaputt.ods"
     write_zip(path, members)

@@ -1,5 +1,6 @@
 """The wfs kind end to end against a real HTTP server on 127.0.0.1 serving recorded-style
 GeoServer responses (tests/pipelines/geo/fixtures/wfs)."""
+
 import sqlite3
 
 from kommune import portal
@@ -11,9 +12,14 @@ PLANS = "{id: planid, number: nummer, name: name, state: rechtsstand, decision_d
 
 
 def add_wfs(portal_dir, url: str, type_name: str = "bplan:BP_Plan"):
-    portal_dir.add("plaene-wfs", dataset_yaml(
-        f"{{kind: wfs, url: '{url}/geoserver/wfs', type_name: '{type_name}', page_size: 2, id_property: planid, "
-        f"plans: {PLANS}}}", title="Pläne aus dem WFS"))
+    portal_dir.add(
+        "plaene-wfs",
+        dataset_yaml(
+            f"{{kind: wfs, url: '{url}/geoserver/wfs', type_name: '{type_name}', page_size: 2, id_property: planid, "
+            f"plans: {PLANS}}}",
+            title="Pläne aus dem WFS",
+        ),
+    )
 
 
 def test_wfs_dataset_builds_page_by_page(portal_dir):

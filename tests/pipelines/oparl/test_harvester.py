@@ -174,12 +174,34 @@ def test_an_unreachable_system_fails_the_whole_harvest(server, waits):
 def test_non_public_and_personal_data_never_reach_the_state_directory(server, tmp_path):
     result, _ = harvest(server, tmp_path)
     saved = "".join(p.read_text(encoding="utf-8") for p in state_folder(tmp_path, server.system_url).iterdir())
-    for forbidden in ("Flurstück 4711", "Personalangelegenheit", "02389 555-0173", "h.privat0173@mailbox.example",
-                      "Amselweg 7", "Privat erreichbar", "ratsbuero@werne.example", "nichtöffentlich"):
+    for forbidden in (
+        "Flurstück 4711",
+        "Personalangelegenheit",
+        "02389 555-0173",
+        "h.privat0173@mailbox.example",
+        "Amselweg 7",
+        "Privat erreichbar",
+        "ratsbuero@werne.example",
+        "nichtöffentlich",
+    ):
         assert forbidden not in saved
     for person in result.store.of_type("Person"):
-        assert set(person) <= {"id", "type", "body", "name", "familyName", "givenName", "formOfAddress", "affix",
-                               "title", "membership", "created", "modified", "deleted", "web"}
+        assert set(person) <= {
+            "id",
+            "type",
+            "body",
+            "name",
+            "familyName",
+            "givenName",
+            "formOfAddress",
+            "affix",
+            "title",
+            "membership",
+            "created",
+            "modified",
+            "deleted",
+            "web",
+        }
     assert all(item.get("public", True) for item in result.store.of_type("AgendaItem"))
 
 
@@ -207,9 +229,14 @@ def test_an_oparl_1_0_system_without_flat_lists_is_harvested_from_embedded_objec
     result = Harvester(RecordingFetcher(recording), recording.system["id"]).run()
     full = Harvester(RecordingFetcher(as_1_1), as_1_1.system["id"]).run()
     assert not result.issues
-    assert Counter(s.type for s in result.store.objects.values()) == Counter(s.type for s in full.store.objects.values())
-    orders = [item["order"] for item in result.store.of_type("AgendaItem")
-              if item["meeting"] == old["lists"]["meetings"][0]["id"]]
+    assert Counter(s.type for s in result.store.objects.values()) == Counter(
+        s.type for s in full.store.objects.values()
+    )
+    orders = [
+        item["order"]
+        for item in result.store.of_type("AgendaItem")
+        if item["meeting"] == old["lists"]["meetings"][0]["id"]
+    ]
     assert sorted(orders) == list(range(len(orders)))
 
 

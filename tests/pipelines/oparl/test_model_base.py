@@ -18,7 +18,10 @@ def test_websites_get_a_scheme_and_single_strings_become_lists():
 
 
 def test_swapped_points_are_turned_and_correct_ones_left_alone():
-    assert lon_lat({"type": "Feature", "geometry": {"type": "Point", "coordinates": [51.663, 7.634]}}) == (7.634, 51.663)
+    assert lon_lat({"type": "Feature", "geometry": {"type": "Point", "coordinates": [51.663, 7.634]}}) == (
+        7.634,
+        51.663,
+    )
     assert lon_lat({"type": "Point", "coordinates": [7.634, 51.663]}) == (7.634, 51.663)
     assert lon_lat({"type": "Point", "coordinates": ["a", 1]}) is None
     assert lon_lat({"type": "LineString", "coordinates": [[7, 51], [8, 52]]}) is None

@@ -30,7 +30,9 @@ def validator(files):
     """A Draft-4 validator for an official OParl 1.1 schema, by type name."""
 
     def for_type(type_name: str) -> jsonschema.Draft4Validator:
-        return jsonschema.Draft4Validator(json.loads(files(f"spec-1.1/schema/{type_name}.json")[0].read_text(encoding="utf-8")))
+        return jsonschema.Draft4Validator(
+            json.loads(files(f"spec-1.1/schema/{type_name}.json")[0].read_text(encoding="utf-8"))
+        )
 
     return for_type
 
@@ -81,10 +83,22 @@ def test_real_world_quirks_are_repaired(files):
     [
         ("Paper", {"type": "https://schema.oparl.org/1.1/Paper", "name": "ohne id"}),
         ("Paper", {"id": "https://x.example/paper/1", "type": "https://schema.oparl.org/2.0/Paper"}),
-        ("Paper", {"id": "https://x.example/paper/1", "type": "https://schema.oparl.org/1.1/Paper", "date": "31.02.2026"}),
-        ("AgendaItem", {"id": "https://x.example/ai/1", "type": "https://schema.oparl.org/1.1/AgendaItem", "order": "eins"}),
-        ("File", {"id": "https://x.example/file/1", "type": "https://schema.oparl.org/1.1/File", "name": "ohne accessUrl"}),
-        ("Consultation", {"id": "https://x.example/c/1", "type": "https://schema.oparl.org/1.1/Consultation", "authoritative": "ja"}),
+        (
+            "Paper",
+            {"id": "https://x.example/paper/1", "type": "https://schema.oparl.org/1.1/Paper", "date": "31.02.2026"},
+        ),
+        (
+            "AgendaItem",
+            {"id": "https://x.example/ai/1", "type": "https://schema.oparl.org/1.1/AgendaItem", "order": "eins"},
+        ),
+        (
+            "File",
+            {"id": "https://x.example/file/1", "type": "https://schema.oparl.org/1.1/File", "name": "ohne accessUrl"},
+        ),
+        (
+            "Consultation",
+            {"id": "https://x.example/c/1", "type": "https://schema.oparl.org/1.1/Consultation", "authoritative": "ja"},
+        ),
     ],
 )
 def test_models_reject_what_the_official_schema_rejects(type_name, broken, validator):
@@ -113,4 +127,3 @@ def test_the_bundled_demo_validates_against_the_official_1_1_schemas(validator):
     for obj in (recording.system, recording.body):
         assert not list(validator(models.type_name(obj["type"])).iter_errors(obj))
     assert checked > 2000
-

@@ -23,9 +23,19 @@ def tables():
 
 
 def test_every_table_is_keyed_by_the_oparl_id_and_its_rows_match_the_schema(tables):
-    assert set(tables) == {"oparl_body", "oparl_organization", "oparl_person", "oparl_membership", "oparl_meeting",
-                           "oparl_agenda_item", "oparl_paper", "oparl_consultation", "oparl_file", "oparl_location",
-                           "oparl_legislative_term"}
+    assert set(tables) == {
+        "oparl_body",
+        "oparl_organization",
+        "oparl_person",
+        "oparl_membership",
+        "oparl_meeting",
+        "oparl_agenda_item",
+        "oparl_paper",
+        "oparl_consultation",
+        "oparl_file",
+        "oparl_location",
+        "oparl_legislative_term",
+    }
     for table in tables.values():
         columns = [f["name"] for f in table.schema["fields"]]
         assert table.schema["primaryKey"] == ["id"]
@@ -62,8 +72,15 @@ def test_persons_carry_no_contact_data_and_non_public_items_are_gone(tables):
     person_columns = {f["name"] for f in SCHEMAS["oparl_person"][2]["fields"]}
     assert not person_columns & {"phone", "email", "location", "street_address", "life", "gender", "status"}
     everything = repr({name: table.rows for name, table in tables.items()})
-    for forbidden in ("Flurstück 4711", "Personalangelegenheit", "Beispielbau", "02389 555-0173", "Amselweg 7",
-                      "@mailbox.example", "nichtöffentlich"):
+    for forbidden in (
+        "Flurstück 4711",
+        "Personalangelegenheit",
+        "Beispielbau",
+        "02389 555-0173",
+        "Amselweg 7",
+        "@mailbox.example",
+        "nichtöffentlich",
+    ):
         assert forbidden not in everything
     # locations: only the town hall rooms and the body's seat, no home address
     assert {r["street_address"] for r in tables["oparl_location"].rows} <= {"Konrad-Adenauer-Platz 1", None}
@@ -78,8 +95,15 @@ def test_plan_mentions_use_the_shared_plan_numbers_only(tables):
     names = " ".join(r["name"] for r in tables["oparl_paper"].rows)
     for mentioned in ("Nr. 23", "Nr. 42", "Nr. 45", "Nr. 51", "Nr. 53", "27. Änderung des Flächennutzungsplans"):
         assert mentioned in names
-    for never in ("Innenstadt", "Bahnhofstraße", "Stockum-Nord", "Capeller", "Gewerbepark Horst", "Lünener Straße",
-                  "42. Änderung"):
+    for never in (
+        "Innenstadt",
+        "Bahnhofstraße",
+        "Stockum-Nord",
+        "Capeller",
+        "Gewerbepark Horst",
+        "Lünener Straße",
+        "42. Änderung",
+    ):
         assert never not in names
     assert "Haushaltssatzung 2026" in names
 
@@ -87,8 +111,9 @@ def test_plan_mentions_use_the_shared_plan_numbers_only(tables):
 def fts_database(tables, tokenizer: str) -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     db.execute(f"create virtual table paper using fts5(name, search_text, tokenize='{tokenizer}')")
-    db.executemany("insert into paper values (?, ?)",
-                   [(r["name"], r["search_text"]) for r in tables["oparl_paper"].rows])
+    db.executemany(
+        "insert into paper values (?, ?)", [(r["name"], r["search_text"]) for r in tables["oparl_paper"].rows]
+    )
     return db
 
 
@@ -115,4 +140,3 @@ def test_word_tokenizers_miss_what_trigram_finds(tables):
         assert not any("Sperrmüllabfuhr" in name for name in hits(db, '"Sperrmüll"'))
         assert any("Sperrmüllabfuhr" in name for name in hits(db, "Sperrmüll*"))
         assert not any("Sperrmüllabfuhr" in name for name in hits(db, "abfuhr*"))
-

@@ -36,7 +36,9 @@ def test_unsupported_header_falls_back_with_reason():
 def test_encoding_failure_at_open_falls_back_to_frictionless(tmp_path):
     path = tmp_path / "kaputt.csv"
     path.write_bytes("id;name\n1;Bürgerbüro\n".encode("cp1252"))
-    result = check_csv(path, {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}, encoding="utf-8")
+    result = check_csv(
+        path, {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}, encoding="utf-8"
+    )
     assert not result.valid and [error.type for error in result.errors] == ["encoding-error"]
 
 

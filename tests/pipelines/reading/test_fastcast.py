@@ -35,9 +35,7 @@ def test_constraint_notes_name_the_constraint():
 
 
 def test_decimal_comma_with_group_char_and_converter():
-    caster = caster_for(
-        {"name": "betrag", "type": "number", "decimalChar": ",", "groupChar": "."}, convert=float
-    )
+    caster = caster_for({"name": "betrag", "type": "number", "decimalChar": ",", "groupChar": "."}, convert=float)
     assert caster.resolve("1.234,56") == (1234.56, None)
     assert caster.lookup("1.234,56", MISS) == 1234.56
 
@@ -83,10 +81,15 @@ def test_trimming_text_stays_inline_and_equals_the_cell_by_cell_path():
     from pipelines.checks.hygiene import trim_text
     from pipelines.reading.fastcast import FieldCaster, compile_row_caster
 
-    schema = Schema.from_descriptor({"fields": [
-        {"name": "a", "type": "string"},
-        {"name": "b", "type": "string", "constraints": {"required": True}},
-        {"name": "c", "type": "string", "missingValues": ["", "-"]}]})
+    schema = Schema.from_descriptor(
+        {
+            "fields": [
+                {"name": "a", "type": "string"},
+                {"name": "b", "type": "string", "constraints": {"required": True}},
+                {"name": "c", "type": "string", "missingValues": ["", "-"]},
+            ]
+        }
+    )
     casters = [FieldCaster(field, number, convert=trim_text) for number, field in enumerate(schema.fields)]
     assert [c.inline_kind for c in casters] == ["string"] * 3
     cast_row = compile_row_caster(casters)

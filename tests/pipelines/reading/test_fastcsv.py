@@ -19,10 +19,7 @@ SERVICE_SCHEMA = BAD_INPUTS / "service-records.schema.json"
 
 
 def error_keys(errors) -> list[tuple]:
-    return [
-        (error.type, getattr(error, "row_number", None), getattr(error, "field_number", None))
-        for error in errors
-    ]
+    return [(error.type, getattr(error, "row_number", None), getattr(error, "field_number", None)) for error in errors]
 
 
 def frictionless_keys(path, schema=None, **options) -> list[tuple]:
@@ -160,9 +157,7 @@ def test_converters_shape_values_for_the_consumer():
 def test_schema_can_be_a_descriptor_or_a_schema_object():
     descriptor = json.loads(SERVICE_SCHEMA.read_text(encoding="utf-8"))
     from_dict = list(FastCsvReader(BAD_INPUTS / "service-records-good.csv", descriptor))
-    from_object = list(
-        FastCsvReader(BAD_INPUTS / "service-records-good.csv", Schema.from_descriptor(descriptor))
-    )
+    from_object = list(FastCsvReader(BAD_INPUTS / "service-records-good.csv", Schema.from_descriptor(descriptor)))
     assert from_dict == from_object and len(from_dict) == 5
 
 

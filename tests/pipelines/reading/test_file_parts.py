@@ -23,7 +23,7 @@ def test_parts_cover_the_file_and_start_at_line_starts(records):
     assert len(parts) == 3
     assert parts[0].start == 0 and parts[-1].end == len(data)
     assert all(first.end == second.start for first, second in pairwise(parts))
-    assert all(data[part.start - 1:part.start] == b"\n" for part in parts[1:])
+    assert all(data[part.start - 1 : part.start] == b"\n" for part in parts[1:])
 
 
 def test_files_that_cannot_be_cut_safely_stay_whole(tmp_path, records):

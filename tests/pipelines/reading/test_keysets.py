@@ -78,8 +78,13 @@ def _filled(values: list, max_blocks: int) -> SeenKeys:
 part_keys = st.one_of(st.integers(-300, 300_000), st.text(max_size=3), st.integers(-(2**40), 2**40))
 
 
-@given(st.lists(part_keys, max_size=80), st.lists(part_keys, max_size=80), st.integers(0, 300), st.integers(-100, 200_000),
-       st.integers(1, 8))
+@given(
+    st.lists(part_keys, max_size=80),
+    st.lists(part_keys, max_size=80),
+    st.integers(0, 300),
+    st.integers(-100, 200_000),
+    st.integers(1, 8),
+)
 def test_two_parts_share_a_key_exactly_when_their_sets_intersect(first, second, run_length, run_start, max_blocks):
     """Parts of one file often hold long runs (1, 2, 3, ...): a run in one part is
     compared with the bitmap, the set and the run of the other."""

@@ -41,8 +41,9 @@ def all_rows(rows) -> list:
 def test_rows_read_in_parts_are_the_rows_read_in_one_piece(records, three_workers):
     parts = consume_valid_rows(records, schema(), all_rows, encoding="cp1252", dialect=DIALECT, min_part_bytes=1)
     assert len(parts) == 3 and all(parts)
-    assert [row for part in parts for row in part] == list(iter_valid_rows(records, schema(), encoding="cp1252",
-                                                                          dialect=DIALECT))
+    assert [row for part in parts for row in part] == list(
+        iter_valid_rows(records, schema(), encoding="cp1252", dialect=DIALECT)
+    )
 
 
 def _replace_line(source: Path, target: Path, line_number: int, change) -> Path:
@@ -53,18 +54,28 @@ def _replace_line(source: Path, target: Path, line_number: int, change) -> Path:
 
 
 def test_an_error_in_a_later_part_is_reported_with_its_row_in_the_file(records, tmp_path, three_workers):
-    broken = _replace_line(records, tmp_path / "broken.csv", 2_500, lambda line: line.replace(b";Post;", b";Fax;")
-                           .replace(b";online;", b";Fax;").replace(b";vor Ort;", b";Fax;").replace(b";Telefon;", b";Fax;"))
+    broken = _replace_line(
+        records,
+        tmp_path / "broken.csv",
+        2_500,
+        lambda line: (
+            line.replace(b";Post;", b";Fax;")
+            .replace(b";online;", b";Fax;")
+            .replace(b";vor Ort;", b";Fax;")
+            .replace(b";Telefon;", b";Fax;")
+        ),
+    )
     with pytest.raises(InvalidTable) as raised:
         consume_valid_rows(broken, schema(), all_rows, encoding="cp1252", dialect=DIALECT, min_part_bytes=1)
     expected = frictionless_report(broken, schema(), encoding="cp1252", dialect=DIALECT).tasks[0].errors
     assert [(error.type, error.row_number, error.field_name) for error in raised.value.errors] == [
-        (error.type, error.row_number, error.field_name) for error in expected]
+        (error.type, error.row_number, error.field_name) for error in expected
+    ]
     assert [(error.type, error.row_number) for error in expected] == [("constraint-error", 2_500)]
 
 
 def test_a_key_repeated_in_two_parts_is_found(records, tmp_path, three_workers):
-    repeated = _replace_line(records, tmp_path / "repeated.csv", 2_900, lambda line: b"5" + line[line.index(b";"):])
+    repeated = _replace_line(records, tmp_path / "repeated.csv", 2_900, lambda line: b"5" + line[line.index(b";") :])
     assert len(split_into_parts(repeated, "cp1252", '"', 3, min_part_bytes=1)) == 3
     with pytest.raises(InvalidTable) as raised:
         consume_valid_rows(repeated, schema(), all_rows, encoding="cp1252", dialect=DIALECT, min_part_bytes=1)
@@ -82,8 +93,9 @@ def test_an_exception_in_a_part_is_raised_as_the_one_piece_reading_raises_it(rec
     """Positions in a part are the part's own (record 2000 is about the 1000th of the second
     part): the whole file is read again, so the error names the record's place in the file."""
     with pytest.raises(ValueError, match="Vorgang 2000 ist Datensatz 2000$"):
-        consume_valid_rows(records, schema(), partial(_fail_on_record, 2_000), encoding="cp1252", dialect=DIALECT,
-                           min_part_bytes=1)
+        consume_valid_rows(
+            records, schema(), partial(_fail_on_record, 2_000), encoding="cp1252", dialect=DIALECT, min_part_bytes=1
+        )
 
 
 def test_workers_setting(monkeypatch):

@@ -19,7 +19,9 @@ from pipelines.statistics.aggregate import (
 )
 
 SPEC = AggregateSpec(
-    month_field="datum", row_field="leistung", column_field="kanal",
+    month_field="datum",
+    row_field="leistung",
+    column_field="kanal",
     measures=(
         Measure("wartezeit_minuten", field="wartezeit"),
         Measure("erledigungstage", start_field="datum", end_field="erledigt", within_days=14),
@@ -42,8 +44,14 @@ def test_counts_and_totals_per_month():
     assert [table.month for table in tables] == ["2026-01", "2026-02"]
     january = {key: cell.count for key, cell in tables[0].cells.items()}
     assert january == {
-        ("Pass", "Online"): 1, ("Pass", "Vor Ort"): 1, ("Ausweis", "Vor Ort"): 1,
-        ("Pass", TOTAL): 2, ("Ausweis", TOTAL): 1, (TOTAL, "Online"): 1, (TOTAL, "Vor Ort"): 2, (TOTAL, TOTAL): 3,
+        ("Pass", "Online"): 1,
+        ("Pass", "Vor Ort"): 1,
+        ("Ausweis", "Vor Ort"): 1,
+        ("Pass", TOTAL): 2,
+        ("Ausweis", TOTAL): 1,
+        (TOTAL, "Online"): 1,
+        (TOTAL, "Vor Ort"): 2,
+        (TOTAL, TOTAL): 3,
     }
 
 
@@ -71,16 +79,21 @@ def test_measures_over_too_few_values_are_withheld():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.integers(0, 300), st.floats(0, 50, allow_nan=False)), min_size=1, max_size=60),
-       st.integers(0, 2))
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 300), st.floats(0, 50, allow_nan=False)), min_size=1, max_size=60),
+    st.integers(0, 2),
+)
 def test_mean_median_and_share_match_the_statistics_module(values, cells):
     """Every cell and every margin, whatever the order the values arrive in."""
     day = date(2026, 5, 1)
     records = [record(day, f"S{index % (cells + 1)}", "x", wait=value) for index, value in enumerate(values)]
     tables = aggregate(records, SPEC).tables()
     for (service, channel), cell in tables[0].cells.items():
-        mine = [r["wartezeit"] for r in records
-                if service in (TOTAL, r["leistung"]) and channel in (TOTAL, r["kanal"]) and r["wartezeit"] is not None]
+        mine = [
+            r["wartezeit"]
+            for r in records
+            if service in (TOTAL, r["leistung"]) and channel in (TOTAL, r["kanal"]) and r["wartezeit"] is not None
+        ]
         published = cell.measure_values(SPEC)
         if not mine:
             assert published["wartezeit_minuten_mittel"] is None
@@ -127,6 +140,7 @@ def test_measure_needs_a_field_or_two_dates():
 
 def test_aggregator_keeps_no_records():
     """Memory is bounded by cells and distinct values: a long stream leaves small state."""
+
     def stream():
         for number in range(50_000):
             yield record(date(2026, 1 + number % 12, 1), f"S{number % 7}", "x", wait=float(number % 40))
@@ -141,9 +155,16 @@ def test_aggregator_keeps_no_records():
 def test_parts_merged_in_file_order_count_as_one_stream():
     """Parts of one file, aggregated by separate workers, merge into the whole file's tables
     even when their label and month codes were handed out in different orders."""
-    records = [record(date(2026, 1 + number % 3, 1 + number % 28), f"S{(number * 7) % 5}", ("x", "y")[number % 2],
-                      wait=float(number % 13), resolved=date(2026, 4, 1) if number % 4 else None)
-               for number in range(2_000)]
+    records = [
+        record(
+            date(2026, 1 + number % 3, 1 + number % 28),
+            f"S{(number * 7) % 5}",
+            ("x", "y")[number % 2],
+            wait=float(number % 13),
+            resolved=date(2026, 4, 1) if number % 4 else None,
+        )
+        for number in range(2_000)
+    ]
     whole = aggregate(records, SPEC)
     first, second = aggregate(records[1_500:], SPEC), aggregate(records[:1_500], SPEC)
     first.merge(second)
@@ -166,7 +187,8 @@ def test_a_count_field_weighs_each_record_like_that_many_records():
     expanded = [record(day, "A", "x", wait=4.0 + people) for people in (0, 1, 3, 7) for _ in range(people)]
     mine = aggregate(counted, weighted_spec).tables()[0].cells
     theirs = aggregate(expanded, SPEC).tables()[0].cells
-    assert {key: (cell.count, cell.measures["wartezeit_minuten"]) for key, cell in mine.items()} == \
-           {key: (cell.count, cell.measures["wartezeit_minuten"]) for key, cell in theirs.items()}
+    assert {key: (cell.count, cell.measures["wartezeit_minuten"]) for key, cell in mine.items()} == {
+        key: (cell.count, cell.measures["wartezeit_minuten"]) for key, cell in theirs.items()
+    }
     with pytest.raises(AggregateInputError, match="Feld `personen`"):
         aggregate([{**record(day, "A", "x"), "personen": 1.5}], weighted_spec)

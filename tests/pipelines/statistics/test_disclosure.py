@@ -15,12 +15,17 @@ from tests.service_support import distinctive_personal_values, read_raw
 
 IDENTIFIERS = ("nachname", "vorname", "geburtsdatum", "strasse", "hausnummer", "email", "telefon")
 COMPLAINTS = AggregateSpec(
-    "eingangsdatum", "kategorie", "kanal",
+    "eingangsdatum",
+    "kategorie",
+    "kanal",
     (Measure("erledigungstage", start_field="eingangsdatum", end_field="erledigt_am", within_days=14),),
 )
 RULES = DisclosureRules(
-    threshold=5, identifiers=IDENTIFIERS, free_text=("beschwerdetext", "bemerkung"),
-    first_name_field="vorname", last_name_field="nachname",
+    threshold=5,
+    identifiers=IDENTIFIERS,
+    free_text=("beschwerdetext", "bemerkung"),
+    first_name_field="vorname",
+    last_name_field="nachname",
 )
 
 
@@ -43,8 +48,13 @@ def test_no_personal_value_reaches_the_published_rows_or_the_audit(complaints, p
     leaked = [value for value in distinctive_personal_values(complaints) if value in published]
     assert leaked == []
     assert set(protected.columns) == {
-        protected.audit["period"], "kategorie", "kanal", "anzahl", "erledigungstage_mittel",
-        "erledigungstage_anteil_bis_14_tage", "gesperrt",
+        protected.audit["period"],
+        "kategorie",
+        "kanal",
+        "anzahl",
+        "erledigungstage_mittel",
+        "erledigungstage_anteil_bis_14_tage",
+        "gesperrt",
     }
 
 
@@ -57,8 +67,9 @@ def test_without_declared_groups_the_sparse_complaints_are_published_per_quarter
 def test_grand_totals_match_an_independent_count(complaints, protected):
     period = protected.audit["period"]
     expected = Counter(period_of(record["eingangsdatum"], period) for record in complaints)
-    published = {row[period]: row["anzahl"] for row in protected.rows
-                 if row["kategorie"] == TOTAL and row["kanal"] == TOTAL}
+    published = {
+        row[period]: row["anzahl"] for row in protected.rows if row["kategorie"] == TOTAL and row["kanal"] == TOTAL
+    }
     assert published == dict(expected)
 
 
@@ -66,8 +77,14 @@ def test_share_within_14_days_of_the_last_period_matches_the_raw_records(complai
     period = protected.audit["period"]
     last = max(period_of(record["eingangsdatum"], period) for record in complaints)
     records = [record for record in complaints if period_of(record["eingangsdatum"], period) == last]
-    within = sum(1 for record in records if record["erledigt_am"] and (record["erledigt_am"] - record["eingangsdatum"]).days <= 14)
-    row = next(row for row in protected.rows if row[period] == last and row["kategorie"] == TOTAL and row["kanal"] == TOTAL)
+    within = sum(
+        1
+        for record in records
+        if record["erledigt_am"] and (record["erledigt_am"] - record["eingangsdatum"]).days <= 14
+    )
+    row = next(
+        row for row in protected.rows if row[period] == last and row["kategorie"] == TOTAL and row["kanal"] == TOTAL
+    )
     assert row["erledigungstage_anteil_bis_14_tage"] == round(100 * within / len(records), 1)
 
 
@@ -100,8 +117,10 @@ def test_aggregating_over_an_identifier_is_refused():
 
 def test_personal_data_in_an_undeclared_dimension_fails_the_dataset():
     """A town forgot to declare the complainant's e-mail and aggregated over it."""
-    records = [{"datum": date(2026, 1, 1), "kontakt": f"person{number % 2}@example.com", "kanal": "E-Mail"}
-               for number in range(20)]
+    records = [
+        {"datum": date(2026, 1, 1), "kontakt": f"person{number % 2}@example.com", "kanal": "E-Mail"}
+        for number in range(20)
+    ]
     spec = AggregateSpec("datum", "kontakt", "kanal")
     with pytest.raises(PersonalDataFound) as raised:
         protect(record_batches(records), spec, DisclosureRules())

@@ -21,8 +21,13 @@ from tests.service_support import attack_period, published_truth
 
 TOTAL = "Insgesamt"
 SPEC = AggregateSpec("datum", "zeile", "spalte", (Measure("dauer", field="dauer", within_days=14),))
-SOURCE = {"month": "datum", "rows": "zeile", "columns": "spalte", "threshold": 5,
-          "measures": [{"name": "dauer", "field": "dauer", "within_days": 14}]}
+SOURCE = {
+    "month": "datum",
+    "rows": "zeile",
+    "columns": "spalte",
+    "threshold": 5,
+    "measures": [{"name": "dauer", "field": "dauer", "within_days": 14}],
+}
 RULES = DisclosureRules(threshold=5, allow_quarters=False, max_hidden_share=1.0)
 
 
@@ -47,32 +52,47 @@ def assert_protected(records: list[dict], rules: DisclosureRules = RULES) -> lis
 
 
 record_lists = st.lists(
-    st.tuples(st.sampled_from(["A", "B", "C", "D"]), st.sampled_from(["x", "y", "z"]), st.integers(0, 1),
-              st.one_of(st.none(), st.integers(0, 40))),
-    min_size=1, max_size=150,
+    st.tuples(
+        st.sampled_from(["A", "B", "C", "D"]),
+        st.sampled_from(["x", "y", "z"]),
+        st.integers(0, 1),
+        st.one_of(st.none(), st.integers(0, 40)),
+    ),
+    min_size=1,
+    max_size=150,
 )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record_lists)
 def test_no_hidden_count_sum_mean_or_share_can_be_narrowed_below_the_rule(drawn):
-    records = [{"datum": date(2026, 1 + month, 1), "zeile": row, "spalte": column, "dauer": value}
-               for row, column, month, value in drawn]
+    records = [
+        {"datum": date(2026, 1 + month, 1), "zeile": row, "spalte": column, "dauer": value}
+        for row, column, month, value in drawn
+    ]
     assert_protected(records)
 
 
 def test_a_mean_over_few_values_next_to_a_published_margin_is_not_derivable():
     """Issue 14's example: 3 cases of a service whose mean followed from the margin mean."""
     records = [{"datum": date(2026, 1, 1), "zeile": "A", "spalte": "x", "dauer": 7 + day % 3} for day in range(3)]
-    records += [{"datum": date(2026, 1, 1), "zeile": row, "spalte": column, "dauer": 5}
-                for row in "BC" for column in "xy" for _ in range(12)]
+    records += [
+        {"datum": date(2026, 1, 1), "zeile": row, "spalte": column, "dauer": 5}
+        for row in "BC"
+        for column in "xy"
+        for _ in range(12)
+    ]
     found = assert_protected(records)
     assert any(kind == "sum" for kind, *_ in found)
 
 
 def test_a_share_that_would_reveal_one_late_case_is_withheld():
-    records = [{"datum": date(2026, 1, 1), "zeile": row, "spalte": column, "dauer": 3}
-               for row in "AB" for column in "xy" for _ in range(20)]
+    records = [
+        {"datum": date(2026, 1, 1), "zeile": row, "spalte": column, "dauer": 3}
+        for row in "AB"
+        for column in "xy"
+        for _ in range(20)
+    ]
     records[0]["dauer"] = 30  # exactly one late case in A/x
     published = protect(record_batches(records), SPEC, RULES)
     cell = next(row for row in published.rows if row["zeile"] == "A" and row["spalte"] == "x")
@@ -101,8 +121,12 @@ def test_rule_refuses_a_threshold_below_three_and_a_percentage_outside_0_to_100(
 
 def test_a_line_whose_few_cases_sit_in_one_cell_hides_that_cell_and_its_zeros():
     """Eight requests all in row A of column z: "all online requests were A" would be known."""
-    records = [{"datum": date(2026, 1, 1), "zeile": row, "spalte": column, "dauer": 3 + day % 9}
-               for row in "AB" for column in "xy" for day in range(20)]
+    records = [
+        {"datum": date(2026, 1, 1), "zeile": row, "spalte": column, "dauer": 3 + day % 9}
+        for row in "AB"
+        for column in "xy"
+        for day in range(20)
+    ]
     records += [{"datum": date(2026, 1, 1), "zeile": "A", "spalte": "z", "dauer": 5} for _ in range(8)]
     published = protect(record_batches(records), SPEC, RULES)
     cells = {(row["zeile"], row["spalte"]): row for row in published.rows}

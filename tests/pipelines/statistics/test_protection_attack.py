@@ -39,8 +39,11 @@ def build_portal(root: Path, datasets: tuple[str, ...] = DATASETS) -> Path:
     (root / "datasets").mkdir(parents=True, exist_ok=True)
     if not (root / "metadata").exists():
         shutil.copytree(REPO / "metadata", root / "metadata")
-        kpis = [kpi for kpi in yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
-                if kpi.get("datasets") and all(name in datasets for name in kpi["datasets"])]
+        kpis = [
+            kpi
+            for kpi in yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
+            if kpi.get("datasets") and all(name in datasets for name in kpi["datasets"])
+        ]
         (root / "metadata" / "kpis.yaml").write_text(yaml.safe_dump(kpis, allow_unicode=True), encoding="utf-8")
     for dataset_id in datasets:
         if not (root / "datasets" / dataset_id).exists():
@@ -79,8 +82,14 @@ def attack(build: Path, dataset_id: str, export: Path | None = None) -> tuple[li
     truth = published_truth(read_raw(dataset_id, export), source, period, value_of)
     found = []
     for when in sorted({row[period] for row in rows}):
-        found += attack_period([row for row in rows if row[period] == when], period, source["rows"], source["columns"],
-                               source.get("measures", []), truth)
+        found += attack_period(
+            [row for row in rows if row[period] == when],
+            period,
+            source["rows"],
+            source["columns"],
+            source.get("measures", []),
+            truth,
+        )
     return found, rows, audit
 
 
@@ -100,7 +109,12 @@ def check(found: list, dataset_id: str) -> None:
         if kind == "count":
             assert high - low >= threshold, (key, true, low, high)
         else:
-            assert low <= true * (1 - percent / 100) + 1e-6 and high >= true * (1 + percent / 100) - 1e-6, (key, true, low, high)
+            assert low <= true * (1 - percent / 100) + 1e-6 and high >= true * (1 + percent / 100) - 1e-6, (
+                key,
+                true,
+                low,
+                high,
+            )
 
 
 @pytest.mark.parametrize("dataset_id", DATASETS)
@@ -110,8 +124,10 @@ def test_every_hidden_value_keeps_its_protection_interval(built, dataset_id):
     check(found, dataset_id)
     figures = narrowest(found)
     hidden = sum(row["gesperrt"] for row in rows)
-    print(f"\n{dataset_id}: {len(rows)} cells, {hidden} hidden ({hidden / len(rows):.1%}), form {audit['form']}, "
-          f"narrowest count interval {figures['count_width']}, narrowest sum margin {figures['sum_percent']:.1f} %")
+    print(
+        f"\n{dataset_id}: {len(rows)} cells, {hidden} hidden ({hidden / len(rows):.1%}), form {audit['form']}, "
+        f"narrowest count interval {figures['count_width']}, narrowest sum margin {figures['sum_percent']:.1f} %"
+    )
     assert hidden / len(rows) == pytest.approx(audit["hidden_share"], abs=1e-4)
     assert hidden / len(rows) < 0.2
 
@@ -184,8 +200,11 @@ def test_published_shares_and_lines_reveal_no_attribute_of_few_cases(built):
             if "Insgesamt" not in (label, other) or (label, other) == ("Insgesamt", "Insgesamt") or margin["gesperrt"]:
                 continue
             axis = 1 if other == "Insgesamt" else 2
-            line = [row for key, row in cells.items() if key[0] == when and key[axis] == (label if axis == 1 else other)
-                    and "Insgesamt" not in key[1:]]
+            line = [
+                row
+                for key, row in cells.items()
+                if key[0] == when and key[axis] == (label if axis == 1 else other) and "Insgesamt" not in key[1:]
+            ]
             shown = [row for row in line if not row["gesperrt"]]
             if margin["anzahl"] < extreme and len(line) > 0:
                 assert not (len(shown) == len(line) and any(row["anzahl"] == margin["anzahl"] for row in shown)), margin
@@ -199,7 +218,8 @@ def test_kpis_over_service_tables_read_only_published_values(built):
         rows, audit = published_rows(built, dataset_id)
         for name in ("anzahl",):
             hidden_not_null = connection.execute(
-                f"select count(*) from {audit['table']} where gesperrt and {name} is not null").fetchone()[0]
+                f"select count(*) from {audit['table']} where gesperrt and {name} is not null"
+            ).fetchone()[0]
             assert hidden_not_null == 0
     tables = {name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")}
     service_tables = {published_rows(built, dataset_id)[1]["table"] for dataset_id in DATASETS}
@@ -238,6 +258,7 @@ def test_a_second_release_with_single_record_changes_narrows_no_earlier_hidden_v
 
     for dataset_id in chosen:
         rewrite_export(root / "datasets" / dataset_id, without_last_month)
+
     def export_of(dataset_id: str, name: str) -> Path:
         path = next((root / "datasets" / dataset_id / "sample").glob("*.csv"))
         return Path(shutil.copy(path, tmp_path / f"{name}-{dataset_id}.csv"))
@@ -257,8 +278,10 @@ def test_a_second_release_with_single_record_changes_narrows_no_earlier_hidden_v
         return lines
 
     for dataset_id in chosen:
-        shutil.copy(next((REPO / "datasets" / dataset_id / "sample").glob("*.csv")),
-                    next((root / "datasets" / dataset_id / "sample").glob("*.csv")))
+        shutil.copy(
+            next((REPO / "datasets" / dataset_id / "sample").glob("*.csv")),
+            next((root / "datasets" / dataset_id / "sample").glob("*.csv")),
+        )
         rewrite_export(root / "datasets" / dataset_id, changed)
     second = build_portal(root, chosen)
     for dataset_id in chosen:
@@ -273,10 +296,16 @@ def test_a_second_release_with_single_record_changes_narrows_no_earlier_hidden_v
         # Both releases under the same attack: release 1's periods are repeated unchanged, so
         # differencing adds nothing; release 2's new periods are checked against their truth.
         found_1 = attack(first, dataset_id, first_exports[dataset_id])[0]
-        found_2 = [item for item in attack(second, dataset_id, export_of(dataset_id, "release-2"))[0]
-                   if item[1][0] not in released]
+        found_2 = [
+            item
+            for item in attack(second, dataset_id, export_of(dataset_id, "release-2"))[0]
+            if item[1][0] not in released
+        ]
         check(found_1 + found_2, dataset_id)
         hidden = sum(row["gesperrt"] for row in rows_2)
-        print(f"\n{dataset_id} releases 1+2: {len(rows_1)} and {len(rows_2)} cells, {hidden} hidden in release 2 "
-              f"({hidden / len(rows_2):.1%}), late-changed periods {audit_2['releases']['released_periods_with_late_changes']}, "
-              f"narrowest over both {narrowest(found_1 + found_2)}")
+        print(
+            f"\n{dataset_id} releases 1+2: {len(rows_1)} and {len(rows_2)} cells, {hidden} hidden in release 2 "
+            f"({hidden / len(rows_2):.1%}), late-changed periods "
+            f"{audit_2['releases']['released_periods_with_late_changes']}, "
+            f"narrowest over both {narrowest(found_1 + found_2)}"
+        )

@@ -23,7 +23,7 @@ def test_compacting_in_any_rhythm_counts_every_pair_once(drawn, batch, compact_a
     try:
         histogram = ValueHistogram()
         for start in range(0, len(drawn), batch):
-            part = drawn[start:start + batch]
+            part = drawn[start : start + batch]
             histogram.add(np.array([cell for cell, _ in part], dtype=np.int64), np.array([value for _, value in part]))
         cells, values, counts = histogram.pairs()
     finally:
@@ -41,7 +41,8 @@ def test_missing_values_are_not_counted():
 @given(st.lists(st.integers(0, 30), min_size=1, max_size=50))
 def test_median_sum_and_share_per_cell(values):
     cells = np.zeros(len(values), dtype=np.int64)
-    summary = summaries_per_cell(*reduce_pairs([(cells, np.array(values, dtype=float), np.ones(len(values), dtype=np.int64))]),
-                                 within_days=14)[0]
+    summary = summaries_per_cell(
+        *reduce_pairs([(cells, np.array(values, dtype=float), np.ones(len(values), dtype=np.int64))]), within_days=14
+    )[0]
     assert summary.median == statistics.median(values)
     assert (summary.count, summary.total, summary.within) == (len(values), sum(values), sum(v <= 14 for v in values))

@@ -6,6 +6,7 @@ stopped with ckan-down.sh, which kills by the PIDs ckan-up recorded. A CKAN alre
 on the port is used and left running. With CKAN_URL and CKAN_API_TOKEN set, the same tests
 run against that CKAN instead. All tests talk to CKAN through a counting proxy (proxy.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -45,20 +46,24 @@ def ckan():
             if os.environ.get("KOMMUNE_REQUIRE_REFERENCE") == "1":
                 pytest.fail(reason + " (KOMMUNE_REQUIRE_REFERENCE=1)")
             pytest.skip(reason)
-        run = subprocess.run(["bash", str(CKAN_TOOLS / "ckan-up.sh")], cwd=REPO, env=env,
-                             capture_output=True, text=True, timeout=900)
+        run = subprocess.run(
+            ["bash", str(CKAN_TOOLS / "ckan-up.sh")], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
+        )
         if run.returncode != 0:
             pytest.fail(f"ckan-up.sh failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
         started = True
     token_file = work / "token"
     if not token_file.exists():
-        pytest.fail(f"a CKAN answers on {url} but {token_file} is missing: it was not started by "
-                    "ckan-up.sh with this CKAN_WORK; stop it or set CKAN_URL and CKAN_API_TOKEN")
+        pytest.fail(
+            f"a CKAN answers on {url} but {token_file} is missing: it was not started by "
+            "ckan-up.sh with this CKAN_WORK; stop it or set CKAN_URL and CKAN_API_TOKEN"
+        )
     token = token_file.read_text().strip()
     yield {"url": url, "token": token}
     if started:
-        subprocess.run(["bash", str(CKAN_TOOLS / "ckan-down.sh")], cwd=REPO, env=env,
-                       capture_output=True, text=True, timeout=60)
+        subprocess.run(
+            ["bash", str(CKAN_TOOLS / "ckan-down.sh")], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+        )
 
 
 @pytest.fixture
@@ -72,6 +77,5 @@ def unique_build(demo_build, tmp_path):
     """A copy of the demo build with two datasets (haushalt-ergebnisplan, kita-plaetze) whose ids
     and publisher are unique to this test. Returns ``(build, suffix)``; ids are the demo ids plus suffix."""
     tag = uuid.uuid4().hex[:8]
-    build = copy_build(demo_build, tmp_path / "build", suffix=f"-{tag}", publisher=f"werne-test-{tag}",
-                       only=DATASETS)
+    build = copy_build(demo_build, tmp_path / "build", suffix=f"-{tag}", publisher=f"werne-test-{tag}", only=DATASETS)
     return build, f"-{tag}"

@@ -4,6 +4,7 @@ Tests talk to CKAN through it, so they can count the action calls that reached C
 independently of the publisher's own counter, and switch CKAN "off" at an exact point of
 a run (the proxy then drops every connection without an answer, as a crashed server does).
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,14 @@ class CkanProxy:
                         proxy.actions.append(action.group(1))
                         proxy.seen_headers.append(dict(self.headers))
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS | {"host"}}
-                answer = requests.request(self.command, proxy.upstream + self.path, data=body,
-                                          headers=headers, allow_redirects=False, timeout=60)
+                answer = requests.request(
+                    self.command,
+                    proxy.upstream + self.path,
+                    data=body,
+                    headers=headers,
+                    allow_redirects=False,
+                    timeout=60,
+                )
                 self.send_response(answer.status_code)
                 for key, value in answer.headers.items():
                     if key.lower() not in HOP_HEADERS:

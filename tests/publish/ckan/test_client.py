@@ -1,4 +1,5 @@
 """CkanClient against real HTTP servers on 127.0.0.1 that answer like a failing CKAN."""
+
 from __future__ import annotations
 
 import json
@@ -44,6 +45,7 @@ def server_factory():
         server, seen = serve(answers)
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}", seen
+
     yield make
     for server in servers:
         server.shutdown()
@@ -72,8 +74,9 @@ def test_gives_up_after_retries_without_leaking_the_token(server_factory):
 
 
 def test_validation_error_is_not_retried_and_keeps_ckans_message(server_factory):
-    body = json.dumps({"success": False, "error": {"__type": "Validation Error",
-                                                     "name": ["Diese URL ist bereits vergeben."]}})
+    body = json.dumps(
+        {"success": False, "error": {"__type": "Validation Error", "name": ["Diese URL ist bereits vergeben."]}}
+    )
     url, seen = server_factory([(409, body)])
     client = CkanClient(url, TOKEN, retries=3, sleep=lambda _: None)
     with pytest.raises(CkanRejected) as error:

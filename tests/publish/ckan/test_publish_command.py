@@ -1,4 +1,5 @@
 """`kommune publish ckan` and `kommune check` as real subprocesses (kommune/cli.py)."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,14 @@ def _publish(out, url, token, *args):
     env = {k: v for k, v in os.environ.items() if k != "CKAN_API_TOKEN"}
     if token:
         env["CKAN_API_TOKEN"] = token
-    return subprocess.run([sys.executable, "-m", "kommune", "publish", "ckan", "--url", url, "--out", str(out),
-                           "-q", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kommune", "publish", "ckan", "--url", url, "--out", str(out), "-q", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_publish_without_token_says_so_and_exits_2(demo_build, ckan):
@@ -42,8 +49,7 @@ def test_unreachable_ckan_exits_2_with_a_readable_message(demo_build):
 
 
 def test_check_passes_on_the_demo_build(demo_build, reference_dir):
-    result = run_kommune("check", "--out", str(demo_build), "--shapes", str(reference_dir / "dcat-ap-de"),
-                         cwd=REPO)
+    result = run_kommune("check", "--out", str(demo_build), "--shapes", str(reference_dir / "dcat-ap-de"), cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DCAT-AP.de: 0 Verstöße" in result.stdout
 

@@ -1,4 +1,5 @@
 """publish_ckan against a real CKAN, through a counting proxy on 127.0.0.1."""
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,7 @@ def _publish(build, proxy, ckan, **options):
 
 
 def _show(ckan, name):
-    return ckanapi.RemoteCKAN(ckan["url"], apikey=ckan["token"]).action.package_show(
-        id=name, include_plugin_data=True)
+    return ckanapi.RemoteCKAN(ckan["url"], apikey=ckan["token"]).action.package_show(id=name, include_plugin_data=True)
 
 
 def test_first_publish_creates_organisation_groups_and_datasets(unique_build, proxy, ckan):
@@ -53,8 +53,12 @@ def test_first_publish_creates_organisation_groups_and_datasets(unique_build, pr
     assert extras["musterdatenkatalog"] == "https://musterdatenkatalog.de/def/musterdatensatz/finanzen/haushalt/plan"
     assert extras[MANAGED_BY_KEY] == "offene-kommune" and len(extras[HASH_KEY]) == 64
     resources = {r["kommune_key"]: r for r in stored["resources"]}
-    assert set(resources) == {"haushalt_ergebnisplan.csv", "haushalt_ergebnisplan.json",
-                              "api:haushalt_ergebnisplan", "datapackage.json"}
+    assert set(resources) == {
+        "haushalt_ergebnisplan.csv",
+        "haushalt_ergebnisplan.json",
+        "api:haushalt_ergebnisplan",
+        "datapackage.json",
+    }
     csv = resources["haushalt_ergebnisplan.csv"]
     assert csv["format"] == "http://publications.europa.eu/resource/authority/file-type/CSV"
     assert csv["mimetype"] == "https://www.iana.org/assignments/media-types/text/csv"
@@ -63,7 +67,8 @@ def test_first_publish_creates_organisation_groups_and_datasets(unique_build, pr
     assert int(csv["size"]) == (build / "datasets" / (HAUSHALT + suffix) / "haushalt_ergebnisplan.csv").stat().st_size
     assert resources["api:haushalt_ergebnisplan"]["url"] == "http://127.0.0.1:8000/daten/portal/haushalt_ergebnisplan"
     organization = ckanapi.RemoteCKAN(ckan["url"], apikey=ckan["token"]).action.organization_show(
-        id=f"werne-test{suffix}")
+        id=f"werne-test{suffix}"
+    )
     assert extras_of(organization)["ags"] == "05978040"
 
 
@@ -89,8 +94,10 @@ def test_changed_field_updates_only_that_dataset_and_dry_run_shows_the_diff(uniq
     changes = [str(c) for c in dry.changes[name]]
     assert changes[0] == "title: 'Kindertageseinrichtungen und Betreuungsplätze' → 'Kitas in Werne'"
     # The edited datapackage.json itself changed too: its size and checksum, nothing else.
-    assert {c.field for c in dry.changes[name][1:]} == {"resources[datapackage.json].size",
-                                                        "resources[datapackage.json].hash"}
+    assert {c.field for c in dry.changes[name][1:]} == {
+        "resources[datapackage.json].size",
+        "resources[datapackage.json].hash",
+    }
     assert any("würde geändert" in line for line in dry.lines())
     assert _show(ckan, name)["title"] == "Kindertageseinrichtungen und Betreuungsplätze"
 
@@ -127,8 +134,7 @@ def test_a_pruned_dataset_that_returns_is_restored(unique_build, demo_build, pro
     gone = KITA + suffix
     kept = tmp_path / "kita"
     (build / "datasets" / gone).rename(kept)
-    edit_json(build / "build-report.json",
-              lambda r: r.update(datasets=[e for e in r["datasets"] if e["id"] != gone]))
+    edit_json(build / "build-report.json", lambda r: r.update(datasets=[e for e in r["datasets"] if e["id"] != gone]))
     assert _publish(build, proxy, ckan, prune=True).removed == [gone]
     kept.rename(build / "datasets" / gone)
     back = _publish(build, proxy, ckan)
@@ -205,7 +211,8 @@ def test_name_taken_by_a_dataset_the_portal_did_not_create_is_left_alone(unique_
     assert _publish(build, proxy, ckan).ok
     foreign = f"fremd{suffix}"
     ckanapi.RemoteCKAN(ckan["url"], apikey=ckan["token"]).action.package_create(
-        name=foreign, title="Von Hand angelegt", owner_org=f"werne-test{suffix}")
+        name=foreign, title="Von Hand angelegt", owner_org=f"werne-test{suffix}"
+    )
     add_dataset_copy(build, KITA + suffix, foreign)
     report = _publish(build, proxy, ckan, prune=True)
     assert "nicht angelegt" in report.failed[foreign]
@@ -237,23 +244,39 @@ def test_ckanext_dcat_output_matches_our_catalogue(unique_build, proxy, ckan):
         theirs = Graph().parse(data=answer.content, format="turtle")
         subject = dataset_uri(catalogue, entry)
         assert (subject, None, None) in theirs, f"CKAN names the dataset differently: {entry.id}"
-        for predicate in (ns.DCTERMS.title, ns.DCAT.landingPage, ns.DCTERMS.accrualPeriodicity, ns.DCAT.theme,
-                          ns.DCTERMS.spatial, ns.DCTERMS.publisher, ns.DCTERMS.description):
-            assert {str(o) for o in theirs.objects(subject, predicate)} == \
-                   {str(o) for o in ours.objects(subject, predicate)}, predicate
+        for predicate in (
+            ns.DCTERMS.title,
+            ns.DCAT.landingPage,
+            ns.DCTERMS.accrualPeriodicity,
+            ns.DCAT.theme,
+            ns.DCTERMS.spatial,
+            ns.DCTERMS.publisher,
+            ns.DCTERMS.description,
+        ):
+            assert {str(o) for o in theirs.objects(subject, predicate)} == {
+                str(o) for o in ours.objects(subject, predicate)
+            }, predicate
         assert {str(o) for o in theirs.objects(subject, ns.DCAT.keyword)} == set(entry.keywords)
         our_dists = set(ours.objects(subject, ns.DCAT.distribution))
         assert set(theirs.objects(subject, ns.DCAT.distribution)) == our_dists
         for dist in our_dists:
-            for predicate in (ns.DCTERMS["format"], ns.DCAT.mediaType, ns.DCTERMS.license, ns.DCAT.byteSize,
-                              ns.DCAT.downloadURL, ns.DCAT.accessURL):
-                assert {str(o) for o in theirs.objects(dist, predicate)} == \
-                       {str(o) for o in ours.objects(dist, predicate)}, (dist, predicate)
+            for predicate in (
+                ns.DCTERMS["format"],
+                ns.DCAT.mediaType,
+                ns.DCTERMS.license,
+                ns.DCAT.byteSize,
+                ns.DCAT.downloadURL,
+                ns.DCAT.accessURL,
+            ):
+                assert {str(o) for o in theirs.objects(dist, predicate)} == {
+                    str(o) for o in ours.objects(dist, predicate)
+                }, (dist, predicate)
             assert _checksums(theirs, dist) == _checksums(ours, dist)
 
 
 def _checksums(graph, dist) -> set[str]:
     return {str(graph.value(c, SPDX.checksumValue)) for c in graph.objects(dist, SPDX.checksum)}
+
 
 def test_dry_run_into_an_empty_ckan_lists_everything_and_writes_nothing(unique_build, proxy, ckan):
     build, suffix = unique_build

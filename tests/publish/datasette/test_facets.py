@@ -1,6 +1,7 @@
 """Whole-table facets from the counts stored at build time (publish/datasette/facet_counts.py,
 publish/datasette/facets.py), through the real `kommune serve`: the same answer as Datasette's
 own facet query, used only for unfiltered tables."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -25,8 +26,12 @@ FACETS = "table:\n  facets: [gruppe, rest]\n"
 def _portal(portal_dir, rows: int = 100):
     groups = ["A", "B", "B", "C", "C", "C", None]
     lines = ["n,rest,gruppe"] + [f"{n},{n % 7},{groups[n % 7] or ''}" for n in range(rows)]
-    portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler", extra=FACETS), SCHEMA,
-                   {"sample/d.csv": ("\n".join(lines) + "\n").encode()})
+    portal_dir.add(
+        "zaehler",
+        dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler", extra=FACETS),
+        SCHEMA,
+        {"sample/d.csv": ("\n".join(lines) + "\n").encode()},
+    )
     portal.build(portal_dir.root, portal_dir.out)
     return portal_dir.out
 
@@ -34,8 +39,10 @@ def _portal(portal_dir, rows: int = 100):
 def _facets(server, query: str) -> dict:
     response = server.get(f"/daten/portal/zaehler.json?{query}", headers={"Cache-Control": "no-cache"})
     assert response.status_code == 200, response.text
-    return {name: [(v["value"], v["count"], v["toggle_url"].split("/daten/")[1]) for v in facet["results"]]
-            for name, facet in response.json()["facet_results"].items()}
+    return {
+        name: [(v["value"], v["count"], v["toggle_url"].split("/daten/")[1]) for v in facet["results"]]
+        for name, facet in response.json()["facet_results"].items()
+    }
 
 
 def test_the_build_stores_the_whole_table_counts_in_datasettes_order(portal_dir):
@@ -45,7 +52,15 @@ def test_the_build_stores_the_whole_table_counts_in_datasettes_order(portal_dir)
     gruppe = [(r["value"], r["count"]) for r in rows if r["column_name"] == "gruppe"]
     assert gruppe == [("C", 42), ("B", 29), ("A", 15)]  # no NULL, count desc
     rest = [(r["value"], r["count"]) for r in rows if r["column_name"] == "rest"]
-    assert rest == [(0, 15), (1, 15), (2, 14), (3, 14), (4, 14), (5, 14), (6, 14)]  # ties by value, integers stay integers
+    assert rest == [
+        (0, 15),
+        (1, 15),
+        (2, 14),
+        (3, 14),
+        (4, 14),
+        (5, 14),
+        (6, 14),
+    ]  # ties by value, integers stay integers
 
 
 def test_unfiltered_facets_equal_datasettes_own_query_and_come_from_the_stored_counts(portal_dir):
@@ -55,8 +70,9 @@ def test_unfiltered_facets_equal_datasettes_own_query_and_come_from_the_stored_c
         stored = _facets(server, "_facet=n")
         # `_where=1` keeps every row but counts as a filter: Datasette's own facet query answers.
         computed = _facets(server, "_where=1&_facet=n")
-        assert {name: [(v, c) for v, c, _ in values] for name, values in stored.items()} == \
-               {name: [(v, c) for v, c, _ in values] for name, values in computed.items()}
+        assert {name: [(v, c) for v, c, _ in values] for name, values in stored.items()} == {
+            name: [(v, c) for v, c, _ in values] for name, values in computed.items()
+        }
         assert stored["gruppe"][0] == ("C", 42, "portal/zaehler.json?_facet=n&gruppe=C")
         filtered = _facets(server, "rest=1")
         assert filtered["gruppe"] == [("B", 15, "portal/zaehler.json?rest=1&gruppe=B")]
@@ -81,9 +97,11 @@ def test_a_column_with_more_values_than_stored_falls_back_to_the_query_past_what
     more (its facet size stops at max_returned_rows), but if they did the query must run."""
     out = _portal(portal_dir, rows=VALUES_KEPT + 200)
     with sqlite3.connect(out / "portal.db") as connection:  # every n occurs once; stored as 2 to tell them apart
-        connection.execute(f"insert into {FACET_COUNTS_TABLE} select 'zaehler', 'n', rank, value, 2 from"
-                           f" (select row_number() over (order by n) as rank, n as value from zaehler"
-                           f" order by n limit {VALUES_KEPT})")
+        connection.execute(
+            f"insert into {FACET_COUNTS_TABLE} select 'zaehler', 'n', rank, value, 2 from"
+            f" (select row_number() over (order by n) as rank, n as value from zaehler"
+            f" order by n limit {VALUES_KEPT})"
+        )
     server = start_server(out)
     try:
         biggest = _facets(server, "_facet=n&_facet_size=max")["n"]
@@ -92,8 +110,10 @@ def test_a_column_with_more_values_than_stored_falls_back_to_the_query_past_what
         stop_server(server)
     datasette = Datasette(immutables=[str(out / "portal.db")])
     queries = _StoredFacetQueries(datasette, "zaehler", {"n": VALUES_KEPT})
-    facet_sql = ("select n as value, count(*) as count from (select * from zaehler ) where n is not null"
-                 " group by n order by count desc, value limit {}")
+    facet_sql = (
+        "select n as value, count(*) as count from (select * from zaehler ) where n is not null"
+        " group by n order by count desc, value limit {}"
+    )
     stored = run_async(queries.execute("portal", facet_sql.format(VALUES_KEPT)))
     assert len(stored.rows) == VALUES_KEPT and {row["count"] for row in stored.rows} == {2}
     counted = run_async(queries.execute("portal", facet_sql.format(VALUES_KEPT + 1)))

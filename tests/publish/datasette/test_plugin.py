@@ -1,6 +1,7 @@
 """Datasette in German inside the portal's frame: the template overrides in
 site_templates/datasette/ plus the plugin publish/datasette/plugin.py, checked over real HTTP
 against `kommune serve` (the browser suite checks the same pages for accessibility)."""
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,26 @@ from tests.browser.page_types import PAGE_TYPES, NoExamplePage
 DATASETTE_PAGES = [p for p in PAGE_TYPES if p.name.startswith("datasette-")]
 
 # Phrases of Datasette's English templates; none may reach a citizen.
-ENGLISH = ["Powered by", "Custom SQL query", "This data as", "Run SQL", "Advanced export", "Next page",
-           "rows in", ">home<", "Data license", "Data source", "Queries took", "Apply", "remove filter",
-           "Error 404", "Table not found", "Download SQLite DB", "hidden table", "View and edit SQL"]
+ENGLISH = [
+    "Powered by",
+    "Custom SQL query",
+    "This data as",
+    "Run SQL",
+    "Advanced export",
+    "Next page",
+    "rows in",
+    ">home<",
+    "Data license",
+    "Data source",
+    "Queries took",
+    "Apply",
+    "remove filter",
+    "Error 404",
+    "Table not found",
+    "Download SQLite DB",
+    "hidden table",
+    "View and edit SQL",
+]
 
 
 def visible_text(html: str) -> str:
@@ -94,7 +112,10 @@ def test_plugin_reads_the_portal_of_the_release_it_serves(demo_build):
     build = BuildFolder.open(demo_build)
     variables = datasette_portal.extra_template_vars(Datasette(immutables=[str(build.database)]), None)
     assert variables["publisher"]["name"] == build.portal["publisher"]["name"]
-    assert variables["table_titles"][build.packages[0]["resources"][0]["name"]] == build.packages[0]["resources"][0]["title"]
+    assert (
+        variables["table_titles"][build.packages[0]["resources"][0]["name"]]
+        == build.packages[0]["resources"][0]["title"]
+    )
     assert variables["datasette_path"] == build.datasette_path
 
 
@@ -109,13 +130,14 @@ def test_every_link_on_a_datasette_page_works(demo_server, demo_build, page_type
     html = demo_server.get(path).text
     links = sorted({unescape(href) for href in re.findall(r'href="(/[^"#]*)', html)})
     assert links, "no links found"
-    broken = [(link, status) for link in links
-              if (status := demo_server.get(link, follow_redirects=True).status_code) >= 400]
+    broken = [
+        (link, status) for link in links if (status := demo_server.get(link, follow_redirects=True).status_code) >= 400
+    ]
     assert broken == []
 
 
 def test_database_size_is_written_like_every_size_on_the_site(demo_server, demo_build):
-    """"2,2 MB" on the site's download lists, so not Datasette's "2.2 MB" on its database page."""
+    """ "2,2 MB" on the site's download lists, so not Datasette's "2.2 MB" on its database page."""
     build = BuildFolder.open(demo_build)
     html = demo_server.get(f"{build.datasette_path}portal").text
     size = re.search(r'\.db</a> <span class="meta">\(([^)]+)\)</span>', html)

@@ -1,6 +1,7 @@
 """The per-release response cache of `kommune serve` (publish/datasette/response_cache.py), through the
 real server: answers are shared only by identical URLs, carry ETags that revalidate, and a
 release swap never serves an answer of the old release."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,13 @@ def test_a_repeated_request_is_answered_with_the_same_body_and_an_etag_that_reva
 def test_different_query_strings_never_share_an_entry(served):
     server, _, _ = served
     answers = {}
-    for query in ["_shape=array&gruppe=gerade", "_shape=array&gruppe=ungerade", "gruppe=gerade&_shape=array",
-                  "_shape=array&gruppe=gerade&_size=1", "_shape=array"]:
+    for query in [
+        "_shape=array&gruppe=gerade",
+        "_shape=array&gruppe=ungerade",
+        "gruppe=gerade&_shape=array",
+        "_shape=array&gruppe=gerade&_size=1",
+        "_shape=array",
+    ]:
         for _ in range(2):  # the second answer comes from the cache
             response = server.get(f"/daten/portal/zaehler.json?{query}")
             assert response.status_code == 200
@@ -100,6 +106,7 @@ def test_site_pages_are_not_touched_by_the_datasette_cache(served):
 # The cache's bounds, with a real ASGI app in process (sizes that a served portal would need
 # megabytes of rows to reach).
 
+
 def _run(cache: ResponseCache, body: bytes, path: str = "/x", query: bytes = b"", chunks: int = 1) -> list[dict]:
     sent: list[dict] = []
 
@@ -107,7 +114,7 @@ def _run(cache: ResponseCache, body: bytes, path: str = "/x", query: bytes = b""
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
         size = len(body) // chunks
         for index in range(chunks):
-            part = body[index * size:] if index == chunks - 1 else body[index * size:(index + 1) * size]
+            part = body[index * size :] if index == chunks - 1 else body[index * size : (index + 1) * size]
             await send({"type": "http.response.body", "body": part, "more_body": index < chunks - 1})
 
     async def send(message):

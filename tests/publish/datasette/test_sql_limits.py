@@ -1,4 +1,5 @@
 """The SQL limits of publish/datasette/sql_limits.py on a plain SQLite connection prepared like Datasette's."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -19,13 +20,18 @@ def connection():
 def test_a_value_beyond_the_limit_is_refused_by_sqlite(connection):
     with pytest.raises(sqlite3.DataError, match="too big"):
         connection.execute(f"select randomblob({sql_limits.VALUE_LIMIT_BYTES + 1})").fetchall()
-    assert len(connection.execute(f"select randomblob({sql_limits.VALUE_LIMIT_BYTES})").fetchone()[0]) == \
-        sql_limits.VALUE_LIMIT_BYTES
+    assert (
+        len(connection.execute(f"select randomblob({sql_limits.VALUE_LIMIT_BYTES})").fetchone()[0])
+        == sql_limits.VALUE_LIMIT_BYTES
+    )
 
 
 def test_rows_are_counted_while_fetched(connection):
     rows = sql_limits.RESULT_LIMIT_BYTES // 2**20 + 1
-    big = f"with recursive c(x) as (select 1 union all select x + 1 from c limit {rows}) select randomblob(1048576) from c"
+    big = (
+        f"with recursive c(x) as (select 1 union all select x + 1 from c limit {rows}) "
+        "select randomblob(1048576) from c"
+    )
     with pytest.raises(sql_limits.ResultTooLarge) as refused:
         connection.execute(big).fetchall()
     assert str(refused.value) == sql_limits.RESULT_TOO_BIG

@@ -2,6 +2,7 @@
 (docs/decisions/datasette-upgrade.md lists every internal with the test that guards it).
 
 Each test here fails after a Datasette upgrade that changes the internal, with the step to take."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,13 +40,18 @@ OWN_PARTIALS = {"_german.html", "_portal_footer.html", "_portal_header.html"}
 def test_every_overridden_template_still_matches_the_datasette_original_it_was_made_from():
     originals = Path(datasette.__file__).parent / "templates"
     ours = {path.name for path in (templates_dir() / "datasette").glob("*.html")}
-    assert ours == set(DATASETTE_ORIGINALS) | OWN_PARTIALS, \
+    assert ours == set(DATASETTE_ORIGINALS) | OWN_PARTIALS, (
         "a template was added to or removed from site_templates/datasette/: update this test and the upgrade note"
-    changed = [name for name, digest in DATASETTE_ORIGINALS.items()
-               if not (originals / name).exists()
-               or hashlib.sha256((originals / name).read_bytes()).hexdigest() != digest]
-    assert not changed, (f"Datasette {datasette.__version__} changed {changed}: merge its changes into "
-                         "site_templates/datasette/, then record the new hashes here")
+    )
+    changed = [
+        name
+        for name, digest in DATASETTE_ORIGINALS.items()
+        if not (originals / name).exists() or hashlib.sha256((originals / name).read_bytes()).hexdigest() != digest
+    ]
+    assert not changed, (
+        f"Datasette {datasette.__version__} changed {changed}: merge its changes into "
+        "site_templates/datasette/, then record the new hashes here"
+    )
 
 
 def test_every_hook_the_plugins_implement_is_one_datasette_specifies():
@@ -94,6 +100,7 @@ def test_every_datasette_page_under_the_dash_is_either_closed_or_reviewed():
             names.add(found.group(1))
     closed = {path.removeprefix("/-/") for path in DEBUG_PATHS}
     assert closed <= names, f"DEBUG_PATHS names pages Datasette no longer has: {closed - names}"
-    assert names - closed == OPEN_AS_REVIEWED, \
-        f"Datasette's pages under /-/ changed: {sorted(names ^ (closed | OPEN_AS_REVIEWED))};" \
+    assert names - closed == OPEN_AS_REVIEWED, (
+        f"Datasette's pages under /-/ changed: {sorted(names ^ (closed | OPEN_AS_REVIEWED))};"
         " close them in DEBUG_PATHS or review them"
+    )

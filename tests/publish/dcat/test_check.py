@@ -1,4 +1,5 @@
 """SHACL check of the demo catalogue against the official DCAT-AP.de 3.0 shapes and vocabularies."""
+
 from __future__ import annotations
 
 import pytest

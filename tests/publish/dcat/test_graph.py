@@ -1,4 +1,5 @@
 """The catalogue graph of the demo build carries what DCAT-AP.de and the issue ask for."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,16 +24,23 @@ def test_dataset_fields(fixture_build):
     assert graph.value(node, ns.DCTERMS.title) == Literal("Haushalt – Ergebnisplan nach Produktbereichen", lang="de")
     assert str(graph.value(node, ns.DCTERMS.description)).endswith("keine amtlichen Zahlen der Stadt Werne.")
     assert set(graph.objects(node, ns.DCAT.theme)) == {URIRef(EU + "data-theme/ECON"), URIRef(EU + "data-theme/GOVE")}
-    assert {str(k) for k in graph.objects(node, ns.DCAT.keyword)} == {"Haushalt", "Finanzen", "Ergebnisplan",
-                                                                       "Produktbereich"}
+    assert {str(k) for k in graph.objects(node, ns.DCAT.keyword)} == {
+        "Haushalt",
+        "Finanzen",
+        "Ergebnisplan",
+        "Produktbereich",
+    }
     assert graph.value(node, ns.DCTERMS.accrualPeriodicity) == URIRef(EU + "frequency/ANNUAL")
     assert graph.value(node, ns.DCTERMS.spatial) == URIRef(
-        "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/05978040")
+        "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/05978040"
+    )
     assert graph.value(node, DCATDE.politicalGeocodingLevelURI) == URIRef(
-        "http://dcat-ap.de/def/politicalGeocoding/Level/municipality")
+        "http://dcat-ap.de/def/politicalGeocoding/Level/municipality"
+    )
     assert graph.value(node, DCATDE.contributorID) == URIRef("http://dcat-ap.de/def/contributors/openNRW")
     assert graph.value(node, ns.DCTERMS.references) == URIRef(
-        "https://musterdatenkatalog.de/def/musterdatensatz/finanzen/haushalt/plan")
+        "https://musterdatenkatalog.de/def/musterdatensatz/finanzen/haushalt/plan"
+    )
     assert graph.value(node, ns.DCTERMS.modified) == Literal(entry.modified, datatype=XSD.dateTime)
     assert graph.value(node, ns.DCTERMS.issued) == Literal(entry.issued, datatype=XSD.dateTime)
     period = graph.value(node, ns.DCTERMS.temporal)
@@ -51,8 +59,11 @@ def test_distributions_have_urls_formats_licence_size_and_checksum(fixture_build
     graph = build_graph(catalogue)
     node = dataset_uri(catalogue, catalogue.dataset("kita-plaetze"))
     csv_file = fixture_build / "datasets" / "kita-plaetze" / "kita_plaetze.csv"
-    csv = next(d for d in graph.objects(node, ns.DCAT.distribution)
-               if graph.value(d, ns.DCTERMS["format"]) == URIRef(EU + "file-type/CSV"))
+    csv = next(
+        d
+        for d in graph.objects(node, ns.DCAT.distribution)
+        if graph.value(d, ns.DCTERMS["format"]) == URIRef(EU + "file-type/CSV")
+    )
     url = URIRef("http://127.0.0.1:8000/datensaetze/kita-plaetze/kita_plaetze.csv")
     assert graph.value(csv, ns.DCAT.accessURL) == url and graph.value(csv, ns.DCAT.downloadURL) == url
     assert graph.value(csv, ns.DCAT.mediaType) == URIRef("https://www.iana.org/assignments/media-types/text/csv")
@@ -72,12 +83,14 @@ def test_datasette_is_a_data_service_serving_every_dataset(fixture_build):
     (service,) = list(graph.subjects(ns.RDF.type, ns.DCAT.DataService))
     assert graph.value(service, ns.DCAT.endpointURL) == URIRef("http://127.0.0.1:8000/daten/portal")
     assert set(graph.objects(service, ns.DCAT.servesDataset)) == {
-        dataset_uri(catalogue, entry) for entry in catalogue.datasets}
+        dataset_uri(catalogue, entry) for entry in catalogue.datasets
+    }
     api = list(graph.subjects(ns.DCAT.accessService, service))
     tables = [table for entry in catalogue.datasets for table in entry.tables]
     assert "haushalt_ergebnisplan" in tables and "kita_plaetze" in tables
     assert {str(graph.value(a, ns.DCAT.accessURL)) for a in api} == {
-        f"http://127.0.0.1:8000/daten/portal/{table}" for table in tables}
+        f"http://127.0.0.1:8000/daten/portal/{table}" for table in tables
+    }
 
 
 def test_base_url_is_a_setting(fixture_build):

@@ -1,4 +1,5 @@
 """The access log keeps only shortened client addresses: in the filter and in a real server."""
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,15 @@ def test_addresses_lose_their_host_part_and_port():
 
 
 def test_the_filter_rewrites_uvicorns_access_record():
-    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-                               ("198.51.100.23:40000", "GET", "/", "1.1", 200), None)
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("198.51.100.23:40000", "GET", "/", "1.1", 200),
+        None,
+    )
     assert ShortenedClientAddress().filter(record)
     assert record.getMessage() == '198.51.100.0 - "GET / HTTP/1.1" 200'
 

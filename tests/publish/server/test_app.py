@@ -1,5 +1,6 @@
 """`kommune serve` as a real subprocess: the site and Datasette answer on one port, pages
 load assets only from the same host, and a rebuild is picked up without a restart."""
+
 from __future__ import annotations
 
 import contextlib
@@ -14,9 +15,21 @@ import pytest
 from kommune import portal
 from tests.conftest import dataset_yaml, start_server, stop_server
 
-PAGES = ["/", "/datensaetze/", "/datensaetze/thema/econ/", "/datensaetze/bereich/allgemein/",
-         "/datensaetze/haushalt-ergebnisplan/", "/datensaetze/kita-plaetze/", "/ueber/", "/bericht/", "/katalog/",
-         "/daten/", "/daten/portal", "/daten/portal/kita_plaetze", "/daten/portal/haushalt_ergebnisplan"]
+PAGES = [
+    "/",
+    "/datensaetze/",
+    "/datensaetze/thema/econ/",
+    "/datensaetze/bereich/allgemein/",
+    "/datensaetze/haushalt-ergebnisplan/",
+    "/datensaetze/kita-plaetze/",
+    "/ueber/",
+    "/bericht/",
+    "/katalog/",
+    "/daten/",
+    "/daten/portal",
+    "/daten/portal/kita_plaetze",
+    "/daten/portal/haushalt_ergebnisplan",
+]
 
 
 class _Assets(HTMLParser):
@@ -55,7 +68,9 @@ def test_pages_answer_and_load_assets_only_from_the_same_host(demo_server):
 def test_datasette_json_api_and_downloads(demo_server):
     rows = demo_server.get("/daten/portal/kita_plaetze.json?_shape=array&stadtteil=Innenstadt").json()
     assert rows and all(row["stadtteil"] == "Innenstadt" for row in rows)
-    query = demo_server.get("/daten/portal.json", params={"sql": "select count(*) as n from haushalt_ergebnisplan", "_shape": "array"})
+    query = demo_server.get(
+        "/daten/portal.json", params={"sql": "select count(*) as n from haushalt_ergebnisplan", "_shape": "array"}
+    )
     assert query.json() == [{"n": 84}]  # 14 product areas × 6 years
     csv = demo_server.get("/datensaetze/haushalt-ergebnisplan/haushalt_ergebnisplan.csv")
     assert csv.status_code == 200 and csv.text.startswith("produktbereich,bezeichnung")
@@ -71,10 +86,15 @@ def test_unknown_page_is_a_german_404(demo_server):
 
 
 def test_a_rebuild_is_served_without_restart(portal_dir):
-    folder = portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"), """\
+    folder = portal_dir.add(
+        "zaehler",
+        dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"),
+        """\
 fields:
   - {name: n, type: integer, title: N, description: Zahl.}
-""", {"sample/d.csv": b"n\n1\n"})
+""",
+        {"sample/d.csv": b"n\n1\n"},
+    )
     portal.build(portal_dir.root, portal_dir.out)
     server = start_server(portal_dir.out)
     try:
@@ -98,8 +118,12 @@ def _open_files_and_threads(pid: int) -> tuple[list[str], int]:
 def test_swapped_out_releases_free_their_threads_and_database_files(portal_dir):
     """Each release gets its own Datasette; a replaced one must let go of its SQL threads and its
     portal.db (pruned releases are deleted; an open handle would keep their disk space)."""
-    folder = portal_dir.add("zaehler", dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"),
-                            "fields:\n  - {name: n, type: integer, title: N, description: Zahl.}\n", {"sample/d.csv": b"n\n1\n"})
+    folder = portal_dir.add(
+        "zaehler",
+        dataset_yaml("{kind: csv, path: sample/d.csv}", title="Zähler"),
+        "fields:\n  - {name: n, type: integer, title: N, description: Zahl.}\n",
+        {"sample/d.csv": b"n\n1\n"},
+    )
     portal.build(portal_dir.root, portal_dir.out)
     server = start_server(portal_dir.out)
     try:

@@ -5,6 +5,7 @@ printed as figures, never asserted: benchmarks/serve_attacks.py reports them for
 Distinct clients are simulated with X-Forwarded-For, which uvicorn trusts from 127.0.0.1 (as it
 would from a reverse proxy on the same machine).
 """
+
 from __future__ import annotations
 
 import socket
@@ -36,6 +37,7 @@ def _client(number: int) -> dict:
 
 
 # --- 1. cache poisoning through Host -------------------------------------------------------------
+
 
 def test_a_foreign_host_never_reaches_any_link(served):
     ordinary = httpx.get(served.url + TABLE, timeout=30)
@@ -71,9 +73,10 @@ MEMORY_ATTACKS = {
     # Datasette 0.65 answers any failed query as CSV with an empty 200 (also `select * from nope`).
     "zeroblob 1 GB as streamed CSV": ([sql_path("select zeroblob(1000000000)", ".csv") + "&_stream=on"], None),
     "1000 rows × 1 MB": ([sql_path(blob_rows_sql(1000, 1_000_000))], sql_limits.RESULT_TOO_BIG),
-    "200 rows × 1 MB text": ([sql_path(blob_rows_sql(200, 1_000_000).replace("randomblob(1000000)",
-                                                                             "hex(randomblob(500000))"))],
-                             sql_limits.RESULT_TOO_BIG),
+    "200 rows × 1 MB text": (
+        [sql_path(blob_rows_sql(200, 1_000_000).replace("randomblob(1000000)", "hex(randomblob(500000))"))],
+        sql_limits.RESULT_TOO_BIG,
+    ),
 }
 
 
@@ -111,19 +114,24 @@ def test_printf_padding_beyond_the_value_limit_is_null_at_once(served):
     for sql in ["select printf('%.*c', 333333333, 'x') as x", "select format('%0100000000d', 1) as x"]:
         response = httpx.get(served.url + sql_path(sql), headers=_client(90), timeout=60)
         assert response.status_code == 200 and response.json()["rows"] == [[None]]
-    ordinary = httpx.get(served.url + sql_path("select printf('%05.1f|%*d|%s', 2.25, 4, 7, 'a') as x"),
-                         headers=_client(90), timeout=60)
+    ordinary = httpx.get(
+        served.url + sql_path("select printf('%05.1f|%*d|%s', 2.25, 4, 7, 'a') as x"), headers=_client(90), timeout=60
+    )
     assert ordinary.json()["rows"] == [["002.3|   7|a"]]
     assert served.memory_mb("VmHWM") < MEMORY_BOUND_MB
 
 
 def test_ordinary_queries_still_work(served):
-    response = httpx.get(served.url + sql_path("select count(*) as n, length(randomblob(1000)) as b from service_beschwerden"),
-                         headers=_client(91), timeout=30)
+    response = httpx.get(
+        served.url + sql_path("select count(*) as n, length(randomblob(1000)) as b from service_beschwerden"),
+        headers=_client(91),
+        timeout=30,
+    )
     assert response.status_code == 200 and response.json()["rows"][0][1] == 1000
 
 
 # --- 7. starvation, fair queue, rate limit -------------------------------------------------------
+
 
 def test_parallel_heavy_queries_leave_the_site_and_tables_answering(served):
     attackers = httpx.Client(limits=httpx.Limits(max_connections=20))
@@ -168,9 +176,24 @@ def test_one_client_is_rate_limited_and_others_are_not(served):
 
 # --- 6. headers on every kind of response --------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/", "/datensaetze/", "/gibt-es-nicht/", "/static/style.css", "/daten/",
-                                  TABLE, TABLE + ".json", TABLE + ".csv", "/daten/portal/", "/daten/portal/gibt_es_nicht",
-                                  "/daten/-/threads", sql_path("select 1", "")])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/datensaetze/",
+        "/gibt-es-nicht/",
+        "/static/style.css",
+        "/daten/",
+        TABLE,
+        TABLE + ".json",
+        TABLE + ".csv",
+        "/daten/portal/",
+        "/daten/portal/gibt_es_nicht",
+        "/daten/-/threads",
+        sql_path("select 1", ""),
+    ],
+)
 def test_security_headers_on_every_response(served, path):
     response = httpx.get(served.url + path, timeout=30)
     policy = response.headers["content-security-policy"]
@@ -189,6 +212,7 @@ def test_a_not_modified_answer_carries_the_headers_too(served):
 
 # --- 8. smaller findings -------------------------------------------------------------------------
 
+
 def test_trailing_slash_redirect_keeps_the_prefix(served):
     response = httpx.get(served.url + "/daten/portal/", timeout=30)
     assert response.status_code == 302 and response.headers["location"] == "/daten/portal"
@@ -202,13 +226,23 @@ def test_unknown_sort_column_is_a_german_400(served):
     assert data.status_code == 400 and "kann diese Tabelle nicht sortiert werden" in data.json()["error"]
 
 
-@pytest.mark.parametrize("path", ["/daten/-/threads", "/daten/-/versions", "/daten/-/patterns", "/daten/-/allow-debug",
-                                  "/daten/-/threads.json", "/daten/-/versions.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/daten/-/threads",
+        "/daten/-/versions",
+        "/daten/-/patterns",
+        "/daten/-/allow-debug",
+        "/daten/-/threads.json",
+        "/daten/-/versions.json",
+    ],
+)
 def test_debug_endpoints_are_off(served, path):
     assert httpx.get(served.url + path, timeout=30).status_code == 404
 
 
 # --- 4. slow clients -----------------------------------------------------------------------------
+
 
 def test_slow_headers_are_cut_off_and_the_file_limit_is_never_reached(demo_build):
     """300 connections that never finish their headers against a server with 256 open files."""

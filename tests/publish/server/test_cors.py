@@ -1,5 +1,6 @@
 """`Access-Control-Allow-Origin: *` on Datasette's JSON and CSV and on the published files, not on
 HTML pages (a real `kommune serve` subprocess)."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,9 +11,19 @@ def _first_download(demo_build) -> str:
     return "/" + csv.relative_to(demo_build / "site").as_posix()
 
 
-@pytest.mark.parametrize("path", ["/daten/portal.json", "/daten/portal/oparl_paper.json?_size=2",
-                                  "/daten/portal/oparl_paper.csv?_size=2", "/daten/portal.json?sql=select+1",
-                                  "/catalog.ttl", "/rat/vorlagen.atom", "/rat/sitzungen.ics", "/rat/suche/index.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/daten/portal.json",
+        "/daten/portal/oparl_paper.json?_size=2",
+        "/daten/portal/oparl_paper.csv?_size=2",
+        "/daten/portal.json?sql=select+1",
+        "/catalog.ttl",
+        "/rat/vorlagen.atom",
+        "/rat/sitzungen.ics",
+        "/rat/suche/index.json",
+    ],
+)
 def test_machine_readable_answers_allow_any_origin(demo_server, path):
     response = demo_server.get(path)
     assert response.status_code == 200, path

@@ -1,6 +1,7 @@
 """Whole-table downloads through `kommune serve`: the table page links the release's own CSV file,
 Datasette's row counts come from the build's inspect data, and a streamed CSV export that
 Datasette cuts short is broken off instead of ending like a complete file."""
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,13 @@ class _InProcessServer:
 
     def __init__(self, out):
         self.url = f"http://127.0.0.1:{free_port()}"
-        config = uvicorn.Config(serve.PortalApp(out), host="127.0.0.1", port=int(self.url.rsplit(":", 1)[1]),
-                                log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            serve.PortalApp(out),
+            host="127.0.0.1",
+            port=int(self.url.rsplit(":", 1)[1]),
+            log_level="warning",
+            lifespan="on",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -58,8 +64,10 @@ def test_a_streamed_csv_that_datasette_cuts_short_is_broken_off(portal_dir, monk
     with _InProcessServer(out) as server, httpx.Client(base_url=server.url, timeout=60) as client:
         # Past the response cache (a cookie makes an answer personal): the stream itself is broken off.
         received = b""
-        with (pytest.raises(httpx.RemoteProtocolError),
-              client.stream("GET", url, headers={"Cookie": "sitzung=1"}) as response):
+        with (
+            pytest.raises(httpx.RemoteProtocolError),
+            client.stream("GET", url, headers={"Cookie": "sitzung=1"}) as response,
+        ):
             assert response.status_code == 200
             for chunk in response.iter_bytes():
                 received += chunk

@@ -1,4 +1,5 @@
 """The fair queue for visitors' own SQL, driven by real ASGI calls on a real event loop."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,6 +22,7 @@ class _Answers:
                 self.status[name] = message["status"]
             elif message.get("body"):
                 self.body[name] = json.loads(message["body"])
+
         return send
 
 
@@ -68,8 +70,10 @@ def test_a_full_queue_refuses_at_once_in_german():
 def test_waiting_too_long_ends_with_503_and_frees_the_place():
     async def scenario():
         gate, order, answers = QueryGate(slots=1, max_wait_s=0.05, burst=100), [], _Answers()
-        await asyncio.gather(_request(gate, order, answers, "10.0.0.1", "slow", seconds=0.3),
-                             _request(gate, order, answers, "10.0.0.2", "waiting"))
+        await asyncio.gather(
+            _request(gate, order, answers, "10.0.0.1", "slow", seconds=0.3),
+            _request(gate, order, answers, "10.0.0.2", "waiting"),
+        )
         await _request(gate, order, answers, "10.0.0.2", "later")
         return order, answers, gate
 

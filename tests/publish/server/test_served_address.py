@@ -1,6 +1,7 @@
 """Absolute links in feeds, calendars and the catalogue follow the address `kommune serve` runs on
 (the demo's base_url is the development default http://127.0.0.1:8000/; the server here listens on
 a free port, never 8000)."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,10 @@ def test_only_loopback_addresses_are_replaced():
     assert is_development_address("http://127.0.0.1:8000/")
     assert is_development_address("http://localhost:8000")
     assert not is_development_address("https://daten.werne.de/")
-    assert replacement("http://127.0.0.1:8000/", "http://127.0.0.1:8101") == (b"http://127.0.0.1:8000", b"http://127.0.0.1:8101")
+    assert replacement("http://127.0.0.1:8000/", "http://127.0.0.1:8101") == (
+        b"http://127.0.0.1:8000",
+        b"http://127.0.0.1:8101",
+    )
     assert replacement("https://daten.werne.de/", "http://127.0.0.1:8101") is None
     assert replacement("http://127.0.0.1:8000/", "http://127.0.0.1:8000") is None
     assert replacement("http://127.0.0.1:8000/", None) is None
@@ -28,12 +32,16 @@ def test_served_base_url_of_wildcard_and_ipv6_hosts():
 
 
 def _absolute_urls(text: str) -> set[str]:
-    return {urlsplit(url).netloc for url in re.findall(r"https?://[^\s\"'<>]+", text)
-            if urlsplit(url).hostname in ("127.0.0.1", "localhost")}
+    return {
+        urlsplit(url).netloc
+        for url in re.findall(r"https?://[^\s\"'<>]+", text)
+        if urlsplit(url).hostname in ("127.0.0.1", "localhost")
+    }
 
 
-@pytest.mark.parametrize("path", ["/rat/vorlagen.atom", "/rat/sitzungen.ics", "/catalog.ttl", "/catalog.rdf",
-                                  "/catalog.jsonld", "/katalog/"])
+@pytest.mark.parametrize(
+    "path", ["/rat/vorlagen.atom", "/rat/sitzungen.ics", "/catalog.ttl", "/catalog.rdf", "/catalog.jsonld", "/katalog/"]
+)
 def test_links_point_to_the_served_port(demo_server, path):
     served = urlsplit(demo_server.url).netloc
     assert not served.endswith(":8000")

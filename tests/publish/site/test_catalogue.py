@@ -1,4 +1,5 @@
 """The catalogue page and the catalogue files on the site of the demo build."""
+
 from __future__ import annotations
 
 from rdflib import Graph
@@ -24,17 +25,26 @@ def test_rows_say_where_each_dataset_is_published(fixture_build):
 def test_catalogue_page_lists_datasets_and_links_the_files(demo_build):
     html = (demo_build / "site" / "katalog" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Datenkatalog</h1>" in html
-    for text in ('href="/datensaetze/haushalt-ergebnisplan/"', 'href="/daten/portal/kita_plaetze"',
-                 'href="/catalog.ttl"', 'href="/catalog.jsonld"', "Datenlizenz Deutschland – Zero – Version 2.0",
-                 "01.01.2021 bis 31.12.2026", "jährlich", "Musterdatenkatalog"):
+    for text in (
+        'href="/datensaetze/haushalt-ergebnisplan/"',
+        'href="/daten/portal/kita_plaetze"',
+        'href="/catalog.ttl"',
+        'href="/catalog.jsonld"',
+        "Datenlizenz Deutschland – Zero – Version 2.0",
+        "01.01.2021 bis 31.12.2026",
+        "jährlich",
+        "Musterdatenkatalog",
+    ):
         assert text in html, text
     assert "CKAN" not in html  # no ckan_url in the demo's site.yaml
 
 
 def test_site_serves_the_catalogue_at_stable_urls_with_rdf_media_types(demo_server):
-    for path, media_type, fmt in (("/catalog.ttl", "text/turtle", "turtle"),
-                                  ("/catalog.rdf", "application/rdf+xml", "xml"),
-                                  ("/catalog.jsonld", "application/ld+json", "json-ld")):
+    for path, media_type, fmt in (
+        ("/catalog.ttl", "text/turtle", "turtle"),
+        ("/catalog.rdf", "application/rdf+xml", "xml"),
+        ("/catalog.jsonld", "application/ld+json", "json-ld"),
+    ):
         response = demo_server.get(path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith(media_type), path

@@ -13,8 +13,9 @@ SERIES = [("2026-08", 28.5), ("2026-09", 30.0), ("2026-10", 31.6)]
 
 
 def test_chart_is_well_formed_svg_with_accessible_name():
-    svg = ElementTree.fromstring(str(line_chart(SERIES, title="Online-Anteil <Sperrmüll>", description="Steigt.",
-                                                unit="%", target=50)))
+    svg = ElementTree.fromstring(
+        str(line_chart(SERIES, title="Online-Anteil <Sperrmüll>", description="Steigt.", unit="%", target=50))
+    )
     assert svg.get("role") == "img"
     title_id, desc_id = svg.get("aria-labelledby").split()
     assert svg.find(f"{SVG}title").get("id") == title_id
@@ -29,7 +30,10 @@ def test_chart_is_well_formed_svg_with_accessible_name():
 
 
 def test_chart_ids_are_unique_per_page():
-    first, second = str(line_chart(SERIES, title="a", description="b")), str(line_chart(SERIES, title="a", description="b"))
+    first, second = (
+        str(line_chart(SERIES, title="a", description="b")),
+        str(line_chart(SERIES, title="a", description="b")),
+    )
     assert ElementTree.fromstring(first).get("aria-labelledby") != ElementTree.fromstring(second).get("aria-labelledby")
 
 
@@ -46,19 +50,28 @@ def test_ticks_are_round_and_cover_the_range():
 
 
 def test_table_rows_in_german_with_aligned_decimals():
-    assert table_rows([("2026-09", 18.0), ("2026-10", 1234.5)]) == [("September 2026", "18,0"), ("Oktober 2026", "1.234,5")]
+    assert table_rows([("2026-09", 18.0), ("2026-10", 1234.5)]) == [
+        ("September 2026", "18,0"),
+        ("Oktober 2026", "1.234,5"),
+    ]
     assert table_rows([("2026-10", 6.0)]) == [("Oktober 2026", "6")]
 
 
 def test_grouped_bar_chart_has_one_bar_per_value_with_its_number():
-    svg = grouped_bar_chart(["2023", "2024"], [Series("Genehmigt", "#0072b2", [60, 55]),
-                                               Series("Fertiggestellt", "#e69f00", [1250.5, None])],
-                            title="Baugenehmigungen", description="Genehmigungen & Fertigstellungen je Jahr")
+    svg = grouped_bar_chart(
+        ["2023", "2024"],
+        [Series("Genehmigt", "#0072b2", [60, 55]), Series("Fertiggestellt", "#e69f00", [1250.5, None])],
+        title="Baugenehmigungen",
+        description="Genehmigungen & Fertigstellungen je Jahr",
+    )
     root = ElementTree.fromstring(str(svg))
     assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Baugenehmigungen"
     bars = [rect for rect in root.iter(f"{SVG}rect") if rect.find(f"{SVG}title") is not None]
     assert [bar.find(f"{SVG}title").text for bar in bars] == [
-        "2023, Genehmigt: 60", "2023, Fertiggestellt: 1.250,5", "2024, Genehmigt: 55"]
+        "2023, Genehmigt: 60",
+        "2023, Fertiggestellt: 1.250,5",
+        "2024, Genehmigt: 55",
+    ]
     heights = [float(bar.get("height")) for bar in bars]
     assert heights[1] > heights[0] > heights[2] > 0
 

@@ -1,4 +1,5 @@
 """The site's template helpers."""
+
 from __future__ import annotations
 
 from markdown_it import MarkdownIt

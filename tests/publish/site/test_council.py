@@ -1,5 +1,6 @@
 """The council section of the demo build: pages, links, feeds, privacy, and the search page
 in a real Chromium against `kommune serve` on 127.0.0.1."""
+
 from __future__ import annotations
 
 import json
@@ -15,15 +16,33 @@ from publish.site import council_data
 
 # Strings that exist only in non-public agenda items or in persons' private contact data of the
 # demo recording (datasets/ratsinformation/sample/): none may appear anywhere in build/.
-PRIVATE = ["Flurstück 4711", "Beispielbau", "Personalangelegenheit", "Vertraulich-Mustermann", "Dachbau Geheim",
-           "Mustermann Immobilien", "Vorkaufsrecht", "Vorlage nichtöffentlich", "vorlage-nö-",
-           "02389 555-0173", "0171 5550199", "h.privat0173@mailbox.example", "familie.fasan@posteo.example",
-           "Amselweg 7", "Fasanenweg 3", "Drosselstieg 12", "Privat erreichbar", "ratsbuero@werne.example"]
+PRIVATE = [
+    "Flurstück 4711",
+    "Beispielbau",
+    "Personalangelegenheit",
+    "Vertraulich-Mustermann",
+    "Dachbau Geheim",
+    "Mustermann Immobilien",
+    "Vorkaufsrecht",
+    "Vorlage nichtöffentlich",
+    "vorlage-nö-",
+    "02389 555-0173",
+    "0171 5550199",
+    "h.privat0173@mailbox.example",
+    "familie.fasan@posteo.example",
+    "Amselweg 7",
+    "Fasanenweg 3",
+    "Drosselstieg 12",
+    "Privat erreichbar",
+    "ratsbuero@werne.example",
+]
 
 
 def test_the_demo_source_really_contains_the_private_strings():
-    sample = "".join(p.read_text(encoding="utf-8") for p in
-                     (Path(__file__).resolve().parents[3] / "datasets" / "ratsinformation" / "sample").glob("*.json"))
+    sample = "".join(
+        p.read_text(encoding="utf-8")
+        for p in (Path(__file__).resolve().parents[3] / "datasets" / "ratsinformation" / "sample").glob("*.json")
+    )
     assert all(text in sample for text in PRIVATE)
 
 
@@ -123,8 +142,12 @@ def test_datasette_searches_papers_in_both_spellings(demo_server):
 
 
 def test_council_kpis_run_as_canned_queries(demo_server):
-    for kpi in ("council-papers-per-month", "council-meetings-per-month", "council-minutes-published-share",
-                "council-days-to-minutes-median"):
+    for kpi in (
+        "council-papers-per-month",
+        "council-meetings-per-month",
+        "council-minutes-published-share",
+        "council-days-to-minutes-median",
+    ):
         response = demo_server.get(f"/daten/portal/{kpi}.json", params={"_shape": "array"})
         assert response.status_code == 200, (kpi, response.text[:300])
         rows = response.json()

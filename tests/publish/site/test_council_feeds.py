@@ -25,8 +25,9 @@ def db(demo_build):
 def test_calendar_of_upcoming_meetings_parses_and_links_each_meeting(db):
     paths = council_data.page_paths(db)
     coming = council_feeds.upcoming(council_data.meetings(db), NOW)
-    ics = council_feeds.meetings_calendar(coming, "Sitzungen", "https://werne.example/", paths,
-                                          council_data.agenda_names(db))
+    ics = council_feeds.meetings_calendar(
+        coming, "Sitzungen", "https://werne.example/", paths, council_data.agenda_names(db)
+    )
     calendar = icalendar.Calendar.from_ical(ics)
     events = calendar.walk("VEVENT")
     assert len(events) == len(coming) >= 5
@@ -56,8 +57,9 @@ def test_cancelled_meetings_stay_in_the_calendar_marked_cancelled(db):
 def test_atom_feed_of_papers_parses_with_links_and_german_summaries(db):
     paths = council_data.page_paths(db)
     papers = council_data.papers(db)[:30]
-    atom = council_feeds.papers_atom(papers, "Neue Vorlagen", "https://werne.example/", "rat/vorlagen.atom",
-                                     paths, updated=NOW)
+    atom = council_feeds.papers_atom(
+        papers, "Neue Vorlagen", "https://werne.example/", "rat/vorlagen.atom", paths, updated=NOW
+    )
     feed = feedparser.parse(atom)
     assert not feed.bozo, feed.bozo_exception
     assert feed.feed.title == "Neue Vorlagen"
@@ -65,6 +67,7 @@ def test_atom_feed_of_papers_parses_with_links_and_german_summaries(db):
     assert feed.entries[0].id == papers[0]["id"]  # newest first
     assert feed.entries[0].link == "https://werne.example/" + paths[papers[0]["id"]]
     assert all(" vom " in e.summary for e in feed.entries)
-    again = council_feeds.papers_atom(papers, "Neue Vorlagen", "https://werne.example/", "rat/vorlagen.atom",
-                                      paths, updated=NOW)
+    again = council_feeds.papers_atom(
+        papers, "Neue Vorlagen", "https://werne.example/", "rat/vorlagen.atom", paths, updated=NOW
+    )
     assert again == atom  # unchanged data, unchanged file

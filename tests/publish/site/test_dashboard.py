@@ -1,5 +1,6 @@
 """The digitalisation pages on the demo build: KPI values equal values computed here from
 the raw demo exports; unavailable KPIs say why and never show 0; roadmap and audit pages."""
+
 from __future__ import annotations
 
 import json
@@ -54,7 +55,9 @@ def test_online_shares_match_the_raw_records(kpis):
     result = kpis["sperrmuell-online-anteil"]
     assert (result.current.period, result.current.value) == (last, share(bulky_online, len(bulky_month)))
     assert kpis["online-anteil-buergerbuero"].current.value == share(office_online, len(office_month))
-    assert kpis["online-anteil-gesamt"].current.value == share(bulky_online + office_online, len(bulky_month) + len(office_month))
+    assert kpis["online-anteil-gesamt"].current.value == share(
+        bulky_online + office_online, len(bulky_month) + len(office_month)
+    )
     year_ago = f"{int(last[:4]) - 1}{last[4:]}"
     earlier = [record for record in bulky if month_of(record["eingangsdatum"]) == year_ago]
     if result.year_ago is not None:
@@ -71,22 +74,30 @@ def test_complaint_resolution_matches_the_raw_records(kpis):
         assert current.period <= quarters[-3]  # a later quarter's value may be hidden
         quarter = [record for record in complaints if quarter_of(record["eingangsdatum"]) == current.period]
         days = [(record["erledigt_am"] - record["eingangsdatum"]).days for record in quarter if record["erledigt_am"]]
-        expected = (round(statistics.fmean(days), 1) if kpi.endswith("mittel")
-                    else share(sum(day <= 14 for day in days), len(quarter)))
+        expected = (
+            round(statistics.fmean(days), 1)
+            if kpi.endswith("mittel")
+            else share(sum(day <= 14 for day in days), len(quarter))
+        )
         assert current.value == expected
 
 
 def test_waiting_time_matches_the_raw_records(kpis):
     office = read_raw("service-buergerbuero")
     last = last_published(month_of(record["datum"]) for record in office)
-    waits = [record["wartezeit_minuten"] for record in office
-             if month_of(record["datum"]) == last and record["wartezeit_minuten"] is not None]
+    waits = [
+        record["wartezeit_minuten"]
+        for record in office
+        if month_of(record["datum"]) == last and record["wartezeit_minuten"] is not None
+    ]
     assert kpis["buergerbuero-wartezeit"].current.value == round(sum(waits) / len(waits), 1)
 
 
 def test_register_and_portal_figures_match_the_configuration(kpis):
     services = yaml.safe_load((REPO / "metadata" / "services.yaml").read_text(encoding="utf-8"))["services"]
-    assert kpis["reifegrad-3-anteil"].current.value == share(sum(s["maturity_level"] >= 3 for s in services), len(services))
+    assert kpis["reifegrad-3-anteil"].current.value == share(
+        sum(s["maturity_level"] >= 3 for s in services), len(services)
+    )
     assert kpis["leistungen-mit-eid"].current.value == sum(s["eid"] for s in services)
     assert kpis["leistungen-mit-online-bezahlung"].current.value == sum(s["online_payment"] for s in services)
     folders = [path for path in (REPO / "datasets").iterdir() if (path / "dataset.yaml").exists()]
@@ -129,7 +140,9 @@ def test_a_running_period_is_shown_as_bisher_and_never_compared(demo_build, kpis
     result = kpis["council-papers-per-month"]
     if result.running is None:
         pytest.skip("the demo's newest council month is already over")
-    page = (demo_build / "site" / "digitalisierung" / "kennzahlen" / "council-papers-per-month" / "index.html").read_text(encoding="utf-8")
+    page = (
+        demo_build / "site" / "digitalisierung" / "kennzahlen" / "council-papers-per-month" / "index.html"
+    ).read_text(encoding="utf-8")
     running = german_period(result.running.period)
     assert f"{running} läuft noch: bisher" in page and f"{running} (bisher)" in page
     assert f"gegenüber {running}" not in page
@@ -144,8 +157,9 @@ def test_canned_queries_exist_for_every_kpi_and_breakdown(demo_build):
         assert queries[definition["id"]]["sql"] == definition["sql"]
         if definition.get("breakdown_sql"):
             assert queries[f"{definition['id']}-aufschluesselung"]["sql"] == definition["breakdown_sql"]
-    assert not [name for name, query in queries.items() if "{" in query.get("description", "")], \
+    assert not [name for name, query in queries.items() if "{" in query.get("description", "")], (
         "a canned query shows a sentence template with placeholders"
+    )
 
 
 def test_roadmap_ranks_only_services_not_yet_online_and_shows_the_formula(demo_build):
@@ -161,7 +175,9 @@ def test_roadmap_ranks_only_services_not_yet_online_and_shows_the_formula(demo_b
     assert "Sperrmüllabholung" in online
     office = read_raw("service-buergerbuero")
     last_twelve = sorted({month_of(r["datum"]) for r in office})[-13:-1]  # the open month is withheld
-    cases = sum(1 for r in office if r["leistung"] == "Personalausweis beantragen" and month_of(r["datum"]) in last_twelve)
+    cases = sum(
+        1 for r in office if r["leistung"] == "Personalausweis beantragen" and month_of(r["datum"]) in last_twelve
+    )
     assert "Personalausweis beantragen" in apart and f'<td class="num">{cases:,}</td>'.replace(",", ".") in apart
 
 
@@ -185,7 +201,9 @@ STALE_KPI = """\
   sentence: "{value} % im {period}."
   unit: "%"
   datasets: [service-sperrmuell]
-  sql: "select monat as period, anzahl as value from service_sperrmuell where leistung = 'Insgesamt' and kanal = 'Insgesamt' order by monat"
+  sql: >-
+    select monat as period, anzahl as value from service_sperrmuell
+    where leistung = 'Insgesamt' and kanal = 'Insgesamt' order by monat
 - id: kaputt
   title: Kaputte Kennzahl
   sentence: "{value} Fälle {when}."
@@ -206,7 +224,9 @@ def test_stale_dataset_and_failing_sql_show_unavailable_never_zero(portal_dir):
     export.write_bytes(export.read_bytes().replace(b";01.10.2026;", b";32.10.2026;", 1))
     [result] = portal.build(portal_dir.root, portal_dir.out).datasets
     assert result.status == "stale"
-    page = (portal_dir.out / "site" / "digitalisierung" / "kennzahlen" / "sperrmuell-online-anteil" / "index.html").read_text(encoding="utf-8")
+    page = (
+        portal_dir.out / "site" / "digitalisierung" / "kennzahlen" / "sperrmuell-online-anteil" / "index.html"
+    ).read_text(encoding="utf-8")
     assert "Zurzeit nicht verfügbar" in page and "veraltet" in page and "Zeile" in page
     assert 'class="kpi-number"' not in page and "0\u00a0%" not in page
 
@@ -214,7 +234,9 @@ def test_stale_dataset_and_failing_sql_show_unavailable_never_zero(portal_dir):
 def test_open_data_coverage_counts_a_stale_dataset_as_not_current(portal_dir):
     definitions = yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
     coverage = [d for d in definitions if d["id"] in ("datensaetze-aktuell", "datensaetze-veroeffentlicht")]
-    (portal_dir.root / "metadata" / "kpis.yaml").write_text(yaml.safe_dump(coverage, allow_unicode=True), encoding="utf-8")
+    (portal_dir.root / "metadata" / "kpis.yaml").write_text(
+        yaml.safe_dump(coverage, allow_unicode=True), encoding="utf-8"
+    )
     portal_dir.add_demo("service-sperrmuell")
     portal_dir.add_demo("leistungsverzeichnis")  # frequency IRREG: not counted for punctuality
     portal.build(portal_dir.root, portal_dir.out)
@@ -222,7 +244,9 @@ def test_open_data_coverage_counts_a_stale_dataset_as_not_current(portal_dir):
     export.write_bytes(export.read_bytes().replace(b";01.10.2026;", b";32.10.2026;", 1))
     portal.build(portal_dir.root, portal_dir.out)
     build = BuildFolder.open(portal_dir.out)
-    results = {r.definition.id: r for r in evaluate_all(build.portal["kpis"], build.database,
-                                                         {p["name"]: p["kommune"] for p in build.packages})}
+    results = {
+        r.definition.id: r
+        for r in evaluate_all(build.portal["kpis"], build.database, {p["name"]: p["kommune"] for p in build.packages})
+    }
     assert results["datensaetze-veroeffentlicht"].current.value == 2
     assert results["datensaetze-aktuell"].current.value == 0.0

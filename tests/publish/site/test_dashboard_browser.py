@@ -1,6 +1,7 @@
 """The dashboard, roadmap and audit pages in a real headless Chromium (Debian's package),
 served by a real `kommune serve`: they render, charts are visible with their text
 alternative, and the pages make no request to any other host."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -57,8 +58,10 @@ def test_kpi_page_shows_the_chart_for_its_width_with_table(browser, demo_server)
 
 
 def test_roadmap_and_audit_pages_render_on_a_phone(browser, demo_server):
-    for path, heading in (("/digitalisierung/fahrplan/", "Digitalisierungsfahrplan"),
-                          ("/digitalisierung/datenschutz/", "Datenschutz der Service-Statistiken")):
+    for path, heading in (
+        ("/digitalisierung/fahrplan/", "Digitalisierungsfahrplan"),
+        ("/digitalisierung/datenschutz/", "Datenschutz der Service-Statistiken"),
+    ):
         page, hosts = visit(browser, demo_server, path, width=360)
         assert page.locator("h1").inner_text() == heading
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -84,8 +87,9 @@ def test_per_service_online_share_for_any_month_through_the_canned_query(demo_se
     """The breakdown query is a Datasette form: per service, for the month asked for."""
     from tests.service_support import read_raw
 
-    rows = demo_server.get("/daten/portal/online-anteil-buergerbuero-aufschluesselung.json",
-                           params={"monat": "2025-06", "_shape": "array"}).json()
+    rows = demo_server.get(
+        "/daten/portal/online-anteil-buergerbuero-aufschluesselung.json", params={"monat": "2025-06", "_shape": "array"}
+    ).json()
     by_service = {row["label"]: row["value"] for row in rows}
     records = [r for r in read_raw("service-buergerbuero") if f"{r['datum']:%Y-%m}" == "2025-06"]
     service = "Meldebescheinigung beantragen"

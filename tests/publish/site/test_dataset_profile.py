@@ -1,5 +1,6 @@
 """Dataset pages: preview rows in German formats, column summaries, total-row note, the quality
 box and the German report page (real SQLite; the demo build for the pages)."""
+
 from __future__ import annotations
 
 import json
@@ -11,35 +12,55 @@ import pytest
 from publish.site import dataset_profile
 from publish.site.dataset_profile import german_cell, profile_table
 
-RESOURCE = {"name": "faelle", "schema": {"fields": [
-    {"name": "monat", "type": "yearmonth", "title": "Monat"},
-    {"name": "tag", "type": "date", "title": "Tag"},
-    {"name": "kanal", "type": "string", "title": "Weg"},
-    {"name": "betrag", "type": "number", "title": "Betrag"},
-    {"name": "anzahl", "type": "integer", "title": "Anzahl"},
-    {"name": "geometrie", "type": "geojson"},
-]}}
+RESOURCE = {
+    "name": "faelle",
+    "schema": {
+        "fields": [
+            {"name": "monat", "type": "yearmonth", "title": "Monat"},
+            {"name": "tag", "type": "date", "title": "Tag"},
+            {"name": "kanal", "type": "string", "title": "Weg"},
+            {"name": "betrag", "type": "number", "title": "Betrag"},
+            {"name": "anzahl", "type": "integer", "title": "Anzahl"},
+            {"name": "geometrie", "type": "geojson"},
+        ]
+    },
+}
 
 
 @pytest.fixture
 def db():
     connection = sqlite3.connect(":memory:")
-    connection.execute("create table faelle (monat text, tag text, kanal text, betrag real, anzahl integer, geometrie text)")
-    connection.executemany("insert into faelle values (?, ?, ?, ?, ?, ?)", [
-        ("2026-01", "2026-01-24", "Online", 105291613.66000001, 12345, "{}"),
-        ("2026-02", "2026-02-01", "Telefon", 0.1 + 0.2, 7, "{}"),
-        ("2026-02", "2026-02-02", "Insgesamt", None, 12352, "{}"),
-        ("2026-03", None, "Online", 1.5, None, "{}"),
-    ])
+    connection.execute(
+        "create table faelle (monat text, tag text, kanal text, betrag real, anzahl integer, geometrie text)"
+    )
+    connection.executemany(
+        "insert into faelle values (?, ?, ?, ?, ?, ?)",
+        [
+            ("2026-01", "2026-01-24", "Online", 105291613.66000001, 12345, "{}"),
+            ("2026-02", "2026-02-01", "Telefon", 0.1 + 0.2, 7, "{}"),
+            ("2026-02", "2026-02-02", "Insgesamt", None, 12352, "{}"),
+            ("2026-03", None, "Online", 1.5, None, "{}"),
+        ],
+    )
     yield connection
     connection.close()
 
 
-@pytest.mark.parametrize(("value", "kind", "text"), [
-    (105291613.66000001, "number", "105.291.613,66"), (12345, "integer", "12.345"), ("2020-01-24", "date", "24.01.2020"),
-    ("2026-10", "yearmonth", "Oktober 2026"), (1, "boolean", "Ja"), (0, "boolean", "Nein"), (None, "string", "–"),
-    ("", "string", "–"), (2026, "year", "2026"), ("x" * 200, "string", "x" * 80 + " …"),
-])
+@pytest.mark.parametrize(
+    ("value", "kind", "text"),
+    [
+        (105291613.66000001, "number", "105.291.613,66"),
+        (12345, "integer", "12.345"),
+        ("2020-01-24", "date", "24.01.2020"),
+        ("2026-10", "yearmonth", "Oktober 2026"),
+        (1, "boolean", "Ja"),
+        (0, "boolean", "Nein"),
+        (None, "string", "–"),
+        ("", "string", "–"),
+        (2026, "year", "2026"),
+        ("x" * 200, "string", "x" * 80 + " …"),
+    ],
+)
 def test_german_cell(value, kind, text):
     assert german_cell(value, kind) == text
 
@@ -99,7 +120,9 @@ def test_tables_without_totals_have_no_note(demo_build):
 
 def test_report_page_in_german_json_stays(demo_build):
     html = _page(demo_build, "service-sperrmuell", "pruefbericht")
-    report = json.loads((demo_build / "site" / "datensaetze" / "service-sperrmuell" / "report.json").read_text(encoding="utf-8"))
+    report = json.loads(
+        (demo_build / "site" / "datensaetze" / "service-sperrmuell" / "report.json").read_text(encoding="utf-8")
+    )
     assert "<h1>Prüfbericht: " in html and "Ergebnis" in html and "Geprüfte Zeilen" in html
     assert ("gültig" in html) == report["valid"]
     for english in ("valid", "issues", "warnings", "checked"):
@@ -113,7 +136,9 @@ def test_readme_pipe_tables_render_as_tables(demo_build):
 
 
 def test_report_of_a_failed_run_reads_with_defaults():
-    report = dataset_profile.read_report('{"valid": false, "issues": [{"file": "d.csv", "row": 2, "field": "Datum", '
-                                         '"message": "kein Datum", "expected": "TT.MM.JJJJ"}], '
-                                         '"checked": "2026-12-07T02:15:19+00:00"}')
+    report = dataset_profile.read_report(
+        '{"valid": false, "issues": [{"file": "d.csv", "row": 2, "field": "Datum", '
+        '"message": "kein Datum", "expected": "TT.MM.JJJJ"}], '
+        '"checked": "2026-12-07T02:15:19+00:00"}'
+    )
     assert report["rows"] is None and report["warnings"] == [] and report["checked"].startswith("2026-12-07T03:15:19")

@@ -1,5 +1,6 @@
 """The legal pages say what is true for this portal: facts from metadata/, the log from the
 server's own definition, third parties from the site configuration, conformity from the tests."""
+
 from __future__ import annotations
 
 import re
@@ -8,23 +9,38 @@ from publish.build_folder import BuildFolder
 from publish.server.access_log import LOGGED_FIELDS
 from publish.site.legal import FULLY, NOT_ASSESSED, PARTIALLY, conformity, third_parties
 
-RESULTS = {"checked": "2026-12-07", "tool": "axe-core 4.10", "standard": "WCAG 2.1 AA",
-           "pages": [{"name": "startseite", "path": "/", "violations": {"desktop": 0, "telefon": 0}},
-                     {"name": "rat", "path": "/rat/", "violations": {"desktop": 0, "telefon": 0}}]}
+RESULTS = {
+    "checked": "2026-12-07",
+    "tool": "axe-core 4.10",
+    "standard": "WCAG 2.1 AA",
+    "pages": [
+        {"name": "startseite", "path": "/", "violations": {"desktop": 0, "telefon": 0}},
+        {"name": "rat", "path": "/rat/", "violations": {"desktop": 0, "telefon": 0}},
+    ],
+}
 
 
 def test_conformity_status_follows_the_results_and_the_known_limitations():
     assert conformity(None, [])["status"] == NOT_ASSESSED
     assert conformity(RESULTS, [])["status"] == FULLY
     assert conformity(RESULTS, [{"what": "Karte", "why": "…"}])["status"] == PARTIALLY
-    failing = {**RESULTS, "pages": RESULTS["pages"] + [{"name": "karte", "path": "/k/", "violations": {"desktop": 2, "telefon": 1}}]}
+    failing = {
+        **RESULTS,
+        "pages": RESULTS["pages"] + [{"name": "karte", "path": "/k/", "violations": {"desktop": 2, "telefon": 1}}],
+    }
     result = conformity(failing, [])
-    assert result["status"] == PARTIALLY and [p["name"] for p in result["failing"]] == ["karte"] and result["violations"] == 3
+    assert (
+        result["status"] == PARTIALLY
+        and [p["name"] for p in result["failing"]] == ["karte"]
+        and result["violations"] == 3
+    )
 
 
 def test_third_parties_come_from_the_map_configuration():
     assert third_parties({"map": {"tile_url": None}}) == []
-    [party] = third_parties({"map": {"tile_url": "https://{s}.tile.example.org/{z}/{x}/{y}.png", "attribution": "© OSM"}})
+    [party] = third_parties(
+        {"map": {"tile_url": "https://{s}.tile.example.org/{z}/{x}/{y}.png", "attribution": "© OSM"}}
+    )
     assert party["host"] == "a.tile.example.org"
 
 

@@ -14,7 +14,10 @@ def test_slugs_and_titles():
     bplan = {"id": "x", "nummer": "42", "name": "Wohnen am Hagen", "planart": "Bebauungsplan"}
     fnp = {"id": "y", "nummer": "FNP 27", "name": "Windenergie Horst", "planart": "Änderung des Flächennutzungsplans"}
     assert (plan_slug(bplan), plan_title(bplan)) == ("bebauungsplan-42", "Bebauungsplan Nr. 42 „Wohnen am Hagen“")
-    assert (plan_slug(fnp), plan_title(fnp)) == ("fnp-aenderung-27", "27. Änderung des Flächennutzungsplans „Windenergie Horst“")
+    assert (plan_slug(fnp), plan_title(fnp)) == (
+        "fnp-aenderung-27",
+        "27. Änderung des Flächennutzungsplans „Windenergie Horst“",
+    )
     assert plan_slug({"id": "z", "nummer": "12 a/Ä", "planart": None}) == "bebauungsplan-12-a-ae"
 
 
@@ -23,20 +26,37 @@ def test_plans_sort_by_number_with_land_use_changes_last():
 
 
 def test_path_through_council_interleaves_meetings_by_date():
-    steps = timeline({"aufstellungsbeschluss": "2023-03-21", "offenlage_beginn": "2026-11-02",
-                      "offenlage_ende": "2026-12-04", "verfahrensstand": "offenlage"})
-    meetings = [{"name": "Rat", "start": "2023-03-21T17:00:00", "url": "/m1"},
-                {"name": "Planungsausschuss", "start": "2026-09-15T17:00:00", "url": "/m2"}]
+    steps = timeline(
+        {
+            "aufstellungsbeschluss": "2023-03-21",
+            "offenlage_beginn": "2026-11-02",
+            "offenlage_ende": "2026-12-04",
+            "verfahrensstand": "offenlage",
+        }
+    )
+    meetings = [
+        {"name": "Rat", "start": "2023-03-21T17:00:00", "url": "/m1"},
+        {"name": "Planungsausschuss", "start": "2026-09-15T17:00:00", "url": "/m2"},
+    ]
     path = path_through_council(steps, meetings)
     assert [entry["label"] for entry in path] == [
-        "Rat", "Aufstellungsbeschluss", "Planungsausschuss", "Offenlage", "Satzungsbeschluss", "Inkrafttreten"]
+        "Rat",
+        "Aufstellungsbeschluss",
+        "Planungsausschuss",
+        "Offenlage",
+        "Satzungsbeschluss",
+        "Inkrafttreten",
+    ]
     assert [entry["date"] for entry in path][-2:] == [None, None]
 
 
 def test_discontinued_and_repealed_plans_end_their_timeline():
     assert timeline({"verfahrensstand": "eingestellt"})[-1]["label"] == "Verfahren eingestellt"
     assert timeline({"verfahrensstand": "aufgehoben", "aufhebung": "2019-12-10"})[-1] == {
-        "label": "Aufhebung", "date": "2019-12-10", "until": None}
+        "label": "Aufhebung",
+        "date": "2019-12-10",
+        "until": None,
+    }
 
 
 def test_row_urls_match_datasettes_tilde_encoding(tmp_path):

@@ -1,5 +1,6 @@
 """Every file the site publishes is linked from a page a person can find: a download nobody
 can reach (once: the plans' GeoJSON) does not count as published."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,11 @@ SCRIPT_DATA = {"/rat/suche/index.json"}
 
 def test_every_published_file_is_linked_from_a_page(demo_build):
     site = demo_build / "site"
-    files = {"/" + path.relative_to(site).as_posix() for path in site.rglob("*")
-             if path.is_file() and path.suffix != ".html" and path.relative_to(site).parts[0] != "static"}
+    files = {
+        "/" + path.relative_to(site).as_posix()
+        for path in site.rglob("*")
+        if path.is_file() and path.suffix != ".html" and path.relative_to(site).parts[0] != "static"
+    }
     links = set()
     for page in site.rglob("*.html"):
         base = "/" + page.parent.relative_to(site).as_posix() + "/"

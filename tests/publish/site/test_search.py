@@ -1,6 +1,7 @@
 """The site-wide search (/suche/): the index the build writes, German folding, ranking, and the
 server's answer to `?q=` (plain HTML, so it works without JavaScript; the browser suite also
 opens it with JavaScript off)."""
+
 from __future__ import annotations
 
 import json
@@ -17,20 +18,27 @@ def _entry(title: str, text: str = "") -> dict:
     return {"t": title, "k": "Datensatz", "p": "/x/", "d": "", "s": normalise(f"{title} {text}")}
 
 
-ENTRIES = [_entry("Straßenreinigung", "Gebühren"), _entry("Sperrmüll", "Abfuhr auf Abruf"),
-           _entry("Haushalt", "enthält Straßen und Müll"), _entry("Kötter-Weg")]
+ENTRIES = [
+    _entry("Straßenreinigung", "Gebühren"),
+    _entry("Sperrmüll", "Abfuhr auf Abruf"),
+    _entry("Haushalt", "enthält Straßen und Müll"),
+    _entry("Kötter-Weg"),
+]
 
 
-@pytest.mark.parametrize(("query", "titles"), [
-    ("Strasse", ["Straßenreinigung", "Haushalt"]),
-    ("STRASSE", ["Straßenreinigung", "Haushalt"]),
-    ("straße", ["Straßenreinigung", "Haushalt"]),
-    ("Sperrmuell", ["Sperrmüll"]),
-    ("müll", ["Sperrmüll", "Haushalt"]),  # title hits first
-    ("koetter", ["Kötter-Weg"]),
-    ("Müll Straßen", ["Haushalt"]),  # every word must occur
-    ("abfuhr", ["Sperrmüll"]),
-])
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("Strasse", ["Straßenreinigung", "Haushalt"]),
+        ("STRASSE", ["Straßenreinigung", "Haushalt"]),
+        ("straße", ["Straßenreinigung", "Haushalt"]),
+        ("Sperrmuell", ["Sperrmüll"]),
+        ("müll", ["Sperrmüll", "Haushalt"]),  # title hits first
+        ("koetter", ["Kötter-Weg"]),
+        ("Müll Straßen", ["Haushalt"]),  # every word must occur
+        ("abfuhr", ["Sperrmüll"]),
+    ],
+)
 def test_find_folds_german_spellings(query, titles):
     assert [hit["t"] for hit in find(ENTRIES, query).hits] == titles
 
@@ -88,8 +96,9 @@ def test_served_search_answers_without_javascript(demo_server):
 
 
 def test_served_search_spellings_agree(demo_server):
-    assert _result_titles(demo_server.get("/suche/", params={"q": "Straße"}).text) == \
-        _result_titles(demo_server.get("/suche/", params={"q": "STRASSE"}).text)
+    assert _result_titles(demo_server.get("/suche/", params={"q": "Straße"}).text) == _result_titles(
+        demo_server.get("/suche/", params={"q": "STRASSE"}).text
+    )
 
 
 def test_search_page_without_query_and_with_hostile_input(demo_server):
