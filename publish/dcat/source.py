@@ -6,6 +6,7 @@ ends in CatalogueUnreadable with a German sentence, never in a parser's tracebac
 """
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -40,6 +41,35 @@ def sniff_format(data: bytes) -> str:
     if head in (b"{", b"["):
         return "json-ld"
     return "turtle"
+
+
+def _remote_contexts(node: object) -> list[str]:
+    """Addresses a JSON-LD document would make the parser fetch (@context or @import by URL)."""
+    if isinstance(node, list):
+        return [url for item in node for url in _remote_contexts(item)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for key, value in node.items():
+        if key in ("@context", "@import"):
+            found += [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+        found += _remote_contexts(value)
+    return found
+
+
+def _refuse_remote_contexts(data: bytes, source: str) -> None:
+    """rdflib would fetch a remote @context itself, without size cap or timeout, from any
+    address the file names: a hostile file could make the check call anywhere. Refused."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise CatalogueUnreadable(f"{source} ist kein lesbares JSON-LD: {error}") from None
+    remote = _remote_contexts(document)
+    if remote:
+        raise CatalogueUnreadable(
+            f"{source} verweist auf einen externen JSON-LD-Kontext ({remote[0]}); solche Verweise werden "
+            "aus Sicherheitsgründen nicht geladen. Bitte den Kontext in die Datei einbetten oder "
+            "Turtle bzw. RDF/XML prüfen.")
 
 
 def _download(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str | None]:
@@ -83,6 +113,8 @@ def read_source(source: str | Path, *, max_bytes: int = MAX_BYTES,
     if not data.strip():
         raise CatalogueUnreadable(f"{text} ist leer")
     fmt = fmt or sniff_format(data)
+    if fmt == "json-ld":
+        _refuse_remote_contexts(data, text)
     graph = Graph()
     try:
         graph.parse(data=data, format=fmt, publicID=text if "://" in text else None)

@@ -151,3 +151,13 @@ def test_source_reader_caps_size_and_sniffs_the_format(tmp_path, catalogue_serve
         read_source(CATALOGUES / "foreign.ttl", max_bytes=100)
     with pytest.raises(CatalogueUnreadable, match="größer als"):
         read_source(f"{catalogue_server}/foreign.ttl", max_bytes=100)
+
+
+def test_remote_jsonld_context_is_refused_not_fetched(tmp_path, catalogue_server):
+    """A JSON-LD file naming a remote @context would make rdflib fetch any address, uncapped."""
+    hostile = tmp_path / "katalog.jsonld"
+    hostile.write_text(json.dumps({"@context": [f"{catalogue_server}/foreign.jsonld"],
+                                   "@id": "https://example.org/d", "@type": "dcat:Dataset"}))
+    with pytest.raises(CatalogueUnreadable, match="externen JSON-LD-Kontext"):
+        read_source(hostile)
+    assert len(read_source(CATALOGUES / "foreign.jsonld")) > 10  # an embedded context is fine
