@@ -35,13 +35,15 @@ SEVERITY_ORDER = ("Violation", "Warning", "Info")
 PLURAL_DE = {"Violation": "Verstöße", "Warning": "Warnungen", "Info": "Hinweise"}
 
 # Namespaces older tools and copied examples still write. With them no DCAT-AP.de portal
-# recognises the property, and the shapes only see it as missing.
+# recognises the property, and the shapes only see it as missing: a violation. `r5r#` is only
+# a warning: the DE shapes and GovData's own quick test use it (see VALIDATING.md §4), while
+# DCAT-AP and the SEMIC shapes use `r5r/`.
 WRONG_NAMESPACES = (
-    (re.compile(r"^https?://dcat-ap\.de/def/dcatde/\d+[._]\d+(?:[._]\d+)?/"), PREFIXES["dcatde"]),
-    (re.compile(r"^https://dcat-ap\.de/def/dcatde/"), PREFIXES["dcatde"]),
-    (re.compile(r"^https://www\.w3\.org/ns/dcat#"), PREFIXES["dcat"]),
-    (re.compile(r"^https://purl\.org/dc/terms/"), PREFIXES["dct"]),
-    (re.compile(r"^http://data\.europa\.eu/r5r#"), PREFIXES["dcatap"]),
+    (re.compile(r"^https?://dcat-ap\.de/def/dcatde/\d+[._]\d+(?:[._]\d+)?/"), PREFIXES["dcatde"], "Violation"),
+    (re.compile(r"^https://dcat-ap\.de/def/dcatde/"), PREFIXES["dcatde"], "Violation"),
+    (re.compile(r"^https://www\.w3\.org/ns/dcat#"), PREFIXES["dcat"], "Violation"),
+    (re.compile(r"^https://purl\.org/dc/terms/"), PREFIXES["dct"], "Violation"),
+    (re.compile(r"^http://data\.europa\.eu/r5r#"), PREFIXES["dcatap"], "Warning"),
 )
 
 # What to do, per property (prefixed name as shown). Vocabulary links point at the 3.0 spec.
@@ -204,10 +206,11 @@ def _explain(kind: str, prop: str, component: str, shape_message: str, own_path:
     return f"{lead} {advice}".strip()
 
 
-def _wrong_namespace(iri: str) -> str | None:
-    for pattern, right in WRONG_NAMESPACES:
+def _wrong_namespace(iri: str) -> tuple[str, str] | None:
+    """The right namespace and the severity for an IRI in a known wrong one."""
+    for pattern, right, severity in WRONG_NAMESPACES:
         if pattern.match(iri):
-            return right
+            return right, severity
     return None
 
 
@@ -216,13 +219,17 @@ def _namespace_findings(data: Graph) -> list[tuple[Node, Finding]]:
     found: dict[tuple[Node, str], Finding] = {}
     for subject, predicate, obj in data:
         for iri in (str(predicate), str(obj) if predicate == RDF.type else ""):
-            right = _wrong_namespace(iri) if iri else None
-            if right and (subject, iri) not in found:
+            wrong = _wrong_namespace(iri) if iri else None
+            if wrong and (subject, iri) not in found:
+                right, severity = wrong
                 local = re.split(r"[/#]", iri)[-1]
                 found[(subject, iri)] = Finding(
-                    "Violation", "falscher Namensraum", f"<{iri}>", show_value(obj),
+                    severity, "falscher Namensraum", f"<{iri}>", show_value(obj),
                     f"Falscher Namensraum: richtig ist {prefixed(right + local)} im Namensraum <{right}>. "
-                    "Mit dem falschen Namensraum erkennt kein DCAT-AP.de-Portal diese Angabe.")
+                    + ("Mit dem falschen Namensraum erkennt kein DCAT-AP.de-Portal diese Angabe."
+                       if severity == "Violation" else
+                       "Die DCAT-AP-Shapes erkennen die Angabe nur im richtigen Namensraum; "
+                       "manche deutschen Portale lesen den alten noch."))
     return [(subject, finding) for (subject, _iri), finding in found.items()]
 
 
@@ -251,7 +258,7 @@ def group(report: ShaclReport, data: Graph, source: str) -> CheckResult:
         result.counts[shacl.severity] = result.counts.get(shacl.severity, 0) + 1
     for subject, finding in _namespace_findings(data):
         placed += [(dataset, distribution, finding) for dataset, distribution, _via in _places(data, subject)]
-        result.counts["Violation"] += 1
+        result.counts[finding.severity] += 1
     _sort_into(result, data, placed)
     return result
 

@@ -161,3 +161,14 @@ def test_remote_jsonld_context_is_refused_not_fetched(tmp_path, catalogue_server
     with pytest.raises(CatalogueUnreadable, match="externen JSON-LD-Kontext"):
         read_source(hostile)
     assert len(read_source(CATALOGUES / "foreign.jsonld")) > 10  # an embedded context is fine
+
+
+def test_govdata_quick_test_conforms_and_its_r5r_hash_namespace_is_a_warning(dcat_reference_dir):
+    """GovData's own quick test (official example, read where it lies) writes dcatap: as `r5r#`,
+    as the DE shapes do: named as a wrong namespace, but only as a warning."""
+    code, out, _err = _check(str(dcat_reference_dir / "examples" / "shacl-testcase_v3.0_quicktest.ttl"),
+                             shapes=dcat_reference_dir)
+    assert code == 0, out
+    assert "Warnung (falscher Namensraum): <http://data.europa.eu/r5r#availability>" in out
+    assert "richtig ist dcatap:availability" in out
+    assert "DCAT-AP.de: 0 Verstöße" in out
