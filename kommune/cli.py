@@ -18,6 +18,7 @@ from publish.build_folder import BuildMissing
 from publish.catalogue import CatalogueError
 from publish.dataset_failure import DatasetPublishFailed
 from publish.dcat.check import SHAPES_ENV, ShapesNotFound
+from publish.dcat.source import CatalogueUnreadable
 
 if TYPE_CHECKING:  # tqdm is imported only when a terminal shows the bar
     from tqdm import tqdm
@@ -153,6 +154,7 @@ def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, 
 
 
 @main.command()
+@click.argument("source", required=False)
 @portal_dir_option
 @out_option
 @click.option(
@@ -161,20 +163,44 @@ def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, 
     default=None,
     help=f"Ordner mit den DCAT-AP.de-Shapes und Vokabularen (sonst ${SHAPES_ENV} oder ../shared/reference/dcat-ap-de).",
 )
-def check(portal_dir: Path, out: Path, shapes: Path | None) -> None:
-    """Den DCAT-AP.de-Katalog des Builds gegen die offiziellen SHACL-Shapes prüfen."""
-    with _explained_errors():
-        report = portal.check(portal_dir, out, shapes=shapes)
-    for result in report.results:
-        click.secho(
-            str(result), fg="red" if result.severity == "Violation" else "yellow", err=result.severity == "Violation"
-        )
-    violations, warnings = len(report.violations), len(report.warnings)
-    click.echo(
-        f"DCAT-AP.de: {violations} {'Verstoß' if violations == 1 else 'Verstöße'}, "
-        f"{warnings} {'Warnung' if warnings == 1 else 'Warnungen'}."
-    )
-    if not report.conforms:
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["text", "html", "json"]),
+    default="text",
+    show_default=True,
+    help="Form des Prüfberichts.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Bericht (html/json) in diese Datei schreiben statt auf die Konsole.",
+)
+def check(
+    source: str | None, portal_dir: Path, out: Path, shapes: Path | None, report_format: str, output: Path | None
+) -> None:
+    """Einen DCAT-Katalog (Datei oder Adresse; sonst den des Builds) gegen DCAT-AP.de prüfen.
+
+    Turtle, RDF/XML und JSON-LD. Exit-Code 0: konform, 1: Verstöße, 2: nicht lesbar.
+    """
+    from publish.dcat.findings import RENDERERS, summary
+
+    with _explained_errors(CatalogueUnreadable):
+        result = portal.check(portal_dir, out, source=source, shapes=shapes)
+    text = RENDERERS[report_format](result)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            click.secho(f"Bericht nicht geschrieben: {output}: {error.strerror}", fg="red", err=True)
+            sys.exit(2)
+        click.echo(f"Bericht geschrieben: {output}")
+    if report_format != "text":
+        click.echo(summary(result), err=output is None)
+    if not result.conforms:
         sys.exit(1)
 
 

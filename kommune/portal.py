@@ -27,7 +27,7 @@ from publish.dataset_failure import DatasetPublishFailed
 if TYPE_CHECKING:
     from pipelines.add import AddResult
     from publish.ckan import PublishReport
-    from publish.dcat.check import ShaclReport
+    from publish.dcat.findings import CheckResult
 
 DEFAULT_OUT = Path("build")
 
@@ -180,18 +180,31 @@ def publish_ckan(
 
 
 def check(
-    portal_dir: Path | str = ".", out: Path | str = DEFAULT_OUT, *, shapes: Path | str | None = None
-) -> ShaclReport:
-    """Validate the build's DCAT-AP.de catalogue against the official SHACL shapes.
+    portal_dir: Path | str = ".",
+    out: Path | str = DEFAULT_OUT,
+    *,
+    source: str | Path | None = None,
+    shapes: Path | str | None = None,
+) -> CheckResult:
+    """Validate a DCAT catalogue against the official DCAT-AP.de SHACL shapes, grouped by dataset.
 
-    `shapes` (else $KOMMUNE_DCAT_SHAPES, else ../shared/reference/dcat-ap-de beside the portal)
-    is the folder with the shapes and vocabularies. Raises BuildMissing without a build,
-    publish.dcat.check.ShapesNotFound when the shapes are not there.
+    `source` is a file or http(s) address of any catalogue (Turtle, RDF/XML, JSON-LD); without
+    it the build's own catalog.ttl in `out` is checked. `shapes` (else $KOMMUNE_DCAT_SHAPES,
+    else ../shared/reference/dcat-ap-de beside the portal) is the folder with the shapes and
+    vocabularies. Raises BuildMissing without a build, CatalogueUnreadable for input that
+    cannot be read or parsed, ShapesNotFound when the shapes are not there.
     """
-    from publish.dcat.check import check_catalogue_file, shapes_dir
+    from publish.dcat.check import check_graph, shapes_dir
+    from publish.dcat.findings import group
+    from publish.dcat.source import read_source
 
-    build = BuildFolder.open(out)
-    catalogue = build.root / "catalog.ttl"
-    if not catalogue.exists():
-        raise CatalogueError(f"{catalogue} fehlt: der Build ist älter als der Katalog, bitte `kommune build` ausführen")
-    return check_catalogue_file(catalogue, shapes_dir(Path(portal_dir), shapes))
+    if source is None:
+        build = BuildFolder.open(out)
+        source = build.root / "catalog.ttl"
+        if not source.exists():
+            raise CatalogueError(
+                f"{source} fehlt: der Build ist älter als der Katalog, bitte `kommune build` ausführen"
+            )
+    reference_dir = shapes_dir(Path(portal_dir), shapes)
+    data = read_source(source)
+    return group(check_graph(data, reference_dir), data, str(source))

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -46,6 +46,7 @@ class ShaclResult:
     path: str
     value: str
     message: str
+    component: str = ""  # the SHACL constraint that failed, e.g. "MinCountConstraintComponent"
 
     def __str__(self) -> str:
         where = f"{self.focus} {self.path}".strip()
@@ -125,6 +126,11 @@ def _text(node: Node | None) -> str:
     return "" if node is None else str(node)
 
 
+def _path(node: Node | None) -> str:
+    """A result's property; complex paths (a blank node of alternatives) name none."""
+    return str(node) if isinstance(node, URIRef) else ""
+
+
 def check_graph(data: Graph, reference_dir: Path) -> ShaclReport:
     """Validate ``data`` and return the results about its own nodes.
 
@@ -163,9 +169,10 @@ def check_graph(data: Graph, reference_dir: Path) -> ShaclReport:
             ShaclResult(
                 severity=severity,
                 focus=_text(focus),
-                path=_text(report_graph.value(result, SH.resultPath)),
+                path=_path(report_graph.value(result, SH.resultPath)),
                 value=_text(report_graph.value(result, SH.value)),
                 message=(german or messages or [""])[0],
+                component=_text(report_graph.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
             )
         )
     # The same value node reached from several datasets gives identical results: report it once.
@@ -174,8 +181,7 @@ def check_graph(data: Graph, reference_dir: Path) -> ShaclReport:
 
 
 def check_catalogue_file(path: Path, reference_dir: Path) -> ShaclReport:
-    """Validate a catalogue file (Turtle, RDF/XML or JSON-LD by suffix)."""
-    formats = {".ttl": "turtle", ".rdf": "xml", ".jsonld": "json-ld"}
-    data = Graph()
-    data.parse(path, format=formats.get(Path(path).suffix, "turtle"))
-    return check_graph(data, reference_dir)
+    """Validate a catalogue file (Turtle, RDF/XML or JSON-LD by suffix, else sniffed)."""
+    from publish.dcat.source import read_source
+
+    return check_graph(read_source(path), reference_dir)
