@@ -28,9 +28,18 @@ from typing import Any
 
 from benchmarks import run
 from benchmarks.portal import change_one_dataset, copy_demo_portal, kommune, make_benchmark_portal
+from contracts.build_folder import DATABASE_FILE, SITE_DIR
 
 #: Files and folders publish_build writes into a release (the rest is the pipelines' output).
-PUBLISHED = ("portal.db", "datasette", "site", "catalog.ttl", "catalog.rdf", "catalog.jsonld", "publish-manifest.json")
+PUBLISHED = (
+    DATABASE_FILE,
+    "datasette",
+    SITE_DIR,
+    "catalog.ttl",
+    "catalog.rdf",
+    "catalog.jsonld",
+    "publish-manifest.json",
+)
 
 _PUBLISH_CHILD = """
 import sys

@@ -67,9 +67,6 @@ class Service(StrictModel):
         return self
 
 
-IDENTIFICATION_POINTS: dict[IdentificationLevel, float] = {"keine": 0, "niedrig": 1, "substanziell": 2, "hoch": 3}
-
-
 class ComplexityPoints(StrictModel):
     """Points per complexity fact; their sum is a service's complexity."""
 
