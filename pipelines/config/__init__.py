@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, RootModel
 
 from pipelines.config.dataset import DatasetConfig
+from pipelines.config.peers import PeerRegister
 from pipelines.config.portal import AccessibilityResults, Kpi, Licence, PortalConfig, Publisher, Site, Themes
 from pipelines.config.services import ServiceRegister
 
@@ -28,5 +29,6 @@ OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 # they end up validated in PortalConfig.extra and in build/portal.json.
 EXTRA_METADATA: dict[str, type[BaseModel]] = {
     "services": ServiceRegister,
+    "peers": PeerRegister,
     "accessibility_results": AccessibilityResults,
 }

@@ -9,7 +9,18 @@ from frictionless import FrictionlessException, Schema
 from pipelines.config.table_schema import field_problems
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import geojson, json_records, oparl, register, service_records, shapefile, tabular, wfs, xplan
+from pipelines.kinds import (
+    geojson,
+    json_records,
+    oparl,
+    peers,
+    register,
+    service_records,
+    shapefile,
+    tabular,
+    wfs,
+    xplan,
+)
 from pipelines.kinds.contract import SourceKind
 
 # mypy checks every module here against SourceKind.
@@ -21,6 +32,7 @@ KINDS: dict[str, SourceKind] = {
     "service-records": service_records,
     "register": register,
     "oparl": oparl,
+    "peers": peers,
     "geojson": geojson,
     "wfs": wfs,
     "shapefile": shapefile,

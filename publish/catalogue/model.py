@@ -128,6 +128,13 @@ class Catalogue:
     licence: Licence
     themes: dict[str, str]  # EU code -> German title
     datasets: list[DatasetEntry]
+    # What the portal publishes beside the dataset folders (the open KPI file): in DCAT and on
+    # /katalog/, not sent to CKAN, which holds the datasets' files.
+    portal_files: list[DatasetEntry] = field(default_factory=list)
+
+    @property
+    def all_entries(self) -> list[DatasetEntry]:
+        return self.datasets + self.portal_files
 
     def dataset(self, dataset_id: str) -> DatasetEntry:
         for entry in self.datasets:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from contracts.build_folder import PACKAGE_FILE
 from contracts.files import file_sha256, hex_of_package_hash
+from contracts.kpi_file import CSV_FILE, JSON_FILE, JSON_SCHEMA_FILE, TABLE_SCHEMA_FILE
 from publish.build_folder import BuildFolder
 from publish.catalogue.model import (
     SAMPLE_NOTE,
@@ -241,7 +242,68 @@ def read_catalogue(build: BuildFolder | Path | str) -> Catalogue:
             code: theme["label"] for code, theme in ((portal.get("themes") or {}).get("data_themes") or {}).items()
         },
         datasets=[_checked_entry(build, package, base_url, datasette_url) for package in build.packages],
+        portal_files=_kpi_file_entries(portal, base_url),
     )
+
+
+KPI_FILE_ID = "kennzahlen"  # the catalogue entry of the KPI file (beside, not among, the datasets)
+KPI_FILE_PAGE = "digitalisierung"  # the dashboard describes the figures
+
+
+def _kpi_file_entries(portal: dict, base_url: str) -> list[DatasetEntry]:
+    """The open KPI file (docs/kpi-file.md) as one catalogue dataset with a JSON and a CSV
+    distribution; the site writes the files (publish/site/dashboard.py) after the catalogue,
+    so size and checksum are left out. None without KPIs."""
+    if not portal.get("kpis"):
+        return []
+    publisher = _agent(portal.get("publisher") or {})
+    licence_code = (portal.get("publisher") or {}).get("licence")
+    landing = f"{base_url}/{KPI_FILE_PAGE}/"
+    files = [
+        (JSON_FILE, "JSON", "application/json", JSON_SCHEMA_FILE),
+        (CSV_FILE, "CSV", "text/csv", TABLE_SCHEMA_FILE),
+    ]
+    return [
+        DatasetEntry(
+            id=KPI_FILE_ID,
+            title="Kennzahlen der Digitalisierung",
+            description="Die Kennzahlen des Dashboards mit ihrem neuesten Wert, Zeitraum, Ziel, Definition, "
+            "Berechnung und Lizenz – in einem offenen Format, das jede Kommune ohne diese Software "
+            "veröffentlichen kann, damit sich Kommunen vergleichen lassen.",
+            keywords=["Kennzahlen", "Digitalisierung", "Vergleich"],
+            themes=["GOVE"],
+            frequency="DAILY",
+            licence=_licence((portal.get("licences") or {}).get(licence_code), licence_code),
+            publisher=publisher,
+            contact=_contact((portal.get("publisher") or {}).get("contact")),
+            temporal_start=None,
+            temporal_end=None,
+            spatial_name=publisher.name,
+            spatial_ags=publisher.ags,
+            spatial_level="municipality",
+            musterdatenkatalog=None,
+            issued=None,
+            modified=None,
+            sample=False,
+            status="ok",
+            content_hash="",
+            landing_page=landing,
+            family="allgemein",
+            distributions=[
+                Distribution(
+                    key=name,
+                    title=f"Kennzahlen ({file_type})",
+                    description="Eine Zeile je Kennzahl; Format und Schema: " + f"{base_url}/{schema}",
+                    access_url=f"{base_url}/{name}",
+                    download_url=f"{base_url}/{name}",
+                    file_type=file_type,
+                    media_type=media_type,
+                    conforms_to=f"{base_url}/{schema}",
+                )
+                for name, file_type, media_type, schema in files
+            ],
+        )
+    ]
 
 
 def _checked_entry(build: BuildFolder, package: dict, base_url: str, datasette_url: str) -> DatasetEntry:

@@ -242,7 +242,7 @@ def build_graph(catalogue: Catalogue) -> Graph:
     graph.add((service, DCTERMS.accessRights, ACCESS_PUBLIC))
     graph.add((service, DCTERMS["format"], URIRef(EU + "file-type/JSON")))
 
-    for entry in catalogue.datasets:
+    for entry in catalogue.all_entries:
         with for_dataset(entry.id, "DCAT-Katalog"):
             graph.add((catalog, DCAT.dataset, _add_dataset(graph, catalogue, entry, publisher, service)))
     return graph

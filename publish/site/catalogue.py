@@ -19,6 +19,7 @@ class CatalogueRow:
     """One dataset on the catalogue page."""
 
     entry: DatasetEntry
+    page_url: str  # the entry's page on this site (the KPI file's is the dashboard)
     ckan_url: str | None
     dcat_uri: str
     themes: list[str]
@@ -30,12 +31,13 @@ def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[Ca
     return [
         CatalogueRow(
             entry=entry,
+            page_url=entry.landing_page.removeprefix(catalogue.base_url),
             ckan_url=f"{ckan_url.rstrip('/')}/dataset/{entry.id}" if ckan_url else None,
             dcat_uri=str(dataset_uri(catalogue, entry)),
             themes=[catalogue.themes.get(code, code) for code in entry.themes],
             formats=sorted({FORMAT_NAMES.get(d.file_type, d.file_type) for d in entry.distributions if not d.is_api}),
         )
-        for entry in catalogue.datasets
+        for entry in catalogue.all_entries
     ]
 
 

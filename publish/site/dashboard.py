@@ -8,14 +8,17 @@ the build report behind it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 
 from contracts.build_folder import AUDIT_FILE
 from contracts.german import Period, german_date, german_number, german_period
 from publish.datasette.metadata import breakdown_query_name
+from publish.kpi_file import kpi_file, kpi_file_contents
 from publish.kpis import KpiResult, evaluate_all
 from publish.roadmap import StatisticsTable, rank_services, yearly_demand
+from publish.site import comparison
 from publish.site.charts import line_chart, sparkline, table_rows
 from publish.site.context import SiteContext
 
@@ -38,6 +41,12 @@ def render(site: SiteContext) -> None:
         {name: package["kommune"] for name, package in packages.items()},
     )
     cards = [_card(site, result, packages) for result in results]
+    # The open KPI file (docs/kpi-file.md) at the site's root, listed in the DCAT catalogue.
+    document = kpi_file(
+        results, site.portal, {card["definition"].id: card["query_url"] for card in cards}, dt.date.today()
+    )
+    for name, content in kpi_file_contents(document).items():
+        site.write_bytes(name, content)
     headline = [card for card in cards if card["definition"].headline] or cards[:6]
     site.write_page(
         "digitalisierung",
@@ -46,6 +55,7 @@ def render(site: SiteContext) -> None:
         others=[card for card in cards if card not in headline],
         available=sum(result.available for result in results),
         total=len(results),
+        comparison=comparison.available(site),
     )
     for card in cards:
         site.write_page(f"{KPI_PAGES}/{card['definition'].id}", "kpi.html", card=card)

@@ -172,6 +172,7 @@ PAGE_TYPES: list[PageType] = [
     PageType("kennzahl-mit-ziel", _kpi_with_target),
     PageType("fahrplan", "/digitalisierung/fahrplan/"),
     PageType("datenschutz-statistik", "/digitalisierung/datenschutz/"),
+    PageType("vergleich", "/digitalisierung/vergleich/"),
     PageType("katalog", "/katalog/"),
     PageType("rat", "/rat/"),
     PageType("rat-sitzungen", "/rat/sitzungen/"),
