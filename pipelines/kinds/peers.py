@@ -52,6 +52,7 @@ from pipelines.peers.harvest import (
     harvest_datasets,
     harvest_kpi_file,
     harvest_oparl,
+    plain_reason,
 )
 from pipelines.peers.population import PopulationTableUnreadable, read_population
 from pipelines.peers.recording import Recording, RecordingError
@@ -196,7 +197,7 @@ def harvest(register: PeerRegister, fetcher: Any, settings: HttpSettings, today:
     try:
         table = read_population(fetcher.get(population_source), register.statistics.encoding)
     except FetchError as error:
-        note = f"Einwohnerzahl: Statistik nicht abrufbar ({error.reason})"
+        note = f"Einwohnerzahl: Statistik nicht abrufbar ({plain_reason(error)})"
         for town in towns:
             town.population = Fact(source=population_source, note=note, failed=True)
     except PopulationTableUnreadable as unreadable:

@@ -105,6 +105,14 @@ class CkanCounter:
             raise FetchError(action, gave_up.last.reason, gave_up.last.status) from None
 
 
+def plain_reason(error: FetchError) -> str:
+    """The German reason without the technical detail in brackets (a library's error text or
+    class name), which must not reach a published table; HTTP statuses stay."""
+    reason = error.reason
+    head, _, tail = reason.partition(" (")
+    return reason if not tail or "HTTP" in tail else head
+
+
 def _ckan_status(error: ckanapi.CKANAPIError) -> int | None:
     # ckanapi reports a non-JSON answer as CKANAPIError(repr([url, status, body])).
     text = str(error.extra_msg if hasattr(error, "extra_msg") else error)
@@ -142,7 +150,7 @@ def harvest_datasets(facts: TownFacts, counter: CkanCounter, catalogue: str) -> 
         facts.datasets = Fact(source=source, note=f"Offene Daten: Organisation „{organisation}“ fehlt im Katalog")
         return
     except (ckanapi.CKANAPIError, FetchError, ValueError) as error:
-        reason = error.reason if isinstance(error, FetchError) else "unerwartete Antwort"
+        reason = plain_reason(error) if isinstance(error, FetchError) else "unerwartete Antwort"
         facts.datasets = Fact(source=source, note=f"Offene Daten: Katalog nicht abrufbar ({reason})", failed=True)
         return
     facts.datasets = Fact(value=count, date=newest, source=source)
@@ -210,7 +218,7 @@ def harvest_oparl(facts: TownFacts, fetcher: Fetcher, today: dt.date) -> None:
                 if isinstance(items, list):
                     seen += [_iso_day(item.get("modified"), latest) for item in items[:1000] if isinstance(item, dict)]
     except FetchError as error:
-        facts.oparl = Fact(source=source, note=f"OParl: nicht abrufbar ({error.reason})", failed=True)
+        facts.oparl = Fact(source=source, note=f"OParl: nicht abrufbar ({plain_reason(error)})", failed=True)
         return
     except ValueError:
         facts.oparl = Fact(source=source, note="OParl: Antwort folgt nicht dem OParl-Standard", failed=True)
@@ -257,7 +265,9 @@ def harvest_kpi_file(facts: TownFacts, fetcher: Fetcher) -> None:
     try:
         document: KpiFile = parse_kpi_file(fetcher.get(source))
     except FetchError as error:
-        facts.kpi_file = Fact(source=source, note=f"Kennzahlen: Datei nicht abrufbar ({error.reason})", failed=True)
+        facts.kpi_file = Fact(
+            source=source, note=f"Kennzahlen: Datei nicht abrufbar ({plain_reason(error)})", failed=True
+        )
         return
     except KpiFileRefused as refused:
         facts.kpi_file = Fact(source=source, note=f"Kennzahlen: Datei abgelehnt – {refused}", failed=True)

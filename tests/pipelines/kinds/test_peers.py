@@ -197,3 +197,43 @@ def test_the_bundled_recording_gives_what_the_services_give_over_http(portal_dir
     }
     assert recorded == served
     assert slug("Fröndenberg/Ruhr") == "froendenberg-ruhr"
+
+
+def kamen_url(server: PeersTestServer, pattern: str) -> str:
+    return server.urls.for_town(pattern, next(t for t in PEERS if t.name == "Kamen"))
+
+
+@pytest.mark.parametrize("service", ["ckan", "oparl", "statistics"])
+def test_nonsense_from_a_service_is_keine_angabe_for_that_fact_only(portal_dir, peers_server, service):
+    if service == "ckan":  # a count that is not a number
+        url = (
+            peers_server.urls.ckan
+            + "/api/action/package_search?fq=organization:stadt-kamen&rows=1000&start=0&sort=name+asc"
+        )
+        peers_server.answer(url, 200, b'{"success": true, "result": {"count": "viele", "results": []}}')
+    elif service == "oparl":  # a maintenance page with status 200
+        peers_server.answer(kamen_url(peers_server, peers_server.urls.oparl), 200, b"<html>Wartung</html>", "text/html")
+    else:  # the statistics office sends something else than its table
+        peers_server.answer(peers_server.urls.statistics, 200, b"<html>Bitte anmelden</html>", "text/html")
+    write_portal(portal_dir, peers_server.register)
+    result = build(portal_dir)
+
+    assert result["status"] == "ok"
+    towns = rows(portal_dir, "vergleich_kommunen")
+    values = rows(portal_dir, "vergleich_werte")
+    if service == "ckan":
+        assert values[(ags("Kamen"), "offene-datensaetze")]["wert"] == ""
+        assert "unerwartete Antwort" in values[(ags("Kamen"), "offene-datensaetze")]["hinweis"]
+        assert values[(ags("Unna"), "offene-datensaetze")]["wert"] == "30"
+    elif service == "oparl":
+        assert (
+            towns["Kamen"]["oparl"] == ""
+            and "OParl: nicht abrufbar (Antwort ist kein gültiges JSON)" in towns["Kamen"]["hinweise"]
+        )
+        assert "Expecting" not in towns["Kamen"]["hinweise"]  # no library text in a published table
+        assert towns["Unna"]["oparl"] == "true"
+    else:
+        assert all(town["einwohner"] == "" for town in towns.values())
+        assert "Einwohnerzahl:" in towns["Kamen"]["hinweise"]
+        kamen = values[(ags("Kamen"), "offene-datensaetze")]
+        assert (kamen["wert"], kamen["je_10000"]) == ("21", "")  # the count stays, per capita is unknown
