@@ -9,6 +9,7 @@ population and what is known of its services; `vergleich_werte` one row per town
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 TOWNS_TABLE = "vergleich_kommunen"
 VALUES_TABLE = "vergleich_werte"
@@ -41,7 +42,7 @@ COUNCIL_FRESHNESS = Indicator(
 )  # fmt: skip
 INDICATORS = (OPEN_DATASETS, COUNCIL_FRESHNESS)
 
-TOWNS_SCHEMA = {
+TOWNS_SCHEMA: dict[str, Any] = {
     "fields": [
         {"name": "ags", "type": "string", "title": "Gemeindeschlüssel", "description": "Amtlicher Gemeindeschlüssel."},
         {"name": "name", "type": "string", "title": "Kommune"},
@@ -65,7 +66,7 @@ TOWNS_SCHEMA = {
     "primaryKey": ["ags"],
 }
 
-VALUES_SCHEMA = {
+VALUES_SCHEMA: dict[str, Any] = {
     "fields": [
         {"name": "ags", "type": "string", "title": "Gemeindeschlüssel"},
         {"name": "kennzahl", "type": "string", "title": "Kennzahl", "description": "Kennung der Kennzahl."},

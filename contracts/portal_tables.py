@@ -1,11 +1,14 @@
 """Table names in portal.db with a meaning beyond their dataset.
 
 `publish/` writes tables of its own and reads some dataset tables by name (the planning
-map's town boundary, the permit statistics); `pipelines.portal_rules` keeps declarations from
-colliding with them, so a clash is a declaration problem and never a failure while publishing.
+map's town boundary, the permit statistics, the peer comparison's tables);
+`pipelines.portal_rules` keeps declarations from colliding with them, so a clash is a
+declaration problem and never a failure while publishing.
 """
 
 from __future__ import annotations
+
+from contracts.peer_comparison import TOWNS_SCHEMA, TOWNS_TABLE, VALUES_SCHEMA, VALUES_TABLE
 
 # publish/ names the tables it adds to portal.db with this prefix (portal_datasets,
 # portal_facet_counts); no dataset table may start with it.
@@ -28,4 +31,7 @@ SITE_TABLES: dict[str, tuple[str, ...]] = {
         "wohnungen_fertiggestellt",
         "wohnflaeche_m2",
     ),
+    # the comparison page (publish/site/comparison.py) reads the peers kind's tables
+    TOWNS_TABLE: tuple(field["name"] for field in TOWNS_SCHEMA["fields"]),
+    VALUES_TABLE: tuple(field["name"] for field in VALUES_SCHEMA["fields"]),
 }

@@ -14,6 +14,7 @@ import yaml
 
 from kommune import portal
 from pipelines.demo.peers import PEERS, slug
+from tests.conftest import dataset_yaml, run_kommune
 from tests.peers_server import PeersTestServer, closed_port_url
 
 DATASET = "vergleichskommunen"
@@ -237,3 +238,14 @@ def test_nonsense_from_a_service_is_keine_angabe_for_that_fact_only(portal_dir, 
         assert "Einwohnerzahl:" in towns["Kamen"]["hinweise"]
         kamen = values[(ags("Kamen"), "offene-datensaetze")]
         assert (kamen["wert"], kamen["je_10000"]) == ("21", "")  # the count stays, per capita is unknown
+
+
+def test_a_dataset_taking_a_comparison_table_name_without_its_columns_is_refused(portal_dir):
+    """The comparison page reads `vergleich_werte` by name: another dataset of that name must
+    bring its columns, or it fails as a declaration mistake, never the site."""
+    schema = "fields:\n  - {name: ort, type: string, title: Ort, description: Ortsteil.}\n"
+    source = '{kind: csv, path: sample/a.csv, delimiter: ","}'
+    portal_dir.add("vergleich-werte", dataset_yaml(source), schema, {"sample/a.csv": b"ort\nStockum\n"})
+    result = run_kommune("validate", "--no-sources", "-C", str(portal_dir.root), check=False)
+    assert result.returncode == 2
+    assert "die Website liest die Tabelle „vergleich_werte“" in result.stdout + result.stderr
