@@ -9,7 +9,18 @@ from frictionless import FrictionlessException, Schema
 from pipelines.config.table_schema import field_problems
 from pipelines.config.yamlfile import read_yaml
 from pipelines.errors import ConfigProblem
-from pipelines.kinds import geojson, json_records, oparl, register, service_records, shapefile, tabular, wfs, xplan
+from pipelines.kinds import (
+    geojson,
+    json_records,
+    oparl,
+    portal_usage,
+    register,
+    service_records,
+    shapefile,
+    tabular,
+    wfs,
+    xplan,
+)
 from pipelines.kinds.contract import SourceKind
 
 # mypy checks every module here against SourceKind.
@@ -20,6 +31,7 @@ KINDS: dict[str, SourceKind] = {
     "json": json_records,
     "service-records": service_records,
     "register": register,
+    "portal-usage": portal_usage,
     "oparl": oparl,
     "geojson": geojson,
     "wfs": wfs,
