@@ -11,6 +11,7 @@ from pydantic import BaseModel, RootModel
 from pipelines.config.dataset import DatasetConfig
 from pipelines.config.portal import AccessibilityResults, Kpi, Licence, PortalConfig, Publisher, Site, Themes
 from pipelines.config.services import ServiceRegister
+from pipelines.config.wishes import WishRegister
 
 __all__ = ["DatasetConfig", "PortalConfig", "EXTRA_METADATA", "REQUIRED_METADATA", "OPTIONAL_METADATA"]
 
@@ -29,4 +30,5 @@ OPTIONAL_METADATA: dict[str, type[BaseModel]] = {"kpis": Kpis}
 EXTRA_METADATA: dict[str, type[BaseModel]] = {
     "services": ServiceRegister,
     "accessibility_results": AccessibilityResults,
+    "datenwuensche": WishRegister,
 }

@@ -19,6 +19,7 @@ from pipelines.kinds import (
     shapefile,
     tabular,
     wfs,
+    wish_register,
     xplan,
 )
 from pipelines.kinds.contract import SourceKind
@@ -32,6 +33,7 @@ KINDS: dict[str, SourceKind] = {
     "service-records": service_records,
     "register": register,
     "portal-usage": portal_usage,
+    "wish-register": wish_register,
     "oparl": oparl,
     "geojson": geojson,
     "wfs": wfs,

@@ -23,7 +23,7 @@ from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
 from contracts.build_folder import SITE_DIR
-from contracts.serve_state import build_state_dir, usage_store
+from contracts.serve_state import build_state_dir, usage_store, wish_store
 from publish.build_folder import BuildFolder
 from publish.csv_safety import neutralising_send
 from publish.datasette import plugin as datasette_portal
@@ -31,7 +31,7 @@ from publish.datasette import sql_limits
 from publish.datasette.inspect_data import read_inspect_data
 from publish.datasette.response_cache import ResponseCache
 from publish.dcat.write import register_media_types
-from publish.server import access_log, search_route, served_address, usage
+from publish.server import access_log, search_route, served_address, usage, wish_route
 from publish.server.cors import cors_send
 from publish.server.http_protocol import raise_file_limit, uvicorn_settings
 from publish.server.query_gate import DEFAULT_SLOTS, QueryGate, gate_from_environment
@@ -123,6 +123,7 @@ class PortalApp:
             usage_store(build_state_dir(self.out.absolute())),
             float(os.environ.get(usage.FLUSH_SECONDS_ENV) or usage.DEFAULT_FLUSH_SECONDS),
         )
+        self.wishes = wish_route.WishDesk.from_environment(wish_store(build_state_dir(self.out.absolute())), os.environ)
         self._lock = threading.Lock()
         self._release: _Release | None = None
 
@@ -219,6 +220,10 @@ class PortalApp:
                     await self.query_gate.serve(cached, scope, receive, send)
                     return
                 await cached(scope, receive, send)
+                return
+            if wish_route.handles(scope):
+                scheme, host = release.origin
+                await self.wishes.answer(release.root, f"{scheme}://{host.decode('ascii')}", scope, receive, send)
                 return
             if search_route.handles(scope):
                 await search_route.answer(release.root, scope, receive, send)
