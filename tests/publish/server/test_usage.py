@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+import yaml
 
 from contracts import usage as usage_contract
 from contracts.serve_state import build_state_dir, usage_store
@@ -101,9 +102,10 @@ def test_a_failed_write_keeps_the_counts_for_the_next_try(tmp_path):
 def usage_portal(portal_dir):
     portal_dir.add_demo("haushalt-ergebnisplan")
     portal_dir.add_demo("nutzung-des-portals")
-    kpis = (REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8")
-    usage_kpis = kpis[kpis.index("- id: portal-rat-seitenaufrufe") :]
-    (portal_dir.root / "metadata" / "kpis.yaml").write_text(usage_kpis, encoding="utf-8")
+    kpis = yaml.safe_load((REPO / "metadata" / "kpis.yaml").read_text(encoding="utf-8"))
+    usage_kpis = [kpi for kpi in kpis if "nutzung-des-portals" in kpi["datasets"]]
+    assert len(usage_kpis) == 2
+    (portal_dir.root / "metadata" / "kpis.yaml").write_text(yaml.safe_dump(usage_kpis, allow_unicode=True))
     portal.build(portal_dir.root, portal_dir.out)
     return portal_dir
 
