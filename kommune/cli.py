@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from contracts.build_folder import BUILD_REPORT_FILE
+from contracts.german import german_date
+from contracts.wishes import STATUSES
 from kommune import portal
 from kommune.releases import BuildLocked, OutOfSpace
 from pipelines.build import BuildReport
@@ -202,6 +204,101 @@ def check(
         click.echo(summary(result), err=output is None)
     if not result.conforms:
         sys.exit(1)
+
+
+@main.group()
+def wuensche() -> None:
+    """Datenwünsche aus dem Formular prüfen und ins Register metadata/datenwuensche.yaml übernehmen."""
+
+
+@wuensche.command("list")
+@out_option
+def wishes_list(out: Path) -> None:
+    """Wünsche in der Warteschlange zeigen (mit Kontaktangabe; nur für die Bearbeitung)."""
+    from kommune import wishes
+
+    queued = wishes.waiting(out)
+    if not queued:
+        click.echo("Keine Wünsche in der Warteschlange.")
+        return
+    for wish in queued:
+        click.echo(f"Nr. {wish.number} vom {german_date(wish.received)}: {wish.title}")
+        if wish.description:
+            click.echo(f"    {wish.description}")
+        if wish.contact:
+            click.echo(f"    Kontakt (nicht veröffentlichen): {wish.contact}")
+
+
+@wuensche.command("accept")
+@click.argument("number", metavar="NUMMER", type=int)
+@click.option(
+    "--status",
+    type=click.Choice(["eingegangen", "in-pruefung"]),
+    default="eingegangen",
+    show_default=True,
+    help="Stand, mit dem der Wunsch ins Register kommt.",
+)
+@portal_dir_option
+@out_option
+def wishes_accept(number: int, status: str, portal_dir: Path, out: Path) -> None:
+    """Wunsch NUMMER aus der Warteschlange ins Register übernehmen (ohne die Kontaktangabe)."""
+    from kommune import wishes
+
+    with _explained_errors(wishes.NotQueued):
+        wish = wishes.accept(portal_dir, out, number, status)
+    click.echo(
+        f"Übernommen als Wunsch Nr. {wish.id} ({STATUSES[wish.status]}): {wish.title}. "
+        "Veröffentlicht mit dem nächsten Build."
+    )
+
+
+@wuensche.command("reject")
+@click.argument("number", metavar="NUMMER", type=int)
+@out_option
+def wishes_reject(number: int, out: Path) -> None:
+    """Wunsch NUMMER aus der Warteschlange löschen (Werbung, doppelt, kein Datenwunsch)."""
+    from kommune import wishes
+
+    with _explained_errors(wishes.NotQueued):
+        wish = wishes.reject(out, number)
+    click.echo(f"Gelöscht: Nr. {wish.number} „{wish.title}“.")
+
+
+@wuensche.command("status")
+@click.argument("wish_id", metavar="NR", type=int)
+@click.argument("status", type=click.Choice(["eingegangen", "in-pruefung", "veroeffentlicht", "nicht-moeglich"]))
+@click.option("--datensatz", help="Bei veroeffentlicht: der Datensatz (Ordnername unter datasets/).")
+@click.option(
+    "--datum",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"]),
+    help="Bei veroeffentlicht: seit wann (Standard: heute).",
+)
+@click.option("--grund", help="Bei nicht-moeglich: warum, in einfachen Worten.")
+@click.option("--hinweis", help="Antwort oder Stand der Prüfung, wird veröffentlicht.")
+@portal_dir_option
+def wishes_status(
+    wish_id: int,
+    status: str,
+    datensatz: str | None,
+    datum,
+    grund: str | None,
+    hinweis: str | None,
+    portal_dir: Path,
+) -> None:
+    """Den Stand von Wunsch NR im Register ändern."""
+    from kommune import wishes
+
+    with _explained_errors(wishes.WishNotFound):
+        wish = wishes.set_status(
+            portal_dir,
+            wish_id,
+            status,
+            dataset=datensatz,
+            published=datum.date() if datum else None,
+            reason=grund,
+            note=hinweis,
+        )
+    click.echo(f"Wunsch Nr. {wish.id} ist jetzt „{STATUSES[wish.status]}“. Veröffentlicht mit dem nächsten Build.")
 
 
 class _explained_errors:

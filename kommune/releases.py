@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.serve_state import build_state_dir
+
 KEEP_RELEASES = 3
 
 
@@ -39,7 +41,7 @@ def releases_dir(out: Path) -> Path:
 
 
 def state_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}-state"
+    return build_state_dir(out)
 
 
 def current_release(out: Path) -> Path | None:

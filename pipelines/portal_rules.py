@@ -83,6 +83,14 @@ def cross_dataset_problems(
         if kpi.id in seen:
             problems.append(ConfigProblem("metadata/kpis.yaml", f"{index}.id", f"Kennzahl „{kpi.id}“ gibt es schon"))
         seen.add(kpi.id)
+    register = metadata.get("datenwuensche")
+    problems += [
+        ConfigProblem(
+            "metadata/datenwuensche.yaml", f"wishes.{index}.dataset", f"Datensatz „{wish.dataset}“ gibt es nicht"
+        )
+        for index, wish in enumerate(register.wishes if register else [])
+        if wish.dataset and wish.dataset not in all_ids
+    ]
     return problems
 
 

@@ -73,6 +73,8 @@ class PortalDir:
         self.root = root
         shutil.copytree(REPO / "metadata", root / "metadata")
         (root / "metadata" / "kpis.yaml").write_text("[]\n")
+        # The demo register links wishes to demo datasets a test portal may not have.
+        (root / "metadata" / "datenwuensche.yaml").write_text("wishes: []\n")
         (root / "datasets").mkdir()
 
     @property

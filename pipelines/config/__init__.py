@@ -12,6 +12,7 @@ from pipelines.config.dataset import DatasetConfig
 from pipelines.config.peers import PeerRegister
 from pipelines.config.portal import AccessibilityResults, Kpi, Licence, PortalConfig, Publisher, Site, Themes
 from pipelines.config.services import ServiceRegister
+from pipelines.config.wishes import WishRegister
 
 __all__ = ["DatasetConfig", "PortalConfig", "EXTRA_METADATA", "REQUIRED_METADATA", "OPTIONAL_METADATA"]
 
@@ -31,4 +32,5 @@ EXTRA_METADATA: dict[str, type[BaseModel]] = {
     "services": ServiceRegister,
     "peers": PeerRegister,
     "accessibility_results": AccessibilityResults,
+    "datenwuensche": WishRegister,
 }

@@ -14,11 +14,13 @@ from pipelines.kinds import (
     json_records,
     oparl,
     peers,
+    portal_usage,
     register,
     service_records,
     shapefile,
     tabular,
     wfs,
+    wish_register,
     xplan,
 )
 from pipelines.kinds.contract import SourceKind
@@ -31,6 +33,8 @@ KINDS: dict[str, SourceKind] = {
     "json": json_records,
     "service-records": service_records,
     "register": register,
+    "portal-usage": portal_usage,
+    "wish-register": wish_register,
     "oparl": oparl,
     "peers": peers,
     "geojson": geojson,

@@ -7,17 +7,17 @@ time, so a kind cannot leave a member out and have the loader or the build guess
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
 from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem
-from pipelines.output import ResourceOutput
+from pipelines.output import ResourceOutput, write_resource
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,15 @@ def single_table(
     if resource:
         return [DeclaredTable(resource, "source.resource", columns)]
     return [DeclaredTable(dataset.table_name(), FOLDER_NAME, columns)]
+
+
+def write_fixed_table(
+    dataset: DatasetConfig, ctx: RunContext, schema: dict, rows: Iterable[Mapping], **meta: Any
+) -> list[ResourceOutput]:
+    """`run`'s result for a kind that writes one table of a fixed schema (the registers, usage),
+    named and described after the dataset; `meta` as for `pipelines.output.write_resource`."""
+    named = {"title": dataset.title, "description": dataset.description}
+    return [write_resource(ctx.out_dir, dataset.table_name(), schema, rows, **named, **meta)]
 
 
 def local_unless_url(dataset: DatasetConfig, /) -> bool:

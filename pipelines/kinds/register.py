@@ -20,8 +20,8 @@ from pipelines.config.dataset import DatasetConfig
 from pipelines.config.services import ServiceRegister
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
-from pipelines.kinds.contract import DeclaredTable, schema_columns, single_table
-from pipelines.output import ResourceOutput, write_resource
+from pipelines.kinds.contract import DeclaredTable, schema_columns, single_table, write_fixed_table
+from pipelines.output import ResourceOutput
 
 NEEDS_SCHEMA = False
 PUBLIC_DATA: dict[str, list[str]] = {}  # nothing personal is public by nature here
@@ -198,14 +198,4 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
                 )
             ],
         )
-    return [
-        write_resource(
-            ctx.out_dir,
-            dataset.table_name(),
-            SCHEMA,
-            rows(register),
-            title=dataset.title,
-            description=dataset.description,
-            facets=["reifegrad", "zustaendig"],
-        )
-    ]
+    return write_fixed_table(dataset, ctx, SCHEMA, rows(register), facets=["reifegrad", "zustaendig"])

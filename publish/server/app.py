@@ -23,6 +23,7 @@ from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
 from contracts.build_folder import SITE_DIR
+from contracts.serve_state import build_state_dir, usage_store, wish_store
 from publish.build_folder import BuildFolder
 from publish.csv_safety import neutralising_send
 from publish.datasette import plugin as datasette_portal
@@ -30,7 +31,7 @@ from publish.datasette import sql_limits
 from publish.datasette.inspect_data import read_inspect_data
 from publish.datasette.response_cache import ResponseCache
 from publish.dcat.write import register_media_types
-from publish.server import access_log, search_route, served_address
+from publish.server import access_log, search_route, served_address, usage, wish_route
 from publish.server.cors import cors_send
 from publish.server.http_protocol import raise_file_limit, uvicorn_settings
 from publish.server.query_gate import DEFAULT_SLOTS, QueryGate, gate_from_environment
@@ -77,6 +78,7 @@ class _Release:
     active: int = 0  # requests running on this release
     retired: bool = False  # a newer release is being served
     address_swap: tuple[bytes, bytes] | None = None  # see publish/server/served_address.py
+    usage_catalogue: usage.Catalogue | None = None  # the datasets usage is counted by
 
     def close_when_idle(self) -> None:
         """Free the Datasette instance of a replaced release once its last request finished:
@@ -116,6 +118,12 @@ class PortalApp:
         self.address = address
         # Outlives releases: a swap must not hand every client a fresh allowance.
         self.query_gate = gate_from_environment(os.environ)
+        # Outlives releases too: counts of a request on the old release land in the same store.
+        self.usage = usage.UsageCounter(
+            usage_store(build_state_dir(self.out.absolute())),
+            float(os.environ.get(usage.FLUSH_SECONDS_ENV) or usage.DEFAULT_FLUSH_SECONDS),
+        )
+        self.wishes = wish_route.WishDesk.from_environment(wish_store(build_state_dir(self.out.absolute())), os.environ)
         self._lock = threading.Lock()
         self._release: _Release | None = None
 
@@ -164,6 +172,7 @@ class PortalApp:
             origin=_origin(public_base),
             policy=content_security_policy((site.get("map") or {}).get("tile_url")),
             address_swap=served_address.replacement(configured_base, self.address),
+            usage_catalogue=usage.Catalogue.of(build.packages, build.datasette_path),
         )
 
     async def __call__(self, scope, receive, send):
@@ -171,8 +180,10 @@ class PortalApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 access_log.install()  # only shortened client addresses in the log (see /datenschutz/)
+                self.usage.start()
                 await send({"type": "lifespan.startup.complete"})
             message = await receive()
+            self.usage.stop()  # the counts since the last flush, before the process ends
             await send({"type": "lifespan.shutdown.complete"})
             return
         send = cors_send(send)
@@ -184,6 +195,8 @@ class PortalApp:
             return
         scope = _with_origin(scope, release.origin)
         send = with_security_headers(send, release.policy)
+        status = [0]
+        send = _recording_status(send, status)
         path = scope.get("path", "/")
         prefix = release.prefix
         release.active += 1  # one event loop: no lock needed between requests
@@ -208,6 +221,10 @@ class PortalApp:
                     return
                 await cached(scope, receive, send)
                 return
+            if wish_route.handles(scope):
+                scheme, host = release.origin
+                await self.wishes.answer(release.root, f"{scheme}://{host.decode('ascii')}", scope, receive, send)
+                return
             if search_route.handles(scope):
                 await search_route.answer(release.root, scope, receive, send)
                 return
@@ -217,6 +234,17 @@ class PortalApp:
         finally:
             release.active -= 1
             release.close_when_idle()
+            if release.usage_catalogue is not None:
+                self.usage.count(scope, status[0], release.usage_catalogue)
+
+
+def _recording_status(send, status: list[int]):
+    async def send_recording(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            status[0] = message["status"]
+        await send(message)
+
+    return send_recording
 
 
 def _origin(url: str) -> tuple[str, bytes]:

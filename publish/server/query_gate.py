@@ -19,10 +19,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
+
+from publish.server.token_bucket import TokenBuckets
 
 
 class GateRefused(Exception):
@@ -60,7 +61,7 @@ class QueryGate:
     _running: int = 0
     _active: dict[str, int] = field(default_factory=dict)
     _waiting: OrderedDict = field(default_factory=OrderedDict)  # client -> deque of futures, in turn order
-    _tokens: dict[str, tuple[float, float]] = field(default_factory=dict)  # client -> (tokens, at)
+    _buckets: TokenBuckets | None = None
 
     @staticmethod
     def applies_to(scope: dict) -> bool:
@@ -109,15 +110,11 @@ class QueryGate:
             raise GateRefused(QUEUE_FULL, 503, 5) from None
 
     def _take_token(self, client: str) -> None:
-        now = time.monotonic()
-        tokens, at = self._tokens.get(client, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - at) * self.per_minute / 60)
-        if tokens < 1:
-            self._tokens[client] = (tokens, now)
-            raise GateRefused(RATE_LIMITED, 429, int((1 - tokens) * 60 / self.per_minute) + 1)
-        self._tokens[client] = (tokens - 1, now)
-        if len(self._tokens) > 10_000:  # forget clients whose bucket has long been full again
-            self._tokens = {c: v for c, v in self._tokens.items() if now - v[1] < 60 * self.burst / self.per_minute}
+        if self._buckets is None:
+            self._buckets = TokenBuckets(self.burst, self.per_minute)
+        wait = self._buckets.take(client)
+        if wait is not None:
+            raise GateRefused(RATE_LIMITED, 429, wait)
 
     def _start(self, client: str) -> None:
         self._running += 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from contracts.build_folder import SITE_DIR
 from publish.build_folder import BuildFolder
-from publish.site import catalogue, comparison, core, council, dashboard, legal, planning, search
+from publish.site import catalogue, comparison, core, council, dashboard, legal, planning, search, wishes
 from publish.site.context import SiteContext, templates_dir
 
 # Sections render in order; later sections may link to pages of earlier ones.
@@ -19,6 +19,7 @@ SECTIONS = [
     dashboard,
     comparison,
     catalogue,
+    wishes,
     search,
 ]  # search indexes the pages before it
 

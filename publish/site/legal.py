@@ -2,7 +2,8 @@
 Datenschutzerklärung (GDPR Art. 13) and Erklärung zur Barrierefreiheit (BITV NRW).
 
 Their facts come from `metadata/publisher.yaml` (`legal`, required by validation), what the
-server logs from publish.server.access_log, the third parties from the site configuration, and the
+server logs from publish.server.access_log, what it counts from publish.server.usage, the third
+parties from the site configuration, and the
 conformity status from the browser suite's results (`metadata/accessibility_results.yaml`):
 so the pages say what is true for this portal, not a template's promises.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from publish.server.access_log import LOGGED_FIELDS, NOT_LOGGED
+from publish.server.usage import BOT_WORDS, COUNTED, NOT_COUNTED
 from publish.site.context import SiteContext
 
 # The three statuses the EU model statement (Implementing Decision (EU) 2018/1523) allows.
@@ -27,6 +29,12 @@ def render(site: SiteContext) -> None:
         legal=legal,
         logged=LOGGED_FIELDS,
         not_logged=NOT_LOGGED,
+        counted=COUNTED,
+        not_counted=NOT_COUNTED,
+        bot_words=BOT_WORDS,
+        usage_dataset=next(
+            (p for p in site.packages if (p["kommune"].get("source") or {}).get("kind") == "portal-usage"), None
+        ),
         third_parties=third_parties(site.portal["site"]),
     )
     site.write_page(
