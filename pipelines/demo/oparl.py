@@ -409,6 +409,27 @@ class Generator(PeopleAndBody):
                     self._before_closing_items(meeting)
         self.random = main_random
 
+    def record_attendance(self) -> None:
+        """Who took part in each held meeting (OParl `participant`): the members of the body on
+        that day, about nine in ten of them; own random numbers, so nothing generated before changes."""
+        attendance = random.Random(20261)
+        for meeting in self.meetings:
+            if meeting["cancelled"] or meeting["_start"] >= RECORDED:
+                continue
+            day = meeting["_start"].date().isoformat()
+            organization = meeting["organization"][0]
+            members = [
+                person["id"]
+                for person in self.persons
+                if any(
+                    m["organization"] == organization
+                    and m["startDate"] <= day
+                    and (not m.get("endDate") or m["endDate"] >= day)
+                    for m in person["membership"]
+                )
+            ]
+            meeting["participant"] = [person for person in members if attendance.random() < 0.9]
+
     def _meetings_by_id(self) -> dict[str, dict]:
         return {meeting["id"]: meeting for meeting in self.meetings}
 
@@ -437,6 +458,7 @@ class Generator(PeopleAndBody):
         self.build_papers()
         self.finish_meetings()
         self.build_place_papers()
+        self.record_attendance()
         for meeting in self.meetings:
             del meeting["_start"]
             if not meeting["auxiliaryFile"]:

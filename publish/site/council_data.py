@@ -261,7 +261,29 @@ def person_page(db: sqlite3.Connection, person_id: str, now_iso: str) -> dict[st
         json.dumps(sorted(bodies_now)),
         NEXT_MEETINGS_PER_COMMITTEE,
     )
-    return {"person": person, "current": current, "former": former, "next_meetings": upcoming}
+    attendance_reported, attended = _attended(db, person_id)
+    return {
+        "person": person,
+        "current": current,
+        "former": former,
+        "next_meetings": upcoming,
+        "attendance_reported": attendance_reported,
+        "attended": attended,
+    }
+
+
+def _attended(db: sqlite3.Connection, person_id: str) -> tuple[bool, list[dict[str, Any]]]:
+    """(whether the council system reports attendance at all, the meetings the person attended,
+    newest first). Without reports a page must not suggest that the person missed meetings."""
+    exists = _one(db, "select 1 as found from sqlite_master where name = 'oparl_meeting_participant'")
+    if not exists or not _one(db, "select 1 as found from oparl_meeting_participant limit 1"):
+        return False, []
+    return True, _all(
+        db,
+        f"select {MEETING_COLUMNS} {MEETING_JOINS} join oparl_meeting_participant t on t.meeting = m.id "
+        "where t.person = ? order by m.start desc",
+        person_id,
+    )
 
 
 def papers(db: sqlite3.Connection) -> list[dict[str, Any]]:

@@ -54,6 +54,19 @@ def test_person_page_lists_past_memberships_and_next_meetings(demo_build):
     assert len(later["former"]) == len(page["former"]) + len(ended)
 
 
+def test_attendance_is_shown_as_the_council_system_reports_it(demo_build):
+    db = open_readonly(demo_build / "portal.db")
+    participants = json.loads((SAMPLE / "meetings.json").read_text(encoding="utf-8"))
+    reported = {(m["id"], person) for m in participants for person in m.get("participant", [])}
+    assert reported
+    person = next(iter(reported))[1]
+    page = council_data.person_page(db, person, NOW)
+    assert page["attendance_reported"]
+    assert {m["id"] for m in page["attended"]} == {meeting for meeting, who in reported if who == person}
+    html = (demo_build / "site" / council_data.page_paths(db)[person] / "index.html").read_text(encoding="utf-8")
+    assert "Laut Ratsinformationssystem hat" in html
+
+
 def test_no_private_contact_data_on_person_and_committee_pages(demo_build):
     private = persons_with_private_contacts()
     assert private, "the demo must exercise the privacy filter"
