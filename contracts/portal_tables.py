@@ -19,9 +19,11 @@ DERIVED_SUFFIXES = ("_fts", "_rtree")
 
 BOUNDARY_TABLE = "stadtgrenze"  # the frame of the planning map
 PERMITS_TABLE = "baugenehmigungen"  # building-permit statistics on the planning pages
+STREETS_TABLE = "strassen"  # the street register: council business is matched to its streets
 # The columns the site reads from each table it finds by name.
 SITE_TABLES: dict[str, tuple[str, ...]] = {
     BOUNDARY_TABLE: ("geometrie", "name"),
+    STREETS_TABLE: ("id", "name", "ortsteil", "geometrie"),
     PERMITS_TABLE: (
         "jahr",
         "gebaeudeart",

@@ -25,6 +25,7 @@ from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree, rtree_name
+from publish.places import LINKS_TABLE
 
 SQLITE_TYPES = {
     "string": str,
@@ -93,14 +94,18 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
         if resource["name"] not in unchanged
     ]
     with db.atomic():
-        for name in [resource["name"] for _, resource in reversed(changed)] + [PORTAL_DATASETS_TABLE]:
+        for name in [resource["name"] for _, resource in reversed(changed)] + [PORTAL_DATASETS_TABLE, LINKS_TABLE]:
             # Dropping a table drops its indexes and its rows in sqlite_stat1; its virtual
             # tables (full text, R*Tree) go with their shadow tables.
             for derived in (f"{name}_fts", rtree_name(name), name):
                 db.conn.execute(f"DROP TABLE IF EXISTS [{derived}]")
             db.conn.execute(f"DELETE FROM [{FACET_COUNTS_TABLE}] WHERE table_name = ?", [name])
     _load_tables(db, build, changed)
-    for name in [resource["name"] for _, resource in changed] + [PORTAL_DATASETS_TABLE, FACET_COUNTS_TABLE]:
+    for name in [resource["name"] for _, resource in changed] + [
+        PORTAL_DATASETS_TABLE,
+        FACET_COUNTS_TABLE,
+        LINKS_TABLE,
+    ]:
         for table in [name, *_shadow_tables(db, name)]:
             db.conn.execute(f"ANALYZE [{table}]")
     db.close()
@@ -120,6 +125,13 @@ def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[
             create_rtree(db, resource)
             store_facet_counts(db, resource)
     _write_portal_datasets(db, build)
+    # Imported here: the matcher shares the plan references of the site, whose package reads
+    # portal.db through this module.
+    from publish.places.links import write_place_links
+    from publish.site.planning_data import plan_tables
+
+    # Council business by place reads several datasets' tables, so it is written anew each time.
+    write_place_links(db, [table["table"] for table in plan_tables(build.packages)])
     db.conn.execute("PRAGMA journal_mode=DELETE")
 
 

@@ -32,6 +32,7 @@ from pipelines.demo.oparl_content import (
     FACTIONS,
     LICENSE,
     NON_PUBLIC_ITEMS,
+    PLACE_PAPERS,
     PLAN_PAPERS,
     RECORDED,
     SCHEMA,
@@ -389,6 +390,61 @@ class Generator(PeopleAndBody):
         if non_public:
             raise RuntimeError("not every non-public demo item found a meeting; change the seed")
 
+    def build_place_papers(self) -> None:
+        """Papers about streets and districts, added after the agendas are framed and with their
+        own random numbers, so every object generated before keeps its id and content."""
+        main_random, self.random = self.random, random.Random(20260)
+        for year, month, path, title, paper_type, text, faction in PLACE_PAPERS:
+            before = {short: len(meeting["agendaItem"]) for short, meeting in self._meetings_by_id().items()}
+            self.add_paper(
+                title,
+                paper_type,
+                dt.datetime(year, month, 2, 10, 0, tzinfo=BERLIN),
+                path,
+                text,
+                originator=self.by_short[faction] if faction else None,
+            )
+            for meeting_id, meeting in self._meetings_by_id().items():
+                if len(meeting["agendaItem"]) > before[meeting_id]:
+                    self._before_closing_items(meeting)
+        self.random = main_random
+
+    def record_attendance(self) -> None:
+        """Who took part in each held meeting (OParl `participant`): the members of the body on
+        that day, about nine in ten of them; own random numbers, so nothing generated before changes."""
+        attendance = random.Random(20261)
+        for meeting in self.meetings:
+            if meeting["cancelled"] or meeting["_start"] >= RECORDED:
+                continue
+            day = meeting["_start"].date().isoformat()
+            organization = meeting["organization"][0]
+            members = [
+                person["id"]
+                for person in self.persons
+                if any(
+                    m["organization"] == organization
+                    and m["startDate"] <= day
+                    and (not m.get("endDate") or m["endDate"] >= day)
+                    for m in person["membership"]
+                )
+            ]
+            meeting["participant"] = [person for person in members if attendance.random() < 0.9]
+
+    def _meetings_by_id(self) -> dict[str, dict]:
+        return {meeting["id"]: meeting for meeting in self.meetings}
+
+    @staticmethod
+    def _before_closing_items(meeting: dict) -> None:
+        """Move the item just appended in front of the closing items (reports, questions,
+        the non-public part) and number the agenda again."""
+        items = meeting["agendaItem"]
+        added = items.pop()
+        closing = next(index for index, item in enumerate(items) if item["name"] == "Mitteilungen der Verwaltung")
+        items.insert(closing, added)
+        for order, item in enumerate(items):
+            item["order"] = order
+            item["number"] = str(order + 1)
+
     def frame_item(self, meeting: dict, name: str, result: str | None, public: bool = True) -> dict:
         item = {"id": self.new_id("agendaitem"), "type": SCHEMA + "AgendaItem", "name": name, "public": public}
         if result:
@@ -401,6 +457,8 @@ class Generator(PeopleAndBody):
         self.build_meetings()
         self.build_papers()
         self.finish_meetings()
+        self.build_place_papers()
+        self.record_attendance()
         for meeting in self.meetings:
             del meeting["_start"]
             if not meeting["auxiliaryFile"]:

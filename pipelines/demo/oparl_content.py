@@ -298,3 +298,127 @@ PRIVATE_CONTACTS = [  # (person index, phone, e-mail, street, postal code)
     (23, "02389 555-0166", "meisenhof@t-online.example", "Meisenhof 9"),
     (31, "0160 5550111", "stieglitz.privat@mail.example", "Stieglitzpfad 4"),
 ]
+
+# Papers about places of the demo street register (pipelines/demo/streets.py), spelled as
+# councils write them: "Str." and "Straße", "Strasse", house numbers and ranges, districts. Titles
+# never name a plan's street in full ("Bahnhofstraße"): the plan table's promise is that only the
+# plans it lists are mentioned (tests/pipelines/oparl/test_tables.py); texts may.
+# (year, month, committee path, title, paper type, text, faction short name or None)
+PLACE_PAPERS = [
+    (
+        2025,
+        4,
+        ["AKU", "RAT"],
+        "Anfrage der SPD-Fraktion: Verkehrssicherheit auf dem Schulweg",
+        "Anfrage",
+        "Vor dem Haus Bahnhofstr. 12 kam es wiederholt zu gefährlichen Situationen für Kinder auf dem Schulweg. "
+        "Wie bewertet die Verwaltung eine Querungshilfe auf Höhe der Einmündung Südring?",
+        "SPD",
+    ),
+    (
+        2025,
+        10,
+        ["AKU", "HFA", "RAT"],
+        "Ausbau der Kamener Straße zwischen Südring und Lippestraße",
+        "Beschlussvorlage",
+        "Die Kamener Strasse wird im Abschnitt Kamener Straße 14 bis 48 erneuert; Gehwege und Radweg "
+        "werden verbreitert. Die Anlieger werden nach dem KAG nicht beteiligt.",
+        None,
+    ),
+    (
+        2026,
+        3,
+        ["ABS"],
+        "Sanierung des Gehwegs Stockumer Str. 40–44",
+        "Mitteilungsvorlage",
+        "Der Kommunalbetrieb saniert im Sommer den Gehweg vor den Häusern Stockumer Str. 40–44 in Werne.",
+        None,
+    ),
+    (
+        2026,
+        5,
+        ["AKU", "RAT"],
+        "Kreisverkehr Konrad-Adenauer-Str. / Bahnhofstr. – Vorplanung",
+        "Beschlussvorlage",
+        "Die Kreuzung Konrad-Adenauer-Straße / Bahnhofstrasse wird zu einem Kreisverkehr umgebaut. "
+        "Die Vorplanung liegt der Vorlage bei.",
+        None,
+    ),
+    (
+        2025,
+        6,
+        ["ADO"],
+        "Parken in der Steinstraße und am Markt",
+        "Mitteilungsvorlage",
+        "Die Verwaltung berichtet über die Kontrollen des ruhenden Verkehrs in der Steinstraße 3 bis 9 "
+        "und vor dem Haus Markt 1.",
+        None,
+    ),
+    (
+        2026,
+        1,
+        ["ASP", "RAT"],
+        "Barrierefreier Umbau der Bushaltestelle Holthausener Dorfstraße",
+        "Beschlussvorlage",
+        "Die Haltestelle an der Holthausener Dorfstr. 7 im Ortsteil Holthausen wird barrierefrei umgebaut.",
+        None,
+    ),
+    (
+        2026,
+        4,
+        ["ASK", "RAT"],
+        "Antrag der Fraktion Bündnis 90/Die Grünen: Spielplatz Am Hagen erneuern",
+        "Antrag",
+        "Die Spielgeräte auf dem Spielplatz Am Hagen in Werne-Nord sind in die Jahre gekommen und sollen "
+        "erneuert werden.",
+        "GRÜNE",
+    ),
+    (
+        2025,
+        11,
+        ["AKU", "RAT"],
+        "Verkehrsberuhigung Penningrode im Ortsteil Evenkamp",
+        "Beschlussvorlage",
+        "Zwischen Penningrode 2 und Penningrode 30 wird eine Tempo-30-Zone eingerichtet; "
+        "der Evenkamper Weg bleibt Vorfahrtstraße.",
+        None,
+    ),
+    (
+        2026,
+        9,
+        ["AKU", "RAT"],
+        "Antrag der CDU-Fraktion: Querungshilfe an der Horster Straße",
+        "Antrag",
+        "An der Horster Str. (Höhe Nr. 55) fehlt eine sichere Querung zum Süggelweg und zur Süggelstraße.",
+        "CDU",
+    ),
+    (
+        2026,
+        8,
+        ["ASF"],
+        "Quartierszentrum an der Münsterstraße: Sachstand",
+        "Mitteilungsvorlage",
+        "Das Quartierszentrum in der Münsterstrasse 21a in Werne-Nord öffnet im Herbst; die Räume der "
+        "Schützenstraße 4 werden aufgegeben.",
+        None,
+    ),
+    (
+        2026,
+        10,
+        ["ASP", "RAT"],
+        "Erschließung des Wohngebiets Im Ostfeld in Stockum",
+        "Beschlussvorlage",
+        "Die Straße Im Ostfeld wird endgültig hergestellt; Anliegerversammlung am 12.11.2026 im Ortsteil Stockum.",
+        None,
+    ),
+    (
+        2026,
+        6,
+        ["ABS"],
+        "Winterdienst: Räumpläne für Langern und Horst",
+        "Mitteilungsvorlage",
+        "Die Räumpläne für die Ortsteile Langern und Horst werden angepasst; die Langerner Straße und der "
+        "Horster Feldweg werden vorrangig geräumt.",
+        None,
+    ),
+]

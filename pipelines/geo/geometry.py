@@ -23,6 +23,8 @@ from shapely.geometry.base import BaseGeometry
 from pipelines.geo.problems import FeatureProblem
 
 POLYGONAL = ("Polygon", "MultiPolygon")
+# Tables of declared columns may hold streets and addresses too; plans are always areas.
+ANY_SIMPLE_FEATURE = (*POLYGONAL, "LineString", "MultiLineString", "Point", "MultiPoint")
 
 # GEOS validity reasons (shapely.is_valid_reason) in plain German.
 _REASONS_DE = {

@@ -89,9 +89,17 @@ def build_rows(
     # Imported here: pyproj and shapely are needed only when a geodata source is read.
     from pipelines.geo.crs import UnknownCrs
     from pipelines.geo.features import geometry_columns, prepare_features
+    from pipelines.geo.geometry import ANY_SIMPLE_FEATURE, POLYGONAL
 
     try:
-        prepared = prepare_features(document, settings.crs, repair, settings.id_property, settings.area_margin_degrees)
+        prepared = prepare_features(
+            document,
+            settings.crs,
+            repair,
+            settings.id_property,
+            settings.area_margin_degrees,
+            POLYGONAL if settings.plans else ANY_SIMPLE_FEATURE,
+        )
     except UnknownCrs as error:
         raise DatasetFailed(
             f"{source}: Koordinatensystem unbekannt",

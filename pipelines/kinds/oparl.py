@@ -50,10 +50,12 @@ NEEDS_SCHEMA = False  # the kind brings its own Table Schemas (pipelines/oparl/t
 # papers, and the regional key (12 digits, which look like a phone number). Private details never
 # get this far (pipelines/oparl/privacy.py). A dataset's own `privacy.allow_kinds` adds to this.
 PUBLIC_DATA = {
-    "name": ["Name"],
+    "name": ["Name", "Straßenadresse"],  # "Sanierung des Gehwegs Stockumer Str. 40–44"
     "street_address": ["Straßenadresse"],
     "description": ["Straßenadresse"],
     "search_text": ["Straßenadresse"],
+    "resolution_text": ["Straßenadresse"],
+    "text": ["Straßenadresse"],  # the text of public documents
     "rgs": ["Telefonnummer"],
 }
 inputs = no_inputs

@@ -140,6 +140,18 @@ SCHEMAS: dict[str, tuple[str, str, dict[str, Any]]] = {
             {"person": "oparl_person", "organization": "oparl_organization", "on_behalf_of": "oparl_organization"},
         ),
     ),
+    "oparl_meeting_participant": (
+        "Teilnahmen an Sitzungen",
+        "Wer an einer Sitzung teilgenommen hat, soweit das Ratsinformationssystem es meldet (OParl participant).",
+        _schema(
+            [
+                _field("id", "string", "Kennung", "Sitzung und Person (OParl-IDs, durch Leerzeichen getrennt)", True),
+                _field("meeting", "string", "Sitzung", "Sitzung"),
+                _field("person", "string", "Person", "Teilnehmende Person"),
+            ],
+            {"meeting": "oparl_meeting", "person": "oparl_person"},
+        ),
+    ),
     "oparl_location": (
         "Orte",
         "Sitzungsorte und Orte, auf die sich Vorlagen beziehen (keine Privatadressen).",
@@ -316,5 +328,6 @@ INDEXES = {
     "oparl_consultation": [["paper"], ["meeting"], ["organization"]],
     "oparl_file": [["paper"], ["meeting"], ["agenda_item"]],
     "oparl_membership": [["person"], ["organization"]],
+    "oparl_meeting_participant": [["meeting"], ["person"]],
     "oparl_paper": [["date"]],
 }

@@ -206,6 +206,11 @@ def build_tables(store: ObjectStore, today: dt.date | None = None, warnings: lis
                 "modified": mt.get("modified"),
             }
         )
+        for participant in dict.fromkeys(mt.get("participant") or []):
+            if (attended := person(participant)) is not None:
+                rows["oparl_meeting_participant"].append(
+                    {"id": f"{mt['id']} {attended}", "meeting": mt["id"], "person": attended}
+                )
     for pp in sorted(store.of_type("Paper"), key=lambda p: (p.get("date") or "", p["id"])):
         main_text = (files.get(pp.get("mainFile", "")) or {}).get("text")
         rows["oparl_paper"].append(

@@ -7,7 +7,18 @@ from pathlib import Path
 
 from contracts.build_folder import SITE_DIR
 from publish.build_folder import BuildFolder
-from publish.site import catalogue, comparison, core, council, dashboard, legal, planning, search, wishes
+from publish.site import (
+    catalogue,
+    comparison,
+    core,
+    council,
+    council_places,
+    dashboard,
+    legal,
+    planning,
+    search,
+    wishes,
+)
 from publish.site.context import SiteContext, templates_dir
 
 # Sections render in order; later sections may link to pages of earlier ones.
@@ -16,6 +27,7 @@ SECTIONS = [
     legal,
     council,
     planning,
+    council_places,
     dashboard,
     comparison,
     catalogue,

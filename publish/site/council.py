@@ -1,4 +1,4 @@
-"""The council section of the site (`/rat/`): overview, meetings, papers, committees, search,
+"""The council section of the site (`/rat/`): overview, meetings, papers, committees, people, search,
 an iCalendar feed of upcoming meetings (all and per committee) and an Atom feed of new papers.
 
 Reads only the `oparl_*` tables of portal.db; renders nothing when no council dataset is
@@ -98,8 +98,14 @@ def _render(site: SiteContext, package: dict | None) -> None:
         site.write_page(
             paths[organization["id"]],
             "council/committee.html",
-            **council_data.committee_page(db, organization["id"]),
+            **council_data.committee_page(db, organization["id"], now_iso),
             **common,
+        )
+    persons = council_data.persons(db)
+    site.write_page(f"{council_data.SECTION}/personen", "council/persons.html", persons=persons, **common)
+    for person in persons:
+        site.write_page(
+            paths[person["id"]], "council/person.html", **council_data.person_page(db, person["id"], now_iso), **common
         )
     _feeds(site, meetings, papers, committees, paths, now)
 

@@ -8,6 +8,7 @@ derived from OParl ids (`slug`) so they stay the same from build to build.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from typing import Any
@@ -17,7 +18,13 @@ from contracts.german import german_date
 from contracts.german_folding import german_sort_key
 
 SECTION = "rat"
-FOLDERS = {"oparl_meeting": "sitzungen", "oparl_paper": "vorlagen", "oparl_organization": "gremien"}
+NEXT_MEETINGS_PER_COMMITTEE = 5
+FOLDERS = {
+    "oparl_meeting": "sitzungen",
+    "oparl_paper": "vorlagen",
+    "oparl_organization": "gremien",
+    "oparl_person": "personen",
+}
 
 
 def slug(oparl_id: str) -> str:
@@ -178,8 +185,9 @@ def _role_rank(role: str | None) -> int:
     return 0 if role.startswith("vorsitz") else 1 if role.startswith("stellv") else 2
 
 
-def committee_page(db: sqlite3.Connection, organization_id: str) -> dict[str, Any]:
-    """One committee or faction with its current members (role, faction) and its meetings."""
+def committee_page(db: sqlite3.Connection, organization_id: str, now_iso: str = "") -> dict[str, Any]:
+    """One committee or faction with its current and former members (role, faction), its meetings
+    and the next of them (after `now_iso`, local time as stored)."""
     organization = _one(db, "select * from oparl_organization where id = ?", organization_id)
     members = _all(
         db,
@@ -191,7 +199,91 @@ def committee_page(db: sqlite3.Connection, organization_id: str) -> dict[str, An
         organization_id,
     )
     members.sort(key=lambda m: (_role_rank(m["role"]), german_sort_key(m["family_name"]), german_sort_key(m["name"])))
-    return {"organization": organization, "members": members, "meetings": meetings(db, organization_id)}
+    former = _all(
+        db,
+        """
+        select p.id, p.name, p.family_name, ms.role, ms.start_date, ms.end_date
+        from oparl_membership ms join oparl_person p on p.id = ms.person
+        where ms.organization = ? and ms.end_date < date('now')
+          and ms.person not in (select person from oparl_membership where organization = ?
+                                and (end_date is null or end_date >= date('now')))
+        order by ms.end_date desc, p.family_name""",
+        organization_id,
+        organization_id,
+    )
+    held = meetings(db, organization_id)
+    upcoming = [m for m in held if m["start"] and m["start"] >= now_iso and not m["cancelled"]]
+    return {
+        "organization": organization,
+        "members": members,
+        "former_members": former,
+        "meetings": held,
+        "next_meetings": upcoming[:NEXT_MEETINGS_PER_COMMITTEE],
+    }
+
+
+# What a person's page shows of the person: public by office (OParl Person), never contact data.
+PERSON_COLUMNS = "id, name, family_name, given_name, title, form_of_address, affix, faction, web"
+
+
+def persons(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Everyone with a membership in a body of the council, in phone-book order."""
+    found = _all(
+        db,
+        f"select {PERSON_COLUMNS} from oparl_person where id in (select person from oparl_membership)",
+    )
+    return sorted(found, key=lambda p: (german_sort_key(p["family_name"] or p["name"]), german_sort_key(p["name"])))
+
+
+def person_page(db: sqlite3.Connection, person_id: str, now_iso: str) -> dict[str, Any]:
+    """One person: name, faction, every membership with its time (current first), the committees
+    they sit on now and those bodies' next meetings."""
+    person = _one(db, f"select {PERSON_COLUMNS} from oparl_person where id = ?", person_id)
+    memberships = _all(
+        db,
+        """
+        select ms.organization, o.name as organization_name, o.organization_type, o.classification,
+               ms.role, ms.voting_right, ms.start_date, ms.end_date, ms.on_behalf_of, b.name as on_behalf_of_name
+        from oparl_membership ms left join oparl_organization o on o.id = ms.organization
+        left join oparl_organization b on b.id = ms.on_behalf_of
+        where ms.person = ? order by ms.end_date is not null, ms.end_date desc, ms.start_date desc""",
+        person_id,
+    )
+    today = now_iso[:10]
+    current = [m for m in memberships if not m["end_date"] or m["end_date"] >= today]
+    former = [m for m in memberships if m["end_date"] and m["end_date"] < today]
+    bodies_now = {m["organization"] for m in current if m["organization_type"] != "Fraktion"}
+    upcoming = _all(
+        db,
+        f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.start >= ? and coalesce(m.cancelled, 0) = 0 "
+        f"and m.organization in (select value from json_each(?)) order by m.start limit ?",
+        now_iso,
+        json.dumps(sorted(bodies_now)),
+        NEXT_MEETINGS_PER_COMMITTEE,
+    )
+    attendance_reported, attended = _attended(db, person_id)
+    return {
+        "person": person,
+        "current": current,
+        "former": former,
+        "next_meetings": upcoming,
+        "attendance_reported": attendance_reported,
+        "attended": attended,
+    }
+
+
+def _attended(db: sqlite3.Connection, person_id: str) -> tuple[bool, list[dict[str, Any]]]:
+    """(whether the council system reports attendance at all, the meetings the person attended,
+    newest first). Without reports a page must not suggest that the person missed meetings."""
+    exists = _one(db, "select 1 as found from sqlite_master where name = 'oparl_meeting_participant'")
+    if not exists or not _one(db, "select 1 as found from oparl_meeting_participant limit 1"):
+        return False, []
+    return True, _all(
+        db,
+        f"select {MEETING_COLUMNS} {MEETING_JOINS} join oparl_meeting_participant t on t.meeting = m.id "
+        "where t.person = ? order by m.start desc",
+        person_id,
+    )
 
 
 def papers(db: sqlite3.Connection) -> list[dict[str, Any]]:

@@ -183,7 +183,14 @@ PAGE_TYPES: list[PageType] = [
     PageType("rat-vorlagen", "/rat/vorlagen/", max_kilobytes=400),
     PageType("rat-vorlage", _first_page_under("rat/vorlagen")),
     PageType("rat-gremium", _first_page_under("rat/gremien")),
+    PageType("rat-personen", "/rat/personen/"),
+    PageType("rat-person", _first_page_under("rat/personen")),
     PageType("rat-suche", "/rat/suche/"),
+    PageType("rat-karte", "/rat/karte/"),
+    PageType("rat-strassen", "/rat/karte/strassen/"),
+    PageType("rat-strasse", "/rat/karte/strassen/bahnhofstrasse/"),
+    PageType("rat-ortsteil", _first_page_under("rat/karte/ortsteile")),
+    PageType("rat-strasse-gesucht", "/rat/karte/strasse/?q=Bahnhofstr.%2012"),  # answered by the server
     PageType("suche", "/suche/"),
     PageType("suche-ergebnisse", "/suche/?q=Stra%C3%9Fe"),  # answered by the server, also without JavaScript
     PageType("bauen-und-planen", "/bauen-und-planen/", max_kilobytes=400),

@@ -1,4 +1,5 @@
-/* Maps of development plans, drawn with the self-hosted Leaflet.
+/* Maps of development plans and of council business by place ("Rat vor Ort"), drawn with the
+ * self-hosted Leaflet.
  *
  * Progressive enhancement: the page already lists every plan and shows the legend in
  * HTML; this script only adds the map and the instant filter. It loads nothing from other
@@ -36,7 +37,8 @@
     };
   }
 
-  function setUpMap(element) {
+  // The portal's own base: no tiles unless the portal configures a tile service.
+  function baseMap(element) {
     var map = L.map(element, { attributionControl: true, scrollWheelZoom: false });
     map.attributionControl.setPrefix(false); // the default prefix links to leafletjs.com
     var tiles = element.getAttribute("data-tiles");
@@ -46,6 +48,17 @@
     } else {
       element.classList.add("plan-map--ohne-karte");
     }
+    return map;
+  }
+
+  function drawBoundary(map, boundary, tiles) {
+    return L.geoJSON(boundary, { interactive: false,
+      style: { color: "#444", weight: 2, dashArray: "6 4", fill: !tiles, fillColor: "#f4f1ea", fillOpacity: 1 } }).addTo(map);
+  }
+
+  function setUpMap(element) {
+    var map = baseMap(element);
+    var tiles = element.getAttribute("data-tiles");
     var highlight = element.getAttribute("data-highlight");
     var layers = {};
     var requests = [getJson(element.getAttribute("data-plans"))];
@@ -54,12 +67,7 @@
     return Promise.all(requests).then(function (data) {
       var plans = data[0], boundary = data[1];
       var bounds = null;
-      if (boundary) {
-        var outline = L.geoJSON(boundary, { interactive: false,
-          style: { color: "#444", weight: 2, dashArray: "6 4", fill: !tiles, fillColor: "#f4f1ea", fillOpacity: 1 } });
-        outline.addTo(map);
-        bounds = outline.getBounds();
-      }
+      if (boundary) { bounds = drawBoundary(map, boundary, tiles).getBounds(); }
       var planLayer = L.geoJSON(plans, {
         style: planStyle(highlight),
         onEachFeature: function (feature, layer) {
@@ -79,6 +87,67 @@
     }).catch(function (error) {
       element.textContent = "Die Karte konnte nicht geladen werden (" + error.message + "). " +
         "Die Liste unten enthält alle Pläne.";
+      element.setAttribute("data-ready", "error");
+    });
+  }
+
+  /* "Rat vor Ort" (/rat/karte/): streets and plan areas with council business.
+   *   <div data-places-map data-places="/rat/karte/orte.geojson" data-boundary="…"
+   *        data-highlight="<street page url>" data-tiles="…"></div> */
+  function optionalJson(url) {
+    return url ? getJson(url).catch(function () { return null; }) : Promise.resolve(null);
+  }
+
+  function placeStyle(highlight) {
+    return function (feature) {
+      var p = feature.properties;
+      if (p.art === "plan") {
+        return { color: p.farbe, weight: 1, fillColor: p.farbe, fillOpacity: 0.25, opacity: 0.8 };
+      }
+      if (highlight) {
+        var chosen = p.url === highlight;
+        return { color: chosen ? "#d55e00" : "#777", weight: chosen ? 7 : 2, opacity: 1 };
+      }
+      return { color: p.anzahl ? p.farbe : "#777", weight: p.anzahl ? 5 : 2, opacity: 1 };
+    };
+  }
+
+  function placePopup(p) {
+    var text = '<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.titel) + "</a>";
+    if (p.art === "strasse") {
+      text += "<br>" + (p.anzahl ? p.anzahl + (p.anzahl === 1 ? " Vorlage" : " Vorlagen") : "keine Vorlagen");
+    }
+    return text;
+  }
+
+  function setUpPlacesMap(element) {
+    var map = baseMap(element);
+    var tiles = element.getAttribute("data-tiles");
+    var highlight = element.getAttribute("data-highlight");
+    return Promise.all([
+      getJson(element.getAttribute("data-places")),
+      optionalJson(element.getAttribute("data-boundary"))
+    ]).then(function (data) {
+      var places = data[0], boundary = data[1];
+      var bounds = null, chosen = null;
+      if (boundary) { bounds = drawBoundary(map, boundary, tiles).getBounds(); }
+      var layer = L.geoJSON(places, {
+        style: placeStyle(highlight),
+        onEachFeature: function (feature, featureLayer) {
+          featureLayer.bindPopup(placePopup(feature.properties));
+          if (highlight && feature.properties.url === highlight) { chosen = featureLayer; }
+        }
+      }).addTo(map);
+      if (chosen) {
+        chosen.bringToFront();
+        map.fitBounds(chosen.getBounds(), { padding: [40, 40], maxZoom: 16 });
+      } else {
+        map.fitBounds(bounds || layer.getBounds(), { padding: [10, 10] });
+      }
+      element.setAttribute("data-ready", "true");
+    }).catch(function (error) {
+      element.textContent = "Die Karte konnte nicht geladen werden (" + error.message + "). " +
+        "Die Listen dieser Seite enthalten alles, was sie zeigt.";
       element.setAttribute("data-ready", "error");
     });
   }
@@ -113,6 +182,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var maps = Array.prototype.map.call(document.querySelectorAll("[data-plan-map]"), setUpMap);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-places-map]"), setUpPlacesMap);
     var form = document.querySelector("[data-plan-filter]");
     if (form) {
       form.hidden = false; // without JavaScript the state links above do the filtering

@@ -27,6 +27,7 @@ OPARL_TABLES = {
     "oparl_file",
     "oparl_location",
     "oparl_legislative_term",
+    "oparl_meeting_participant",
 }
 
 
