@@ -23,6 +23,7 @@ from publish import publish_build
 from publish.build_folder import BuildFolder
 from publish.catalogue import CatalogueError
 from publish.dataset_failure import DatasetPublishFailed
+from publish.dcat.check import shapes_dir
 
 if TYPE_CHECKING:
     from pipelines.add import AddResult
@@ -56,7 +57,9 @@ def build(
     try:
         with staged_release(out) as stage:
             report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
-            _publish_isolating_datasets(stage.dir, stage.previous, stage.state_dir / "publish", report)
+            _publish_isolating_datasets(
+                stage.dir, stage.previous, stage.state_dir / "publish", report, shapes_dir(Path(portal_dir))
+            )
         report.file = out / BUILD_REPORT_FILE
     except (OSError, sqlite3.OperationalError) as error:
         if not _disk_full(error):
@@ -68,7 +71,9 @@ def build(
     return report
 
 
-def _publish_isolating_datasets(release_dir: Path, previous: Path | None, cache_dir: Path, report: BuildReport) -> None:
+def _publish_isolating_datasets(
+    release_dir: Path, previous: Path | None, cache_dir: Path, report: BuildReport, shapes: Path | None = None
+) -> None:
     """publish_build; a dataset a publisher fails on (publish.dataset_failure) gets its previous
     version back, marked stale, and publishing starts again; if that version fails too, the
     dataset is left out. Whatever else goes wrong stops the build, as before."""
@@ -76,7 +81,7 @@ def _publish_isolating_datasets(release_dir: Path, previous: Path | None, cache_
     left_out: set[str] = set()
     while True:
         try:
-            publish_build(release_dir, previous, cache_dir=cache_dir)
+            publish_build(release_dir, previous, cache_dir=cache_dir, shapes=shapes)
             return
         except DatasetPublishFailed as failure:
             dataset_id = failure.dataset_id

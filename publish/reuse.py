@@ -77,6 +77,11 @@ class ReusePlan:
             raise ValueError(f"{name}: kein vorheriger Stand, aus dem es übernommen werden könnte")
         reuse_file(self.previous, target_root, name)
 
+    def add_database_input(self, content: str) -> None:
+        """Enter into portal.db's fingerprint what it holds besides the datasets (the quality
+        scores, publish/quality): changed content makes the database be written again."""
+        self.database = _digest(self.database, content)
+
     def database_unchanged(self) -> bool:
         return self.previous_database is not None and self.recorded.get("database") == self.database
 
