@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from publish.build_folder import BuildFolder
@@ -48,14 +47,14 @@ def publish_build(
         write_catalogue(build)
     from publish.quality import assess_build  # rdflib: not needed by `kommune serve`, which imports publish
 
-    quality = assess_build(
+    assess_build(
         build,
         now=now,
         shapes=shapes,
         cache_dir=cache_dir,
         known_hashes={name: record["sha256"] for name, record in plan.files.items()},
     )
-    plan.add_database_input(json.dumps(quality, sort_keys=True))  # portal.db holds the scores
+    plan.quality = build.quality_file.read_text(encoding="utf-8")  # portal.db holds the scores
     database_reused = plan.database_unchanged()
     previous_database = plan.previous_database
     if database_reused:

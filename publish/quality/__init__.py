@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from contracts.build_folder import QUALITY_FILE
+from contracts.build_folder import QUALITY_FILE, REPORT_FILE
 from contracts.files import file_sha256
 from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
 from publish.catalogue import Catalogue, DatasetEntry, read_catalogue
 from publish.dataset_failure import for_dataset
 from publish.dcat.graph import build_graph, dataset_uri
+from publish.dcat.write import CATALOGUE_FILES
 from publish.freshness import promises
 from publish.quality.links import LinkChecker, LinkResult, LinkSettings
 from publish.quality.score import DIMENSIONS, DatasetQuality, Evidence, assess
@@ -30,6 +31,7 @@ __all__ = ["DIMENSIONS", "DatasetQuality", "LinkSettings", "assess_build"]
 
 LINK_CACHE = "links.json"
 SHACL_CACHE = "shacl.json"
+CATALOGUE_TURTLE = next(iter(CATALOGUE_FILES))  # catalog.ttl: its hash keys the SHACL cache
 
 
 def assess_build(
@@ -106,7 +108,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def _report(build: BuildFolder, dataset_id: str) -> dict | None:
-    path = build.dataset_dir(dataset_id) / "report.json"
+    path = build.dataset_dir(dataset_id) / REPORT_FILE
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -179,7 +181,7 @@ def _shacl_by_dataset(
 
     if shapes is None or not Path(shapes).is_dir():
         return None, "die DCAT-AP.de-Shapes liegen nicht vor (--shapes, KOMMUNE_DCAT_SHAPES)"
-    catalogue_file = build.root / "catalog.ttl"
+    catalogue_file = build.root / CATALOGUE_TURTLE
     key = hashlib.sha256(
         (file_sha256(catalogue_file) if catalogue_file.is_file() else "").encode() + str(shapes).encode()
     ).hexdigest()
@@ -197,7 +199,7 @@ def _shacl_by_dataset(
         report = check_graph(graph, Path(shapes))
     except ShapesNotFound as error:
         return None, str(error)
-    grouped = group(report, graph, "catalog.ttl")
+    grouped = group(report, graph, CATALOGUE_TURTLE)
     by_iri = {str(dataset_uri(catalogue, entry)): entry.id for entry in catalogue.datasets}
     found: dict[str, list[str]] = {entry.id: [] for entry in catalogue.datasets}
     for dataset in grouped.datasets:

@@ -31,13 +31,7 @@ ENVIRONMENT = {
     "budget_seconds": "KOMMUNE_LINK_BUDGET",
 }
 OFF_WORDS = {"0", "off", "aus", "nein", "false", "no"}
-HTTP_REASONS = {400: "ungültige Anfrage", 401: "Anmeldung nötig", 403: "Zugriff verweigert", 404: "nicht gefunden"}
-HTTP_REASONS |= {
-    410: "dauerhaft entfernt",
-    429: "zu viele Anfragen",
-    500: "Serverfehler",
-    503: "Dienst nicht verfügbar",
-}
+HTTP_REASONS = {401: "Anmeldung nötig", 403: "Zugriff verweigert", 404: "nicht gefunden", 410: "dauerhaft entfernt"}
 
 
 @dataclass(frozen=True)
@@ -166,7 +160,7 @@ class LinkChecker:
             if 200 <= code < 300:
                 moved = f", weitergeleitet auf {current}" if current != url else ""
                 return LinkResult(url, "ok", f"erreichbar{moved}", code, current, checked)
-            reason = HTTP_REASONS.get(code, "Fehler")
+            reason = HTTP_REASONS.get(code) or ("Serverfehler" if code >= 500 else "Fehler")
             return LinkResult(url, "broken", f"antwortet mit HTTP {code} ({reason})", code, current, checked)
         return LinkResult(url, "broken", "zu viele Weiterleitungen", None, current, checked)
 
