@@ -25,9 +25,9 @@ from publish.dcat.graph import build_graph, dataset_uri
 from publish.dcat.write import CATALOGUE_FILES
 from publish.freshness import promises
 from publish.quality.links import LinkChecker, LinkResult, LinkSettings
-from publish.quality.score import DIMENSIONS, DatasetQuality, Evidence, assess
+from publish.quality.score import Evidence, assess
 
-__all__ = ["DIMENSIONS", "DatasetQuality", "LinkSettings", "assess_build"]
+__all__ = ["LinkSettings", "assess_build"]
 
 LINK_CACHE = "links.json"
 SHACL_CACHE = "shacl.json"

@@ -32,14 +32,6 @@ NON_PROPRIETARY = {"CSV", "JSON", "GEOJSON", "XML", "RDF_XML", "RDF_TURTLE", "JS
 
 # MQA's four ratings, as shares of its 405 points (351, 221, 121), applied to the share reached here.
 RATINGS = ((351 / 405, "sehr gut"), (221 / 405, "gut"), (121 / 405, "ausreichend"), (0.0, "mangelhaft"))
-DIMENSIONS = (
-    "Auffindbarkeit",
-    "Zugänglichkeit",
-    "Interoperabilität",
-    "Wiederverwendbarkeit",
-    "Kontext",
-    "Daten und Pflege",
-)
 
 
 @dataclass
