@@ -8,6 +8,7 @@ from pathlib import Path
 from publish.build_folder import BuildFolder
 from publish.database import build_database, update_database
 from publish.datasette.metadata import write_datasette_metadata
+from publish.quality.links import LinkSettings
 from publish.reuse import CATALOGUE_OUTPUTS, DATABASE_OUTPUT, INSPECT_OUTPUT, plan_reuse, write_manifest
 from publish.site import render_site
 
@@ -19,6 +20,7 @@ def publish_build(
     cache_dir: Path | None = None,
     shapes: Path | None = None,
     now: dt.datetime | None = None,
+    link_settings: LinkSettings | None = None,
 ) -> BuildFolder:
     """Write everything that is derived from the datasets' build folders, in order:
     the DCAT-AP.de catalogue, then the quality scores (they check its entries); the database,
@@ -31,7 +33,8 @@ def publish_build(
     names the file actually written). `cache_dir` (optional, kept
     between builds) holds compiled site templates, link answers and the SHACL result; `shapes`
     is the DCAT-AP.de shapes folder the quality score checks against (None: not checked);
-    `now` is the clock of freshness and quality (default: the real time). Raises
+    `now` is the clock of freshness and quality (default: the real time); `link_settings` the
+    limits of the link check (default: from the environment, KOMMUNE_LINK_*). Raises
     publish.database.SchemaConflict and publish.catalogue.CatalogueError.
     """
     now = now or dt.datetime.now(dt.UTC)
@@ -53,6 +56,7 @@ def publish_build(
         shapes=shapes,
         cache_dir=cache_dir,
         known_hashes={name: record["sha256"] for name, record in plan.files.items()},
+        link_settings=link_settings,
     )
     plan.quality = build.quality_file.read_text(encoding="utf-8")  # portal.db holds the scores
     database_reused = plan.database_unchanged()

@@ -162,3 +162,13 @@ def test_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("KOMMUNE_LINK_MAX", "viele")
     with pytest.raises(ValueError, match="KOMMUNE_LINK_MAX"):
         LinkSettings.from_environment()
+
+
+def test_a_wrong_setting_stops_the_build_before_any_work(portal_dir, monkeypatch):
+    from kommune import portal
+    from pipelines.errors import SettingInvalid
+
+    monkeypatch.setenv("KOMMUNE_LINK_TIMEOUT", "lang")
+    with pytest.raises(SettingInvalid, match="KOMMUNE_LINK_TIMEOUT='lang' ist keine Zahl"):
+        portal.build(portal_dir.root, portal_dir.out)
+    assert not portal_dir.out.exists()
