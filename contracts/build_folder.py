@@ -7,6 +7,7 @@ them (pipelines/build.py, pipelines/output.py, pipelines/package.py), `publish/`
       build-report.json       BUILD_REPORT_FILE  per dataset: status, summary, issues, last success
       portal.db               DATABASE_FILE      written by publish/database.py from the CSVs
       site/                   SITE_DIR           the static site (publish/site)
+      quality.json            QUALITY_FILE       per dataset: quality score and freshness promise (publish/quality)
       datasets/<id>/          DATASETS_DIR       one folder per dataset:
         datapackage.json      PACKAGE_FILE       Frictionless data package with the `kommune` block
         report.json           REPORT_FILE        validation result: valid, issues, rows, warnings
@@ -27,6 +28,7 @@ DATASETS_DIR = "datasets"
 PACKAGE_FILE = "datapackage.json"
 REPORT_FILE = "report.json"
 AUDIT_FILE = "disclosure-audit.json"
+QUALITY_FILE = "quality.json"
 
 
 @dataclass
@@ -50,6 +52,10 @@ class BuildLayout:
     @property
     def site_dir(self) -> Path:
         return self.root / SITE_DIR
+
+    @property
+    def quality_file(self) -> Path:
+        return self.root / QUALITY_FILE
 
     @property
     def datasets_dir(self) -> Path:

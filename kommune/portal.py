@@ -18,11 +18,13 @@ from kommune.releases import OutOfSpace, staged_release
 from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
 from pipelines.config import PortalConfig
 from pipelines.declarations import load_portal
-from pipelines.errors import ConfigError, ConfigProblem, Issue
+from pipelines.errors import ConfigError, ConfigProblem, Issue, SettingInvalid
 from publish import publish_build
 from publish.build_folder import BuildFolder
 from publish.catalogue import CatalogueError
 from publish.dataset_failure import DatasetPublishFailed
+from publish.dcat.check import shapes_dir
+from publish.quality.links import LinkSettings
 
 if TYPE_CHECKING:
     from pipelines.add import AddResult
@@ -52,11 +54,22 @@ def build(
     unknown = sorted(set(only or ()) - set(portal.datasets) - set(portal.invalid_datasets))
     if unknown:  # e.g. a typo, or `../x`: never a path, always a name from datasets/
         raise ConfigError([ConfigProblem(f"datasets/{name}", "", "kein solcher Datensatz") for name in unknown])
+    try:  # a wrong KOMMUNE_LINK_* stops the build before any work, like a wrong KOMMUNE_HTTP_*
+        link_settings = LinkSettings.from_environment()
+    except ValueError as error:
+        raise SettingInvalid(str(error)) from None
     out = Path(out)
     try:
         with staged_release(out) as stage:
             report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
-            _publish_isolating_datasets(stage.dir, stage.previous, stage.state_dir / "publish", report)
+            _publish_isolating_datasets(
+                stage.dir,
+                stage.previous,
+                stage.state_dir / "publish",
+                report,
+                shapes_dir(Path(portal_dir)),
+                link_settings,
+            )
         report.file = out / BUILD_REPORT_FILE
     except (OSError, sqlite3.OperationalError) as error:
         if not _disk_full(error):
@@ -68,7 +81,14 @@ def build(
     return report
 
 
-def _publish_isolating_datasets(release_dir: Path, previous: Path | None, cache_dir: Path, report: BuildReport) -> None:
+def _publish_isolating_datasets(
+    release_dir: Path,
+    previous: Path | None,
+    cache_dir: Path,
+    report: BuildReport,
+    shapes: Path | None = None,
+    link_settings: LinkSettings | None = None,
+) -> None:
     """publish_build; a dataset a publisher fails on (publish.dataset_failure) gets its previous
     version back, marked stale, and publishing starts again; if that version fails too, the
     dataset is left out. Whatever else goes wrong stops the build, as before."""
@@ -76,7 +96,7 @@ def _publish_isolating_datasets(release_dir: Path, previous: Path | None, cache_
     left_out: set[str] = set()
     while True:
         try:
-            publish_build(release_dir, previous, cache_dir=cache_dir)
+            publish_build(release_dir, previous, cache_dir=cache_dir, shapes=shapes, link_settings=link_settings)
             return
         except DatasetPublishFailed as failure:
             dataset_id = failure.dataset_id

@@ -39,6 +39,13 @@ class BuildFolder(BuildLayout):
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"datasets": []}
 
     @cached_property
+    def quality(self) -> dict:
+        """quality.json (publish/quality): per dataset the score and the freshness promise; empty
+        before the quality step ran."""
+        path = self.quality_file
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"datasets": {}}
+
+    @cached_property
     def packages(self) -> list[dict]:
         """Every published dataset's datapackage.json (ok or stale), in declaration order."""
         packages: list[dict] = []

@@ -46,6 +46,8 @@ SQLITE_TYPES = {
 }
 DEFAULT_FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 PORTAL_DATASETS_TABLE = "portal_datasets"
+# every criterion of every dataset's quality score with its points and reason (publish/quality)
+PORTAL_QUALITY_TABLE = "portal_quality"
 csv.field_size_limit(sys.maxsize)
 
 
@@ -94,7 +96,11 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
         if resource["name"] not in unchanged
     ]
     with db.atomic():
-        for name in [resource["name"] for _, resource in reversed(changed)] + [PORTAL_DATASETS_TABLE, LINKS_TABLE]:
+        for name in [resource["name"] for _, resource in reversed(changed)] + [
+            PORTAL_DATASETS_TABLE,
+            PORTAL_QUALITY_TABLE,
+            LINKS_TABLE,
+        ]:
             # Dropping a table drops its indexes and its rows in sqlite_stat1; its virtual
             # tables (full text, R*Tree) go with their shadow tables.
             for derived in (f"{name}_fts", rtree_name(name), name):
@@ -103,6 +109,7 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
     _load_tables(db, build, changed)
     for name in [resource["name"] for _, resource in changed] + [
         PORTAL_DATASETS_TABLE,
+        PORTAL_QUALITY_TABLE,
         FACET_COUNTS_TABLE,
         LINKS_TABLE,
     ]:
@@ -258,16 +265,63 @@ def index_resource(db: sqlite_utils.Database, resource: dict) -> None:
 
 
 def _write_portal_datasets(db: sqlite_utils.Database, build: BuildFolder) -> None:
-    """One row per dataset, so that KPIs (open-data coverage, freshness) are SQL like all others."""
+    """One row per dataset, so that KPIs (open-data coverage, freshness) are SQL like all
+    others; and every criterion of its quality score, so journalists can query the reasons."""
     rows = []
+    criteria = []
+    scores = build.quality.get("datasets", {})
     for package in build.packages:
         with for_dataset(package["name"], "Datenbank"):
-            rows.append(_portal_dataset_row(package))
-    db.table(PORTAL_DATASETS_TABLE).insert_all(rows, pk="id", replace=True, columns={"rows": int, "sample": int})
+            score = scores.get(package["name"]) or {}
+            rows.append(_portal_dataset_row(package, score))
+            criteria += [
+                {
+                    "dataset": package["name"],
+                    "dimension": criterion["dimension"],
+                    "criterion": criterion["name"],
+                    "points": criterion["points"],
+                    "max_points": criterion["max_points"],
+                    "assessed": 1 if criterion["assessed"] else 0,
+                    "reason": criterion["reason"],
+                }
+                for criterion in score.get("criteria", [])
+            ]
+    db.table(PORTAL_DATASETS_TABLE).insert_all(
+        rows,
+        pk="id",
+        replace=True,
+        columns={
+            "rows": int,
+            "sample": int,
+            "due": str,
+            "overdue": int,
+            "overdue_reason": str,
+            "quality_points": float,
+            "quality_max_points": float,
+            "quality_percent": int,
+            "quality_rating": str,
+        },
+    )
+    db.table(PORTAL_QUALITY_TABLE).insert_all(
+        criteria,
+        pk=("dataset", "criterion"),
+        replace=True,
+        columns={
+            "dataset": str,
+            "dimension": str,
+            "criterion": str,
+            "points": float,
+            "max_points": float,
+            "assessed": int,
+            "reason": str,
+        },
+        foreign_keys=[("dataset", PORTAL_DATASETS_TABLE, "id")],
+    )
 
 
-def _portal_dataset_row(package: dict) -> dict:
+def _portal_dataset_row(package: dict, score: dict) -> dict:
     meta = package["kommune"]
+    freshness = score.get("freshness") or {}
     return {
         "id": package["name"],
         "title": package["title"],
@@ -282,6 +336,14 @@ def _portal_dataset_row(package: dict) -> dict:
         "tables": json.dumps([r["name"] for r in package["resources"]]),
         "rows": sum(r.get("kommune", {}).get("rows", 0) for r in package["resources"]),
         "sample": 1 if meta.get("sample") else 0,
+        # the freshness promise as of the build (publish/freshness.py)
+        "due": freshness.get("due"),
+        "overdue": 1 if freshness.get("overdue") else 0,
+        "overdue_reason": freshness.get("reason"),
+        "quality_points": score.get("points"),
+        "quality_max_points": score.get("max_points"),
+        "quality_percent": score.get("percent"),
+        "quality_rating": score.get("rating"),
     }
 
 

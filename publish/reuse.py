@@ -50,9 +50,10 @@ class ReusePlan:
     previous: Path | None
     files: dict[str, dict]
     tables: dict[str, str]
-    database: str
+    database_of_datasets: str  # the datasets' tables and metadata
     catalogue: str
     recorded: dict = field(default_factory=dict)
+    quality: str | None = None  # quality.json as written into this release (publish/quality)
     unchanged_tables: set[str] = field(default_factory=set)
 
     @property
@@ -76,6 +77,11 @@ class ReusePlan:
         if self.previous is None:
             raise ValueError(f"{name}: kein vorheriger Stand, aus dem es übernommen werden könnte")
         reuse_file(self.previous, target_root, name)
+
+    @property
+    def database(self) -> str:
+        """portal.db's fingerprint: the datasets and the quality scores it also holds."""
+        return _digest(self.database_of_datasets, self.quality)
 
     def database_unchanged(self) -> bool:
         return self.previous_database is not None and self.recorded.get("database") == self.database
@@ -118,7 +124,8 @@ def plan_reuse(build: BuildFolder, previous: Path | None) -> ReusePlan:
         previous=previous if recorded else None,
         files=files,
         tables=tables,
-        database=database,
+        database_of_datasets=database,
+        quality=build.quality_file.read_text(encoding="utf-8") if build.quality_file.is_file() else None,
         catalogue=catalogue,
         recorded=recorded,
     )

@@ -19,6 +19,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
 
+# No test reaches the internet: the build's link check (publish/quality/links.py) asks the
+# demo's external addresses (werne.de, govdata.de) only when a test switches it on for its own
+# servers on 127.0.0.1. Subprocesses (`kommune` via run_kommune) inherit the setting.
+os.environ.setdefault("KOMMUNE_LINK_CHECK", "aus")
+
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.build_folder import BuildFolder
-from publish.database import PORTAL_DATASETS_TABLE
+from publish.database import PORTAL_DATASETS_TABLE, PORTAL_QUALITY_TABLE
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE
 from publish.geometry_index import rtree_tables
 
@@ -67,8 +67,17 @@ def datasette_metadata(build: BuildFolder) -> dict:
     tables[FACET_COUNTS_TABLE] = {"hidden": True}  # the build's stored facet counts (publish/datasette/facet_counts.py)
     tables[PORTAL_DATASETS_TABLE] = {
         "title": "Datensätze des Portals",
-        "description": "Welche Datensätze das Portal veröffentlicht, wie oft sie erneuert werden sollen "
-        "und wann sie zuletzt erneuert wurden.",
+        "description": "Welche Datensätze das Portal veröffentlicht, wie oft sie erneuert werden sollen, "
+        "wann sie zuletzt erneuert wurden, wann die nächste Erneuerung fällig ist (due, overdue: zum "
+        "Zeitpunkt des Builds überfällig) und ihre Qualitätsbewertung.",
+        "source": publisher["name"],
+        "license": licence["title"],
+        "license_url": licence["uri"],
+    }
+    tables[PORTAL_QUALITY_TABLE] = {
+        "title": "Qualitätsbewertung der Datensätze",
+        "description": "Jedes Kriterium der Qualitätsbewertung je Datensatz mit Punkten und Begründung; "
+        "Kriterien und Gewichte nach dem Metadata Quality Assessment von data.europa.eu.",
         "source": publisher["name"],
         "license": licence["title"],
         "license_url": licence["uri"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -36,12 +37,19 @@ SECTIONS = [
 ]  # search indexes the pages before it
 
 
-def render_site(build: BuildFolder, template_cache: Path | None = None, previous: Path | None = None) -> SiteContext:
+def render_site(
+    build: BuildFolder,
+    template_cache: Path | None = None,
+    previous: Path | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> SiteContext:
     """Render every section into `build/site/` and copy the self-hosted static assets.
 
     `template_cache` is a folder that keeps compiled templates between builds (optional);
     with `previous` (the release before), a page that comes out byte for byte as that
-    release's is hard-linked from there instead of written again."""
+    release's is hard-linked from there instead of written again. `now` is the clock the
+    pages are rendered for (default: the real time)."""
     out_dir = build.site_dir
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -51,6 +59,7 @@ def render_site(build: BuildFolder, template_cache: Path | None = None, previous
         out_dir=out_dir,
         template_cache=template_cache,
         previous_dir=previous / SITE_DIR if previous else None,
+        now=now or dt.datetime.now(dt.UTC),
     )
     for asset in sorted(p for p in static.rglob("*") if p.is_file()):
         site.store(out_dir / "static" / asset.relative_to(static), asset.read_bytes())

@@ -4,11 +4,13 @@ at stable addresses (/catalog.ttl, /catalog.rdf, /catalog.jsonld)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from publish.catalogue import Catalogue, DatasetEntry, read_catalogue
 from publish.dcat.graph import catalogue_uri, dataset_uri
 from publish.dcat.write import CATALOGUE_FILES
+from publish.freshness import promises
 from publish.site.context import SiteContext
 
 FORMAT_NAMES = {"GEOJSON": "GeoJSON", "RDF_TURTLE": "Turtle", "RDF_XML": "RDF/XML", "JSON_LD": "JSON-LD"}
@@ -24,10 +26,31 @@ class CatalogueRow:
     dcat_uri: str
     themes: list[str]
     formats: list[str]
+    quality: dict[str, Any] | None = None  # percent, rating, the biggest deductions
+    promise: dict[str, Any] = field(default_factory=dict)  # publish.freshness.health
 
 
-def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[CatalogueRow]:
-    """Rows for the page; ``ckan_url`` (site.yaml) adds each dataset's CKAN address."""
+def main_deductions(quality: dict[str, Any], count: int = 3) -> list[str]:
+    """The criteria that lost the most points, as "Kriterium (−20)"."""
+    lost = [
+        (criterion["max_points"] - criterion["points"], criterion["name"])
+        for criterion in quality.get("criteria", [])
+        if criterion["assessed"] and criterion["points"] < criterion["max_points"]
+    ]
+    return [
+        f"{name} (−{points:g})".replace(".", ",") for points, name in sorted(lost, key=lambda x: (-x[0], x[1]))[:count]
+    ]
+
+
+def catalogue_rows(
+    catalogue: Catalogue,
+    ckan_url: str | None = None,
+    quality: dict[str, dict] | None = None,
+    freshness: dict[str, dict] | None = None,
+) -> list[CatalogueRow]:
+    """Rows for the page; ``ckan_url`` (site.yaml) adds each dataset's CKAN address, ``quality``
+    (quality.json) its score, ``freshness`` (publish.freshness.promises) its promise."""
+    quality = quality or {}
     return [
         CatalogueRow(
             entry=entry,
@@ -36,6 +59,10 @@ def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[Ca
             dcat_uri=str(dataset_uri(catalogue, entry)),
             themes=[catalogue.themes.get(code, code) for code in entry.themes],
             formats=sorted({FORMAT_NAMES.get(d.file_type, d.file_type) for d in entry.distributions if not d.is_api}),
+            quality=(
+                {**quality[entry.id], "deductions": main_deductions(quality[entry.id])} if entry.id in quality else None
+            ),
+            promise=(freshness or {}).get(entry.id, {}),
         )
         for entry in catalogue.all_entries
     ]
@@ -58,7 +85,7 @@ def render(site: SiteContext) -> None:
         "katalog",
         "catalogue.html",
         catalogue=catalogue,
-        rows=catalogue_rows(catalogue, ckan_url),
+        rows=catalogue_rows(catalogue, ckan_url, site.quality, promises(site.build.report, site.packages, site.now)),
         files=catalogue_files(catalogue),
         catalogue_uri=str(catalogue_uri(catalogue)),
         ckan_url=ckan_url,

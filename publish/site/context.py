@@ -17,6 +17,7 @@ from contracts.german import file_size, german_date, german_datetime, german_num
 from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
 from publish.database import open_readonly
+from publish.freshness import FREQUENCY_WORDS
 
 TYPE_WORDS = {
     "string": "Text",
@@ -38,21 +39,6 @@ FAMILY_WORDS = {
     "bauen": "Bauen und Planen",
     "service": "Verwaltungsservice",
     "allgemein": "Stadt und Verwaltung",
-}
-FREQUENCY_WORDS = {
-    "CONT": "laufend",
-    "DAILY": "täglich",
-    "WEEKLY": "wöchentlich",
-    "BIWEEKLY": "alle zwei Wochen",
-    "MONTHLY": "monatlich",
-    "BIMONTHLY": "alle zwei Monate",
-    "QUARTERLY": "vierteljährlich",
-    "BIANNUAL": "halbjährlich",
-    "ANNUAL": "jährlich",
-    "BIENNIAL": "alle zwei Jahre",
-    "IRREG": "unregelmäßig",
-    "NEVER": "nicht mehr",
-    "UNKNOWN": "unbekannt",
 }
 
 
@@ -87,6 +73,8 @@ class SiteContext:
     template_cache: Path | None = None
     # The previous release's site: identical pages are linked from there, not written again.
     previous_dir: Path | None = None
+    # The clock of this rendering (freshness promises, upcoming meetings): fixed in tests.
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -120,7 +108,7 @@ class SiteContext:
                 "datasette": self.build.datasette_path,
                 "datasette_path": self.build.datasette_path,  # the name the shared header/footer use
                 "table_url": self.build.table_url,
-                "built": dt.datetime.now(dt.UTC),
+                "built": self.now,
             }
         )
         return env
@@ -136,6 +124,11 @@ class SiteContext:
     @property
     def portal(self) -> dict:
         return self.build.portal
+
+    @property
+    def quality(self) -> dict[str, dict]:
+        """Per dataset id: score, criteria and freshness promise (quality.json, publish/quality)."""
+        return self.build.quality.get("datasets", {})
 
     def table_exists(self, name: str) -> bool:
         return (

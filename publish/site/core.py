@@ -3,13 +3,11 @@ report, about, and the 404 page."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from contracts.build_folder import PACKAGE_FILE, REPORT_FILE
 from publish.dataset_failure import for_dataset
+from publish.freshness import health
 from publish.site.context import FAMILY_WORDS, SiteContext
 from publish.site.dataset_profile import PREVIEW_ROWS, profile_table, read_report
-from publish.site.freshness import health
 
 
 def render(site: SiteContext) -> None:
@@ -60,17 +58,32 @@ def render(site: SiteContext) -> None:
             heading=family["label"],
             active=family["code"],
         )
-    now = dt.datetime.now(dt.UTC)
-    frequencies = {p["name"]: p["kommune"]["frequency"] for p in packages}
-    healths = {dataset_id: health(entry, frequencies.get(dataset_id), now) for dataset_id, entry in report.items()}
+    by_id = {p["name"]: p["kommune"] for p in packages}
+    healths = {
+        dataset_id: health(
+            entry,
+            (by_id.get(dataset_id) or {}).get("frequency"),
+            site.now,
+            (by_id.get(dataset_id) or {}).get("modified"),
+        )
+        for dataset_id, entry in report.items()
+    }
     for package in packages:
         with for_dataset(package["name"], "Website"):
-            _dataset_page(site, package, report.get(package["name"]), healths.get(package["name"]))
+            _dataset_page(
+                site,
+                package,
+                report.get(package["name"]),
+                healths.get(package["name"]),
+                site.quality.get(package["name"]),
+            )
     site.write_page(
         "bericht",
         "report.html",
         entries=site.build.report.get("datasets", []),
         healths=healths,
+        quality=site.quality,
+        overdue=sorted(dataset_id for dataset_id, promise in healths.items() if promise["overdue"]),
         started=site.build.report.get("started"),
         titles={p["name"]: p["title"] for p in packages},
     )
@@ -91,7 +104,9 @@ def _themes_in_use(site: SiteContext, packages: list[dict]) -> list[dict]:
 SPREADSHEET_COPIES = {"xlsx": "Excel-Tabelle (XLSX)", "csv_de": "CSV für Excel (Semikolon, Dezimalkomma)"}
 
 
-def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None, source_health: dict | None) -> None:
+def _dataset_page(
+    site: SiteContext, package: dict, report_entry: dict | None, source_health: dict | None, quality: dict | None
+) -> None:
     dataset_id = package["name"]
     folder = site.build.dataset_dir(dataset_id)
     base = f"datensaetze/{dataset_id}"
@@ -135,6 +150,7 @@ def _dataset_page(site: SiteContext, package: dict, report_entry: dict | None, s
         readme=readme,
         report=report_entry,
         health=source_health,
+        quality=quality,
         checks=checks,
         profiles=profiles,
         preview_rows=PREVIEW_ROWS,

@@ -13,9 +13,9 @@ import json
 from contextlib import nullcontext
 
 from publish.dataset_failure import for_dataset
+from publish.freshness import LOCAL_TIME, health
 from publish.site import council_data, council_feeds
 from publish.site.context import SiteContext
-from publish.site.freshness import LOCAL_TIME, health
 
 FEED_PAPERS = 50
 ALL_MEETINGS_CALENDAR = "rat/sitzungen.ics"
@@ -49,7 +49,7 @@ def render(site: SiteContext) -> None:
 
 def _render(site: SiteContext, package: dict | None) -> None:
     db = site.db
-    now = dt.datetime.now(LOCAL_TIME)
+    now = site.now.astimezone(LOCAL_TIME)
     # meeting times are stored as recorded, with the local offset: compare in local time
     now_iso = now.isoformat(timespec="seconds")
     paths = council_data.page_paths(db)
@@ -65,7 +65,9 @@ def _render(site: SiteContext, package: dict | None) -> None:
 
     entry = next((e for e in site.build.report.get("datasets", []) if package and e["id"] == package["name"]), None)
     source = {
-        "health": health(entry, package["kommune"]["frequency"], now) if package else None,
+        "health": health(entry, package["kommune"]["frequency"], now, package["kommune"].get("modified"))
+        if package
+        else None,
         "tables": [(r["title"], r.get("kommune", {}).get("rows", 0)) for r in package["resources"]] if package else [],
         "status": package["kommune"]["status"] if package else None,
     }

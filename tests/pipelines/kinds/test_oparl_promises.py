@@ -241,7 +241,7 @@ def test_coverage_comes_from_the_data_and_the_source_health_is_shown(portal_dir,
 
     overview = page(portal_dir.out, "rat")
     assert "zuletzt vollständig und erfolgreich abgerufen" in overview and "gerade eben" in overview
-    assert "veraltet" not in overview
+    assert "veraltet" not in overview and "überfällig" not in overview
     papers = db.execute("select count(*) from oparl_paper").fetchone()[0]
     assert "Vorlagen" in overview and f": {papers}</li>" in overview
     assert report_of(portal_dir.out)["harvest"]["objects"]["Paper"] == papers
@@ -257,5 +257,5 @@ def test_coverage_comes_from_the_data_and_the_source_health_is_shown(portal_dir,
     report_path.unlink()  # the release's file may be shared with others by hard link
     report_path.write_text(json.dumps(saved))
     render_site(BuildFolder(portal_dir.out.resolve()))
-    assert "vor 40 Tagen" in page(portal_dir.out, "rat") and "veraltet" in page(portal_dir.out, "rat")
-    assert "veraltet" in page(portal_dir.out, "bericht")
+    assert "vor 40 Tagen" in page(portal_dir.out, "rat") and "überfällig" in page(portal_dir.out, "rat")
+    assert "überfällig" in page(portal_dir.out, "bericht")
