@@ -1,17 +1,72 @@
 """The catalogue page (/katalog/): which dataset is published where – site, Datasette, CKAN,
-DCAT-AP.de – with the metadata harvesters (Open.NRW, GovData) read; and the catalogue files
-at stable addresses (/catalog.ttl, /catalog.rdf, /catalog.jsonld)."""
+DCAT-AP.de – with the metadata harvesters (Open.NRW, GovData) read, when each was last
+published to a catalogue and with what result (the publish record, publish/publish_record.py);
+and the catalogue files at stable addresses (/catalog.ttl, /catalog.rdf, /catalog.jsonld)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from contracts.german import german_datetime
 from publish.catalogue import Catalogue, DatasetEntry, read_catalogue
 from publish.dcat.graph import catalogue_uri, dataset_uri
 from publish.dcat.write import CATALOGUE_FILES
+from publish.publish_record import PublishOutcome, read_record
 from publish.site.context import SiteContext
+from publish.site.freshness import LOCAL_TIME
 
 FORMAT_NAMES = {"GEOJSON": "GeoJSON", "RDF_TURTLE": "Turtle", "RDF_XML": "RDF/XML", "JSON_LD": "JSON-LD"}
+TARGET_NAMES = {"ckan": "CKAN"}
+MODE_WORDS = {"upload": "Dateien hochgeladen", "link": "Dateien verlinkt"}
+OUTCOME_WORDS = {
+    "created": "neu angelegt",
+    "updated": "aktualisiert",
+    "repaired": "repariert (CKAN lieferte nicht den gebauten Stand)",
+    "unchanged": "unverändert",
+    "failed": "fehlgeschlagen",
+    "not_attempted": "nicht versucht (CKAN nicht erreichbar)",
+}
+CHECK_WORDS = {
+    "metadata": "Adressen, Größen und Prüfsummen mit dem Build verglichen",
+    "downloads": "alle Dateien heruntergeladen und mit dem Build verglichen",
+}
+
+
+@dataclass(frozen=True)
+class PublishLine:
+    """One catalogue a dataset was last published to, in words for the page."""
+
+    ok: bool
+    catalogue: str
+    when: str
+    result: str
+    how: str
+    last_success: str | None  # shown when the latest run failed
+
+
+def _local(moment: str | None) -> str | None:
+    if not moment:
+        return None
+    try:
+        return german_datetime(dt.datetime.fromisoformat(moment).astimezone(LOCAL_TIME))
+    except ValueError:
+        return None
+
+
+def publish_lines(outcomes: list[PublishOutcome]) -> list[PublishLine]:
+    return [
+        PublishLine(
+            ok=outcome.ok,
+            catalogue=f"{TARGET_NAMES.get(outcome.target, outcome.target)} ({urlsplit(outcome.url).netloc})",
+            when=_local(outcome.at) or "–",
+            result=OUTCOME_WORDS[outcome.outcome],
+            how=f"{MODE_WORDS[outcome.mode]}; {CHECK_WORDS[outcome.checked]}",
+            last_success=None if outcome.ok else _local(outcome.last_success),
+        )
+        for outcome in outcomes
+    ]
 
 
 @dataclass(frozen=True)
@@ -23,10 +78,14 @@ class CatalogueRow:
     dcat_uri: str
     themes: list[str]
     formats: list[str]
+    published: list[PublishLine]
 
 
-def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[CatalogueRow]:
-    """Rows for the page; ``ckan_url`` (site.yaml) adds each dataset's CKAN address."""
+def catalogue_rows(
+    catalogue: Catalogue, ckan_url: str | None = None, record: dict[str, list[PublishOutcome]] | None = None
+) -> list[CatalogueRow]:
+    """Rows for the page; ``ckan_url`` (site.yaml) adds each dataset's CKAN address, ``record``
+    (the publish record) when and how each dataset was last published to other catalogues."""
     return [
         CatalogueRow(
             entry=entry,
@@ -34,6 +93,7 @@ def catalogue_rows(catalogue: Catalogue, ckan_url: str | None = None) -> list[Ca
             dcat_uri=str(dataset_uri(catalogue, entry)),
             themes=[catalogue.themes.get(code, code) for code in entry.themes],
             formats=sorted({FORMAT_NAMES.get(d.file_type, d.file_type) for d in entry.distributions if not d.is_api}),
+            published=publish_lines((record or {}).get(entry.id, [])),
         )
         for entry in catalogue.datasets
     ]
@@ -52,11 +112,13 @@ def render(site: SiteContext) -> None:
     for name in CATALOGUE_FILES:
         site.publish_file(site.build.root / name, name)
     ckan_url = (site.portal.get("site") or {}).get("ckan_url")
+    record = read_record(site.build.publish_record_file)
     site.write_page(
         "katalog",
         "catalogue.html",
         catalogue=catalogue,
-        rows=catalogue_rows(catalogue, ckan_url),
+        rows=catalogue_rows(catalogue, ckan_url, record),
+        published_anywhere=bool(record),
         files=catalogue_files(catalogue),
         catalogue_uri=str(catalogue_uri(catalogue)),
         ckan_url=ckan_url,
