@@ -5,6 +5,8 @@ them (pipelines/build.py, pipelines/output.py, pipelines/package.py), `publish/`
     <release>/
       portal.json             PORTAL_FILE        the resolved portal configuration (PortalConfig.resolved())
       build-report.json       BUILD_REPORT_FILE  per dataset: status, summary, issues, last success
+      publish-record.json     PUBLISH_RECORD_FILE the publish runs up to this build (publish/publish_record.py),
+                                                 copied from the state folder by `kommune build`
       portal.db               DATABASE_FILE      written by publish/database.py from the CSVs
       site/                   SITE_DIR           the static site (publish/site)
       quality.json            QUALITY_FILE       per dataset: quality score and freshness promise (publish/quality)
@@ -22,6 +24,7 @@ from pathlib import Path
 
 PORTAL_FILE = "portal.json"
 BUILD_REPORT_FILE = "build-report.json"
+PUBLISH_RECORD_FILE = "publish-record.json"
 DATABASE_FILE = "portal.db"
 SITE_DIR = "site"
 DATASETS_DIR = "datasets"
@@ -44,6 +47,10 @@ class BuildLayout:
     @property
     def build_report_file(self) -> Path:
         return self.root / BUILD_REPORT_FILE
+
+    @property
+    def publish_record_file(self) -> Path:
+        return self.root / PUBLISH_RECORD_FILE
 
     @property
     def database(self) -> Path:

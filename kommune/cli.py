@@ -133,8 +133,14 @@ def publish() -> None:
     show_default=True,
     help="Dateien hochladen oder auf die festen Adressen des Portals verlinken.",
 )
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Jede Datei über die Adresse herunterladen, die CKAN für sie angibt, und ihre Prüfsumme "
+    "mit dem Build vergleichen.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Keinen Fortschritt anzeigen.")
-def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, quiet: bool) -> None:
+def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, verify: bool, quiet: bool) -> None:
     """Build nach CKAN veröffentlichen; das API-Token kommt aus $CKAN_API_TOKEN."""
     # Imported here: ckanapi and requests would cost every other command ~0.1 s of start-up.
     from publish.ckan import CkanError
@@ -146,11 +152,14 @@ def publish_ckan(url: str, out: Path, dry_run: bool, prune: bool, upload: bool, 
             dry_run=dry_run,
             prune=prune,
             upload=upload,
+            verify=verify,
             progress=(lambda done, total, name: progress(name)) if progress else None,
         )
     for line in report.lines():
         failed = line.startswith("!")
         click.secho(line, fg="red" if failed else None, err=failed)
+    if not dry_run:
+        click.echo("Im Protokoll vermerkt; /katalog/ zeigt diesen Lauf nach dem nächsten Build.")
     if not report.ok:
         sys.exit(1)
 

@@ -5,6 +5,7 @@ This is the one module that calls both the pipelines and the publishers.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -13,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contracts.build_folder import BUILD_REPORT_FILE
-from kommune.releases import OutOfSpace, staged_release
+from contracts.build_folder import BUILD_REPORT_FILE, PUBLISH_RECORD_FILE
+from kommune.releases import OutOfSpace, staged_release, state_dir
 from pipelines.build import DISK_FULL, BuildReport, build_datasets, fail_after_build
 from pipelines.config import PortalConfig
 from pipelines.declarations import load_portal
@@ -61,6 +62,7 @@ def build(
     out = Path(out)
     try:
         with staged_release(out) as stage:
+            _carry_publish_record(stage.state_dir, stage.dir)
             report = build_datasets(portal, stage.dir, stage.previous, stage.state_dir, only=only, progress=progress)
             _publish_isolating_datasets(
                 stage.dir,
@@ -79,6 +81,14 @@ def build(
             f"der Build wurde abgebrochen, der bisherige Stand von {out} bleibt online"
         ) from error
     return report
+
+
+def _carry_publish_record(state: Path, release_dir: Path) -> None:
+    """The publish runs so far go into the new release, where /katalog/ reads them
+    (publish/publish_record.py says why they are kept in the state folder)."""
+    record = state / PUBLISH_RECORD_FILE
+    if record.exists():
+        shutil.copyfile(record, release_dir / PUBLISH_RECORD_FILE)
 
 
 def _publish_isolating_datasets(
@@ -180,13 +190,17 @@ def publish_ckan(
     dry_run: bool = False,
     prune: bool = False,
     upload: bool = False,
+    verify: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> PublishReport:
-    """Publish the current build to the CKAN at `url` (see publish.ckan.publish_ckan).
+    """Publish the current build to the CKAN at `url` (see publish.ckan.publish_ckan); `verify`
+    downloads every file from CKAN's address and compares its sha256 with the build's.
 
     The API token comes from $CKAN_API_TOKEN only; raises publish.ckan.CkanTokenMissing when it
     is unset (a dry run may go without: it then sees only public datasets). Raises BuildMissing
-    without a build, publish.ckan.CkanError when CKAN cannot be set up at all.
+    without a build, publish.ckan.CkanError when CKAN cannot be set up at all. A run that is not
+    a dry run records each dataset's outcome in the state folder, from where the next build
+    shows it on /katalog/ (publish/publish_record.py).
     """
     # Imported here, like Datasette in serve(): ckanapi is only needed by this command.
     from publish.ckan import TOKEN_ENV, CkanTokenMissing
@@ -196,7 +210,41 @@ def publish_ckan(
     if token is None and not dry_run:
         raise CkanTokenMissing(f"Umgebungsvariable {TOKEN_ENV} ist nicht gesetzt (API-Token des CKAN-Kontos)")
     build = BuildFolder.open(out)
-    return publish_to_ckan(build.root, url, token, dry_run=dry_run, prune=prune, upload=upload, progress=progress)
+    report = publish_to_ckan(
+        build.root,
+        url,
+        token,
+        dry_run=dry_run,
+        prune=prune,
+        upload=upload,
+        verify_downloads=verify,
+        progress=progress,
+    )
+    if not dry_run:
+        _record_ckan_run(state_dir(Path(out)) / PUBLISH_RECORD_FILE, url, report)
+    return report
+
+
+def _record_ckan_run(path: Path, url: str, report: PublishReport) -> None:
+    from publish.publish_record import SUCCESSFUL, PublishOutcome, record_run
+
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    names = report.created + report.updated + report.unchanged + list(report.failed) + report.not_attempted
+    outcomes = {}
+    for name in dict.fromkeys(names):  # "(Aufräumen)" in failed is no dataset
+        if name.startswith("("):
+            continue
+        outcome = report.outcome(name)
+        outcomes[name] = PublishOutcome(
+            target="ckan",
+            url=url.rstrip("/"),
+            mode="upload" if report.upload else "link",
+            at=at,
+            outcome=outcome,
+            checked="downloads" if report.downloads_verified else "metadata",
+            last_success=at if outcome in SUCCESSFUL else None,
+        )
+    record_run(path, outcomes)
 
 
 def check(

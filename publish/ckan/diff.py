@@ -11,6 +11,7 @@ RESOURCE_FIELDS = (
     "name",
     "description",
     "url",
+    "url_type",
     "format",
     "mimetype",
     "license",
@@ -32,10 +33,10 @@ class FieldChange:
     new: object
 
     def __str__(self) -> str:
-        return f"{self.field}: {_short(self.old)} → {_short(self.new)}"
+        return f"{self.field}: {short_value(self.old)} → {short_value(self.new)}"
 
 
-def _short(value: object, limit: int = 80) -> str:
+def short_value(value: object, limit: int = 80) -> str:
     text = "—" if value in (None, "", [], {}) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

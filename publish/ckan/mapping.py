@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from publish.catalogue import Catalogue, DatasetEntry, Distribution
@@ -32,6 +34,12 @@ MANAGED_BY_KEY = "kommune_managed_by"
 MANAGED_BY_VALUE = "offene-kommune"
 HASH_KEY = "kommune_content_hash"
 RESOURCE_KEY = "kommune_key"
+# CKAN's tag rules (ckan/logic/validators.py tag_length_validator and tag_name_validator,
+# ckan/model/tag.py MIN_/MAX_TAG_LENGTH, same in CKAN 2.10 to 2.12): 2 to 100 characters,
+# only Unicode word characters, spaces, hyphens, underscores and dots.
+TAG_MIN_LENGTH, TAG_MAX_LENGTH = 2, 100
+_TAG_REFUSED_CHARACTERS = re.compile(r"[^\w \-.]+")
+_SPACES = re.compile(r"\s+")
 
 
 def organization_name(catalogue: Catalogue) -> str:
@@ -77,6 +85,56 @@ def group_dict(theme: str, title: str) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class TagChange:
+    """A keyword that CKAN would refuse as a tag, and what the publisher sends instead."""
+
+    keyword: str
+    tag: str | None  # None: left out
+    duplicate: bool = False  # left out: the same tag (ignoring case) is sent already
+
+    def __str__(self) -> str:
+        if self.duplicate:
+            return f"Schlagwort {self.keyword!r} doppelt: nur einmal gesendet"
+        if self.tag is None:
+            return (
+                f"Schlagwort {self.keyword!r} weggelassen: CKAN verlangt für Schlagwörter "
+                f"{TAG_MIN_LENGTH} bis {TAG_MAX_LENGTH} Zeichen"
+            )
+        return (
+            f"Schlagwort {self.keyword!r} als {self.tag!r} gesendet: CKAN erlaubt nur Buchstaben, Ziffern, "
+            f"Leerzeichen, Bindestrich, Unterstrich und Punkt und höchstens {TAG_MAX_LENGTH} Zeichen"
+        )
+
+
+def ckan_tags(keywords: list[str]) -> tuple[list[str], list[TagChange]]:
+    """The keywords as tags CKAN accepts, and every keyword that had to change.
+
+    Refused characters (slash, comma, ampersand, dashes other than the hyphen, …) become a
+    space, runs of spaces one; a tag longer than CKAN allows is cut at a word boundary; one
+    shorter is left out; repeats (ignoring case) are sent once.
+    """
+    tags: list[str] = []
+    seen: set[str] = set()
+    changes: list[TagChange] = []
+    for keyword in keywords:
+        tag = _SPACES.sub(" ", _TAG_REFUSED_CHARACTERS.sub(" ", keyword)).strip()
+        if len(tag) > TAG_MAX_LENGTH:
+            cut = tag[: TAG_MAX_LENGTH + 1].rsplit(" ", 1)[0]
+            tag = (cut if len(cut) >= TAG_MIN_LENGTH else tag)[:TAG_MAX_LENGTH].rstrip()
+        if len(tag) < TAG_MIN_LENGTH:
+            changes.append(TagChange(keyword, None))
+            continue
+        if tag.casefold() in seen:
+            changes.append(TagChange(keyword, None, duplicate=True))
+            continue
+        seen.add(tag.casefold())
+        tags.append(tag)
+        if tag != keyword:
+            changes.append(TagChange(keyword, tag))
+    return tags, changes
+
+
 def _resource(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, upload: bool) -> dict:
     resource: dict[str, Any] = {
         "name": dist.title,
@@ -90,7 +148,11 @@ def _resource(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, upl
         "language": json.dumps([str(LANGUAGE_DEU)]),
         RESOURCE_KEY: dist.key,
     }
-    if not (upload and dist.path is not None):
+    uploaded = upload and dist.path is not None
+    # Said in both modes: CKAN keeps a resource's url_type when an update leaves it out, and an
+    # "upload" resource serves the file in CKAN's storage whatever url it is given.
+    resource["url_type"] = "upload" if uploaded else ""
+    if not uploaded:
         # Konvention 39: a direct download is both access and download URL. ckanext-dcat
         # writes no accessURL when url equals download_url, so both are set explicitly.
         # Uploaded files get their URLs from CKAN (the resource's url) instead.
@@ -163,7 +225,7 @@ def package_dict(catalogue: Catalogue, entry: DatasetEntry, *, upload: bool = Fa
         "license_id": entry.licence.ckan_id,
         "owner_org": organization_name(catalogue),
         "private": False,
-        "tags": [{"name": keyword} for keyword in entry.keywords],
+        "tags": [{"name": tag} for tag in ckan_tags(entry.keywords)[0]],
         "groups": [{"name": group_name(theme)} for theme in entry.themes],
         "extras": _extras(extras),
         "resources": [_resource(catalogue, entry, dist, upload) for dist in entry.distributions],

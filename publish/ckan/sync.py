@@ -1,9 +1,12 @@
 """Publish ``build/`` to a CKAN (2.10–2.12): organisation, theme groups, one dataset per dataset.
 
 The sync is idempotent: every dataset carries the content hash of what we sent, and a
-dataset whose hash matches is not written again. A dataset is written in one call (link
-mode) or, when files are uploaded, the hash is written last, so a run that breaks off
-leaves the old hash behind and the next run repairs the dataset.
+dataset whose hash matches and whose resources CKAN serves as built (publish.ckan.verify) is
+not written again. After every write CKAN's answer is checked the same way (with
+``verify_downloads`` also every file, downloaded). The hash is written only with a dataset
+that checked out: in one call in link mode, taken back when the check fails; last, after the
+uploads and the check, when files are uploaded. So a run that breaks off or finds a mismatch
+leaves no valid hash behind, and the next run writes the dataset again.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import requests
 
 from publish.build_folder import BuildFolder
 from publish.catalogue import Catalogue, read_catalogue
@@ -22,14 +27,36 @@ from publish.ckan.mapping import (
     MANAGED_BY_KEY,
     MANAGED_BY_VALUE,
     RESOURCE_KEY,
+    TagChange,
+    ckan_tags,
     extras_of,
     group_dict,
     organization_dict,
     package_dict,
 )
+from publish.ckan.verify import Mismatch, download_mismatches, resource_mismatches
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
+DOWNLOAD_TIMEOUT = 60.0
+
+
+class CkanServesOtherwise(CkanError):
+    """After writing, CKAN serves a resource differently from the build."""
+
+
+@dataclass
+class Verifier:
+    """Checks CKAN's answer for a dataset; with ``session`` it downloads every file too."""
+
+    session: requests.Session | None = None
+    timeout: float = DOWNLOAD_TIMEOUT
+
+    def mismatches(self, stored: dict, desired: dict) -> list[Mismatch]:
+        found = resource_mismatches(stored, desired)
+        if not found and self.session is not None:
+            found = download_mismatches(stored, desired, self.session, self.timeout)
+        return found
 
 
 @dataclass
@@ -46,22 +73,44 @@ class PublishReport:
     orphaned: list[str] = field(default_factory=list)  # in CKAN, ours, no longer in the build
     removed: list[str] = field(default_factory=list)
     changes: dict[str, list[FieldChange]] = field(default_factory=dict)
+    # Written again because CKAN served something other than the build (before the write).
+    repaired: dict[str, list[Mismatch]] = field(default_factory=dict)
+    tag_changes: dict[str, list[TagChange]] = field(default_factory=dict)
+    upload: bool = False
+    downloads_verified: bool = False
     writes: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.failed and not self.not_attempted
 
+    def outcome(self, name: str) -> str:
+        """What happened to dataset ``name``: created, updated, repaired, unchanged, failed or not_attempted."""
+        if name in self.failed:
+            return "failed"
+        if name in self.not_attempted:
+            return "not_attempted"
+        if name in self.created:
+            return "created"
+        if name in self.updated:
+            return "repaired" if name in self.repaired else "updated"
+        return "unchanged"
+
     def lines(self) -> list[str]:
         """The report as plain German lines for the terminal."""
         out = list(self.setup)
+        checked = "Downloads geprüft" if self.downloads_verified else "Adressen, Größen und Prüfsummen geprüft"
         for name in self.created:
-            out.append(f"+ {name}: {'würde angelegt' if self.dry_run else 'angelegt'}")
+            out.append(f"+ {name}: {'würde angelegt' if self.dry_run else f'angelegt, {checked}'}")
+            out.extend(self._notes(name))
         for name in self.updated:
-            out.append(f"~ {name}: {'würde geändert' if self.dry_run else 'geändert'}")
+            out.append(f"~ {name}: {'würde geändert' if self.dry_run else f'geändert, {checked}'}")
+            out.extend(f"    CKAN liefert nicht, was gebaut wurde: {m}" for m in self.repaired.get(name, []))
             out.extend(f"    {change}" for change in self.changes.get(name, []))
+            out.extend(self._notes(name))
         for name in self.unchanged:
-            out.append(f"= {name}: unverändert")
+            out.append(f"= {name}: unverändert{'' if self.dry_run else f', {checked}'}")
+            out.extend(self._notes(name))
         for name in self.orphaned:
             if name in self.removed:
                 out.append(f"- {name}: {'würde gelöscht' if self.dry_run else 'gelöscht'} (nicht mehr im Build)")
@@ -78,6 +127,9 @@ class PublishReport:
         )
         out.append(("Probelauf (nichts geändert): " if self.dry_run else "") + summary)
         return out
+
+    def _notes(self, name: str) -> list[str]:
+        return [f"    {change}" for change in self.tag_changes.get(name, [])]
 
 
 def _object(client: CkanClient, action: str, data: dict) -> dict:
@@ -137,9 +189,18 @@ def _with_resource_ids(desired: dict, current: dict) -> dict:
     return {**desired, "id": current["id"], "state": "active", "resources": resources}
 
 
-def _write_package(client: CkanClient, desired: dict, current: dict | None, files: dict[str, Path]) -> None:
-    """Create or update one dataset; with ``files`` upload them and write the hash last."""
-    staged = {**desired, "extras": [e for e in desired["extras"] if e["key"] != HASH_KEY]} if files else desired
+def _without_hash(package: dict) -> list[dict]:
+    return [e for e in package["extras"] if e["key"] != HASH_KEY]
+
+
+def _write_package(
+    client: CkanClient, desired: dict, current: dict | None, files: dict[str, Path], verifier: Verifier
+) -> None:
+    """Create or update one dataset, then check what CKAN serves (see the module docstring).
+
+    Raises CkanServesOtherwise when the check fails; the dataset is then left without our hash.
+    """
+    staged = {**desired, "extras": _without_hash(desired)} if files else desired
     if current is None:
         try:
             written = _object(client, "package_create", staged)
@@ -154,21 +215,34 @@ def _write_package(client: CkanClient, desired: dict, current: dict | None, file
             written = _object(client, "package_update", _with_resource_ids(staged, current))
     else:
         written = _object(client, "package_update", _with_resource_ids(staged, current))
-    if not files:
-        return
     by_key = {r.get(RESOURCE_KEY): r for r in written["resources"]}
     for key, path in files.items():
         with path.open("rb") as handle:
             client.call("resource_patch", {"id": by_key[key]["id"], "url": path.name}, files={"upload": handle})
-    client.call("package_patch", {"id": written["id"], "extras": desired["extras"]})
+    stored = _object(client, "package_show", {"id": written["id"]})
+    mismatches = verifier.mismatches(stored, desired)
+    if mismatches:
+        if not files:
+            client.call("package_patch", {"id": written["id"], "extras": _without_hash(desired)})
+        raise CkanServesOtherwise(
+            "CKAN liefert nach dem Schreiben nicht, was gebaut wurde (der nächste Lauf schreibt den "
+            "Datensatz erneut): " + "; ".join(str(m) for m in mismatches)
+        )
+    if files:
+        client.call("package_patch", {"id": written["id"], "extras": desired["extras"]})
 
 
-def _desired_packages(catalogue: Catalogue, upload: bool) -> dict[str, tuple[dict, dict[str, Path]]]:
+def _desired_packages(
+    catalogue: Catalogue, upload: bool, report: PublishReport
+) -> dict[str, tuple[dict, dict[str, Path]]]:
     packages = {}
     for entry in catalogue.datasets:
         package = package_dict(catalogue, entry, upload=upload)
         files = {d.key: d.path for d in entry.distributions if upload and d.path is not None}
         packages[entry.id] = (package, files)
+        tag_changes = ckan_tags(entry.keywords)[1]
+        if tag_changes:
+            report.tag_changes[entry.id] = tag_changes
     return packages
 
 
@@ -206,6 +280,7 @@ def publish_ckan(
     dry_run: bool = False,
     prune: bool = False,
     upload: bool = False,
+    verify_downloads: bool = False,
     progress: Progress | None = None,
     client: CkanClient | None = None,
 ) -> PublishReport:
@@ -215,8 +290,13 @@ def publish_ckan(
     datasets (the CLI reads it from $CKAN_API_TOKEN only). ``dry_run`` only reads and
     reports field-by-field what would change. ``prune`` deletes datasets this portal created
     that the build no longer declares; without it they are only reported. ``upload`` uploads
-    the files instead of linking the portal's stable URLs. ``progress(done, total, name)``
-    is called after each dataset.
+    the files instead of linking the portal's stable URLs. Every dataset's resources are checked
+    against CKAN's answer (url, url_type, size, hash), before deciding it is unchanged and after
+    writing it; ``verify_downloads`` also downloads every file from the address CKAN gives and
+    compares its sha256 with the build's. A dataset CKAN serves otherwise is written again
+    (``report.repaired``); one that still differs after writing fails and keeps no content hash,
+    so the next run writes it again. Keywords CKAN would refuse as tags are cleaned
+    (``report.tag_changes``). ``progress(done, total, name)`` is called after each dataset.
 
     Never raises for a single dataset: CKAN's rejection is recorded in ``report.failed``
     and the run continues; when CKAN stops answering, the rest is listed in
@@ -227,13 +307,14 @@ def publish_ckan(
     build = build_dir if isinstance(build_dir, BuildFolder) else BuildFolder.open(build_dir)
     catalogue = read_catalogue(build)
     client = client or CkanClient(url, token)
-    report = PublishReport(dry_run=dry_run)
+    report = PublishReport(dry_run=dry_run, upload=upload, downloads_verified=verify_downloads)
+    verifier = Verifier(_download_session() if verify_downloads else None)
     organization = organization_dict(catalogue)
     _ensure(client, report, "organization", organization, dry_run)
     for theme in sorted({t for entry in catalogue.datasets for t in entry.themes}):
         _ensure(client, report, "group", group_dict(theme, catalogue.themes.get(theme, theme)), dry_run)
 
-    packages = _desired_packages(catalogue, upload)
+    packages = _desired_packages(catalogue, upload, report)
     names = list(packages)
     unavailable: CkanUnavailable | None = None
     for done, name in enumerate(names, start=1):
@@ -242,7 +323,7 @@ def publish_ckan(
             continue
         desired, files = packages[name]
         try:
-            _sync_one(client, report, name, desired, files, dry_run, upload)
+            _sync_one(client, report, name, desired, files, dry_run, verifier)
         except CkanUnavailable as error:
             unavailable = error
             report.failed[name] = str(error)
@@ -250,6 +331,8 @@ def publish_ckan(
             report.failed[name] = str(error)
         if progress:
             progress(done, len(names), name)
+    if verifier.session is not None:
+        verifier.session.close()
     if unavailable is None:
         try:
             _prune(client, report, organization["name"], _declared(build, catalogue), prune, dry_run)
@@ -268,7 +351,7 @@ def _sync_one(
     desired: dict,
     files: dict[str, Path],
     dry_run: bool,
-    upload: bool,
+    verifier: Verifier,
 ) -> None:
     current = _show(client, "package_show", name)
     if current is not None and extras_of(current).get(MANAGED_BY_KEY) != MANAGED_BY_VALUE:
@@ -278,17 +361,29 @@ def _sync_one(
             {},
         )
     wanted_hash = extras_of(desired)[HASH_KEY]
-    if current is not None and current.get("state") == "active" and extras_of(current).get(HASH_KEY) == wanted_hash:
+    same_hash = (
+        current is not None and current.get("state") == "active" and extras_of(current).get(HASH_KEY) == wanted_hash
+    )
+    mismatches = verifier.mismatches(current, desired) if same_hash and current is not None else []
+    if same_hash and not mismatches:
         report.unchanged.append(name)
         return
-    report.changes[name] = package_changes(current, desired, compare_urls=not upload)
+    if mismatches:
+        report.repaired[name] = mismatches
+    report.changes[name] = package_changes(current, desired, compare_urls=not files)
     (report.created if current is None else report.updated).append(name)
     if not dry_run:
         try:
-            _write_package(client, desired, current, files)
+            _write_package(client, desired, current, files, verifier)
         except CkanError:
             (report.created if current is None else report.updated).remove(name)
             raise
+
+
+def _download_session() -> requests.Session:
+    session = requests.Session()
+    session.headers["User-Agent"] = "offene-kommune/ckan-verify"
+    return session
 
 
 def _prune(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
+from contracts.build_folder import PUBLISH_RECORD_FILE
+from kommune.releases import state_dir
 from tests.conftest import REPO, run_kommune
 
 
@@ -40,6 +43,18 @@ def test_publish_demo_then_rerun_writes_nothing(demo_build, ckan):
     assert dry.returncode == 0 and "Probelauf (nichts geändert)" in dry.stdout
     for result in (first, second, dry):
         assert ckan["token"] not in result.stdout + result.stderr
+
+
+def test_upload_with_verify_downloads_every_file_and_records_the_run(unique_build, ckan):
+    build, suffix = unique_build
+    result = _publish(build, ckan["url"], ckan["token"], "--upload", "--verify")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"+ kita-plaetze{suffix}: angelegt, Downloads geprüft" in result.stdout
+    assert "/katalog/ zeigt diesen Lauf nach dem nächsten Build" in result.stdout
+    record = json.loads((state_dir(build) / PUBLISH_RECORD_FILE).read_text(encoding="utf-8"))
+    entry = record["datasets"][f"kita-plaetze{suffix}"][0]
+    assert (entry["mode"], entry["checked"], entry["outcome"]) == ("upload", "downloads", "created")
+    assert ckan["token"] not in json.dumps(record)
 
 
 def test_unreachable_ckan_exits_2_with_a_readable_message(demo_build):

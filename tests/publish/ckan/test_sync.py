@@ -143,14 +143,15 @@ def test_a_pruned_dataset_that_returns_is_restored(unique_build, demo_build, pro
 
 def test_dataset_ckan_rejects_is_reported_and_the_rest_published(unique_build, proxy, ckan):
     build, suffix = unique_build
-    bad = HAUSHALT + suffix
-    # CKAN's tag rule: at least two characters.
-    edit_json(build / "datasets" / bad / "datapackage.json", lambda p: p.update(keywords=["X"]))
+    # CKAN's name rule: at most 100 characters (a keyword it refuses is cleaned instead,
+    # test_serves_what_we_built.py).
+    bad = "h" * (101 - len(suffix)) + suffix
+    add_dataset_copy(build, HAUSHALT + suffix, bad)
     report = _publish(build, proxy, ckan)
     assert not report.ok
     assert list(report.failed) == [bad]
-    assert 'Tag "X" length is less than minimum 2' in report.failed[bad]
-    assert report.created == [KITA + suffix]
+    assert "maximum of 100 characters" in report.failed[bad]
+    assert report.created == [HAUSHALT + suffix, KITA + suffix]
     with pytest.raises(ckanapi.NotFound):
         _show(ckan, bad)
 
@@ -223,13 +224,13 @@ def test_name_taken_by_a_dataset_the_portal_did_not_create_is_left_alone(unique_
 def test_token_never_appears_in_logs_errors_or_output(unique_build, proxy, ckan, caplog, capsys):
     build, suffix = unique_build
     caplog.set_level(logging.DEBUG)
-    edit_json(build / "datasets" / (KITA + suffix) / "datapackage.json", lambda p: p.update(keywords=["Y"]))
+    add_dataset_copy(build, KITA + suffix, "k" * (101 - len(suffix)) + suffix)  # a name CKAN refuses
     report = _publish(build, proxy, ckan)
     proxy.down = True
     with pytest.raises(CkanUnavailable) as down:
         _publish(build, proxy, ckan)
     texts = caplog.text + capsys.readouterr().out + "\n".join(report.lines()) + str(down.value)
-    assert report.failed and "antwortet nicht" in str(down.value) and "Tag" in texts
+    assert report.failed and "antwortet nicht" in str(down.value) and "maximum of 100" in texts
     assert ckan["token"] not in texts
     assert proxy.seen_headers and all(ckan["token"] in h.get("Authorization", "") for h in proxy.seen_headers)
 
