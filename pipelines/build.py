@@ -21,13 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contracts.build_folder import BUILD_REPORT_FILE, DATASETS_DIR, PACKAGE_FILE, PORTAL_FILE, REPORT_FILE
+from contracts.build_folder import AUDIT_FILE, BUILD_REPORT_FILE, DATASETS_DIR, PACKAGE_FILE, PORTAL_FILE, REPORT_FILE
 from contracts.files import file_sha256, package_hash
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
 from pipelines.context import RunContext
 from pipelines.errors import DatasetFailed, Issue
+from pipelines.history import Table, record_version
+from pipelines.history.store import HistoryStore
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
@@ -221,6 +223,15 @@ def _build_one(
     for resource in resources:
         resource.downloads = write_spreadsheet_copies(out_dir, resource)
     ctx.warnings += personal_data_warnings(dataset, out_dir, resources)
+    latest = record_version(
+        dataset.id,
+        out_dir,
+        [Table.of(out_dir, resource) for resource in resources],
+        previous,
+        HistoryStore(state_dir / "history" / dataset.id),
+        keep=dataset.history.kept_versions,
+        hidden_possible=(out_dir / AUDIT_FILE).exists(),
+    )
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(
         dataset,
@@ -229,6 +240,7 @@ def _build_one(
         content_hash=content_hash,
         issued=issued,
         modified=_modified(previous_package, resources),
+        extra={"version": {"number": latest["version"], "date": latest["date"]}},
         warnings=ctx.warnings,
     )
     _write_json(out_dir / PACKAGE_FILE, package)

@@ -25,6 +25,7 @@ from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree, rtree_name
+from publish.history import PORTAL_CHANGES_TABLE, PORTAL_VERSIONS_TABLE, write_history_tables
 
 SQLITE_TYPES = {
     "string": str,
@@ -45,6 +46,7 @@ SQLITE_TYPES = {
 }
 DEFAULT_FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 PORTAL_DATASETS_TABLE = "portal_datasets"
+HISTORY_TABLES = (PORTAL_VERSIONS_TABLE, PORTAL_CHANGES_TABLE)  # rewritten with portal_datasets
 csv.field_size_limit(sys.maxsize)
 
 
@@ -93,14 +95,18 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
         if resource["name"] not in unchanged
     ]
     with db.atomic():
-        for name in [resource["name"] for _, resource in reversed(changed)] + [PORTAL_DATASETS_TABLE]:
+        for name in [resource["name"] for _, resource in reversed(changed)] + [PORTAL_DATASETS_TABLE, *HISTORY_TABLES]:
             # Dropping a table drops its indexes and its rows in sqlite_stat1; its virtual
             # tables (full text, R*Tree) go with their shadow tables.
             for derived in (f"{name}_fts", rtree_name(name), name):
                 db.conn.execute(f"DROP TABLE IF EXISTS [{derived}]")
             db.conn.execute(f"DELETE FROM [{FACET_COUNTS_TABLE}] WHERE table_name = ?", [name])
     _load_tables(db, build, changed)
-    for name in [resource["name"] for _, resource in changed] + [PORTAL_DATASETS_TABLE, FACET_COUNTS_TABLE]:
+    for name in [resource["name"] for _, resource in changed] + [
+        PORTAL_DATASETS_TABLE,
+        FACET_COUNTS_TABLE,
+        *HISTORY_TABLES,
+    ]:
         for table in [name, *_shadow_tables(db, name)]:
             db.conn.execute(f"ANALYZE [{table}]")
     db.close()
@@ -120,6 +126,8 @@ def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[
             create_rtree(db, resource)
             store_facet_counts(db, resource)
     _write_portal_datasets(db, build)
+    with db.atomic():
+        write_history_tables(db, build)
     db.conn.execute("PRAGMA journal_mode=DELETE")
 
 

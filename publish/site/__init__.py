@@ -7,11 +7,11 @@ from pathlib import Path
 
 from contracts.build_folder import SITE_DIR
 from publish.build_folder import BuildFolder
-from publish.site import catalogue, core, council, dashboard, legal, planning, search
+from publish.site import catalogue, changes, core, council, dashboard, legal, planning, search
 from publish.site.context import SiteContext, templates_dir
 
 # Sections render in order; later sections may link to pages of earlier ones.
-SECTIONS = [core, legal, council, planning, dashboard, catalogue, search]  # search indexes the pages before it
+SECTIONS = [core, changes, legal, council, planning, dashboard, catalogue, search]  # search indexes the pages before it
 
 
 def render_site(build: BuildFolder, template_cache: Path | None = None, previous: Path | None = None) -> SiteContext:
