@@ -21,8 +21,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-# Level 6 (gzip's default): level 1 made the 1M-row benchmark's snapshot 35 % bigger for a
-# quarter less time (docs/decisions/dataset-history.md).
+# gzip's default level; other levels were not compared (docs/decisions/dataset-history.md)
 COMPRESSION_LEVEL = 6
 SNAPSHOTS = "snapshots"
 DELTAS = "deltas"
