@@ -183,7 +183,11 @@ def _readable(package: dict, change: dict) -> dict:
     if kind in (ROW_ADDED, ROW_REMOVED):
         row = json.loads(change["new"] if kind == ROW_ADDED else change["old"])
         what = "neue Zeile" if kind == ROW_ADDED else "Zeile entfernt"
-        values = ", ".join(f"{_title(package, change['table'], k)}: {v}" for k, v in row.items() if v != "")
+        values = ", ".join(
+            f"{_title(package, change['table'], k)}: {_value(_field(package, change['table'], k), v)}"
+            for k, v in row.items()
+            if v != ""
+        )
         return {"what": what, "row": _key_label(change["key"]), "column": "", "old": "", "new": values}
     if kind == VALUE_CHANGED:
         return {
