@@ -220,11 +220,22 @@ def _with_downloads(versions: list[dict], keep: int | None) -> list[dict]:
 
 
 def _write_release_files(out_dir: Path, log: dict, store: HistoryStore) -> None:
+    """Link the stored files into the release. A file the store no longer holds (its folder
+    emptied by hand, a disk restored from an older backup) is left out and the log says so:
+    that version is then no longer downloadable whole, or its change list is gone."""
     for version in log["versions"]:
         if version.get("change_file"):
-            link(store.root / "changes" / version["change_file"], out_dir / version["changes"])
-        for name, path in version["tables"].items():
-            link(store.snapshot(version["hashes"][name]), out_dir / path)
+            stored = store.root / "changes" / version["change_file"]
+            if stored.exists():
+                link(stored, out_dir / version["changes"])
+            else:
+                version["changes"] = version["change_file"] = None
+        for name, path in list(version["tables"].items()):
+            stored = store.snapshot(version["hashes"][name])
+            if stored.exists():
+                link(stored, out_dir / path)
+            else:
+                del version["tables"][name]
     temporary = out_dir / f".{VERSIONS_FILE}.tmp"
     temporary.write_text(json.dumps(log, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(temporary, out_dir / VERSIONS_FILE)

@@ -75,7 +75,7 @@ def render(site: SiteContext) -> None:
                 changes_feed(items, f"Änderungen: {package['title']}", base_url, f"/{base}/{CHANGES_FEED}"),
             )
             news += items
-    news.sort(key=lambda item: (item["date"], item["dataset"]), reverse=True)
+    news.sort(key=lambda item: (item["date"], item["dataset"], item["version"]), reverse=True)
     news = news[:NEWS_SHOWN]
     town = site.portal["publisher"]["name"]
     site.write_page("neu", "whats_new.html", days=_by_day(news), feed=f"/{NEWS_FEED}")
@@ -264,7 +264,7 @@ def _by_day(items: list[dict]) -> list[dict]:
 def changes_feed(items: list[dict], title: str, site_url: str, feed_path: str, page: str = "") -> bytes:
     """Atom: one entry per version, newest first; an entry's id names dataset and version, so
     a feed reader shows each version once."""
-    ordered = sorted(items, key=lambda item: (item["date"], item["dataset"]))
+    ordered = sorted(items, key=lambda item: (item["date"], item["dataset"], item["version"]))
     entries = [
         FeedEntry(
             id=f"{site_url.rstrip('/')}/datensaetze/{item['dataset']}/aenderungen/#version-{item['version']}",

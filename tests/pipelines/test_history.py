@@ -182,3 +182,17 @@ def test_an_earlier_version_is_rebuilt_from_the_deltas_when_not_kept_whole(porta
         rebuilt = table_at(store, log, version, "wartezeiten")
         assert rebuilt[0] == lines[0].split(",")
         assert sorted(rebuilt[1:]) == sorted(line.split(",") for line in lines[1:])
+
+
+def test_a_stored_table_lost_from_the_state_folder_leaves_its_version_listed_but_not_downloadable(portal_dir):
+    for number in (1, 2):
+        build_version(portal_dir, number, with_names=False)
+    store = HistoryStore(portal_dir.root / ".build-state" / "history" / "wartezeiten")
+    first = _log(portal_dir, "wartezeiten")["versions"][0]
+    assert first["tables"]
+    store.snapshot(first["hashes"]["wartezeiten"]).unlink()  # e.g. the state folder restored from an old backup
+    build_version(portal_dir, 3, with_names=False)
+    versions = _log(portal_dir, "wartezeiten")["versions"]
+    assert [v["version"] for v in versions] == [1, 2, 3]
+    assert versions[0]["tables"] == {} and versions[1]["tables"]
+    assert not (portal_dir.out / "datasets" / "wartezeiten" / "versionen" / "1").exists()
