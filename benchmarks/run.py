@@ -403,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=40, help="requests per Datasette query")
     parser.add_argument("--no-oparl", action="store_true", help="skip the OParl harvest throughput")
     parser.add_argument(
+        "--no-history", action="store_true", help="skip the dataset history (benchmarks/history.py, 1M rows × 24)"
+    )
+    parser.add_argument(
         "--no-serve-attacks",
         action="store_true",
         help="skip the attacks on kommune serve (limits, peak memory; benchmarks/serve_attacks.py)",
@@ -446,6 +449,14 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(oparl))
         table += "\n\n" + "\n".join(oparl)
+    history: list[str] = []
+    if not arguments.no_history:
+        print("  dataset history ...", file=sys.stderr, flush=True)
+        _, peak, stdout = run_child([sys.executable, "-m", "benchmarks.history", "--output", str(output)])
+        history = [*stdout.strip().splitlines(), f"  peak memory of the history run: {peak:.0f} MiB"]
+        print()
+        print("\n".join(history))
+        table += "\n\n" + "\n".join(history)
     attacks: dict | None = None
     if not arguments.no_serve_attacks:
         from benchmarks import serve_attacks
@@ -466,6 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         if portal_figures is None
         else {**portal_figures, "builds": [asdict(result) for result in portal_figures["builds"]]},
         "oparl_harvest": oparl,
+        "history": history,
         "serve_attacks": attacks,
         "not_measured": NOT_MEASURED,
         "table": table,

@@ -15,6 +15,9 @@ them (pipelines/build.py, pipelines/output.py, pipelines/package.py), `publish/`
         report.json           REPORT_FILE        validation result: valid, issues, rows, warnings
         <resource>.csv/.json                     one pair per resource (pipelines/output.py)
         disclosure-audit.json AUDIT_FILE         the disclosure control's audit (service-records kind)
+        versions.json         VERSIONS_FILE      the dataset's version log (contracts/history.py)
+        versionen/<n>/        VERSIONS_DIR       per version n: its change list, and for the last
+                                                 kept versions the full tables (<resource>.csv.gz)
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ PACKAGE_FILE = "datapackage.json"
 REPORT_FILE = "report.json"
 AUDIT_FILE = "disclosure-audit.json"
 QUALITY_FILE = "quality.json"
+VERSIONS_FILE = "versions.json"
+VERSIONS_DIR = "versionen"
 
 
 @dataclass

@@ -21,13 +21,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contracts.build_folder import BUILD_REPORT_FILE, DATASETS_DIR, PACKAGE_FILE, PORTAL_FILE, REPORT_FILE
+from contracts.build_folder import (
+    AUDIT_FILE,
+    BUILD_REPORT_FILE,
+    DATASETS_DIR,
+    PACKAGE_FILE,
+    PORTAL_FILE,
+    REPORT_FILE,
+    VERSIONS_DIR,
+    VERSIONS_FILE,
+)
 from contracts.files import file_sha256, package_hash
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
 from pipelines.context import RunContext
 from pipelines.errors import DatasetFailed, Issue
+from pipelines.history import Table, record_version
+from pipelines.history.store import HistoryStore
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
@@ -221,6 +232,7 @@ def _build_one(
     for resource in resources:
         resource.downloads = write_spreadsheet_copies(out_dir, resource)
     ctx.warnings += personal_data_warnings(dataset, out_dir, resources)
+    latest = _record_version(dataset, out_dir, resources, previous, state_dir, ctx.warnings)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(
         dataset,
@@ -229,6 +241,7 @@ def _build_one(
         content_hash=content_hash,
         issued=issued,
         modified=_modified(previous_package, resources),
+        extra={"version": {"number": latest["version"], "date": latest["date"]}} if latest else None,
         warnings=ctx.warnings,
     )
     _write_json(out_dir / PACKAGE_FILE, package)
@@ -262,6 +275,37 @@ def _build_one(
         rows=sum(r.row_count for r in resources),
         details={**ctx.details, **ctx.run_facts},
     )
+
+
+def _record_version(dataset, out_dir: Path, resources, previous: Path | None, state_dir: Path, warnings) -> dict | None:
+    """The dataset's new version (pipelines.history), or None with a warning when the history
+    cannot be written: the data is published all the same, without its version log."""
+    try:
+        return record_version(
+            dataset.id,
+            out_dir,
+            [Table.of(out_dir, resource) for resource in resources],
+            previous,
+            HistoryStore(state_dir / "history" / dataset.id),
+            keep=dataset.history.kept_versions,
+            hidden_possible=(out_dir / AUDIT_FILE).exists(),
+        )
+    except OSError as error:
+        if error.errno in DISK_FULL:
+            raise
+        issue = _internal_issue(dataset.id, state_dir)
+    except Exception:  # a bug in the history must not withhold the data
+        issue = _internal_issue(dataset.id, state_dir)
+    for leftover in (out_dir / VERSIONS_FILE, out_dir / VERSIONS_DIR):
+        shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+    warnings.append(
+        Issue(
+            type="history-error",
+            message="Die Versionsgeschichte konnte nicht geschrieben werden; die Daten sind veröffentlicht.",
+            expected=issue.expected,
+        )
+    )
+    return None
 
 
 def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> list[Issue]:

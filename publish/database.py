@@ -25,6 +25,7 @@ from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
 from publish.geometry_index import create_rtree, rtree_name
+from publish.history import PORTAL_CHANGES_TABLE, PORTAL_VERSIONS_TABLE, write_history_tables
 from publish.places import LINKS_TABLE
 
 SQLITE_TYPES = {
@@ -48,6 +49,7 @@ DEFAULT_FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 PORTAL_DATASETS_TABLE = "portal_datasets"
 # every criterion of every dataset's quality score with its points and reason (publish/quality)
 PORTAL_QUALITY_TABLE = "portal_quality"
+HISTORY_TABLES = (PORTAL_VERSIONS_TABLE, PORTAL_CHANGES_TABLE)  # rewritten with portal_datasets
 csv.field_size_limit(sys.maxsize)
 
 
@@ -100,6 +102,7 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
             PORTAL_DATASETS_TABLE,
             PORTAL_QUALITY_TABLE,
             LINKS_TABLE,
+            *HISTORY_TABLES,
         ]:
             # Dropping a table drops its indexes and its rows in sqlite_stat1; its virtual
             # tables (full text, R*Tree) go with their shadow tables.
@@ -112,6 +115,7 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
         PORTAL_QUALITY_TABLE,
         FACET_COUNTS_TABLE,
         LINKS_TABLE,
+        *HISTORY_TABLES,
     ]:
         for table in [name, *_shadow_tables(db, name)]:
             db.conn.execute(f"ANALYZE [{table}]")
@@ -132,6 +136,8 @@ def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[
             create_rtree(db, resource)
             store_facet_counts(db, resource)
     _write_portal_datasets(db, build)
+    with db.atomic():
+        write_history_tables(db, build)
     # Imported here: the matcher shares the plan references of the site, whose package reads
     # portal.db through this module.
     from publish.places.links import write_place_links

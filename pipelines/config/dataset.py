@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from contracts.history import DEFAULT_KEEP
 
 DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 COLUMN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -80,6 +82,20 @@ class PrivacyOptions(Strict):
         return kinds
 
 
+class HistoryOptions(Strict):
+    """How many earlier versions stay downloadable as whole tables. Every version's changes
+    stay listed whatever this says (docs/decisions/dataset-history.md)."""
+
+    keep: Annotated[int, Field(ge=0)] | Literal["all"] = Field(
+        default=DEFAULT_KEEP, description="earlier versions kept, or `all`"
+    )
+
+    @property
+    def kept_versions(self) -> int | None:
+        """None: all."""
+        return None if self.keep == "all" else int(self.keep)
+
+
 class Step(BaseModel):
     """A Frictionless transform step, `type` in kebab-case, other keys are its options."""
 
@@ -105,6 +121,7 @@ class DatasetConfig(Strict):
     steps: list[Step] = []
     table: TableOptions = TableOptions()
     privacy: PrivacyOptions = PrivacyOptions()
+    history: HistoryOptions = HistoryOptions()
 
     # Set by the loader, not by the file.
     id: str = Field(default="", exclude=True)

@@ -102,6 +102,7 @@ class DatasetEntry:
     distributions: list[Distribution] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
     sample_note: str = SAMPLE_NOTE
+    version: str | None = None  # the number of the latest recorded version (contracts/history.py)
 
     @property
     def public_description(self) -> str:

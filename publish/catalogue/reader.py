@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contracts.build_folder import PACKAGE_FILE
+from contracts.build_folder import PACKAGE_FILE, VERSIONS_FILE
 from contracts.files import file_sha256, hex_of_package_hash
 from contracts.kpi_file import CSV_FILE, JSON_FILE, JSON_SCHEMA_FILE, TABLE_SCHEMA_FILE
 from publish.build_folder import BuildFolder
@@ -169,6 +169,18 @@ def _distributions(
             **{**descriptor.__dict__, "title": "Datenpaket-Beschreibung (JSON)", "conforms_to": DATA_PACKAGE_SPEC}
         )
     )
+    if (folder / VERSIONS_FILE).exists():  # the change log (contracts/history.py)
+        distributions.append(
+            _file_distribution(
+                folder / VERSIONS_FILE,
+                {},
+                landing,
+                "Versionen und Änderungen",
+                "Jede Version des Datensatzes mit Datum, Prüfsumme, Zeilenzahl, Schema, Grund und Anzahl der "
+                "neuen, entfernten und korrigierten Zeilen; die einzelnen Änderungen stehen auf der Seite "
+                "„Änderungen“ und in der Tabelle portal_changes.",
+            )
+        )
     return distributions, tables
 
 
@@ -202,6 +214,7 @@ def _entry(build: BuildFolder, package: dict, base_url: str, datasette_url: str)
         musterdatenkatalog=muster.get("uri") if isinstance(muster, dict) else muster,
         issued=meta.get("issued"),
         modified=meta.get("modified"),
+        version=str(meta["version"]["number"]) if meta.get("version") else None,
         sample=bool(meta.get("sample")),
         status=meta.get("status") or "ok",
         content_hash=meta.get("content_hash") or "",

@@ -11,6 +11,7 @@ from publish.build_folder import BuildFolder
 from publish.database import PORTAL_DATASETS_TABLE, PORTAL_QUALITY_TABLE
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE
 from publish.geometry_index import rtree_tables
+from publish.history import PORTAL_CHANGES_TABLE, PORTAL_VERSIONS_TABLE
 
 
 def breakdown_query_name(kpi_id: str) -> str:
@@ -82,6 +83,28 @@ def datasette_metadata(build: BuildFolder) -> dict:
         "license": licence["title"],
         "license_url": licence["uri"],
     }
+    for name, title, description in (
+        (
+            PORTAL_VERSIONS_TABLE,
+            "Versionen der Datensätze",
+            "Jede Version jedes Datensatzes: wann sie entstand, wie viele Zeilen sie hat, ihr Schema, "
+            "und was sich gegenüber der vorigen Version geändert hat.",
+        ),
+        (
+            PORTAL_CHANGES_TABLE,
+            "Änderungen in den Datensätzen",
+            "Jede Änderung zwischen zwei Versionen eines Datensatzes: neue und entfernte Zeilen, korrigierte "
+            "Werte (alt und neu) und geänderte Spalten. Werte, die zum Schutz kleiner Fallzahlen gesperrt "
+            "sind, erscheinen hier nie.",
+        ),
+    ):
+        tables[name] = {
+            "title": title,
+            "description": description,
+            "source": publisher["name"],
+            "license": licence["title"],
+            "license_url": licence["uri"],
+        }
     queries = {}
     for kpi in portal.get("kpis", []):
         queries[kpi["id"]] = {

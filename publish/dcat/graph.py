@@ -27,6 +27,8 @@ STATUS_COMPLETED = URIRef(EU + "distribution-status/COMPLETED")
 DATA_THEME_SCHEME = URIRef(EU + "data-theme")
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 SHA256 = SPDX.checksumAlgorithm_sha256
+# DCAT 3 (DCAT-AP.de 3.0); rdflib's closed DCAT namespace predates it
+DCAT_VERSION = URIRef(str(DCAT) + "version")
 DATASETTE_DOCS = URIRef("https://docs.datasette.io/en/stable/json_api.html")
 
 
@@ -177,6 +179,9 @@ def _add_dataset(graph: Graph, catalogue: Catalogue, entry: DatasetEntry, publis
         graph.add((node, DCTERMS.issued, _datetime(entry.issued)))
     if entry.modified:
         graph.add((node, DCTERMS.modified, _datetime(entry.modified)))
+    if entry.version:
+        # dcat:version, not owl:versionInfo: DCAT-AP.de 3.0 marks the latter deprecated
+        graph.add((node, DCAT_VERSION, Literal(entry.version)))
     if entry.musterdatenkatalog:
         graph.add((node, DCTERMS.references, URIRef(entry.musterdatenkatalog)))
     for dist in entry.distributions:

@@ -31,7 +31,7 @@ from publish.datasette import sql_limits
 from publish.datasette.inspect_data import read_inspect_data
 from publish.datasette.response_cache import ResponseCache
 from publish.dcat.write import register_media_types
-from publish.server import access_log, search_route, served_address, street_route, usage, wish_route
+from publish.server import access_log, feed_route, search_route, served_address, street_route, usage, wish_route
 from publish.server.cors import cors_send
 from publish.server.http_protocol import raise_file_limit, uvicorn_settings
 from publish.server.query_gate import DEFAULT_SLOTS, QueryGate, gate_from_environment
@@ -230,6 +230,10 @@ class PortalApp:
                 return
             if street_route.handles(scope):
                 await street_route.answer(release.root, scope, receive, send)
+            if feed_route.handles(scope):
+                await feed_route.answer(
+                    release.root, scope, receive, served_address.rewriting_send(scope, send, release.address_swap)
+                )
                 return
             await _site_with_404(
                 release, scope, receive, served_address.rewriting_send(scope, send, release.address_swap)

@@ -10,6 +10,7 @@ from contracts.build_folder import SITE_DIR
 from publish.build_folder import BuildFolder
 from publish.site import (
     catalogue,
+    changes,
     comparison,
     core,
     council,
@@ -25,6 +26,7 @@ from publish.site.context import SiteContext, templates_dir
 # Sections render in order; later sections may link to pages of earlier ones.
 SECTIONS = [
     core,
+    changes,
     legal,
     council,
     planning,

@@ -1,4 +1,5 @@
-"""Follow the council: an iCalendar feed of upcoming meetings and an Atom feed of new papers.
+"""Follow the council: an iCalendar feed of upcoming meetings and an Atom feed of new papers;
+and the portal's one Atom writer (`atom_feed`), which the change feeds use too.
 
 Both are built from rows of `portal.db` (dicts with the columns of `oparl_meeting` and
 `oparl_paper`) and are deterministic for the same rows and `now`, so an unchanged build
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -95,29 +97,57 @@ def papers_atom(
     `updated` is the feed's own timestamp (the newest paper's modification, so that an
     unchanged harvest gives an unchanged feed).
     """
+    entries = []
+    for paper in sorted(papers, key=lambda p: (p.get("date") or "", p["id"])):
+        kind = paper.get("paper_type") or "Vorlage"
+        entries.append(
+            FeedEntry(
+                id=paper["id"],
+                title=" – ".join(part for part in (paper.get("reference"), paper.get("name")) if part),
+                updated=parse_time(paper.get("modified"))
+                or parse_time((paper.get("date") or "") + "T00:00:00+00:00")
+                or updated,
+                published=parse_time(paper["date"] + "T00:00:00+00:00") if paper.get("date") else None,
+                path=page_url.get(paper["id"]),
+                summary=f"{kind} vom {german_date(paper['date'])}" if paper.get("date") else kind,
+            )
+        )
+    return atom_feed(entries, title, site_url, feed_path, updated)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    updated: dt.datetime
+    summary: str
+    path: str | None = None  # the site page of the entry
+    published: dt.datetime | None = None
+
+
+def atom_feed(
+    entries: Iterable[FeedEntry], title: str, site_url: str, feed_path: str, updated: dt.datetime, page: str = ""
+) -> bytes:
+    """An Atom feed (RFC 4287) of `entries` given oldest first (the feed lists them newest
+    first). `updated` is the feed's own time: the newest entry's, so that unchanged data gives
+    an unchanged feed. `page` is the site page the feed follows (default: the feed's folder)."""
     base = site_url or "https://example.invalid/"
     feed = FeedGenerator()
     feed.id(urljoin(base, feed_path))
     feed.title(title)
     feed.language("de")
     feed.link(href=urljoin(base, feed_path), rel="self")
-    feed.link(href=urljoin(base, feed_path.rsplit("/", 1)[0] + "/"), rel="alternate")
+    feed.link(href=urljoin(base, page or feed_path.rsplit("/", 1)[0] + "/"), rel="alternate")
     feed.updated(updated)
     feed.generator("Offene Kommune")
-    ordered = sorted(papers, key=lambda p: (p.get("date") or "", p["id"]))
-    for paper in ordered:  # feedgen puts each new entry first: add oldest first
+    for item in entries:  # feedgen puts each new entry first: add oldest first
         entry = feed.add_entry()
-        entry.id(paper["id"])
-        entry.title(" – ".join(part for part in (paper.get("reference"), paper.get("name")) if part))
-        stamp = (
-            parse_time(paper.get("modified")) or parse_time((paper.get("date") or "") + "T00:00:00+00:00") or updated
-        )
-        entry.updated(stamp)
-        if paper.get("date"):
-            entry.published(parse_time(paper["date"] + "T00:00:00+00:00"))
-        path = page_url.get(paper["id"])
-        if path:
-            entry.link(href=urljoin(base, path), rel="alternate")
-        kind = paper.get("paper_type") or "Vorlage"
-        entry.summary(f"{kind} vom {german_date(paper['date'])}" if paper.get("date") else kind)
+        entry.id(item.id)
+        entry.title(item.title)
+        entry.updated(item.updated)
+        if item.published:
+            entry.published(item.published)
+        if item.path:
+            entry.link(href=urljoin(base, item.path), rel="alternate")
+        entry.summary(item.summary)
     return feed.atom_str(pretty=True)

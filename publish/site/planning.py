@@ -8,9 +8,11 @@ added by the self-hosted Leaflet and loads tiles only when `site.map.tile_url` i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from publish.dataset_failure import for_dataset
+from publish.site import council_feeds
 from publish.site.charts import Series, grouped_bar_chart
 from publish.site.context import SiteContext
 from publish.site.council_data import FOLDERS as COUNCIL_PAGE_TABLES
@@ -88,16 +90,19 @@ def render(site: SiteContext) -> None:
         )
     links = council_links(site.db, plans)
     council_pages = page_paths(site.db) if all(site.table_exists(table) for table in COUNCIL_PAGE_TABLES) else {}
+    council_data = table_exists(site.db, "oparl_paper")
     for plan in plans:
         council = _council_view(site, links.get(plan["id"], CouncilLinks()), council_pages)
         with for_dataset(plan["dataset"], "Website"):  # a plan's page is its dataset's
+            if council_data:
+                _plan_feeds(site, plan, links.get(plan["id"], CouncilLinks()), council_pages)
             site.write_page(
                 f"{BASE}/plaene/{plan['slug']}",
                 "plan.html",
                 plan=plan,
                 council=council,
                 path=path_through_council(plan["timeline"], council["meetings"]),
-                council_data=table_exists(site.db, "oparl_paper"),
+                council_data=council_data,
                 row_url=site.build.row_url(plan["table"], plan["id"]),
                 plans_dataset=plan["dataset"],
                 **common,
@@ -135,6 +140,37 @@ def _permits_chart(permits: dict | None) -> str | None:
         title=f"Baugenehmigungen und Baufertigstellungen {first}–{last}",
         description=f"Säulendiagramm: genehmigte und fertiggestellte Gebäude je Jahr von {first} bis {last}. "
         "Die Zahlen stehen auch in der Tabelle unter dem Diagramm.",
+    )
+
+
+PLAN_PAPERS_FEED = "vorlagen.atom"
+PLAN_MEETINGS_CALENDAR = "sitzungen.ics"
+
+
+def _plan_feeds(site: SiteContext, plan: dict, links: CouncilLinks, council_pages: dict[str, str]) -> None:
+    """Follow one plan: an Atom feed of the papers and a calendar of the meetings that name it
+    (the same writers as the council's own feeds). Their times come from the papers and
+    meetings themselves, so unchanged council data gives unchanged files."""
+    base_url = str(site.portal["site"]["base_url"])
+    folder = f"{BASE}/plaene/{plan['slug']}/"
+    dates = [council_feeds.parse_time(p["date"] + "T00:00:00+00:00") for p in links.papers if p.get("date")]
+    updated = max((d for d in dates if d is not None), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    title = plan.get("title") or plan["name"]
+    site.write_bytes(
+        folder + PLAN_PAPERS_FEED,
+        council_feeds.papers_atom(
+            links.papers,
+            f"Vorlagen zu {title}",
+            base_url,
+            "/" + folder + PLAN_PAPERS_FEED,
+            council_pages,
+            updated=updated,
+        ),
+    )
+    agenda = {m["id"]: [item["name"] for item in m.get("agenda_items") or []] for m in links.meetings}
+    site.write_bytes(
+        folder + PLAN_MEETINGS_CALENDAR,
+        council_feeds.meetings_calendar(links.meetings, f"Sitzungen zu {title}", base_url, council_pages, agenda),
     )
 
 

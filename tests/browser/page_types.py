@@ -159,6 +159,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("datensatz", lambda b: f"/datensaetze/{_first_package(b)['name']}/"),
     PageType("datensatz-vorschau-summen", lambda b: _dataset_with_totals(b)),
     PageType("pruefbericht", lambda b: f"/datensaetze/{_first_package(b)['name']}/pruefbericht/"),
+    PageType("aenderungen", lambda b: f"/datensaetze/{_first_package(b)['name']}/aenderungen/"),
+    PageType("was-ist-neu", "/neu/"),
     PageType("thema", lambda b: f"/datensaetze/thema/{_first_theme(b)}/"),
     PageType("bereich", lambda b: f"/datensaetze/bereich/{_first_package(b)['kommune']['family']}/"),
     PageType("stand-der-daten", "/bericht/"),

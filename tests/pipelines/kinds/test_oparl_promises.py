@@ -9,6 +9,8 @@ import datetime as dt
 import hashlib
 import json
 
+from contracts.build_folder import VERSIONS_DIR, VERSIONS_FILE
+from contracts.history import CHANGES_FILE
 from kommune import portal
 from publish.database import open_readonly
 
@@ -166,8 +168,11 @@ def test_an_unchanged_source_rewrites_nothing_and_one_changed_paper_only_its_tab
     assert third.datasets[0].status == "ok"
     after = fingerprint(portal_dir.out.resolve() / "datasets" / "rat")
     rewritten = sorted(name for name in after if after[name] != before.get(name))
+    # the new version's log and change list, and version 1 kept whole (links into the history store)
+    history = [name for name in rewritten if name == VERSIONS_FILE or name.startswith(f"{VERSIONS_DIR}/")]
+    assert {VERSIONS_FILE, f"{VERSIONS_DIR}/2/{CHANGES_FILE}", f"{VERSIONS_DIR}/1/oparl_paper.csv.gz"} <= set(history)
     # the table and its copies for spreadsheet users (German CSV, XLSX)
-    assert rewritten == [
+    assert [name for name in rewritten if name not in history] == [
         "datapackage.json",
         "oparl_paper.csv",
         "oparl_paper.de.csv",

@@ -22,6 +22,7 @@ def test_reads_every_dataset_with_its_distributions(fixture_build):
         "kita_plaetze.json",
         "api:kita_plaetze",
         "datapackage.json",
+        "versions.json",
     ]
     assert entry.temporal_start is None and entry.publisher.ags == "05978040"
     assert catalogue.datasette_url == "http://127.0.0.1:8000/daten/portal"

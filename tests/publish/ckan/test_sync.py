@@ -58,6 +58,7 @@ def test_first_publish_creates_organisation_groups_and_datasets(unique_build, pr
         "haushalt_ergebnisplan.json",
         "api:haushalt_ergebnisplan",
         "datapackage.json",
+        "versions.json",  # the change log (contracts/history.py)
     }
     csv = resources["haushalt_ergebnisplan.csv"]
     assert csv["format"] == "http://publications.europa.eu/resource/authority/file-type/CSV"
@@ -66,6 +67,7 @@ def test_first_publish_creates_organisation_groups_and_datasets(unique_build, pr
     assert csv["url"] == f"http://127.0.0.1:8000/datensaetze/{HAUSHALT}{suffix}/haushalt_ergebnisplan.csv"
     assert int(csv["size"]) == (build / "datasets" / (HAUSHALT + suffix) / "haushalt_ergebnisplan.csv").stat().st_size
     assert resources["api:haushalt_ergebnisplan"]["url"] == "http://127.0.0.1:8000/daten/portal/haushalt_ergebnisplan"
+    assert resources["versions.json"]["url"] == f"http://127.0.0.1:8000/datensaetze/{HAUSHALT}{suffix}/versions.json"
     organization = ckanapi.RemoteCKAN(ckan["url"], apikey=ckan["token"]).action.organization_show(
         id=f"werne-test{suffix}"
     )
@@ -105,7 +107,7 @@ def test_changed_field_updates_only_that_dataset_and_dry_run_shows_the_diff(uniq
     assert report.updated == [name] and report.unchanged == [HAUSHALT + suffix]
     assert proxy.writes == ["package_update"]
     stored = _show(ckan, name)
-    assert stored["title"] == "Kitas in Werne" and len(stored["resources"]) == 4
+    assert stored["title"] == "Kitas in Werne" and len(stored["resources"]) == 5
 
 
 def test_new_and_removed_dataset_with_and_without_prune(unique_build, proxy, ckan):

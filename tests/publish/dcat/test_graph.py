@@ -74,7 +74,8 @@ def test_distributions_have_urls_formats_licence_size_and_checksum(fixture_build
     assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(csv_file.read_bytes()).hexdigest()
     by = next(graph.objects(dataset_uri(catalogue, catalogue.dataset("haushalt-ergebnisplan")), ns.DCAT.distribution))
     assert graph.value(by, DCATDE.licenseAttributionByText) == Literal("Stadt Werne", lang="de")
-    assert len(list(graph.objects(node, ns.DCAT.distribution))) == 4  # CSV, JSON, API, datapackage.json
+    # CSV, JSON, API, datapackage.json, the change log (versions.json)
+    assert len(list(graph.objects(node, ns.DCAT.distribution))) == 5
 
 
 def test_datasette_is_a_data_service_serving_every_dataset(fixture_build):

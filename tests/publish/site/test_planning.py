@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import feedparser
+import icalendar
 import pytest
 
 from kommune import portal
@@ -67,6 +69,15 @@ def test_plan_pages_link_the_council_papers_and_meetings_of_the_oparl_demo(porta
     # the path through the council: the council meeting of 23.06.2025 decided the Aufstellungsbeschluss
     path = linked.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
     assert path.index("4. Sitzung des Rates") < path.index("Aufstellungsbeschluss") < path.index("Offenlage")
+    # follow the plan: its papers as Atom, its meetings as iCalendar, linked as "Folgen"
+    assert 'href="vorlagen.atom"' in linked and 'href="sitzungen.ics"' in linked
+    plan_folder = portal_dir.out / "site" / "bauen-und-planen" / "plaene" / "bebauungsplan-42"
+    feed = feedparser.parse((plan_folder / "vorlagen.atom").read_bytes())
+    assert not feed.bozo
+    assert sorted(entry.title.split(" – ", 1)[1] for entry in feed.entries) == sorted(name for _, name in papers)
+    assert {urlsplit(entry.link).path for entry in feed.entries} == {href for href, _ in papers}
+    calendar = icalendar.Calendar.from_ical((plan_folder / "sitzungen.ics").read_bytes())
+    assert "4. Sitzung des Rates der Stadt Werne" in [str(event["summary"]) for event in calendar.walk("VEVENT")]
     for number in ("23", "45", "51", "53"):
         assert "/rat/vorlagen/" in page(portal_dir.out, f"bauen-und-planen/plaene/bebauungsplan-{number}")
     assert "/rat/vorlagen/" in page(portal_dir.out, "bauen-und-planen/plaene/fnp-aenderung-27")
