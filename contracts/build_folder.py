@@ -12,6 +12,8 @@ them (pipelines/build.py, pipelines/output.py, pipelines/package.py), `publish/`
         report.json           REPORT_FILE        validation result: valid, issues, rows, warnings
         <resource>.csv/.json                     one pair per resource (pipelines/output.py)
         disclosure-audit.json AUDIT_FILE         the disclosure control's audit (service-records kind)
+        dokumente/            DOCUMENTS_DIR      council documents bundled with a recorded OParl system (demo),
+                                                 published beside the dataset's downloads
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ DATASETS_DIR = "datasets"
 PACKAGE_FILE = "datapackage.json"
 REPORT_FILE = "report.json"
 AUDIT_FILE = "disclosure-audit.json"
+DOCUMENTS_DIR = "dokumente"
 
 
 @dataclass

@@ -209,7 +209,10 @@ class PortalApp:
                 await cached(scope, receive, send)
                 return
             if search_route.handles(scope):
-                await search_route.answer(release.root, scope, receive, send)
+                # document links of the demo carry the portal's own address: served like every page
+                await search_route.answer(
+                    release.root, scope, receive, served_address.rewriting_send(scope, send, release.address_swap)
+                )
                 return
             await _site_with_404(
                 release, scope, receive, served_address.rewriting_send(scope, send, release.address_swap)

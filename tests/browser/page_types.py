@@ -180,6 +180,9 @@ PAGE_TYPES: list[PageType] = [
     PageType("rat-vorlage", _first_page_under("rat/vorlagen")),
     PageType("rat-gremium", _first_page_under("rat/gremien")),
     PageType("rat-suche", "/rat/suche/"),
+    # a word that stands only inside the demo's documents: hits with snippets, answered by the server
+    PageType("rat-suche-ergebnisse", "/rat/suche/?q=Fledermausquartiere"),
+    PageType("rat-begriffe", "/rat/begriffe/"),
     PageType("suche", "/suche/"),
     PageType("suche-ergebnisse", "/suche/?q=Stra%C3%9Fe"),  # answered by the server, also without JavaScript
     PageType("bauen-und-planen", "/bauen-und-planen/", max_kilobytes=400),
