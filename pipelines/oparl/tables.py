@@ -269,7 +269,8 @@ def build_tables(
                 "modified": c.get("modified"),
             }
         )
-    for f in files.values():
+    # oldest first, as the other tables: the council search ranks the newest hits by their row order
+    for f in sorted(files.values(), key=lambda f: (f.get("date") or "", f["id"])):
         text = texts.get(f["id"])
         own_copy = document_links.get(f["id"])
         rows["oparl_file"].append(

@@ -69,7 +69,11 @@ async def answer(root: Path, scope, receive, send) -> None:
             return
     else:
         result = search.find(index, query) if query is not None else None
-        html = site.env.get_template(search.TEMPLATE).render(current_url="/" + search.PAGE + "/", result=result)
+        html = site.env.get_template(search.TEMPLATE).render(
+            current_url="/" + search.PAGE + "/",
+            result=result,
+            council_search=(site.build.site_dir / council_search.INDEX_FILE).exists(),
+        )
     await HTMLResponse(html)(scope, receive, send)
 
 

@@ -5,12 +5,14 @@ the site-wide search matches). Documents come from the full-text index of `oparl
 (`oparl_file_fts`, trigram over the folded `search_text`): every word of the query must occur.
 Each document hit carries a snippet of the document's own text around the first word found, and
 the document, its paper and its meeting to link to. The folded index and the original text
-differ in length (ß→ss), so the snippet is found in a folded copy that remembers for every
-character where it came from.
+differ in length (ß→ss), so the snippet is found with a pattern that accepts both spellings of
+each folded pair ("strasse" matches "Straße" and "Strasse"), and, should that miss, in a folded
+copy that remembers for every character where it came from (slower: every character once).
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -22,10 +24,14 @@ INDEX_FILE = f"{PAGE}/index.json"
 TEMPLATE = "council/search.html"
 MAX_DOCUMENTS = 50
 COUNT_LIMIT = 1000  # "mehr als 1.000": counting every hit of a common word costs more than it tells
+# Hits are shown newest first (rows are stored oldest first, so by descending rowid, which FTS5
+# walks without sorting): ordering by relevance (bm25) costs the same for every hit, and for a
+# common word in a large city's archive that was seconds (benchmarks/council_search_scale.py).
 SNIPPET_BEFORE = 90
 SNIPPET_AFTER = 160
 
 _FOLD = {"ß": "ss", "ẞ": "ss", "ä": "ae", "ö": "oe", "ü": "ue"}
+_UNFOLD = {"ss": "(?:ss|ß|ẞ)", "ae": "(?:ae|ä)", "oe": "(?:oe|ö)", "ue": "(?:ue|ü)"}
 
 
 @dataclass(frozen=True)
@@ -71,16 +77,41 @@ def _folded_with_positions(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origin
 
 
-def snippet(text: str, words: list[str]) -> Snippet | None:
-    """The passage of `text` around the first occurrence of any of `words` (folded), cut at
-    spaces, with the hit itself apart so the page can mark it."""
+def _spellings(word: str) -> str:
+    """A pattern for every original spelling of a folded word (ae → ae or ä, ss → ss or ß)."""
+    parts = []
+    position = 0
+    while position < len(word):
+        pair = word[position : position + 2]
+        if pair in _UNFOLD:
+            parts.append(_UNFOLD[pair])
+            position += 2
+        else:
+            parts.append(re.escape(word[position]))
+            position += 1
+    return "".join(parts)
+
+
+def _first_hit(text: str, words: list[str]) -> tuple[int, int] | None:
+    """(start, end) in `text` of the first occurrence of any folded word."""
+    match = re.search("|".join(_spellings(word) for word in words), text, re.IGNORECASE)
+    if match:
+        return match.start(), match.end()
     folded, origin = _folded_with_positions(text)
-    found = [(folded.find(word), word) for word in words]
-    found = [(at, word) for at, word in found if at >= 0]
+    found = [(at, word) for at, word in ((folded.find(word), word) for word in words) if at >= 0]
     if not found:
         return None
     at, word = min(found)
-    start, end = origin[at], origin[at + len(word) - 1] + 1
+    return origin[at], origin[at + len(word) - 1] + 1
+
+
+def snippet(text: str, words: list[str]) -> Snippet | None:
+    """The passage of `text` around the first occurrence of any of `words` (folded), cut at
+    spaces, with the hit itself apart so the page can mark it."""
+    hit = _first_hit(text, words)
+    if hit is None:
+        return None
+    start, end = hit
     left = max(0, start - SNIPPET_BEFORE)
     right = min(len(text), end + SNIPPET_AFTER)
     if left > 0 and " " in text[left:start]:
@@ -105,7 +136,7 @@ def fts_match(words: list[str]) -> str:
 def find_documents(
     db: sqlite3.Connection, words: list[str], paths: dict[str, str], limit: int = MAX_DOCUMENTS
 ) -> tuple[list[DocumentHit], int]:
-    """Documents whose name or text holds every word, best first, and how many there are (up to
+    """Documents whose name or text holds every word, newest first, and how many there are (up to
     COUNT_LIMIT + 1)."""
     if not words:
         return [], 0
@@ -121,11 +152,11 @@ def find_documents(
                coalesce(f.meeting, a.meeting, (
                    select c.meeting from oparl_consultation c join oparl_meeting cm on cm.id = c.meeting
                    where c.paper = f.paper order by cm.start desc limit 1)) as meeting
-        from (select rowid, rank from oparl_file_fts where oparl_file_fts match ? order by rank limit ?) hit
+        from (select rowid from oparl_file_fts where oparl_file_fts match ? order by rowid desc limit ?) hit
         join oparl_file f on f.rowid = hit.rowid
         left join oparl_paper p on p.id = f.paper
         left join oparl_agenda_item a on a.id = f.agenda_item
-        order by hit.rank""",
+        order by hit.rowid desc""",
         (match, limit),
     ).fetchall()
     meeting_ids = {row["meeting"] for row in rows if row["meeting"]}

@@ -170,8 +170,9 @@ def test_a_word_only_inside_a_document_is_found_with_a_snippet_and_its_paper_and
     assert response.status_code == 200
     html = response.text
     assert "<mark>Fledermausquartiere</mark>" in html
-    hits = html.split('id="dokumenttreffer"', 1)[1].split("</ol>", 1)[0]
-    first = hits.split("</li>", 1)[0]
+    hits = html.split('id="dokumenttreffer"', 1)[1].split("</ol>", 1)[0].split("</li>")[:-1]
+    assert hits and all("<mark>" in hit and ("Sitzung: <a" in hit or "Vorlage: <a" in hit) for hit in hits)
+    first = next(hit for hit in hits if "Vorlage: <a" in hit)
     document, paper, meeting = (
         re.search(r'href="([^"]*/dokumente/[^"]*\.pdf)"', first),
         re.search(r'Vorlage: <a href="(/rat/vorlagen/[^"]+)"', first),
@@ -192,3 +193,11 @@ def test_every_document_link_of_the_demo_resolves_on_the_portal(demo_build):
     assert urls and all(".example" not in url for url in urls)
     for url in urls:
         assert (site / urlparse(url).path.lstrip("/")).is_file(), url
+
+
+def test_council_search_takes_hostile_input_as_words(demo_server):
+    for query in ('"<script>alert(1)</script>', "NEAR(a b) OR * ^", "x" * 5000, "ab"):
+        response = demo_server.get("/rat/suche/", params={"q": query})
+        assert response.status_code == 200, query
+        assert "<script>alert" not in response.text and "Traceback" not in response.text
+    assert "mindestens drei Buchstaben" in demo_server.get("/rat/suche/", params={"q": "ab"}).text

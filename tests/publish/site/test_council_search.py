@@ -25,3 +25,10 @@ def test_a_hit_at_the_start_has_no_leading_ellipsis_and_no_hit_no_snippet():
 
 def test_query_words_are_quoted_for_fts5():
     assert fts_match(['a"b', "strasse"]) == '"a""b" AND "strasse"'
+
+
+def test_a_spelling_the_pattern_misses_is_still_found_in_the_folded_copy():
+    # "sß" folds to "sss": the pattern reads "ss" then "s", the folded copy finds it
+    found = snippet("Die Massstäbe: Maßstab und Masßstab.", ["masssstab"])
+    assert found is not None and found.hit == "Masßstab"
+    assert snippet("STRASSE und Straße", ["strasse"]).hit == "STRASSE"
