@@ -179,7 +179,7 @@ def read_texts(
             if not options.text:
                 continue
             url = safe_url(file.get("downloadUrl")) or safe_url(file.get("accessUrl"))
-            if url is None or not url.startswith(("http://", "https://")):
+            if url is None or not url.lower().startswith(("http://", "https://")):  # not mailto:
                 result.counts["ohne abrufbare Adresse"] += 1
                 continue
             if not _is_pdf(file):

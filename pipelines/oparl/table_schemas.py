@@ -274,7 +274,7 @@ SCHEMAS: dict[str, tuple[str, str, dict[str, Any]]] = {
     ),
     "oparl_file": (
         "Dokumente",
-        "Metadaten und Links der öffentlichen Dokumente zu Vorlagen und Sitzungen.",
+        "Metadaten, Links und Text der öffentlichen Dokumente zu Vorlagen und Sitzungen.",
         _schema(
             [
                 ID,

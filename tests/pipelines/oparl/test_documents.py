@@ -156,3 +156,40 @@ def test_at_most_the_declared_number_of_downloads_per_run_and_the_rest_next_time
     oparl_server.requests.clear()
     read(oparl_server, store, DocumentOptions(max_downloads_per_run=10), state)
     assert len(document_requests(oparl_server)) == 10  # ten others: the first ten are unchanged
+
+
+class Documents:
+    """Files answered from memory (the DocumentFetcher protocol), for the paths that need no server."""
+
+    def __init__(self, documents: dict[str, bytes]):
+        self.documents = documents
+
+    def get_document(self, url: str) -> bytes:
+        return self.documents[url]
+
+
+def test_ocr_asked_for_without_an_engine_is_one_warning_and_the_scans_stay_without_text(monkeypatch, tmp_path):
+    monkeypatch.setattr(document_text, "TESSERACT", "tesseract-auf-diesem-rechner-nicht-installiert")
+    files = [
+        {
+            "id": f"https://ris.example/file/{n}",
+            "accessUrl": f"https://ris.example/{n}.pdf",
+            "mimeType": "application/pdf",
+        }
+        for n in range(3)
+    ]
+    fetcher = Documents({file["accessUrl"]: scanned_pdf() for file in files})
+    result = read_texts(files, fetcher, DocumentOptions(ocr=True), tmp_path / "state.sqlite")
+    assert [issue.type for issue in result.issues] == ["ocr-unavailable"]
+    assert result.texts == {} and result.counts["ohne Textebene"] == 3
+
+
+def test_only_http_addresses_the_allow_list_passes_are_fetched(tmp_path):
+    files = [
+        {"id": "a", "accessUrl": "javascript:alert(1)"},
+        {"id": "b", "accessUrl": "file:///etc/passwd"},
+        {"id": "c", "accessUrl": "mailto:rat@werne.example"},
+        {"id": "d", "accessUrl": "https://ris.example/d.docx", "mimeType": "application/msword"},
+    ]
+    result = read_texts(files, Documents({}), DocumentOptions(), tmp_path / "state.sqlite")
+    assert result.counts == {"ohne abrufbare Adresse": 3, "kein PDF": 1} and not result.issues
