@@ -18,6 +18,8 @@ them (pipelines/build.py, pipelines/output.py, pipelines/package.py), `publish/`
         versions.json         VERSIONS_FILE      the dataset's version log (contracts/history.py)
         versionen/<n>/        VERSIONS_DIR       per version n: its change list, and for the last
                                                  kept versions the full tables (<resource>.csv.gz)
+        dokumente/            DOCUMENTS_DIR      council documents bundled with a recorded OParl system (demo),
+                                                 published beside the dataset's downloads
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ AUDIT_FILE = "disclosure-audit.json"
 QUALITY_FILE = "quality.json"
 VERSIONS_FILE = "versions.json"
 VERSIONS_DIR = "versionen"
+DOCUMENTS_DIR = "dokumente"
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 The council's full-text index stores text folded this way (pipelines/oparl/search.py), the
 site-wide search folds its index and every query the same way (publish/site/search.py);
-site_templates/static/council-search.js repeats `normalise` for the browser (keep them equal).
+publish/site/council_search.py folds document text the same way to place its snippets.
 """
 
 from __future__ import annotations

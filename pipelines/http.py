@@ -165,9 +165,10 @@ class HttpClient:
     @contextmanager
     def _request(self, url: str, params: dict | None, headers: dict | None) -> Iterator[httpx.Response]:
         """One streamed GET; network failures become Transient (retried) or FetchError."""
+        client = self._client  # made first: on a busy machine that takes long enough to shorten the interval
         self._wait_for_rate_limit()
         try:
-            with self._client.stream("GET", url, params=params, headers=headers) as response:
+            with client.stream("GET", url, params=params, headers=headers) as response:
                 yield response
         except httpx.TooManyRedirects:
             raise FetchError(url, "zu viele Weiterleitungen (Weiterleitungsschleife?)") from None

@@ -8,7 +8,9 @@ to the first page, `overstate(...)` announces more objects in `pagination.totalE
 the list delivers. Quirks of real systems are switched on per test too: `delete(...,
 with_type=False)` leaves deletion markers without `type`, `drop_authoritative()`,
 `swap_coordinates()` ([lat, lon] locations) and `ags_as_number()` (a municipality key that
-lost its leading zero). `requests` records every path and query asked for.
+lost its leading zero). `requests` records every path and query asked for, `request_times`
+when (time.monotonic). A File's `accessUrl` and `downloadUrl` answer with the recorded PDF
+(`dokumente/` of the recording), as a council system serves its documents.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +45,7 @@ class OParlTestServer:
     recording: Recording
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    request_times: list[float] = field(default_factory=list)
 
     @property
     def cache_dir(self) -> Path:
@@ -65,7 +69,7 @@ class OParlTestServer:
                 }
             ).replace(recorded_base, self.base)
         )
-        self.recording = Recording(page_size=self.recording.page_size, **rewritten)
+        self.recording = Recording(page_size=self.recording.page_size, documents=self.recording.documents, **rewritten)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         return self
@@ -141,6 +145,7 @@ class OParlTestServer:
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 server.requests.append(self.path)
+                server.request_times.append(time.monotonic())
                 fault = server._take_fault(self.path)
                 if fault and fault.status:
                     self.send_response(fault.status)
@@ -150,6 +155,9 @@ class OParlTestServer:
                     self.end_headers()
                     return
                 host = f"http://127.0.0.1:{server.httpd.server_address[1]}"
+                document = server.recording.document_at(host + self.path)
+                if document is not None:
+                    return self._send(200, document.read_bytes(), "application/pdf")
                 try:
                     answer = server.recording.answer(host + self.path)
                 except KeyError:
@@ -171,9 +179,9 @@ class OParlTestServer:
                     body = body[: len(body) // 2]
                 self._send(200, body)
 
-            def _send(self, status: int, body: bytes) -> None:
+            def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

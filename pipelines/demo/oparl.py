@@ -10,6 +10,13 @@ the land-use plan), in the usual German ways, plus other numbers that are NOT pl
 ("Haushaltssatzung 2025", "TOP 4", "Drucksache Nr. 123/2025"). Some persons carry private phone
 numbers, e-mail and home addresses and a few agenda items are non-public, so that the
 privacy filter has something to remove.
+
+Every file is also written as a small real PDF (`dokumente/<number>.pdf`, pipelines/demo/documents.py):
+the recording sends `File.text` only for invitations, as some systems do; the other documents'
+text is in the PDF's text layer, with details that appear nowhere else (expert reports, costs,
+species surveys) so a search can prove it reads the documents. A few annexes are scans without
+a text layer. Document contents come from their own random stream, so the objects of the
+recording stay the same for a seed whether or not documents are written.
 """
 
 from __future__ import annotations
@@ -22,13 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from contracts.german import german_date, german_time
+from pipelines.demo.documents import scanned_pdf, text_pdf
 from pipelines.demo.oparl_content import (
+    ANNEX_CONTENTS,
     ANTRAG_TOPICS,
     BASE,
     BERLIN,
     BODY_ID,
     COMMITTEES,
     COUNCIL,
+    DOCUMENT_DETAILS,
     FACTIONS,
     LICENSE,
     NON_PUBLIC_ITEMS,
@@ -40,6 +50,7 @@ from pipelines.demo.oparl_content import (
     iso,
 )
 from pipelines.demo.oparl_people import PeopleAndBody
+from pipelines.oparl.recording import DOCUMENTS_FOLDER
 
 
 def _genitive(name: str) -> str:
@@ -58,6 +69,9 @@ class Generator(PeopleAndBody):
         self.by_short: dict[str, dict] = {}
         self.meetings_by_org: dict[str, list[dict]] = {}
         self.references: dict[int, int] = {}  # running paper number per year
+        # the documents' contents: their own random stream, so the recording does not depend on them
+        self.document_random = random.Random(seed * 7919 + 1)
+        self.documents: dict[str, bytes] = {}  # file name in dokumente/ -> PDF
 
     def new_id(self, kind: str) -> str:
         self.counters[kind] = self.counters.get(kind, 1000 if kind != "body" else 0) + 1
@@ -152,6 +166,7 @@ class Generator(PeopleAndBody):
                 f"einladung-{self.counters['meeting']}.pdf",
                 invited,
                 f"Einladung zur {meeting['name']} am {german_date(start)} um {german_time(start)} Uhr.",
+                send_text=True,
             )
         self.stamp(meeting, start - dt.timedelta(days=30), start - dt.timedelta(days=10))
         self.meetings.append(meeting)
@@ -159,8 +174,15 @@ class Generator(PeopleAndBody):
         return meeting
 
     def file(
-        self, name: str, file_name: str, date: dt.datetime, text: str | None = None, mime: str = "application/pdf"
+        self,
+        name: str,
+        file_name: str,
+        date: dt.datetime,
+        text: str | None = None,
+        mime: str = "application/pdf",
+        send_text: bool = False,
     ) -> dict:
+        """A File and its PDF; `send_text`: the recording also sends the text as `File.text`."""
         file_id = self.new_id("file")
         number = file_id.rsplit("/", 1)[1]
         file = {
@@ -170,14 +192,30 @@ class Generator(PeopleAndBody):
             "fileName": file_name,
             "mimeType": mime,
             "date": date.date().isoformat(),
-            "size": self.random.randint(40_000, 2_400_000),
+            "size": 0,  # the PDF's own size, below
             "accessUrl": f"{BASE}/file/{number}/access",
             "downloadUrl": f"{BASE}/file/{number}/download",
             "fileLicense": LICENSE,
         }
-        if text:
+        if text and send_text:
             file["text"] = text
+        # An earlier demo drew a made-up size here; the draw stays so the seeded recording does not
+        # change, and the size is the document's own.
+        self.random.randint(40_000, 2_400_000)
+        self.documents[f"{number}.pdf"] = self.document(name, text)
+        file["size"] = len(self.documents[f"{number}.pdf"])
         return self.stamp(file, date)
+
+    def document(self, name: str, text: str | None) -> bytes:
+        """The PDF of a file: its text and one or two details only the document holds; an annex
+        without text is a plan, a table or (one in eight) a scan without text layer."""
+        rng = self.document_random
+        if text is None:
+            if rng.random() < 0.125:
+                return scanned_pdf()
+            return text_pdf(name, [rng.choice(ANNEX_CONTENTS)])
+        details = rng.sample(DOCUMENT_DETAILS, rng.randint(1, 2))
+        return text_pdf(name, ["Sachverhalt", text, *details])
 
     # --- papers and their consultations --------------------------------------------------------
     def next_meeting(self, short: str, after: dt.datetime) -> dict | None:
@@ -486,10 +524,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, content in Generator(args.seed).build().items():
+    generator = Generator(args.seed)
+    for name, content in generator.build().items():
         (args.out / f"{name}.json").write_text(
             json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
+    documents = args.out / DOCUMENTS_FOLDER
+    documents.mkdir(exist_ok=True)
+    for stale in documents.glob("*.pdf"):
+        if stale.name not in generator.documents:
+            stale.unlink()
+    for file_name, pdf in generator.documents.items():
+        (documents / file_name).write_bytes(pdf)
     print(f"geschrieben: {args.out}")
 
 

@@ -422,3 +422,31 @@ PLACE_PAPERS = [
         None,
     ),
 ]
+
+# Details only a document holds (never a title or a resolution): a search for one of their
+# words proves that the portal reads the documents' text.
+DOCUMENT_DETAILS = [
+    "Das Lärmschutzgutachten des Ingenieurbüros Schallkontor kommt zu dem Ergebnis, dass die "
+    "Immissionsrichtwerte tagsüber und nachts eingehalten werden.",
+    "Eine Artenschutzprüfung der Stufe I ergab keine Hinweise auf Fledermausquartiere oder Brutplätze "
+    "geschützter Vogelarten im Plangebiet.",
+    "Die Kosten für den Austausch der Straßenbeleuchtung gegen LED-Leuchten betragen 48.500 Euro; "
+    "Fördermittel aus dem Klimaschutzprogramm sind beantragt.",
+    "Der Bodengutachter empfiehlt, den Oberboden vor Ort zu lagern und beim Bau der Grünflächen wiederzuverwenden.",
+    "Die Feuerwehr bestätigt, dass die Zufahrt für Drehleiterfahrzeuge über die Planstraße gesichert ist.",
+    "Nach der Verkehrszählung vom Frühjahr fahren werktags rund 4.200 Kraftfahrzeuge durch die Straße, "
+    "davon 3 Prozent Schwerverkehr.",
+    "Die Entwässerung erfolgt im Trennsystem; das Niederschlagswasser wird in ein Regenrückhaltebecken "
+    "am Hornebach geleitet.",
+    "Die Stellungnahme des Denkmalschutzes weist auf die Sichtachse zur Christophoruskirche hin, die freizuhalten ist.",
+    "Im Haushalt stehen unter der Kostenstelle 5410 Mittel in Höhe von 120.000 Euro bereit.",
+    "Die Schulkonferenz hat dem Vorhaben in ihrer Sitzung einstimmig zugestimmt.",
+]
+# What an annex without other text shows.
+ANNEX_CONTENTS = [
+    "Lageplan im Maßstab 1:1.000 mit Darstellung des Geltungsbereichs.",
+    "Kostenschätzung nach DIN 276, Kostengruppen 300 bis 500.",
+    "Übersicht der eingegangenen Stellungnahmen der Behörden und sonstigen Träger öffentlicher Belange.",
+    "Fotodokumentation des heutigen Zustands mit Aufnahmestandorten.",
+    "Auszug aus dem Flächennutzungsplan mit Legende.",
+]

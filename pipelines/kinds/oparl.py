@@ -9,6 +9,10 @@
       requests_per_second: 2   # politeness towards the town's server
       timeout_seconds: 30      # optional: else KOMMUNE_HTTP_TIMEOUT, like every source
       retries: 4               # optional: else KOMMUNE_HTTP_RETRIES
+      documents:               # optional: reading the text of the documents (pipelines/oparl/documents.py)
+        max_file_bytes: 30000000
+        max_downloads_per_run: 2000
+        ocr: false             # true: recognise scans without text layer (needs tesseract)
 
 With `recording` the harvest runs offline from the bundled demo; the same declaration without
 that line harvests the real endpoint. A real endpoint is harvested incrementally between
@@ -18,28 +22,44 @@ Complete or not at all: a list not read to its end (a page failing after retries
 JSON, a `next` loop, fewer objects than `pagination.totalElements`) or an unreachable system
 fails the dataset, naming the URL and page, and its last good version stays online; the
 harvest state is kept so the next run resumes. An invalid object is a warning naming its URL.
+
+Document texts (`File.text`, else the PDF's text layer) are read after the harvest, only for
+the public files it kept, at the same polite rate. A recording may bundle the documents
+(`dokumente/` beside its JSON): they are read from there, copied into the release's
+`dokumente/` and their links point to the portal's copy, so the demo's links work offline.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import shutil
 from collections import Counter
 from pathlib import PurePosixPath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from contracts.build_folder import DOCUMENTS_DIR
 from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds.contract import DeclaredTable, no_inputs, schema_columns
 from pipelines.oparl.client import HttpJsonFetcher
+from pipelines.oparl.documents import (
+    DocumentFetcher,
+    DocumentOptions,
+    DocumentText,
+    HttpDocumentFetcher,
+    read_texts,
+)
 from pipelines.oparl.harvester import Harvester, HarvestFailed
 from pipelines.oparl.quality import quality_findings
 from pipelines.oparl.recording import Recording, RecordingError, RecordingFetcher
 from pipelines.oparl.search import FTS_TOKENIZER
+from pipelines.oparl.store import ObjectStore
 from pipelines.oparl.table_schemas import SCHEMAS
 from pipelines.oparl.tables import build_tables
 from pipelines.output import ResourceOutput, write_resource
@@ -84,6 +104,7 @@ class Source(BaseModel):
     # None: the portal's KOMMUNE_HTTP_TIMEOUT / KOMMUNE_HTTP_RETRIES, as for every other source
     timeout_seconds: float | None = Field(default=None, gt=0, le=600)
     retries: int | None = Field(default=None, ge=0, le=10)
+    documents: DocumentOptions = DocumentOptions()
 
     def http_settings(self, portal_settings: HttpSettings) -> HttpSettings:
         """The portal's HTTP limits with what this declaration sets on top; the request rate is
@@ -129,11 +150,13 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
     """
     source: Source = dataset.source_config
     system_url = str(source.url)
+    recording: Recording | None = None
     try:
         if source.recording:
             # A recording is read in full every time: it is small, and a regenerated recording
             # must not be hidden behind the state of an earlier one.
-            fetcher = RecordingFetcher(Recording.load(dataset.folder / source.recording))
+            recording = Recording.load(dataset.folder / source.recording)
+            fetcher = RecordingFetcher(recording)
             result = Harvester(fetcher, system_url, state_dir=None).run()
         else:
             with HttpClient(ctx.state_dir / "http-cache", source.http_settings(ctx.http.settings)) as http:
@@ -191,6 +214,7 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             kind: {"count": len(ids), "examples": ids[:100]} for kind, ids in sorted(result.deletions.items())
         }
         ctx.progress("gelöscht: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in sorted(result.deletions.items())))
+    texts, document_links = _document_texts(dataset, ctx, result.store, recording)
     return [
         write_resource(
             ctx.out_dir,
@@ -205,5 +229,56 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             fts_tokenizer=FTS_TOKENIZER if table.fts else None,
             date_fields=table.date_fields,
         )
-        for table in build_tables(result.store, today=dt.date.today(), warnings=ctx.warnings)
+        for table in build_tables(
+            result.store, today=dt.date.today(), warnings=ctx.warnings, texts=texts, document_links=document_links
+        )
     ]
+
+
+def _document_texts(
+    dataset: DatasetConfig, ctx: RunContext, store: ObjectStore, recording: Recording | None
+) -> tuple[dict[str, DocumentText], dict[str, str]]:
+    """The texts of the harvested (public) files, and for a recording with bundled documents the
+    portal addresses of their copies (File id -> URL)."""
+    source: Source = dataset.source_config
+    options = source.documents
+    files = list(store.of_type("File"))
+    state_path = ctx.state_dir / "documents.sqlite"
+    if recording is not None:
+        outcome = read_texts(files, RecordingFetcher(recording), options, state_path)
+        links = _publish_bundled_documents(dataset, ctx, recording, files)
+    else:
+        settings = dataclasses.replace(
+            source.http_settings(ctx.http.settings),
+            max_bytes=min(ctx.http.settings.max_bytes, options.max_file_bytes),
+        )
+        with HttpClient(ctx.state_dir / "http-cache", settings) as http:
+            fetcher: DocumentFetcher = HttpDocumentFetcher(http)
+            outcome = read_texts(files, fetcher, options, state_path)
+        links = {}
+    ctx.warnings.extend(outcome.issues)
+    if outcome.counts:
+        ctx.run_facts["documents"] = dict(sorted(outcome.counts.items()))
+        ctx.progress("Dokumenttexte: " + ", ".join(f"{n} {what}" for what, n in sorted(outcome.counts.items())))
+    return outcome.texts, links
+
+
+def _publish_bundled_documents(
+    dataset: DatasetConfig, ctx: RunContext, recording: Recording, files: list[dict]
+) -> dict[str, str]:
+    """Copy the recording's documents of the published files into the release and return the
+    address each will have on the portal (`<base_url>/datensaetze/<id>/dokumente/<name>`)."""
+    base = str(ctx.portal.site.base_url).rstrip("/")
+    target = ctx.out_dir / DOCUMENTS_DIR
+    links: dict[str, str] = {}
+    for file in files:
+        bundled = recording.document_path(file["id"])
+        if bundled is None:
+            continue
+        target.mkdir(exist_ok=True)
+        try:
+            os.link(bundled, target / bundled.name)
+        except OSError:
+            shutil.copyfile(bundled, target / bundled.name)
+        links[file["id"]] = f"{base}/datensaetze/{dataset.id}/{DOCUMENTS_DIR}/{bundled.name}"
+    return links

@@ -24,6 +24,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from pipelines.http import FetchError
 
 TOP_LEVEL_LISTS = ("organizations", "persons", "meetings", "papers")
+# The recorded files' contents, one per File, named by the last segment of the File's id
+# (`…/file/1234` → `dokumente/1234.pdf`).
+DOCUMENTS_FOLDER = "dokumente"
 FLAT_LISTS = ("memberships", "agendaItems", "consultations", "files", "locations", "legislativeTerms")
 
 
@@ -91,6 +94,10 @@ class Recording:
     page_size: int = 25
     # id -> list name of tombstones without `type` (which list announces them)
     untyped_tombstones: dict[str, str] = field(default_factory=dict)
+    # where the files' contents lie (None: the recording holds metadata only)
+    documents: Path | None = None
+    # File address -> File id, made on the first document asked for; changes reset it
+    _document_urls: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def base(self) -> str:
@@ -117,6 +124,7 @@ class Recording:
             lists={name: read(f"{name}.json") for name in TOP_LEVEL_LISTS},
             tombstones=read("deleted.json", []),
             page_size=page_size,
+            documents=folder / DOCUMENTS_FOLDER if (folder / DOCUMENTS_FOLDER).is_dir() else None,
         )
 
     def copy(self) -> Recording:
@@ -125,6 +133,7 @@ class Recording:
     # --- changes, used by tests to simulate a council system over time -------------------
     def upsert(self, list_name: str, obj: dict[str, Any]) -> None:
         """Add or replace a top-level object (by id) in one of the top-level lists."""
+        self._document_urls = None
         objects = self.lists[list_name]
         for position, existing in enumerate(objects):
             if existing["id"] == obj["id"]:
@@ -151,6 +160,25 @@ class Recording:
         self.tombstones.append(tombstone)
 
     # --- answers ---------------------------------------------------------------------------
+    def document_path(self, file_id: str) -> Path | None:
+        """The recorded content of the File `file_id`, if the recording holds it."""
+        if self.documents is None:
+            return None
+        path = self.documents / f"{file_id.rstrip('/').rsplit('/', 1)[-1]}.pdf"
+        return path if path.is_file() else None
+
+    def document_at(self, url: str) -> Path | None:
+        """The recorded content behind a File's `accessUrl` or `downloadUrl`."""
+        if self._document_urls is None:
+            self._document_urls = {
+                address: file["id"]
+                for file in self.list_objects("files")
+                for address in (file.get("accessUrl"), file.get("downloadUrl"))
+                if isinstance(address, str)
+            }
+        file_id = self._document_urls.get(url)
+        return self.document_path(file_id) if file_id else None
+
     def list_objects(self, name: str) -> list[dict[str, Any]]:
         """All objects of a body list by its name (`papers`, `agendaItems`, ...)."""
         if name in TOP_LEVEL_LISTS:
@@ -253,3 +281,11 @@ class RecordingFetcher:
             raise FetchError(url, "nicht in der Aufzeichnung (HTTP 404)", 404) from None
         except ValueError as error:
             raise FetchError(url, f"ungültige Anfrage ({error})", 400) from None
+
+    def get_document(self, url: str) -> bytes:
+        """The recorded bytes behind a File's address; FetchError (404) when not recorded."""
+        self.requests_made += 1
+        path = self.recording.document_at(url)
+        if path is None:
+            raise FetchError(url, "nicht in der Aufzeichnung (HTTP 404)", 404)
+        return path.read_bytes()

@@ -218,7 +218,8 @@ SCHEMAS: dict[str, tuple[str, str, dict[str, Any]]] = {
                     "search_text",
                     "string",
                     "Suchtext",
-                    "Titel und Text in vereinheitlichter Schreibweise (ß→ss, ü→ue) für die Volltextsuche",
+                    "Titel und Drucksachennummer in vereinheitlichter Schreibweise (ß→ss, ü→ue) für die "
+                    "Volltextsuche (die Texte der Dokumente durchsucht die Tabelle Dokumente)",
                 ),
                 WEB,
                 MODIFIED,
@@ -285,7 +286,7 @@ SCHEMAS: dict[str, tuple[str, str, dict[str, Any]]] = {
     ),
     "oparl_file": (
         "Dokumente",
-        "Metadaten und Links der öffentlichen Dokumente zu Vorlagen und Sitzungen.",
+        "Metadaten, Links und Text der öffentlichen Dokumente zu Vorlagen und Sitzungen.",
         _schema(
             [
                 ID,
@@ -300,7 +301,25 @@ SCHEMAS: dict[str, tuple[str, str, dict[str, Any]]] = {
                 _field("agenda_item", "string", "Tagesordnungspunkt", "Tagesordnungspunkt, zu dem das Dokument gehört"),
                 _field("access_url", "string", "Zugriff", "Adresse zum Öffnen des Dokuments"),
                 _field("download_url", "string", "Download", "Adresse zum Herunterladen"),
-                _field("text", "string", "Text", "Textfassung des Dokuments, soweit vorhanden"),
+                _field(
+                    "text",
+                    "string",
+                    "Text",
+                    "Text des Dokuments: vom Ratsinformationssystem geliefert oder aus der Textebene der PDF-Datei "
+                    "gelesen (gekürzt auf die eingestellte Höchstlänge)",
+                ),
+                _field(
+                    "text_source",
+                    "string",
+                    "Herkunft des Textes",
+                    "Ratsinformationssystem, PDF-Textebene oder Texterkennung; leer: kein Text",
+                ),
+                _field(
+                    "search_text",
+                    "string",
+                    "Suchtext",
+                    "Name und Text in vereinheitlichter Schreibweise (ß→ss, ü→ue) für die Volltextsuche",
+                ),
                 MODIFIED,
             ],
             {"paper": "oparl_paper", "meeting": "oparl_meeting", "agenda_item": "oparl_agenda_item"},
@@ -310,6 +329,7 @@ SCHEMAS: dict[str, tuple[str, str, dict[str, Any]]] = {
 FTS = {
     "oparl_paper": ["name", "reference", "search_text"],
     "oparl_agenda_item": ["name", "resolution_text", "search_text"],
+    "oparl_file": ["name", "search_text"],
 }
 # Offered as facets in Datasette (and indexed there by the publisher).
 FACETS = {
@@ -317,7 +337,7 @@ FACETS = {
     "oparl_paper": ["paper_type", "under_direction_of"],
     "oparl_agenda_item": ["result"],
     "oparl_consultation": ["organization", "role"],
-    "oparl_file": ["role", "mime_type"],
+    "oparl_file": ["role", "mime_type", "text_source"],
     "oparl_membership": ["organization", "role"],
     "oparl_person": ["faction"],
     "oparl_organization": ["organization_type"],

@@ -17,6 +17,7 @@ from typing import Any
 from pipelines.errors import Issue
 from pipelines.links import checked_url
 from pipelines.oparl import models, search
+from pipelines.oparl.documents import FROM_SYSTEM, DocumentText
 from pipelines.oparl.store import ObjectStore
 from pipelines.oparl.table_schemas import FACETS, FILE_ROLES, FTS, INDEXES, SCHEMAS
 
@@ -47,14 +48,29 @@ def _date_part(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def build_tables(store: ObjectStore, today: dt.date | None = None, warnings: list[Issue] | None = None) -> list[Table]:
+def build_tables(
+    store: ObjectStore,
+    today: dt.date | None = None,
+    warnings: list[Issue] | None = None,
+    texts: dict[str, DocumentText] | None = None,
+    document_links: dict[str, str] | None = None,
+) -> list[Table]:
     """Rows for every OParl table from a harvested store, in the order of SCHEMAS.
 
     References to objects not in the store are emptied so foreign keys always hold. A link
     the URL allow-list refuses is emptied and appended to `warnings` (object id as file).
+    `texts` are the files' texts (pipelines/oparl/documents.py; without it, `File.text` as
+    sent); `document_links` replace a file's addresses by those of the portal's own copy.
     """
     today = today or dt.date.today()
     warnings = [] if warnings is None else warnings
+    document_links = document_links or {}
+    if texts is None:
+        texts = {
+            f["id"]: DocumentText(f["text"], FROM_SYSTEM)
+            for f in store.of_type("File")
+            if (f.get("text") or "").strip()
+        }
 
     def link(obj: dict[str, Any], key: str) -> str | None:
         return checked_url(obj.get(key), warnings, file=obj["id"], field=key)
@@ -212,7 +228,6 @@ def build_tables(store: ObjectStore, today: dt.date | None = None, warnings: lis
                     {"id": f"{mt['id']} {attended}", "meeting": mt["id"], "person": attended}
                 )
     for pp in sorted(store.of_type("Paper"), key=lambda p: (p.get("date") or "", p["id"])):
-        main_text = (files.get(pp.get("mainFile", "")) or {}).get("text")
         rows["oparl_paper"].append(
             {
                 "id": pp["id"],
@@ -223,7 +238,7 @@ def build_tables(store: ObjectStore, today: dt.date | None = None, warnings: lis
                 "date": pp.get("date"),
                 "under_direction_of": org(pp.get("underDirectionOf")),
                 "originator_organization": org(pp.get("originatorOrganization")),
-                "search_text": search.search_text(pp.get("name"), pp.get("reference"), main_text),
+                "search_text": search.search_text(pp.get("name"), pp.get("reference")),
                 "web": link(pp, "web"),
                 "modified": pp.get("modified"),
             }
@@ -259,7 +274,10 @@ def build_tables(store: ObjectStore, today: dt.date | None = None, warnings: lis
                 "modified": c.get("modified"),
             }
         )
-    for f in files.values():
+    # oldest first, as the other tables: the council search ranks the newest hits by their row order
+    for f in sorted(files.values(), key=lambda f: (f.get("date") or "", f["id"])):
+        text = texts.get(f["id"])
+        own_copy = document_links.get(f["id"])
         rows["oparl_file"].append(
             {
                 "id": f["id"],
@@ -272,9 +290,11 @@ def build_tables(store: ObjectStore, today: dt.date | None = None, warnings: lis
                 "paper": paper(f.get("paper")),
                 "meeting": meeting(f.get("meeting")),
                 "agenda_item": agenda_item(f.get("agendaItem")),
-                "access_url": link(f, "accessUrl"),
-                "download_url": link(f, "downloadUrl"),
-                "text": f.get("text"),
+                "access_url": own_copy or link(f, "accessUrl"),
+                "download_url": own_copy or link(f, "downloadUrl"),
+                "text": text.text if text else None,
+                "text_source": text.source if text else None,
+                "search_text": search.search_text(f.get("name"), text.text if text else None),
                 "modified": f.get("modified"),
             }
         )

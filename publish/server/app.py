@@ -226,7 +226,10 @@ class PortalApp:
                 await self.wishes.answer(release.root, f"{scheme}://{host.decode('ascii')}", scope, receive, send)
                 return
             if search_route.handles(scope):
-                await search_route.answer(release.root, scope, receive, send)
+                # document links of the demo carry the portal's own address: served like every page
+                await search_route.answer(
+                    release.root, scope, receive, served_address.rewriting_send(scope, send, release.address_swap)
+                )
                 return
             if street_route.handles(scope):
                 await street_route.answer(release.root, scope, receive, send)

@@ -12,9 +12,10 @@ import datetime as dt
 import json
 from contextlib import nullcontext
 
+from contracts.build_folder import DOCUMENTS_DIR
 from publish.dataset_failure import for_dataset
 from publish.freshness import LOCAL_TIME, health
-from publish.site import council_data, council_feeds
+from publish.site import council_data, council_feeds, council_terms
 from publish.site.context import SiteContext
 
 FEED_PAPERS = 50
@@ -48,6 +49,8 @@ def render(site: SiteContext) -> None:
 
 
 def _render(site: SiteContext, package: dict | None) -> None:
+    if package:
+        _publish_documents(site, package["name"])
     db = site.db
     now = site.now.astimezone(LOCAL_TIME)
     # meeting times are stored as recorded, with the local offset: compare in local time
@@ -80,6 +83,7 @@ def _render(site: SiteContext, package: dict | None) -> None:
         next_meetings=council_data.next_meetings(db, now_iso),
         decisions=council_data.latest_decisions(db, now_iso),
         paper_count=len(papers),
+        findability=council_data.findability(db, now_iso),
         meeting_count=len(meetings),
         **common,
     )
@@ -94,8 +98,11 @@ def _render(site: SiteContext, package: dict | None) -> None:
         site.write_page(
             paths[meeting["id"]], "council/meeting.html", **council_data.meeting_page(db, meeting["id"]), **common
         )
+    site.write_page(council_terms.PAGE, "council/terms.html", terms=council_terms.TERMS, **common)
     for paper in papers:
-        site.write_page(paths[paper["id"]], "council/paper.html", **council_data.paper_page(db, paper["id"]), **common)
+        page = council_data.paper_page(db, paper["id"])
+        summary = council_terms.paper_summary(page["paper"], page["consultations"], now_iso)
+        site.write_page(paths[paper["id"]], "council/paper.html", **page, summary=summary, **common)
     for organization in committees:
         site.write_page(
             paths[organization["id"]],
@@ -110,6 +117,16 @@ def _render(site: SiteContext, package: dict | None) -> None:
             paths[person["id"]], "council/person.html", **council_data.person_page(db, person["id"], now_iso), **common
         )
     _feeds(site, meetings, papers, committees, paths, now)
+
+
+def _publish_documents(site: SiteContext, dataset_id: str) -> None:
+    """Documents bundled with a recorded system (the demo) are served beside the dataset's
+    downloads, where the pipeline pointed their links."""
+    folder = site.build.dataset_dir(dataset_id) / DOCUMENTS_DIR
+    if folder.is_dir():
+        for document in sorted(folder.iterdir()):
+            if document.is_file():
+                site.publish_file(document, f"datensaetze/{dataset_id}/{DOCUMENTS_DIR}/{document.name}")
 
 
 def _feeds(

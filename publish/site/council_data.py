@@ -333,3 +333,34 @@ def search_index(db: sqlite3.Connection, paths: dict[str, str]) -> list[dict[str
             }
         )
     return entries
+
+
+# A paper has a decision when a held, not cancelled meeting's agenda item for one of its
+# consultations carries a result, unless the consultation is marked as not deciding or the
+# result only postpones or takes note (publish/site/council_terms.py NOT_DECIDED, same words).
+DECIDED_SQL = """exists (
+    select 1 from oparl_consultation c join oparl_agenda_item a on a.id = c.agenda_item
+    join oparl_meeting m on m.id = c.meeting
+    where c.paper = p.id and coalesce(c.authoritative, 1) = 1 and not m.cancelled and m.start < :now
+      and a.result is not null and lower(a.result) not like '%vertagt%' and lower(a.result) not like '%zurückgestellt%'
+      and lower(a.result) not like '%abgesetzt%' and lower(a.result) not like '%verwiesen%'
+      and lower(a.result) not like '%kenntnis%')"""
+WITH_TEXT_SQL = "exists (select 1 from oparl_file f where f.paper = p.id and f.text is not null)"
+
+
+def findability(db: sqlite3.Connection, now_iso: str) -> dict[str, Any]:
+    """How findable the papers are: how many there are, how many have the text of a document to
+    search (`with_text`) and how many a decision (`decided`), with shares in per cent."""
+    row = _one(
+        db,
+        f"select count(*) as papers, coalesce(sum({WITH_TEXT_SQL}), 0) as with_text, "
+        f"coalesce(sum({DECIDED_SQL.replace(':now', '?')}), 0) as decided from oparl_paper p",
+        now_iso,
+    )
+    assert row is not None
+    papers = row["papers"]
+    return {
+        **row,
+        "with_text_share": round(100 * row["with_text"] / papers, 1) if papers else None,
+        "decided_share": round(100 * row["decided"] / papers, 1) if papers else None,
+    }

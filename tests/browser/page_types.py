@@ -193,6 +193,9 @@ PAGE_TYPES: list[PageType] = [
     PageType("rat-strasse", "/rat/karte/strassen/bahnhofstrasse/"),
     PageType("rat-ortsteil", _first_page_under("rat/karte/ortsteile")),
     PageType("rat-strasse-gesucht", "/rat/karte/strasse/?q=Bahnhofstr.%2012"),  # answered by the server
+    # a word that stands only inside the demo's documents: hits with snippets, answered by the server
+    PageType("rat-suche-ergebnisse", "/rat/suche/?q=Fledermausquartiere"),
+    PageType("rat-begriffe", "/rat/begriffe/"),
     PageType("suche", "/suche/"),
     PageType("suche-ergebnisse", "/suche/?q=Stra%C3%9Fe"),  # answered by the server, also without JavaScript
     PageType("bauen-und-planen", "/bauen-und-planen/", max_kilobytes=400),

@@ -119,11 +119,11 @@ def test_search_page_finds_both_spellings_and_compounds_in_chromium(demo_server,
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
     page.goto(demo_server.url + "/rat/suche/")
     page.fill("#suchbegriff", "Strassen")
-    page.click("button[type=submit]")
+    page.click("#ratssuche button[type=submit]")
     page.wait_for_selector("#suchergebnisse li")
     titles = page.locator("#suchergebnisse li a").all_inner_texts()
     assert any("Straßen" in title for title in titles)
-    assert "Treffer" in page.inner_text("#suchstatus")
+    assert "gefunden" in page.inner_text("#suchstatus")
     page.goto(demo_server.url + "/rat/suche/?q=Sperrm%C3%BCll")
     page.wait_for_selector("#suchergebnisse li")
     assert any("Sperrmüllabfuhr" in t for t in page.locator("#suchergebnisse li a").all_inner_texts())
@@ -152,3 +152,52 @@ def test_council_kpis_run_as_canned_queries(demo_server):
         assert response.status_code == 200, (kpi, response.text[:300])
         rows = response.json()
         assert rows and set(rows[-1]) == {"period", "value"}
+
+
+def test_a_word_only_inside_a_document_is_found_with_a_snippet_and_its_paper_and_meeting(demo_build, demo_server):
+    word = "Fledermausquartiere"
+    db = open_readonly(demo_build / "portal.db")
+    pattern = f"%{word}%"
+    assert not db.execute(
+        "select 1 from oparl_paper where name like ?1 union all "
+        "select 1 from oparl_agenda_item where name like ?1 or resolution_text like ?1",
+        (pattern,),
+    ).fetchall(), "the word must appear only inside documents"
+    assert db.execute(
+        "select count(*) from oparl_file where text like ? and text_source = ?", (pattern, "PDF-Textebene")
+    )
+    response = demo_server.get("/rat/suche/", params={"q": "fledermausquartiere"})
+    assert response.status_code == 200
+    html = response.text
+    assert "<mark>Fledermausquartiere</mark>" in html
+    hits = html.split('id="dokumenttreffer"', 1)[1].split("</ol>", 1)[0].split("</li>")[:-1]
+    assert hits and all("<mark>" in hit and ("Sitzung: <a" in hit or "Vorlage: <a" in hit) for hit in hits)
+    first = next(hit for hit in hits if "Vorlage: <a" in hit)
+    document, paper, meeting = (
+        re.search(r'href="([^"]*/dokumente/[^"]*\.pdf)"', first),
+        re.search(r'Vorlage: <a href="(/rat/vorlagen/[^"]+)"', first),
+        re.search(r'Sitzung: <a href="(/rat/sitzungen/[^"]+)"', first),
+    )
+    assert document and paper and meeting, first
+    pdf = demo_server.get(urlparse(document.group(1)).path)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert urlparse(document.group(1)).netloc == urlparse(demo_server.url).netloc  # the served address
+    for path in (paper.group(1), meeting.group(1)):
+        assert demo_server.get(path).status_code == 200
+
+
+def test_every_document_link_of_the_demo_resolves_on_the_portal(demo_build):
+    site = demo_build / "site"
+    db = open_readonly(demo_build / "portal.db")
+    urls = [row[0] for row in db.execute("select access_url from oparl_file")]
+    assert urls and all(".example" not in url for url in urls)
+    for url in urls:
+        assert (site / urlparse(url).path.lstrip("/")).is_file(), url
+
+
+def test_council_search_takes_hostile_input_as_words(demo_server):
+    for query in ('"<script>alert(1)</script>', "NEAR(a b) OR * ^", "x" * 5000, "ab"):
+        response = demo_server.get("/rat/suche/", params={"q": query})
+        assert response.status_code == 200, query
+        assert "<script>alert" not in response.text and "Traceback" not in response.text
+    assert "mindestens drei Buchstaben" in demo_server.get("/rat/suche/", params={"q": "ab"}).text

@@ -108,3 +108,8 @@ def test_search_page_without_query_and_with_hostile_input(demo_server):
     assert hostile.status_code == 200
     assert "<script>alert" not in hostile.text and 'onfocus="x' not in hostile.text
     assert demo_server.get("/suche/", params={"q": "ab"}).text.count("mindestens drei Buchstaben") == 1
+
+
+def test_served_search_offers_the_search_in_council_documents(demo_server):
+    html = demo_server.get("/suche/", params={"q": "Fledermausquartiere"}).text
+    assert 'href="/rat/suche/?q=Fledermausquartiere"' in html
