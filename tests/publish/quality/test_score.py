@@ -11,19 +11,27 @@ from publish.database import open_readonly
 from publish.site.catalogue import main_deductions
 from tests.conftest import REFERENCE
 
-RIGHTS = "0 von 4 Verteilungen mit Rechtehinweis (dct:rights)"
+RIGHTS = "0 von 5 Verteilungen mit Rechtehinweis (dct:rights)"
 # dataset: (points, the deductions as "criterion (−points)")
 EXPECTED = {
     "baugenehmigungen": (480, ["Rechtehinweis (−5)"]),
     "bebauungsplaene": (480, ["Rechtehinweis (−5)"]),
+    "datenwuensche": (465, ["Spalten erklärt (−15)", "Rechtehinweis (−5)"]),
     "haushalt-ergebnisplan": (480, ["Rechtehinweis (−5)"]),
     "kita-plaetze": (460, ["Zeitraum (−20)", "Rechtehinweis (−5)"]),
     "leistungsverzeichnis": (460, ["Zeitraum (−20)", "Rechtehinweis (−5)"]),
+    "nutzung-des-portals": (460, ["Zeitraum (−20)", "Rechtehinweis (−5)"]),
     "ratsinformation": (480, ["Rechtehinweis (−5)"]),
     "service-beschwerden": (480, ["Rechtehinweis (−5)"]),
     "service-buergerbuero": (480, ["Rechtehinweis (−5)"]),
     "service-sperrmuell": (480, ["Rechtehinweis (−5)"]),
     "stadtgebiet": (450, ["Zeitraum (−20)", "Spalten erklärt (−10)", "Rechtehinweis (−5)"]),
+    "strassenverzeichnis": (451.7, ["Zeitraum (−20)", "Spalten erklärt (−8,3)", "Rechtehinweis (−5)"]),
+    # the demo's peer answers include a refused KPI file and a service that is down: warnings
+    "vergleichskommunen": (
+        441.3,
+        ["Zeitraum (−20)", "Daten gültig nach Schema (−10)", "Spalten erklärt (−8,7)", "Rechtehinweis (−5)"],
+    ),
 }
 
 
@@ -56,9 +64,9 @@ def test_the_reasons_are_plain_german_and_name_what_was_found(quality):
     assert reason("stadtgebiet", "Spalten erklärt").endswith("Spalten mit Titel und Beschreibung")
     assert reason("haushalt-ergebnisplan", "Rechtehinweis") == RIGHTS
     assert reason("haushalt-ergebnisplan", "Downloads erreichbar") == (
-        "3 von 3 Downloads vollständig da (Größe und Prüfsumme wie angegeben)"
+        "4 von 4 Downloads vollständig da (Größe und Prüfsumme wie angegeben)"
     )
-    assert reason("haushalt-ergebnisplan", "Zugangsadressen erreichbar") == "4 von 4 Zugangsadressen erreichbar"
+    assert reason("haushalt-ergebnisplan", "Zugangsadressen erreichbar") == "5 von 5 Zugangsadressen erreichbar"
     assert reason("leistungsverzeichnis", "Pünktlich erneuert") == "kein fester Rhythmus versprochen"
     assert reason("service-sperrmuell", "Pünktlich erneuert") == "im versprochenen Rhythmus"
     assert reason("haushalt-ergebnisplan", "Daten gültig nach Schema") == "gültig, ohne Hinweise"
