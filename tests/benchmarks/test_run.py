@@ -33,7 +33,8 @@ def test_measure_refuses_a_path_that_handled_the_wrong_row_count():
 
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="sqlite3 shell not installed")
 def test_whole_benchmark_on_a_small_file(tmp_path):
-    assert run.main(["--sizes", "1000,2000", "--output", str(tmp_path), "--no-portal", "--no-oparl"]) == 0
+    arguments = ["--sizes", "1000,2000", "--output", str(tmp_path), "--no-portal", "--no-oparl", "--no-history"]
+    assert run.main(arguments) == 0
     report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     paths = {result["path"] for result in report["results"]}
     assert {
@@ -50,3 +51,13 @@ def test_whole_benchmark_on_a_small_file(tmp_path):
     assert all(result["rows"] in (1000, 2000) and result["wall_s"] > 0 for result in report["results"])
     assert "fast-path" in report["growth"]
     assert "path 1" in report["table"]
+
+
+def test_history_benchmark_runs_on_a_small_table(tmp_path, capsys):
+    """The dataset-history benchmark end to end on 2,000 rows × 3 versions (the figures are
+    `make bench`'s; here only that it runs and reports storage and diff time)."""
+    from benchmarks import history
+
+    assert history.main(["--rows", "2000", "--versions", "3", "--output", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "one version" in printed and "diff" in printed
