@@ -25,7 +25,7 @@ from publish.dcat.graph import (
     build_graph,
 )
 from publish.dcat.write import CATALOGUE_FILES
-from tests.conftest import PortalDir
+from tests.conftest import PortalDir, dataset_yaml
 from tests.pipelines.test_history import build_version
 
 BASE = "http://127.0.0.1:8000"
@@ -115,3 +115,18 @@ def test_the_version_datasets_pass_the_dcat_ap_de_shapes(three_versions, dcat_re
     # The one warning left, on every dataset alike: the Level vocabulary is not in the
     # reference folder (VALIDATING.md §2).
     assert focus == {"http://dcat-ap.de/def/politicalGeocoding/Level/municipality"}
+
+
+def test_a_version_no_longer_kept_whole_is_listed_in_the_log_but_not_in_the_catalogue(portal_dir):
+    for number in (1, 2, 3):
+        build_version(portal_dir, number, with_names=False)
+        if number == 1:
+            (portal_dir.root / "datasets" / "wartezeiten" / "dataset.yaml").write_text(
+                dataset_yaml("{kind: csv, path: sample/daten.csv}", extra="history: {keep: 1}\n"), encoding="utf-8"
+            )
+    log = json.loads((portal_dir.out / "datasets" / "wartezeiten" / "versions.json").read_text(encoding="utf-8"))
+    assert [v["version"] for v in log["versions"]] == [1, 2, 3]
+    graph = _graph(portal_dir)
+    assert set(graph.objects(CURRENT, DCAT_HAS_VERSION)) == {V2}
+    assert (V1, None, None) not in graph and (None, None, V1) not in graph
+    assert set(graph.subject_objects(DCAT_PREVIOUS_VERSION)) == {(CURRENT, V2)}
