@@ -14,6 +14,7 @@ from publish.catalogue.model import (
     Contact,
     DatasetEntry,
     Distribution,
+    EarlierVersion,
     Licence,
 )
 from publish.catalogue.reader import file_digest, file_format, read_catalogue
@@ -26,6 +27,7 @@ __all__ = [
     "Contact",
     "DatasetEntry",
     "Distribution",
+    "EarlierVersion",
     "Licence",
     "file_digest",
     "file_format",

@@ -26,20 +26,25 @@ class Distribution:
     access_url: str
     download_url: str | None
     file_type: str  # EU file-type code, e.g. "CSV"
-    media_type: str  # IANA media type, e.g. "text/csv"
+    media_type: str | None  # IANA media type, e.g. "text/csv"; None where IANA registers none (JSON Lines)
     byte_size: int | None = None
     sha256: str | None = None
     path: Path | None = None  # the file in build/, None for API views
     is_api: bool = False
     conforms_to: str | None = None
+    compress_format: str | None = None  # IANA media type of the compression, e.g. "application/gzip"
 
     @property
     def file_type_uri(self) -> str:
         return EU_FILE_TYPE + self.file_type
 
     @property
-    def media_type_uri(self) -> str:
-        return IANA_MEDIA_TYPE + self.media_type
+    def media_type_uri(self) -> str | None:
+        return IANA_MEDIA_TYPE + self.media_type if self.media_type else None
+
+    @property
+    def compress_format_uri(self) -> str | None:
+        return IANA_MEDIA_TYPE + self.compress_format if self.compress_format else None
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,17 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """An earlier version of a dataset that is still downloadable whole (the last `history.keep`,
+    contracts/history.py): a dcat:Dataset of its own in the catalogue, never a CKAN dataset."""
+
+    number: int
+    date: str  # ISO timestamp of the build that recorded it
+    notes: str  # why it was recorded, in plain German
+    distributions: list[Distribution]  # its tables as .csv.gz, then its change list
+
+
+@dataclass(frozen=True)
 class DatasetEntry:
     id: str
     title: str
@@ -103,6 +119,7 @@ class DatasetEntry:
     tables: list[str] = field(default_factory=list)
     sample_note: str = SAMPLE_NOTE
     version: str | None = None  # the number of the latest recorded version (contracts/history.py)
+    earlier_versions: list[EarlierVersion] = field(default_factory=list)  # oldest first
 
     @property
     def public_description(self) -> str:

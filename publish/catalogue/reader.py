@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from contracts.build_folder import PACKAGE_FILE, VERSIONS_FILE
 from contracts.files import file_sha256, hex_of_package_hash
+from contracts.history import REASONS
 from contracts.kpi_file import CSV_FILE, JSON_FILE, JSON_SCHEMA_FILE, TABLE_SCHEMA_FILE
 from publish.build_folder import BuildFolder
 from publish.catalogue.model import (
@@ -16,6 +18,7 @@ from publish.catalogue.model import (
     Contact,
     DatasetEntry,
     Distribution,
+    EarlierVersion,
     Licence,
 )
 from publish.dataset_failure import for_dataset
@@ -114,20 +117,43 @@ def dataset_landing_page(base_url: str, dataset_id: str) -> str:
 
 
 def _file_distribution(path: Path, described: dict, landing: str, title: str, description: str) -> Distribution:
-    size, sha256 = _size_and_sha256(path, described)
     file_type, media_type = file_format(path)
-    url = landing + path.name
+    return _download(
+        path,
+        landing + path.name,
+        path.name,
+        f"{title} ({file_type})",
+        description,
+        (file_type, media_type),
+        None,
+        described,
+    )
+
+
+def _download(
+    path: Path,
+    url: str,
+    key: str,
+    title: str,
+    description: str,
+    file_and_media_type: tuple[str, str | None],
+    compress_format: str | None,
+    described: dict | None = None,
+) -> Distribution:
+    """A file of the release as a download; size and sha256 as the data package states them."""
+    size, sha256 = _size_and_sha256(path, described or {})
     return Distribution(
-        key=path.name,
-        title=f"{title} ({file_type})",
+        key=key,
+        title=title,
         description=description,
         access_url=url,
         download_url=url,
-        file_type=file_type,
-        media_type=media_type,
+        file_type=file_and_media_type[0],
+        media_type=file_and_media_type[1],
         byte_size=size,
         sha256=sha256,
         path=path,
+        compress_format=compress_format,
     )
 
 
@@ -184,6 +210,64 @@ def _distributions(
     return distributions, tables
 
 
+GZIP = "application/gzip"
+
+
+def _earlier_versions(build: BuildFolder, package: dict, landing: str, current: str | None) -> list[EarlierVersion]:
+    """The earlier versions whose tables the release still holds whole, oldest first. A version
+    whose tables are no longer kept (or were lost from the history store) is listed in
+    versions.json only: a catalogue entry without its data would promise a download."""
+    folder = build.dataset_dir(package["name"])
+    path = folder / VERSIONS_FILE
+    if not path.exists():
+        return []
+    titles = {r["name"]: r.get("title") or r["name"] for r in package.get("resources") or []}
+    found = []
+    for version in json.loads(path.read_text(encoding="utf-8"))["versions"]:
+        number = version["version"]
+        tables = [(name, folder / table) for name, table in sorted((version.get("tables") or {}).items())]
+        tables = [(name, file) for name, file in tables if file.is_file()]
+        if str(number) == current or not tables:
+            continue
+        distributions = [
+            _download(
+                file,
+                landing + file.relative_to(folder).as_posix(),
+                f"version-{number}:{name}",
+                f"{titles.get(name, name)} – Version {number} (CSV, gzip)",
+                f"Die Tabelle {name} so, wie das Portal sie in Version {number} veröffentlicht hat; "
+                "CSV (UTF-8), mit gzip komprimiert.",
+                ("CSV", "text/csv"),
+                GZIP,
+            )
+            for name, file in tables
+        ]
+        changes = folder / version["changes"] if version.get("changes") else None
+        if changes is not None and changes.is_file():
+            distributions.append(
+                _download(
+                    changes,
+                    landing + changes.relative_to(folder).as_posix(),
+                    f"version-{number}:aenderungen",
+                    f"Änderungen in Version {number} (JSON Lines, gzip)",
+                    "Jede Änderung gegenüber der Version davor als eine Zeile JSON (Tabelle, Art, Schlüssel, "
+                    "Spalte, alter und neuer Wert), mit gzip komprimiert.",
+                    ("JSON", None),  # JSON Lines has no registered IANA media type
+                    GZIP,
+                )
+            )
+        notes = ", ".join(REASONS.get(r, r) for r in version.get("reasons") or [])
+        found.append(
+            EarlierVersion(
+                number=number,
+                date=version["date"],
+                notes=notes[:1].upper() + notes[1:],
+                distributions=distributions,
+            )
+        )
+    return found
+
+
 def _entry(build: BuildFolder, package: dict, base_url: str, datasette_url: str) -> DatasetEntry:
     dataset_id = package["name"]
     meta = package.get("kommune") or {}
@@ -196,6 +280,7 @@ def _entry(build: BuildFolder, package: dict, base_url: str, datasette_url: str)
     muster = meta.get("musterdatenkatalog")
     landing = dataset_landing_page(base_url, dataset_id)
     distributions, tables = _distributions(build, package, landing, datasette_url)
+    version = str(meta["version"]["number"]) if meta.get("version") else None
     return DatasetEntry(
         id=dataset_id,
         title=package["title"],
@@ -214,7 +299,8 @@ def _entry(build: BuildFolder, package: dict, base_url: str, datasette_url: str)
         musterdatenkatalog=muster.get("uri") if isinstance(muster, dict) else muster,
         issued=meta.get("issued"),
         modified=meta.get("modified"),
-        version=str(meta["version"]["number"]) if meta.get("version") else None,
+        version=version,
+        earlier_versions=_earlier_versions(build, package, landing, version),
         sample=bool(meta.get("sample")),
         status=meta.get("status") or "ok",
         content_hash=meta.get("content_hash") or "",

@@ -11,7 +11,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from publish.catalogue import Catalogue, Contact, DatasetEntry, Distribution
+from contracts.german import german_date
+from publish.catalogue import Catalogue, Contact, DatasetEntry, Distribution, EarlierVersion
 from publish.dataset_failure import for_dataset
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
@@ -29,6 +30,9 @@ PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 SHA256 = SPDX.checksumAlgorithm_sha256
 # DCAT 3 (DCAT-AP.de 3.0); rdflib's closed DCAT namespace predates it
 DCAT_VERSION = URIRef(str(DCAT) + "version")
+DCAT_HAS_VERSION = URIRef(str(DCAT) + "hasVersion")
+DCAT_IS_VERSION_OF = URIRef(str(DCAT) + "isVersionOf")
+DCAT_PREVIOUS_VERSION = URIRef(str(DCAT) + "previousVersion")
 DATASETTE_DOCS = URIRef("https://docs.datasette.io/en/stable/json_api.html")
 
 
@@ -40,6 +44,12 @@ def catalogue_uri(catalogue: Catalogue) -> URIRef:
 
 def dataset_uri(catalogue: Catalogue, entry: DatasetEntry) -> URIRef:
     return URIRef(f"{entry.landing_page}#datensatz")
+
+
+def version_uri(entry: DatasetEntry, number: int) -> URIRef:
+    """An earlier version of a dataset, named by the dataset's page (the page lists it under
+    „Änderungen“)."""
+    return URIRef(f"{entry.landing_page}#version-{number}")
 
 
 def distribution_uri(catalogue: Catalogue, entry: DatasetEntry, dist: Distribution) -> URIRef:
@@ -111,7 +121,12 @@ def _add_location(graph: Graph, entry: DatasetEntry) -> URIRef:
 
 
 def _add_distribution(
-    graph: Graph, catalogue: Catalogue, entry: DatasetEntry, dist: Distribution, service: URIRef
+    graph: Graph,
+    catalogue: Catalogue,
+    entry: DatasetEntry,
+    dist: Distribution,
+    service: URIRef,
+    modified: str | None,
 ) -> URIRef:
     node = distribution_uri(catalogue, entry, dist)
     graph.add((node, RDF.type, DCAT.Distribution))
@@ -122,14 +137,17 @@ def _add_distribution(
     if dist.download_url:
         graph.add((node, DCAT.downloadURL, URIRef(dist.download_url)))
     graph.add((node, DCTERMS["format"], URIRef(dist.file_type_uri)))
-    graph.add((node, DCAT.mediaType, URIRef(dist.media_type_uri)))
+    if dist.media_type_uri:
+        graph.add((node, DCAT.mediaType, URIRef(dist.media_type_uri)))
+    if dist.compress_format_uri:
+        graph.add((node, DCAT.compressFormat, URIRef(dist.compress_format_uri)))
     graph.add((node, DCTERMS.license, URIRef(entry.licence.uri)))
     if entry.licence.attribution:
         graph.add((node, DCATDE.licenseAttributionByText, Literal(entry.publisher.name, lang="de")))
     graph.add((node, ADMS.status, STATUS_COMPLETED))
     graph.add((node, DCTERMS.language, LANGUAGE_DEU))
-    if entry.modified:
-        graph.add((node, DCTERMS.modified, _datetime(entry.modified)))
+    if modified:
+        graph.add((node, DCTERMS.modified, _datetime(modified)))
     if dist.byte_size is not None:
         graph.add((node, DCAT.byteSize, Literal(dist.byte_size, datatype=XSD.nonNegativeInteger)))
     if dist.sha256:
@@ -145,6 +163,21 @@ def _add_distribution(
     return node
 
 
+def _add_terms(graph: Graph, node: URIRef, entry: DatasetEntry) -> None:
+    """What a dataset and each of its versions say alike: language, access, keywords, themes,
+    geocoding level, contributor."""
+    graph.add((node, DCTERMS.language, LANGUAGE_DEU))
+    graph.add((node, DCTERMS.accessRights, ACCESS_PUBLIC))
+    for keyword in entry.keywords:
+        graph.add((node, DCAT.keyword, Literal(keyword, lang="de")))
+    for theme in entry.themes:
+        graph.add((node, DCAT.theme, URIRef(f"{EU}data-theme/{theme}")))
+    # dcatde:politicalGeocodingURI is deprecated in 3.0: the key URI lives in dct:spatial.
+    graph.add((node, DCATDE.politicalGeocodingLevelURI, URIRef(entry.political_geocoding_level_uri)))
+    if entry.publisher.contributor_id:
+        graph.add((node, DCATDE.contributorID, URIRef(entry.publisher.contributor_id)))
+
+
 def _add_dataset(graph: Graph, catalogue: Catalogue, entry: DatasetEntry, publisher: URIRef, service: URIRef) -> URIRef:
     node = dataset_uri(catalogue, entry)
     graph.add((node, RDF.type, DCAT.Dataset))
@@ -154,17 +187,8 @@ def _add_dataset(graph: Graph, catalogue: Catalogue, entry: DatasetEntry, publis
     graph.add((node, DCTERMS.publisher, _publisher_for(graph, catalogue, entry, publisher)))
     graph.add((node, DCAT.contactPoint, _add_contact(graph, entry.contact)))
     graph.add((node, DCAT.landingPage, URIRef(entry.landing_page)))
-    graph.add((node, DCTERMS.language, LANGUAGE_DEU))
-    graph.add((node, DCTERMS.accessRights, ACCESS_PUBLIC))
-    for keyword in entry.keywords:
-        graph.add((node, DCAT.keyword, Literal(keyword, lang="de")))
-    for theme in entry.themes:
-        graph.add((node, DCAT.theme, URIRef(f"{EU}data-theme/{theme}")))
+    _add_terms(graph, node, entry)
     graph.add((node, DCTERMS.spatial, _add_location(graph, entry)))
-    # dcatde:politicalGeocodingURI is deprecated in 3.0: the key URI lives in dct:spatial.
-    graph.add((node, DCATDE.politicalGeocodingLevelURI, URIRef(entry.political_geocoding_level_uri)))
-    if entry.publisher.contributor_id:
-        graph.add((node, DCATDE.contributorID, URIRef(entry.publisher.contributor_id)))
     if entry.temporal_start or entry.temporal_end:
         period = BNode()
         graph.add((node, DCTERMS.temporal, period))
@@ -185,10 +209,71 @@ def _add_dataset(graph: Graph, catalogue: Catalogue, entry: DatasetEntry, publis
     if entry.musterdatenkatalog:
         graph.add((node, DCTERMS.references, URIRef(entry.musterdatenkatalog)))
     for dist in entry.distributions:
-        graph.add((node, DCAT.distribution, _add_distribution(graph, catalogue, entry, dist, service)))
+        graph.add((node, DCAT.distribution, _add_distribution(graph, catalogue, entry, dist, service, entry.modified)))
     if entry.tables:
         graph.add((service, DCAT.servesDataset, node))
     return node
+
+
+def _add_earlier_versions(
+    graph: Graph, catalogue: Catalogue, entry: DatasetEntry, current: URIRef, service: URIRef
+) -> list[URIRef]:
+    """Each kept earlier version as a complete dcat:Dataset (DCAT-AP.de wants a dataset as the
+    target of dcat:hasVersion), linked both ways with the current one (DCAT 3 version
+    hierarchy) and to its predecessor where both are kept (version chain). Publisher, contact,
+    licence, themes and coverage are the current dataset's: a version changes the data, not who
+    publishes it under which terms."""
+    nodes = []
+    kept = {version.number for version in entry.earlier_versions}
+    # The contact is a blank node: a copy each, since a shared one would be written with a
+    # random label and change the catalogue's bytes on every build.
+    shared = [(p, o) for p in (DCTERMS.publisher, DCTERMS.spatial) for o in graph.objects(current, p)]
+    for version in entry.earlier_versions:
+        node = version_uri(entry, version.number)
+        nodes.append(node)
+        _add_version(graph, catalogue, entry, version, node, service)
+        for predicate, obj in shared:
+            graph.add((node, predicate, obj))
+        graph.add((node, DCAT.contactPoint, _add_contact(graph, entry.contact)))
+        graph.add((current, DCAT_HAS_VERSION, node))
+        graph.add((node, DCAT_IS_VERSION_OF, current))
+        if version.number - 1 in kept:
+            graph.add((node, DCAT_PREVIOUS_VERSION, version_uri(entry, version.number - 1)))
+    if entry.version and int(entry.version) - 1 in kept:
+        graph.add((current, DCAT_PREVIOUS_VERSION, version_uri(entry, int(entry.version) - 1)))
+    return nodes
+
+
+def _add_version(
+    graph: Graph, catalogue: Catalogue, entry: DatasetEntry, version: EarlierVersion, node: URIRef, service: URIRef
+) -> None:
+    date = german_date(version.date)
+    graph.add((node, RDF.type, DCAT.Dataset))
+    graph.add((node, DCTERMS.identifier, Literal(str(node))))
+    graph.add((node, DCTERMS.title, Literal(f"{entry.title} – Version {version.number} vom {date}", lang="de")))
+    graph.add(
+        (
+            node,
+            DCTERMS.description,
+            Literal(
+                f"Version {version.number} des Datensatzes „{entry.title}“, wie das Portal sie am {date} "
+                f"veröffentlicht hat ({version.notes[:1].lower()}{version.notes[1:]}). "
+                f"Die aktuelle Version und alle Änderungen: "
+                f"{entry.landing_page}aenderungen/\n\n{entry.public_description}",
+                lang="de",
+            ),
+        )
+    )
+    graph.add((node, DCAT.landingPage, URIRef(f"{entry.landing_page}aenderungen/#version-{version.number}")))
+    _add_terms(graph, node, entry)
+    graph.add((node, DCTERMS.issued, _datetime(version.date)))
+    graph.add((node, DCTERMS.modified, _datetime(version.date)))
+    graph.add((node, DCAT_VERSION, Literal(str(version.number))))
+    graph.add((node, ADMS.versionNotes, Literal(version.notes, lang="de")))
+    if entry.musterdatenkatalog:
+        graph.add((node, DCTERMS.references, URIRef(entry.musterdatenkatalog)))
+    for dist in version.distributions:
+        graph.add((node, DCAT.distribution, _add_distribution(graph, catalogue, entry, dist, service, version.date)))
 
 
 def _publisher_for(graph: Graph, catalogue: Catalogue, entry: DatasetEntry, default: URIRef) -> URIRef:
@@ -249,5 +334,8 @@ def build_graph(catalogue: Catalogue) -> Graph:
 
     for entry in catalogue.all_entries:
         with for_dataset(entry.id, "DCAT-Katalog"):
-            graph.add((catalog, DCAT.dataset, _add_dataset(graph, catalogue, entry, publisher, service)))
+            node = _add_dataset(graph, catalogue, entry, publisher, service)
+            graph.add((catalog, DCAT.dataset, node))
+            for version in _add_earlier_versions(graph, catalogue, entry, node, service):
+                graph.add((catalog, DCAT.dataset, version))
     return graph

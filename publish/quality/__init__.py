@@ -21,7 +21,7 @@ from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
 from publish.catalogue import Catalogue, DatasetEntry, read_catalogue
 from publish.dataset_failure import for_dataset
-from publish.dcat.graph import build_graph, dataset_uri
+from publish.dcat.graph import build_graph, dataset_uri, version_uri
 from publish.dcat.write import CATALOGUE_FILES
 from publish.freshness import promises
 from publish.quality.links import LinkChecker, LinkResult, LinkSettings
@@ -201,6 +201,8 @@ def _shacl_by_dataset(
         return None, str(error)
     grouped = group(report, graph, CATALOGUE_TURTLE)
     by_iri = {str(dataset_uri(catalogue, entry)): entry.id for entry in catalogue.datasets}
+    # An earlier version's dcat:Dataset is scored with the dataset it belongs to, not on its own.
+    by_iri |= {str(version_uri(e, v.number)): e.id for e in catalogue.datasets for v in e.earlier_versions}
     found: dict[str, list[str]] = {entry.id: [] for entry in catalogue.datasets}
     for dataset in grouped.datasets:
         dataset_id = by_iri.get(dataset.iri)
