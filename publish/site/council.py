@@ -21,6 +21,12 @@ from publish.site.context import SiteContext
 FEED_PAPERS = 50
 ALL_MEETINGS_CALENDAR = "rat/sitzungen.ics"
 PAPERS_FEED = "rat/vorlagen.atom"
+# The files beside a page that follow it: a committee's, a street's, a district's (papers and
+# meetings) and a paper's (its consultations and their dates).
+OWN_PAPERS_FEED = "vorlagen.atom"
+OWN_MEETINGS_CALENDAR = "sitzungen.ics"
+CONSULTATIONS_FEED = "beratungen.atom"
+CONSULTATIONS_CALENDAR = "beratungen.ics"
 
 
 # The tables the pages read: all come from one `oparl` dataset. A portal that has only some
@@ -99,10 +105,13 @@ def _render(site: SiteContext, package: dict | None) -> None:
             paths[meeting["id"]], "council/meeting.html", **council_data.meeting_page(db, meeting["id"]), **common
         )
     site.write_page(council_terms.PAGE, "council/terms.html", terms=council_terms.TERMS, **common)
+    base_url = str(site.portal["site"]["base_url"])
+    agenda = council_data.agenda_names(db)
     for paper in papers:
         page = council_data.paper_page(db, paper["id"])
         summary = council_terms.paper_summary(page["paper"], page["consultations"], now_iso)
         site.write_page(paths[paper["id"]], "council/paper.html", **page, summary=summary, **common)
+        _paper_feeds(site, page, paths, agenda, base_url, now)
     for organization in committees:
         site.write_page(
             paths[organization["id"]],
@@ -117,6 +126,30 @@ def _render(site: SiteContext, package: dict | None) -> None:
             paths[person["id"]], "council/person.html", **council_data.person_page(db, person["id"], now_iso), **common
         )
     _feeds(site, meetings, papers, committees, paths, now)
+
+
+def _paper_feeds(
+    site: SiteContext,
+    page: dict,
+    paths: dict[str, str],
+    agenda: dict[str, list[str]],
+    base_url: str,
+    now: dt.datetime,
+) -> None:
+    """Follow one paper: its consultations and their results (Atom) and the dates of its
+    coming consultations (iCalendar)."""
+    paper = page["paper"]
+    folder = paths[paper["id"]]
+    feed = folder + CONSULTATIONS_FEED
+    site.write_bytes(feed, council_feeds.consultations_atom(paper, page["consultations"], base_url, "/" + feed, paths))
+    meetings = council_data.meetings_with_ids(site.db, (c["meeting"] for c in page["consultations"] if c["meeting"]))
+    title = " – ".join(part for part in (paper.get("reference"), paper.get("name")) if part)
+    site.write_bytes(
+        folder + CONSULTATIONS_CALENDAR,
+        council_feeds.meetings_calendar(
+            council_feeds.upcoming(meetings, now), f"Beratungen: {title}", base_url, paths, agenda
+        ),
+    )
 
 
 def _publish_documents(site: SiteContext, dataset_id: str) -> None:
@@ -156,9 +189,22 @@ def _feeds(
             paths[organization["id"]] + "sitzungen.ics",
             council_feeds.meetings_calendar(own, f"{organization['name']} – Sitzungen", base_url, paths, agenda),
         )
+    for organization in committees:
+        own_papers = council_data.committee_papers(db, organization["id"], FEED_PAPERS)
+        feed = paths[organization["id"]] + OWN_PAPERS_FEED
+        site.write_bytes(
+            feed,
+            council_feeds.papers_atom(
+                own_papers,
+                f"{organization['name']} – neue Vorlagen",
+                base_url,
+                "/" + feed,
+                paths,
+                updated=council_feeds.newest_modified(own_papers),
+            ),
+        )
     newest = papers[:FEED_PAPERS]
-    modified = (council_feeds.parse_time(p.get("modified")) for p in newest)
-    updated = max((time for time in modified if time is not None), default=now)
+    updated = council_feeds.newest_modified(newest, default=now)
     site.write_bytes(
         PAPERS_FEED,
         council_feeds.papers_atom(newest, f"Neue Vorlagen – {town}", base_url, PAPERS_FEED, paths, updated=updated),

@@ -11,11 +11,13 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from contracts.german import german_date
 from contracts.german_folding import german_sort_key
+from publish.places import LINKS_TABLE
 
 SECTION = "rat"
 NEXT_MEETINGS_PER_COMMITTEE = 5
@@ -105,6 +107,56 @@ def meetings(db: sqlite3.Connection, organization: str | None = None) -> list[di
     return _all(db, f"select {MEETING_COLUMNS} {MEETING_JOINS} {where} order by m.start, m.id", *params)
 
 
+def meetings_with_ids(db: sqlite3.Connection, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The meetings with these ids, earliest first."""
+    wanted = json.dumps(sorted(set(ids)))
+    return _all(
+        db,
+        f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.id in (select value from json_each(?)) "
+        "order by m.start, m.id",
+        wanted,
+    )
+
+
+def papers_with_ids(db: sqlite3.Connection, ids: Iterable[str], limit: int = -1) -> list[dict[str, Any]]:
+    """The papers with these ids, newest first (at most `limit`; -1 is all)."""
+    wanted = json.dumps(sorted(set(ids)))
+    return _all(
+        db,
+        "select * from oparl_paper where id in (select value from json_each(?)) "
+        "order by date desc, reference desc, id limit ?",
+        wanted,
+        limit,
+    )
+
+
+def consulted_in(db: sqlite3.Connection, papers: Iterable[str]) -> set[str]:
+    """The meetings in which any of these papers is (to be) consulted."""
+    return {
+        row["meeting"]
+        for row in _all(
+            db,
+            "select distinct meeting from oparl_consultation where meeting is not null "
+            "and paper in (select value from json_each(?))",
+            json.dumps(sorted(set(papers))),
+        )
+    }
+
+
+def committee_papers(db: sqlite3.Connection, organization_id: str, limit: int) -> list[dict[str, Any]]:
+    """The newest papers a committee or faction brings in, leads or consults, at most `limit`."""
+    return _all(
+        db,
+        "select * from oparl_paper where originator_organization = ? or under_direction_of = ? "
+        "or id in (select paper from oparl_consultation where organization = ?) "
+        "order by date desc, reference desc, id limit ?",
+        organization_id,
+        organization_id,
+        organization_id,
+        limit,
+    )
+
+
 def next_meetings(db: sqlite3.Connection, now_iso: str, limit: int = 8) -> list[dict[str, Any]]:
     return _all(
         db, f"select {MEETING_COLUMNS} {MEETING_JOINS} where m.start >= ? order by m.start limit ?", now_iso, limit
@@ -166,9 +218,9 @@ def paper_page(db: sqlite3.Connection, paper_id: str) -> dict[str, Any]:
     consultations = _all(
         db,
         """
-        select c.role, c.authoritative, c.organization, o.name as organization_name, c.meeting, m.name as meeting_name,
-               m.start as meeting_start, m.cancelled as meeting_cancelled, a.result, a.resolution_text,
-               a.number as agenda_number
+        select c.id as consultation_id, c.role, c.authoritative, c.organization, o.name as organization_name,
+               c.meeting, m.name as meeting_name, m.start as meeting_start, m.cancelled as meeting_cancelled,
+               m.modified as meeting_modified, a.result, a.resolution_text, a.number as agenda_number
         from oparl_consultation c left join oparl_meeting m on m.id = c.meeting
         left join oparl_organization o on o.id = c.organization
         left join oparl_agenda_item a on a.id = c.agenda_item
@@ -346,21 +398,32 @@ DECIDED_SQL = """exists (
       and lower(a.result) not like '%abgesetzt%' and lower(a.result) not like '%verwiesen%'
       and lower(a.result) not like '%kenntnis%')"""
 WITH_TEXT_SQL = "exists (select 1 from oparl_file f where f.paper = p.id and f.text is not null)"
+# A paper has a place when its title, text or a document names a street, district or plan of
+# the portal (publish.places writes these links; metadata/kpis.yaml uses the same rule).
+WITH_PLACE_SQL = f"exists (select 1 from [{LINKS_TABLE}] o where o.vorlage = p.id)"
 
 
 def findability(db: sqlite3.Connection, now_iso: str) -> dict[str, Any]:
     """How findable the papers are: how many there are, how many have the text of a document to
-    search (`with_text`) and how many a decision (`decided`), with shares in per cent."""
+    search (`with_text`), a place (`with_place`: None when the portal matches no places) and a
+    decision (`decided`), with shares in per cent."""
+    places = _one(db, "select 1 as found from sqlite_master where name = ?", LINKS_TABLE) is not None
+    with_place = f"coalesce(sum({WITH_PLACE_SQL}), 0)" if places else "null"
     row = _one(
         db,
-        f"select count(*) as papers, coalesce(sum({WITH_TEXT_SQL}), 0) as with_text, "
+        f"select count(*) as papers, coalesce(sum({WITH_TEXT_SQL}), 0) as with_text, {with_place} as with_place, "
         f"coalesce(sum({DECIDED_SQL.replace(':now', '?')}), 0) as decided from oparl_paper p",
         now_iso,
     )
     assert row is not None
     papers = row["papers"]
+
+    def share(count: int | None) -> float | None:
+        return round(100 * count / papers, 1) if papers and count is not None else None
+
     return {
         **row,
-        "with_text_share": round(100 * row["with_text"] / papers, 1) if papers else None,
-        "decided_share": round(100 * row["decided"] / papers, 1) if papers else None,
+        "with_text_share": share(row["with_text"]),
+        "with_place_share": share(row["with_place"]),
+        "decided_share": share(row["decided"]),
     }

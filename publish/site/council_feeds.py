@@ -1,5 +1,6 @@
-"""Follow the council: an iCalendar feed of upcoming meetings and an Atom feed of new papers;
-and the portal's one Atom writer (`atom_feed`), which the change feeds use too.
+"""Follow the council: an iCalendar feed of meetings, an Atom feed of papers, an Atom feed of
+one paper's consultations; and the portal's one Atom writer (`atom_feed`), which the change
+feeds use too.
 
 Both are built from rows of `portal.db` (dicts with the columns of `oparl_meeting` and
 `oparl_paper`) and are deterministic for the same rows and `now`, so an unchanged build
@@ -20,6 +21,8 @@ from feedgen.feed import FeedGenerator
 from contracts.german import german_date
 
 PRODID = "-//Offene Kommune//Ratsinformation//DE"
+# The feed time of a feed with nothing dated in it: fixed, so that an empty feed never changes.
+NO_TIME = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def parse_time(value: str | None) -> dt.datetime | None:
@@ -113,6 +116,60 @@ def papers_atom(
             )
         )
     return atom_feed(entries, title, site_url, feed_path, updated)
+
+
+def newest_modified(rows: Iterable[dict[str, Any]], default: dt.datetime = NO_TIME) -> dt.datetime:
+    """The latest `modified` of `rows` (papers, meetings): a feed's own time that changes only
+    when the data does."""
+    stamps = (parse_time(row.get("modified")) for row in rows)
+    return max((stamp for stamp in stamps if stamp is not None), default=default)
+
+
+def consultations_atom(
+    paper: dict[str, Any],
+    consultations: Iterable[dict[str, Any]],
+    site_url: str,
+    feed_path: str,
+    page_url: dict[str, str],
+) -> bytes:
+    """An Atom feed of one paper's path through the committees: one entry per consultation
+    (rows of `council_data.paper_page`, in meeting order), titled with the committee and its
+    result as the council system reports it. An entry's time is its meeting's modification, so
+    a result or a cancellation entered later updates the entry and the feed."""
+    paper_time = parse_time(paper.get("modified")) or parse_time(
+        (paper.get("date") or "") + "T00:00:00+00:00" if paper.get("date") else None
+    )
+    entries: list[FeedEntry] = []
+    for consultation in consultations:
+        start = parse_time(consultation.get("meeting_start"))
+        committee = consultation.get("organization_name") or "Gremium"
+        if consultation.get("meeting_cancelled"):
+            state = "Sitzung abgesagt"
+        elif consultation.get("result"):
+            state = str(consultation["result"])
+        elif start:
+            state = "Beratung angesetzt"
+        else:
+            state = "Beratung noch nicht terminiert"
+        role = consultation.get("role") or "Beratung"
+        details = [f"{role}{' (entscheidet)' if consultation.get('authoritative') else ''}"]
+        if start:
+            details.append(f"Sitzung am {german_date(consultation['meeting_start'])}")
+        if consultation.get("resolution_text"):
+            details.append(str(consultation["resolution_text"]))
+        entries.append(
+            FeedEntry(
+                id=consultation.get("consultation_id") or f"{paper['id']}#{len(entries)}",
+                title=f"{committee}: {state}" + (f" ({german_date(consultation['meeting_start'])})" if start else ""),
+                updated=parse_time(consultation.get("meeting_modified")) or start or paper_time or NO_TIME,
+                published=start,
+                path=page_url.get(consultation.get("meeting") or ""),
+                summary=" – ".join(details),
+            )
+        )
+    updated = max([entry.updated for entry in entries] + ([paper_time] if paper_time else []), default=NO_TIME)
+    title = " – ".join(part for part in (paper.get("reference"), paper.get("name")) if part)
+    return atom_feed(entries, f"Beratungen: {title}", site_url, feed_path, updated)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from contextlib import nullcontext
 from contracts.portal_tables import STREETS_TABLE
 from publish.dataset_failure import for_dataset
 from publish.places import LINKS_TABLE
+from publish.site import council_data, council_feeds
 from publish.site import council_places_data as places
 from publish.site.context import SiteContext
-from publish.site.council import REQUIRED_TABLES
+from publish.site.council import FEED_PAPERS, OWN_MEETINGS_CALENDAR, OWN_PAPERS_FEED, REQUIRED_TABLES
 from publish.site.council_data import page_paths
 
 TEMPLATE_STREET = "council/place_street.html"
@@ -62,10 +63,12 @@ def _render(site: SiteContext, index: places.PlaceIndex) -> None:
         **common,
     )
     site.write_page(f"{places.BASE}/strassen", "council/place_streets.html", streets=streets, **common)
+    agenda = council_data.agenda_names(db)
     for street in index.streets:
         site.write_page(
             street["url"].strip("/"), TEMPLATE_STREET, **places.street_page(db, index, street, paths, plans), **common
         )
+        _place_feeds(site, street["url"], street["name"], places.street_followed(db, street), paths, agenda)
     for district in index.districts:
         site.write_page(
             district["url"].strip("/"),
@@ -73,6 +76,41 @@ def _render(site: SiteContext, index: places.PlaceIndex) -> None:
             **places.district_page(db, index, district, paths),
             **common,
         )
+        followed = places.district_followed(db, index, district)
+        _place_feeds(site, district["url"], f"Ortsteil {district['name']}", followed, paths, agenda)
+
+
+def _place_feeds(
+    site: SiteContext,
+    url: str,
+    name: str,
+    followed: tuple[list[str], list[str]],
+    paths: dict[str, str],
+    agenda: dict[str, list[str]],
+) -> None:
+    """Follow a street or district: the newest papers that name it (Atom) and every meeting that
+    names it or consults one of its papers (iCalendar, past ones too, as for a plan: the file
+    then changes only when the council data does)."""
+    paper_ids, meeting_ids = followed
+    base_url = str(site.portal["site"]["base_url"])
+    folder = url.strip("/") + "/"
+    papers = council_data.papers_with_ids(site.db, paper_ids, FEED_PAPERS)
+    site.write_bytes(
+        folder + OWN_PAPERS_FEED,
+        council_feeds.papers_atom(
+            papers,
+            f"Vorlagen zu {name}",
+            base_url,
+            "/" + folder + OWN_PAPERS_FEED,
+            paths,
+            updated=council_feeds.newest_modified(papers),
+        ),
+    )
+    meetings = council_data.meetings_with_ids(site.db, meeting_ids)
+    site.write_bytes(
+        folder + OWN_MEETINGS_CALENDAR,
+        council_feeds.meetings_calendar(meetings, f"Sitzungen zu {name}", base_url, paths, agenda),
+    )
 
 
 def _plans_with_council_papers(db, plans: list[dict]) -> list[dict]:

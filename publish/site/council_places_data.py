@@ -15,6 +15,7 @@ from contracts.german_folding import german_sort_key
 from contracts.portal_tables import STREETS_TABLE
 from publish.places import LINKS_TABLE
 from publish.places.matching import Street, StreetMatcher, street_key
+from publish.site.council_data import consulted_in
 from publish.site.planning_data import load_plans, plan_tables, planning_states, table_exists
 
 BASE = "rat/karte"
@@ -199,6 +200,27 @@ def district_page(db: sqlite3.Connection, index: PlaceIndex, district: dict, pat
         "business": _business(db, _links(db, "ortsteil", district["name"]), paths),
         "streets": [street for street in streets if street["ortsteil"] == district["name"]],
     }
+
+
+def followed(db: sqlite3.Connection, links: list[dict]) -> tuple[list[str], list[str]]:
+    """The papers that `links` found and the meetings that name the place or consult one of
+    those papers: what a feed of the place lists."""
+    papers = sorted({link["vorlage"] for link in links if link["vorlage"]})
+    meetings = {link["sitzung"] for link in links if link["sitzung"]}
+    return papers, sorted(meetings | consulted_in(db, papers))
+
+
+def street_followed(db: sqlite3.Connection, street: dict) -> tuple[list[str], list[str]]:
+    return followed(db, _links(db, "strasse", street["id"]))
+
+
+def district_followed(db: sqlite3.Connection, index: PlaceIndex, district: dict) -> tuple[list[str], list[str]]:
+    """Papers and meetings that name the district or one of its streets (as the counts do)."""
+    links = _links(db, "ortsteil", district["name"])
+    for street in index.streets:
+        if street["ortsteil"] == district["name"]:
+            links += _links(db, "strasse", street["id"])
+    return followed(db, links)
 
 
 def covers(written: str, wanted: str) -> bool:

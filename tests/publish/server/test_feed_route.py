@@ -31,6 +31,9 @@ def test_a_search_term_feed_lists_exactly_the_papers_that_contain_it(portal_dir)
         listed = {entry.id for entry in feed.entries}
         assert listed == expected if len(expected) <= 50 else (listed < expected and len(listed) == 50)
         assert all(urlsplit(entry.link).path.startswith("/rat/vorlagen/") for entry in feed.entries)
+        # both searches offer the term's feed as "Folgen"
+        for search in ("/rat/suche/?q=Bebauungsplan", "/suche/?q=Bebauungsplan"):
+            assert 'Folgen: <a href="/rat/vorlagen.atom?q=Bebauungsplan">' in server.get(search).text, search
         # a hostile term is text: nothing found, still a feed; and without q the static feed of all papers
         hostile = feedparser.parse(server.get("/rat/vorlagen.atom?q=%25'%20or%201=1%20--").content)
         assert not hostile.bozo and hostile.entries == []
