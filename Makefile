@@ -36,7 +36,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## Measure the hot paths against the floor and the peers (benchmarks/, README "Benchmark");
-## BENCH_ARGS="--big" adds the 5M-row file, "--repeat 3" keeps medians
+## BENCH_ARGS="--big" adds the 5M-row file, "--repeat 3" keeps medians, "--serve-workers 2" measures
+## kommune serve with 1 vs 2 worker processes at 4 and 16 clients
 bench: $(STAMP) system-deps
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

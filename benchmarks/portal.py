@@ -64,6 +64,8 @@ def make_benchmark_portal(root: Path, records: Path, schema_path: Path) -> Path:
         shutil.rmtree(root)
     shutil.copytree(ROOT / "metadata", root / "metadata")
     (root / "metadata" / "kpis.yaml").write_text("[]\n", encoding="utf-8")
+    # The demo's wishes point at demo datasets this portal lacks.
+    (root / "metadata" / "datenwuensche.yaml").write_text("wishes: []\n", encoding="utf-8")
     folder = root / "datasets" / DATASET_ID
     (folder / "sample").mkdir(parents=True)
     (folder / "dataset.yaml").write_text(_DATASET_YAML, encoding="utf-8")
@@ -103,7 +105,10 @@ def free_port() -> int:
 
 
 class RunningPortal:
-    """`kommune serve` on a free port of 127.0.0.1, stopped on exit (its own process only)."""
+    """`kommune serve` on a free port of 127.0.0.1, stopped on exit (its own process only).
+
+    One worker process: the figures include the server's CPU time, read from that process
+    (many workers are measured by benchmarks/serve_concurrency.py)."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -114,7 +119,7 @@ class RunningPortal:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
-            kommune("serve", "--out", str(self.out), "--port", str(port)),
+            kommune("serve", "--out", str(self.out), "--port", str(port), "--workers", "1"),
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

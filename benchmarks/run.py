@@ -411,6 +411,14 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the attacks on kommune serve (limits, peak memory; benchmarks/serve_attacks.py)",
     )
     parser.add_argument(
+        "--serve-workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure kommune serve with 1 vs N workers at 4 and 16 clients on the big portal "
+        "(benchmarks/serve_concurrency.py; needs the portal figures)",
+    )
+    parser.add_argument(
         "--full-exports", type=int, default=1, help="full streamed CSV exports of the big table (each ~20 s at 1M rows)"
     )
     parser.add_argument(
@@ -442,6 +450,15 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(portal_text)
         table += "\n\n" + portal_text
+    concurrency: list[dict] | None = None
+    if arguments.serve_workers and portal_figures is not None:
+        from benchmarks import serve_concurrency
+
+        print("  many readers: 1 vs N workers ...", file=sys.stderr, flush=True)
+        concurrency = serve_concurrency.run(output / "portal-big" / "build", arguments.serve_workers, rounds=15)
+        print()
+        print(serve_concurrency.format_figures(concurrency))
+        table += "\n\n" + serve_concurrency.format_figures(concurrency)
     oparl: list[str] = []
     if not arguments.no_oparl and OPARL_HARVEST.exists():
         print("  OParl harvest ...", file=sys.stderr, flush=True)
@@ -476,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         "portal": None
         if portal_figures is None
         else {**portal_figures, "builds": [asdict(result) for result in portal_figures["builds"]]},
+        "serve_concurrency": concurrency,
         "oparl_harvest": oparl,
         "history": history,
         "serve_attacks": attacks,

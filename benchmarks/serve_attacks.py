@@ -51,17 +51,26 @@ class ServedPortal:
     """`kommune serve` as a child process, its output in a temporary file."""
 
     def __init__(
-        self, out: Path, port: int | None = None, file_limit: int | None = None, memory_limit: int | None = None
+        self,
+        out: Path,
+        port: int | None = None,
+        file_limit: int | None = None,
+        memory_limit: int | None = None,
+        workers: int = 1,
     ):
         """`file_limit` lowers the server's limit on open files (to reach it with few connections);
         `memory_limit` caps its address space in bytes, so a broken memory bound fails the
-        server's allocations instead of the shared machine."""
+        server's allocations instead of the shared machine. Both limits hold per process, and
+        the `workers` processes inherit them."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # Outlives stop(): output() reads the log after the server has ended.
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(self.port)],
+            [
+                *(sys.executable, "-m", "kommune", "serve", "--out", str(out)),
+                *("--port", str(self.port), "--workers", str(workers)),
+            ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
             preexec_fn=lambda: _limit(file_limit, memory_limit),
@@ -83,19 +92,36 @@ class ServedPortal:
         self.log.seek(0)
         return self.log.read()
 
+    def processes(self) -> list[int]:
+        """The server's process and, with several workers, uvicorn's worker processes below it."""
+        found, pending = [], [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        return found
+
     def memory_mb(self, field: str = "VmHWM") -> float:
-        """The server's resident memory now (VmRSS) or at its peak so far (VmHWM), in MB."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-        raise LookupError(field)
+        """The resident memory now (VmRSS) or at its peak so far (VmHWM), in MB, of the server's
+        largest process: every bound on memory holds per process."""
+        sizes = []
+        for pid in self.processes():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        if not sizes:
+            raise LookupError(field)
+        return max(sizes)
 
     def reset_peak(self) -> None:
         """Start VmHWM afresh (Linux: writing 5 to clear_refs), so each attack's peak is its own."""
-        Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
+        for pid in self.processes():
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
 
     def open_files(self) -> int:
-        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+        """Open files of the server's process that holds most: the file limit is per process."""
+        return max(len(os.listdir(f"/proc/{pid}/fd")) for pid in self.processes())
 
     def stop(self) -> None:
         self.process.terminate()

@@ -109,10 +109,17 @@ def add(location: str, dataset_id: str | None, portal_dir: Path) -> None:
 @out_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", "-p", default=8000, show_default=True, type=int)
-def serve(out: Path, host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    "-w",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Prozesse, die Anfragen beantworten (Standard: einer je Prozessorkern).",
+)
+def serve(out: Path, host: str, port: int, workers: int | None) -> None:
     """Website und Datasette (unter /daten/) auf einem Port ausliefern."""
     with _explained_errors():
-        portal.serve(out, host=host, port=port)
+        portal.serve(out, host=host, port=port, workers=workers)
 
 
 @main.group()

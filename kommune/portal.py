@@ -174,13 +174,14 @@ def add(portal_dir: Path | str = ".", location: str = "", *, dataset_id: str | N
     return add_dataset(portal_dir, location, dataset_id=dataset_id)
 
 
-def serve(out: Path | str = DEFAULT_OUT, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the site and Datasette on one port. Raises publish.build_folder.BuildMissing."""
+def serve(out: Path | str = DEFAULT_OUT, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
+    """Serve the site and Datasette on one port in `workers` processes (default: one per core).
+    Raises publish.build_folder.BuildMissing."""
     # Imported here: Datasette takes a good part of a second to import, which every
     # `kommune build` would otherwise pay (the demo's unchanged rebuild is ~2 s in all).
     from publish.server.app import serve as serve_build
 
-    serve_build(Path(out), host=host, port=port)
+    serve_build(Path(out), host=host, port=port, workers=workers)
 
 
 def publish_ckan(

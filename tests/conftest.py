@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -180,8 +182,11 @@ class Server:
         return httpx.get(self.url + path, timeout=30, **kwargs)
 
 
-def start_server(out: Path) -> Server:
+def start_server(out: Path, workers: int = 1) -> Server:
     """`kommune serve` as a real subprocess on a free port; waits until it answers.
+
+    One worker process unless asked for more: the suite starts many servers on a small shared
+    machine, and what several workers change has its own tests (tests/reliability/test_workers.py).
 
     Its output goes to a file, not a pipe: a pipe nobody reads fills up after some hundred access
     log lines and then blocks the server."""
@@ -191,7 +196,7 @@ def start_server(out: Path) -> Server:
     # own SQL would soon refuse them (the rate limit has its own test, tests/publish/server/test_attacks.py).
     generous = {**os.environ, "KOMMUNE_SQL_BURST": "10000", "KOMMUNE_SQL_PER_MINUTE": "100000"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(port)],
+        [sys.executable, "-m", "kommune", "serve", "--out", str(out), "--port", str(port), "--workers", str(workers)],
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
@@ -212,11 +217,26 @@ def start_server(out: Path) -> Server:
     raise AssertionError("serve did not answer within 60 s")
 
 
+def worker_pids(server: Server) -> list[int]:
+    """The worker processes uvicorn's supervisor started below the server (none with one worker;
+    Python's multiprocessing resource tracker does not answer requests and is left out)."""
+    children = []
+    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                children.append(int(child))
+    return children
+
+
 def stop_server(server: Server) -> None:
-    server.process.terminate()
+    server.process.terminate()  # with several workers uvicorn's supervisor stops them first
     try:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):  # the workers, not left behind (gone already: fine)
+            for task in Path(f"/proc/{server.process.pid}/task").iterdir():
+                for child in (task / "children").read_text().split():
+                    os.kill(int(child), signal.SIGKILL)
         server.process.kill()
 
 

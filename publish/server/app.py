@@ -34,7 +34,7 @@ from publish.dcat.write import register_media_types
 from publish.server import access_log, feed_route, search_route, served_address, street_route, usage, wish_route
 from publish.server.cors import cors_send
 from publish.server.http_protocol import raise_file_limit, uvicorn_settings
-from publish.server.query_gate import DEFAULT_SLOTS, QueryGate, gate_from_environment
+from publish.server.query_gate import DEFAULT_SLOTS, WORKERS_ENV, QueryGate, gate_from_environment
 from publish.server.security_headers import content_security_policy, with_security_headers
 from publish.site.context import templates_dir
 
@@ -323,12 +323,53 @@ async def _site_404(release: _Release, scope, receive, send) -> None:
     )
 
 
-def serve(out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info") -> None:
-    """Serve the build at `out` until interrupted. Raises BuildMissing if nothing was built yet."""
+#: How `serve` tells the worker processes it spawns which build to serve and at which address:
+#: uvicorn starts each worker from an import string, so `create_app` takes no arguments.
+OUT_ENV = "KOMMUNE_SERVE_OUT"
+ADDRESS_ENV = "KOMMUNE_SERVE_ADDRESS"
+WORKER_HEALTHCHECK_S = 60
+
+
+def create_app() -> PortalApp:
+    """The app of one worker process (uvicorn's `factory`): every worker has its own releases,
+    response cache, query gate and usage counts; the usage store and wish queue are SQLite files
+    in WAL mode all workers add to (docs/decisions/serve-workers.md)."""
+    return PortalApp(Path(os.environ[OUT_ENV]), os.environ[ADDRESS_ENV])
+
+
+def default_workers() -> int:
+    """One worker per core: the database is immutable per release, so readers need share nothing."""
+    return os.cpu_count() or 1
+
+
+def serve(
+    out: Path, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info", workers: int | None = None
+) -> None:
+    """Serve the build at `out` until interrupted, in `workers` processes (default: one per core).
+    Raises BuildMissing if nothing was built yet."""
     import uvicorn
 
     BuildFolder.open(out)
+    workers = workers or default_workers()
+    # Inherited by every worker: Datasette signs its CSRF tokens and cookies with it, and a form
+    # fetched from one worker may be posted to another.
     os.environ.setdefault("DATASETTE_SECRET", os.urandom(16).hex())
-    raise_file_limit()
+    raise_file_limit()  # inherited by the workers as well
     address = served_address.served_base_url(host, port)
-    uvicorn.run(PortalApp(out, address), host=host, port=port, log_level=log_level, lifespan="on", **uvicorn_settings())
+    settings = {"host": host, "port": port, "log_level": log_level, "lifespan": "on", **uvicorn_settings()}
+    if workers == 1:
+        uvicorn.run(PortalApp(out, address), **settings)
+        return
+    os.environ[OUT_ENV] = str(Path(out).absolute())
+    os.environ[ADDRESS_ENV] = address
+    os.environ[WORKERS_ENV] = str(workers)
+    uvicorn.run(
+        f"{__name__}:create_app",
+        factory=True,
+        workers=workers,
+        # uvicorn kills a worker that does not answer its supervisor's ping within this many
+        # seconds, also while it starts: with the default 5 s, on a busy 2-core machine (load 10)
+        # importing Datasette took 8–11 s and the workers were killed and restarted for good.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        **settings,
+    )

@@ -47,6 +47,15 @@ QUEUE_FULL = (
 #: Half the cores: SQL that runs into the time limit keeps a core busy for its whole second, and
 #: the other half stays for the site and Datasette's own pages (measured in benchmarks/serve_attacks.py).
 DEFAULT_SLOTS = max(1, (os.cpu_count() or 2) // 2)
+#: How many worker processes `kommune serve` runs (set by publish/server/app.py for its workers):
+#: every worker has its own gate, so the half of the cores is shared out among them.
+WORKERS_ENV = "KOMMUNE_SERVE_WORKERS"
+
+
+def slots_per_worker(workers: int) -> int:
+    """Each worker's share of DEFAULT_SLOTS; at least one, so with more workers than half the
+    cores visitors' SQL may occupy one core per worker (docs/decisions/serve-workers.md)."""
+    return max(1, DEFAULT_SLOTS // max(1, workers))
 
 
 @dataclass
@@ -191,6 +200,12 @@ def gate_from_environment(environ) -> QueryGate:
                 settings[name] = 0
             if settings[name] < 1:
                 raise ValueError(f"{variable}={environ[variable]!r} ist keine ganze Zahl ab 1")
+    try:
+        workers = int(environ.get(WORKERS_ENV) or 1)
+    except ValueError:
+        workers = 1
     return QueryGate(
-        burst=settings.get("burst", QueryGate.burst), per_minute=settings.get("per_minute", QueryGate.per_minute)
+        slots=slots_per_worker(workers),
+        burst=settings.get("burst", QueryGate.burst),
+        per_minute=settings.get("per_minute", QueryGate.per_minute),
     )

@@ -5,7 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 
-from publish.server.query_gate import QUEUE_FULL, RATE_LIMITED, QueryGate
+from publish.server.query_gate import (
+    DEFAULT_SLOTS,
+    QUEUE_FULL,
+    RATE_LIMITED,
+    WORKERS_ENV,
+    QueryGate,
+    gate_from_environment,
+)
 from tests.conftest import run_async
 
 
@@ -100,3 +107,23 @@ def test_only_requests_with_their_own_sql_pass_the_gate():
     assert QueryGate.applies_to({"query_string": b"_size=5&sql="})
     assert not QueryGate.applies_to({"query_string": b"_sort=name&_facet=kanal"})
     assert not QueryGate.applies_to({"query_string": b"sqlx=1"})
+
+
+def test_the_sql_slots_are_shared_out_among_the_workers():
+    """Each worker has its own gate: together they keep to half the cores, at least one each."""
+    assert gate_from_environment({}).slots == DEFAULT_SLOTS
+    assert gate_from_environment({WORKERS_ENV: "1"}).slots == DEFAULT_SLOTS
+    for workers in (2, 3, 8, 64):
+        slots = gate_from_environment({WORKERS_ENV: str(workers)}).slots
+        assert slots >= 1
+        assert slots * workers <= max(DEFAULT_SLOTS, workers)
+    assert gate_from_environment({WORKERS_ENV: str(DEFAULT_SLOTS * 4)}).slots == 1
+
+
+def test_a_big_machine_divides_its_slots(monkeypatch):
+    """On 16 cores (8 slots) the workers share the 8; on this 2-core machine the test above
+    cannot tell division from none."""
+    from publish.server import query_gate
+
+    monkeypatch.setattr(query_gate, "DEFAULT_SLOTS", 8)
+    assert [query_gate.slots_per_worker(workers) for workers in (1, 2, 4, 8, 16)] == [8, 4, 2, 1, 1]

@@ -19,7 +19,7 @@ from contracts.serve_state import build_state_dir, usage_store
 from kommune import portal
 from publish.build_folder import BuildFolder
 from publish.server.usage import Catalogue, UsageCounter, classify, is_bot
-from tests.conftest import REPO, start_server, stop_server
+from tests.conftest import REPO, start_server, stop_server, worker_pids
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -110,9 +110,12 @@ def usage_portal(portal_dir):
     return portal_dir
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_concurrent_requests_across_a_release_swap_are_all_counted_and_nothing_identifying_is_stored(
-    usage_portal, monkeypatch
+    usage_portal, monkeypatch, workers
 ):
+    """With two workers each process counts its own requests and adds them to the one store:
+    the file must hold exactly the sum, none lost between the processes' flushes."""
     monkeypatch.setenv("KOMMUNE_USAGE_FLUSH_SECONDS", "0.2")
     build = BuildFolder.open(usage_portal.out)
     package = next(p for p in build.packages if p["name"] == "haushalt-ergebnisplan")
@@ -129,26 +132,30 @@ def test_concurrent_requests_across_a_release_swap_are_all_counted_and_nothing_i
     ]
     answered: Counter[tuple] = Counter()
     lock = threading.Lock()
-    server = start_server(usage_portal.out)
+    server = start_server(usage_portal.out, workers=workers)
     answered[("startseite", "", "seite", 1)] += 1  # start_server's one answered probe (httpx: a program)
     try:
 
         def client(number: int) -> None:
-            with httpx.Client(base_url=server.url, timeout=30) as http:
-                for _ in range(15):
+            # A fresh connection per round: uvicorn's workers share the listening socket, so the
+            # rounds spread over the workers.
+            for _ in range(15):
+                with httpx.Client(base_url=server.url, timeout=30) as http:
                     for path, agent in requests:
                         response = http.get(path, headers={"User-Agent": agent})
                         key = classify(path, b"", CATALOGUE)
                         if key is not None and response.status_code == 200:
                             with lock:
                                 answered[(*key, int(is_bot([(b"user-agent", agent.encode())])))] += 1
-                # own SQL one at a time per client (the query gate serves one query per client)
-                sql = f"select count(*) from {table} where {number} = {number}"
+            # own SQL one at a time per client (the query gate serves one query per client)
+            sql = f"select count(*) from {table} where {number} = {number}"
+            with httpx.Client(base_url=server.url, timeout=30) as http:
                 response = http.get(f"/daten/portal.json?sql={sql}", headers={"User-Agent": BROWSER})
                 if response.status_code == 200:
                     with lock:
                         answered[("daten", "", "sql", 0)] += 1
 
+        assert len(worker_pids(server)) == (workers if workers > 1 else 0)
         swapped = build.root
         with ThreadPoolExecutor(max_workers=6) as pool:
             running = [pool.submit(client, number) for number in range(6)]
