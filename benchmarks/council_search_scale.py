@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from contracts.build_folder import DATABASE_FILE
 from contracts.german_folding import normalise
 from publish.database import open_readonly
 from publish.site.council_search import find_documents
@@ -149,7 +150,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the database here instead of a temporary folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        path = args.keep or Path(folder) / "portal.db"
+        path = args.keep or Path(folder) / DATABASE_FILE
         started = time.perf_counter()
         build(path, args.papers, args.documents, args.words)
         print(

@@ -45,6 +45,8 @@ def build_portal(root: Path, datasets: tuple[str, ...] = DATASETS) -> Path:
             if kpi.get("datasets") and all(name in datasets for name in kpi["datasets"])
         ]
         (root / "metadata" / "kpis.yaml").write_text(yaml.safe_dump(kpis, allow_unicode=True), encoding="utf-8")
+        # the repo's wishes name demo datasets this portal does not have
+        (root / "metadata" / "datenwuensche.yaml").write_text("wishes: []\n", encoding="utf-8")
     for dataset_id in datasets:
         if not (root / "datasets" / dataset_id).exists():
             shutil.copytree(REPO / "datasets" / dataset_id, root / "datasets" / dataset_id)
