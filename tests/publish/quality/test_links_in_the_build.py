@@ -108,5 +108,5 @@ def test_links_in_the_metadata_and_the_downloads_are_scored(portal_dir, town, mo
     csv.write_bytes(content + b"2020-01-26,1.0,West\n")
     build = publish_build(build.root, now=dt.datetime.now(dt.UTC))
     downloads = _criterion(build, "Downloads erreichbar")
-    assert downloads["points"] == 20.0  # 2 of 3 files (CSV, JSON, datapackage.json)
+    assert downloads["points"] == 22.5  # 3 of 4 files (CSV, JSON, datapackage.json, versions.json)
     assert f"kassenbuch.csv hat {len(content) + 20} statt {len(content)} Bytes" in downloads["reason"]
