@@ -278,6 +278,8 @@ def build_tables(
     for f in sorted(files.values(), key=lambda f: (f.get("date") or "", f["id"])):
         text = texts.get(f["id"])
         own_copy = document_links.get(f["id"])
+        # Checked even when the portal serves its own copy: a refused address is still reported.
+        access_url, download_url = link(f, "accessUrl"), link(f, "downloadUrl")
         rows["oparl_file"].append(
             {
                 "id": f["id"],
@@ -290,8 +292,8 @@ def build_tables(
                 "paper": paper(f.get("paper")),
                 "meeting": meeting(f.get("meeting")),
                 "agenda_item": agenda_item(f.get("agendaItem")),
-                "access_url": own_copy or link(f, "accessUrl"),
-                "download_url": own_copy or link(f, "downloadUrl"),
+                "access_url": own_copy or access_url,
+                "download_url": own_copy or download_url,
                 "text": text.text if text else None,
                 "text_source": text.source if text else None,
                 "search_text": search.search_text(f.get("name"), text.text if text else None),
