@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from kommune import portal
-from tests.conftest import dataset_yaml
+from tests.conftest import REPO, dataset_yaml
 from tests.service_support import distinctive_personal_values, raw_path, read_raw
 
 SOURCE = (
@@ -133,6 +133,25 @@ def _ngrams(text: str, sizes: set[int]) -> set[str]:
     return {" ".join(tokens[start : start + size]) for size in sizes for start in range(len(tokens) - size + 1)}
 
 
+def _public_council_values(sizes: set[int]) -> set[str]:
+    """Word sequences of the demo council's public source: its recording and the texts its
+    documents are generated from."""
+    from pipelines.demo import oparl_content
+
+    recording = REPO / "datasets" / "ratsinformation" / "sample"
+    texts = [path.read_text(encoding="utf-8") for path in recording.glob("*.json")]
+
+    def strings(value) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list | tuple):
+            return [text for item in value for text in strings(item)]
+        return []
+
+    texts += [text for name in dir(oparl_content) if name.isupper() for text in strings(getattr(oparl_content, name))]
+    return {gram for text in texts for gram in _ngrams(text, sizes)}
+
+
 def test_no_generated_personal_value_anywhere_in_build_or_portal_db(demo_build):
     """Every file of the demo build (site, downloads, reports, audit, portal.db) is searched
     for the names, e-mail addresses, phone numbers, street addresses, birth dates and free
@@ -151,6 +170,9 @@ def test_no_generated_personal_value_anywhere_in_build_or_portal_db(demo_build):
     assert len(personal & _ngrams(raw, sizes)) > 1000 and all(
         text in raw for text in long_texts[:5] if "Beschwerde" in text
     )
+    # A value the council's own public papers also name (the place demo's "Kamener Straße 14")
+    # is not one this export leaked: the synthetic export draws from the same streets.
+    personal -= _public_council_values(sizes)
     root = demo_build.resolve()
     files = [path for path in root.rglob("*") if path.is_file()]
     assert (root / "portal.db") in files and len(files) > 50
