@@ -194,7 +194,8 @@ def atom_feed(
     feed.title(title)
     feed.language("de")
     feed.link(href=urljoin(base, feed_path), rel="self")
-    feed.link(href=urljoin(base, page or feed_path.rsplit("/", 1)[0] + "/"), rel="alternate")
+    followed_page = urljoin(base, page or feed_path.rsplit("/", 1)[0] + "/")
+    feed.link(href=followed_page, rel="alternate")
     feed.updated(updated)
     feed.generator("Offene Kommune")
     for item in entries:  # feedgen puts each new entry first: add oldest first
@@ -204,7 +205,8 @@ def atom_feed(
         entry.updated(item.updated)
         if item.published:
             entry.published(item.published)
-        if item.path:
-            entry.link(href=urljoin(base, item.path), rel="alternate")
+        # Atom wants an alternate link or content in every entry; an entry whose own page is not
+        # published (a meeting the source sent invalid or deleted) points at the followed page
+        entry.link(href=urljoin(base, item.path) if item.path else followed_page, rel="alternate")
         entry.summary(item.summary)
     return feed.atom_str(pretty=True)

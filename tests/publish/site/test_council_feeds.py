@@ -71,3 +71,14 @@ def test_atom_feed_of_papers_parses_with_links_and_german_summaries(db):
         papers, "Neue Vorlagen", "https://werne.example/", "rat/vorlagen.atom", paths, updated=NOW
     )
     assert again == atom  # unchanged data, unchanged file
+
+
+def test_an_entry_without_a_page_of_its_own_links_the_followed_page():
+    """A consultation whose meeting is not published (sent invalid or deleted) still makes a
+    valid Atom entry: feedgen refuses an entry with neither an alternate link nor content."""
+    entry = council_feeds.FeedEntry(id="urn:x:1", title="Rat: Sitzung abgesagt", updated=NOW, summary="Beratung")
+    feed_path = "rat/vorlagen/7/beratungen.atom"
+    atom = council_feeds.atom_feed([entry], "Beratungen", "https://werne.example/", feed_path, NOW)
+    parsed = feedparser.parse(atom)
+    assert not parsed.bozo
+    assert parsed.entries[0].link == "https://werne.example/rat/vorlagen/7/"
