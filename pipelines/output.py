@@ -44,6 +44,9 @@ class ResourceOutput:
     # The earliest and latest value of the fields that say when the data is about (given as
     # `date_fields`): ISO text, a day (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY).
     dates: tuple[str, str] | None = None
+    # Those fields, in the order the kind gave them: the publisher counts rows per month of the
+    # first (publish/datasette/summaries.py).
+    date_fields: list[str] = field(default_factory=list)
     downloads: dict[str, FileInfo] = field(default_factory=dict)  # spreadsheet copies: xlsx, csv_de
 
     def descriptor(self) -> dict:
@@ -69,6 +72,7 @@ class ResourceOutput:
                 "facets": self.facets,
                 "geometry": self.geometry,
                 "dates": {"start": self.dates[0], "end": self.dates[1]} if self.dates else None,
+                "date_fields": self.date_fields,
                 "downloads": {
                     kind: {"path": info.path, "bytes": info.bytes, "hash": package_hash(info.sha256)}
                     for kind, info in self.downloads.items()
@@ -143,7 +147,7 @@ def write_resource(
     ):
         csv_file.write(_csv_header(schema))
         json_file.write("[")
-        count, dates = _write_rows(csv_file, json_file, schema, rows, meta.pop("date_fields", ()))
+        count, dates = _write_rows(csv_file, json_file, schema, rows, meta.get("date_fields", ()))
         json_file.write("\n]\n")
     return _resource_output(name, schema, count, csv_path, json_path, meta, dates)
 
@@ -284,7 +288,16 @@ def _resource_output(
     meta: dict[str, Any],
     dates: tuple[str, str] | None = None,
 ) -> ResourceOutput:
-    unknown = set(meta) - {"title", "description", "fts", "indexes", "facets", "geometry", "fts_tokenizer"}
+    unknown = set(meta) - {
+        "title",
+        "description",
+        "fts",
+        "indexes",
+        "facets",
+        "geometry",
+        "fts_tokenizer",
+        "date_fields",
+    }
     if unknown:
         raise TypeError(f"unknown resource fields: {sorted(unknown)}")
     return ResourceOutput(
@@ -301,6 +314,7 @@ def _resource_output(
         geometry=meta.get("geometry"),
         fts_tokenizer=meta.get("fts_tokenizer"),
         dates=dates,
+        date_fields=list(meta.get("date_fields", ())),
     )
 
 

@@ -1,0 +1,132 @@
+"""Rows per declared facet value and month, counted once when portal.db is built.
+
+"How many per channel and month?" is the question journalists ask most of a big table. As SQL
+it is a GROUP BY over every row (~0.5 s on the 1M-row benchmark table, docs/decisions/
+summary-tables.md), on every request. The build counts it once per declared facet column into
+the hidden table `portal_summaries`, and Datasette offers one canned query per facet column
+("Anzahl je Kanal und Monat", `canned_queries`) that reads only that table's few rows.
+
+Which tables: those with declared facets whose first date field (`kommune.date_fields`: the
+fields the data is about, as the kind declares them) holds a day, a time or a month. Not
+summarised:
+- tables without such a field: their per-facet totals are `portal_facet_counts` already;
+- service statistics (datasets with a disclosure audit): their rows are already counts per month
+  and value, the per-value totals are rows of the table ("Insgesamt"), and counting or summing
+  their rows would count cells or count totals twice.
+Only the SUMMARY_VALUES_KEPT most frequent values of a column (as Datasette ranks them: count desc,
+value) are kept, so the table stays small: values × months rows per facet column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from contracts.build_folder import AUDIT_FILE
+from publish.build_folder import BuildFolder
+from publish.datasette.facet_counts import FACET_COUNTS_TABLE
+
+SUMMARIES_TABLE = "portal_summaries"
+#: Values kept per facet column. Datasette shows at most `max_returned_rows` (1000) rows of a
+#: query: 50 values fill them with 20 months; the query's form narrows to a value or month.
+SUMMARY_VALUES_KEPT = 50
+#: Table Schema types whose ISO text starts with the month (YYYY-MM).
+MONTH_TYPES = ("date", "datetime", "yearmonth")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What is counted for one table: rows per value of each facet column and month."""
+
+    table: str
+    month_column: str
+    facets: tuple[tuple[str, str], ...]  # (column, German title)
+
+    def query_name(self, column: str) -> str:
+        """The canned query's name; a hyphen never occurs in a table name, so it never shadows one."""
+        return f"{self.table}-je-{column}-und-monat"
+
+
+def summary_in_build(build: BuildFolder, dataset_id: str, resource: dict) -> Summary | None:
+    """`summary_of` for a resource of the build's dataset `dataset_id`."""
+    return summary_of(resource, aggregated=(build.dataset_dir(dataset_id) / AUDIT_FILE).exists())
+
+
+def summary_of(resource: dict, aggregated: bool) -> Summary | None:
+    """The summary the build stores for `resource` (a datapackage resource), None if none;
+    `aggregated`: the resource is a table of disclosure-controlled counts (see the module)."""
+    options = resource.get("kommune", {})
+    fields = {field["name"]: field for field in resource["schema"]["fields"]}
+    dated = [name for name in options.get("date_fields") or [] if name in fields]
+    facets = [name for name in options.get("facets") or [] if name in fields]
+    if aggregated or not facets or not dated or fields[dated[0]].get("type") not in MONTH_TYPES:
+        return None
+    return Summary(
+        table=resource["name"],
+        month_column=dated[0],
+        facets=tuple((name, fields[name].get("title") or name) for name in facets),
+    )
+
+
+def create_summaries_table(db: sqlite_utils.Database) -> None:
+    """The empty table; `value` has no type, so text, integer and real values keep their type.
+    Without rowid: rows lie in key order, so the file does not depend on the insertion order and
+    a canned query reads one table's column as one range."""
+    db.execute(f"""
+        CREATE TABLE IF NOT EXISTS [{SUMMARIES_TABLE}] (
+            table_name TEXT NOT NULL, column_name TEXT NOT NULL, month TEXT NOT NULL,
+            value, count INTEGER NOT NULL, PRIMARY KEY (table_name, column_name, month, value)) WITHOUT ROWID""")
+
+
+def store_summary(db: sqlite_utils.Database, summary: Summary) -> int:
+    """Count the rows of the summary's table per kept value of each facet column and month;
+    return the rows stored. Reads the table's `portal_facet_counts` (store them first): the
+    kept values are its top SUMMARY_VALUES_KEPT. Rows without a value or a date are not counted."""
+    stored = 0
+    with db.conn:  # commits: the build closes the database right after
+        for column, _ in summary.facets:
+            cursor = db.execute(
+                f"""
+                INSERT INTO [{SUMMARIES_TABLE}] (table_name, column_name, month, value, count)
+                SELECT ?, ?, substr([{summary.month_column}], 1, 7) AS month, [{column}], count(*)
+                FROM [{summary.table}]
+                WHERE [{summary.month_column}] IS NOT NULL AND [{column}] IN (
+                    SELECT value FROM [{FACET_COUNTS_TABLE}]
+                    WHERE table_name = ? AND column_name = ? AND rank <= {SUMMARY_VALUES_KEPT})
+                GROUP BY month, [{column}]""",
+                [summary.table, column, summary.table, column],
+            )
+            stored += cursor.rowcount
+    return stored
+
+
+def canned_queries(summary: Summary, table_title: str) -> dict[str, dict]:
+    """Datasette's canned queries for the summary, by name: German title and description, the
+    month and value to narrow to as optional form fields (empty: all)."""
+    queries = {}
+    for column, title in summary.facets:
+        shown = "wert" if column in ("monat", "anzahl") else column  # never two result columns of one name
+        queries[summary.query_name(column)] = {
+            "title": f"{table_title}: Anzahl je {title} und Monat",
+            "description": (
+                f"Wie viele Zeilen der Tabelle „{table_title}“ es je Wert der Spalte „{title}“ und Monat "
+                f"(aus der Spalte „{summary.month_column}“) gibt, beim Veröffentlichen gezählt. Gezählt "
+                f"werden die {SUMMARY_VALUES_KEPT} häufigsten Werte der Spalte; Zeilen ohne Wert oder ohne Datum "
+                "zählen nicht. Monat (JJJJ-MM) und Wert grenzen die Antwort ein, leer heißt alle. Gezeigt "
+                "werden höchstens 1.000 Zeilen, die neuesten Monate zuerst; alle Zeilen hat die Tabelle "
+                f"{SUMMARIES_TABLE}."
+            ),
+            "sql": (
+                f'SELECT month AS monat, value AS "{shown}", count AS anzahl FROM {SUMMARIES_TABLE}\n'
+                f"WHERE table_name = {_literal(summary.table)} AND column_name = {_literal(column)}\n"
+                "  AND (:monat = '' OR month = :monat) AND (:wert = '' OR CAST(value AS TEXT) = :wert)\n"
+                "ORDER BY month DESC, count DESC, value"
+            ),
+        }
+    return queries
+
+
+def _literal(text: str) -> str:
+    """SQL text literal (table and column names are plain, see contracts; quoted all the same)."""
+    return "'" + text.replace("'", "''") + "'"
