@@ -29,12 +29,12 @@ import sqlite_utils
 
 from benchmarks.portal import (
     DATASET_ID,
-    GENEROUS_SQL_ALLOWANCE,
     TABLE,
     UNCACHED,
-    RunningPortal,
     first_request_ms,
     latencies,
+    measured_server,
+    require_success,
 )
 from publish.datasette.summaries import SUMMARIES_TABLE, store_summary, summary_of
 
@@ -100,10 +100,6 @@ def http_figures(build: Path, requests: int, group_by_requests: int) -> dict:
     answers Datasette refused at its time limit counted (over its requests and one warm-up)."""
     statuses: dict[int, int] = {}
 
-    def ok(response: httpx.Response) -> None:
-        if response.status_code != 200:
-            raise RuntimeError(f"{response.url}: HTTP {response.status_code}: {response.text[:200]}")
-
     def counted(response: httpx.Response) -> None:
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         if response.status_code not in (200, 400):
@@ -111,17 +107,11 @@ def http_figures(build: Path, requests: int, group_by_requests: int) -> dict:
 
     canned = f"/daten/portal/{_summary(build).query_name(COLUMN)}.json?_shape=array"
     own_sql = f"/daten/portal.json?_shape=array&sql={quote(GROUP_BY)}"
-    with (
-        RunningPortal(build, GENEROUS_SQL_ALLOWANCE) as portal,
-        httpx.Client(base_url=portal.url, timeout=120) as client,
-    ):
-        if portal.process is None:
-            raise RuntimeError("the portal's server did not start")
-        pid = portal.process.pid
-        first = first_request_ms(client, canned, ok)
+    with measured_server(build) as (client, pid):
+        first = first_request_ms(client, canned, require_success)
         results = {
             "HTTP: canned query „Anzahl je Kanal und Monat“, uncached": {
-                **latencies(client, canned, requests, ok, pid, UNCACHED),
+                **latencies(client, canned, requests, require_success, pid, UNCACHED),
                 "first_ms": first,
             }
         }
