@@ -29,7 +29,7 @@ def datasette_metadata(build: BuildFolder) -> dict:
     site = portal["site"]
     licence = portal["licences"][publisher["licence"]]
     tables: dict[str, dict[str, Any]] = {}
-    queries: dict[str, dict] = {}
+    summary_queries: dict[str, dict] = {}
     for package in build.packages:
         meta = package["kommune"]
         package_licence = package["licenses"][0]
@@ -69,7 +69,7 @@ def datasette_metadata(build: BuildFolder) -> dict:
             tables[resource["name"]] = table
             summary = summary_in_build(build, package["name"], resource)
             if summary:
-                queries.update(canned_queries(summary, table["title"]))
+                summary_queries.update(canned_queries(summary, table["title"]))
     tables[FACET_COUNTS_TABLE] = {"hidden": True}  # the build's stored facet counts (publish/datasette/facet_counts.py)
     tables[PORTAL_DATASETS_TABLE] = {
         "title": "Datensätze des Portals",
@@ -93,8 +93,8 @@ def datasette_metadata(build: BuildFolder) -> dict:
             SUMMARIES_TABLE,
             "Vorberechnete Anzahlen je Facette und Monat",
             "Für jede Tabelle mit Facetten und Datum: wie viele Zeilen es je Wert einer Facetten-Spalte und Monat "
-            f"gibt, beim Veröffentlichen gezählt (die {SUMMARY_VALUES_KEPT} häufigsten Werte je Spalte). Die "
-            "Abfragen „Anzahl je … und Monat“ lesen hier.",
+            f"gibt, beim Veröffentlichen gezählt (die {SUMMARY_VALUES_KEPT} Werte je Spalte mit den meisten "
+            "Zeilen). Die Abfragen „Anzahl je … und Monat“ lesen hier.",
         ),
         (
             PORTAL_VERSIONS_TABLE,
@@ -122,8 +122,10 @@ def datasette_metadata(build: BuildFolder) -> dict:
         "column_name": "Facetten-Spalte",
         "month": "Monat (JJJJ-MM)",
         "value": "Wert der Spalte",
-        "count": "Anzahl Zeilen mit diesem Wert in diesem Monat",
+        "count": "Anzahl Zeilen mit diesem Wert in diesem Monat; bei Tabellen, deren Zeilen schon Anzahlen "
+        "sind (Nutzung des Portals), deren Summe",
     }
+    queries = {}
     for kpi in portal.get("kpis", []):
         queries[kpi["id"]] = {
             "title": kpi["title"],
@@ -136,6 +138,8 @@ def datasette_metadata(build: BuildFolder) -> dict:
                 "description": f"Aufschlüsselung des aktuellen Werts: {_query_description(kpi)}",
                 "sql": kpi["breakdown_sql"],
             }
+    for name, query in summary_queries.items():  # after the KPIs; a KPI's id never loses its query
+        queries.setdefault(name, query)
     return {
         "title": site["title"],
         "description": site["tagline"],

@@ -1,9 +1,9 @@
 """Rows per declared facet value and month, counted once when portal.db is built.
 
 "How many per channel and month?" is the question journalists ask most of a big table. As SQL
-it is a GROUP BY over every row (~0.5 s on the 1M-row benchmark table, docs/decisions/
-summary-tables.md), on every request. The build counts it once per declared facet column into
-the hidden table `portal_summaries`, and Datasette offers one canned query per facet column
+it is a GROUP BY over every row (1.1–1.6 s on the 1M-row benchmark table: Datasette stops it at
+its 1 s limit, docs/decisions/summary-tables.md). The build counts it once per declared facet
+column into the table `portal_summaries`, and Datasette offers one canned query per facet column
 ("Anzahl je Kanal und Monat", `canned_queries`) that reads only that table's few rows.
 
 Which tables: those with declared facets whose first date field (`kommune.date_fields`: the
@@ -13,8 +13,10 @@ summarised:
 - service statistics (datasets with a disclosure audit): their rows are already counts per month
   and value, the per-value totals are rows of the table ("Insgesamt"), and counting or summing
   their rows would count cells or count totals twice.
-Only the SUMMARY_VALUES_KEPT most frequent values of a column (as Datasette ranks them: count desc,
-value) are kept, so the table stays small: values × months rows per facet column.
+A table whose rows are counts without totals names its count field (`kommune.count_field`,
+portal usage): that field is added up instead of counting rows.
+Only the SUMMARY_VALUES_KEPT values of a column with the most rows (as Datasette ranks them:
+count desc, value) are kept, so the table stays small: values × months rows per facet column.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class Summary:
     table: str
     month_column: str
     facets: tuple[tuple[str, str], ...]  # (column, German title)
+    month_title: str = ""
+    # Rows that are counts already (`kommune.count_field`, portal usage): add this field up
+    count_field: str | None = None
+    count_title: str = ""
 
     def query_name(self, column: str) -> str:
         """The canned query's name; a hyphen never occurs in a table name, so it never shadows one."""
@@ -62,10 +68,14 @@ def summary_of(resource: dict, aggregated: bool) -> Summary | None:
     facets = [name for name in options.get("facets") or [] if name in fields]
     if aggregated or not facets or not dated or fields[dated[0]].get("type") not in MONTH_TYPES:
         return None
+    counted = options.get("count_field") if options.get("count_field") in fields else None
     return Summary(
         table=resource["name"],
         month_column=dated[0],
         facets=tuple((name, fields[name].get("title") or name) for name in facets),
+        month_title=fields[dated[0]].get("title") or dated[0],
+        count_field=counted,
+        count_title=(fields[counted].get("title") or counted) if counted else "",
     )
 
 
@@ -80,16 +90,17 @@ def create_summaries_table(db: sqlite_utils.Database) -> None:
 
 
 def store_summary(db: sqlite_utils.Database, summary: Summary) -> int:
-    """Count the rows of the summary's table per kept value of each facet column and month;
-    return the rows stored. Reads the table's `portal_facet_counts` (store them first): the
+    """Count the rows of the summary's table per kept value of each facet column and month (or
+    add up its count field); return the rows stored. Reads the table's `portal_facet_counts` (store them first): the
     kept values are its top SUMMARY_VALUES_KEPT. Rows without a value or a date are not counted."""
     stored = 0
+    counted = f"coalesce(sum([{summary.count_field}]), 0)" if summary.count_field else "count(*)"
     with db.conn:  # commits: the build closes the database right after
         for column, _ in summary.facets:
             cursor = db.execute(
                 f"""
                 INSERT INTO [{SUMMARIES_TABLE}] (table_name, column_name, month, value, count)
-                SELECT ?, ?, substr([{summary.month_column}], 1, 7) AS month, [{column}], count(*)
+                SELECT ?, ?, substr([{summary.month_column}], 1, 7) AS month, [{column}], {counted}
                 FROM [{summary.table}]
                 WHERE [{summary.month_column}] IS NOT NULL AND [{column}] IN (
                     SELECT value FROM [{FACET_COUNTS_TABLE}]
@@ -107,15 +118,19 @@ def canned_queries(summary: Summary, table_title: str) -> dict[str, dict]:
     queries = {}
     for column, title in summary.facets:
         shown = "wert" if column in ("monat", "anzahl") else column  # never two result columns of one name
+        where = f"je Wert der Spalte „{title}“ und Monat (Spalte „{summary.month_title}“)"
+        what = (
+            f"Die Summe der Spalte „{summary.count_title}“ der Tabelle „{table_title}“ {where}"
+            if summary.count_field
+            else f"Wie viele Zeilen der Tabelle „{table_title}“ es {where} gibt"
+        )
         queries[summary.query_name(column)] = {
             "title": f"{table_title}: Anzahl je {title} und Monat",
             "description": (
-                f"Wie viele Zeilen der Tabelle „{table_title}“ es je Wert der Spalte „{title}“ und Monat "
-                f"(aus der Spalte „{summary.month_column}“) gibt, beim Veröffentlichen gezählt. Gezählt "
-                f"werden die {SUMMARY_VALUES_KEPT} häufigsten Werte der Spalte; Zeilen ohne Wert oder ohne Datum "
-                "zählen nicht. Monat (JJJJ-MM) und Wert grenzen die Antwort ein, leer heißt alle. Gezeigt "
-                "werden höchstens 1.000 Zeilen, die neuesten Monate zuerst; alle Zeilen hat die Tabelle "
-                f"{SUMMARIES_TABLE}."
+                f"{what}, beim Veröffentlichen gezählt. Gezählt werden die {SUMMARY_VALUES_KEPT} Werte der "
+                "Spalte mit den meisten Zeilen; Zeilen ohne Wert oder ohne Datum zählen nicht. Monat (JJJJ-MM) "
+                "und Wert grenzen die Antwort ein, leer heißt alle. Gezeigt werden höchstens 1.000 Zeilen, "
+                f"die neuesten Monate zuerst; alle Zeilen hat die Tabelle {SUMMARIES_TABLE}."
             ),
             "sql": (
                 f'SELECT month AS monat, value AS "{shown}", count AS anzahl FROM {SUMMARIES_TABLE}\n'

@@ -13,9 +13,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import sqlite_utils
 
 from kommune import portal
-from publish.datasette.summaries import SUMMARIES_TABLE, SUMMARY_VALUES_KEPT, Summary, summary_of
+from publish.datasette.facet_counts import create_facet_counts_table, store_facet_counts
+from publish.datasette.summaries import (
+    SUMMARIES_TABLE,
+    SUMMARY_VALUES_KEPT,
+    create_summaries_table,
+    store_summary,
+    summary_of,
+)
 from tests.conftest import PortalDir, dataset_yaml, start_server, stop_server
 from tests.publish.test_reuse import assert_same_as_published_from_nothing
 
@@ -155,17 +163,20 @@ def test_an_unchanged_rebuild_keeps_portal_db_and_a_changed_table_is_counted_as_
     assert_same_as_published_from_nothing(built.out.resolve(), tmp_path / "neu")
 
 
-def _resource(date_fields: list[str], **types: str) -> dict:
+def _resource(date_fields: list[str], count_field: str | None = None, **types: str) -> dict:
     return {
         "name": "t",
         "schema": {"fields": [{"name": name, "type": kind} for name, kind in types.items()]},
-        "kommune": {"facets": ["art"], "date_fields": date_fields},
+        "kommune": {"facets": ["art"], "date_fields": date_fields, "count_field": count_field},
     }
 
 
 def test_the_month_comes_from_the_first_date_field_holding_a_day_a_time_or_a_month():
-    assert summary_of(_resource(["monat"], monat="yearmonth", art="string"), aggregated=False) == Summary(
-        "t", "monat", (("art", "art"),)
+    monthly = summary_of(_resource(["monat"], monat="yearmonth", art="string"), aggregated=False)
+    assert monthly is not None and (monthly.month_column, monthly.facets, monthly.count_field) == (
+        "monat",
+        (("art", "art"),),
+        None,
     )
     assert summary_of(_resource(["start", "tag"], tag="date", start="datetime", art="string"), False).month_column == (
         "start"
@@ -174,3 +185,21 @@ def test_the_month_comes_from_the_first_date_field_holding_a_day_a_time_or_a_mon
     assert summary_of(_resource(["jahr"], jahr="year", art="string"), False) is None
     assert summary_of(_resource([], tag="date", art="string"), False) is None
     assert summary_of(_resource(["monat"], monat="yearmonth", art="string"), aggregated=True) is None
+
+
+def test_rows_that_are_counts_already_are_added_up_per_value_and_month(tmp_path):
+    """Portal usage names its count field: the summary is the sum, as a GROUP BY with sum() gives."""
+    resource = _resource(["tag"], "anzahl", tag="date", art="string", anzahl="integer")
+    db = sqlite_utils.Database(tmp_path / "portal.db")
+    rows = [(f"2026-{1 + n % 4:02d}-{1 + n % 28:02d}", ["Seite", "Download", None][n % 3], n % 7) for n in range(200)]
+    db["t"].insert_all([{"tag": tag, "art": art, "anzahl": count} for tag, art, count in rows])
+    create_facet_counts_table(db)
+    store_facet_counts(db, resource)
+    create_summaries_table(db)
+    summary = summary_of(resource, aggregated=False)
+    assert summary is not None and summary.count_field == "anzahl"
+    store_summary(db, summary)
+    added_up = db.execute(
+        "select substr(tag, 1, 7) as m, art, sum(anzahl) from t where art is not null group by m, art"
+    ).fetchall()
+    assert len(added_up) == 8 and sorted(_stored(tmp_path / "portal.db", "t", "art")) == sorted(added_up)
