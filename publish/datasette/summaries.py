@@ -48,20 +48,30 @@ class Summary:
     # Rows that are counts already (`kommune.count_field`, portal usage): add this field up
     count_field: str | None = None
     count_title: str = ""
+    # Facet columns that point at another table's key (OParl: a committee's id): (column, that
+    # table, its key, its label column), so the query shows the name beside the id
+    labels: tuple[tuple[str, str, str, str], ...] = ()
 
     def query_name(self, column: str) -> str:
         """The canned query's name; a hyphen never occurs in a table name, so it never shadows one."""
         return f"{self.table}-je-{column}-und-monat"
 
 
+#: Columns that name a row, in the order a label is looked for when a table declares none
+#: (`kommune.label_column`).
+LABEL_COLUMNS = ("name", "titel", "bezeichnung", "title")
+
+
 def summary_in_build(build: BuildFolder, dataset_id: str, resource: dict) -> Summary | None:
     """`summary_of` for a resource of the build's dataset `dataset_id`."""
-    return summary_of(resource, aggregated=(build.dataset_dir(dataset_id) / AUDIT_FILE).exists())
+    tables = {other["name"]: other for package in build.packages for other in package["resources"]}
+    return summary_of(resource, aggregated=(build.dataset_dir(dataset_id) / AUDIT_FILE).exists(), tables=tables)
 
 
-def summary_of(resource: dict, aggregated: bool) -> Summary | None:
+def summary_of(resource: dict, aggregated: bool, tables: dict[str, dict] | None = None) -> Summary | None:
     """The summary the build stores for `resource` (a datapackage resource), None if none;
-    `aggregated`: the resource is a table of disclosure-controlled counts (see the module)."""
+    `aggregated`: the resource is a table of disclosure-controlled counts (see the module);
+    `tables`: the portal's resources by name, where a facet's foreign key finds its labels."""
     options = resource.get("kommune", {})
     fields = {field["name"]: field for field in resource["schema"]["fields"]}
     dated = [name for name in options.get("date_fields") or [] if name in fields]
@@ -76,7 +86,25 @@ def summary_of(resource: dict, aggregated: bool) -> Summary | None:
         month_title=fields[dated[0]].get("title") or dated[0],
         count_field=counted,
         count_title=(fields[counted].get("title") or counted) if counted else "",
+        labels=tuple(_labels(resource, facets, tables or {})),
     )
+
+
+def _labels(resource: dict, facets: list[str], tables: dict[str, dict]):
+    """(column, table, key, label) for each facet column that is a one-column foreign key to a
+    table with a label column."""
+    for foreign_key in resource["schema"].get("foreignKeys", []):
+        columns, reference = foreign_key["fields"], foreign_key["reference"]
+        columns = columns if isinstance(columns, list) else [columns]
+        keys = reference["fields"] if isinstance(reference["fields"], list) else [reference["fields"]]
+        target = tables.get(reference.get("resource") or resource["name"])
+        if len(columns) != 1 or columns[0] not in facets or target is None:
+            continue
+        names = [field["name"] for field in target["schema"]["fields"]]
+        declared = target.get("kommune", {}).get("label_column")
+        label = declared if declared in names else next((name for name in LABEL_COLUMNS if name in names), None)
+        if label:
+            yield columns[0], target["name"], keys[0], label
 
 
 def create_summaries_table(db: sqlite_utils.Database) -> None:
@@ -116,8 +144,8 @@ def canned_queries(summary: Summary, table_title: str) -> dict[str, dict]:
     """Datasette's canned queries for the summary, by name: German title and description, the
     month and value to narrow to as optional form fields (empty: all)."""
     queries = {}
+    labels = {column: (table, key, label) for column, table, key, label in summary.labels}
     for column, title in summary.facets:
-        shown = "wert" if column in ("monat", "anzahl") else column  # never two result columns of one name
         where = f"je Wert der Spalte „{title}“ und Monat (Spalte „{summary.month_title}“)"
         what = (
             f"Die Summe der Spalte „{summary.count_title}“ der Tabelle „{table_title}“ {where}"
@@ -129,15 +157,11 @@ def canned_queries(summary: Summary, table_title: str) -> dict[str, dict]:
             "description": (
                 f"{what}, beim Veröffentlichen gezählt. Gezählt werden die {SUMMARY_VALUES_KEPT} Werte der "
                 "Spalte mit den meisten Zeilen; Zeilen ohne Wert oder ohne Datum zählen nicht. Monat (JJJJ-MM) "
-                "und Wert grenzen die Antwort ein, leer heißt alle. Gezeigt werden höchstens 1.000 Zeilen, "
+                f"und Wert{' (oder Bezeichnung)' if column in labels else ''} grenzen die Antwort ein, leer heißt "
+                "alle. Gezeigt werden höchstens 1.000 Zeilen, "
                 f"die neuesten Monate zuerst; alle Zeilen hat die Tabelle {SUMMARIES_TABLE}."
             ),
-            "sql": (
-                f'SELECT month AS monat, value AS "{shown}", count AS anzahl FROM {SUMMARIES_TABLE}\n'
-                f"WHERE table_name = {_literal(summary.table)} AND column_name = {_literal(column)}\n"
-                "  AND (:monat = '' OR month = :monat) AND (:wert = '' OR CAST(value AS TEXT) = :wert)\n"
-                "ORDER BY month DESC, count DESC, value"
-            ),
+            "sql": _summary_sql(summary, column, labels.get(column)),
         }
     return queries
 
@@ -145,3 +169,21 @@ def canned_queries(summary: Summary, table_title: str) -> dict[str, dict]:
 def _literal(text: str) -> str:
     """SQL text literal (table and column names are plain, see contracts; quoted all the same)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def _summary_sql(summary: Summary, column: str, label: tuple[str, str, str] | None) -> str:
+    """The canned query of one column: newest month first; with the name from the table the
+    column points at (`label`: table, key, label column) beside the value, which `wert` also finds."""
+    shown = "wert" if column in ("monat", "anzahl", "bezeichnung") else column  # one name per result column
+    named, joined, found = "", "", ""
+    if label:
+        table, key, label_column = label
+        named = f"labels.[{label_column}] AS bezeichnung, "
+        joined = f" LEFT JOIN [{table}] AS labels ON labels.[{key}] = s.value"
+        found = f" OR labels.[{label_column}] = :wert"
+    return (
+        f'SELECT s.month AS monat, s.value AS "{shown}", {named}s.count AS anzahl FROM {SUMMARIES_TABLE} AS s{joined}\n'
+        f"WHERE s.table_name = {_literal(summary.table)} AND s.column_name = {_literal(column)}\n"
+        f"  AND (:monat = '' OR s.month = :monat) AND (:wert = '' OR CAST(s.value AS TEXT) = :wert{found})\n"
+        "ORDER BY s.month DESC, s.count DESC, s.value"
+    )

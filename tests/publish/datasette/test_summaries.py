@@ -20,6 +20,7 @@ from publish.datasette.facet_counts import create_facet_counts_table, store_face
 from publish.datasette.summaries import (
     SUMMARIES_TABLE,
     SUMMARY_VALUES_KEPT,
+    canned_queries,
     create_summaries_table,
     store_summary,
     summary_of,
@@ -203,3 +204,29 @@ def test_rows_that_are_counts_already_are_added_up_per_value_and_month(tmp_path)
         "select substr(tag, 1, 7) as m, art, sum(anzahl) from t where art is not null group by m, art"
     ).fetchall()
     assert len(added_up) == 8 and sorted(_stored(tmp_path / "portal.db", "t", "art")) == sorted(added_up)
+
+
+def test_a_facet_pointing_at_another_table_shows_its_names_and_is_found_by_them(tmp_path):
+    """OParl meetings count per committee id: the query shows each committee's name beside it."""
+    committees = {"name": "gremien", "schema": {"fields": [{"name": "id"}, {"name": "name"}]}, "kommune": {}}
+    meetings = _resource(["start"], start="datetime", art="string")
+    meetings["schema"]["foreignKeys"] = [{"fields": ["art"], "reference": {"resource": "gremien", "fields": ["id"]}}]
+    db = sqlite_utils.Database(tmp_path / "portal.db")
+    db["gremien"].insert_all([{"id": "g/1", "name": "Rat"}, {"id": "g/2", "name": "Bauausschuss"}], pk="id")
+    db["t"].insert_all([{"start": f"2026-0{1 + n % 2}-03T18:00:00", "art": f"g/{1 + n % 3 // 2}"} for n in range(30)])
+    create_facet_counts_table(db)
+    store_facet_counts(db, meetings)
+    create_summaries_table(db)
+    summary = summary_of(meetings, aggregated=False, tables={"gremien": committees, "t": meetings})
+    assert summary is not None and summary.labels == (("art", "gremien", "id", "name"),)
+    store_summary(db, summary)
+    sql = canned_queries(summary, "Sitzungen")["t-je-art-und-monat"]["sql"]
+    with sqlite3.connect(tmp_path / "portal.db") as connection:
+        everything = connection.execute(sql, {"monat": "", "wert": ""}).fetchall()
+        by_name = connection.execute(sql, {"monat": "2026-02", "wert": "Bauausschuss"}).fetchall()
+    grouped = db.execute(
+        "select substr(start, 1, 7) as m, art, gremien.name, count(*) from t join gremien on gremien.id = t.art"
+        " group by m, art order by m desc, count(*) desc, art"
+    ).fetchall()
+    assert everything == grouped and len(everything) == 4
+    assert by_name == [row for row in grouped if row[0] == "2026-02" and row[2] == "Bauausschuss"] != []
