@@ -1,7 +1,7 @@
 """Rows per declared facet value and month, counted once when portal.db is built.
 
 "How many per channel and month?" is the question journalists ask most of a big table. As SQL
-it is a GROUP BY over every row (1.1–1.6 s on the 1M-row benchmark table: Datasette stops it at
+it is a GROUP BY over every row (1.0–1.6 s on the 1M-row benchmark table: Datasette stops it at
 its 1 s limit, docs/decisions/summary-tables.md). The build counts it once per declared facet
 column into the table `portal_summaries`, and Datasette offers one canned query per facet column
 ("Anzahl je Kanal und Monat", `canned_queries`) that reads only that table's few rows.
