@@ -419,6 +419,11 @@ def main(argv: list[str] | None = None) -> int:
         "(benchmarks/serve_concurrency.py; needs the portal figures)",
     )
     parser.add_argument(
+        "--no-summaries",
+        action="store_true",
+        help="skip the counts per facet and month: canned query vs GROUP BY (benchmarks/summaries.py)",
+    )
+    parser.add_argument(
         "--full-exports", type=int, default=1, help="full streamed CSV exports of the big table (each ~20 s at 1M rows)"
     )
     parser.add_argument(
@@ -459,6 +464,15 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(serve_concurrency.format_figures(concurrency))
         table += "\n\n" + serve_concurrency.format_figures(concurrency)
+    summary_figures: dict | None = None
+    if not arguments.no_summaries and portal_figures is not None:
+        from benchmarks import summaries
+
+        print("  counts per facet and month ...", file=sys.stderr, flush=True)
+        summary_figures = summaries.run(output / "portal-big" / "build", arguments.requests)
+        print()
+        print(summaries.format_figures(summary_figures))
+        table += "\n\n" + summaries.format_figures(summary_figures)
     oparl: list[str] = []
     if not arguments.no_oparl and OPARL_HARVEST.exists():
         print("  OParl harvest ...", file=sys.stderr, flush=True)
@@ -494,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         if portal_figures is None
         else {**portal_figures, "builds": [asdict(result) for result in portal_figures["builds"]]},
         "serve_concurrency": concurrency,
+        "summaries": summary_figures,
         "oparl_harvest": oparl,
         "history": history,
         "serve_attacks": attacks,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contracts.peer_comparison import TOWNS_SCHEMA, TOWNS_TABLE, VALUES_SCHEMA, VALUES_TABLE
 
-# publish/ names the tables it adds to portal.db with this prefix (portal_datasets,
+# publish/ names the tables it adds to portal.db with this prefix (portal_datasets, portal_summaries,
 # portal_facet_counts); no dataset table may start with it.
 RESERVED_PREFIX = "portal_"
 # Tables derived from a dataset table (sqlite-utils' full-text index `<table>_fts`, the R*Tree

@@ -48,7 +48,7 @@ from pipelines.statistics.pii import scan_published
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.
-PIPELINE_VERSION = "2"  # 2: spreadsheet copies (xlsx, German CSV) beside each table
+PIPELINE_VERSION = "3"  # 2: spreadsheet copies (xlsx, German CSV) beside each table; 3: kommune.date_fields
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 

@@ -44,6 +44,12 @@ class ResourceOutput:
     # The earliest and latest value of the fields that say when the data is about (given as
     # `date_fields`): ISO text, a day (YYYY-MM-DD), a month (YYYY-MM) or a year (YYYY).
     dates: tuple[str, str] | None = None
+    # Those fields, in the order the kind gave them: the publisher counts rows per month of the
+    # first (publish/datasette/summaries.py).
+    date_fields: list[str] = field(default_factory=list)
+    # The field saying how many cases a row stands for, when rows are counts already (portal
+    # usage): the publisher's counts per month add it up instead of counting rows.
+    count_field: str | None = None
     downloads: dict[str, FileInfo] = field(default_factory=dict)  # spreadsheet copies: xlsx, csv_de
 
     def descriptor(self) -> dict:
@@ -69,6 +75,8 @@ class ResourceOutput:
                 "facets": self.facets,
                 "geometry": self.geometry,
                 "dates": {"start": self.dates[0], "end": self.dates[1]} if self.dates else None,
+                "date_fields": self.date_fields,
+                "count_field": self.count_field,
                 "downloads": {
                     kind: {"path": info.path, "bytes": info.bytes, "hash": package_hash(info.sha256)}
                     for kind, info in self.downloads.items()
@@ -133,8 +141,8 @@ def write_resource(
     """Stream `rows` (dicts keyed by field name, or sequences in schema order) into
     `<name>.csv` and `<name>.json` in `out_dir`. Rows must already be typed and valid.
     `meta` are ResourceOutput's other fields: title (required), description, fts, indexes,
-    facets, geometry, fts_tokenizer, and `date_fields` (the fields whose values make the
-    temporal coverage, `ResourceOutput.dates`)."""
+    facets, geometry, fts_tokenizer, count_field, and `date_fields` (the fields whose values
+    make the temporal coverage, `ResourceOutput.dates`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, json_path = out_dir / f"{name}.csv", out_dir / f"{name}.json"
     with (
@@ -143,7 +151,7 @@ def write_resource(
     ):
         csv_file.write(_csv_header(schema))
         json_file.write("[")
-        count, dates = _write_rows(csv_file, json_file, schema, rows, meta.pop("date_fields", ()))
+        count, dates = _write_rows(csv_file, json_file, schema, rows, meta.get("date_fields", ()))
         json_file.write("\n]\n")
     return _resource_output(name, schema, count, csv_path, json_path, meta, dates)
 
@@ -284,7 +292,17 @@ def _resource_output(
     meta: dict[str, Any],
     dates: tuple[str, str] | None = None,
 ) -> ResourceOutput:
-    unknown = set(meta) - {"title", "description", "fts", "indexes", "facets", "geometry", "fts_tokenizer"}
+    unknown = set(meta) - {
+        "title",
+        "description",
+        "fts",
+        "indexes",
+        "facets",
+        "geometry",
+        "fts_tokenizer",
+        "date_fields",
+        "count_field",
+    }
     if unknown:
         raise TypeError(f"unknown resource fields: {sorted(unknown)}")
     return ResourceOutput(
@@ -301,6 +319,8 @@ def _resource_output(
         geometry=meta.get("geometry"),
         fts_tokenizer=meta.get("fts_tokenizer"),
         dates=dates,
+        date_fields=list(meta.get("date_fields", ())),
+        count_field=meta.get("count_field"),
     )
 
 

@@ -24,6 +24,7 @@ from contracts.spreadsheet import from_spreadsheet_safe
 from publish.build_folder import BuildFolder
 from publish.dataset_failure import for_dataset
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE, create_facet_counts_table, store_facet_counts
+from publish.datasette.summaries import SUMMARIES_TABLE, create_summaries_table, store_summary, summary_in_build
 from publish.geometry_index import create_rtree, rtree_name
 from publish.history import PORTAL_CHANGES_TABLE, PORTAL_VERSIONS_TABLE, write_history_tables
 from publish.places import LINKS_TABLE
@@ -108,12 +109,14 @@ def update_database(build: BuildFolder, previous: Path, unchanged: set[str], pat
             # tables (full text, R*Tree) go with their shadow tables.
             for derived in (f"{name}_fts", rtree_name(name), name):
                 db.conn.execute(f"DROP TABLE IF EXISTS [{derived}]")
-            db.conn.execute(f"DELETE FROM [{FACET_COUNTS_TABLE}] WHERE table_name = ?", [name])
+            for counts in (FACET_COUNTS_TABLE, SUMMARIES_TABLE):
+                db.conn.execute(f"DELETE FROM [{counts}] WHERE table_name = ?", [name])
     _load_tables(db, build, changed)
     for name in [resource["name"] for _, resource in changed] + [
         PORTAL_DATASETS_TABLE,
         PORTAL_QUALITY_TABLE,
         FACET_COUNTS_TABLE,
+        SUMMARIES_TABLE,
         LINKS_TABLE,
         *HISTORY_TABLES,
     ]:
@@ -130,11 +133,15 @@ def _load_tables(db: sqlite_utils.Database, build: BuildFolder, resources: list[
             with for_dataset(dataset_id, "Datenbank"):
                 load_resource(db, resource, _rows(build.dataset_dir(dataset_id) / resource["path"], resource["schema"]))
     create_facet_counts_table(db)
+    create_summaries_table(db)
     for dataset_id, resource in resources:
         with for_dataset(dataset_id, "Datenbank"):
             index_resource(db, resource)
             create_rtree(db, resource)
             store_facet_counts(db, resource)
+            summary = summary_in_build(build, dataset_id, resource)
+            if summary:
+                store_summary(db, summary)
     _write_portal_datasets(db, build)
     with db.atomic():
         write_history_tables(db, build)

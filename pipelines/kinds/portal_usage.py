@@ -141,4 +141,5 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
         facets=["bereich", "art", "bot"],
         indexes=[["tag"], ["datensatz"]],
         date_fields=["tag"],
+        count_field="anzahl",
     )

@@ -144,6 +144,7 @@ def read_validate_write(
                 fts=dataset.table.fts,
                 indexes=dataset.table.indexes,
                 facets=dataset.table.facets,
+                date_fields=dataset.temporal.fields,
             )
         ]
     except InvalidTable as invalid:

@@ -10,6 +10,7 @@ from typing import Any
 from publish.build_folder import BuildFolder
 from publish.database import PORTAL_DATASETS_TABLE, PORTAL_QUALITY_TABLE
 from publish.datasette.facet_counts import FACET_COUNTS_TABLE
+from publish.datasette.summaries import SUMMARIES_TABLE, SUMMARY_VALUES_KEPT, canned_queries, summary_in_build
 from publish.geometry_index import rtree_tables
 from publish.history import PORTAL_CHANGES_TABLE, PORTAL_VERSIONS_TABLE
 
@@ -28,6 +29,7 @@ def datasette_metadata(build: BuildFolder) -> dict:
     site = portal["site"]
     licence = portal["licences"][publisher["licence"]]
     tables: dict[str, dict[str, Any]] = {}
+    summary_queries: dict[str, dict] = {}
     for package in build.packages:
         meta = package["kommune"]
         package_licence = package["licenses"][0]
@@ -65,6 +67,9 @@ def datasette_metadata(build: BuildFolder) -> dict:
                 table["map"] = map_settings(resource, site.get("map") or {})
                 tables.update({helper: {"hidden": True} for helper in rtree_tables(resource["name"])})
             tables[resource["name"]] = table
+            summary = summary_in_build(build, package["name"], resource)
+            if summary:
+                summary_queries.update(canned_queries(summary, table["title"]))
     tables[FACET_COUNTS_TABLE] = {"hidden": True}  # the build's stored facet counts (publish/datasette/facet_counts.py)
     tables[PORTAL_DATASETS_TABLE] = {
         "title": "Datensätze des Portals",
@@ -84,6 +89,13 @@ def datasette_metadata(build: BuildFolder) -> dict:
         "license_url": licence["uri"],
     }
     for name, title, description in (
+        (
+            SUMMARIES_TABLE,
+            "Vorberechnete Anzahlen je Facette und Monat",
+            "Für jede Tabelle mit Facetten und Datum: wie viele Zeilen es je Wert einer Facetten-Spalte und Monat "
+            f"gibt, beim Veröffentlichen gezählt (die {SUMMARY_VALUES_KEPT} Werte je Spalte mit den meisten "
+            "Zeilen). Die Abfragen „Anzahl je … und Monat“ lesen hier.",
+        ),
         (
             PORTAL_VERSIONS_TABLE,
             "Versionen der Datensätze",
@@ -105,6 +117,14 @@ def datasette_metadata(build: BuildFolder) -> dict:
             "license": licence["title"],
             "license_url": licence["uri"],
         }
+    tables[SUMMARIES_TABLE]["columns"] = {
+        "table_name": "Tabelle",
+        "column_name": "Facetten-Spalte",
+        "month": "Monat (JJJJ-MM)",
+        "value": "Wert der Spalte",
+        "count": "Anzahl Zeilen mit diesem Wert in diesem Monat; bei Tabellen, deren Zeilen schon Anzahlen "
+        "sind (Nutzung des Portals), deren Summe",
+    }
     queries = {}
     for kpi in portal.get("kpis", []):
         queries[kpi["id"]] = {
@@ -118,6 +138,8 @@ def datasette_metadata(build: BuildFolder) -> dict:
                 "description": f"Aufschlüsselung des aktuellen Werts: {_query_description(kpi)}",
                 "sql": kpi["breakdown_sql"],
             }
+    for name, query in summary_queries.items():  # after the KPIs; a KPI's id never loses its query
+        queries.setdefault(name, query)
     return {
         "title": site["title"],
         "description": site["tagline"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contracts.build_folder import PACKAGE_FILE, REPORT_FILE
 from publish.dataset_failure import for_dataset
+from publish.datasette.summaries import summary_in_build
 from publish.freshness import health
 from publish.site.context import FAMILY_WORDS, SiteContext
 from publish.site.dataset_profile import PREVIEW_ROWS, profile_table, read_report
@@ -153,6 +154,9 @@ def _dataset_page(
         quality=quality,
         checks=checks,
         profiles=profiles,
+        summaries={
+            resource["name"]: summary_in_build(site.build, dataset_id, resource) for resource in package["resources"]
+        },
         preview_rows=PREVIEW_ROWS,
         base=f"/{base}/",
     )

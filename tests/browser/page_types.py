@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from datasette.utils import tilde_encode
 
 from publish.build_folder import BuildFolder
+from publish.datasette.summaries import summary_in_build
 
 
 class NoExamplePage(LookupError):
@@ -67,6 +68,14 @@ def _dataset_with_totals(build: BuildFolder) -> str:
         if (build.dataset_dir(package["name"]) / "disclosure-audit.json").exists():
             return f"/datensaetze/{package['name']}/"
     raise NoExamplePage("no service statistics with total rows")
+
+
+def _dataset_with_summary_queries(build: BuildFolder) -> str:
+    """The page of a dataset that links its counts per facet and month (publish/datasette/summaries.py)."""
+    for package in build.packages:
+        if any(summary_in_build(build, package["name"], resource) for resource in package["resources"]):
+            return f"/datensaetze/{package['name']}/"
+    raise NoExamplePage("no table with facets and a month")
 
 
 def _geometry_table(build: BuildFolder) -> str:
@@ -158,6 +167,7 @@ PAGE_TYPES: list[PageType] = [
     PageType("datensatzliste", "/datensaetze/"),
     PageType("datensatz", lambda b: f"/datensaetze/{_first_package(b)['name']}/"),
     PageType("datensatz-vorschau-summen", lambda b: _dataset_with_totals(b)),
+    PageType("datensatz-zaehlungen", _dataset_with_summary_queries),
     PageType("pruefbericht", lambda b: f"/datensaetze/{_first_package(b)['name']}/pruefbericht/"),
     PageType("aenderungen", lambda b: f"/datensaetze/{_first_package(b)['name']}/aenderungen/"),
     PageType("was-ist-neu", "/neu/"),
