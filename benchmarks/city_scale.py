@@ -81,7 +81,7 @@ def timed_build(portal: Path, out: Path, figures: Path) -> None:
             entry["cpu_s"] += _cpu() - cpu
             entry["calls"] += 1
             if name == "site render":
-                extra["site"] = getattr(result, "render_counts", None) or {"pages written": len(result.written)}
+                extra["site"] = {"files": len(result.written), "council pages not rendered": len(result.reused)}
             return result
 
         return wrapper
