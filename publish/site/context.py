@@ -8,7 +8,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata, resources
@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markdown_it import MarkdownIt
 
+from contracts.build_folder import SITE_INPUTS_FILE
 from contracts.german import file_size, german_date, german_datetime, german_number, german_time
 from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
@@ -47,11 +48,9 @@ FAMILY_WORDS = {
 }
 
 
-# Beside the release's site (not served): per page, the key of the inputs it was rendered from.
-SITE_INPUTS_FILE = "site-inputs.json"
 # What else decides how a page looks: the code that renders and the libraries it formats with.
 _RENDERING_CODE = ("publish/site", "contracts")
-_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_JSON_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
 _RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "icalendar", "feedgen")
 
 
@@ -276,9 +275,8 @@ class SiteContext:
             shutil.copy2(source, target)
 
 
-def _strings(text: str) -> Iterator[str]:
+def _strings(text: str) -> list[str]:
     """Every string in a JSON text, keys included, in order (a regular expression over the
     text: walking the data in Python costs more than rendering some pages)."""
-    for match in _JSON_STRING.finditer(text):
-        value = match.group(1)
-        yield json.loads(f'"{value}"') if "\\" in value else value
+    found = _JSON_STRING.findall(text)
+    return [json.loads(f'"{value}"') if "\\" in value else value for value in found]
