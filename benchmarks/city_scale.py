@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from contracts.build_folder import BUILD_REPORT_FILE, DATABASE_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = Path(__file__).resolve().parent / "output"
 DATASET_ID = "rat"
@@ -94,7 +96,7 @@ def timed_build(portal: Path, out: Path, figures: Path) -> None:
     wall, cpu = time.perf_counter(), _cpu()
     report = kommune.portal.build(portal, out)
     total = {"wall_s": time.perf_counter() - wall, "cpu_s": _cpu() - cpu}
-    entry = json.loads((out / "build-report.json").read_text(encoding="utf-8"))["datasets"][0]
+    entry = json.loads((out / BUILD_REPORT_FILE).read_text(encoding="utf-8"))["datasets"][0]
     figures.write_text(
         json.dumps(
             {
@@ -212,7 +214,7 @@ def run(scale: float, seed: int, changes: int, clients: int, rounds: int, worker
     paper_path = f"rat/vorlagen/{slug(changed[0])}/"
     print(f"  {clients} readers ...", file=sys.stderr, flush=True)
     readers = measure_readers(out, clients, rounds, workers, paper_path)
-    database = out / "portal.db"
+    database = out / DATABASE_FILE
     return {
         "scale": scale,
         "seed": seed,
