@@ -194,7 +194,8 @@ def atom_feed(
     feed.title(title)
     feed.language("de")
     feed.link(href=urljoin(base, feed_path), rel="self")
-    feed.link(href=urljoin(base, page or feed_path.rsplit("/", 1)[0] + "/"), rel="alternate")
+    followed = urljoin(base, page or feed_path.rsplit("/", 1)[0] + "/")
+    feed.link(href=followed, rel="alternate")
     feed.updated(updated)
     feed.generator("Offene Kommune")
     for item in entries:  # feedgen puts each new entry first: add oldest first
@@ -204,7 +205,8 @@ def atom_feed(
         entry.updated(item.updated)
         if item.published:
             entry.published(item.published)
-        if item.path:
-            entry.link(href=urljoin(base, item.path), rel="alternate")
+        # An entry without a page of its own (a consultation whose meeting the source no longer
+        # delivers) links the page the feed follows: Atom wants a link or content in every entry.
+        entry.link(href=urljoin(base, item.path) if item.path else followed, rel="alternate")
         entry.summary(item.summary)
     return feed.atom_str(pretty=True)
