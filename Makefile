@@ -37,7 +37,8 @@ lint: $(STAMP)
 
 ## Measure the hot paths against the floor and the peers (benchmarks/, README "Benchmark");
 ## BENCH_ARGS="--big" adds the 5M-row file, "--repeat 3" keeps medians, "--serve-workers 2" measures
-## kommune serve with 1 vs 2 worker processes at 4 and 16 clients
+## kommune serve with 1 vs 2 worker processes at 4 and 16 clients; "--city --city-scale 0.05" adds
+## the city-scale council archive (benchmarks/city_scale.py), "--city-only" runs only that
 bench: $(STAMP) system-deps
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

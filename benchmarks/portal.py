@@ -60,18 +60,25 @@ def kommune(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "kommune", *arguments]
 
 
-def make_benchmark_portal(root: Path, records: Path, schema_path: Path) -> Path:
-    """A portal folder with the repo's metadata and one dataset holding ``records`` (hard-linked)."""
+def one_dataset_portal(root: Path, dataset_id: str, dataset_yaml: str) -> Path:
+    """A fresh portal folder with the repo's metadata and one dataset's folder (returned)."""
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(ROOT / "metadata", root / "metadata")
     (root / "metadata" / "kpis.yaml").write_text("[]\n", encoding="utf-8")
     # The demo's wishes point at demo datasets this portal lacks.
     (root / "metadata" / "datenwuensche.yaml").write_text("wishes: []\n", encoding="utf-8")
-    folder = root / "datasets" / DATASET_ID
-    (folder / "sample").mkdir(parents=True)
-    (folder / "dataset.yaml").write_text(_DATASET_YAML, encoding="utf-8")
+    folder = root / "datasets" / dataset_id
+    folder.mkdir(parents=True)
+    (folder / "dataset.yaml").write_text(dataset_yaml, encoding="utf-8")
     (folder / "README.md").write_text("Erzeugte Daten für Messungen.\n", encoding="utf-8")
+    return folder
+
+
+def make_benchmark_portal(root: Path, records: Path, schema_path: Path) -> Path:
+    """A portal folder with the repo's metadata and one dataset holding ``records`` (hard-linked)."""
+    folder = one_dataset_portal(root, DATASET_ID, _DATASET_YAML)
+    (folder / "sample").mkdir()
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     for field in schema["fields"]:
         field["description"] = _TITLES[field["name"]]

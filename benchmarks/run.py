@@ -432,7 +432,21 @@ def main(argv: list[str] | None = None) -> int:
         default=1_000_000,
         help="run the Frictionless peers only on files up to this many rows",
     )
+    parser.add_argument(
+        "--city",
+        action="store_true",
+        help="add the city-scale council archive: harvest, portal.db, site, rebuilds, 16 readers "
+        "(benchmarks/city_scale.py)",
+    )
+    parser.add_argument(
+        "--city-scale", type=float, default=0.05, help="size of that archive; 1.0 = 200,000 papers, 50,000 meetings"
+    )
+    parser.add_argument("--city-only", action="store_true", help="run only the city-scale council archive")
     arguments = parser.parse_args(argv)
+    if arguments.city_only:
+        arguments.city = arguments.no_portal = arguments.no_oparl = arguments.no_history = True
+        arguments.no_serve_attacks = True
+        arguments.sizes = ""
     sizes = [int(size) for size in arguments.sizes.split(",") if size]
     if arguments.big:
         sizes.append(5_000_000)
@@ -497,6 +511,17 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(serve_attacks.format_figures(attacks))
         table += "\n\n" + serve_attacks.format_figures(attacks)
+    city: dict | None = None
+    if arguments.city:
+        from benchmarks import city_scale
+
+        print(f"  city-scale council archive, scale {arguments.city_scale} ...", file=sys.stderr, flush=True)
+        city = city_scale.run(
+            arguments.city_scale, arguments.seed, changes=100, clients=16, rounds=5, workers=2, output=output
+        )
+        print()
+        print(city_scale.format_figures(city))
+        table += "\n\n" + city_scale.format_figures(city)
     report = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -512,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         "oparl_harvest": oparl,
         "history": history,
         "serve_attacks": attacks,
+        "city_scale": city,
         "not_measured": NOT_MEASURED,
         "table": table,
     }

@@ -111,8 +111,9 @@ def _percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[max(0, round(share * len(sorted_values)) - 1)]
 
 
-def measure(out: Path, workers: int, clients: int, rounds: int) -> dict:
-    kinds = request_kinds()
+def measure(out: Path, workers: int, clients: int, rounds: int, kinds: dict[str, str] | None = None) -> dict:
+    """One run; `kinds` (name → path) are the requests, by default `request_kinds()`."""
+    kinds = kinds or request_kinds()
     with Server(out, workers) as server:
         for path in kinds.values():  # warm every worker's SQLite page cache a little
             for _ in range(workers * 2):

@@ -32,6 +32,7 @@ BUILD_REPORT_FILE = "build-report.json"
 PUBLISH_RECORD_FILE = "publish-record.json"
 DATABASE_FILE = "portal.db"
 SITE_DIR = "site"
+SITE_INPUTS_FILE = "site-inputs.json"  # beside site/, not served: per council page, the key of its inputs
 DATASETS_DIR = "datasets"
 PACKAGE_FILE = "datapackage.json"
 REPORT_FILE = "report.json"

@@ -43,7 +43,7 @@ from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
 from pipelines.reading.parallel import workers_wanted
-from pipelines.spreadsheet_downloads import write_spreadsheet_copies
+from pipelines.spreadsheet_downloads import carry_over_copies, record_copies, write_spreadsheet_copies
 from pipelines.statistics.pii import scan_published
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
@@ -230,7 +230,10 @@ def _build_one(
             started,
         )
     for resource in resources:
-        resource.downloads = write_spreadsheet_copies(out_dir, resource)
+        resource.downloads = carry_over_copies(
+            out_dir, resource, previous, previous_package, ctx.state_dir
+        ) or write_spreadsheet_copies(out_dir, resource)
+    record_copies(ctx.state_dir, resources)
     ctx.warnings += personal_data_warnings(dataset, out_dir, resources)
     latest = _record_version(dataset, out_dir, resources, previous, state_dir, ctx.warnings)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
@@ -480,6 +483,8 @@ def _link_unchanged_files(out_dir: Path, previous: Path) -> bool:
     all_same = fresh == before
     for name in fresh:
         old = previous / name
+        if old.is_file() and os.path.samefile(old, out_dir / name):
+            continue  # carried over already (spreadsheet copies): a rename onto itself would do nothing
         if old.is_file() and filecmp.cmp(old, out_dir / name, shallow=False):
             temporary = (out_dir / name).with_name(f".{name.name}.link")
             _link_or_copy(str(old), str(temporary))

@@ -3,7 +3,9 @@ spreadsheet dialect (`;`, decimal comma, UTF-8 with BOM) that Excel opens with a
 
 Written from the resource's JSON file (the original values, one object per line; the UTF-8 CSV
 carries apostrophes against formulas), once per build of the dataset; an unchanged dataset
-carries them over with its other files.
+carries them over with its other files. A table of a changed dataset whose JSON, schema and
+title are the previous release's takes that release's copies too (`carry_over_copies`): for a
+council archive the XLSX of unchanged tables cost more than everything else of a rebuild.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import hashlib
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
+from contracts.files import HASH_PREFIX, package_hash
 from pipelines.output import FileInfo, ResourceOutput, _file_info, spreadsheet_safe
 
 #: Rows an XLSX sheet holds besides its heading; a longer table gets no XLSX copy.
@@ -36,6 +43,74 @@ def write_spreadsheet_copies(out_dir: Path, resource: ResourceOutput) -> dict[st
             out_dir / f"{resource.name}.xlsx", resource.title, fields, _rows(out_dir / resource.json.path)
         )
     return written
+
+
+#: In a dataset's state folder: per table, which code wrote its copies and the copies' hashes.
+COPIES_STATE = "spreadsheet-copies.json"
+
+
+def _code() -> str:
+    """What decides the copies besides the table: this module and the XLSX library."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(metadata.version("xlsxwriter").encode())
+    return digest.hexdigest()
+
+
+def _package_entry(downloads: dict[str, FileInfo]) -> dict:
+    """The copies as datapackage.json records them (`kommune.downloads`)."""
+    return {
+        kind: {"path": info.path, "bytes": info.bytes, "hash": package_hash(info.sha256)}
+        for kind, info in downloads.items()
+    }
+
+
+def carry_over_copies(
+    out_dir: Path, resource: ResourceOutput, previous: Path | None, previous_package: dict | None, state_dir: Path
+) -> dict[str, FileInfo] | None:
+    """The previous release's copies of this table, hard-linked, when the table's JSON, schema,
+    title and geometry are that release's and the same code wrote them; else None."""
+    if previous is None or not previous_package:
+        return None
+    old = next((r for r in previous_package.get("resources", []) if r.get("name") == resource.name), None)
+    if old is None:
+        return None
+    facts = old.get("kommune", {})
+    same_table = (
+        facts.get("json", {}).get("hash") == package_hash(resource.json.sha256)
+        and old.get("schema") == resource.schema
+        and old.get("title") == resource.title
+        and facts.get("geometry") == resource.geometry
+    )
+    try:
+        recorded = json.loads((state_dir / COPIES_STATE).read_text(encoding="utf-8")).get(resource.name)
+    except (OSError, ValueError):
+        return None
+    downloads = facts.get("downloads")
+    # The state ties the code to these very files: the hashes the previous release published.
+    if not same_table or not downloads or recorded != {"code": _code(), "downloads": downloads}:
+        return None
+    carried: dict[str, FileInfo] = {}
+    for kind, info in downloads.items():
+        source, target = previous / info["path"], out_dir / info["path"]
+        try:
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        except OSError:
+            # The links made go first: writing the copies anew must not write into the previous release.
+            for made in carried.values():
+                (out_dir / made.path).unlink(missing_ok=True)
+            return None
+        carried[kind] = FileInfo(info["path"], info["bytes"], info["hash"].removeprefix(HASH_PREFIX))
+    return carried
+
+
+def record_copies(state_dir: Path, resources: list[ResourceOutput]) -> None:
+    """Remember which code wrote the tables' copies (for `carry_over_copies` next build)."""
+    code = _code()
+    record = {r.name: {"code": code, "downloads": _package_entry(r.downloads)} for r in resources}
+    (state_dir / COPIES_STATE).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
 
 
 def _rows(json_path: Path) -> Iterator[dict]:

@@ -198,9 +198,13 @@ class Recording:
                         seen.setdefault(obj["id"], obj)
         return list(seen.values())
 
+    def live_objects(self, name: str) -> list[dict[str, Any]]:
+        """The objects of a list that are not deleted."""
+        return [o for o in self.list_objects(name) if not o.get("deleted")]
+
     def page(self, list_url: str, name: str, page: int, modified_since: dt.datetime | None) -> dict[str, Any]:
         """One page of a list in OParl's list format (data, pagination, links)."""
-        objects = [o for o in self.list_objects(name) if not o.get("deleted")]
+        objects = self.live_objects(name)
         if modified_since is not None:
             objects = [o for o in objects if (_parse_time(o.get("modified")) or modified_since) >= modified_since]
             kind = {"papers": "Paper", "meetings": "Meeting", "persons": "Person", "organizations": "Organization"}.get(

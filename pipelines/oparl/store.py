@@ -102,7 +102,8 @@ class ObjectStore:
         payload = {oid: {"type": s.type, "parent": s.parent, "data": s.data} for oid, s in self.objects.items()}
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out, ensure_ascii=False)
+            # dumps, not dump: json.dump streams through the pure-Python encoder, five times slower
+            out.write(json.dumps(payload, ensure_ascii=False))
         os.replace(temporary, path)
 
     @classmethod

@@ -50,8 +50,10 @@ def render_site(
 
     `template_cache` is a folder that keeps compiled templates between builds (optional);
     with `previous` (the release before), a page that comes out byte for byte as that
-    release's is hard-linked from there instead of written again. `now` is the clock the
-    pages are rendered for (default: the real time)."""
+    release's is hard-linked from there instead of written again, and a council page whose
+    inputs have the key that release recorded for it (`SiteContext.unchanged`) is linked
+    without being rendered. `now` is the clock the pages are rendered for (default: the real
+    time)."""
     out_dir = build.site_dir
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -67,4 +69,5 @@ def render_site(
         site.store(out_dir / "static" / asset.relative_to(static), asset.read_bytes())
     for section in SECTIONS:
         section.render(site)
+    site.save_input_keys()
     return site

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
+import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
 
+from contracts.build_folder import SITE_INPUTS_FILE
 from contracts.german import file_size, german_date, german_datetime, german_number, german_time
 from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
@@ -40,6 +46,12 @@ FAMILY_WORDS = {
     "service": "Verwaltungsservice",
     "allgemein": "Stadt und Verwaltung",
 }
+
+
+# What else decides how a page looks: the code that renders and the libraries it formats with.
+_RENDERING_CODE = ("publish/site", "contracts")
+_JSON_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
+_RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "icalendar", "feedgen")
 
 
 def templates_dir() -> Path:
@@ -75,6 +87,11 @@ class SiteContext:
     previous_dir: Path | None = None
     # The clock of this rendering (freshness promises, upcoming meetings): fixed in tests.
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    # Per page rendered through `unchanged` (its URL), the key of its inputs: saved with the
+    # release, so that the next build renders only the pages whose inputs changed.
+    input_keys: dict[str, str] = field(default_factory=dict)
+    # Those of them linked from the previous release instead of rendered (their URLs).
+    reused: set[str] = field(default_factory=set)
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -138,6 +155,78 @@ class SiteContext:
             is not None
         )
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """Everything besides a page's own inputs that decides how it looks: templates, the
+        rendering code, library versions, the portal's settings and its datasets' tables."""
+        digest = hashlib.sha256()
+        root = Path(__file__).resolve().parents[2]
+        sources = [templates_dir(), *(root / folder for folder in _RENDERING_CODE)]
+        for folder in sources:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+                digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0" + path.read_bytes())
+        for library in _RENDERING_LIBRARIES:
+            try:
+                digest.update(f"{library}={metadata.version(library)}".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(library.encode())
+        tables = [(p["name"], [r["name"] for r in p["resources"]]) for p in self.packages]
+        settings = json.dumps([self.portal, self.build.datasette_path, tables], sort_keys=True, default=str)
+        digest.update(settings.encode("utf-8"))
+        return digest.hexdigest()
+
+    @cached_property
+    def previous_input_keys(self) -> dict[str, str]:
+        """The input keys the previous release recorded (none without one, or when unreadable)."""
+        if self.previous_dir is None:
+            return {}
+        try:
+            recorded = json.loads((self.previous_dir.parent / SITE_INPUTS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return recorded if isinstance(recorded, dict) else {}
+
+    def input_key(self, inputs: Any, links: Mapping[str, str]) -> str:
+        """The key of what a page is rendered from: `inputs` (JSON-like data) and, for every
+        string in them that `links` maps (an id with a page), where it links to."""
+        text = json.dumps(inputs, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+        linked = [links[value] for value in _strings(text) if value in links]
+        digest = hashlib.sha256(self.fingerprint.encode("utf-8"))
+        digest.update(text.encode("utf-8"))
+        digest.update("\0".join(linked).encode("utf-8"))
+        return digest.hexdigest()[:32]
+
+    def unchanged(self, url: str, files: list[str], inputs: Any, links: Mapping[str, str]) -> bool:
+        """Whether the page at `url` and the files rendered with it (`files`, relative to the
+        site) came from the same inputs in the previous release; if so they are linked from
+        there and need no rendering. The key is recorded for this release either way."""
+        key = self.input_key(inputs, links)
+        self.input_keys[url] = key
+        if self.previous_dir is None or self.previous_input_keys.get(url) != key:
+            return False
+        linked: list[Path] = []
+        try:
+            for relative in files:
+                target = self.out_dir / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.previous_dir / relative, target)
+                linked.append(target)
+        except OSError:
+            # A file is missing or links are impossible here: render them all. The links made
+            # go first, so that writing the new files cannot write into the previous release.
+            for target in linked:
+                target.unlink()
+            return False
+        self.written.extend("/" + relative.removesuffix("index.html") for relative in files)
+        self.reused.add(url)
+        return True
+
+    def save_input_keys(self) -> None:
+        """Record the input keys beside the site, for the next build."""
+        (self.out_dir.parent / SITE_INPUTS_FILE).write_text(
+            json.dumps(self.input_keys, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+        )
+
     def write_page(self, url_path: str, template: str, **context) -> Path:
         """Render `template` to `<url_path>/index.html` (url_path like "datensaetze/abc")."""
         url_path = url_path.strip("/")
@@ -184,3 +273,10 @@ class SiteContext:
             os.link(source, target)
         except OSError:
             shutil.copy2(source, target)
+
+
+def _strings(text: str) -> list[str]:
+    """Every string in a JSON text, keys included, in order (a regular expression over the
+    text: walking the data in Python costs more than rendering some pages)."""
+    found = _JSON_STRING.findall(text)
+    return [json.loads(f'"{value}"') if "\\" in value else value for value in found]

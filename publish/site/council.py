@@ -80,9 +80,11 @@ def _render(site: SiteContext, package: dict | None) -> None:
         "tables": [(r["title"], r.get("kommune", {}).get("rows", 0)) for r in package["resources"]] if package else [],
         "status": package["kommune"]["status"] if package else None,
     }
-    site.write_page(
-        "rat",
+    _keyed_page(
+        site,
+        "rat/",
         "council/overview.html",
+        common,
         body=bodies[0] if bodies else None,
         committees=committees,
         source=source,
@@ -91,64 +93,80 @@ def _render(site: SiteContext, package: dict | None) -> None:
         paper_count=len(papers),
         findability=council_data.findability(db, now_iso),
         meeting_count=len(meetings),
-        **common,
     )
-    site.write_page("rat/sitzungen", "council/meetings.html", meetings=meetings, **common)
-    site.write_page("rat/vorlagen", "council/papers.html", papers=papers, **common)
+    _keyed_page(site, "rat/sitzungen/", "council/meetings.html", common, meetings=meetings)
+    _keyed_page(site, "rat/vorlagen/", "council/papers.html", common, papers=papers)
     site.write_page("rat/suche", "council/search.html", **common)
     site.write_bytes(
         "rat/suche/index.json",
         json.dumps(council_data.search_index(db, paths), ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     )
     for meeting in meetings:
-        site.write_page(
-            paths[meeting["id"]], "council/meeting.html", **council_data.meeting_page(db, meeting["id"]), **common
-        )
-    site.write_page(council_terms.PAGE, "council/terms.html", terms=council_terms.TERMS, **common)
+        page = council_data.meeting_page(db, meeting["id"])
+        _keyed_page(site, paths[meeting["id"]], "council/meeting.html", common, **page)
+    _keyed_page(site, council_terms.PAGE + "/", "council/terms.html", common, terms=council_terms.TERMS)
     base_url = str(site.portal["site"]["base_url"])
     agenda = council_data.agenda_names(db)
     for paper in papers:
         page = council_data.paper_page(db, paper["id"])
         summary = council_terms.paper_summary(page["paper"], page["consultations"], now_iso)
-        site.write_page(paths[paper["id"]], "council/paper.html", **page, summary=summary, **common)
-        _paper_feeds(site, page, paths, agenda, base_url, now)
+        feeds = _paper_feed_inputs(site, page, agenda, now)
+        folder = paths[paper["id"]]
+        if _keyed_page(
+            site,
+            folder,
+            "council/paper.html",
+            common,
+            own_files=[folder + CONSULTATIONS_FEED, folder + CONSULTATIONS_CALENDAR],
+            feeds=feeds,
+            summary=summary,
+            **page,
+        ):
+            _paper_feeds(site, page, feeds, paths, base_url)
     for organization in committees:
-        site.write_page(
-            paths[organization["id"]],
-            "council/committee.html",
-            **council_data.committee_page(db, organization["id"], now_iso),
-            **common,
-        )
+        page = council_data.committee_page(db, organization["id"], now_iso)
+        _keyed_page(site, paths[organization["id"]], "council/committee.html", common, **page)
     persons = council_data.persons(db)
-    site.write_page(f"{council_data.SECTION}/personen", "council/persons.html", persons=persons, **common)
+    _keyed_page(site, f"{council_data.SECTION}/personen/", "council/persons.html", common, persons=persons)
     for person in persons:
-        site.write_page(
-            paths[person["id"]], "council/person.html", **council_data.person_page(db, person["id"], now_iso), **common
-        )
+        page = council_data.person_page(db, person["id"], now_iso)
+        _keyed_page(site, paths[person["id"]], "council/person.html", common, **page)
     _feeds(site, meetings, papers, committees, paths, now)
 
 
-def _paper_feeds(
-    site: SiteContext,
-    page: dict,
-    paths: dict[str, str],
-    agenda: dict[str, list[str]],
-    base_url: str,
-    now: dt.datetime,
-) -> None:
+def _keyed_page(
+    site: SiteContext, url_path: str, template: str, common: dict, own_files: tuple | list = (), **context
+) -> bool:
+    """Render a page (and say so) unless the previous release rendered it, and the `own_files`
+    that go with it, from the same inputs (`common` without the page addresses, whose lookups
+    count instead, and `context`); then they are linked from there."""
+    inputs = {"template": template, **{key: value for key, value in common.items() if key != "paths"}, **context}
+    if site.unchanged("/" + url_path, [url_path + "index.html", *own_files], inputs, common["paths"]):
+        return False
+    context.pop("feeds", None)  # the page's own files' inputs, not the page's
+    site.write_page(url_path, template, **context, **common)
+    return True
+
+
+def _paper_feed_inputs(site: SiteContext, page: dict, agenda: dict[str, list[str]], now: dt.datetime) -> dict:
+    """What a paper's own feeds are made of beyond the page: its meetings, which of them are
+    still to come (the clock moves) and those meetings' agenda."""
+    meetings = council_data.meetings_with_ids(site.db, (c["meeting"] for c in page["consultations"] if c["meeting"]))
+    coming = council_feeds.upcoming(meetings, now)
+    return {"upcoming": coming, "agenda": {m["id"]: agenda[m["id"]] for m in coming if m["id"] in agenda}}
+
+
+def _paper_feeds(site: SiteContext, page: dict, feeds: dict, paths: dict[str, str], base_url: str) -> None:
     """Follow one paper: its consultations and their results (Atom) and the dates of its
     coming consultations (iCalendar)."""
     paper = page["paper"]
     folder = paths[paper["id"]]
     feed = folder + CONSULTATIONS_FEED
     site.write_bytes(feed, council_feeds.consultations_atom(paper, page["consultations"], base_url, "/" + feed, paths))
-    meetings = council_data.meetings_with_ids(site.db, (c["meeting"] for c in page["consultations"] if c["meeting"]))
     title = " – ".join(part for part in (paper.get("reference"), paper.get("name")) if part)
     site.write_bytes(
         folder + CONSULTATIONS_CALENDAR,
-        council_feeds.meetings_calendar(
-            council_feeds.upcoming(meetings, now), f"Beratungen: {title}", base_url, paths, agenda
-        ),
+        council_feeds.meetings_calendar(feeds["upcoming"], f"Beratungen: {title}", base_url, paths, feeds["agenda"]),
     )
 
 

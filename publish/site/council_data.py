@@ -196,7 +196,9 @@ def meeting_page(db: sqlite3.Connection, meeting_id: str) -> dict[str, Any]:
         meeting_id,
     )
     for item in items:
-        item["files"] = _all(db, "select * from oparl_file where agenda_item = ? order by name", item["id"])
+        # unlikely(): where no agenda item has files (many systems), the statistics say every file
+        # shares the one value NULL and SQLite would scan all files for each item.
+        item["files"] = _all(db, "select * from oparl_file where unlikely(agenda_item = ?) order by name", item["id"])
         if item["paper"]:
             item["files"] += _all(
                 db, "select * from oparl_file where paper = ? order by role desc, name", item["paper"]

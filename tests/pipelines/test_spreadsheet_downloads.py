@@ -10,7 +10,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from pipelines.output import write_resource
-from pipelines.spreadsheet_downloads import write_spreadsheet_copies
+from pipelines.spreadsheet_downloads import COPIES_STATE, carry_over_copies, record_copies, write_spreadsheet_copies
 
 SCHEMA = {
     "fields": [
@@ -62,3 +62,44 @@ def test_the_same_table_gives_the_same_xlsx_bytes_at_another_time(tmp_path):
     time.sleep(2.1)  # ZIP times have a resolution of two seconds
     _write_xlsx(second, "Tabelle", fields, iter([{"ort": "Werne", "anzahl": 3}]))
     assert first.read_bytes() == second.read_bytes()
+
+
+def _published(folder, rows, state, title="Tabelle"):
+    """A table with its copies as a build publishes it: the resource and its package entry."""
+    folder.mkdir()
+    resource = write_resource(folder, "tabelle", SCHEMA, rows, title=title)
+    resource.downloads = write_spreadsheet_copies(folder, resource)
+    record_copies(state, [resource])
+    return {"resources": [resource.descriptor()]}
+
+
+def test_an_unchanged_table_takes_the_previous_release_copies_and_a_changed_one_does_not(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    previous = tmp_path / "previous"
+    package = _published(previous, ROWS, state)
+
+    same = tmp_path / "same"
+    same.mkdir()
+    resource = write_resource(same, "tabelle", SCHEMA, ROWS, title="Tabelle")
+    carried = carry_over_copies(same, resource, previous, package, state)
+    assert carried is not None and set(carried) == {"xlsx", "csv_de"}
+    for info in carried.values():
+        assert (same / info.path).stat().st_ino == (previous / info.path).stat().st_ino
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert carried == write_spreadsheet_copies(fresh, write_resource(fresh, "tabelle", SCHEMA, ROWS, title="Tabelle"))
+
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    other = write_resource(changed, "tabelle", SCHEMA, ROWS[:2], title="Tabelle")
+    assert carry_over_copies(changed, other, previous, package, state) is None
+    retitled = write_resource(changed, "tabelle", SCHEMA, ROWS, title="Andere Tabelle")
+    assert carry_over_copies(changed, retitled, previous, package, state) is None
+    assert not list(changed.glob("*.xlsx"))
+
+    # Copies written by other code (the state names another) are written anew.
+    (state / COPIES_STATE).write_text(
+        (state / COPIES_STATE).read_text(encoding="utf-8").replace('"code": "', '"code": "0'), encoding="utf-8"
+    )
+    assert carry_over_copies(tmp_path / "changed", retitled, previous, package, state) is None
