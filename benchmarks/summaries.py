@@ -36,6 +36,7 @@ from benchmarks.portal import (
     measured_server,
     require_success,
 )
+from contracts.build_folder import DATABASE_FILE, PACKAGE_FILE
 from publish.datasette.summaries import SUMMARIES_TABLE, store_summary, summary_of
 
 COLUMN = "kanal"
@@ -47,7 +48,7 @@ GROUP_BY = (
 
 
 def _summary(build: Path):
-    package = json.loads((build / "datasets" / DATASET_ID / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads((build / "datasets" / DATASET_ID / PACKAGE_FILE).read_text(encoding="utf-8"))
     summary = summary_of(package["resources"][0], aggregated=False)
     if summary is None:
         raise RuntimeError(f"{TABLE} has no summary: does the benchmark dataset name its date field?")
@@ -81,7 +82,7 @@ def _percentiles(timings: list[float]) -> dict:
 
 def sqlite_figures(build: Path, group_by_runs: int, summary_runs: int) -> dict:
     """Both statements on a read-only connection; raises if their rows differ."""
-    connection = sqlite3.connect(f"file:{build / 'portal.db'}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"file:{build / DATABASE_FILE}?mode=ro", uri=True)
     try:
         summary, summary_rows = _timed(connection, _canned_sql(build), summary_runs)
         group_by, group_by_rows = _timed(connection, GROUP_BY, group_by_runs)
@@ -127,8 +128,8 @@ def http_figures(build: Path, requests: int, group_by_requests: int) -> dict:
 def build_cost(build: Path, work: Path) -> dict:
     """Seconds to count the table's summary again on a copy of portal.db, and what it holds."""
     work.mkdir(parents=True, exist_ok=True)
-    copy = work / "portal.db"
-    shutil.copyfile(build / "portal.db", copy)
+    copy = work / DATABASE_FILE
+    shutil.copyfile(build / DATABASE_FILE, copy)
     db = sqlite_utils.Database(copy)
     try:
         summary = _summary(build)
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group-by-requests", type=int, default=10, help="requests and runs of the GROUP BY")
     arguments = parser.parse_args(argv)
     build = arguments.output / "portal-big" / "build"
-    if not (build / "portal.db").exists():
+    if not (build / DATABASE_FILE).exists():
         from benchmarks.generate import SCHEMA_PATH
         from benchmarks.portal import kommune, make_benchmark_portal
         from benchmarks.run import ensure_files, run_child
