@@ -63,12 +63,19 @@ def imported_modules(package: str) -> dict[str, list[str]]:
     return found
 
 
+#: Import names of packages in an extra `make test` does not install whose distribution is
+#: named otherwise (without the package installed, nothing maps one to the other).
+DISTRIBUTION_OF_EXTRA = {"pdfminer": "pdfminer.six"}
+
+
 def undeclared(packages: tuple[str, ...], declared: set[str]) -> list[str]:
     distributions = packages_distributions()
     problems = []
     for module, places in sorted(imported_modules_of(packages).items()):
-        # An extra that `make test` does not install (bench: duckdb) is known by its own name only.
-        provided_by = {_normal(d) for d in distributions.get(module, [])} or {_normal(module)} & declared
+        # An extra that `make test` does not install (bench: duckdb) is known by its own name only,
+        # or by the distribution name it is published under where that differs.
+        not_installed = {_normal(module), _normal(DISTRIBUTION_OF_EXTRA.get(module, module))}
+        provided_by = {_normal(d) for d in distributions.get(module, [])} or not_installed & declared
         if not provided_by:
             problems.append(f"{module} (imported in {places[0]}) is not installed by any declared package")
         elif not provided_by & declared:
