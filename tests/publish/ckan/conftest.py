@@ -46,9 +46,10 @@ _START_ATTEMPTS = 3
 def _start_ckan(work, env: dict, url: str) -> None:
     """Start CKAN with ckan-up.sh; on failure stop what it started and try again.
 
-    ckan-up.sh sends the output of its database and user steps to /dev/null, and a CI run saw it
-    fail there once (the same commit passed before and after), so a failure repeats the step that
-    broke to show CKAN's own error, and the test run fails only after three attempts."""
+    ckan-up.sh sends the output of its database and user steps to /dev/null. A CI run failed there
+    when two workers started CKAN over each other (the group in tests/conftest.py was ignored, see
+    tests/publish/ckan/test_grouping.py); a failure now repeats the step that broke to show CKAN's
+    own error, and the test run fails only after three attempts."""
     reports = []
     for attempt in range(1, _START_ATTEMPTS + 1):
         run = subprocess.run(
