@@ -31,7 +31,7 @@ from contracts.build_folder import (
     VERSIONS_DIR,
     VERSIONS_FILE,
 )
-from contracts.files import file_sha256, package_hash
+from contracts.files import file_sha256, link_or_copy, package_hash
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
@@ -471,7 +471,7 @@ def _warnings(dataset: DatasetConfig) -> list[str]:
 
 def _carry_over(source: Path, target: Path) -> None:
     """Hard-link the files of an earlier release: releases are never modified in place."""
-    shutil.copytree(source, target, copy_function=_link_or_copy)
+    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 def _link_unchanged_files(out_dir: Path, previous: Path) -> bool:
@@ -487,18 +487,11 @@ def _link_unchanged_files(out_dir: Path, previous: Path) -> bool:
             continue  # carried over already (spreadsheet copies): a rename onto itself would do nothing
         if old.is_file() and filecmp.cmp(old, out_dir / name, shallow=False):
             temporary = (out_dir / name).with_name(f".{name.name}.link")
-            _link_or_copy(str(old), str(temporary))
+            link_or_copy(str(old), str(temporary))
             os.replace(temporary, out_dir / name)
         else:
             all_same = False
     return all_same
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _files_complete(folder: Path, package: dict) -> bool:

@@ -15,14 +15,12 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
-from contracts.files import HASH_PREFIX, package_hash
+from contracts.files import HASH_PREFIX, link_or_copy, package_hash
 from pipelines.output import FileInfo, ResourceOutput, _file_info, spreadsheet_safe
 
 #: Rows an XLSX sheet holds besides its heading; a longer table gets no XLSX copy.
@@ -93,10 +91,7 @@ def carry_over_copies(
     for kind, info in downloads.items():
         source, target = previous / info["path"], out_dir / info["path"]
         try:
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
+            link_or_copy(source, target)
         except OSError:
             # The links made go first: writing the copies anew must not write into the previous release.
             for made in carried.values():

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +18,7 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from contracts.build_folder import SITE_INPUTS_FILE
+from contracts.files import link_or_copy
 from contracts.german import file_size, german_date, german_datetime, german_number, german_time
 from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
@@ -269,10 +269,7 @@ class SiteContext:
         target = self.out_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        link_or_copy(source, target)
 
 
 def _strings(text: str) -> list[str]:
