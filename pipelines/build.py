@@ -36,7 +36,7 @@ from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
 from pipelines.context import RunContext
-from pipelines.errors import DatasetFailed, Issue
+from pipelines.errors import DatasetFailed, Issue, SourceUnchanged
 from pipelines.history import Table, record_version
 from pipelines.history.store import HistoryStore
 from pipelines.http import HttpClient, HttpSettings
@@ -180,27 +180,33 @@ def _build_one(
     out_dir = datasets_dir / dataset.id
     previous = previous_datasets / dataset.id if previous_datasets else None
     previous_package = _read_package(previous) if previous else None
-    content_hash = dataset_hash(dataset)
+    inputs = inputs_hash(dataset)
+    content_hash = inputs if KINDS[dataset.kind].local(dataset) else None
     warnings = _warnings(dataset)
-    if (
+    carryable = (
         previous is not None
-        and previous_package
-        and content_hash
-        and previous_package["kommune"].get("content_hash") == content_hash
+        and previous_package is not None
         and previous_package["kommune"].get("status") == "ok"
         and _files_complete(previous, previous_package)
-    ):
-        _carry_over(previous, out_dir)
-        warnings += _previous_personal_data_warnings(previous)  # the scan's findings still hold
-        rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
-        return DatasetResult(
-            dataset.id, "unchanged", "unverändert", warnings=warnings, seconds=time.monotonic() - started, rows=rows
-        )
+    )
+    previous_content_hash = (previous_package or {}).get("kommune", {}).get("content_hash") if carryable else None
+    if content_hash and previous_content_hash == content_hash:
+        return _unchanged(dataset, previous, out_dir, warnings, started)
     out_dir.mkdir(parents=True)
-    ctx = RunContext(out_dir=out_dir, state_dir=state_dir / "datasets" / dataset.id, portal=portal, http=http)
+    ctx = RunContext(
+        out_dir=out_dir,
+        state_dir=state_dir / "datasets" / dataset.id,
+        portal=portal,
+        http=http,
+        inputs_hash=inputs,
+        previous_content_hash=previous_content_hash,
+    )
     ctx.state_dir.mkdir(parents=True, exist_ok=True)
     try:
         resources = KINDS[dataset.kind].run(dataset, ctx)
+    except SourceUnchanged:
+        shutil.rmtree(out_dir)
+        return _unchanged(dataset, previous, out_dir, warnings, started, details={**ctx.details, **ctx.run_facts})
     except DatasetFailed as failure:
         return _keep_last_good(
             dataset.id, out_dir, previous, previous_package, failure.summary, failure.issues, warnings, started
@@ -241,7 +247,7 @@ def _build_one(
         dataset,
         portal,
         resources,
-        content_hash=content_hash,
+        content_hash=content_hash or ctx.content_hash,
         issued=issued,
         modified=_modified(previous_package, resources),
         extra={"version": {"number": latest["version"], "date": latest["date"]}} if latest else None,
@@ -277,6 +283,25 @@ def _build_one(
         seconds=time.monotonic() - started,
         rows=sum(r.row_count for r in resources),
         details={**ctx.details, **ctx.run_facts},
+    )
+
+
+def _unchanged(
+    dataset: DatasetConfig, previous, out_dir: Path, warnings: list[str], started: float, details: dict | None = None
+) -> DatasetResult:
+    """Carry the last good version over whole: nothing it was built from has changed."""
+    _carry_over(previous, out_dir)
+    warnings += _previous_personal_data_warnings(previous)  # the scan's findings still hold
+    package = _read_package(out_dir) or {"resources": []}
+    rows = sum(r.get("kommune", {}).get("rows", 0) for r in package["resources"])
+    return DatasetResult(
+        dataset.id,
+        "unchanged",
+        "unverändert",
+        warnings=warnings,
+        seconds=time.monotonic() - started,
+        rows=rows,
+        details=details or {},
     )
 
 
@@ -435,9 +460,13 @@ def _keep_last_good(
 
 def dataset_hash(dataset: DatasetConfig) -> str | None:
     """Hash of everything that decides a local dataset's output (its kind's `local`); None for
-    remote sources, which must be asked every time (the HTTP cache keeps that cheap)."""
-    if not KINDS[dataset.kind].local(dataset):
-        return None
+    remote sources, which must be asked every time (the HTTP cache keeps that cheap; a kind
+    may then name what it built from itself: RunContext.content_hash)."""
+    return inputs_hash(dataset) if KINDS[dataset.kind].local(dataset) else None
+
+
+def inputs_hash(dataset: DatasetConfig) -> str:
+    """Hash of the pipeline's version, the dataset's folder and the files outside it its kind reads."""
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     # A kind may read files outside the dataset folder (the register reads metadata/services.yaml).
     outside = [path for path in KINDS[dataset.kind].inputs(dataset) if path.is_file()]

@@ -29,3 +29,10 @@ class RunContext:
     # What this run did (`deletions`, `harvest`): only in the build report, so that an
     # unchanged source leaves report.json byte for byte as it was.
     run_facts: dict = field(default_factory=dict)
+    # A kind whose source is remote may name what it built from (`content_hash`, over
+    # `inputs_hash`: the declaration and the pipeline's version). When that equals the key of
+    # the last good version (`previous_content_hash`, None if there is none to carry over) it
+    # raises SourceUnchanged and that version is carried over.
+    inputs_hash: str = ""
+    previous_content_hash: str | None = None
+    content_hash: str | None = None

@@ -44,6 +44,11 @@ class DatasetFailed(Exception):
         self.issues = list(issues)
 
 
+class SourceUnchanged(Exception):  # noqa: N818 (a signal, not an error)
+    """A remote source holds exactly what the dataset's last good version was built from
+    (`RunContext.previous_content_hash`): that version is carried over instead of built again."""
+
+
 @dataclass(frozen=True)
 class ConfigProblem:
     """One mistake in a declaration file: which file, which key, what was expected."""

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import shutil
-from collections import Counter
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 from contracts.build_folder import DOCUMENTS_DIR
 from pipelines.config.dataset import DatasetConfig
 from pipelines.context import RunContext
-from pipelines.errors import ConfigProblem, DatasetFailed, Issue
+from pipelines.errors import ConfigProblem, DatasetFailed, Issue, SourceUnchanged
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds.contract import DeclaredTable, no_inputs, schema_columns
 from pipelines.oparl.client import HttpJsonFetcher
@@ -55,7 +55,7 @@ from pipelines.oparl.documents import (
     HttpDocumentFetcher,
     read_texts,
 )
-from pipelines.oparl.harvester import Harvester, HarvestFailed
+from pipelines.oparl.harvester import Harvester, HarvestFailed, HarvestResult
 from pipelines.oparl.quality import quality_findings
 from pipelines.oparl.recording import Recording, RecordingError, RecordingFetcher
 from pipelines.oparl.search import FTS_TOKENIZER
@@ -178,7 +178,17 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
                 )
             ],
         ) from None
+    try:
+        return _publish(dataset, ctx, result, recording)
+    finally:
+        result.store.close()
 
+
+def _publish(
+    dataset: DatasetConfig, ctx: RunContext, result: HarvestResult, recording: Recording | None
+) -> list[ResourceOutput]:
+    """The tables of a harvest that came through (complete, with a body)."""
+    source: Source = dataset.source_config
     issues = [
         Issue(issue.message, type=f"oparl-{issue.kind}", file=issue.url, expected=EXPECTED[issue.kind])
         for issue in result.issues
@@ -191,30 +201,43 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             sorted(issues, key=lambda issue: issue.type == "oparl-object"),
         ) from None
     ctx.warnings.extend(issues)
+    store = result.store
+    counts = store.type_counts()
     ctx.progress(
         f"{result.objects_received} Objekte in {result.pages} Abrufen "
-        f"({'Änderungen' if result.incremental else 'vollständig'}), {len(result.store)} gespeichert"
+        f"({'Änderungen' if result.incremental else 'vollständig'}), {sum(counts.values())} gespeichert"
     )
-    if not any(stored.type == "Body" for stored in result.store.objects.values()):
+    if not counts.get("Body"):
         raise DatasetFailed(
             "Die OParl-Schnittstelle liefert keine Körperschaft",
-            [Issue("keine Körperschaft (Body) gefunden", type="source-error", file=system_url)],
+            [Issue("keine Körperschaft (Body) gefunden", type="source-error", file=str(source.url))],
         )
-    findings = quality_findings(result.store, [i.url for i in result.issues if i.kind == "object"])
-    if findings:
-        ctx.details["quality"] = findings
     ctx.run_facts["harvest"] = {
         "incremental": result.incremental,
         "requests": result.pages,
         "objects_received": result.objects_received,
-        "objects": dict(sorted(Counter(stored.type for stored in result.store.objects.values()).items())),
+        "objects_changed": result.changed,
+        "objects": counts,
     }
     if result.deletions:
         ctx.run_facts["deletions"] = {
             kind: {"count": len(ids), "examples": ids[:100]} for kind, ids in sorted(result.deletions.items())
         }
         ctx.progress("gelöscht: " + ", ".join(f"{len(ids)} {kind}" for kind, ids in sorted(result.deletions.items())))
-    texts, document_links = _document_texts(dataset, ctx, result.store, recording)
+    findings = quality_findings(store, [i.url for i in result.issues if i.kind == "object"])
+    if findings:
+        ctx.details["quality"] = findings
+    today = dt.date.today()
+    content_hash = None if recording else _content_hash(ctx, store, today)
+    # A reference that still cannot be fetched was named by the version carried over; an invalid
+    # object that arrived in this run was not.
+    news = [issue for issue in result.issues if issue.kind != "reference"]
+    if content_hash and content_hash == ctx.previous_content_hash and not news:
+        ctx.progress("unverändert seit dem letzten Lauf: die veröffentlichte Fassung bleibt")
+        raise SourceUnchanged
+    texts, document_links, documents_complete = _document_texts(dataset, ctx, store, recording)
+    # Documents still to read (a download cap, a failed fetch) make the next run read on.
+    ctx.content_hash = content_hash if documents_complete else None
     return [
         write_resource(
             ctx.out_dir,
@@ -229,17 +252,24 @@ def run(dataset: DatasetConfig, ctx: RunContext) -> list[ResourceOutput]:
             fts_tokenizer=FTS_TOKENIZER if table.fts else None,
             date_fields=table.date_fields,
         )
-        for table in build_tables(
-            result.store, today=dt.date.today(), warnings=ctx.warnings, texts=texts, document_links=document_links
-        )
+        for table in build_tables(store, today=today, warnings=ctx.warnings, texts=texts, document_links=document_links)
     ]
+
+
+def _content_hash(ctx: RunContext, store: ObjectStore, today: dt.date) -> str:
+    """What the tables are built from: the declaration and pipeline (`ctx.inputs_hash`), the
+    harvested objects (the store's revision) and the one thing the clock decides in them,
+    which memberships have ended (a person's faction)."""
+    ended = sum(1 for _, end in store.with_field("endDate") if isinstance(end, str) and end < today.isoformat())
+    digest = hashlib.sha256(f"{ctx.inputs_hash}\0{store.revision}\0{ended}".encode())
+    return digest.hexdigest()
 
 
 def _document_texts(
     dataset: DatasetConfig, ctx: RunContext, store: ObjectStore, recording: Recording | None
-) -> tuple[dict[str, DocumentText], dict[str, str]]:
-    """The texts of the harvested (public) files, and for a recording with bundled documents the
-    portal addresses of their copies (File id -> URL)."""
+) -> tuple[dict[str, DocumentText], dict[str, str], bool]:
+    """The texts of the harvested (public) files, for a recording with bundled documents the
+    portal addresses of their copies (File id -> URL), and whether every text was read."""
     source: Source = dataset.source_config
     options = source.documents
     files = list(store.of_type("File"))
@@ -260,7 +290,7 @@ def _document_texts(
     if outcome.counts:
         ctx.run_facts["documents"] = dict(sorted(outcome.counts.items()))
         ctx.progress("Dokumenttexte: " + ", ".join(f"{n} {what}" for what, n in sorted(outcome.counts.items())))
-    return outcome.texts, links
+    return outcome.texts, links, outcome.complete
 
 
 def _publish_bundled_documents(

@@ -43,6 +43,9 @@ FROM_SYSTEM = "Ratsinformationssystem"
 FROM_TEXT_LAYER = "PDF-Textebene"
 FROM_OCR = "Texterkennung"
 MAX_FAILURES_REPORTED = 50
+# Counts of texts not read in this run that the next run tries again.
+DEFERRED = "im nächsten Lauf"
+UNREACHABLE = "nicht abrufbar"
 PDF_TYPES = ("application/pdf", "application/x-pdf")
 
 
@@ -91,6 +94,12 @@ class DocumentResult:
         self.counts[what] += 1
         if len(self.issues) < MAX_FAILURES_REPORTED:
             self.issues.append(Issue(f"Dokument {what}: {reason}", type="document-error", file=url, expected=expected))
+
+    @property
+    def complete(self) -> bool:
+        """Whether every text there is to read was read: none left for the next run by the
+        download cap, none to fetch again because the fetch failed."""
+        return not (self.counts[DEFERRED] or self.counts[UNREACHABLE])
 
     def keep(self, file_id: str, text: DocumentText | None, what: str) -> None:
         """Publish the text read in an earlier run (if any) without fetching."""
@@ -195,13 +204,13 @@ def read_texts(
                 result.keep(file_id, state.text_of(known[1]), "unverändert")
                 continue
             if downloads >= options.max_downloads_per_run:
-                result.keep(file_id, state.text_of(known[1]) if known else None, "im nächsten Lauf")
+                result.keep(file_id, state.text_of(known[1]) if known else None, DEFERRED)
                 continue
             downloads += 1
             try:
                 data = fetcher.get_document(url)
             except FetchError as error:
-                result.failed("nicht abrufbar", error.reason, url, "ein abrufbares Dokument")
+                result.failed(UNREACHABLE, error.reason, url, "ein abrufbares Dokument")
                 continue
             digest = hashlib.sha256(data).hexdigest()
             text = state.text_of(digest)

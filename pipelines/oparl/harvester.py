@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from pipelines.oparl.client import JsonFetcher
 from pipelines.oparl.flatten import flatten
 from pipelines.oparl.parsing import parse_salvaging
 from pipelines.oparl.store import ObjectStore
+
+STORE_FILE = "objects.sqlite"  # in the system's state folder; an earlier objects.json is not read
 
 # The body's lists in the order they are walked: referenced objects come before the
 # objects referring to them, embedding lists (meetings, papers) before the flat 1.1 lists
@@ -92,6 +93,8 @@ class HarvestResult:
     pages: int = 0
     objects_received: int = 0
     objects_removed: int = 0
+    # objects stored, replaced or removed: 0 when the source sent nothing new
+    changed: int = 0
     # what the source deleted (markers, sweeps, embedded objects its parent no longer holds):
     # OParl type -> ids, including everything embedded in a deleted object
     deletions: dict[str, list[str]] = field(default_factory=dict)
@@ -152,8 +155,8 @@ class Harvester:
         started_clock = time.perf_counter()
         started = self.now()
         folder = state_folder(self.state_dir, self.system_url) if self.state_dir else None
-        state = self._load_state(folder)
-        store = ObjectStore.load(folder / "objects.json") if folder else ObjectStore()
+        store = ObjectStore(folder / STORE_FILE if folder else None)
+        state = self._load_state(store)
         result = HarvestResult(store=store, incremental=bool(state["lists"]))
 
         system = self._fetch_object(self.system_url, result, required=True)
@@ -164,7 +167,8 @@ class Harvester:
                 "(bitte die System-URL der OParl-Schnittstelle angeben)",
             )
         self._ingest(system, result)
-        bodies_complete, bodies = self._walk(system.body, None, result)
+        bodies: list[models.OParlObject] = []
+        bodies_complete, _ = self._walk(system.body, None, result, collect=bodies)
         if not bodies and not bodies_complete:
             raise HarvestFailed(system.body, "die Liste der Körperschaften ist nicht lesbar")
 
@@ -181,23 +185,21 @@ class Harvester:
                 if complete:
                     state["lists"][list_url] = since.isoformat(timespec="seconds")
                     if last is None and type_name in SWEPT_TYPES:
-                        self._sweep(type_name, {obj.id for obj in seen}, result)
+                        self._sweep(type_name, set(seen), result)
 
         if bodies_complete and not result.incomplete:
             self._fetch_missing_references(result)
         result.seconds = time.perf_counter() - started_clock
-        if folder:
-            folder.mkdir(parents=True, exist_ok=True)
-            store.save(folder / "objects.json")
-            # objects first, then the list timestamps: a crash in between only asks for more next time
-            temporary = folder / "state.json.tmp"
-            temporary.write_text(json.dumps(state, indent=1), encoding="utf-8")
-            os.replace(temporary, folder / "state.json")
+        result.changed = len(store.changed)
+        # objects and list timestamps in one transaction: saved together or not at all
+        store.write_meta("state", json.dumps(state))
+        store.commit()
         return result
 
-    def _load_state(self, folder: Path | None) -> dict[str, Any]:
-        if folder and (folder / "state.json").exists():
-            state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    def _load_state(self, store: ObjectStore) -> dict[str, Any]:
+        saved = store.read_meta("state")
+        if saved:
+            state = json.loads(saved)
             if state.get("system") == self.system_url:
                 return state
         return {"system": self.system_url, "lists": {}}
@@ -213,11 +215,15 @@ class Harvester:
             result.issues.append(HarvestIssue(url, str(error), "object"))
             return None
 
-    def _walk(self, list_url: str, since: str | None, result: HarvestResult) -> tuple[bool, list[models.OParlObject]]:
-        """Walk one paginated list; return (walked to the end, objects received)."""
+    def _walk(
+        self, list_url: str, since: str | None, result: HarvestResult, collect: list | None = None
+    ) -> tuple[bool, list[str]]:
+        """Walk one paginated list; return (walked to the end, ids received). Only a caller that
+        needs the objects themselves (the bodies) gets them, in `collect`: a city's list of
+        papers is not kept in memory."""
         url: str | None = with_query(list_url, modified_since=since) if since else list_url
         visited: set[str] = set()
-        received: list[models.OParlObject] = []
+        received: list[str] = []
         announced: int | None = None
         items = 0
         while url:
@@ -256,7 +262,9 @@ class Harvester:
                     continue
                 result.issues += [HarvestIssue(d.url, d.message, "object") for d in dropped]
                 result.objects_received += 1
-                received.append(obj)
+                received.append(obj.id)
+                if collect is not None:
+                    collect.append(obj)
                 self._ingest(obj, result)
             links = page.get("links")
             url = (links.get("next") if isinstance(links, dict) else None) or None
@@ -295,19 +303,16 @@ class Harvester:
         # deleted ones are rightly gone; invalid ones this run has already named
         deleted = {object_id for ids in result.deletions.values() for object_id in ids}
         skipped = deleted | {issue.url for issue in result.issues if issue.kind == "object"}
+        found = [
+            (object_id, order, target)
+            for type_name, props in REFERENCES.items()
+            for order, prop in enumerate(props)
+            for object_id, target in result.store.dangling_references(type_name, prop, origin + "/")
+            if target not in skipped
+        ]
         missing: dict[str, str] = {}
-        for object_id in sorted(result.store.objects):
-            stored = result.store.objects[object_id]
-            for prop in REFERENCES.get(stored.type, ()):
-                value = stored.data.get(prop)
-                for target in value if isinstance(value, list) else [value]:
-                    if (
-                        isinstance(target, str)
-                        and target.startswith(origin + "/")
-                        and target not in result.store
-                        and target not in skipped
-                    ):
-                        missing.setdefault(target, object_id)
+        for object_id, _, target in sorted(found, key=lambda reference: reference[:2]):
+            missing.setdefault(target, object_id)
         for target, referrer in list(missing.items())[:MAX_REFERENCE_FETCHES]:
             try:
                 obj = models.parse_object(self.fetcher.get_json(target), target)
@@ -325,7 +330,7 @@ class Harvester:
 
     def _sweep(self, type_name: str, seen: set[str], result: HarvestResult) -> None:
         """After a complete full walk, forget top-level objects of this type that it no longer lists."""
-        for stored_id in [oid for oid, s in result.store.objects.items() if s.type == type_name and s.parent is None]:
+        for stored_id in result.store.ids(type_name, top_level=True):
             if stored_id not in seen:
                 result._forget(result.store.remove(stored_id), deleted_at_source=True)
 

@@ -31,20 +31,13 @@ def finding(kind: str, message: str, examples: list[str], count: int | None = No
 def quality_findings(store: ObjectStore, invalid_objects: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Findings with at least one case, in a fixed order; `invalid_objects` are the URLs of
     objects skipped because they break the specification (missing or wrong required fields)."""
-    swapped, keys, trimmed = [], [], []
-    for object_id in sorted(store.objects):
-        stored = store.objects[object_id]
-        data = stored.data
-        if stored.type == "Location" and models.coordinates_swapped(data.get("geojson")):
-            swapped.append(object_id)
-        if (
-            stored.type == "Body"
-            and data.get("ags") is not None
-            and models.municipality_key(data["ags"]) != data["ags"]
-        ):
-            keys.append(f"{object_id} ({data['ags']} → {models.municipality_key(data['ags'])})")
-        for name in data.get(models.TRIMMED, ()):
-            trimmed.append(f"{object_id} ({name})")
+    swapped = [place["id"] for place in store.of_type("Location") if models.coordinates_swapped(place.get("geojson"))]
+    keys = [
+        f"{body['id']} ({body['ags']} → {models.municipality_key(body['ags'])})"
+        for body in store.of_type("Body")
+        if body.get("ags") is not None and models.municipality_key(body["ags"]) != body["ags"]
+    ]
+    trimmed = [f"{object_id} ({name})" for object_id, names in store.with_field(models.TRIMMED) for name in names]
     invalid = sorted(set(invalid_objects))
     findings = [
         finding(

@@ -1,23 +1,42 @@
 """The harvested objects, keyed by OParl id, with embedded objects flattened out.
 
 Each entry remembers its OParl type and the parent it was embedded in, so that an updated
-or deleted parent takes its vanished children with it. The store is saved as one JSON
-file in the harvest state directory between builds.
+or deleted parent takes its vanished children with it. The store is an SQLite file in the
+harvest state directory (in memory without one): a large city's archive (two million
+objects) is read and written object by object, never held in memory as a whole, and a
+harvest that changed nothing leaves the store's revision as it was.
+
+A harvest runs in one transaction: `commit` makes it the saved state, a crash before that
+leaves the previous state intact.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import sqlite3
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 # Keys the harvester adds from where an object was embedded; a copy of the object from a flat
 # list cannot know them. Other "_" annotations (stray whitespace) belong to each version.
 EMBEDDING_ANNOTATIONS = frozenset({"_role"})
+# The page cache of one store connection: bounded, whatever the archive's size.
+CACHE_KIB = 64 * 1024
+
+_SCHEMA = """
+create table if not exists object (
+    id text primary key,
+    type text not null,
+    parent text,
+    data text not null
+) without rowid;
+create index if not exists object_type on object (type, id);
+create index if not exists object_parent on object (parent) where parent is not null;
+create table if not exists meta (key text primary key, value text not null);
+"""
 
 
 @dataclass
@@ -27,35 +46,124 @@ class StoredObject:
     parent: str | None = None
 
 
-@dataclass
-class ObjectStore:
-    objects: dict[str, StoredObject] = field(default_factory=dict)
+def _encode(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    def __post_init__(self) -> None:
-        # parent id -> ids embedded in it, so that cascades do not scan the whole store
-        self._children: dict[str, set[str]] = {}
-        for object_id, stored in self.objects.items():
-            if stored.parent:
-                self._children.setdefault(stored.parent, set()).add(object_id)
+
+class ObjectStore:
+    """`path` of None keeps the store in memory (a recording, read in full every time)."""
+
+    def __init__(self, path: Path | None = None):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # Transactions by hand: the first write opens one, `commit` ends it; reads between
+        # harvests hold no lock (another harvest of the same system may commit meanwhile).
+        self.db = sqlite3.connect(":memory:" if path is None else path, isolation_level=None)
+        self.db.execute(f"pragma cache_size = -{CACHE_KIB}")
+        self.db.execute("pragma journal_mode = wal")
+        self.db.execute("pragma synchronous = normal")
+        # An object that privacy rules now withhold, or that was deleted, leaves no trace in
+        # the file: its pages are overwritten, and the log is emptied at each commit.
+        self.db.execute("pragma secure_delete = on")
+        self.db.executescript(_SCHEMA)
+        # ids stored, replaced with other data or removed since the last commit
+        self.changed: set[str] = set()
+
+    @property
+    def revision(self) -> str:
+        """Names the saved content: the same until a commit that changed something."""
+        row = self.db.execute("select value from meta where key = 'revision'").fetchone()
+        return row[0] if row else ""
+
+    def commit(self) -> None:
+        """Make everything since the last commit the saved state; a new revision if it changed."""
+        if self.changed or not self.revision:
+            self._writing()
+            self.db.execute("insert or replace into meta values ('revision', ?)", (uuid.uuid4().hex,))
+        if self.db.in_transaction:
+            self.db.execute("commit")
+            self.db.execute("pragma wal_checkpoint(truncate)")
+        self.changed.clear()
+
+    def _writing(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("begin immediate")
+
+    def read_meta(self, key: str) -> str | None:
+        """A value saved with the objects (the harvest's list timestamps), committed with them."""
+        row = self.db.execute("select value from meta where key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def write_meta(self, key: str, value: str) -> None:
+        if key == "revision":
+            raise ValueError("the revision is the store's own")
+        self._writing()
+        self.db.execute("insert or replace into meta values (?, ?)", (key, value))
+
+    def close(self) -> None:
+        """Close without saving what was not committed."""
+        self.db.close()
 
     def __len__(self) -> int:
-        return len(self.objects)
+        return self.db.execute("select count(*) from object").fetchone()[0]
 
     def __contains__(self, object_id: str) -> bool:
-        return object_id in self.objects
+        return self.db.execute("select 1 from object where id = ?", (object_id,)).fetchone() is not None
 
     def get(self, object_id: str) -> StoredObject | None:
-        return self.objects.get(object_id)
+        row = self.db.execute("select type, data, parent from object where id = ?", (object_id,)).fetchone()
+        return StoredObject(row[0], json.loads(row[1]), row[2]) if row else None
 
     def of_type(self, type_name: str) -> Iterator[dict[str, Any]]:
         """The data of every object of one OParl type (`Paper`), in id order."""
-        for object_id in sorted(self.objects):
-            stored = self.objects[object_id]
-            if stored.type == type_name:
-                yield stored.data
+        for (data,) in self.db.execute("select data from object where type = ? order by id", (type_name,)):
+            yield json.loads(data)
+
+    def items(self) -> Iterator[tuple[str, StoredObject]]:
+        """Every object, in id order."""
+        for object_id, type_name, data, parent in self.db.execute(
+            "select id, type, data, parent from object order by id"
+        ):
+            yield object_id, StoredObject(type_name, json.loads(data), parent)
+
+    def ids(self, type_name: str | None = None, top_level: bool = False) -> list[str]:
+        """The ids of all objects (of one type; only those not embedded in another), in order."""
+        where = " and ".join(
+            condition
+            for condition, wanted in (("type = :type", type_name is not None), ("parent is null", top_level))
+            if wanted
+        )
+        sql = "select id from object" + (f" where {where}" if where else "") + " order by id"
+        return [row[0] for row in self.db.execute(sql, {"type": type_name})]
+
+    def type_counts(self) -> dict[str, int]:
+        """How many objects of each OParl type the store holds."""
+        return dict(self.db.execute("select type, count(*) from object group by type order by type").fetchall())
+
+    def with_field(self, field: str) -> Iterator[tuple[str, Any]]:
+        """(id, value) of every object whose data has `field` set, in id order (read by SQLite,
+        so that a scan of the whole archive decodes only the objects that have it)."""
+        path = '$."' + field.replace('"', "") + '"'
+        for object_id, value in self.db.execute(
+            "select id, json_quote(json_extract(data, :path)) as value from object "
+            "where json_type(data, :path) not in ('null') order by id",
+            {"path": path},
+        ):
+            yield object_id, json.loads(value)
+
+    def dangling_references(self, type_name: str, field: str, prefix: str) -> Iterator[tuple[str, str]]:
+        """(id, target) for every object of `type_name` whose `field` (one id or a list of them)
+        names an object of this system (`prefix`) that the store does not hold, in id order."""
+        path = '$."' + field.replace('"', "") + '"'
+        yield from self.db.execute(
+            "select o.id, ref.value from object o, json_each(o.data, :path) ref "
+            "where o.type = :type and ref.type = 'text' and substr(ref.value, 1, length(:prefix)) = :prefix "
+            "and not exists (select 1 from object t where t.id = ref.value) order by o.id, ref.key",
+            {"path": path, "type": type_name, "prefix": prefix},
+        )
 
     def children_of(self, parent_id: str) -> list[str]:
-        return sorted(self._children.get(parent_id, ()))
+        return [row[0] for row in self.db.execute("select id from object where parent = ? order by id", (parent_id,))]
 
     def put(self, type_name: str, data: dict[str, Any], parent: str | None) -> None:
         """Store or replace one object; an existing parent link is kept when none is given.
@@ -64,52 +172,37 @@ class ObjectStore:
         survive when the same object arrives again from a flat list, and a file's back-references
         to papers, meetings and agenda items are merged.
         """
-        previous = self.objects.get(data["id"])
-        if previous is not None:
+        row = self.db.execute("select type, data, parent from object where id = ?", (data["id"],)).fetchone()
+        if row is not None:
+            previous = json.loads(row[1])
             if parent is None:
-                parent = previous.parent
-            for key, value in previous.data.items():
+                parent = row[2]
+            for key, value in previous.items():
                 if key in EMBEDDING_ANNOTATIONS and key not in data:
                     data[key] = value
             if type_name == "File":
                 for key in ("paper", "meeting", "agendaItem"):
-                    merged = sorted(set(previous.data.get(key, [])) | set(data.get(key, [])))
+                    merged = sorted(set(previous.get(key, [])) | set(data.get(key, [])))
                     if merged:
                         data[key] = merged
-        if previous is not None and previous.parent and previous.parent != parent:
-            self._children.get(previous.parent, set()).discard(data["id"])
-        self.objects[data["id"]] = StoredObject(type_name, data, parent)
-        if parent:
-            self._children.setdefault(parent, set()).add(data["id"])
+        encoded = _encode(data)
+        if row is not None and (row[0], row[1], row[2]) == (type_name, encoded, parent):
+            return
+        self._writing()
+        self.db.execute("insert or replace into object values (?, ?, ?, ?)", (data["id"], type_name, parent, encoded))
+        self.changed.add(data["id"])
 
     def remove(self, object_id: str) -> list[tuple[str, str]]:
         """Remove an object and, recursively, everything embedded in it; return the removed
         objects as (type, id), the object itself first."""
-        if object_id not in self.objects:
+        row = self.db.execute("select type from object where id = ?", (object_id,)).fetchone()
+        if row is None:
             return []
-        stored = self.objects.pop(object_id)
-        if stored.parent:
-            self._children.get(stored.parent, set()).discard(object_id)
-        children = self._children.pop(object_id, set())
-        removed = [(stored.type, object_id)]
-        for child in sorted(children):
+        children = self.children_of(object_id)
+        self._writing()
+        self.db.execute("delete from object where id = ?", (object_id,))
+        self.changed.add(object_id)
+        removed = [(row[0], object_id)]
+        for child in children:
             removed += self.remove(child)
         return removed
-
-    def save(self, path: Path) -> None:
-        """Write the store atomically (a crash leaves the previous file intact)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {oid: {"type": s.type, "parent": s.parent, "data": s.data} for oid, s in self.objects.items()}
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            # dumps, not dump: json.dump streams through the pure-Python encoder, five times slower
-            out.write(json.dumps(payload, ensure_ascii=False))
-        os.replace(temporary, path)
-
-    @classmethod
-    def load(cls, path: Path) -> ObjectStore:
-        """Read a saved store; a missing file is an empty store."""
-        if not path.exists():
-            return cls()
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        return cls({oid: StoredObject(e["type"], e["data"], e.get("parent")) for oid, e in payload.items()})

@@ -89,9 +89,8 @@ def build_tables(
         "Consultation": "oparl_consultation",
         "File": "oparl_file",
     }
-    for stored in store.objects.values():
-        if stored.type in type_table:
-            known[type_table[stored.type]].add(stored.data["id"])
+    for type_name, table_name in type_table.items():
+        known[table_name].update(store.ids(type_name))
 
     def ref(table: str) -> Callable[[Any], str | None]:
         return lambda value: value if (value := _first(value)) in known[table] else None

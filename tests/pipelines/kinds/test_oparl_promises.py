@@ -8,10 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from types import SimpleNamespace
 
 from contracts.build_folder import VERSIONS_DIR, VERSIONS_FILE
 from contracts.history import CHANGES_FILE
 from kommune import portal
+from pipelines.kinds import oparl as oparl_kind
+from pipelines.oparl.harvester import STORE_FILE
+from pipelines.oparl.store import ObjectStore
 from publish.database import open_readonly
 
 # the fixtures `server` and `no_waiting` come from tests/pipelines/kinds/conftest.py
@@ -90,10 +94,13 @@ def test_a_page_failing_mid_full_harvest_publishes_nothing_then_keeps_the_last_g
     server.recording.upsert("papers", changed)
     server.fail("/papers?page=2", 404, times=-1)
     state = portal_dir.root / ".build-state" / "datasets" / "rat" / "oparl"
-    for saved in state.glob("*/state.json"):
-        lists = json.loads(saved.read_text())
+    for saved in state.glob(f"*/{STORE_FILE}"):
+        store = ObjectStore(saved)
+        lists = json.loads(store.read_meta("state") or "{}")
         lists["lists"] = {url: since for url, since in lists["lists"].items() if not url.endswith("/papers")}
-        saved.write_text(json.dumps(lists))
+        store.write_meta("state", json.dumps(lists))
+        store.commit()
+        store.close()
     third = portal.build(portal_dir.root, portal_dir.out)
     assert third.datasets[0].status == "stale"
     assert count(portal_dir.out, "oparl_paper") == papers
@@ -264,3 +271,52 @@ def test_coverage_comes_from_the_data_and_the_source_health_is_shown(portal_dir,
     render_site(BuildFolder(portal_dir.out.resolve()))
     assert "vor 40 Tagen" in page(portal_dir.out, "rat") and "überfällig" in page(portal_dir.out, "rat")
     assert "überfällig" in page(portal_dir.out, "bericht")
+
+
+def test_a_source_that_sent_nothing_new_is_carried_over_without_building_a_table(portal_dir, server, monkeypatch):
+    """The tables are not built again (a spy counts `build_tables`) when the harvest changed no
+    object; the first change after that builds them again."""
+    add_rat(portal_dir, server.system_url)
+    portal.build(portal_dir.root, portal_dir.out)
+    built = []
+    real_build_tables = oparl_kind.build_tables
+    monkeypatch.setattr(oparl_kind, "build_tables", lambda *a, **k: built.append(1) or real_build_tables(*a, **k))
+
+    second = portal.build(portal_dir.root, portal_dir.out)
+    assert second.datasets[0].status == "unchanged" and built == []
+    assert report_of(portal_dir.out)["harvest"]["objects_changed"] == 0
+    package = json.loads((portal_dir.out / "datasets" / "rat" / "datapackage.json").read_text())
+    assert package["kommune"]["content_hash"]
+
+    paper = dict(server.recording.lists["papers"][2], name="Geänderter Titel", modified=now().isoformat())
+    server.recording.upsert("papers", paper)
+    third = portal.build(portal_dir.root, portal_dir.out)
+    assert third.datasets[0].status == "ok" and built == [1]
+    assert report_of(portal_dir.out)["harvest"]["objects_changed"] >= 1
+    assert count(portal_dir.out, "oparl_paper", "name = ?", "Geänderter Titel") == 1
+
+
+def test_documents_left_for_the_next_run_are_read_then_not_skipped(portal_dir, server):
+    """A download cap leaves texts for the next run: that run must not carry the version over."""
+    add_rat(portal_dir, server.system_url, ", documents: {max_downloads_per_run: 3}")
+    portal.build(portal_dir.root, portal_dir.out)
+    first = count(portal_dir.out, "oparl_file", "text_source = ?", "PDF-Textebene")
+    package = json.loads((portal_dir.out / "datasets" / "rat" / "datapackage.json").read_text())
+    assert 0 < first <= 3 and not package["kommune"].get("content_hash")
+    second = portal.build(portal_dir.root, portal_dir.out)
+    assert second.datasets[0].status == "ok"
+    assert count(portal_dir.out, "oparl_file", "text_source = ?", "PDF-Textebene") > first
+
+
+def test_the_content_hash_follows_the_store_the_declaration_and_ended_memberships():
+    store = ObjectStore()
+    store.put("Membership", {"id": "https://ris/m1", "endDate": "2026-12-31"}, None)
+    store.commit()
+    ctx = SimpleNamespace(inputs_hash="a")
+    before = oparl_kind._content_hash(ctx, store, dt.date(2026, 12, 31))
+    assert oparl_kind._content_hash(ctx, store, dt.date(2026, 12, 31)) == before
+    assert oparl_kind._content_hash(ctx, store, dt.date(2027, 1, 1)) != before  # the membership has ended
+    assert oparl_kind._content_hash(SimpleNamespace(inputs_hash="b"), store, dt.date(2026, 12, 31)) != before
+    store.put("Membership", {"id": "https://ris/m2"}, None)
+    store.commit()
+    assert oparl_kind._content_hash(ctx, store, dt.date(2026, 12, 31)) != before

@@ -110,6 +110,7 @@ def test_a_second_run_fetches_nothing_and_a_changed_file_alone_again(oparl_serve
     assert second.texts == first.texts and second.counts["unverändert"] == first.counts["gelesen"]
     changed = next(f for f in store.of_type("File") if not f.get("text"))
     changed["modified"] = "2026-12-01T09:00:00+01:00"
+    store.put("File", changed, None)
     read(oparl_server, store, DocumentOptions(), state)
     assert len(document_requests(oparl_server)) == 1
 
