@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -272,11 +273,11 @@ def _document_texts(
     portal addresses of their copies (File id -> URL), and whether every text was read."""
     source: Source = dataset.source_config
     options = source.documents
-    files = list(store.of_type("File"))
+    files = store.of_type("File")  # one at a time: a city has half a million
     state_path = ctx.state_dir / "documents.sqlite"
     if recording is not None:
         outcome = read_texts(files, RecordingFetcher(recording), options, state_path)
-        links = _publish_bundled_documents(dataset, ctx, recording, files)
+        links = _publish_bundled_documents(dataset, ctx, recording, store.of_type("File"))
     else:
         settings = dataclasses.replace(
             source.http_settings(ctx.http.settings),
@@ -294,7 +295,7 @@ def _document_texts(
 
 
 def _publish_bundled_documents(
-    dataset: DatasetConfig, ctx: RunContext, recording: Recording, files: list[dict]
+    dataset: DatasetConfig, ctx: RunContext, recording: Recording, files: Iterable[dict]
 ) -> dict[str, str]:
     """Copy the recording's documents of the published files into the release and return the
     address each will have on the portal (`<base_url>/datensaetze/<id>/dokumente/<name>`)."""

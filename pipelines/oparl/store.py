@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,16 @@ class StoredObject:
     type: str
     data: dict[str, Any]
     parent: str | None = None
+
+
+def _json_path(field: str) -> str:
+    """The JSON path of one top-level field, for SQLite's JSON functions."""
+    return '$."' + field.replace('"', "") + '"'
+
+
+def _quoted_path(field: str) -> str:
+    """The same path as an SQL string literal (ORDER BY terms cannot all be parameters here)."""
+    return "'" + _json_path(field).replace("'", "''") + "'"
 
 
 def _encode(data: dict[str, Any]) -> str:
@@ -114,9 +124,13 @@ class ObjectStore:
         row = self.db.execute("select type, data, parent from object where id = ?", (object_id,)).fetchone()
         return StoredObject(row[0], json.loads(row[1]), row[2]) if row else None
 
-    def of_type(self, type_name: str) -> Iterator[dict[str, Any]]:
-        """The data of every object of one OParl type (`Paper`), in id order."""
-        for (data,) in self.db.execute("select data from object where type = ? order by id", (type_name,)):
+    def of_type(self, type_name: str, order_by: Sequence[tuple[str, Any]] = ()) -> Iterator[dict[str, Any]]:
+        """The data of every object of one OParl type (`Paper`), in id order, or first by the
+        fields `order_by` names, each (field, value when it is missing or empty). SQLite sorts,
+        so that a city's papers are sorted without holding them in memory."""
+        keys = [f"coalesce(nullif(json_extract(data, {_quoted_path(name)}), ''), ?)" for name, _ in order_by]
+        sql = "select data from object where type = ? order by " + ", ".join([*keys, "id"])
+        for (data,) in self.db.execute(sql, (type_name, *(default for _, default in order_by))):
             yield json.loads(data)
 
     def items(self) -> Iterator[tuple[str, StoredObject]]:
@@ -143,7 +157,7 @@ class ObjectStore:
     def with_field(self, field: str) -> Iterator[tuple[str, Any]]:
         """(id, value) of every object whose data has `field` set, in id order (read by SQLite,
         so that a scan of the whole archive decodes only the objects that have it)."""
-        path = '$."' + field.replace('"', "") + '"'
+        path = _json_path(field)
         for object_id, value in self.db.execute(
             "select id, json_quote(json_extract(data, :path)) as value from object "
             "where json_type(data, :path) not in ('null') order by id",
@@ -154,7 +168,7 @@ class ObjectStore:
     def dangling_references(self, type_name: str, field: str, prefix: str) -> Iterator[tuple[str, str]]:
         """(id, target) for every object of `type_name` whose `field` (one id or a list of them)
         names an object of this system (`prefix`) that the store does not hold, in id order."""
-        path = '$."' + field.replace('"', "") + '"'
+        path = _json_path(field)
         yield from self.db.execute(
             "select o.id, ref.value from object o, json_each(o.data, :path) ref "
             "where o.type = :type and ref.type = 'text' and substr(ref.value, 1, length(:prefix)) = :prefix "

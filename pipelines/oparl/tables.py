@@ -10,7 +10,7 @@ a file's `accessUrl` and `downloadUrl`) passes the portal's URL allow-list (pipe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,8 @@ class Table:
     title: str
     description: str
     schema: dict[str, Any]
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    # made while the table is written: iterate once
+    rows: Iterable[dict[str, Any]] = field(default_factory=list)
     fts: list[str] = field(default_factory=list)
     indexes: list[list[str]] = field(default_factory=list)
     facets: list[str] = field(default_factory=list)
@@ -103,209 +104,249 @@ def build_tables(
     )
     meeting, paper, agenda_item = ref("oparl_meeting"), ref("oparl_paper"), ref("oparl_agenda_item")
     organizations = {o["id"]: o for o in store.of_type("Organization")}
-    files = {f["id"]: f for f in store.of_type("File")}
-    consultations = {c["id"]: c for c in store.of_type("Consultation")}
     memberships = list(store.of_type("Membership"))
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
 
     def point(obj: dict[str, Any]) -> tuple[float | None, float | None]:
         located = models.lon_lat(obj.get("geojson"))
         return located if located else (None, None)
 
-    for b in store.of_type("Body"):
-        loc = store.get(b.get("location", "")) if isinstance(b.get("location"), str) else None
-        lon, lat = point(loc.data) if loc else (None, None)
-        rows["oparl_body"].append(
-            {
-                "id": b["id"],
-                "name": b.get("name"),
-                "short_name": b.get("shortName"),
-                "classification": b.get("classification"),
-                "ags": models.municipality_key(b.get("ags")),
-                "rgs": b.get("rgs"),
-                "website": link(b, "website"),
-                "license": link(b, "license"),
-                "longitude": lon,
-                "latitude": lat,
-                "web": link(b, "web"),
-                "modified": b.get("modified"),
-            }
-        )
-    for t in store.of_type("LegislativeTerm"):
-        rows["oparl_legislative_term"].append(
-            {
-                "id": t["id"],
-                "body": body(t.get("body")),
-                "name": t.get("name"),
-                "start_date": t.get("startDate"),
-                "end_date": t.get("endDate"),
-                "modified": t.get("modified"),
-            }
-        )
-    for o in organizations.values():
-        rows["oparl_organization"].append(
-            {
-                "id": o["id"],
-                "body": body(o.get("body")),
-                "name": o.get("name"),
-                "short_name": o.get("shortName"),
-                "organization_type": o.get("organizationType"),
-                "classification": o.get("classification"),
-                "start_date": o.get("startDate"),
-                "end_date": o.get("endDate"),
-                "website": link(o, "website"),
-                "web": link(o, "web"),
-                "modified": o.get("modified"),
-            }
-        )
-    for p in store.of_type("Person"):
-        rows["oparl_person"].append(
-            {
-                "id": p["id"],
-                "body": body(p.get("body")),
-                "name": p.get("name"),
-                "family_name": p.get("familyName"),
-                "given_name": p.get("givenName"),
-                "title": " ".join(p.get("title", [])) or None,
-                "form_of_address": p.get("formOfAddress"),
-                "affix": p.get("affix"),
-                "faction": _faction(p["id"], memberships, organizations, today),
-                "web": link(p, "web"),
-                "modified": p.get("modified"),
-            }
-        )
-    for m in memberships:
-        rows["oparl_membership"].append(
-            {
-                "id": m["id"],
-                "person": person(m.get("person")),
-                "organization": org(m.get("organization")),
-                "role": m.get("role"),
-                "voting_right": m.get("votingRight"),
-                "start_date": m.get("startDate"),
-                "end_date": m.get("endDate"),
-                "on_behalf_of": org(m.get("onBehalfOf")),
-                "modified": m.get("modified"),
-            }
-        )
-    for place in store.of_type("Location"):
-        lon, lat = point(place)
-        rows["oparl_location"].append(
-            {
-                "id": place["id"],
-                "description": place.get("description"),
-                "street_address": place.get("streetAddress"),
-                "room": place.get("room"),
-                "postal_code": place.get("postalCode"),
-                "locality": place.get("locality"),
-                "sub_locality": place.get("subLocality"),
-                "longitude": lon,
-                "latitude": lat,
-                "modified": place.get("modified"),
-            }
-        )
-    for mt in sorted(store.of_type("Meeting"), key=lambda m: (m.get("start") or "", m["id"])):
-        minutes = files.get(mt.get("resultsProtocol", ""))
-        rows["oparl_meeting"].append(
-            {
-                "id": mt["id"],
-                "name": mt.get("name"),
-                "organization": org(mt.get("organization")),
-                "meeting_state": mt.get("meetingState"),
-                "cancelled": bool(mt.get("cancelled")),
-                "start": mt.get("start"),
-                "end": mt.get("end"),
-                "location": location(mt.get("location")),
-                "minutes_date": (minutes or {}).get("date") or _date_part((minutes or {}).get("created")),
-                "web": link(mt, "web"),
-                "modified": mt.get("modified"),
-            }
-        )
-        for participant in dict.fromkeys(mt.get("participant") or []):
-            if (attended := person(participant)) is not None:
-                rows["oparl_meeting_participant"].append(
-                    {"id": f"{mt['id']} {attended}", "meeting": mt["id"], "person": attended}
-                )
-    for pp in sorted(store.of_type("Paper"), key=lambda p: (p.get("date") or "", p["id"])):
-        rows["oparl_paper"].append(
-            {
-                "id": pp["id"],
-                "body": body(pp.get("body")),
-                "reference": pp.get("reference"),
-                "name": pp.get("name"),
-                "paper_type": pp.get("paperType"),
-                "date": pp.get("date"),
-                "under_direction_of": org(pp.get("underDirectionOf")),
-                "originator_organization": org(pp.get("originatorOrganization")),
-                "search_text": search.search_text(pp.get("name"), pp.get("reference")),
-                "web": link(pp, "web"),
-                "modified": pp.get("modified"),
-            }
-        )
-    for ai in sorted(store.of_type("AgendaItem"), key=lambda a: (a.get("meeting") or "", a.get("order") or 0)):
-        consultation = consultations.get(ai.get("consultation", ""))
-        rows["oparl_agenda_item"].append(
-            {
-                "id": ai["id"],
-                "meeting": meeting(ai.get("meeting")),
-                "sort_order": ai.get("order"),
-                "number": ai.get("number"),
-                "name": ai.get("name"),
-                "paper": paper((consultation or {}).get("paper")),
-                "result": ai.get("result"),
-                "resolution_text": ai.get("resolutionText"),
-                "start": ai.get("start"),
-                "search_text": search.search_text(ai.get("name"), ai.get("resolutionText")),
-                "web": link(ai, "web"),
-                "modified": ai.get("modified"),
-            }
-        )
-    for c in consultations.values():
-        rows["oparl_consultation"].append(
-            {
-                "id": c["id"],
-                "paper": paper(c.get("paper")),
-                "meeting": meeting(c.get("meeting")),
-                "agenda_item": agenda_item(c.get("agendaItem")),
-                "organization": org(c.get("organization")),
-                "authoritative": c.get("authoritative"),
-                "role": c.get("role"),
-                "modified": c.get("modified"),
-            }
-        )
-    # oldest first, as the other tables: the council search ranks the newest hits by their row order
-    for f in sorted(files.values(), key=lambda f: (f.get("date") or "", f["id"])):
-        text = texts.get(f["id"])
-        own_copy = document_links.get(f["id"])
-        # Checked even when the portal serves its own copy: a refused address is still reported.
-        access_url, download_url = link(f, "accessUrl"), link(f, "downloadUrl")
-        rows["oparl_file"].append(
-            {
-                "id": f["id"],
-                "name": f.get("name"),
-                "file_name": f.get("fileName"),
-                "mime_type": f.get("mimeType"),
-                "date": f.get("date"),
-                "size": f.get("size"),
-                "role": FILE_ROLES.get(f.get("_role", ""), "Dokument"),
-                "paper": paper(f.get("paper")),
-                "meeting": meeting(f.get("meeting")),
-                "agenda_item": agenda_item(f.get("agendaItem")),
-                "access_url": own_copy or access_url,
-                "download_url": own_copy or download_url,
-                "text": text.text if text else None,
-                "text_source": text.source if text else None,
-                "search_text": search.search_text(f.get("name"), text.text if text else None),
-                "modified": f.get("modified"),
-            }
-        )
+    def stored_data(object_id: Any) -> dict[str, Any]:
+        stored = store.get(object_id) if isinstance(object_id, str) and object_id else None
+        return stored.data if stored else {}
+
+    def body_rows() -> Iterator[dict[str, Any]]:
+        for b in store.of_type("Body"):
+            loc = store.get(b.get("location", "")) if isinstance(b.get("location"), str) else None
+            lon, lat = point(loc.data) if loc else (None, None)
+            yield (
+                {
+                    "id": b["id"],
+                    "name": b.get("name"),
+                    "short_name": b.get("shortName"),
+                    "classification": b.get("classification"),
+                    "ags": models.municipality_key(b.get("ags")),
+                    "rgs": b.get("rgs"),
+                    "website": link(b, "website"),
+                    "license": link(b, "license"),
+                    "longitude": lon,
+                    "latitude": lat,
+                    "web": link(b, "web"),
+                    "modified": b.get("modified"),
+                }
+            )
+
+    def legislative_term_rows() -> Iterator[dict[str, Any]]:
+        for t in store.of_type("LegislativeTerm"):
+            yield (
+                {
+                    "id": t["id"],
+                    "body": body(t.get("body")),
+                    "name": t.get("name"),
+                    "start_date": t.get("startDate"),
+                    "end_date": t.get("endDate"),
+                    "modified": t.get("modified"),
+                }
+            )
+
+    def organization_rows() -> Iterator[dict[str, Any]]:
+        for o in organizations.values():
+            yield (
+                {
+                    "id": o["id"],
+                    "body": body(o.get("body")),
+                    "name": o.get("name"),
+                    "short_name": o.get("shortName"),
+                    "organization_type": o.get("organizationType"),
+                    "classification": o.get("classification"),
+                    "start_date": o.get("startDate"),
+                    "end_date": o.get("endDate"),
+                    "website": link(o, "website"),
+                    "web": link(o, "web"),
+                    "modified": o.get("modified"),
+                }
+            )
+
+    def person_rows() -> Iterator[dict[str, Any]]:
+        for p in store.of_type("Person"):
+            yield (
+                {
+                    "id": p["id"],
+                    "body": body(p.get("body")),
+                    "name": p.get("name"),
+                    "family_name": p.get("familyName"),
+                    "given_name": p.get("givenName"),
+                    "title": " ".join(p.get("title", [])) or None,
+                    "form_of_address": p.get("formOfAddress"),
+                    "affix": p.get("affix"),
+                    "faction": _faction(p["id"], memberships, organizations, today),
+                    "web": link(p, "web"),
+                    "modified": p.get("modified"),
+                }
+            )
+
+    def membership_rows() -> Iterator[dict[str, Any]]:
+        for m in memberships:
+            yield (
+                {
+                    "id": m["id"],
+                    "person": person(m.get("person")),
+                    "organization": org(m.get("organization")),
+                    "role": m.get("role"),
+                    "voting_right": m.get("votingRight"),
+                    "start_date": m.get("startDate"),
+                    "end_date": m.get("endDate"),
+                    "on_behalf_of": org(m.get("onBehalfOf")),
+                    "modified": m.get("modified"),
+                }
+            )
+
+    def location_rows() -> Iterator[dict[str, Any]]:
+        for place in store.of_type("Location"):
+            lon, lat = point(place)
+            yield (
+                {
+                    "id": place["id"],
+                    "description": place.get("description"),
+                    "street_address": place.get("streetAddress"),
+                    "room": place.get("room"),
+                    "postal_code": place.get("postalCode"),
+                    "locality": place.get("locality"),
+                    "sub_locality": place.get("subLocality"),
+                    "longitude": lon,
+                    "latitude": lat,
+                    "modified": place.get("modified"),
+                }
+            )
+
+    def meeting_rows() -> Iterator[dict[str, Any]]:
+        for mt in store.of_type("Meeting", order_by=(("start", ""),)):
+            minutes = stored_data(mt.get("resultsProtocol"))
+            yield (
+                {
+                    "id": mt["id"],
+                    "name": mt.get("name"),
+                    "organization": org(mt.get("organization")),
+                    "meeting_state": mt.get("meetingState"),
+                    "cancelled": bool(mt.get("cancelled")),
+                    "start": mt.get("start"),
+                    "end": mt.get("end"),
+                    "location": location(mt.get("location")),
+                    "minutes_date": minutes.get("date") or _date_part(minutes.get("created")),
+                    "web": link(mt, "web"),
+                    "modified": mt.get("modified"),
+                }
+            )
+
+    def meeting_participant_rows() -> Iterator[dict[str, Any]]:
+        for mt in store.of_type("Meeting", order_by=(("start", ""),)):
+            for participant in dict.fromkeys(mt.get("participant") or []):
+                if (attended := person(participant)) is not None:
+                    yield ({"id": f"{mt['id']} {attended}", "meeting": mt["id"], "person": attended})
+
+    def paper_rows() -> Iterator[dict[str, Any]]:
+        for pp in store.of_type("Paper", order_by=(("date", ""),)):
+            yield (
+                {
+                    "id": pp["id"],
+                    "body": body(pp.get("body")),
+                    "reference": pp.get("reference"),
+                    "name": pp.get("name"),
+                    "paper_type": pp.get("paperType"),
+                    "date": pp.get("date"),
+                    "under_direction_of": org(pp.get("underDirectionOf")),
+                    "originator_organization": org(pp.get("originatorOrganization")),
+                    "search_text": search.search_text(pp.get("name"), pp.get("reference")),
+                    "web": link(pp, "web"),
+                    "modified": pp.get("modified"),
+                }
+            )
+
+    def agenda_item_rows() -> Iterator[dict[str, Any]]:
+        for ai in store.of_type("AgendaItem", order_by=(("meeting", ""), ("order", 0))):
+            consultation = stored_data(ai.get("consultation"))
+            yield (
+                {
+                    "id": ai["id"],
+                    "meeting": meeting(ai.get("meeting")),
+                    "sort_order": ai.get("order"),
+                    "number": ai.get("number"),
+                    "name": ai.get("name"),
+                    "paper": paper(consultation.get("paper")),
+                    "result": ai.get("result"),
+                    "resolution_text": ai.get("resolutionText"),
+                    "start": ai.get("start"),
+                    "search_text": search.search_text(ai.get("name"), ai.get("resolutionText")),
+                    "web": link(ai, "web"),
+                    "modified": ai.get("modified"),
+                }
+            )
+
+    def consultation_rows() -> Iterator[dict[str, Any]]:
+        for c in store.of_type("Consultation"):
+            yield (
+                {
+                    "id": c["id"],
+                    "paper": paper(c.get("paper")),
+                    "meeting": meeting(c.get("meeting")),
+                    "agenda_item": agenda_item(c.get("agendaItem")),
+                    "organization": org(c.get("organization")),
+                    "authoritative": c.get("authoritative"),
+                    "role": c.get("role"),
+                    "modified": c.get("modified"),
+                }
+            )
+        # oldest first, as the other tables: the council search ranks the newest hits by their row order
+
+    def file_rows() -> Iterator[dict[str, Any]]:
+        for f in store.of_type("File", order_by=(("date", ""),)):
+            text = texts.get(f["id"])
+            own_copy = document_links.get(f["id"])
+            # Checked even when the portal serves its own copy: a refused address is still reported.
+            access_url, download_url = link(f, "accessUrl"), link(f, "downloadUrl")
+            yield (
+                {
+                    "id": f["id"],
+                    "name": f.get("name"),
+                    "file_name": f.get("fileName"),
+                    "mime_type": f.get("mimeType"),
+                    "date": f.get("date"),
+                    "size": f.get("size"),
+                    "role": FILE_ROLES.get(f.get("_role", ""), "Dokument"),
+                    "paper": paper(f.get("paper")),
+                    "meeting": meeting(f.get("meeting")),
+                    "agenda_item": agenda_item(f.get("agendaItem")),
+                    "access_url": own_copy or access_url,
+                    "download_url": own_copy or download_url,
+                    "text": text.text if text else None,
+                    "text_source": text.source if text else None,
+                    "search_text": search.search_text(f.get("name"), text.text if text else None),
+                    "modified": f.get("modified"),
+                }
+            )
+
+    # Each table's rows are made while it is written (pipelines.output streams them), one
+    # table after the other: the archive is never held in memory as rows.
+    generators: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
+        "oparl_body": body_rows,
+        "oparl_legislative_term": legislative_term_rows,
+        "oparl_organization": organization_rows,
+        "oparl_person": person_rows,
+        "oparl_membership": membership_rows,
+        "oparl_meeting_participant": meeting_participant_rows,
+        "oparl_location": location_rows,
+        "oparl_meeting": meeting_rows,
+        "oparl_paper": paper_rows,
+        "oparl_agenda_item": agenda_item_rows,
+        "oparl_consultation": consultation_rows,
+        "oparl_file": file_rows,
+    }
     return [
         Table(
             name,
             title,
             description,
             schema,
-            rows[name],
+            generators[name](),
             FTS.get(name, []),
             INDEXES.get(name, []),
             FACETS.get(name, []),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 
@@ -19,7 +20,7 @@ from tests.oparl_server import SAMPLE
 def tables():
     recording = Recording.load(SAMPLE)
     store = Harvester(RecordingFetcher(recording), recording.system["id"]).run().store
-    return {t.name: t for t in build_tables(store, today=dt.date(2026, 11, 25))}
+    return {t.name: dataclasses.replace(t, rows=list(t.rows)) for t in build_tables(store, today=dt.date(2026, 11, 25))}
 
 
 def test_every_table_is_keyed_by_the_oparl_id_and_its_rows_match_the_schema(tables):
