@@ -44,10 +44,12 @@ from pipelines.kinds import KINDS
 from pipelines.package import describe_dataset, now_iso
 from pipelines.reading.parallel import workers_wanted
 from pipelines.spreadsheet_downloads import carry_over_copies, record_copies, write_spreadsheet_copies
+from pipelines.statistics import pii
 from pipelines.statistics.pii import scan_published
 
 # Bumped when the shape of build output changes, so that unchanged-source skips never
 # carry over output written by an older pipeline.
+PII_SCAN_FILE = "pii-scan.json"  # in a dataset's state folder: the scan's findings per table content
 PIPELINE_VERSION = "3"  # 2: spreadsheet copies (xlsx, German CSV) beside each table; 3: kommune.date_fields
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
@@ -200,6 +202,7 @@ def _build_one(
         http=http,
         inputs_hash=inputs,
         previous_content_hash=previous_content_hash,
+        previous_dir=previous,
     )
     ctx.state_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -240,7 +243,7 @@ def _build_one(
             out_dir, resource, previous, previous_package, ctx.state_dir
         ) or write_spreadsheet_copies(out_dir, resource)
     record_copies(ctx.state_dir, resources)
-    ctx.warnings += personal_data_warnings(dataset, out_dir, resources)
+    ctx.warnings += personal_data_warnings(dataset, out_dir, resources, ctx.state_dir)
     latest = _record_version(dataset, out_dir, resources, previous, state_dir, ctx.warnings)
     issued = (previous_package or {}).get("kommune", {}).get("issued") or now_iso()
     package = describe_dataset(
@@ -336,28 +339,58 @@ def _record_version(dataset, out_dir: Path, resources, previous: Path | None, st
     return None
 
 
-def personal_data_warnings(dataset: DatasetConfig, out_dir: Path, resources) -> list[Issue]:
+def personal_data_warnings(
+    dataset: DatasetConfig, out_dir: Path, resources, state_dir: Path | None = None
+) -> list[Issue]:
     """The PII scan over every published table of any kind: one warning per column and kind
-    of personal data found, naming the number of rows (`--strict` makes it an error)."""
-    warnings = []
+    of personal data found, naming the number of rows (`--strict` makes it an error).
+
+    With `state_dir`, the findings are remembered per table content and scan rules
+    (`pii-scan.json`): a table published unchanged is not read again (a city's council
+    archive would be read whole on every build)."""
+    warnings: list[Issue] = []
     # a kind may know columns whose matches are public by nature (council members' names)
     allowed_kinds = {**KINDS[dataset.kind].PUBLIC_DATA, **dataset.privacy.allow_kinds}
+    rules = hashlib.sha256(
+        json.dumps([dataset.privacy.allow_values, allowed_kinds], sort_keys=True, default=str).encode()
+        + Path(pii.__file__ or "").read_bytes()
+    ).hexdigest()
+    cache_path = state_dir / PII_SCAN_FILE if state_dir else None
+    cache = _read_json_dict(cache_path) if cache_path else {}
+    fresh: dict[str, list[dict]] = {}
     for resource in resources:
-        with (out_dir / resource.csv.path).open(encoding="utf-8", newline="") as handle:
-            findings = scan_published(csv.DictReader(handle), dataset.privacy.allow_values, allowed_kinds)
-        warnings += [
-            Issue(
-                type="personal-data",
-                file=resource.csv.path,
-                row=finding.first_row,
-                field=finding.column,
-                message=f"{finding.kind} in {finding.rows} veröffentlichten Zeilen der Spalte „{finding.column}“",
-                expected="keine personenbezogenen Daten; öffentliche Kontaktdaten in dataset.yaml unter "
-                "privacy.allow_values oder privacy.allow_kinds freigeben",
-            )
-            for finding in findings
-        ]
+        key = f"{resource.csv.path}\0{resource.csv.sha256}\0{rules}"
+        if key in cache:
+            found = [Issue(**issue) for issue in cache[key]]
+        else:
+            with (out_dir / resource.csv.path).open(encoding="utf-8", newline="") as handle:
+                findings = scan_published(csv.DictReader(handle), dataset.privacy.allow_values, allowed_kinds)
+            found = [
+                Issue(
+                    type="personal-data",
+                    file=resource.csv.path,
+                    row=finding.first_row,
+                    field=finding.column,
+                    message=f"{finding.kind} in {finding.rows} veröffentlichten Zeilen der Spalte „{finding.column}“",
+                    expected="keine personenbezogenen Daten; öffentliche Kontaktdaten in dataset.yaml unter "
+                    "privacy.allow_values oder privacy.allow_kinds freigeben",
+                )
+                for finding in findings
+            ]
+        fresh[key] = [issue.to_dict() for issue in found]
+        warnings += found
+    if cache_path:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        _write_json(cache_path, fresh)
     return warnings
+
+
+def _read_json_dict(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _previous_personal_data_warnings(previous: Path) -> list[str]:

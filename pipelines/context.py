@@ -36,3 +36,6 @@ class RunContext:
     inputs_hash: str = ""
     previous_content_hash: str | None = None
     content_hash: str | None = None
+    # The previous release's folder of the dataset (None without one), from which a kind may
+    # carry tables that have not changed (pipelines.output.carry_resource checks each file).
+    previous_dir: Path | None = None

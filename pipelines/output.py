@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from contracts.files import file_sha256, package_hash
+from contracts.files import file_sha256, hex_of_package_hash, link_or_copy, package_hash
 from contracts.spreadsheet import FORMULA_START_CHARS, QuotingWriter, has_line_break, spreadsheet_safe
 
 
@@ -83,6 +83,56 @@ class ResourceOutput:
                 },
             },
         }
+
+    @classmethod
+    def from_descriptor(cls, descriptor: dict) -> ResourceOutput:
+        """The resource a `descriptor()` was made of (from an earlier release's datapackage),
+        without its spreadsheet copies: those are carried or written apart."""
+        extra = descriptor["kommune"]
+
+        def info(path: str, size: int, hash_value: str) -> FileInfo:
+            digest = hex_of_package_hash(hash_value)
+            if digest is None:
+                raise ValueError(f"{path}: no sha256 hash recorded")
+            return FileInfo(path=path, bytes=size, sha256=digest)
+
+        dates = extra.get("dates")
+        return cls(
+            name=descriptor["name"],
+            title=descriptor["title"],
+            description=descriptor.get("description", ""),
+            schema=descriptor["schema"],
+            row_count=extra["rows"],
+            csv=info(descriptor["path"], descriptor["bytes"], descriptor["hash"]),
+            json=info(extra["json"]["path"], extra["json"]["bytes"], extra["json"]["hash"]),
+            fts=list(extra.get("fts") or []),
+            indexes=[list(index) for index in extra.get("indexes") or []],
+            facets=list(extra.get("facets") or []),
+            geometry=extra.get("geometry"),
+            fts_tokenizer=extra.get("fts_tokenizer"),
+            dates=(dates["start"], dates["end"]) if dates else None,
+            date_fields=list(extra.get("date_fields") or []),
+            count_field=extra.get("count_field"),
+        )
+
+
+def carry_resource(out_dir: Path, previous_dir: Path, descriptor: dict) -> ResourceOutput | None:
+    """Hard-link an earlier release's table (CSV and JSON, as `descriptor` lists them) into
+    `out_dir` instead of writing it again; None when a file is missing or differs in size."""
+    resource = ResourceOutput.from_descriptor(descriptor)
+    linked: list[Path] = []
+    try:
+        for info in (resource.csv, resource.json):
+            source = previous_dir / info.path
+            if source.stat().st_size != info.bytes:
+                raise FileNotFoundError(source)
+            link_or_copy(source, out_dir / info.path)
+            linked.append(out_dir / info.path)
+    except OSError:
+        for path in linked:
+            path.unlink()
+        return None
+    return resource
 
 
 def cell_text(value: object) -> str:

@@ -48,10 +48,12 @@ from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue, SourceUnchanged
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds.contract import DeclaredTable, no_inputs, schema_columns
+from pipelines.oparl.carry import TABLES_RECORD, TableRecord, ended_memberships, table_keys
 from pipelines.oparl.client import HttpJsonFetcher
 from pipelines.oparl.documents import (
     DocumentFetcher,
     DocumentOptions,
+    DocumentResult,
     DocumentText,
     HttpDocumentFetcher,
     read_texts,
@@ -236,41 +238,50 @@ def _publish(
     if content_hash and content_hash == ctx.previous_content_hash and not news:
         ctx.progress("unverändert seit dem letzten Lauf: die veröffentlichte Fassung bleibt")
         raise SourceUnchanged
-    texts, document_links, documents_complete = _document_texts(dataset, ctx, store, recording)
+    texts, document_links, documents = _document_texts(dataset, ctx, store, recording)
     # Documents still to read (a download cap, a failed fetch) make the next run read on.
-    ctx.content_hash = content_hash if documents_complete else None
-    return [
-        write_resource(
-            ctx.out_dir,
-            table.name,
-            table.schema,
-            table.rows,
-            title=table.title,
-            description=table.description,
-            fts=table.fts,
-            indexes=table.indexes,
-            facets=table.facets,
-            fts_tokenizer=FTS_TOKENIZER if table.fts else None,
-            date_fields=table.date_fields,
-        )
-        for table in build_tables(store, today=today, warnings=ctx.warnings, texts=texts, document_links=document_links)
-    ]
+    ctx.content_hash = content_hash if documents.complete else None
+    keys = table_keys(ctx.inputs_hash, store, today, documents.revision) if content_hash else {}
+    carried = TableRecord(ctx.state_dir / TABLES_RECORD, ctx.previous_dir)
+    outputs = []
+    for table in build_tables(store, today=today, warnings=ctx.warnings, texts=texts, document_links=document_links):
+        resource = carried.take(table.name, keys.get(table.name), ctx.out_dir, ctx.warnings)
+        if resource is None:  # its rows are made only now, while it is written
+            written_before = len(ctx.warnings)
+            resource = write_resource(
+                ctx.out_dir,
+                table.name,
+                table.schema,
+                table.rows,
+                title=table.title,
+                description=table.description,
+                fts=table.fts,
+                indexes=table.indexes,
+                facets=table.facets,
+                fts_tokenizer=FTS_TOKENIZER if table.fts else None,
+                date_fields=table.date_fields,
+            )
+            carried.remember(table.name, keys.get(table.name), resource, ctx.warnings[written_before:])
+        outputs.append(resource)
+    carried.save()
+    if keys:
+        ctx.run_facts["tables_carried_over"] = sorted(carried.taken)
+    return outputs
 
 
 def _content_hash(ctx: RunContext, store: ObjectStore, today: dt.date) -> str:
     """What the tables are built from: the declaration and pipeline (`ctx.inputs_hash`), the
     harvested objects (the store's revision) and the one thing the clock decides in them,
     which memberships have ended (a person's faction)."""
-    ended = sum(1 for _, end in store.with_field("endDate") if isinstance(end, str) and end < today.isoformat())
-    digest = hashlib.sha256(f"{ctx.inputs_hash}\0{store.revision}\0{ended}".encode())
+    digest = hashlib.sha256(f"{ctx.inputs_hash}\0{store.revision}\0{ended_memberships(store, today)}".encode())
     return digest.hexdigest()
 
 
 def _document_texts(
     dataset: DatasetConfig, ctx: RunContext, store: ObjectStore, recording: Recording | None
-) -> tuple[dict[str, DocumentText], dict[str, str], bool]:
+) -> tuple[dict[str, DocumentText], dict[str, str], DocumentResult]:
     """The texts of the harvested (public) files, for a recording with bundled documents the
-    portal addresses of their copies (File id -> URL), and whether every text was read."""
+    portal addresses of their copies (File id -> URL), and what reading them came to."""
     source: Source = dataset.source_config
     options = source.documents
     files = store.of_type("File")  # one at a time: a city has half a million
@@ -291,7 +302,7 @@ def _document_texts(
     if outcome.counts:
         ctx.run_facts["documents"] = dict(sorted(outcome.counts.items()))
         ctx.progress("Dokumenttexte: " + ", ".join(f"{n} {what}" for what, n in sorted(outcome.counts.items())))
-    return outcome.texts, links, outcome.complete
+    return outcome.texts, links, outcome
 
 
 def _publish_bundled_documents(

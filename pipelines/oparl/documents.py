@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,7 +44,9 @@ FROM_SYSTEM = "Ratsinformationssystem"
 FROM_TEXT_LAYER = "PDF-Textebene"
 FROM_OCR = "Texterkennung"
 MAX_FAILURES_REPORTED = 50
-# Counts of texts not read in this run that the next run tries again.
+# Counts of texts read (fetched and extracted) in this run, and of those not read in this run
+# that the next run tries again.
+READ = "gelesen"
 DEFERRED = "im nächsten Lauf"
 UNREACHABLE = "nicht abrufbar"
 PDF_TYPES = ("application/pdf", "application/x-pdf")
@@ -88,6 +91,8 @@ class DocumentResult:
     texts: dict[str, DocumentText] = field(default_factory=dict)  # File id -> text
     counts: Counter[str] = field(default_factory=Counter)
     issues: list[Issue] = field(default_factory=list)
+    # names the texts remembered after this run (TextState.revision): the same while none is read anew
+    revision: str = ""
 
     def failed(self, what: str, reason: str, url: str, expected: str) -> None:
         """Count a document that could not be read; the first MAX_FAILURES_REPORTED are named."""
@@ -134,8 +139,16 @@ class TextState:
             """
             create table if not exists file (id text primary key, change_key text not null, sha256 text);
             create table if not exists text (sha256 text primary key, body text not null, source text not null);
+            create table if not exists meta (key text primary key, value text not null);
             """
         )
+        self._changed = False
+
+    @property
+    def revision(self) -> str:
+        """Names what the state holds: the same until a file is remembered anew."""
+        row = self.db.execute("select value from meta where key = 'revision'").fetchone()
+        return row[0] if row else ""
 
     def known(self, file_id: str) -> tuple[str, str | None] | None:
         row = self.db.execute("select change_key, sha256 from file where id = ?", (file_id,)).fetchone()
@@ -149,6 +162,7 @@ class TextState:
 
     def remember(self, file_id: str, change_key: str, sha256: str, text: DocumentText | None) -> None:
         self.db.execute("insert or replace into file values (?, ?, ?)", (file_id, change_key, sha256))
+        self._changed = True
         if text is not None:
             self.db.execute("insert or replace into text values (?, ?, ?)", (sha256, text.text, text.source))
 
@@ -158,9 +172,14 @@ class TextState:
         self.db.executemany("delete from file where id = ?", [(file_id,) for file_id in gone])
         self.db.execute("delete from text where sha256 not in (select sha256 from file where sha256 is not null)")
 
-    def close(self) -> None:
+    def close(self) -> str:
+        """Save and close; return the revision saved."""
+        if self._changed or not self.revision:
+            self.db.execute("insert or replace into meta values ('revision', ?)", (uuid.uuid4().hex,))
+        revision = self.revision
         self.db.commit()
         self.db.close()
+        return revision
 
 
 def read_texts(
@@ -232,7 +251,7 @@ def read_texts(
                             expected="das Programm tesseract mit deutschen Sprachdaten (tesseract-ocr-deu)",
                         )
                     )
-            result.counts["gelesen"] += 1
+            result.counts[READ] += 1
             state.remember(file_id, key, digest, text)
             if text is not None:
                 result.texts[file_id] = text
@@ -240,7 +259,7 @@ def read_texts(
                 result.counts["ohne Textebene"] += 1
         state.forget_others(seen)
     finally:
-        state.close()
+        result.revision = state.close()
     return result
 
 

@@ -78,6 +78,9 @@ class ObjectStore:
         self.db.executescript(_SCHEMA)
         # ids stored, replaced with other data or removed since the last commit
         self.changed: set[str] = set()
+        # what changed since the last commit, per OParl type: "content" (an object stored,
+        # replaced or removed) and "ids" (an object added or removed)
+        self._changed_types: set[tuple[str, str]] = set()
 
     @property
     def revision(self) -> str:
@@ -90,10 +93,20 @@ class ObjectStore:
         if self.changed or not self.revision:
             self._writing()
             self.db.execute("insert or replace into meta values ('revision', ?)", (uuid.uuid4().hex,))
+            self.db.executemany(
+                "insert or replace into meta values (?, ?)",
+                [(f"{aspect}:{type_name}", uuid.uuid4().hex) for aspect, type_name in sorted(self._changed_types)],
+            )
         if self.db.in_transaction:
             self.db.execute("commit")
             self.db.execute("pragma wal_checkpoint(truncate)")
         self.changed.clear()
+        self._changed_types.clear()
+
+    def type_revision(self, aspect: str, type_name: str) -> str:
+        """Names the saved state of one type's objects (`aspect` "content") or of which of them
+        exist ("ids"): the same until a commit that changed it."""
+        return self.read_meta(f"{aspect}:{type_name}") or ""
 
     def _writing(self) -> None:
         if not self.db.in_transaction:
@@ -105,8 +118,8 @@ class ObjectStore:
         return row[0] if row else None
 
     def write_meta(self, key: str, value: str) -> None:
-        if key == "revision":
-            raise ValueError("the revision is the store's own")
+        if key == "revision" or ":" in key:
+            raise ValueError("revisions are the store's own")
         self._writing()
         self.db.execute("insert or replace into meta values (?, ?)", (key, value))
 
@@ -205,6 +218,11 @@ class ObjectStore:
         self._writing()
         self.db.execute("insert or replace into object values (?, ?, ?, ?)", (data["id"], type_name, parent, encoded))
         self.changed.add(data["id"])
+        self._changed_types.add(("content", type_name))
+        if row is None or row[0] != type_name:
+            self._changed_types.add(("ids", type_name))
+            if row is not None:
+                self._changed_types |= {("content", row[0]), ("ids", row[0])}
 
     def remove(self, object_id: str) -> list[tuple[str, str]]:
         """Remove an object and, recursively, everything embedded in it; return the removed
@@ -216,6 +234,7 @@ class ObjectStore:
         self._writing()
         self.db.execute("delete from object where id = ?", (object_id,))
         self.changed.add(object_id)
+        self._changed_types |= {("content", row[0]), ("ids", row[0])}
         removed = [(row[0], object_id)]
         for child in children:
             removed += self.remove(child)

@@ -356,6 +356,27 @@ def build_tables(
     ]
 
 
+# What each table is made of: the OParl types whose objects its rows read, and those whose ids
+# it only checks (a reference to an object the store does not hold is emptied). A table whose
+# types did not change since the last build is the same table (pipelines/kinds/oparl.py).
+TABLE_INPUTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "oparl_body": (frozenset({"Body", "Location"}), frozenset()),
+    "oparl_legislative_term": (frozenset({"LegislativeTerm"}), frozenset({"Body"})),
+    "oparl_organization": (frozenset({"Organization"}), frozenset({"Body"})),
+    "oparl_person": (frozenset({"Person", "Membership", "Organization"}), frozenset({"Body"})),
+    "oparl_membership": (frozenset({"Membership"}), frozenset({"Person", "Organization"})),
+    "oparl_meeting_participant": (frozenset({"Meeting"}), frozenset({"Person"})),
+    "oparl_location": (frozenset({"Location"}), frozenset()),
+    "oparl_meeting": (frozenset({"Meeting", "File"}), frozenset({"Organization", "Location"})),
+    "oparl_paper": (frozenset({"Paper"}), frozenset({"Body", "Organization"})),
+    "oparl_agenda_item": (frozenset({"AgendaItem", "Consultation"}), frozenset({"Meeting", "Paper"})),
+    "oparl_consultation": (
+        frozenset({"Consultation"}),
+        frozenset({"Paper", "Meeting", "AgendaItem", "Organization"}),
+    ),
+    "oparl_file": (frozenset({"File"}), frozenset({"Paper", "Meeting", "AgendaItem"})),
+}
+
 COVERAGE_FIELDS = {"oparl_meeting": ["start"], "oparl_paper": ["date"]}
 
 

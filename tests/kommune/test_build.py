@@ -382,3 +382,23 @@ def test_personal_data_in_any_kind_warns_with_column_and_rows_and_strict_fails(p
     )
     allowed = run_kommune("build", "-q", "--strict", "-C", str(portal_dir.root), "-o", str(portal_dir.out))
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_the_personal_data_scan_reads_a_table_once_per_content_and_rules(portal_dir, tmp_path):
+    """The findings are remembered per table content and scan rules: the same table is not read
+    again (its file is swapped behind the scan's back to prove it), a changed one is."""
+    from pipelines.build import personal_data_warnings
+    from pipelines.declarations import load_portal
+    from pipelines.output import write_resource
+
+    add_csv(portal_dir, "kontakte", "Datum;Betrag;Ort\n24.01.2020;1,00;info@werne.de\n")
+    dataset = load_portal(portal_dir.root).datasets["kontakte"]
+    schema = {"fields": [{"name": "ort", "type": "string"}]}
+    out, state = tmp_path / "out", tmp_path / "state"
+    resource = write_resource(out, "kontakte", schema, [{"ort": "info@werne.de"}], title="Kontakte")
+    first = personal_data_warnings(dataset, out, [resource], state)
+    assert [w.message for w in first] == ["E-Mail-Adresse in 1 veröffentlichten Zeilen der Spalte „ort“"]
+    (out / resource.csv.path).write_text("ort\nNord\n", encoding="utf-8")  # same recorded hash
+    assert personal_data_warnings(dataset, out, [resource], state) == first
+    changed = write_resource(out, "kontakte", schema, [{"ort": "Nord"}], title="Kontakte")
+    assert personal_data_warnings(dataset, out, [changed], state) == []

@@ -320,3 +320,36 @@ def test_the_content_hash_follows_the_store_the_declaration_and_ended_membership
     store.put("Membership", {"id": "https://ris/m2"}, None)
     store.commit()
     assert oparl_kind._content_hash(ctx, store, dt.date(2026, 12, 31)) != before
+
+
+def published_warnings(dataset) -> list[dict]:
+    return json.loads((dataset / "report.json").read_text())["warnings"]
+
+
+def test_tables_whose_objects_did_not_change_are_linked_with_their_warnings_not_written(portal_dir, server):
+    """After one changed paper only the papers' table is written; the others are the last good
+    version's files, and a refused link in a carried table is still reported."""
+    meeting = server.recording.lists["meetings"][0]
+    server.recording.upsert("meetings", dict(meeting, web="javascript:alert(1)", modified=now().isoformat()))
+    add_rat(portal_dir, server.system_url)
+    portal.build(portal_dir.root, portal_dir.out)
+    dataset = portal_dir.out.resolve() / "datasets" / "rat"
+    meetings_csv = (dataset / "oparl_meeting.csv").stat().st_ino
+    assert any(w["type"] == "unsafe-url" for w in published_warnings(dataset))
+
+    paper = dict(server.recording.lists["papers"][3], name="Geänderter Titel", modified=now().isoformat())
+    server.recording.upsert("papers", paper)
+    (dataset / "oparl_location.json").unlink()  # a file of the last good version lost: written anew
+    report = portal.build(portal_dir.root, portal_dir.out)
+    assert report.datasets[0].status == "ok"
+    entry = report_of(portal_dir.out)
+    carried = set(entry["tables_carried_over"])
+    assert "oparl_paper" not in carried and "oparl_location" not in carried
+    assert {"oparl_meeting", "oparl_file", "oparl_agenda_item", "oparl_person"} <= carried
+    dataset = portal_dir.out.resolve() / "datasets" / "rat"  # the new release
+    assert (dataset / "oparl_meeting.csv").stat().st_ino == meetings_csv
+    refused = [w for w in published_warnings(dataset) if w["type"] == "unsafe-url"]
+    assert refused and refused[0]["file"] == meeting["id"]
+    assert any(meeting["id"] in w and "Link entfernt" in w for w in entry["warnings"])
+    assert (dataset / "oparl_location.json").exists()
+    assert count(portal_dir.out, "oparl_paper", "name = ?", "Geänderter Titel") == 1

@@ -90,3 +90,21 @@ def test_a_field_scan_and_dangling_references_are_answered_by_sqlite():
         ("https://ris/s1", "https://ris/l8")
     ]
     assert list(store.dangling_references("Meeting", "organization", "https://ris/")) == []
+
+
+def test_each_type_has_a_revision_of_its_content_and_of_which_objects_exist():
+    store = ObjectStore()
+    store.put("Paper", {"id": "p1", "name": "a"}, None)
+    store.put("File", {"id": "f1"}, "p1")
+    store.commit()
+    paper_content, paper_ids = store.type_revision("content", "Paper"), store.type_revision("ids", "Paper")
+    file_content = store.type_revision("content", "File")
+    store.put("Paper", {"id": "p1", "name": "b"}, None)  # a new title: content, not ids
+    store.commit()
+    assert store.type_revision("content", "Paper") != paper_content
+    assert store.type_revision("ids", "Paper") == paper_ids
+    assert store.type_revision("content", "File") == file_content
+    store.remove("p1")  # the paper and its file are gone
+    store.commit()
+    assert store.type_revision("ids", "Paper") != paper_ids
+    assert store.type_revision("content", "File") != file_content
