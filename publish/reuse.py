@@ -99,7 +99,7 @@ def plan_reuse(build: BuildFolder, previous: Path | None) -> ReusePlan:
     """
     recorded = read_manifest(previous) if previous else {}
     files = _input_files(build.root, recorded.get("files", {}))
-    code = _code_version()
+    code = code_version()
     order = [package["name"] for package in build.packages]
     tables = {
         resource["name"]: _digest(
@@ -207,7 +207,7 @@ def _still_recorded(release: Path, name: str, outputs: dict[str, dict]) -> bool:
         return False
 
 
-def _code_version() -> str:
+def code_version() -> str:
     """The publishers' source and the versions of the libraries and SQLite that write the outputs."""
     digest = hashlib.sha256(f"{sys.version}\0{sqlite3.sqlite_version}\0".encode())
     for library in WRITING_LIBRARIES:
