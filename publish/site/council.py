@@ -120,7 +120,7 @@ def _render(site: SiteContext, package: dict | None) -> None:
             folder = paths[row["id"]]
             objects["/" + folder] = [folder + name for name in ("index.html", *own_files)]
     if not site.carried_over(OBJECT_PAGES, _object_pages_inputs(site, common, now_iso, now), objects):
-        _object_pages(site, common, meetings, papers, committees, persons, now)
+        _object_pages(site, common, meetings, papers, committees, persons, now_iso, now)
     _feeds(site, meetings, papers, committees, paths, now)
 
 
@@ -143,13 +143,13 @@ def _object_pages(
     papers: list[dict],
     committees: list[dict],
     persons: list[dict],
+    now_iso: str,
     now: dt.datetime,
 ) -> None:
     """The page of every meeting, paper (with its own feeds), committee and person, each
     rendered only when its own inputs changed (`_keyed_page`)."""
     db = site.db
     paths = common["paths"]
-    now_iso = now.isoformat(timespec="seconds")
     for meeting in meetings:
         page = council_data.meeting_page(db, meeting["id"])
         _keyed_page(site, paths[meeting["id"]], "council/meeting.html", common, **page)
