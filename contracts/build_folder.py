@@ -32,7 +32,9 @@ BUILD_REPORT_FILE = "build-report.json"
 PUBLISH_RECORD_FILE = "publish-record.json"
 DATABASE_FILE = "portal.db"
 SITE_DIR = "site"
-SITE_INPUTS_FILE = "site-inputs.json"  # beside site/, not served: per council page, the key of its inputs
+# beside site/, not served: per council page (its URL), the key of its inputs; per section carried
+# over whole ("section:<name>", publish/site/context.py SECTION_KEY_PREFIX), the key of all it reads
+SITE_INPUTS_FILE = "site-inputs.json"
 DATASETS_DIR = "datasets"
 PACKAGE_FILE = "datapackage.json"
 REPORT_FILE = "report.json"

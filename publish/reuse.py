@@ -4,8 +4,9 @@ portal.db and the DCAT-AP.de catalogue are functions of the release's input file
 (`datasets/`, `portal.json`), the publishers' code and the libraries that write them. Each
 release records fingerprints of those in `publish-manifest.json`; the next release
 hard-links an output whose fingerprint is unchanged, and in portal.db reloads only the
-tables whose resource changed. The site is not reused: it shows the current time (upcoming
-meetings, KPI periods) and this run's build report, so it is always rendered afresh.
+tables whose resource changed. The site is not reused here: it shows the current time (upcoming
+meetings, KPI periods) and this run's build report; `publish.site` links what it can tell is
+unchanged itself (council pages by their inputs, any file by its bytes).
 
 An output is reused only while the previous release still holds it as recorded (size,
 modification time, inode); anything missing or altered is rebuilt in full, so a build
@@ -99,7 +100,7 @@ def plan_reuse(build: BuildFolder, previous: Path | None) -> ReusePlan:
     """
     recorded = read_manifest(previous) if previous else {}
     files = _input_files(build.root, recorded.get("files", {}))
-    code = _code_version()
+    code = code_version()
     order = [package["name"] for package in build.packages]
     tables = {
         resource["name"]: _digest(
@@ -207,7 +208,7 @@ def _still_recorded(release: Path, name: str, outputs: dict[str, dict]) -> bool:
         return False
 
 
-def _code_version() -> str:
+def code_version() -> str:
     """The publishers' source and the versions of the libraries and SQLite that write the outputs."""
     digest = hashlib.sha256(f"{sys.version}\0{sqlite3.sqlite_version}\0".encode())
     for library in WRITING_LIBRARIES:

@@ -24,6 +24,7 @@ from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
 from publish.database import open_readonly
 from publish.freshness import FREQUENCY_WORDS
+from publish.reuse import code_version
 
 TYPE_WORDS = {
     "string": "Text",
@@ -52,6 +53,9 @@ FAMILY_WORDS = {
 _RENDERING_CODE = ("publish/site", "contracts")
 _JSON_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
 _RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "icalendar", "feedgen")
+# A section's key among the pages' keys in SITE_INPUTS_FILE: pages are recorded by their URL,
+# which starts with "/", so these names never meet one.
+SECTION_KEY_PREFIX = "section:"
 
 
 def templates_dir() -> Path:
@@ -92,6 +96,8 @@ class SiteContext:
     input_keys: dict[str, str] = field(default_factory=dict)
     # Those of them linked from the previous release instead of rendered (their URLs).
     reused: set[str] = field(default_factory=set)
+    # The sections carried over whole from the previous release (`carried_over`).
+    carried_sections: set[str] = field(default_factory=set)
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -219,6 +225,70 @@ class SiteContext:
             return False
         self.written.extend("/" + relative.removesuffix("index.html") for relative in files)
         self.reused.add(url)
+        return True
+
+    def tables_key(self, tables: list[str]) -> dict | None:
+        """What the tables of portal.db named `tables` hold, without reading them: the resource
+        each was loaded from (its file's hash, its schema) and the code and libraries that load
+        it (`publish.reuse.code_version`). None when one of them is in portal.db but in no
+        published package: its content cannot be told that way. A table in neither is recorded
+        as missing."""
+        resources = {
+            resource["name"]: {"dataset": package["name"], "resource": resource}
+            for package in self.packages
+            for resource in package["resources"]
+        }
+        found: dict[str, Any] = {}
+        for table in tables:
+            if table in resources:
+                found[table] = resources[table]
+            elif self.table_exists(table):
+                return None
+            else:
+                found[table] = None
+        return {"tables": found, "loaded_by": code_version()}
+
+    def carried_over(self, section: str, inputs: Any, pages: Mapping[str, list[str]]) -> bool:
+        """Whether the pages of `section` (URL → its files relative to the site, the page's own
+        `index.html` among them) came from the same `inputs` in the previous release, as a
+        whole: everything they depend on, without their own data (None: that cannot be told,
+        render them one by one). If so every file is linked from there and each page keeps the
+        key it had (`unchanged`), so the build after this one can still compare page by page.
+        The section's key is recorded for this release either way; when a file cannot be
+        linked, none of them stays linked."""
+        if inputs is None:
+            return False
+        name = SECTION_KEY_PREFIX + section
+        key = self.input_key(inputs, {})
+        self.input_keys[name] = key
+        previous = self.previous_input_keys
+        if self.previous_dir is None or previous.get(name) != key:
+            return False
+        page_keys = {url: previous.get(url) for url in pages}
+        if not all(page_keys.values()):
+            return False
+        # Strings, not Paths, and each folder made once: a large city's section is a million files.
+        out_dir, previous_dir = str(self.out_dir), str(self.previous_dir)
+        folders: set[str] = set()
+        linked: list[str] = []
+        try:
+            for files in pages.values():
+                for relative in files:
+                    target = os.path.join(out_dir, relative)
+                    folder = os.path.dirname(target)
+                    if folder not in folders:
+                        os.makedirs(folder, exist_ok=True)
+                        folders.add(folder)
+                    os.link(os.path.join(previous_dir, relative), target)
+                    linked.append(target)
+        except OSError:
+            for target in linked:  # as in `unchanged`: rendering must not write into the previous release
+                os.unlink(target)
+            return False
+        self.input_keys.update({url: str(key) for url, key in page_keys.items()})
+        self.written.extend("/" + relative.removesuffix("index.html") for files in pages.values() for relative in files)
+        self.reused.update(pages)
+        self.carried_sections.add(section)
         return True
 
     def save_input_keys(self) -> None:

@@ -43,6 +43,11 @@ REQUIRED_TABLES = (
     "oparl_consultation",
     "oparl_file",
 )
+# Read by the pages when the system reports them (attendance).
+OPTIONAL_TABLES = ("oparl_meeting_participant",)
+# The section of the per-object pages, carried over whole when nothing they read changed
+# (SiteContext.carried_over).
+OBJECT_PAGES = "council-objects"
 
 
 def render(site: SiteContext) -> None:
@@ -101,10 +106,53 @@ def _render(site: SiteContext, package: dict | None) -> None:
         "rat/suche/index.json",
         json.dumps(council_data.search_index(db, paths), ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     )
+    _keyed_page(site, council_terms.PAGE + "/", "council/terms.html", common, terms=council_terms.TERMS)
+    persons = council_data.persons(db)
+    _keyed_page(site, f"{council_data.SECTION}/personen/", "council/persons.html", common, persons=persons)
+    objects: dict[str, list[str]] = {}  # page URL → its files
+    for rows, own_files in (
+        (meetings, ()),
+        (papers, (CONSULTATIONS_FEED, CONSULTATIONS_CALENDAR)),
+        (committees, ()),
+        (persons, ()),
+    ):
+        for row in rows:
+            folder = paths[row["id"]]
+            objects["/" + folder] = [folder + name for name in ("index.html", *own_files)]
+    if not site.carried_over(OBJECT_PAGES, _object_pages_inputs(site, common, now_iso, now), objects):
+        _object_pages(site, common, meetings, papers, committees, persons, now_iso, now)
+    _feeds(site, meetings, papers, committees, paths, now)
+
+
+def _object_pages_inputs(site: SiteContext, common: dict, now_iso: str, now: dt.datetime) -> dict | None:
+    """Everything the pages of meetings, papers (with their own feeds), committees and persons
+    depend on besides the templates and code (`SiteContext.fingerprint`), without reading each
+    page's data: the council tables as published, the page settings and where the clock stands
+    among the council's dates (`council_data.clock_position`). None when that cannot be told."""
+    tables = site.tables_key([*REQUIRED_TABLES, *OPTIONAL_TABLES])
+    clock = council_data.clock_position(site.db, now_iso, now)
+    if tables is None or clock is None:
+        return None
+    return {"tables": tables, "clock": clock, "common": {k: v for k, v in common.items() if k != "paths"}}
+
+
+def _object_pages(
+    site: SiteContext,
+    common: dict,
+    meetings: list[dict],
+    papers: list[dict],
+    committees: list[dict],
+    persons: list[dict],
+    now_iso: str,
+    now: dt.datetime,
+) -> None:
+    """The page of every meeting, paper (with its own feeds), committee and person, each
+    rendered only when its own inputs changed (`_keyed_page`)."""
+    db = site.db
+    paths = common["paths"]
     for meeting in meetings:
         page = council_data.meeting_page(db, meeting["id"])
         _keyed_page(site, paths[meeting["id"]], "council/meeting.html", common, **page)
-    _keyed_page(site, council_terms.PAGE + "/", "council/terms.html", common, terms=council_terms.TERMS)
     base_url = str(site.portal["site"]["base_url"])
     agenda = council_data.agenda_names(db)
     for paper in papers:
@@ -126,12 +174,9 @@ def _render(site: SiteContext, package: dict | None) -> None:
     for organization in committees:
         page = council_data.committee_page(db, organization["id"], now_iso)
         _keyed_page(site, paths[organization["id"]], "council/committee.html", common, **page)
-    persons = council_data.persons(db)
-    _keyed_page(site, f"{council_data.SECTION}/personen/", "council/persons.html", common, persons=persons)
     for person in persons:
         page = council_data.person_page(db, person["id"], now_iso)
         _keyed_page(site, paths[person["id"]], "council/person.html", common, **page)
-    _feeds(site, meetings, papers, committees, paths, now)
 
 
 def _keyed_page(

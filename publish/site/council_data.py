@@ -7,6 +7,7 @@ derived from OParl ids (`slug`) so they stay the same from build to build.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from contracts.german import german_date
 from contracts.german_folding import german_sort_key
 from publish.places import LINKS_TABLE
+from publish.site.council_feeds import parse_time
 
 SECTION = "rat"
 NEXT_MEETINGS_PER_COMMITTEE = 5
@@ -429,3 +431,40 @@ def findability(db: sqlite3.Connection, now_iso: str) -> dict[str, Any]:
         "with_place_share": share(row["with_place"]),
         "decided_share": share(row["decided"]),
     }
+
+
+def clock_position(db: sqlite3.Connection, now_iso: str, now: dt.datetime) -> dict[str, int] | None:
+    """Where the clock stands among the council's dates, by each rule with which a meeting's,
+    paper's, committee's or person's page compares a date with it: how many dates lie before it.
+    Each count can only grow as the clock moves on, so two clocks with the same counts lie
+    between the same dates and every comparison gives the same result: the pages are the same.
+    Whole tables, one query each (not per page). None when a meeting's start is no time: the
+    pages' own reading of it decides then.
+
+    - `paper_summary` (held or coming) and `committee_page` (next meetings): a meeting's start,
+      when set, before `now_iso` as text; `person_page` (next meetings): `start >= ?` in SQL.
+    - A paper's calendar (`council_feeds.upcoming`): the start as a time before `now`.
+    - `committee_page` (current and former members): a membership's end before SQLite's own
+      `date('now')`; `person_page` (current and former memberships): before `now_iso`'s day."""
+    starts = [row[0] for row in db.execute("select start from oparl_meeting")]
+    ends = [row[0] for row in db.execute("select end_date from oparl_membership")]
+    today = now_iso[:10]
+    try:
+        begun_text = sum(1 for start in starts if start and start < now_iso)
+        times = [parse_time(start) for start in starts]
+        ended = sum(1 for end in ends if end and end < today)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return {
+        "meetings_begun_text": begun_text,
+        "meetings_begun_sql": _count(db, "select count(*) from oparl_meeting where start < ?", now_iso),
+        "meetings_begun_time": sum(1 for time in times if time is not None and time < now),
+        "memberships_ended_sqlite_today": _count(
+            db, "select count(*) from oparl_membership where end_date < date('now')"
+        ),
+        "memberships_ended_today": ended,
+    }
+
+
+def _count(db: sqlite3.Connection, sql: str, *params: Any) -> int:
+    return db.execute(sql, params).fetchone()[0]

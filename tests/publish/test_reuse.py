@@ -162,7 +162,7 @@ def test_a_damaged_previous_release_is_published_again_in_full(built, tmp_path):
 def test_other_publisher_code_reuses_nothing(built, monkeypatch):
     release = built.out.resolve()
     assert reuse.plan_reuse(BuildFolder(release), release).database_unchanged()
-    monkeypatch.setattr(reuse, "_code_version", lambda: "eine andere Version")
+    monkeypatch.setattr(reuse, "code_version", lambda: "eine andere Version")
     plan = reuse.plan_reuse(BuildFolder(release), release)
     assert not plan.database_unchanged() and not plan.catalogue_unchanged() and plan.unchanged_tables == set()
 
