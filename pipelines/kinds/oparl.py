@@ -36,7 +36,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -279,7 +279,7 @@ def _content_hash(ctx: RunContext, store: ObjectStore, today: dt.date) -> str:
 
 def _document_texts(
     dataset: DatasetConfig, ctx: RunContext, store: ObjectStore, recording: Recording | None
-) -> tuple[dict[str, DocumentText], dict[str, str], DocumentResult]:
+) -> tuple[Mapping[str, DocumentText], dict[str, str], DocumentResult]:
     """The texts of the harvested (public) files, for a recording with bundled documents the
     portal addresses of their copies (File id -> URL), and what reading them came to."""
     source: Source = dataset.source_config

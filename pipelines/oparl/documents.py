@@ -17,7 +17,9 @@ the files of non-public agenda items, so those are never fetched):
    builds (a big city's archive is read over days, not in one night), keeping their earlier text.
 
 Requests go through the portal's HttpClient with the dataset's rate (`requests_per_second`),
-timeouts and retries. Texts are cut at `max_text_characters`.
+timeouts and retries. Texts are cut at `max_text_characters`. The texts the system sends are
+kept in the state database too, and the result names only the files that have a text
+(`StoredTexts` reads each when asked): the archive's texts are never in memory at once.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import json
 import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,6 +46,8 @@ FROM_SYSTEM = "Ratsinformationssystem"
 FROM_TEXT_LAYER = "PDF-Textebene"
 FROM_OCR = "Texterkennung"
 MAX_FAILURES_REPORTED = 50
+# The state's key of a text the system sent (`File.text`), beside the sha256 of a file's bytes.
+SYSTEM_TEXT = "system:"
 # Counts of texts read (fetched and extracted) in this run, and of those not read in this run
 # that the next run tries again.
 READ = "gelesen"
@@ -86,9 +90,45 @@ class DocumentText:
     source: str
 
 
+class StoredTexts(Mapping[str, DocumentText]):
+    """File id → text, read from the state database when asked (a city's half a million texts
+    are never in memory at once); only the ids are held."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self._db: sqlite3.Connection | None = None
+        self._path: Path | None = None
+
+    def attach(self, state: TextState, path: Path | None) -> None:
+        """Read from `state`'s database: its file (opened again when asked), or, kept in
+        memory, its open connection."""
+        self._path = path
+        self._db = None if path is not None else state.db
+
+    def __getitem__(self, file_id: str) -> DocumentText:
+        if file_id not in self.ids:
+            raise KeyError(file_id)
+        if self._db is None:
+            if self._path is None:
+                raise KeyError(file_id)
+            self._db = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True)
+        row = self._db.execute(
+            "select t.body, t.source from file f join text t on t.sha256 = f.sha256 where f.id = ?", (file_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(file_id)
+        return DocumentText(row[0], row[1])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.ids))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 @dataclass
 class DocumentResult:
-    texts: dict[str, DocumentText] = field(default_factory=dict)  # File id -> text
+    texts: StoredTexts = field(default_factory=StoredTexts)  # File id -> text
     counts: Counter[str] = field(default_factory=Counter)
     issues: list[Issue] = field(default_factory=list)
     # names the texts remembered after this run (TextState.revision): the same while none is read anew
@@ -106,10 +146,10 @@ class DocumentResult:
         download cap, none to fetch again because the fetch failed."""
         return not (self.counts[DEFERRED] or self.counts[UNREACHABLE])
 
-    def keep(self, file_id: str, text: DocumentText | None, what: str) -> None:
-        """Publish the text read in an earlier run (if any) without fetching."""
-        if text is not None:
-            self.texts[file_id] = text
+    def keep(self, file_id: str, has_text: bool, what: str) -> None:
+        """Publish the text the state holds for the file (if any) without fetching."""
+        if has_text:
+            self.texts.ids.add(file_id)
         self.counts[what] += 1
 
 
@@ -154,6 +194,12 @@ class TextState:
         row = self.db.execute("select change_key, sha256 from file where id = ?", (file_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def has_text(self, sha256: str | None) -> bool:
+        return (
+            sha256 is not None
+            and self.db.execute("select 1 from text where sha256 = ?", (sha256,)).fetchone() is not None
+        )
+
     def text_of(self, sha256: str | None) -> DocumentText | None:
         if sha256 is None:
             return None
@@ -172,12 +218,17 @@ class TextState:
         self.db.executemany("delete from file where id = ?", [(file_id,) for file_id in gone])
         self.db.execute("delete from text where sha256 not in (select sha256 from file where sha256 is not null)")
 
-    def close(self) -> str:
-        """Save and close; return the revision saved."""
+    def save(self) -> str:
+        """Commit; return the revision saved."""
         if self._changed or not self.revision:
             self.db.execute("insert or replace into meta values ('revision', ?)", (uuid.uuid4().hex,))
-        revision = self.revision
+        self._changed = False
         self.db.commit()
+        return self.revision
+
+    def close(self) -> str:
+        """Save and close; return the revision saved."""
+        revision = self.save()
         self.db.close()
         return revision
 
@@ -201,8 +252,12 @@ def read_texts(
             seen.add(file_id)
             given = (file.get("text") or "").strip()
             if given:
-                result.texts[file_id] = DocumentText(given[: options.max_text_characters], FROM_SYSTEM)
-                result.counts["vom System"] += 1
+                # kept in the state database like a text read, so that none is held in memory
+                given = given[: options.max_text_characters]
+                key = SYSTEM_TEXT + hashlib.sha256(given.encode("utf-8")).hexdigest()
+                if state.known(file_id) != (key, key):
+                    state.remember(file_id, key, key, DocumentText(given, FROM_SYSTEM))
+                result.keep(file_id, True, "vom System")
                 continue
             if not options.text:
                 continue
@@ -220,10 +275,10 @@ def read_texts(
             key = _change_key(file, url)
             known = state.known(file_id)
             if known is not None and known[0] == key:
-                result.keep(file_id, state.text_of(known[1]), "unverändert")
+                result.keep(file_id, state.has_text(known[1]), "unverändert")
                 continue
             if downloads >= options.max_downloads_per_run:
-                result.keep(file_id, state.text_of(known[1]) if known else None, DEFERRED)
+                result.keep(file_id, known is not None and state.has_text(known[1]), DEFERRED)
                 continue
             downloads += 1
             try:
@@ -254,12 +309,13 @@ def read_texts(
             result.counts[READ] += 1
             state.remember(file_id, key, digest, text)
             if text is not None:
-                result.texts[file_id] = text
+                result.texts.ids.add(file_id)
             else:
                 result.counts["ohne Textebene"] += 1
         state.forget_others(seen)
     finally:
-        result.revision = state.close()
+        result.revision = state.close() if state_path is not None else state.save()
+        result.texts.attach(state, state_path)
     return result
 
 

@@ -10,7 +10,7 @@ a file's `accessUrl` and `downloadUrl`) passes the portal's URL allow-list (pipe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +53,7 @@ def build_tables(
     store: ObjectStore,
     today: dt.date | None = None,
     warnings: list[Issue] | None = None,
-    texts: dict[str, DocumentText] | None = None,
+    texts: Mapping[str, DocumentText] | None = None,
     document_links: dict[str, str] | None = None,
 ) -> list[Table]:
     """Rows for every OParl table from a harvested store, in the order of SCHEMAS.

@@ -5,6 +5,7 @@ only, the declared rate, the size cap, nothing fetched twice)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 
@@ -18,6 +19,7 @@ from pipelines.oparl.documents import (
     FROM_SYSTEM,
     FROM_TEXT_LAYER,
     DocumentOptions,
+    DocumentText,
     HttpDocumentFetcher,
     read_texts,
 )
@@ -194,3 +196,24 @@ def test_only_http_addresses_the_allow_list_passes_are_fetched(tmp_path):
     ]
     result = read_texts(files, Documents({}), DocumentOptions(), tmp_path / "state.sqlite")
     assert result.counts == {"ohne abrufbare Adresse": 3, "kein PDF": 1} and not result.issues
+
+
+def test_texts_stay_in_the_state_database_and_are_read_when_asked(tmp_path):
+    """A city's texts are never held at once: the result keeps ids, the state database the
+    texts (edited behind the result's back here, to show where they are read from)."""
+
+    class NoDocuments:
+        def get_document(self, url: str) -> bytes:
+            raise AssertionError(f"nothing to fetch: {url}")
+
+    state = tmp_path / "documents.sqlite"
+    files = [{"id": f"https://ris.example/file/{n}", "text": f"  Beschluss Nummer {n}  "} for n in range(3)]
+    result = read_texts(iter(files), NoDocuments(), DocumentOptions(max_text_characters=12), state)
+    assert result.texts.ids == {f["id"] for f in files} and result.counts == {"vom System": 3}
+    assert result.texts[files[0]["id"]] == DocumentText("Beschluss Nu", FROM_SYSTEM)
+    db = sqlite3.connect(state)
+    db.execute("update text set body = 'anders'")
+    db.commit()
+    assert {text.text for text in result.texts.values()} == {"anders"}
+    again = read_texts(iter(files), NoDocuments(), DocumentOptions(max_text_characters=12), state)
+    assert again.revision == result.revision  # the same texts: nothing remembered anew
