@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Mapping
@@ -48,7 +47,7 @@ from pipelines.context import RunContext
 from pipelines.errors import ConfigProblem, DatasetFailed, Issue, SourceUnchanged
 from pipelines.http import HttpClient, HttpSettings
 from pipelines.kinds.contract import DeclaredTable, no_inputs, schema_columns
-from pipelines.oparl.carry import TABLES_RECORD, TableRecord, ended_memberships, table_keys
+from pipelines.oparl.carry import TABLES_RECORD, TableRecord, ended_memberships, source_key, table_keys
 from pipelines.oparl.client import HttpJsonFetcher
 from pipelines.oparl.documents import (
     DocumentFetcher,
@@ -231,7 +230,8 @@ def _publish(
     if findings:
         ctx.details["quality"] = findings
     today = dt.date.today()
-    content_hash = None if recording else _content_hash(ctx, store, today)
+    ended = ended_memberships(store, today)
+    content_hash = None if recording else source_key(ctx.inputs_hash, store, ended)
     # A reference that still cannot be fetched was named by the version carried over; an invalid
     # object that arrived in this run was not.
     news = [issue for issue in result.issues if issue.kind != "reference"]
@@ -241,7 +241,7 @@ def _publish(
     texts, document_links, documents = _document_texts(dataset, ctx, store, recording)
     # Documents still to read (a download cap, a failed fetch) make the next run read on.
     ctx.content_hash = content_hash if documents.complete else None
-    keys = table_keys(ctx.inputs_hash, store, today, documents.revision) if content_hash else {}
+    keys = table_keys(ctx.inputs_hash, store, ended, documents.revision) if content_hash else {}
     carried = TableRecord(ctx.state_dir / TABLES_RECORD, ctx.previous_dir)
     outputs = []
     for table in build_tables(store, today=today, warnings=ctx.warnings, texts=texts, document_links=document_links):
@@ -267,14 +267,6 @@ def _publish(
     if keys:
         ctx.run_facts["tables_carried_over"] = sorted(carried.taken)
     return outputs
-
-
-def _content_hash(ctx: RunContext, store: ObjectStore, today: dt.date) -> str:
-    """What the tables are built from: the declaration and pipeline (`ctx.inputs_hash`), the
-    harvested objects (the store's revision) and the one thing the clock decides in them,
-    which memberships have ended (a person's faction)."""
-    digest = hashlib.sha256(f"{ctx.inputs_hash}\0{store.revision}\0{ended_memberships(store, today)}".encode())
-    return digest.hexdigest()
 
 
 def _document_texts(

@@ -37,7 +37,14 @@ def ended_memberships(store: ObjectStore, today: dt.date) -> int:
     return sum(1 for _, end in store.with_field("endDate") if isinstance(end, str) and end < today.isoformat())
 
 
-def table_keys(inputs_hash: str, store: ObjectStore, today: dt.date, texts_revision: str) -> dict[str, str]:
+def source_key(inputs_hash: str, store: ObjectStore, ended: int) -> str:
+    """What the tables are built from, as the package's `content_hash`: the declaration and
+    pipeline (`inputs_hash`), the harvested objects (the store's revision) and the one thing the
+    clock decides in them, how many memberships have ended (`ended_memberships`: a faction)."""
+    return hashlib.sha256(f"{inputs_hash}\0{store.revision}\0{ended}".encode()).hexdigest()
+
+
+def table_keys(inputs_hash: str, store: ObjectStore, ended: int, texts_revision: str) -> dict[str, str]:
     """Per table, the key of what it is made of (tables.TABLE_INPUTS); for the persons also
     the ended memberships, for the files the revision of the document texts read."""
     code = hashlib.sha256(b"".join(Path(module.__file__ or "").read_bytes() for module in _TABLE_CODE)).hexdigest()
@@ -47,7 +54,7 @@ def table_keys(inputs_hash: str, store: ObjectStore, today: dt.date, texts_revis
         parts += [f"content:{t}={store.type_revision('content', t)}" for t in sorted(reads)]
         parts += [f"ids:{t}={store.type_revision('ids', t)}" for t in sorted(checks)]
         if name == "oparl_person":
-            parts.append(f"ended={ended_memberships(store, today)}")
+            parts.append(f"ended={ended}")
         if name == "oparl_file":
             parts.append(f"texts={texts_revision}")
         keys[name] = hashlib.sha256("\0".join(parts).encode()).hexdigest()

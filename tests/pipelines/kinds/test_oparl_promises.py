@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from types import SimpleNamespace
 
 from contracts.build_folder import VERSIONS_DIR, VERSIONS_FILE
 from contracts.history import CHANGES_FILE
 from kommune import portal
 from pipelines.kinds import oparl as oparl_kind
+from pipelines.oparl.carry import ended_memberships, source_key
 from pipelines.oparl.harvester import STORE_FILE
 from pipelines.oparl.store import ObjectStore
 from publish.database import open_readonly
@@ -312,14 +312,17 @@ def test_the_content_hash_follows_the_store_the_declaration_and_ended_membership
     store = ObjectStore()
     store.put("Membership", {"id": "https://ris/m1", "endDate": "2026-12-31"}, None)
     store.commit()
-    ctx = SimpleNamespace(inputs_hash="a")
-    before = oparl_kind._content_hash(ctx, store, dt.date(2026, 12, 31))
-    assert oparl_kind._content_hash(ctx, store, dt.date(2026, 12, 31)) == before
-    assert oparl_kind._content_hash(ctx, store, dt.date(2027, 1, 1)) != before  # the membership has ended
-    assert oparl_kind._content_hash(SimpleNamespace(inputs_hash="b"), store, dt.date(2026, 12, 31)) != before
+
+    def key(inputs_hash: str, day: dt.date) -> str:
+        return source_key(inputs_hash, store, ended_memberships(store, day))
+
+    before = key("a", dt.date(2026, 12, 31))
+    assert key("a", dt.date(2026, 12, 31)) == before
+    assert key("a", dt.date(2027, 1, 1)) != before  # the membership has ended
+    assert key("b", dt.date(2026, 12, 31)) != before
     store.put("Membership", {"id": "https://ris/m2"}, None)
     store.commit()
-    assert oparl_kind._content_hash(ctx, store, dt.date(2026, 12, 31)) != before
+    assert key("a", dt.date(2026, 12, 31)) != before
 
 
 def published_warnings(dataset) -> list[dict]:
