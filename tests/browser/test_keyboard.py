@@ -3,11 +3,14 @@ with Tab and visibly focused."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from tests.browser.page_types import PAGE_TYPES
 
 IDS = [p.name for p in PAGE_TYPES]
+NO_RING = "no visible focus ring"
 
 # Opens every <details> (its content must be reachable once opened), then marks every element a
 # keyboard user should reach, in document order.
@@ -35,6 +38,10 @@ DESCRIBE_FOCUS = """() => {
     index: el.getAttribute('data-keyboard-index'),
     html: el.outerHTML.slice(0, 120),
     ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none',
+    focusVisible: el.matches(':focus-visible'),
+    outline: `${style.outlineStyle} ${style.outlineWidth}`,
+    sheets: [...document.styleSheets].map((sheet) => sheet.href),
+    pageFocused: document.hasFocus(),
     onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0 &&
               box.top < window.innerHeight && box.left < window.innerWidth,
   };
@@ -62,12 +69,11 @@ def test_skip_link_is_first_and_jumps_to_the_content(portal, page_type):
     assert page.evaluate("document.activeElement.tagName") == "MAIN"
 
 
-@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
-def test_tab_reaches_every_interactive_element_with_a_visible_focus(portal, page_type):
-    page = portal.visit(page_type).page
-    expected = page.evaluate(MARK_FOCUSABLE)
-    assert expected > 0
-    reached, problems = set(), []
+def _tab_through(page, expected: int) -> tuple[set[str], list[str]]:
+    """Press Tab until focus wraps around: the marked elements reached and what was wrong on
+    the way."""
+    reached: set[str] = set()
+    problems: list[str] = []
     for _ in range(2 * expected + 10):  # room for stray focus stops, which are reported below
         page.keyboard.press("Tab")
         focus = page.evaluate(DESCRIBE_FOCUS)
@@ -79,9 +85,37 @@ def test_tab_reaches_every_interactive_element_with_a_visible_focus(portal, page
             break  # Tab wrapped around to the start
         reached.add(focus["index"])
         if not focus["ring"]:
-            problems.append(f"no visible focus ring: {focus['html']}")
+            problems.append(
+                f"{NO_RING}: {focus['html']} (outline {focus['outline']}, "
+                f":focus-visible {focus['focusVisible']}, page focused {focus['pageFocused']}, "
+                f"style sheets {focus['sheets']})"
+            )
         if not focus["onScreen"]:
             problems.append(f"focused but off screen: {focus['html']}")
+    return reached, problems
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
+def test_tab_reaches_every_interactive_element_with_a_visible_focus(portal, page_type):
+    """Rarely (once in CI, once in eight local runs of the map pages' subset, on the street
+    lookup's page both times) no Tab stop at all showed a ring, the skip link included, although
+    the same page passed every other run: a state of the browser or of the page's loading, not
+    of the page. Only then is the page walked once more in a new browser context, with what the
+    first walk saw (outline, `:focus-visible`, page focus, style sheets) kept as a warning. A page
+    without rings fails both walks; a ring missing on some stops fails at once."""
+    visit = portal.visit(page_type)
+    page = visit.page
+    expected = page.evaluate(MARK_FOCUSABLE)
+    assert expected > 0
+    reached, problems = _tab_through(page, expected)
+    if reached and len([p for p in problems if p.startswith(NO_RING)]) == len(reached):
+        failed = [request["url"] for request in visit.requests if request.get("failed")]
+        warnings.warn(
+            f"no focus ring on any Tab stop, walking again; failed requests {failed}: {problems[:2]}", stacklevel=1
+        )
+        page = portal.visit(page_type).page
+        assert page.evaluate(MARK_FOCUSABLE) == expected
+        reached, problems = _tab_through(page, expected)
     missing = [
         page.evaluate("(i) => document.querySelector(`[data-keyboard-index='${i}']`).outerHTML.slice(0, 120)", index)
         for index in map(str, range(expected))
