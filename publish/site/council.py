@@ -74,7 +74,7 @@ def _render(site: SiteContext, package: dict | None) -> None:
     }
     meetings = council_data.meetings(db)
     papers = council_data.papers(db)
-    committees = council_data.committees(db)
+    committees = council_data.committees(db, now_iso[:10])
     bodies = council_data.bodies(db)
 
     entry = next((e for e in site.build.report.get("datasets", []) if package and e["id"] == package["name"]), None)

@@ -84,15 +84,17 @@ def bodies(db: sqlite3.Connection) -> list[dict[str, Any]]:
     return _all(db, "select * from oparl_body order by name")
 
 
-def committees(db: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Council, committees and factions with their current member count, council first."""
+def committees(db: sqlite3.Connection, today: str) -> list[dict[str, Any]]:
+    """Council, committees and factions with their member count on `today` (ISO date), council
+    first."""
     found = _all(
         db,
         """
         select o.*, (select count(distinct ms.person) from oparl_membership ms where ms.organization = o.id
-                     and (ms.end_date is null or ms.end_date >= date('now'))) as member_count,
+                     and (ms.end_date is null or ms.end_date >= ?)) as member_count,
                (select count(*) from oparl_meeting mt where mt.organization = o.id) as meeting_count
         from oparl_organization o""",
+        today,
     )
     return sorted(
         found,
@@ -241,9 +243,10 @@ def _role_rank(role: str | None) -> int:
     return 0 if role.startswith("vorsitz") else 1 if role.startswith("stellv") else 2
 
 
-def committee_page(db: sqlite3.Connection, organization_id: str, now_iso: str = "") -> dict[str, Any]:
-    """One committee or faction with its current and former members (role, faction), its meetings
-    and the next of them (after `now_iso`, local time as stored)."""
+def committee_page(db: sqlite3.Connection, organization_id: str, now_iso: str) -> dict[str, Any]:
+    """One committee or faction with its current and former members (role, faction) on `now_iso`'s
+    day, its meetings and the next of them (after `now_iso`, local time as stored)."""
+    today = now_iso[:10]
     organization = _one(db, "select * from oparl_organization where id = ?", organization_id)
     members = _all(
         db,
@@ -251,8 +254,9 @@ def committee_page(db: sqlite3.Connection, organization_id: str, now_iso: str = 
         select p.id, p.name, p.family_name, p.title, p.form_of_address, p.faction, ms.role, ms.voting_right,
                ms.start_date, ms.end_date
         from oparl_membership ms join oparl_person p on p.id = ms.person
-        where ms.organization = ? and (ms.end_date is null or ms.end_date >= date('now'))""",
+        where ms.organization = ? and (ms.end_date is null or ms.end_date >= ?)""",
         organization_id,
+        today,
     )
     members.sort(key=lambda m: (_role_rank(m["role"]), german_sort_key(m["family_name"]), german_sort_key(m["name"])))
     former = _all(
@@ -260,12 +264,14 @@ def committee_page(db: sqlite3.Connection, organization_id: str, now_iso: str = 
         """
         select p.id, p.name, p.family_name, ms.role, ms.start_date, ms.end_date
         from oparl_membership ms join oparl_person p on p.id = ms.person
-        where ms.organization = ? and ms.end_date < date('now')
+        where ms.organization = ? and ms.end_date < ?
           and ms.person not in (select person from oparl_membership where organization = ?
-                                and (end_date is null or end_date >= date('now')))
+                                and (end_date is null or end_date >= ?))
         order by ms.end_date desc, p.family_name""",
         organization_id,
+        today,
         organization_id,
+        today,
     )
     held = meetings(db, organization_id)
     upcoming = [m for m in held if m["start"] and m["start"] >= now_iso and not m["cancelled"]]
@@ -444,8 +450,8 @@ def clock_position(db: sqlite3.Connection, now_iso: str, now: dt.datetime) -> di
     - `paper_summary` (held or coming) and `committee_page` (next meetings): a meeting's start,
       when set, before `now_iso` as text; `person_page` (next meetings): `start >= ?` in SQL.
     - A paper's calendar (`council_feeds.upcoming`): the start as a time before `now`.
-    - `committee_page` (current and former members): a membership's end before SQLite's own
-      `date('now')`; `person_page` (current and former memberships): before `now_iso`'s day."""
+    - `committees`, `committee_page` and `person_page` (current and former members): a
+      membership's end before `now_iso`'s day."""
     starts = [row[0] for row in db.execute("select start from oparl_meeting")]
     ends = [row[0] for row in db.execute("select end_date from oparl_membership")]
     today = now_iso[:10]
@@ -459,9 +465,6 @@ def clock_position(db: sqlite3.Connection, now_iso: str, now: dt.datetime) -> di
         "meetings_begun_text": begun_text,
         "meetings_begun_sql": _count(db, "select count(*) from oparl_meeting where start < ?", now_iso),
         "meetings_begun_time": sum(1 for time in times if time is not None and time < now),
-        "memberships_ended_sqlite_today": _count(
-            db, "select count(*) from oparl_membership where end_date < date('now')"
-        ),
         "memberships_ended_today": ended,
     }
 

@@ -32,7 +32,7 @@ def test_every_meeting_paper_and_committee_gets_a_unique_path(db):
 
 
 def test_overview_lists_council_first_and_upcoming_meetings(db):
-    committees = council_data.committees(db)
+    committees = council_data.committees(db, NOW[:10])
     assert committees[0]["classification"] == "Rat"
     assert committees[0]["member_count"] >= 30
     coming = council_data.next_meetings(db, NOW)
@@ -60,8 +60,8 @@ def test_paper_page_shows_its_path_through_the_committees(db):
 
 
 def test_committee_page_lists_members_with_chair_first(db):
-    committee = next(o for o in council_data.committees(db) if o["short_name"] == "HFA")
-    page = council_data.committee_page(db, committee["id"])
+    committee = next(o for o in council_data.committees(db, NOW[:10]) if o["short_name"] == "HFA")
+    page = council_data.committee_page(db, committee["id"], NOW)
     assert page["members"][0]["role"] == "Vorsitz"
     assert all("phone" not in m and "email" not in m for m in page["members"])
     assert page["meetings"]
@@ -72,8 +72,8 @@ def test_members_are_listed_in_german_name_order(demo_build):
     from contracts.german_folding import german_sort_key
 
     db = open_readonly(demo_build / "portal.db")
-    council = next(o for o in council_data.committees(db) if o["classification"] == "Rat")
-    members = council_data.committee_page(db, council["id"])["members"]
+    council = next(o for o in council_data.committees(db, NOW[:10]) if o["classification"] == "Rat")
+    members = council_data.committee_page(db, council["id"], NOW)["members"]
     names = [m["name"] for m in members]
     assert names.index("Laura Kötter") < names.index("Vanessa Krampe")
     plain = [m for m in members if council_data._role_rank(m["role"]) == 2]

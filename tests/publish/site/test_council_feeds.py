@@ -40,7 +40,7 @@ def test_calendar_of_upcoming_meetings_parses_and_links_each_meeting(db):
 
 
 def test_calendar_per_committee_holds_only_that_committee(db):
-    organization = next(o for o in council_data.committees(db) if o["short_name"] == "ASP")
+    organization = next(o for o in council_data.committees(db, NOW.date().isoformat()) if o["short_name"] == "ASP")
     coming = council_feeds.upcoming(council_data.meetings(db, organization["id"]), NOW)
     calendar = icalendar.Calendar.from_ical(council_feeds.meetings_calendar(coming, "ASP", "", {}, {}))
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]

@@ -26,7 +26,7 @@ import pytest
 
 from publish.build_folder import BuildFolder
 from publish.database import open_readonly
-from publish.site import context, council_data, render_site
+from publish.site import council_data, render_site
 from publish.site.council import OBJECT_PAGES
 from publish.site.council_data import page_paths
 from publish.site.council_feeds import parse_time
@@ -216,29 +216,6 @@ def test_the_clock_passing_a_meeting_renders_the_pages_that_show_it(release_copy
     assert _files(release / "site") == _full_render(release, tmp_path, later)
 
 
-@pytest.fixture
-def sqlite_today(monkeypatch):
-    """SQLite's own `date('now')` as the test sets it (the committee pages compare membership
-    ends with it; SQLite's clock cannot be set otherwise here): the site's connection gets a
-    `date` function that answers 'now' with the set day and anything else as SQLite does."""
-    day = {"today": dt.date.today().isoformat()}
-    plain = sqlite3.connect(":memory:", check_same_thread=False)
-
-    def date(*arguments):
-        if arguments == ("now",):
-            return day["today"]
-        return plain.execute(f"select date({','.join('?' * len(arguments))})", arguments).fetchone()[0]
-
-    def opened(path):
-        connection = open_readonly(path)
-        connection.create_function("date", -1, date)
-        return connection
-
-    monkeypatch.setattr(context, "open_readonly", opened)
-    yield day
-    plain.close()
-
-
 def _with_membership_ending(release: Path, end: str) -> tuple[str, str]:
     """Let one membership (its person's only one in that organization) end on `end`: the
     organization's and the person's page addresses."""
@@ -257,16 +234,15 @@ def _with_membership_ending(release: Path, end: str) -> tuple[str, str]:
     return paths[organization], paths[person]
 
 
-def test_a_membership_ending_renders_the_pages_that_show_it(demo_build, sqlite_today, tmp_path):
-    """Two clocks: a person's page compares a membership's end with the site's day, a
-    committee's page with SQLite's `date('now')`; either one passing the end renders the page
-    that shows it."""
+def test_a_membership_ending_renders_the_pages_that_show_it(demo_build, tmp_path):
+    """A person's page and a committee's page both compare a membership's end with the site's
+    day (one clock: they cannot disagree around midnight); the day passing the end renders both
+    pages, which then show the membership as ended."""
     ended = "2030-06-15"
     first = tmp_path / "first"
     shutil.copytree(demo_build.resolve(), first)
     committee, person = _with_membership_ending(first, ended)
     noon = dt.datetime(2030, 6, 15, 10, tzinfo=dt.UTC)
-    sqlite_today["today"] = ended
     render_site(BuildFolder(first), previous=demo_build.resolve(), now=noon)
 
     def page(release: Path, folder: str) -> str:
@@ -275,18 +251,13 @@ def test_a_membership_ending_renders_the_pages_that_show_it(demo_build, sqlite_t
     assert "Frühere Mitgliedschaften" not in page(first, person)
     assert "bis 15.06.2030" not in page(first, committee)
 
-    site_day = tmp_path / "site-day"
-    shutil.copytree(first, site_day)
-    site = render_site(BuildFolder(site_day), previous=first, now=noon + dt.timedelta(days=1))
-    assert site.carried_sections == set() and "/" + person not in site.reused
-    assert "Frühere Mitgliedschaften" in page(site_day, person)
-
-    sqlite_day = tmp_path / "sqlite-day"
-    shutil.copytree(first, sqlite_day)
-    sqlite_today["today"] = "2030-06-16"
-    site = render_site(BuildFolder(sqlite_day), previous=first, now=noon)
-    assert site.carried_sections == set() and "/" + committee not in site.reused
-    assert "bis 15.06.2030" in page(sqlite_day, committee)
+    next_day = tmp_path / "next-day"
+    shutil.copytree(first, next_day)
+    site = render_site(BuildFolder(next_day), previous=first, now=noon + dt.timedelta(days=1))
+    assert site.carried_sections == set()
+    assert "/" + person not in site.reused and "/" + committee not in site.reused
+    assert "Frühere Mitgliedschaften" in page(next_day, person)
+    assert "bis 15.06.2030" in page(next_day, committee)
 
 
 def test_a_file_missing_in_the_previous_release_renders_the_pages_one_by_one(before_meeting, tmp_path):
