@@ -1,5 +1,6 @@
-"""The one way a file's content is hashed (sha256 as lower-case hex), and the one way a file
-is taken over from an earlier release (a hard link, a copy where links are impossible).
+"""The one way a file's content is hashed (sha256 as lower-case hex), the one way a file
+is taken over from an earlier release (a hard link, a copy where links are impossible), and
+the one way a JSON record of the state or the build is read and replaced.
 
 The build records it in datapackage.json (`hash: "sha256:<hex>"`, Frictionless), the catalogue
 and CKAN read it from there, and the rebuild reuse compares it; all must hash the same way.
@@ -8,6 +9,7 @@ and CKAN read it from there, and the rebuild reuse compares it; all must hash th
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -41,3 +43,22 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def read_json_object(path: Path) -> dict:
+    """A JSON object from `path`; empty when the file is missing, unreadable or not an object
+    (a record that cannot be read is as good as none: what it remembered is made again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def replace_json(path: Path, data: dict, *, indent: int | None = None) -> None:
+    """Write `data` to `path` through a new file: the old one may be a hard link shared with an
+    earlier release, and a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=indent, default=str), encoding="utf-8")
+    os.replace(temporary, path)

@@ -31,7 +31,7 @@ from contracts.build_folder import (
     VERSIONS_DIR,
     VERSIONS_FILE,
 )
-from contracts.files import file_sha256, link_or_copy, package_hash
+from contracts.files import file_sha256, link_or_copy, package_hash, read_json_object, replace_json
 from pipelines.add.draft import DRAFT_DESCRIPTION
 from pipelines.config import DatasetConfig, PortalConfig
 from pipelines.config.dataset import DATASET_ID
@@ -256,9 +256,9 @@ def _build_one(
         extra={"version": {"number": latest["version"], "date": latest["date"]}} if latest else None,
         warnings=ctx.warnings,
     )
-    _write_json(out_dir / PACKAGE_FILE, package)
+    replace_json(out_dir / PACKAGE_FILE, package, indent=2)
     # no time of checking in here either: the build report says when the build ran
-    _write_json(
+    replace_json(
         out_dir / REPORT_FILE,
         {
             "valid": True,
@@ -267,6 +267,7 @@ def _build_one(
             "warnings": [w.to_dict() for w in ctx.warnings],
             **ctx.details,
         },
+        indent=2,
     )
     warnings += [w.describe() for w in ctx.warnings]
     if (dataset.folder / "README.md").exists():
@@ -356,7 +357,7 @@ def personal_data_warnings(
         + Path(pii.__file__ or "").read_bytes()
     ).hexdigest()
     cache_path = state_dir / PII_SCAN_FILE if state_dir else None
-    cache = _read_json_dict(cache_path) if cache_path else {}
+    cache = read_json_object(cache_path) if cache_path else {}
     fresh: dict[str, list[dict]] = {}
     for resource in resources:
         key = f"{resource.csv.path}\0{resource.csv.sha256}\0{rules}"
@@ -381,16 +382,8 @@ def personal_data_warnings(
         warnings += found
     if cache_path:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        _write_json(cache_path, fresh)
+        replace_json(cache_path, fresh, indent=2)
     return warnings
-
-
-def _read_json_dict(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _previous_personal_data_warnings(previous: Path) -> list[str]:
@@ -469,7 +462,7 @@ def fail_after_build(
     path = release_dir / BUILD_REPORT_FILE
     written = json.loads(path.read_text(encoding="utf-8"))
     entries = [entry for entry in written["datasets"] if entry["id"] != dataset_id] + [result.to_dict()]
-    _write_json(path, {**written, "datasets": sorted(entries, key=lambda entry: entry["id"])})
+    replace_json(path, {**written, "datasets": sorted(entries, key=lambda entry: entry["id"])}, indent=2)
     return result
 
 
@@ -480,13 +473,13 @@ def _keep_last_good(
     report = {"valid": False, "summary": summary, "issues": [i.to_dict() for i in issues]}
     if previous_package is None:
         out_dir.mkdir(parents=True)
-        _write_json(out_dir / REPORT_FILE, report)
+        replace_json(out_dir / REPORT_FILE, report, indent=2)
         return DatasetResult(dataset_id, "failed", summary, issues, warnings, time.monotonic() - started)
     _carry_over(previous, out_dir)
     previous_package["kommune"]["status"] = "stale"
     previous_package["kommune"]["stale_reason"] = summary + (f": {issues[0].describe()}" if issues else "")
-    _write_json(out_dir / PACKAGE_FILE, previous_package)
-    _write_json(out_dir / REPORT_FILE, report)
+    replace_json(out_dir / PACKAGE_FILE, previous_package, indent=2)
+    replace_json(out_dir / REPORT_FILE, report, indent=2)
     rows = sum(r.get("kommune", {}).get("rows", 0) for r in previous_package["resources"])
     return DatasetResult(dataset_id, "stale", summary, issues, warnings, time.monotonic() - started, rows)
 
@@ -586,10 +579,3 @@ def _previous_report(previous_dir: Path | None) -> dict:
         return {d["id"]: d for d in data["datasets"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-
-
-def _write_json(path: Path, data: dict) -> None:
-    """Write via a new file: the old one may be a hard link shared with an earlier release."""
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    os.replace(temporary, path)

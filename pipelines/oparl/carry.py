@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from contracts.build_folder import PACKAGE_FILE
-from contracts.files import package_hash
+from contracts.files import package_hash, read_json_object, replace_json
 from pipelines import links, output
 from pipelines.errors import Issue
 from pipelines.oparl import documents, search, table_schemas
@@ -67,11 +66,7 @@ class TableRecord:
     def __init__(self, path: Path, previous_dir: Path | None):
         self.path = path
         self.previous_dir = previous_dir
-        try:
-            recorded = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            recorded = {}
-        self.recorded: dict[str, dict] = recorded if isinstance(recorded, dict) else {}
+        self.recorded: dict[str, dict] = read_json_object(path)
         self.fresh: dict[str, dict] = {}
         self.taken: list[str] = []
         self._previous_resources: dict[str, dict] | None = None
@@ -103,10 +98,7 @@ class TableRecord:
 
     def save(self) -> None:
         """Keep what this build wrote or took (a table without key is forgotten)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.fresh, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.path)
+        replace_json(self.path, self.fresh)
 
     def previous_resources(self) -> dict[str, dict]:
         if self._previous_resources is None:
