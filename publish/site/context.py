@@ -292,10 +292,12 @@ class SiteContext:
         return True
 
     def save_input_keys(self) -> None:
-        """Record the input keys beside the site, for the next build."""
-        (self.out_dir.parent / SITE_INPUTS_FILE).write_text(
-            json.dumps(self.input_keys, sort_keys=True, separators=(",", ":")), encoding="utf-8"
-        )
+        """Record the input keys beside the site, for the next build (through a new file: one
+        shared by hard link with the previous release must keep that release's keys)."""
+        target = self.out_dir.parent / SITE_INPUTS_FILE
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.input_keys, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, target)
 
     def write_page(self, url_path: str, template: str, **context) -> Path:
         """Render `template` to `<url_path>/index.html` (url_path like "datensaetze/abc")."""
