@@ -16,10 +16,12 @@ HEILBRONN = SAMPLES / "heilbronn_kfz-zulassung_wartezeiten_2016-07.json"
 
 
 def _zip(names, contents=None):
+    """A ZIP with a fixed member date: its bytes are part of the test ids, and pytest-xdist
+    refuses to run when two workers collect different ids (the clock's second differed)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
-            archive.writestr(name, (contents or {}).get(name, b"x"))
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), (contents or {}).get(name, b"x"))
     return buffer.getvalue()
 
 
