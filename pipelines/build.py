@@ -381,7 +381,6 @@ def personal_data_warnings(
         fresh[key] = [issue.to_dict() for issue in found]
         warnings += found
     if cache_path:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
         replace_json(cache_path, fresh, indent=2)
     return warnings
 

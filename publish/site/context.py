@@ -18,7 +18,7 @@ import jinja2
 from markdown_it import MarkdownIt
 
 from contracts.build_folder import SITE_INPUTS_FILE
-from contracts.files import link_or_copy
+from contracts.files import link_or_copy, replace_json
 from contracts.german import file_size, german_date, german_datetime, german_number, german_time
 from contracts.urls import safe_url
 from publish.build_folder import BuildFolder
@@ -294,10 +294,7 @@ class SiteContext:
     def save_input_keys(self) -> None:
         """Record the input keys beside the site, for the next build (through a new file: one
         shared by hard link with the previous release must keep that release's keys)."""
-        target = self.out_dir.parent / SITE_INPUTS_FILE
-        temporary = target.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.input_keys, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, target)
+        replace_json(self.out_dir.parent / SITE_INPUTS_FILE, dict(sorted(self.input_keys.items())))
 
     def write_page(self, url_path: str, template: str, **context) -> Path:
         """Render `template` to `<url_path>/index.html` (url_path like "datensaetze/abc")."""
